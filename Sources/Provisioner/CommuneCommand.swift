@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import TenantCore
+
+struct CommuneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "commune", abstract: "Create one commune and manage its lifecycle.",
+        subcommands: [Add.self, Suspend.self, Resume.self, Archive.self, Export.self, Restore.self, Delete.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a commune: schema, the 16 mandatory sections, domains, links up the hierarchy (idempotent).")
+
+        @Argument(help: "Official (GSO) code, e.g. 14224.") var code: Int
+        @Argument(help: "Official name, e.g. \"Xã Hải Nam\".") var name: String
+        @Option(help: "Code of its district (provinces that still have districts).") var district: Int?
+        @Option(help: "Code of its province (two-level provinces, since 1 July 2025).") var province: Int?
+        @Option(help: "Slug used in its host names (default: from the name).") var slug: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard (self.district == nil) != (self.province == nil) else {
+                throw ValidationError("give exactly one parent: --district CODE or --province CODE")
+            }
+        }
+
+        func run() async throws {
+            let (code, name, district, province, slug) = (self.code, self.name, self.district, self.province, self.slug)
+            let (record, outcome, hosts) = try await withPlatform(self.database) { p in
+                let spec = try await p.spec(
+                    code: code, name: name, parentLevel: district == nil ? .province : .district,
+                    parentCode: district ?? province!, slug: slug)
+                let (record, outcome) = try await p.createCommune(spec)
+                let hosts = try await p.database.withConnection { connection in
+                    try await Catalogue(logger: p.database.logger).domains(tenantID: record.unitID, on: connection)
+                }
+                return (record, outcome, hosts)
+            }
+            Console.info("\(outcome == .created ? "created" : "unchanged"): commune \(record.code) \(record.name), schema \(record.schema) v\(record.schemaVersion)")
+            for host in hosts { Console.info("  \(host.role.rawValue)\t\(host.host)") }
+        }
+    }
+
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Suspend a commune's site: it answers 503 with the commune's name.")
+        @Argument var code: Int
+        @Option(help: "Reason shown on the 503 page.") var note: String = ""
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws { try await changeStatus(self.database, self.code, .suspended, self.note) }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve a suspended or archived commune's site again.")
+        @Argument var code: Int
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws { try await changeStatus(self.database, self.code, .active, "") }
+    }
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Archive a commune's site: it answers 410 and keeps its data.")
+        @Argument var code: Int
+        @Option(help: "Reason shown on the 410 page.") var note: String = ""
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws { try await changeStatus(self.database, self.code, .archived, self.note) }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a commune's whole schema and catalogue rows to a file (restore with `commune restore`).")
+        @Argument var code: Int
+        @Option(help: "File to write (JSON).") var out: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let (code, out) = (self.code, self.out)
+            let (header, bytes) = try await withPlatform(self.database) { p in try await p.export(code: code, to: out) }
+            let rows = header.row_counts.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
+            Console.info("exported commune \(code) (\(header.schema) v\(header.schema_version)) to \(out): \(bytes) bytes; rows: \(rows)")
+        }
+    }
+
+    struct Restore: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recreate a commune from an export file.")
+        @Argument var file: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let file = self.file
+            let (header, rows) = try await withPlatform(self.database) { p in try await p.restore(from: file) }
+            Console.info("restored commune \(header.units.first?.code ?? 0) \(header.units.first?.name ?? "") into \(header.schema): \(rows) rows, \(header.domains.count) domains")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a commune's schema and catalogue rows; refused unless an export of its current content exists.")
+        @Argument var code: Int
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let code = self.code
+            let file = try await withPlatform(self.database) { p in try await p.delete(code: code) }
+            Console.info("deleted commune \(code); its export is \(file)")
+        }
+    }
+}
+
+func changeStatus(_ database: DatabaseOptions, _ code: Int, _ status: TenantStatus, _ note: String) async throws {
+    let record = try await withPlatform(database) { p in try await p.setStatus(code: code, to: status, note: note) }
+    Console.info("commune \(record.code) \(record.name) is now \(record.status.rawValue)")
+}

@@ -1,0 +1,204 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The platform's access to PostgreSQL: a fixed-size `PostgresClient` pool,
+/// transaction helpers, and the one place where a commune's schema is put
+/// on a connection.
+///
+/// Pool options follow what was measured on this stack: the pool is opened
+/// at its full size and keeps no keep-alive timers (the default options grow
+/// memory with the request rate). Connections are closed after
+/// `recycleAfter` leases so that no PostgreSQL backend accumulates the
+/// relation cache of thousands of commune schemas.
+public final class TenantDatabase: Service, Sendable {
+    public let config: DatabaseConfig
+    public let logger: Logger
+    let client: PostgresClient
+    private let recycleAfter: Int
+    private let leases: Mutex<[Int: Int]>
+    private let available: Atomic<Bool>
+
+    /// - Parameters:
+    ///   - config: where the server is.
+    ///   - poolSize: connections opened and kept (default 8).
+    ///   - recycleAfter: leases after which a connection is closed and replaced (default 2,000; 0 never).
+    ///   - logger: receives connection and query failures.
+    public init(config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 2_000, logger: Logger) {
+        var configuration = config.clientConfiguration()
+        configuration.options.minimumConnections = max(1, poolSize)
+        configuration.options.maximumConnections = max(1, poolSize)
+        configuration.options.keepAliveBehavior = nil
+        configuration.options.connectTimeout = .seconds(5)
+        self.config = config
+        self.logger = logger
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.recycleAfter = recycleAfter
+        self.leases = Mutex([:])
+        self.available = Atomic(true)
+    }
+
+    /// Runs the pool until the task is cancelled (a lifecycle service).
+    public func run() async throws {
+        await self.client.run()
+    }
+
+    /// False after the database was found unreachable, until it answers again.
+    /// Requests use it to answer 503 at once instead of queueing.
+    public var isAvailable: Bool { self.available.load(ordering: .relaxed) }
+
+    /// Records whether PostgreSQL answers (set by the catalogue watcher and by failed queries).
+    public func markAvailable(_ value: Bool) {
+        let old = self.available.exchange(value, ordering: .relaxed)
+        if old != value {
+            if value {
+                self.logger.notice("database reachable again", metadata: ["db": "\(self.config.redacted)"])
+            } else {
+                self.logger.error("database unreachable", metadata: ["db": "\(self.config.redacted)"])
+            }
+        }
+    }
+
+    /// Lends a pooled connection to `body`. Connection failures become
+    /// `TenantCoreError.databaseUnavailable`; a read that failed because a
+    /// pooled connection had died is retried once on a fresh one.
+    @discardableResult
+    public func withConnection<Result: Sendable>(
+        retryingReads: Bool = false,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws(TenantCoreError) -> Result {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await self.client.withConnection { connection in
+                    let result = try await body(connection)
+                    await self.recycleIfWorn(connection)
+                    return result
+                }
+            } catch {
+                let mapped = Self.map(error)
+                if mapped.code == .databaseUnavailable {
+                    if retryingReads && attempt == 1 && Self.isDeadConnection(error) { continue }
+                    self.markAvailable(false)
+                }
+                throw mapped
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    @discardableResult
+    public func withTransaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws(TenantCoreError) -> Result {
+        try await self.withConnection { connection in
+            try await Self.inTransaction(connection, logger: self.logger, body)
+        }
+    }
+
+    /// Runs `body` in one transaction whose `search_path` is the commune's
+    /// schema (then `public`), set with `SET LOCAL` so it ends with the
+    /// transaction and never leaks to the next user of the pooled connection.
+    @discardableResult
+    public func withTenant<Result: Sendable>(
+        _ schema: SchemaName,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws(TenantCoreError) -> Result {
+        try await self.withTransaction { connection in
+            try await Self.setLocalSearchPath(schema, on: connection, logger: self.logger)
+            return try await body(connection)
+        }
+    }
+
+    /// `SET LOCAL search_path` for the current transaction of `connection`.
+    static func setLocalSearchPath(_ schema: SchemaName, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SET LOCAL search_path TO \(unescaped: schema.quoted), public", logger: logger)
+    }
+
+    /// BEGIN … COMMIT around `body` on an already leased connection.
+    static func inTransaction<Result: Sendable>(
+        _ connection: PostgresConnection, logger: Logger,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let result = try await body(connection)
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    private func recycleIfWorn(_ connection: PostgresConnection) async {
+        guard self.recycleAfter > 0 else { return }
+        let worn = self.leases.withLock { counts -> Bool in
+            let count = counts[connection.id, default: 0] + 1
+            if count >= self.recycleAfter {
+                counts[connection.id] = nil
+                return true
+            }
+            counts[connection.id] = count
+            return false
+        }
+        if worn {
+            // The pool notices the closed connection and opens a new one.
+            try? await connection.close()
+        }
+    }
+
+    /// Opens a connection outside the pool (for LISTEN and long bulk work).
+    public func connect(logger: Logger? = nil) async throws(TenantCoreError) -> PostgresConnection {
+        do {
+            return try await PostgresConnection.connect(
+                configuration: self.config.connectionConfiguration(), id: Int.random(in: 1_000_000...Int(Int32.max)),
+                logger: logger ?? self.logger)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// Opens and closes one connection: fails fast, with the server's reason,
+    /// when PostgreSQL is down or refuses the login.
+    public func ping() async throws(TenantCoreError) {
+        let connection = try await self.connect()
+        try? await connection.close()
+    }
+
+    static func isDeadConnection(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        return error.code == .serverClosedConnection || error.code == .clientClosedConnection
+            || error.code == .connectionError || error.code == .uncleanShutdown
+    }
+
+    /// Translates PostgresNIO and pool errors into ``TenantCoreError``.
+    public static func map(_ error: any Error) -> TenantCoreError {
+        if let error = error as? TenantCoreError { return error }
+        if let error = error as? PSQLError {
+            if error.code == .server, let state = error.serverInfo?[.sqlState] {
+                let message = error.serverInfo?[.message] ?? "database error"
+                switch state {
+                case "23505":
+                    return TenantCoreError(.conflict, "already exists: \(message)", underlying: error)
+                case "23503", "23514", "22P02", "22001", "22007", "22008", "P0001":
+                    return TenantCoreError(.invalidInput, "invalid data: \(message)", underlying: error)
+                case "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006", "08001", "08004":
+                    return TenantCoreError(.databaseUnavailable, "PostgreSQL is not available: \(message)", underlying: error)
+                case "28P01", "28000":
+                    return TenantCoreError(.databaseUnavailable, "PostgreSQL refused the login: \(message)", underlying: error)
+                case "3D000":
+                    return TenantCoreError(.databaseUnavailable, "database does not exist: \(message)", underlying: error)
+                default:
+                    return TenantCoreError(.database, "PostgreSQL error \(state): \(message)", underlying: error)
+                }
+            }
+            return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL (\(error.code))", underlying: error)
+        }
+        let text = String(describing: error)
+        return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL: \(text)", underlying: error)
+    }
+}

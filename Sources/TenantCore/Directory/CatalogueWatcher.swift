@@ -1,0 +1,140 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps a host process's ``TenantDirectory`` current and its page cache
+/// honest, from one dedicated connection:
+/// - `LISTEN platform_catalogue`: reloads the directory (debounced) and
+///   reports which communes changed (name, status, domains, parents);
+/// - `LISTEN tenant_content`: reports the commune whose content changed;
+/// - a probe every few seconds, so an outage is noticed and
+///   ``TenantDatabase/isAvailable`` goes false, then true when PostgreSQL is
+///   back — after which everything is reloaded, since notifications sent
+///   meanwhile were lost.
+public final class CatalogueWatcher: Service, Sendable {
+    /// What the host does when something changes.
+    public struct Handlers: Sendable {
+        /// A commune's content changed (its id).
+        public var contentChanged: @Sendable (Int64) -> Void
+        /// These communes changed in the catalogue.
+        public var tenantsChanged: @Sendable ([Int64]) -> Void
+        /// Notifications may have been missed: forget everything.
+        public var reset: @Sendable () -> Void
+
+        public init(
+            contentChanged: @escaping @Sendable (Int64) -> Void, tenantsChanged: @escaping @Sendable ([Int64]) -> Void,
+            reset: @escaping @Sendable () -> Void
+        ) {
+            self.contentChanged = contentChanged
+            self.tenantsChanged = tenantsChanged
+            self.reset = reset
+        }
+    }
+
+    let database: TenantDatabase
+    let directory: TenantDirectory
+    let handlers: Handlers
+    let logger: Logger
+    let probeInterval: Duration
+    let debounce: Duration
+    private let pendingReload = Atomic<Bool>(false)
+    private let connected = Atomic<Bool>(false)
+
+    public init(
+        database: TenantDatabase, directory: TenantDirectory, handlers: Handlers, logger: Logger,
+        probeInterval: Duration = .seconds(2), debounce: Duration = .milliseconds(100)
+    ) {
+        self.database = database
+        self.directory = directory
+        self.handlers = handlers
+        self.logger = logger
+        self.probeInterval = probeInterval
+        self.debounce = debounce
+    }
+
+    /// True while the LISTEN connection is up and the directory is loaded.
+    public var isListening: Bool { self.connected.load(ordering: .relaxed) }
+
+    public func run() async throws {
+        var backoff: Duration = .milliseconds(200)
+        while !Task.isCancelled {
+            do {
+                let connection = try await self.database.connect(logger: self.logger)
+                do {
+                    try await self.session(on: connection)
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+                try? await connection.close()
+            } catch {
+                self.connected.store(false, ordering: .relaxed)
+                if Task.isCancelled || error is CancellationError { break }
+                self.database.markAvailable(false)
+                self.logger.warning(
+                    "catalogue watcher lost PostgreSQL; retrying",
+                    metadata: ["error": "\(TenantDatabase.map(error).message)", "retry_in": "\(backoff)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+                continue
+            }
+        }
+    }
+
+    private func session(on connection: PostgresConnection) async throws {
+        try await connection.listen(on: "platform_catalogue") { catalogue in
+            try await connection.listen(on: "tenant_content") { content in
+                // Subscribed: anything that changes from here on is seen, so
+                // load the full picture now.
+                try await self.reload(full: true)
+                self.database.markAvailable(true)
+                self.connected.store(true, ordering: .relaxed)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await _ in catalogue { self.pendingReload.store(true, ordering: .relaxed) }
+                        throw TenantCoreError(.databaseUnavailable, "catalogue notifications ended")
+                    }
+                    group.addTask {
+                        for try await notification in content {
+                            if let id = Int64(notification.payload) { self.handlers.contentChanged(id) }
+                        }
+                        throw TenantCoreError(.databaseUnavailable, "content notifications ended")
+                    }
+                    group.addTask {
+                        var sinceProbe: Duration = .zero
+                        while true {
+                            try await Task.sleep(for: self.debounce)
+                            sinceProbe += self.debounce
+                            if self.pendingReload.exchange(false, ordering: .relaxed) {
+                                try await self.reload(full: false)
+                            }
+                            if sinceProbe >= self.probeInterval {
+                                sinceProbe = .zero
+                                try await connection.query("SELECT 1", logger: self.logger)
+                                self.database.markAvailable(true)
+                            }
+                        }
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
+    private func reload(full: Bool) async throws {
+        let old = self.directory.snapshot
+        let new = try await self.directory.reload(from: self.database)
+        if full {
+            self.handlers.reset()
+        } else {
+            var changed: [Int64] = []
+            for (id, tenant) in new.tenants where old.tenants[id] != tenant { changed.append(id) }
+            for id in old.tenants.keys where new.tenants[id] == nil { changed.append(id) }
+            if !changed.isEmpty { self.handlers.tenantsChanged(changed) }
+        }
+        self.logger.info(
+            "directory loaded", metadata: ["communes": "\(new.tenants.count)", "hosts": "\(new.hostCount)", "full": "\(full)"])
+    }
+}

@@ -1,0 +1,527 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The operations that put communes on the platform and keep the fleet
+/// healthy. The `provisioner` CLI and the admin console both call these.
+public struct CommuneProvisioning: Sendable {
+    public let database: TenantDatabase
+    public let migrations: MigrationSet
+    public let policy: DomainPolicy
+    let logger: Logger
+    let catalogue: Catalogue
+    let content: ContentStore
+
+    public init(database: TenantDatabase, migrations: MigrationSet, policy: DomainPolicy = DomainPolicy(), logger: Logger) {
+        self.database = database
+        self.migrations = migrations
+        self.policy = policy
+        self.logger = logger
+        self.catalogue = Catalogue(logger: logger)
+        self.content = ContentStore(logger: logger)
+    }
+
+    /// Whether an operation created something or found it already there.
+    public enum Outcome: String, Sendable, Equatable {
+        case created
+        case unchanged
+    }
+
+    // MARK: Provinces and districts
+
+    /// Finds or creates a province or district. An existing unit with the
+    /// same code but another name or parent is a conflict.
+    public func ensureUnit(_ spec: UnitSpec) async throws(TenantCoreError) -> (AdminUnit, Outcome) {
+        try await self.database.withTransaction { connection in
+            try await self.ensureUnit(spec, on: connection)
+        }
+    }
+
+    func ensureUnit(_ spec: UnitSpec, on connection: PostgresConnection) async throws -> (AdminUnit, Outcome) {
+        guard spec.level != .commune else { throw TenantCoreError.invalid("use createCommune for communes") }
+        var parent: AdminUnit?
+        if spec.level == .district {
+            guard let parentCode = spec.parentCode,
+                let found = try await self.catalogue.unit(.province, code: parentCode, on: connection)
+            else {
+                throw TenantCoreError.notFound("province \(spec.parentCode.map(String.init) ?? "?") is not in the catalogue; add it first")
+            }
+            parent = found
+        }
+        if let existing = try await self.catalogue.unit(spec.level, code: spec.code, on: connection) {
+            guard existing.name == spec.name, existing.parentID == parent?.id else {
+                throw TenantCoreError.conflict(
+                    "\(spec.level.rawValue) \(spec.code) is already in the catalogue as \(existing.name.debugDescription); refusing to change it to \(spec.name.debugDescription)")
+            }
+            if let url = spec.portalURL, url != existing.portalURL {
+                try await self.catalogue.setPortal(unitID: existing.id, url: url, on: connection)
+                var updated = existing
+                updated.portalURL = url
+                return (updated, .created)
+            }
+            return (existing, .unchanged)
+        }
+        let portal = try spec.portalURL.map(Self.validatedURL)
+            ?? self.policy.portal(level: spec.level, slug: spec.slug, provinceSlug: parent?.slug ?? spec.slug)
+        guard
+            let unit = try await self.catalogue.insertUnit(
+                level: spec.level, code: spec.code, parentID: parent?.id, name: spec.name, kind: spec.kind, slug: spec.slug,
+                portalURL: portal, on: connection)
+        else {
+            throw TenantCoreError.conflict("\(spec.level.rawValue) \(spec.code) was created by someone else meanwhile; run again")
+        }
+        self.logger.info(
+            "created \(spec.level.rawValue)", metadata: ["unit.code": "\(spec.code)", "unit.name": "\(spec.name)"])
+        return (unit, .created)
+    }
+
+    static func validatedURL(_ url: String) throws -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme,
+            scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty,
+            !url.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "\"" })
+        else {
+            throw TenantCoreError.invalid("portal URL \(url.debugDescription) must be an http(s) address")
+        }
+        return url
+    }
+
+    // MARK: Communes
+
+    /// Creates a commune in one transaction: its catalogue rows, its schema at
+    /// the newest tenant version, its sixteen sections and footer, and its
+    /// domains — all together or nothing. A commune that already exists with
+    /// the same name and parent is left as it is (`unchanged`).
+    public func createCommune(_ spec: CommuneSpec) async throws(TenantCoreError) -> (TenantRecord, Outcome) {
+        let schema = try SchemaName(communeCode: spec.code)
+        var metadata: Logger.Metadata = ["commune": "\(spec.code)", "tenant.schema": "\(schema)"]
+        let result: (TenantRecord, Outcome) = try await self.database.withTransaction { connection in
+            guard let parent = try await self.catalogue.unit(spec.parentLevel, code: spec.parentCode, on: connection) else {
+                throw TenantCoreError.notFound(
+                    "\(spec.source): \(spec.parentLevel.rawValue) \(spec.parentCode) is not in the catalogue; add it first")
+            }
+            if let existing = try await self.catalogue.tenant(code: spec.code, on: connection) {
+                guard existing.name == spec.name, existing.parentID == parent.id else {
+                    throw TenantCoreError.conflict(
+                        "\(spec.source): commune \(spec.code) is already in the catalogue as \(existing.name.debugDescription) under unit \(existing.parentID); refusing to change it")
+                }
+                return (existing, .unchanged)
+            }
+            if try await self.catalogue.unit(.commune, code: spec.code, on: connection) != nil {
+                throw TenantCoreError.conflict("\(spec.source): commune \(spec.code) exists in the catalogue without a site")
+            }
+            var province = parent
+            var district: AdminUnit?
+            if parent.level == .district {
+                district = parent
+                guard let parentOfDistrict = parent.parentID,
+                    let found = try await self.catalogue.unit(id: parentOfDistrict, on: connection)
+                else { throw TenantCoreError.notFound("district \(parent.code) has no province") }
+                province = found
+            }
+            let hosts = try self.policy.hosts(commune: spec.slug, district: district?.slug, province: province.slug)
+            for (host, _) in hosts {
+                if let owner = try await self.catalogue.domainOwner(host, on: connection) {
+                    throw TenantCoreError.conflict(
+                        "\(spec.source): host \(host) already belongs to commune \(owner.communeCode); give this commune another slug")
+                }
+            }
+            guard
+                let unit = try await self.catalogue.insertUnit(
+                    level: .commune, code: spec.code, parentID: parent.id, name: spec.name, kind: spec.kind,
+                    slug: spec.slug, portalURL: nil, on: connection)
+            else { throw TenantCoreError.conflict("commune \(spec.code) was created by someone else meanwhile") }
+            try await connection.query(
+                """
+                INSERT INTO platform.tenants (unit_id, schema_name, schema_version)
+                VALUES (\(unit.id), \(schema.rawValue), \(self.migrations.tenantVersion))
+                """, logger: self.logger)
+            let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)
+            try await runner.createTenantSchema(schema, on: connection)
+            let split = VietnameseText.splitUnitName(spec.name)
+            let publisher = "Ủy ban nhân dân \(split.kind.isEmpty ? spec.kind : split.kind) \(split.properName)"
+            try await self.content.seed(schema, communeName: spec.name, publisher: publisher, on: connection)
+            for (host, role) in hosts {
+                try await self.catalogue.addDomain(host, tenantID: unit.id, role: role, on: connection)
+            }
+            guard let record = try await self.catalogue.tenant(code: spec.code, on: connection) else {
+                throw TenantCoreError.notFound("commune \(spec.code) vanished while being created")
+            }
+            return (record, .created)
+        }
+        metadata["outcome"] = "\(result.1.rawValue)"
+        self.logger.debug("commune provisioned", metadata: metadata)
+        return result
+    }
+
+    // MARK: Bulk import
+
+    /// What an import will do, worked out before anything is changed.
+    public struct ImportPlan: Sendable {
+        public var units: [UnitSpec]
+        public var communes: [CommuneSpec]
+        public var unchangedUnits: Int
+        public var unchangedCommunes: Int
+
+        public var isEmpty: Bool { self.units.isEmpty && self.communes.isEmpty }
+    }
+
+    /// Compares a list with the catalogue. Any clash — a code already used
+    /// with another name or parent, a host owned by another commune — is
+    /// reported here, before anything is written.
+    public func plan(_ list: AdminList) async throws(TenantCoreError) -> ImportPlan {
+        try await self.database.withConnection { connection in
+            var existing: [UnitLevel: [Int: AdminUnit]] = [:]
+            var byID: [Int64: AdminUnit] = [:]
+            for level in UnitLevel.allCases {
+                let units = try await self.catalogue.units(level, on: connection)
+                existing[level] = Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+                for unit in units { byID[unit.id] = unit }
+            }
+            var owners: [String: Int] = [:]
+            for domain in try await self.catalogue.domains(on: connection) { owners[domain.host] = domain.communeCode }
+
+            var problems: [String] = []
+            var plan = ImportPlan(units: [], communes: [], unchangedUnits: 0, unchangedCommunes: 0)
+            for spec in list.provinces + list.districts {
+                if let unit = existing[spec.level]?[spec.code] {
+                    let parentCode = unit.parentID.flatMap { byID[$0]?.code }
+                    if unit.name != spec.name || parentCode != spec.parentCode {
+                        problems.append(
+                            "\(spec.level.rawValue) \(spec.code) \(spec.name.debugDescription) is already in the catalogue as \(unit.name.debugDescription)\(parentCode.map { " under \($0)" } ?? "")")
+                    } else {
+                        plan.unchangedUnits += 1
+                    }
+                } else {
+                    plan.units.append(spec)
+                }
+            }
+            let provinceSlugs = Dictionary(list.provinces.map { ($0.code, $0.slug) }, uniquingKeysWith: { a, _ in a })
+            let districtSlugs = Dictionary(list.districts.map { ($0.code, $0.slug) }, uniquingKeysWith: { a, _ in a })
+            var planned: [String: Int] = [:]
+            for spec in list.communes {
+                if let unit = existing[.commune]?[spec.code] {
+                    let parent = unit.parentID.flatMap { byID[$0] }
+                    if unit.name != spec.name || parent?.code != spec.parentCode || parent?.level != spec.parentLevel {
+                        problems.append(
+                            "\(spec.source): commune \(spec.code) \(spec.name.debugDescription) is already in the catalogue as \(unit.name.debugDescription) under \(parent?.name ?? "?")")
+                    } else {
+                        plan.unchangedCommunes += 1
+                    }
+                    continue
+                }
+                let provinceSlug = existing[.province]?[spec.provinceCode]?.slug ?? provinceSlugs[spec.provinceCode] ?? ""
+                let districtSlug = spec.districtCode.map { existing[.district]?[$0]?.slug ?? districtSlugs[$0] ?? "" }
+                for (host, _) in try self.policy.hosts(commune: spec.slug, district: districtSlug, province: provinceSlug) {
+                    if let owner = owners[host.value] {
+                        problems.append("\(spec.source): host \(host) for commune \(spec.code) already belongs to commune \(owner)")
+                    } else if let other = planned[host.value] {
+                        problems.append("\(spec.source): host \(host) would be given to communes \(other) and \(spec.code)")
+                    }
+                    planned[host.value] = spec.code
+                }
+                plan.communes.append(spec)
+            }
+            if !problems.isEmpty {
+                let shown = problems.prefix(10).joined(separator: "\n  ")
+                let more = problems.count > 10 ? "\n  … and \(problems.count - 10) more" : ""
+                throw TenantCoreError.conflict(
+                    "the list clashes with the catalogue in \(problems.count) place\(problems.count > 1 ? "s" : ""); nothing was changed:\n  \(shown)\(more)")
+            }
+            return plan
+        }
+    }
+
+    /// Progress of a long operation, reported after each item.
+    public struct Progress: Sendable {
+        public var done: Int
+        public var failed: Int
+        public var total: Int
+        public var current: String
+    }
+
+    /// How a bulk operation ended.
+    public struct Report: Sendable {
+        public var created: Int
+        public var unchanged: Int
+        public var failures: [String]
+        public var seconds: Double
+        /// Seconds each successful item took, for medians.
+        public var durations: [Double]
+    }
+
+    /// Carries out a plan: provinces and districts first, then every commune
+    /// in its own transaction, `jobs` at a time. Stops scheduling new work at
+    /// the first failure; what was committed stays, and a rerun finishes.
+    public func execute(
+        _ plan: ImportPlan, jobs: Int, progress: @escaping @Sendable (Progress) -> Void
+    ) async throws(TenantCoreError) -> Report {
+        let start = ContinuousClock.now
+        var created = 0
+        var unchanged = 0
+        for spec in plan.units where spec.level == .province {
+            if try await self.ensureUnit(spec).1 == .created { created += 1 } else { unchanged += 1 }
+        }
+        for spec in plan.units where spec.level == .district {
+            if try await self.ensureUnit(spec).1 == .created { created += 1 } else { unchanged += 1 }
+        }
+        let communes = plan.communes
+        let report = await Self.forEach(communes, jobs: jobs, label: { "\($0.code) \($0.name)" }, progress: progress) { spec in
+            try await self.createCommune(spec).1
+        }
+        var result = report
+        result.created += created
+        result.unchanged += unchanged
+        result.seconds = (ContinuousClock.now - start).seconds
+        return result
+    }
+
+    /// Runs `work` over `items` with `jobs` concurrent workers, counting outcomes.
+    static func forEach<Item: Sendable>(
+        _ items: [Item], jobs: Int, label: @escaping @Sendable (Item) -> String,
+        progress: @escaping @Sendable (Progress) -> Void,
+        work: @escaping @Sendable (Item) async throws -> Outcome
+    ) async -> Report {
+        let state = Locked(ForEachState())
+        let total = items.count
+        let start = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, min(jobs, max(1, total))) {
+                group.addTask {
+                    while true {
+                        let index: Int? = state.withLock { s in
+                            guard s.next < total, s.failures.isEmpty else { return nil }
+                            defer { s.next += 1 }
+                            return s.next
+                        }
+                        guard let index else { return }
+                        let item = items[index]
+                        let began = ContinuousClock.now
+                        do {
+                            let outcome = try await work(item)
+                            let seconds = (ContinuousClock.now - began).seconds
+                            let snapshot = state.withLock { s -> Progress in
+                                s.done += 1
+                                if outcome == .created { s.created += 1; s.durations.append(seconds) } else { s.unchanged += 1 }
+                                return Progress(done: s.done, failed: s.failures.count, total: total, current: label(item))
+                            }
+                            progress(snapshot)
+                        } catch {
+                            let message = "\(label(item)): \(TenantDatabase.map(error).message)"
+                            let snapshot = state.withLock { s -> Progress in
+                                s.failures.append(message)
+                                return Progress(done: s.done, failed: s.failures.count, total: total, current: label(item))
+                            }
+                            progress(snapshot)
+                        }
+                    }
+                }
+            }
+        }
+        let final = state.withLock { $0 }
+        return Report(
+            created: final.created, unchanged: final.unchanged, failures: final.failures,
+            seconds: (ContinuousClock.now - start).seconds, durations: final.durations)
+    }
+
+    // MARK: Fleet migration
+
+    /// Brings every commune schema to the newest `sql/tenant/` version,
+    /// `jobs` schemas at a time, each in its own transaction. Safe to stop at
+    /// any moment and run again: committed schemas are not touched twice.
+    public func migrateAll(
+        jobs: Int, progress: @escaping @Sendable (Progress) -> Void
+    ) async throws(TenantCoreError) -> Report {
+        let target = self.migrations.tenantVersion
+        let lagging = try await self.database.withConnection { connection in
+            try await self.catalogue.tenants(belowVersion: target, on: connection)
+        }
+        let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)
+        return await Self.forEach(lagging, jobs: jobs, label: { "\($0.schema)" }, progress: progress) { record in
+            let schema = try SchemaName(validating: record.schema)
+            let applied = try await self.database.withTransaction { connection in
+                try await runner.migrateTenant(schema, on: connection)
+            }
+            if !applied.isEmpty {
+                self.logger.debug(
+                    "schema migrated",
+                    metadata: ["tenant.schema": "\(schema)", "commune": "\(record.code)", "versions": "\(applied)"])
+            }
+            return applied.isEmpty ? .unchanged : .created
+        }
+    }
+
+    // MARK: Lifecycle
+
+    /// Changes a commune's status; host processes pick it up at once (NOTIFY).
+    public func setStatus(code: Int, to status: TenantStatus, note: String = "") async throws(TenantCoreError) -> TenantRecord {
+        try await self.database.withTransaction { connection in
+            guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
+                throw TenantCoreError.notFound("commune \(code) has no site on this platform")
+            }
+            try await self.catalogue.setStatus(tenantID: record.unitID, status: status, note: note, on: connection)
+            var updated = record
+            updated.status = status
+            updated.statusNote = note
+            self.logger.notice("commune status changed", metadata: ["commune": "\(code)", "status": "\(status.rawValue)"])
+            return updated
+        }
+    }
+
+    // MARK: Domains
+
+    /// Adds a host to a commune (optionally as its new primary).
+    public func addDomain(_ raw: String, code: Int, role: DomainRole) async throws(TenantCoreError) -> DomainRecord {
+        let host: Hostname
+        do {
+            host = try Hostname(normalizing: raw)
+        } catch {
+            throw .invalid("\(raw.debugDescription) is not a valid host name (\(error))")
+        }
+        guard host.value.contains(".") else {
+            throw .invalid("host name \(host) needs at least two labels, e.g. xa.tinh.gov.vn")
+        }
+        return try await self.database.withTransaction { connection in
+            guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
+                throw TenantCoreError.notFound("commune \(code) has no site on this platform")
+            }
+            if let owner = try await self.catalogue.domainOwner(host, on: connection) {
+                if owner.tenantID == record.unitID && owner.role == role {
+                    return owner
+                }
+                guard owner.tenantID == record.unitID else {
+                    throw TenantCoreError.conflict("host \(host) already belongs to commune \(owner.communeCode)")
+                }
+                _ = try await self.catalogue.removeDomain(host, on: connection)
+            }
+            try await self.catalogue.addDomain(host, tenantID: record.unitID, role: role, on: connection)
+            return DomainRecord(host: host.value, tenantID: record.unitID, communeCode: code, role: role)
+        }
+    }
+
+    /// Removes a host. The primary host can only go once another host is primary.
+    public func removeDomain(_ raw: String) async throws(TenantCoreError) {
+        let host: Hostname
+        do {
+            host = try Hostname(normalizing: raw)
+        } catch {
+            throw .invalid("\(raw.debugDescription) is not a valid host name")
+        }
+        try await self.database.withTransaction { connection in
+            guard let owner = try await self.catalogue.domainOwner(host, on: connection) else {
+                throw TenantCoreError.notFound("no commune has the host \(host)")
+            }
+            guard owner.role != .primary else {
+                throw TenantCoreError.conflict(
+                    "\(host) is the primary host of commune \(owner.communeCode); make another host primary first (domain add HOST --commune \(owner.communeCode) --primary)")
+            }
+            _ = try await self.catalogue.removeDomain(host, on: connection)
+        }
+    }
+}
+
+/// A value behind a lock, shareable between tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        self.mutex = Mutex(value)
+    }
+
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+        self.mutex.withLock { body(&$0) }
+    }
+}
+
+struct ForEachState {
+    var next = 0
+    var done = 0
+    var created = 0
+    var unchanged = 0
+    var failures: [String] = []
+    var durations: [Double] = []
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = self.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
+
+extension CommuneProvisioning {
+    /// Builds the spec of a commune added by hand: its kind from the name and
+    /// a slug unique among its siblings (the proper name, or the proper name
+    /// and the code when a sibling already uses it).
+    public func spec(
+        code: Int, name rawName: String, parentLevel: UnitLevel, parentCode: Int, slug: String? = nil
+    ) async throws(TenantCoreError) -> CommuneSpec {
+        let name = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
+        guard !name.isEmpty, name.count <= 200 else { throw .invalid("a commune needs a name of 1 to 200 characters") }
+        guard parentLevel != .commune else { throw .invalid("a commune's parent is a district or a province") }
+        let split = VietnameseText.splitUnitName(name)
+        var chosen = slug.map(VietnameseText.slug) ?? VietnameseText.slug(split.properName)
+        if let slug, chosen != slug {
+            throw .invalid("slug \(slug.debugDescription) must be lower-case ASCII words joined by hyphens, like \(chosen.debugDescription)")
+        }
+        if chosen.isEmpty { chosen = "\(code)" }
+        let candidate = chosen
+        let taken: Bool = try await self.database.withConnection { connection in
+            guard let parent = try await self.catalogue.unit(parentLevel, code: parentCode, on: connection) else {
+                throw TenantCoreError.notFound("\(parentLevel.rawValue) \(parentCode) is not in the catalogue; add it first")
+            }
+            let siblings = try await self.catalogue.children(of: parent.id, on: connection)
+            return siblings.contains { $0.level == .commune && $0.code != code && $0.compactSlug == candidate.replacingOccurrences(of: "-", with: "") }
+        }
+        if taken {
+            guard slug == nil else { throw .conflict("slug \(candidate) is already used by another commune of this parent") }
+            chosen = "\(candidate)-\(code)"
+        }
+        return CommuneSpec(
+            code: code, name: name, kind: split.kind.isEmpty ? "xã" : split.kind, slug: chosen,
+            provinceCode: parentLevel == .province ? parentCode : 0, districtCode: parentLevel == .district ? parentCode : nil,
+            source: "commune \(code)")
+    }
+
+    /// Builds the spec of a province or district added by hand.
+    public func unitSpec(
+        level: UnitLevel, code: Int, name rawName: String, parentCode: Int?, slug: String?, portalURL: String?
+    ) throws(TenantCoreError) -> UnitSpec {
+        let name = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
+        guard !name.isEmpty, name.count <= 200 else { throw .invalid("a \(level.rawValue) needs a name of 1 to 200 characters") }
+        guard (1...99_999_999).contains(code) else { throw .invalid("invalid \(level.rawValue) code \(code)") }
+        let split = VietnameseText.splitUnitName(name)
+        let chosen = slug.map(VietnameseText.slug) ?? VietnameseText.slug(split.properName)
+        if let slug, chosen != slug {
+            throw .invalid("slug \(slug.debugDescription) must be lower-case ASCII words joined by hyphens, like \(chosen.debugDescription)")
+        }
+        guard !chosen.isEmpty else { throw .invalid("cannot make a slug from \(name.debugDescription); pass --slug") }
+        let portal = try portalURL.map { url throws(TenantCoreError) -> String in
+            do { return try Self.validatedURL(url) } catch { throw TenantDatabase.map(error) }
+        }
+        return UnitSpec(
+            level: level, code: code, name: name,
+            kind: split.kind.isEmpty ? (level == .province ? "tỉnh" : "huyện") : split.kind, slug: chosen,
+            parentCode: parentCode, portalURL: portal)
+    }
+}
+
+extension CommuneProvisioning {
+    /// Runs a change in each commune's own transaction, `jobs` at a time, and
+    /// marks the commune's content as changed when `change` returns true.
+    public func forEachCommune(
+        _ codes: [Int], jobs: Int, progress: @escaping @Sendable (Progress) -> Void,
+        _ change: @escaping @Sendable (TenantRecord, PostgresConnection) async throws -> Bool
+    ) async throws(TenantCoreError) -> Report {
+        await Self.forEach(codes, jobs: jobs, label: { "commune \($0)" }, progress: progress) { code in
+            try await self.database.withTransaction { connection in
+                guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
+                    throw TenantCoreError.notFound("commune \(code) has no site on this platform")
+                }
+                let changed = try await change(record, connection)
+                if changed { try await self.catalogue.touchContent(tenantID: record.unitID, on: connection) }
+                return changed ? .created : .unchanged
+            }
+        }
+    }
+}

@@ -1,0 +1,344 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A commune's row in the catalogue, as the provisioner and the console see it.
+public struct TenantRecord: Sendable, Hashable, Codable {
+    public var unitID: Int64
+    public var code: Int
+    public var name: String
+    public var slug: String
+    public var parentID: Int64
+    public var schema: String
+    public var status: TenantStatus
+    public var statusNote: String
+    public var schemaVersion: Int
+    public var contentVersion: Int64
+    public var createdAt: Date
+}
+
+/// A host name of a commune.
+public struct DomainRecord: Sendable, Hashable, Codable {
+    public var host: String
+    public var tenantID: Int64
+    public var communeCode: Int
+    public var role: DomainRole
+}
+
+/// Reads and writes the shared catalogue (`platform.*`). Every method works on
+/// a connection lent by the caller so several calls can share a transaction.
+public struct Catalogue: Sendable {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    // MARK: Directory
+
+    /// Everything a host process needs to resolve hosts, in three queries.
+    public func loadDirectory(on connection: PostgresConnection) async throws -> DirectorySnapshot {
+        var units: [Int64: AdminUnit] = [:]
+        let unitRows = try await connection.query(
+            "SELECT id, level, code, parent_id, name, kind, slug, portal_url FROM platform.units WHERE level <> 'commune'",
+            logger: self.logger)
+        for try await (id, level, code, parent, name, kind, slug, portal) in unitRows.decode(
+            (Int64, String, Int, Int64?, String, String, String, String?).self)
+        {
+            units[id] = AdminUnit(
+                id: id, level: UnitLevel(rawValue: level) ?? .district, code: code, parentID: parent, name: name,
+                kind: kind, slug: slug, portalURL: portal)
+        }
+
+        var hosts: [String: DirectorySnapshot.HostEntry] = [:]
+        var primaries: [Int64: Hostname] = [:]
+        let domainRows = try await connection.query(
+            "SELECT host, tenant_id, role FROM platform.domains", logger: self.logger)
+        for try await (host, tenantID, role) in domainRows.decode((String, Int64, String).self) {
+            let role = DomainRole(rawValue: role) ?? .redirect
+            hosts[host] = .init(tenantID: tenantID, role: role)
+            if role == .primary, let name = try? Hostname(validating: host) { primaries[tenantID] = name }
+        }
+
+        var tenants: [Int64: Tenant] = [:]
+        tenants.reserveCapacity(units.count * 16)
+        let tenantRows = try await connection.query(
+            """
+            SELECT u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.status_note, t.content_changed_at
+              FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id
+            """, logger: self.logger)
+        var ancestorCache: [Int64: [AdminUnit]] = [:]
+        for try await (id, code, name, slug, parent, schema, status, note, changed) in tenantRows.decode(
+            (Int64, Int, String, String, Int64?, String, String, String, Date).self)
+        {
+            guard let schema = try? SchemaName(validating: schema) else {
+                self.logger.error("catalogue holds an invalid schema name; commune skipped", metadata: ["commune": "\(code)"])
+                continue
+            }
+            let ancestors: [AdminUnit]
+            if let parent {
+                if let cached = ancestorCache[parent] {
+                    ancestors = cached
+                } else {
+                    var chain: [AdminUnit] = []
+                    var next: Int64? = parent
+                    while let id = next, let unit = units[id], chain.count < 4 {
+                        chain.append(unit)
+                        next = unit.parentID
+                    }
+                    ancestorCache[parent] = chain
+                    ancestors = chain
+                }
+            } else {
+                ancestors = []
+            }
+            tenants[id] = Tenant(
+                id: id, code: code, schema: schema, name: name, slug: slug,
+                status: TenantStatus(rawValue: status) ?? .suspended, statusNote: note, ancestors: ancestors,
+                primaryHost: primaries[id], contentChangedAt: changed)
+        }
+        return DirectorySnapshot(hosts: hosts, tenants: tenants, units: units)
+    }
+
+    // MARK: Units
+
+    static let unitColumns = "id, level, code, parent_id, name, kind, slug, portal_url"
+
+    func decodeUnits(_ rows: PostgresRowSequence) async throws -> [AdminUnit] {
+        var result: [AdminUnit] = []
+        for try await (id, level, code, parent, name, kind, slug, portal) in rows.decode(
+            (Int64, String, Int, Int64?, String, String, String, String?).self)
+        {
+            result.append(
+                AdminUnit(
+                    id: id, level: UnitLevel(rawValue: level) ?? .commune, code: code, parentID: parent, name: name,
+                    kind: kind, slug: slug, portalURL: portal))
+        }
+        return result
+    }
+
+    /// The unit of this level and official code, if the catalogue has it.
+    public func unit(_ level: UnitLevel, code: Int, on connection: PostgresConnection) async throws -> AdminUnit? {
+        try await self.decodeUnits(
+            connection.query(
+                "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE level = \(level.rawValue) AND code = \(code)",
+                logger: self.logger)
+        ).first
+    }
+
+    public func unit(id: Int64, on connection: PostgresConnection) async throws -> AdminUnit? {
+        try await self.decodeUnits(
+            connection.query(
+                "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE id = \(id)", logger: self.logger)
+        ).first
+    }
+
+    /// Every unit of a level (all provinces, all districts…), by code.
+    public func units(_ level: UnitLevel, on connection: PostgresConnection) async throws -> [AdminUnit] {
+        try await self.decodeUnits(
+            connection.query(
+                "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE level = \(level.rawValue) ORDER BY code",
+                logger: self.logger))
+    }
+
+    /// The direct children of a unit.
+    public func children(of parentID: Int64, on connection: PostgresConnection) async throws -> [AdminUnit] {
+        try await self.decodeUnits(
+            connection.query(
+                "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE parent_id = \(parentID) ORDER BY code",
+                logger: self.logger))
+    }
+
+    /// Inserts a unit; `nil` when one of this level and code already exists.
+    public func insertUnit(
+        level: UnitLevel, code: Int, parentID: Int64?, name: String, kind: String, slug: String, portalURL: String?,
+        on connection: PostgresConnection
+    ) async throws -> AdminUnit? {
+        try await self.decodeUnits(
+            connection.query(
+                """
+                INSERT INTO platform.units (level, code, parent_id, name, kind, slug, portal_url)
+                VALUES (\(level.rawValue), \(code), \(parentID), \(name), \(kind), \(slug), \(portalURL))
+                ON CONFLICT (level, code) DO NOTHING
+                RETURNING \(unescaped: Self.unitColumns)
+                """, logger: self.logger)
+        ).first
+    }
+
+    public func setPortal(unitID: Int64, url: String?, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE platform.units SET portal_url = \(url), updated_at = now() WHERE id = \(unitID)", logger: self.logger)
+    }
+
+    // MARK: Tenants
+
+    static let tenantColumns = """
+        u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.status_note, t.schema_version,
+        t.content_version, t.created_at
+        """
+
+    func decodeTenants(_ rows: PostgresRowSequence) async throws -> [TenantRecord] {
+        var result: [TenantRecord] = []
+        for try await (id, code, name, slug, parent, schema, status, note, version, content, created) in rows.decode(
+            (Int64, Int, String, String, Int64, String, String, String, Int, Int64, Date).self)
+        {
+            result.append(
+                TenantRecord(
+                    unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: schema,
+                    status: TenantStatus(rawValue: status) ?? .suspended, statusNote: note, schemaVersion: version,
+                    contentVersion: content, createdAt: created))
+        }
+        return result
+    }
+
+    /// The commune with this official code, if it has a site.
+    public func tenant(code: Int, on connection: PostgresConnection) async throws -> TenantRecord? {
+        try await self.decodeTenants(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.tenantColumns)
+                  FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id
+                 WHERE u.level = 'commune' AND u.code = \(code)
+                """, logger: self.logger)
+        ).first
+    }
+
+    /// Every commune with a site, by code.
+    public func tenants(on connection: PostgresConnection) async throws -> [TenantRecord] {
+        try await self.decodeTenants(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.tenantColumns)
+                  FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id
+                 ORDER BY u.code
+                """, logger: self.logger))
+    }
+
+    /// Communes whose schema is older than `version`.
+    public func tenants(belowVersion version: Int, on connection: PostgresConnection) async throws -> [TenantRecord] {
+        try await self.decodeTenants(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.tenantColumns)
+                  FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id
+                 WHERE t.schema_version < \(version)
+                 ORDER BY u.code
+                """, logger: self.logger))
+    }
+
+    public func setStatus(
+        tenantID: Int64, status: TenantStatus, note: String, on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE platform.tenants SET status = \(status.rawValue), status_note = \(note), updated_at = now()
+             WHERE unit_id = \(tenantID)
+            """, logger: self.logger)
+    }
+
+    /// Bumps the commune's content version and tells every host process to
+    /// drop its cached pages (`NOTIFY tenant_content`).
+    @discardableResult
+    public func touchContent(tenantID: Int64, on connection: PostgresConnection) async throws -> Int64 {
+        try await connection.query("SELECT platform.touch_tenant(\(tenantID))", logger: self.logger)
+            .collect().first?.decode(Int64.self) ?? 0
+    }
+
+    // MARK: Domains
+
+    /// All domains, or those of one commune.
+    public func domains(tenantID: Int64? = nil, on connection: PostgresConnection) async throws -> [DomainRecord] {
+        let rows = try await connection.query(
+            """
+            SELECT d.host, d.tenant_id, u.code, d.role
+              FROM platform.domains d JOIN platform.units u ON u.id = d.tenant_id
+             WHERE \(tenantID)::int8 IS NULL OR d.tenant_id = \(tenantID)
+             ORDER BY u.code, d.role <> 'primary', d.host
+            """, logger: self.logger)
+        var result: [DomainRecord] = []
+        for try await (host, tenant, code, role) in rows.decode((String, Int64, Int, String).self) {
+            result.append(DomainRecord(host: host, tenantID: tenant, communeCode: code, role: DomainRole(rawValue: role) ?? .redirect))
+        }
+        return result
+    }
+
+    /// The commune that owns `host`, if any.
+    public func domainOwner(_ host: Hostname, on connection: PostgresConnection) async throws -> DomainRecord? {
+        let rows = try await connection.query(
+            """
+            SELECT d.host, d.tenant_id, u.code, d.role
+              FROM platform.domains d JOIN platform.units u ON u.id = d.tenant_id
+             WHERE d.host = \(host.value)
+            """, logger: self.logger)
+        for try await (host, tenant, code, role) in rows.decode((String, Int64, Int, String).self) {
+            return DomainRecord(host: host, tenantID: tenant, communeCode: code, role: DomainRole(rawValue: role) ?? .redirect)
+        }
+        return nil
+    }
+
+    /// Adds a host to a commune. Making it primary demotes the old primary to a redirect.
+    public func addDomain(
+        _ host: Hostname, tenantID: Int64, role: DomainRole, on connection: PostgresConnection
+    ) async throws {
+        if role == .primary {
+            try await connection.query(
+                "UPDATE platform.domains SET role = 'redirect' WHERE tenant_id = \(tenantID) AND role = 'primary'",
+                logger: self.logger)
+        }
+        try await connection.query(
+            "INSERT INTO platform.domains (host, tenant_id, role) VALUES (\(host.value), \(tenantID), \(role.rawValue))",
+            logger: self.logger)
+    }
+
+    /// Removes a host; returns false when it did not exist.
+    public func removeDomain(_ host: Hostname, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            "DELETE FROM platform.domains WHERE host = \(host.value) RETURNING tenant_id", logger: self.logger
+        ).collect()
+        return !rows.isEmpty
+    }
+}
+
+/// One line of `provisioner status`.
+public struct TenantStatusRow: Sendable, Codable, Hashable {
+    public var code: Int
+    public var name: String
+    public var parent: String
+    public var parentLevel: UnitLevel
+    public var province: String
+    public var status: TenantStatus
+    public var schema: String
+    public var schemaVersion: Int
+    public var domains: [String]
+    public var primaryDomain: String?
+}
+
+extension Catalogue {
+    /// Every commune with its parent, status, schema version and hosts.
+    public func statusRows(on connection: PostgresConnection) async throws -> [TenantStatusRow] {
+        let rows = try await connection.query(
+            """
+            SELECT u.code, u.name, p.name, p.level, coalesce(g.name, p.name), t.status, t.schema_name, t.schema_version,
+                   coalesce(array_agg(d.host ORDER BY d.role <> 'primary', d.host) FILTER (WHERE d.host IS NOT NULL), '{}'),
+                   min(d.host) FILTER (WHERE d.role = 'primary')
+              FROM platform.tenants t
+              JOIN platform.units u ON u.id = t.unit_id
+              JOIN platform.units p ON p.id = u.parent_id
+              LEFT JOIN platform.units g ON g.id = p.parent_id
+              LEFT JOIN platform.domains d ON d.tenant_id = t.unit_id
+             GROUP BY u.code, u.name, p.name, p.level, g.name, t.status, t.schema_name, t.schema_version
+             ORDER BY u.code
+            """, logger: self.logger)
+        var result: [TenantStatusRow] = []
+        for try await (code, name, parent, level, province, status, schema, version, domains, primary) in rows.decode(
+            (Int, String, String, String, String, String, String, Int, [String], String?).self)
+        {
+            result.append(
+                TenantStatusRow(
+                    code: code, name: name, parent: parent, parentLevel: UnitLevel(rawValue: level) ?? .province,
+                    province: province, status: TenantStatus(rawValue: status) ?? .suspended, schema: schema,
+                    schemaVersion: version, domains: domains, primaryDomain: primary))
+        }
+        return result
+    }
+}

@@ -1,0 +1,463 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Reads and writes one commune's content. Every statement names the
+/// commune's tables through its validated ``SchemaName`` (schema-qualified
+/// SQL: no connection state, nothing to leak between pooled leases); request
+/// values are always binds.
+public struct ContentStore: Sendable {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    static let entryColumns = """
+        id, section_id, kind, status, title, summary, body, author, published_at, updated_at, is_sample, image_url,
+        image_alt, doc_type, doc_number, issuer, signer, issued_on, effective_on, file_url, field, service_level,
+        portal_url, processing_time, fee, starts_at, ends_at, location, presider, position_title, phone, email,
+        period_year, period_label
+        """
+    /// The listing columns: everything but the body.
+    static let summaryColumns = entryColumns.replacingOccurrences(of: " body,", with: " ''::text AS body,")
+
+    static func decodeEntry(_ row: PostgresRow) throws -> Entry {
+        let r = row.makeRandomAccess()
+        var e = Entry(
+            id: try r[0].decode(Int64.self), sectionID: try r[1].decode(Int.self),
+            kind: EntryKind(rawValue: try r[2].decode(String.self)) ?? .article,
+            status: EntryStatus(rawValue: try r[3].decode(String.self)) ?? .draft, title: try r[4].decode(String.self),
+            summary: try r[5].decode(String.self), body: try r[6].decode(String.self), author: try r[7].decode(String.self),
+            publishedAt: try r[8].decode(Date.self), updatedAt: try r[9].decode(Date.self),
+            isSample: try r[10].decode(Bool.self))
+        e.imageURL = try r[11].decode(String?.self)
+        e.imageAlt = try r[12].decode(String?.self)
+        e.docType = try r[13].decode(String?.self)
+        e.docNumber = try r[14].decode(String?.self)
+        e.issuer = try r[15].decode(String?.self)
+        e.signer = try r[16].decode(String?.self)
+        e.issuedOn = try r[17].decode(Date?.self)
+        e.effectiveOn = try r[18].decode(Date?.self)
+        e.fileURL = try r[19].decode(String?.self)
+        e.field = try r[20].decode(String?.self)
+        e.serviceLevel = try r[21].decode(String?.self)
+        e.portalURL = try r[22].decode(String?.self)
+        e.processingTime = try r[23].decode(String?.self)
+        e.fee = try r[24].decode(String?.self)
+        e.startsAt = try r[25].decode(Date?.self)
+        e.endsAt = try r[26].decode(Date?.self)
+        e.location = try r[27].decode(String?.self)
+        e.presider = try r[28].decode(String?.self)
+        e.positionTitle = try r[29].decode(String?.self)
+        e.phone = try r[30].decode(String?.self)
+        e.email = try r[31].decode(String?.self)
+        e.periodYear = try r[32].decode(Int?.self)
+        e.periodLabel = try r[33].decode(String?.self)
+        return e
+    }
+
+    func entries(_ rows: PostgresRowSequence) async throws -> [Entry] {
+        var result: [Entry] = []
+        for try await row in rows { result.append(try Self.decodeEntry(row)) }
+        return result
+    }
+
+    // MARK: Sections and site
+
+    /// All sections, in menu order.
+    public func sections(_ schema: SchemaName, on connection: PostgresConnection) async throws -> [Section] {
+        let rows = try await connection.query(
+            """
+            SELECT id, slug, title, kind, position, mandatory, legal_basis, summary, body, starter
+              FROM \(unescaped: schema.quoted).sections ORDER BY position, id
+            """, logger: self.logger)
+        var result: [Section] = []
+        for try await (id, slug, title, kind, position, mandatory, basis, summary, body, starter) in rows.decode(
+            (Int, String, String, String, Int, Bool, String, String, String, Bool).self)
+        {
+            result.append(
+                Section(
+                    id: id, slug: slug, title: title, kind: SectionKind(rawValue: kind) ?? .feed, position: position,
+                    mandatory: mandatory, legalBasis: basis, summary: summary, body: body, starter: starter))
+        }
+        return result
+    }
+
+    /// The menu and the footer in one round trip: every section (the body
+    /// only for the section with `slug`, when given) joined with the site row.
+    public func chrome(
+        _ schema: SchemaName, bodyOf slug: String?, on connection: PostgresConnection
+    ) async throws -> (sections: [Section], site: SiteInfo) {
+        let rows = try await connection.query(
+            """
+            SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary,
+                   CASE WHEN s.slug = \(slug ?? "") THEN s.body ELSE '' END, s.starter,
+                   t.publisher, t.responsible_person, t.responsible_title, t.address, t.phone, t.email, t.notice,
+                   t.notice_from, t.notice_until, t.updated_at
+              FROM \(unescaped: schema.quoted).sections s CROSS JOIN \(unescaped: schema.quoted).site t
+             ORDER BY s.position, s.id
+            """, logger: self.logger)
+        var sections: [Section] = []
+        var site: SiteInfo?
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            sections.append(
+                Section(
+                    id: try r[0].decode(Int.self), slug: try r[1].decode(String.self), title: try r[2].decode(String.self),
+                    kind: SectionKind(rawValue: try r[3].decode(String.self)) ?? .feed, position: try r[4].decode(Int.self),
+                    mandatory: try r[5].decode(Bool.self), legalBasis: try r[6].decode(String.self),
+                    summary: try r[7].decode(String.self), body: try r[8].decode(String.self), starter: try r[9].decode(Bool.self)))
+            if site == nil {
+                site = SiteInfo(
+                    publisher: try r[10].decode(String.self), responsiblePerson: try r[11].decode(String.self),
+                    responsibleTitle: try r[12].decode(String.self), address: try r[13].decode(String.self),
+                    phone: try r[14].decode(String.self), email: try r[15].decode(String.self),
+                    notice: try r[16].decode(String.self), noticeFrom: try r[17].decode(Date?.self),
+                    noticeUntil: try r[18].decode(Date?.self), updatedAt: try r[19].decode(Date.self))
+            }
+        }
+        guard let site else {
+            throw TenantCoreError(.notFound, "schema \(schema) has no site row or no sections")
+        }
+        return (sections, site)
+    }
+
+    /// The footer and contact details.
+    public func site(_ schema: SchemaName, on connection: PostgresConnection) async throws -> SiteInfo? {
+        let rows = try await connection.query(
+            """
+            SELECT publisher, responsible_person, responsible_title, address, phone, email, notice, notice_from,
+                   notice_until, updated_at
+              FROM \(unescaped: schema.quoted).site
+            """, logger: self.logger)
+        for try await (publisher, person, title, address, phone, email, notice, from, until, updated) in rows.decode(
+            (String, String, String, String, String, String, String, Date?, Date?, Date).self)
+        {
+            return SiteInfo(
+                publisher: publisher, responsiblePerson: person, responsibleTitle: title, address: address, phone: phone,
+                email: email, notice: notice, noticeFrom: from, noticeUntil: until, updatedAt: updated)
+        }
+        return nil
+    }
+
+    // MARK: Public reads
+
+    /// What the home page shows: latest news, documents, direction, and the
+    /// leaders' schedule of the week containing `now`, in one round trip.
+    public func home(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> HomeContent {
+        let weekStart = VietnamTime(now).startOfWeek
+        let weekEnd = weekStart.addingTimeInterval(7 * 86_400)
+        let rows = try await connection.query(
+            """
+            (SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+              WHERE section_id = 4 AND status = 'published' AND published_at <= \(now)
+              ORDER BY published_at DESC, id DESC LIMIT 6)
+            UNION ALL
+            (SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+              WHERE section_id = 6 AND status = 'published' AND published_at <= \(now)
+              ORDER BY published_at DESC, id DESC LIMIT 5)
+            UNION ALL
+            (SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+              WHERE section_id = 5 AND kind = 'article' AND status = 'published' AND published_at <= \(now)
+              ORDER BY published_at DESC, id DESC LIMIT 4)
+            UNION ALL
+            (SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+              WHERE kind = 'schedule' AND status = 'published' AND starts_at >= \(weekStart) AND starts_at < \(weekEnd)
+              ORDER BY starts_at, id LIMIT 60)
+            """, logger: self.logger)
+        var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
+        for try await row in rows {
+            let entry = try Self.decodeEntry(row)
+            if entry.kind == .schedule {
+                home.schedule.append(entry)
+            } else if entry.sectionID == 4 {
+                home.news.append(entry)
+            } else if entry.sectionID == 6 {
+                home.documents.append(entry)
+            } else {
+                home.direction.append(entry)
+            }
+        }
+        return home
+    }
+
+    /// One page of a section's published items, newest first.
+    public func list(
+        _ schema: SchemaName, section: Int, kinds: [EntryKind]? = nil, page: Int, size: Int, now: Date,
+        on connection: PostgresConnection
+    ) async throws -> Page<Entry> {
+        let kindNames = (kinds ?? EntryKind.allCases).map(\.rawValue)
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () FROM \(unescaped: schema.quoted).entries
+             WHERE section_id = \(section) AND kind = ANY(\(kindNames)) AND status = 'published' AND published_at <= \(now)
+             ORDER BY published_at DESC, id DESC
+             LIMIT \(size) OFFSET \((page - 1) * size)
+            """, logger: self.logger)
+        var items: [Entry] = []
+        var total = 0
+        for try await row in rows {
+            items.append(try Self.decodeEntry(row))
+            total = try row.makeRandomAccess()[34].decode(Int.self)
+        }
+        if items.isEmpty && page > 1 {
+            total = try await connection.query(
+                """
+                SELECT count(*) FROM \(unescaped: schema.quoted).entries
+                 WHERE section_id = \(section) AND kind = ANY(\(kindNames)) AND status = 'published' AND published_at <= \(now)
+                """, logger: self.logger
+            ).collect().first?.decode(Int.self) ?? 0
+        }
+        return Page(items: items, number: page, size: size, total: total)
+    }
+
+    /// A published entry of a section, or nil.
+    public func entry(
+        _ schema: SchemaName, section: Int, id: Int64, now: Date, on connection: PostgresConnection
+    ) async throws -> Entry? {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.entryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE id = \(id) AND section_id = \(section) AND status = 'published' AND published_at <= \(now)
+                """, logger: self.logger)
+        ).first
+    }
+
+    /// The previous and next published entries of the same section, for navigation.
+    public func procedures(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> [Entry] {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE section_id = 7 AND kind = 'procedure' AND status = 'published' AND published_at <= \(now)
+                 ORDER BY coalesce(field, ''), title, id
+                """, logger: self.logger))
+    }
+
+    /// Leaders' profiles (section 1, kind leader) in their display order.
+    public func leaders(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> [Entry] {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.entryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE kind = 'leader' AND status = 'published' AND published_at <= \(now)
+                 ORDER BY published_at, id
+                """, logger: self.logger))
+    }
+
+    /// Schedule slots of the week starting at `weekStart`.
+    public func schedule(
+        _ schema: SchemaName, weekStart: Date, on connection: PostgresConnection
+    ) async throws -> [Entry] {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE kind = 'schedule' AND status = 'published'
+                   AND starts_at >= \(weekStart) AND starts_at < \(weekStart.addingTimeInterval(7 * 86_400))
+                 ORDER BY starts_at, id
+                """, logger: self.logger))
+    }
+
+    /// Documents matching the structured search, newest issued first.
+    public func documents(
+        _ schema: SchemaName, query: DocumentQuery, page: Int, size: Int, now: Date, on connection: PostgresConnection
+    ) async throws -> Page<Entry> {
+        let number = query.number.map { "%" + Self.likeEscaped($0) + "%" }
+        let issuer = query.issuer
+        let text = query.text
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () FROM \(unescaped: schema.quoted).entries
+             WHERE section_id = 6 AND kind = 'document' AND status = 'published' AND published_at <= \(now)
+               AND (\(query.type)::text IS NULL OR doc_type = \(query.type))
+               AND (\(number)::text IS NULL OR doc_number ILIKE \(number))
+               AND (\(issuer)::text IS NULL OR issuer = \(issuer))
+               AND (\(query.year)::int8 IS NULL OR extract(year FROM issued_on) = \(query.year))
+               AND (\(text)::text IS NULL OR search @@ plainto_tsquery('simple', platform.fold(\(text))))
+             ORDER BY issued_on DESC NULLS LAST, published_at DESC, id DESC
+             LIMIT \(size) OFFSET \((page - 1) * size)
+            """, logger: self.logger)
+        var items: [Entry] = []
+        var total = 0
+        for try await row in rows {
+            items.append(try Self.decodeEntry(row))
+            total = try row.makeRandomAccess()[34].decode(Int.self)
+        }
+        return Page(items: items, number: page, size: size, total: total)
+    }
+
+    /// The document types, issuers and years present, for the search form.
+    public func documentFacets(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> DocumentFacets {
+        let rows = try await connection.query(
+            """
+            SELECT 't', doc_type, NULL::int8 FROM \(unescaped: schema.quoted).entries
+             WHERE kind = 'document' AND status = 'published' AND published_at <= \(now) AND doc_type IS NOT NULL GROUP BY doc_type
+            UNION ALL
+            SELECT 'i', issuer, NULL FROM \(unescaped: schema.quoted).entries
+             WHERE kind = 'document' AND status = 'published' AND published_at <= \(now) AND issuer IS NOT NULL GROUP BY issuer
+            UNION ALL
+            SELECT 'y', NULL, extract(year FROM issued_on)::int8 FROM \(unescaped: schema.quoted).entries
+             WHERE kind = 'document' AND status = 'published' AND published_at <= \(now) AND issued_on IS NOT NULL
+             GROUP BY extract(year FROM issued_on)
+            """, logger: self.logger)
+        var facets = DocumentFacets(types: [], issuers: [], years: [])
+        for try await (tag, text, year) in rows.decode((String, String?, Int?).self) {
+            switch tag {
+            case "t": if let text { facets.types.append(text) }
+            case "i": if let text { facets.issuers.append(text) }
+            default: if let year { facets.years.append(year) }
+            }
+        }
+        facets.types.sort()
+        facets.issuers.sort()
+        facets.years.sort(by: >)
+        return facets
+    }
+
+    /// Full-text search over sections and published entries, with or without
+    /// diacritics: `hai hau` finds `Hải Hậu`.
+    public func search(
+        _ schema: SchemaName, text: String, page: Int, size: Int, now: Date, on connection: PostgresConnection
+    ) async throws -> Page<SearchHit> {
+        let rows = try await connection.query(
+            """
+            WITH q AS (SELECT plainto_tsquery('simple', platform.fold(\(text))) AS query),
+            hits AS (
+                SELECT s.id AS section_id, NULL::int8 AS entry_id, s.title, s.summary AS snippet, NULL::timestamptz AS published_at,
+                       ts_rank(s.search, q.query) + 0.5 AS rank
+                  FROM \(unescaped: schema.quoted).sections s, q WHERE s.search @@ q.query
+                UNION ALL
+                SELECT e.section_id, e.id, e.title, e.summary, e.published_at, ts_rank(e.search, q.query)
+                  FROM \(unescaped: schema.quoted).entries e, q
+                 WHERE e.search @@ q.query AND e.status = 'published' AND e.published_at <= \(now)
+            )
+            SELECT section_id, entry_id, title, snippet, published_at, count(*) OVER ()
+              FROM hits ORDER BY rank DESC, published_at DESC NULLS FIRST, entry_id
+             LIMIT \(size) OFFSET \((page - 1) * size)
+            """, logger: self.logger)
+        var hits: [SearchHit] = []
+        var total = 0
+        for try await (section, entry, title, snippet, published, count) in rows.decode(
+            (Int, Int64?, String, String, Date?, Int).self)
+        {
+            hits.append(SearchHit(sectionID: section, entryID: entry, title: title, snippet: snippet, publishedAt: published))
+            total = count
+        }
+        return Page(items: hits, number: page, size: size, total: total)
+    }
+
+    /// Latest items of a section for its RSS feed.
+    public func feed(
+        _ schema: SchemaName, section: Int, limit: Int, now: Date, on connection: PostgresConnection
+    ) async throws -> [Entry] {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE section_id = \(section) AND status = 'published' AND published_at <= \(now)
+                 ORDER BY published_at DESC, id DESC LIMIT \(limit)
+                """, logger: self.logger))
+    }
+
+    /// Every published entry, for the sitemaps.
+    public func sitemap(_ schema: SchemaName, now: Date, limit: Int, on connection: PostgresConnection) async throws -> [SitemapEntry] {
+        let rows = try await connection.query(
+            """
+            SELECT section_id, id, title, updated_at FROM \(unescaped: schema.quoted).entries
+             WHERE status = 'published' AND published_at <= \(now) AND kind NOT IN ('schedule', 'leader')
+             ORDER BY section_id, published_at DESC, id DESC LIMIT \(limit)
+            """, logger: self.logger)
+        var result: [SitemapEntry] = []
+        for try await (section, id, title, updated) in rows.decode((Int, Int64, String, Date).self) {
+            result.append(SitemapEntry(sectionID: section, entryID: id, title: title, updatedAt: updated))
+        }
+        return result
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    // MARK: Writes
+
+    /// Seeds the sixteen mandatory sections and the footer of a new commune.
+    public func seed(
+        _ schema: SchemaName, communeName: String, publisher: String, on connection: PostgresConnection
+    ) async throws {
+        let all = MandatorySection.allCases
+        let ids = all.map { Int16($0.id) }
+        let slugs = all.map(\.slug)
+        let titles = all.map(\.title)
+        let kinds = all.map(\.kind.rawValue)
+        let positions = all.map { Int16($0.id) }
+        let bases = all.map(\.legalBasis)
+        let summaries = all.map(\.summary)
+        let bodies = all.map { $0.starterBody(communeName: communeName) }
+        try await connection.query(
+            """
+            INSERT INTO \(unescaped: schema.quoted).sections (id, slug, title, kind, position, mandatory, legal_basis, summary, body, starter)
+            SELECT i, s, t, k, p, true, b, m, y, true
+              FROM unnest(\(ids)::int2[], \(slugs)::text[], \(titles)::text[], \(kinds)::text[], \(positions)::int2[],
+                          \(bases)::text[], \(summaries)::text[], \(bodies)::text[]) AS x(i, s, t, k, p, b, m, y)
+            """, logger: self.logger)
+        try await connection.query(
+            "INSERT INTO \(unescaped: schema.quoted).site (publisher) VALUES (\(publisher))", logger: self.logger)
+    }
+
+    /// Inserts an entry and returns its id.
+    @discardableResult
+    public func insert(_ e: Entry, into schema: SchemaName, on connection: PostgresConnection) async throws -> Int64 {
+        let issued = e.issuedOn.map { VietnamTime($0).isoDate }
+        let effective = e.effectiveOn.map { VietnamTime($0).isoDate }
+        let rows = try await connection.query(
+            """
+            INSERT INTO \(unescaped: schema.quoted).entries (
+                section_id, kind, status, title, summary, body, author, published_at, updated_at, is_sample, image_url,
+                image_alt, doc_type, doc_number, issuer, signer, issued_on, effective_on, file_url, field, service_level,
+                portal_url, processing_time, fee, starts_at, ends_at, location, presider, position_title, phone, email,
+                period_year, period_label)
+            VALUES (
+                \(e.sectionID), \(e.kind.rawValue), \(e.status.rawValue), \(e.title), \(e.summary), \(e.body), \(e.author),
+                \(e.publishedAt), \(e.updatedAt), \(e.isSample), \(e.imageURL), \(e.imageAlt), \(e.docType), \(e.docNumber),
+                \(e.issuer), \(e.signer), \(issued)::date, \(effective)::date, \(e.fileURL), \(e.field), \(e.serviceLevel),
+                \(e.portalURL), \(e.processingTime), \(e.fee), \(e.startsAt), \(e.endsAt), \(e.location), \(e.presider),
+                \(e.positionTitle), \(e.phone), \(e.email), \(e.periodYear), \(e.periodLabel))
+            RETURNING id
+            """, logger: self.logger)
+        return try await rows.collect().first?.decode(Int64.self) ?? 0
+    }
+
+    /// Replaces the footer and contact details.
+    public func updateSite(_ site: SiteInfo, in schema: SchemaName, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE \(unescaped: schema.quoted).site
+               SET publisher = \(site.publisher), responsible_person = \(site.responsiblePerson),
+                   responsible_title = \(site.responsibleTitle), address = \(site.address), phone = \(site.phone),
+                   email = \(site.email), notice = \(site.notice), notice_from = \(site.noticeFrom),
+                   notice_until = \(site.noticeUntil), updated_at = now()
+            """, logger: self.logger)
+    }
+
+    /// Replaces a section's body (a static page), marking it as no longer the starter text.
+    public func updateSectionBody(
+        _ sectionID: Int, body: String, in schema: SchemaName, on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE \(unescaped: schema.quoted).sections SET body = \(body), starter = false, updated_at = now()
+             WHERE id = \(sectionID)
+            """, logger: self.logger)
+    }
+
+    /// Whether the commune already has sample entries.
+    public func hasSampleContent(_ schema: SchemaName, on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query(
+            "SELECT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).entries WHERE is_sample)", logger: self.logger
+        ).collect().first?.decode(Bool.self) ?? false
+    }
+}

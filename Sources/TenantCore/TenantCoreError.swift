@@ -1,0 +1,53 @@
+/// The one error type of TenantCore, in the style of `PSQLError`: a stable
+/// ``Code`` that callers switch on, a message a person can read, and the
+/// underlying error for logs.
+public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        enum Base: String, Sendable {
+            case invalidInput
+            case notFound
+            case conflict
+            case databaseUnavailable
+            case database
+            case migration
+            case io
+        }
+
+        let base: Base
+
+        /// The caller's input is malformed or refers to something that cannot be used.
+        public static let invalidInput = Code(base: .invalidInput)
+        /// A unit, commune, domain or page that does not exist.
+        public static let notFound = Code(base: .notFound)
+        /// The change clashes with what the catalogue already holds.
+        public static let conflict = Code(base: .conflict)
+        /// PostgreSQL cannot be reached (down, refused, timed out).
+        public static let databaseUnavailable = Code(base: .databaseUnavailable)
+        /// PostgreSQL answered with an error.
+        public static let database = Code(base: .database)
+        /// A migration file is missing, malformed or failed.
+        public static let migration = Code(base: .migration)
+        /// A file could not be read or written.
+        public static let io = Code(base: .io)
+
+        public var description: String { self.base.rawValue }
+    }
+
+    public var code: Code
+    /// A message that can be shown to an operator; never contains SQL.
+    public var message: String
+    /// The error this one wraps, for logs only.
+    public var underlying: (any Error)?
+
+    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    public var description: String { self.message }
+
+    static func invalid(_ message: String) -> TenantCoreError { .init(.invalidInput, message) }
+    static func notFound(_ message: String) -> TenantCoreError { .init(.notFound, message) }
+    static func conflict(_ message: String) -> TenantCoreError { .init(.conflict, message) }
+}

@@ -1,0 +1,363 @@
+import Foundation
+
+/// HTML that has been through ``HTMLSanitizer``: the only markup a public
+/// page writes unescaped. It can only be made by the sanitiser.
+public struct SanitizedHTML: Sendable, Hashable {
+    public let value: String
+
+    fileprivate init(value: String) {
+        self.value = value
+    }
+}
+
+/// An allow-list HTML sanitiser for editor content.
+///
+/// Keeps a safe subset of structural and inline elements with a few
+/// attributes; drops `script`, `style`, `iframe`, forms and the like together
+/// with their content; drops every other tag but keeps its text; drops all
+/// event handlers and `style` attributes (so nothing can run, and nothing can
+/// be hidden from readers); lets only http(s), mailto, tel and site-relative
+/// URLs through; balances tags; re-escapes all text.
+public enum HTMLSanitizer {
+    static let allowed: Set<String> = [
+        "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+        "blockquote", "a", "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "figure", "figcaption",
+        "hr", "code", "pre", "span", "div", "abbr", "dl", "dt", "dd", "mark", "small",
+    ]
+    static let dropWithContent: Set<String> = [
+        "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math", "form", "input", "button",
+        "select", "textarea", "link", "meta", "base", "head", "title", "frame", "frameset", "applet", "audio", "video",
+        "canvas", "dialog",
+    ]
+    static let void: Set<String> = ["br", "img", "hr"]
+    static let attributes: [String: Set<String>] = [
+        "a": ["href", "title"], "img": ["src", "alt", "width", "height"], "th": ["colspan", "rowspan", "scope"],
+        "td": ["colspan", "rowspan"], "ol": ["start"], "abbr": ["title"],
+    ]
+
+    /// Sanitises editor HTML.
+    public static func sanitize(_ input: String) -> SanitizedHTML {
+        var parser = Parser(Array(input.utf8))
+        return SanitizedHTML(value: parser.run())
+    }
+
+    /// Plain text, escaped as a paragraph per blank-line-separated block.
+    public static func paragraphs(fromPlainText text: String) -> SanitizedHTML {
+        let blocks = text.replacingCR().blankLineBlocks()
+        var out = ""
+        for block in blocks where !block.isEmpty {
+            out += "<p>" + escape(block).replacingNewlines(with: "<br>") + "</p>"
+        }
+        return SanitizedHTML(value: out)
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func safeURL(_ raw: String, forImage: Bool) -> String? {
+        let url = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !url.isEmpty, !url.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return nil }
+        if url.hasPrefix("/") && !url.hasPrefix("//") { return url }
+        if !forImage && url.hasPrefix("#") { return url }
+        let lower = url.lowercased()
+        let schemes = forImage ? ["https://", "http://"] : ["https://", "http://", "mailto:", "tel:"]
+        return schemes.contains(where: { lower.hasPrefix($0) }) ? url : nil
+    }
+
+    struct Parser {
+        let input: [UInt8]
+        var i = 0
+        var out: [UInt8] = []
+        var stack: [String] = []
+
+        init(_ input: [UInt8]) {
+            self.input = input
+            self.out.reserveCapacity(input.count)
+        }
+
+        mutating func run() -> String {
+            while self.i < self.input.count {
+                if self.input[self.i] == UInt8(ascii: "<") {
+                    self.tag()
+                } else {
+                    self.text(until: UInt8(ascii: "<"))
+                }
+            }
+            while let open = self.stack.popLast() { self.emit("</\(open)>") }
+            return String(decoding: self.out, as: UTF8.self)
+        }
+
+        mutating func emit(_ s: String) {
+            self.out.append(contentsOf: s.utf8)
+        }
+
+        /// Text up to `stop`, entities decoded and everything re-escaped.
+        mutating func text(until stop: UInt8) {
+            let start = self.i
+            while self.i < self.input.count && self.input[self.i] != stop { self.i += 1 }
+            let raw = String(decoding: self.input[start..<self.i], as: UTF8.self)
+            self.emit(HTMLSanitizer.escape(Entities.decode(raw)))
+        }
+
+        mutating func tag() {
+            let rest = self.input.count - self.i
+            // Comments, doctype, CDATA, processing instructions: dropped.
+            if rest >= 4 && self.input[self.i + 1] == UInt8(ascii: "!") {
+                if self.input[self.i + 2] == UInt8(ascii: "-") && self.input[self.i + 3] == UInt8(ascii: "-") {
+                    self.skip(past: Array("-->".utf8))
+                } else {
+                    self.skip(past: [UInt8(ascii: ">")])
+                }
+                return
+            }
+            if rest >= 2 && self.input[self.i + 1] == UInt8(ascii: "?") {
+                self.skip(past: [UInt8(ascii: ">")])
+                return
+            }
+            var j = self.i + 1
+            let closing = j < self.input.count && self.input[j] == UInt8(ascii: "/")
+            if closing { j += 1 }
+            let nameStart = j
+            while j < self.input.count, Self.isNameByte(self.input[j]) { j += 1 }
+            guard j > nameStart else {
+                // A lone "<" is text.
+                self.emit("&lt;")
+                self.i += 1
+                return
+            }
+            let name = String(decoding: self.input[nameStart..<j], as: UTF8.self).lowercased()
+            self.i = j
+            let attributes = self.attributes()
+            if closing {
+                self.close(HTMLSanitizer.normalisedName(name))
+                return
+            }
+            if HTMLSanitizer.dropWithContent.contains(name) {
+                if !attributes.selfClosing { self.skipContent(of: name) }
+                return
+            }
+            let element = HTMLSanitizer.normalisedName(name)
+            guard HTMLSanitizer.allowed.contains(element) else { return }
+            var tag = "<" + element
+            let permitted = HTMLSanitizer.attributes[element] ?? []
+            var hasAlt = false
+            for (key, value) in attributes.pairs where permitted.contains(key) {
+                switch key {
+                case "href":
+                    guard let url = HTMLSanitizer.safeURL(value, forImage: false) else { continue }
+                    tag += " href=\"\(HTMLSanitizer.escape(url))\""
+                    if url.lowercased().hasPrefix("http") { tag += " rel=\"noopener noreferrer\"" }
+                case "src":
+                    guard let url = HTMLSanitizer.safeURL(value, forImage: true) else { continue }
+                    tag += " src=\"\(HTMLSanitizer.escape(url))\""
+                case "width", "height", "colspan", "rowspan", "start":
+                    guard !value.isEmpty, value.count <= 4, value.allSatisfy(\.isASCIIDigit) else { continue }
+                    tag += " \(key)=\"\(value)\""
+                case "scope":
+                    guard value == "row" || value == "col" else { continue }
+                    tag += " scope=\"\(value)\""
+                default:
+                    if key == "alt" { hasAlt = true }
+                    tag += " \(key)=\"\(HTMLSanitizer.escape(value))\""
+                }
+            }
+            if element == "img" {
+                guard tag.contains(" src=") else { return }
+                if !hasAlt { tag += " alt=\"\"" }
+            }
+            tag += ">"
+            self.emit(tag)
+            if !HTMLSanitizer.void.contains(element) { self.stack.append(element) }
+        }
+
+        mutating func close(_ name: String) {
+            guard let index = self.stack.lastIndex(of: name) else { return }
+            while self.stack.count > index {
+                self.emit("</\(self.stack.removeLast())>")
+            }
+        }
+
+        struct Attributes {
+            var pairs: [(String, String)] = []
+            var selfClosing = false
+        }
+
+        mutating func attributes() -> Attributes {
+            var result = Attributes()
+            while self.i < self.input.count {
+                let c = self.input[self.i]
+                if c == UInt8(ascii: ">") {
+                    self.i += 1
+                    return result
+                }
+                if c == UInt8(ascii: "/") {
+                    result.selfClosing = true
+                    self.i += 1
+                    continue
+                }
+                if Self.isSpace(c) {
+                    self.i += 1
+                    continue
+                }
+                let start = self.i
+                while self.i < self.input.count, !Self.isSpace(self.input[self.i]),
+                    self.input[self.i] != UInt8(ascii: "="), self.input[self.i] != UInt8(ascii: ">"),
+                    self.input[self.i] != UInt8(ascii: "/")
+                {
+                    self.i += 1
+                }
+                let key = String(decoding: self.input[start..<self.i], as: UTF8.self).lowercased()
+                while self.i < self.input.count, Self.isSpace(self.input[self.i]) { self.i += 1 }
+                var value = ""
+                if self.i < self.input.count, self.input[self.i] == UInt8(ascii: "=") {
+                    self.i += 1
+                    while self.i < self.input.count, Self.isSpace(self.input[self.i]) { self.i += 1 }
+                    if self.i < self.input.count, self.input[self.i] == UInt8(ascii: "\"") || self.input[self.i] == UInt8(ascii: "'") {
+                        let quote = self.input[self.i]
+                        self.i += 1
+                        let valueStart = self.i
+                        while self.i < self.input.count, self.input[self.i] != quote { self.i += 1 }
+                        value = String(decoding: self.input[valueStart..<self.i], as: UTF8.self)
+                        if self.i < self.input.count { self.i += 1 }
+                    } else {
+                        let valueStart = self.i
+                        while self.i < self.input.count, !Self.isSpace(self.input[self.i]), self.input[self.i] != UInt8(ascii: ">") {
+                            self.i += 1
+                        }
+                        value = String(decoding: self.input[valueStart..<self.i], as: UTF8.self)
+                    }
+                }
+                if !key.isEmpty { result.pairs.append((key, Entities.decode(value))) }
+            }
+            return result
+        }
+
+        /// Skips to after the matching `</name>` (case-insensitive), or to the end.
+        mutating func skipContent(of name: String) {
+            let needle = Array("</\(name)".utf8)
+            while self.i < self.input.count {
+                if self.input[self.i] == UInt8(ascii: "<"), self.i + needle.count <= self.input.count {
+                    var match = true
+                    for k in 0..<needle.count where Self.lower(self.input[self.i + k]) != needle[k] {
+                        match = false
+                        break
+                    }
+                    if match {
+                        self.i += needle.count
+                        self.skip(past: [UInt8(ascii: ">")])
+                        return
+                    }
+                }
+                self.i += 1
+            }
+        }
+
+        mutating func skip(past needle: [UInt8]) {
+            while self.i < self.input.count {
+                if self.i + needle.count <= self.input.count, Array(self.input[self.i..<self.i + needle.count]) == needle {
+                    self.i += needle.count
+                    return
+                }
+                self.i += 1
+            }
+        }
+
+        static func isNameByte(_ c: UInt8) -> Bool {
+            (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39)
+        }
+
+        static func isSpace(_ c: UInt8) -> Bool {
+            c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C
+        }
+
+        static func lower(_ c: UInt8) -> UInt8 {
+            c >= 0x41 && c <= 0x5A ? c + 32 : c
+        }
+    }
+
+    /// `h1` becomes `h2` (the page title is the only `h1`); `b`/`i` stay.
+    static func normalisedName(_ name: String) -> String {
+        name == "h1" ? "h2" : name
+    }
+}
+
+/// Decodes the HTML character references editors and word processors produce.
+enum Entities {
+    static let named: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}", "ndash": "–", "mdash": "—",
+        "hellip": "…", "laquo": "«", "raquo": "»", "ldquo": "\u{201C}", "rdquo": "\u{201D}", "lsquo": "\u{2018}",
+        "rsquo": "\u{2019}", "copy": "©", "reg": "®", "deg": "°", "times": "×", "bull": "•",
+    ]
+
+    static func decode(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semi = after.prefix(12).firstIndex(of: ";") {
+                let name = String(after[..<semi])
+                var decoded: String?
+                if name.hasPrefix("#x") || name.hasPrefix("#X"), let v = UInt32(name.dropFirst(2), radix: 16) {
+                    decoded = Unicode.Scalar(v).map { String(Character($0)) }
+                } else if name.hasPrefix("#"), let v = UInt32(name.dropFirst()) {
+                    decoded = Unicode.Scalar(v).map { String(Character($0)) }
+                } else {
+                    decoded = Self.named[name]
+                }
+                if let decoded, !decoded.unicodeScalars.contains(where: { $0.value == 0 }) {
+                    out += decoded
+                    rest = after[after.index(after: semi)...]
+                    continue
+                }
+            }
+            out += "&"
+            rest = after
+        }
+        out += rest
+        return out
+    }
+}
+
+extension String {
+    fileprivate func replacingCR() -> String {
+        self.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+
+    fileprivate func blankLineBlocks() -> [String] {
+        var blocks: [String] = []
+        var current: [Substring] = []
+        for line in self.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.allSatisfy(\.isWhitespace) {
+                if !current.isEmpty { blocks.append(current.joined(separator: "\n")) }
+                current = []
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { blocks.append(current.joined(separator: "\n")) }
+        return blocks
+    }
+
+    fileprivate func replacingNewlines(with replacement: String) -> String {
+        self.replacingOccurrences(of: "\n", with: replacement)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { self >= "0" && self <= "9" }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Folding and slugs for Vietnamese names: `Xã Hải Nam` → `hai-nam`.
+public enum VietnameseText {
+    /// Unicode NFC, the form every stored text is kept in.
+    public static func nfc(_ text: String) -> String {
+        text.precomposedStringWithCanonicalMapping
+    }
+
+    /// Removes diacritics and lower-cases: `Đồng Hới` → `dong hoi`.
+    public static func fold(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+            switch scalar {
+            case "đ", "Đ": result.append("d")
+            case _ where scalar.properties.generalCategory == .nonspacingMark: continue
+            default: result.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+            }
+        }
+        return String(result)
+    }
+
+    /// A URL- and DNS-safe slug: ASCII letters and digits joined by single
+    /// hyphens (`Phường Văn Miếu - Quốc Tử Giám` → `phuong-van-mieu-quoc-tu-giam`).
+    public static func slug(_ text: String) -> String {
+        var out = ""
+        var pendingHyphen = false
+        for scalar in fold(text).unicodeScalars {
+            let isWord = (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9")
+            if isWord {
+                if pendingHyphen && !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.unicodeScalars.append(scalar)
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return out
+    }
+
+    /// The unit-type prefixes of official names, longest first.
+    static let unitPrefixes = [
+        "Thành phố", "Thành Phố", "Thị trấn", "Thị xã", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Phường", "Xã",
+    ]
+
+    /// Splits an official name into its type and its proper name:
+    /// `Thị trấn Yên Định` → (`thị trấn`, `Yên Định`). A name that is only a
+    /// number (`Phường 12`) keeps its type so the slug stays meaningful.
+    public static func splitUnitName(_ name: String) -> (kind: String, properName: String) {
+        let name = nfc(name).trimmingCharacters(in: .whitespaces)
+        for prefix in unitPrefixes where name.hasPrefix(prefix + " ") {
+            let rest = String(name.dropFirst(prefix.count + 1)).trimmingCharacters(in: .whitespaces)
+            return (prefix.lowercased(), rest)
+        }
+        return ("", name)
+    }
+}

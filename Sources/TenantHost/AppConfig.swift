@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import TenantCore
+
+/// Everything `tenant-host` reads from its environment, loaded once at start.
+/// Nothing else reads the environment.
+struct AppConfig: Sendable {
+    var database: DatabaseConfig
+    var bind: String
+    var port: Int
+    /// Connections in the pool.
+    var poolSize: Int
+    /// Leases after which a pooled connection is replaced (bounds PostgreSQL's relation cache).
+    var recycleAfter: Int
+    var pageCacheBytes: Int
+    var pageCacheTTL: Duration
+    /// Scheme of the primary (official) hosts, for canonical links: `https`.
+    var publicScheme: String
+    var logLevel: Logger.Level
+    var logFormat: String
+
+    /// Reads the configuration; lists every missing or malformed variable at once.
+    static func load(from environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var problems: [String] = []
+        var database = DatabaseConfig(database: "platform")
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            do { database = try DatabaseConfig(url: url) } catch { problems.append("DATABASE_URL: \(error.message)") }
+        } else {
+            problems.append("DATABASE_URL is not set (postgres://USER@HOST:PORT/DATABASE)")
+        }
+        func int(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) -> Int {
+            guard let raw = environment[name], !raw.isEmpty else { return fallback }
+            guard let value = Int(raw), range.contains(value) else {
+                problems.append("\(name)=\(raw) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+                return fallback
+            }
+            return value
+        }
+        let port = int("PORT", 8080, 1...65535)
+        let pool = int("DB_POOL_SIZE", 8, 1...200)
+        let recycle = int("DB_RECYCLE_AFTER", 2_000, 0...10_000_000)
+        let cacheMB = int("PAGE_CACHE_MB", 256, 0...65536)
+        let ttl = int("PAGE_CACHE_TTL_SECONDS", 60, 0...86_400)
+        let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        if let raw = environment["LOG_LEVEL"], Logger.Level(rawValue: raw) == nil {
+            problems.append("LOG_LEVEL=\(raw) must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let format = environment["LOG_FORMAT"] ?? "logfmt"
+        if !["logfmt", "json"].contains(format) { problems.append("LOG_FORMAT=\(format) must be logfmt or json") }
+        let scheme = environment["PUBLIC_SCHEME"] ?? "https"
+        if !["http", "https"].contains(scheme) { problems.append("PUBLIC_SCHEME=\(scheme) must be http or https") }
+        guard problems.isEmpty else {
+            throw ConfigError(problems: problems)
+        }
+        return AppConfig(
+            database: database, bind: environment["BIND"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1", port: port,
+            poolSize: pool, recycleAfter: recycle, pageCacheBytes: cacheMB * 1024 * 1024, pageCacheTTL: .seconds(ttl),
+            publicScheme: scheme, logLevel: level, logFormat: format)
+    }
+}
+
+struct ConfigError: Error, CustomStringConvertible {
+    var problems: [String]
+    var description: String {
+        "tenant-host cannot start; fix these environment variables:\n" + self.problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

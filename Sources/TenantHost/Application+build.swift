@@ -1,0 +1,59 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import TenantCore
+
+/// The composition root: everything `tenant-host` runs, built from its
+/// configuration; tests call it too.
+func buildApplication(config: AppConfig) async throws -> some ApplicationProtocol {
+    let logger = {
+        var logger = Logger(label: "tenant-host")
+        logger.logLevel = config.logLevel
+        return logger
+    }()
+    let database = TenantDatabase(
+        config: config.database, poolSize: config.poolSize, recycleAfter: config.recycleAfter, logger: logger)
+    let directory = TenantDirectory()
+    let cache = PageCache(capacity: config.pageCacheBytes, ttl: config.pageCacheTTL)
+    let services = SiteServices(config: config, database: database, directory: directory, cache: cache, logger: logger)
+    let watcher = CatalogueWatcher(
+        database: database, directory: directory,
+        handlers: .init(
+            contentChanged: { cache.invalidate(tenant: $0) },
+            tenantsChanged: { ids in for id in ids { cache.invalidate(tenant: id) } },
+            reset: { cache.invalidateAll() }),
+        logger: logger)
+    let router = buildRouter(services: services)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.bind, port: config.port), serverName: nil),
+        services: [database, watcher],
+        onServerRunning: { channel in
+            logger.notice(
+                "tenant-host listening",
+                metadata: ["address": "\(channel.localAddress?.description ?? "?")", "communes": "\(directory.snapshot.tenants.count)"])
+        },
+        logger: logger)
+    app.beforeServerStarts {
+        // Serve at once if PostgreSQL is there; otherwise start anyway and
+        // answer 503 until the watcher reaches it.
+        do {
+            let snapshot = try await directory.reload(from: database)
+            logger.info("directory loaded", metadata: ["communes": "\(snapshot.tenants.count)", "hosts": "\(snapshot.hostCount)"])
+        } catch {
+            database.markAvailable(false)
+            logger.error("cannot load the directory; serving 503 until PostgreSQL answers", metadata: ["error": "\(TenantDatabase.map(error).message)"])
+        }
+    }
+    return app
+}
+
+/// All routes: the site middleware in front, then a commune's public site.
+func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
+    let router = Router(context: SiteRequestContext.self)
+    router.add(middleware: SiteMiddleware(services: services))
+    let site = router.group(context: TenantRequestContext.self)
+    PublicSiteController(services: services).addRoutes(to: site)
+    return router
+}

@@ -1,0 +1,163 @@
+import CompressNIO
+import Foundation
+import NIOCore
+import Synchronization
+
+/// A rendered page, ready to send.
+struct CachedPage: Sendable {
+    let body: ByteBuffer
+    let gzip: ByteBuffer?
+    let contentType: String
+    let etag: String
+    let lastModified: Date
+    let expires: ContinuousClock.Instant
+
+    var cost: Int { self.body.readableBytes + (self.gzip?.readableBytes ?? 0) + 256 }
+}
+
+/// Rendered public pages of every commune, in memory, bounded by bytes.
+///
+/// Entries are grouped per commune so that a content change drops exactly
+/// that commune's pages. Each commune has a generation number, bumped by
+/// every invalidation; a render that started before an invalidation is not
+/// stored (``store(_:key:tenant:generation:)`` checks the generation), so no
+/// page older than the last write is ever served from here.
+final class PageCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let tenant: Int64
+        let target: String
+    }
+
+    private struct Node {
+        var page: CachedPage
+        var tick: UInt64
+    }
+
+    private struct State {
+        var pages: [Key: Node] = [:]
+        var byTenant: [Int64: Set<String>] = [:]
+        var generations: [Int64: UInt64] = [:]
+        var bytes = 0
+        var tick: UInt64 = 0
+        var hits = 0
+        var misses = 0
+        var globalGeneration: UInt64 = 0
+    }
+
+    let capacity: Int
+    let ttl: Duration
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - capacity: bytes of pages kept (both encodings count).
+    ///   - ttl: how long a page may be served without re-rendering; bounds
+    ///     how late time-driven changes (the week's schedule, scheduled items) appear.
+    init(capacity: Int, ttl: Duration) {
+        self.capacity = capacity
+        self.ttl = ttl
+    }
+
+    /// The commune's current generation, read before rendering.
+    func generation(of tenant: Int64) -> UInt64 {
+        self.state.withLock { ($0.generations[tenant] ?? 0) &+ $0.globalGeneration }
+    }
+
+    /// A fresh page, or — when `allowStale` (the database is unreachable) — an expired one.
+    func lookup(_ key: Key, now: ContinuousClock.Instant, allowStale: Bool = false) -> CachedPage? {
+        self.state.withLock { s in
+            guard var node = s.pages[key] else {
+                s.misses += 1
+                return nil
+            }
+            guard allowStale || node.page.expires > now else {
+                s.misses += 1
+                return nil
+            }
+            s.tick &+= 1
+            node.tick = s.tick
+            s.pages[key] = node
+            s.hits += 1
+            return node.page
+        }
+    }
+
+    /// Stores a page unless the commune changed since `generation` was read.
+    func store(_ page: CachedPage, key: Key, generation: UInt64) {
+        guard page.cost <= self.capacity / 8 else { return }
+        self.state.withLock { s in
+            guard (s.generations[key.tenant] ?? 0) &+ s.globalGeneration == generation else { return }
+            if let old = s.pages[key] { s.bytes -= old.page.cost }
+            s.tick &+= 1
+            s.pages[key] = Node(page: page, tick: s.tick)
+            s.byTenant[key.tenant, default: []].insert(key.target)
+            s.bytes += page.cost
+            if s.bytes > self.capacity { Self.evict(&s, to: self.capacity * 9 / 10) }
+        }
+    }
+
+    /// Drops every page of a commune and bumps its generation.
+    func invalidate(tenant: Int64) {
+        self.state.withLock { s in
+            s.generations[tenant, default: 0] &+= 1
+            guard let targets = s.byTenant.removeValue(forKey: tenant) else { return }
+            for target in targets {
+                if let node = s.pages.removeValue(forKey: Key(tenant: tenant, target: target)) { s.bytes -= node.page.cost }
+            }
+        }
+    }
+
+    /// Drops everything.
+    func invalidateAll() {
+        self.state.withLock { s in
+            s.globalGeneration &+= 1
+            s.pages.removeAll(keepingCapacity: true)
+            s.byTenant.removeAll(keepingCapacity: true)
+            s.bytes = 0
+        }
+    }
+
+    var statistics: (entries: Int, bytes: Int, hits: Int, misses: Int) {
+        self.state.withLock { ($0.pages.count, $0.bytes, $0.hits, $0.misses) }
+    }
+
+    /// Least-recently-used eviction down to `target` bytes. Sorting is
+    /// O(n log n) but runs only when the budget is exceeded, and frees 10 %.
+    private static func evict(_ s: inout State, to target: Int) {
+        let ordered = s.pages.sorted { $0.value.tick < $1.value.tick }
+        for (key, node) in ordered {
+            guard s.bytes > target else { break }
+            s.pages.removeValue(forKey: key)
+            s.byTenant[key.tenant]?.remove(key.target)
+            if s.byTenant[key.tenant]?.isEmpty == true { s.byTenant.removeValue(forKey: key.tenant) }
+            s.bytes -= node.page.cost
+        }
+    }
+
+    /// Builds a cache entry: strong ETag over the bytes, gzip variant for
+    /// bodies worth compressing.
+    static func makePage(body: ByteBuffer, contentType: String, ttl: Duration, now: Date = Date()) -> CachedPage {
+        var gzip: ByteBuffer?
+        if body.readableBytes >= 512 {
+            var input = body
+            if let compressed = try? input.compress(with: .gzip()), compressed.readableBytes < body.readableBytes {
+                gzip = compressed
+            }
+        }
+        return CachedPage(
+            body: body, gzip: gzip, contentType: contentType, etag: Self.etag(body), lastModified: now,
+            expires: .now + ttl)
+    }
+
+    /// `"<16 hex digits>"`: FNV-1a over the body.
+    static func etag(_ body: ByteBuffer) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        body.withUnsafeReadableBytes { bytes in
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return "\"" + String(repeating: "0", count: 16 - hex.count) + hex + "\""
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Builds responses from rendered pages: content negotiation (gzip),
+/// validators (ETag, Last-Modified), conditional requests (304), caching and
+/// security headers.
+enum PageResponse {
+    static let contentSecurityPolicy =
+        "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src 'none'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+
+    static func make(_ page: CachedPage, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+        let gzip = page.gzip != nil && self.acceptsGzip(request.headers[.acceptEncoding])
+        let etag = gzip ? String(page.etag.dropLast()) + "-gz\"" : page.etag
+        var headers = HTTPFields()
+        headers.reserveCapacity(12)
+        headers[.contentType] = page.contentType
+        headers[.cacheControl] = "public, no-cache"
+        headers[.eTag] = etag
+        headers[.lastModified] = HTTPDate.format(page.lastModified)
+        headers[.vary] = "Accept-Encoding"
+        self.addSecurityHeaders(&headers)
+        if status == .ok, self.notModified(request, etag: page.etag, lastModified: page.lastModified) {
+            return Response(status: .notModified, headers: headers)
+        }
+        if gzip, let body = page.gzip {
+            headers[.contentEncoding] = "gzip"
+            return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: page.body))
+    }
+
+    /// An uncached page (errors, redirects' bodies).
+    static func html(_ html: HTML, status: HTTPResponse.Status, extra: HTTPFields = [:]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        self.addSecurityHeaders(&headers)
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: html.bytes)))
+    }
+
+    static func addSecurityHeaders(_ headers: inout HTTPFields) {
+        headers[.contentLanguage] = "vi"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.referrerPolicy] = "strict-origin-when-cross-origin"
+        headers[.contentSecurityPolicy] = self.contentSecurityPolicy
+    }
+
+    static func acceptsGzip(_ value: String?) -> Bool {
+        guard let value, value.contains("gzip") else { return false }
+        for part in value.split(separator: ",") {
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard fields.first == "gzip" || fields.first == "*" else { continue }
+            if fields.dropFirst().contains(where: { $0.replacingOccurrences(of: " ", with: "") == "q=0" || $0 == "q=0.0" || $0 == "q=0.00" || $0 == "q=0.000" }) {
+                return false
+            }
+            return true
+        }
+        return false
+    }
+
+    /// If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
+    static func notModified(_ request: Request, etag: String, lastModified: Date) -> Bool {
+        if let match = request.headers[.ifNoneMatch] {
+            let gz = String(etag.dropLast()) + "-gz\""
+            for candidate in match.split(separator: ",") {
+                var tag = candidate.trimmingCharacters(in: .whitespaces)
+                if tag == "*" { return true }
+                if tag.hasPrefix("W/") { tag.removeFirst(2) }
+                if tag == etag || tag == gz { return true }
+            }
+            return false
+        }
+        if let since = request.headers[.ifModifiedSince], let date = HTTPDate.parse(since) {
+            return lastModified.timeIntervalSince1970.rounded(.down) <= date.timeIntervalSince1970
+        }
+        return false
+    }
+}
+
+/// IMF-fixdate (`Thu, 26 Nov 2026 10:00:00 GMT`), formatted and parsed without Foundation formatters.
+enum HTTPDate {
+    static let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    static func format(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let weekday = ((days % 7) + 7 + 3) % 7
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(self.days[weekday]), \(two(d)) \(self.months[m - 1]) \(y) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
+            let month = self.months.firstIndex(of: String(parts[2]))
+        else { return nil }
+        let time = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard time.count == 3 else { return nil }
+        let y = month + 1 <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 1 + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let epochDays = era * 146_097 + doe - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(epochDays * 86_400 + time[0] * 3600 + time[1] * 60 + time[2]))
+    }
+}
+
+extension HTTPField.Name {
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+    static let retryAfter = Self("Retry-After")!
+}

@@ -1,0 +1,298 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PostgresNIO
+import TenantCore
+
+/// A problem with what the visitor asked for, shown in the commune's layout.
+enum PageError: Error {
+    case notFound(String)
+    case badRequest(String)
+}
+
+/// What a handler produced.
+enum Rendered: Sendable {
+    case page(HTML, contentType: String)
+    case failure(HTTPResponse.Status, HTML)
+}
+
+/// The public site of a commune: every mandatory section, articles, document
+/// search, procedures, schedule, search, feeds and sitemaps.
+struct PublicSiteController: Sendable {
+    let services: SiteServices
+
+    static let pageSize = 15
+    static let html = "text/html; charset=utf-8"
+
+    func addRoutes(to group: RouterGroup<TenantRequestContext>) {
+        group.get("/", use: self.home)
+        group.get("/tim-kiem", use: self.search)
+        group.get("/so-do-trang", use: self.htmlSitemap)
+        group.get("/sitemap.xml", use: self.xmlSitemap)
+        group.get("/robots.txt", use: self.robots)
+        group.get("/lich-cong-tac", use: self.schedule)
+        group.get("/rss/:file", use: self.rss)
+        group.get("/favicon.svg", use: self.favicon)
+        group.get("/_static/:file", use: self.stylesheet)
+        group.get("/:section", use: self.section)
+        group.get("/:section/:id", use: self.entry)
+        group.get("/:section/:id/ban-in", use: self.printEntry)
+    }
+
+    // MARK: Routes
+
+    @Sendable func home(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try await self.render(request, context) { chrome, connection in
+            let home = try await self.services.content.home(chrome.tenant.schema, now: chrome.now, on: connection)
+            return .page(HomeView.render(chrome, home), contentType: Self.html)
+        }
+    }
+
+    @Sendable func section(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let slug = context.parameters.get("section") ?? ""
+        let query = try QueryItems(request)
+        return try await self.render(request, context, bodyOf: slug) { chrome, connection in
+            guard let section = chrome.section(slug: slug) else { throw PageError.notFound("Chuyên mục này không tồn tại.") }
+            let schema = chrome.tenant.schema
+            let store = self.services.content
+            switch (MandatorySection(rawValue: section.id), section.kind) {
+            case (.documents?, _):
+                let filter = try query.documentQuery()
+                let page = try query.page()
+                let facets = try await store.documentFacets(schema, now: chrome.now, on: connection)
+                let result = try await store.documents(schema, query: filter, page: page, size: Self.pageSize, now: chrome.now, on: connection)
+                try Self.checkRange(result)
+                return .page(DocumentsView.render(chrome, section, query: filter, facets: facets, page: result), contentType: Self.html)
+            case (.procedures?, _):
+                let procedures = try await store.procedures(schema, now: chrome.now, on: connection)
+                return .page(ProceduresView.render(chrome, section, procedures), contentType: Self.html)
+            case (_, .static), (_, .footer):
+                var leaders: [Entry] = []
+                var documents: [Entry] = []
+                if section.id == MandatorySection.introduction.id {
+                    leaders = try await store.leaders(schema, now: chrome.now, on: connection)
+                }
+                if section.id == MandatorySection.accessToInformation.id {
+                    documents = try await store.list(schema, section: MandatorySection.documents.id, kinds: [.document], page: 1, size: 5, now: chrome.now, on: connection).items
+                }
+                return .page(SectionView.page(chrome, section, leaders: leaders, documents: documents), contentType: Self.html)
+            default:
+                let page = try query.page()
+                let kinds: [EntryKind]? = section.id == MandatorySection.direction.id ? [.article, .document] : nil
+                let result = try await store.list(schema, section: section.id, kinds: kinds, page: page, size: Self.pageSize, now: chrome.now, on: connection)
+                try Self.checkRange(result)
+                let extra: HTML = section.id == MandatorySection.direction.id
+                    ? "<p><a class=\"button\" href=\"/lich-cong-tac\">Lịch công tác tuần của lãnh đạo</a></p>\n" : .empty
+                return .page(SectionView.list(chrome, section, result, extra: extra), contentType: Self.html)
+            }
+        }
+    }
+
+    @Sendable func entry(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let slug = context.parameters.get("section") ?? ""
+        let id = try Self.entryID(context)
+        return try await self.render(request, context) { chrome, connection in
+            guard let section = chrome.section(slug: slug) else { throw PageError.notFound("Chuyên mục này không tồn tại.") }
+            let store = self.services.content
+            guard let entry = try await store.entry(chrome.tenant.schema, section: section.id, id: id, now: chrome.now, on: connection) else {
+                throw PageError.notFound("Bài viết không tồn tại hoặc đã được gỡ bỏ.")
+            }
+            let related = try await store.list(chrome.tenant.schema, section: section.id, page: 1, size: 6, now: chrome.now, on: connection)
+                .items.filter { $0.id != id && $0.kind != .schedule }.prefix(5)
+            return .page(EntryView.render(chrome, section, entry, related: Array(related)), contentType: Self.html)
+        }
+    }
+
+    @Sendable func printEntry(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let slug = context.parameters.get("section") ?? ""
+        let id = try Self.entryID(context)
+        return try await self.render(request, context) { chrome, connection in
+            guard let section = chrome.section(slug: slug),
+                let entry = try await self.services.content.entry(chrome.tenant.schema, section: section.id, id: id, now: chrome.now, on: connection)
+            else { throw PageError.notFound("Bài viết không tồn tại hoặc đã được gỡ bỏ.") }
+            return .page(EntryView.print(chrome, section, entry), contentType: Self.html)
+        }
+    }
+
+    @Sendable func search(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let query = try QueryItems(request)
+        let text = try query.text("q", max: 200) ?? ""
+        let page = try query.page()
+        return try await self.render(request, context) { chrome, connection in
+            guard !text.isEmpty else { return .page(SearchView.render(chrome, text: "", page: nil), contentType: Self.html) }
+            let result = try await self.services.content.search(chrome.tenant.schema, text: text, page: page, size: Self.pageSize, now: chrome.now, on: connection)
+            try Self.checkRange(result)
+            return .page(SearchView.render(chrome, text: text, page: result), contentType: Self.html)
+        }
+    }
+
+    @Sendable func schedule(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let query = try QueryItems(request)
+        let week = try query.week()
+        return try await self.render(request, context) { chrome, connection in
+            let start = VietnamTime(week ?? chrome.now).startOfWeek
+            let slots = try await self.services.content.schedule(chrome.tenant.schema, weekStart: start, on: connection)
+            return .page(ScheduleView.render(chrome, weekStart: start, slots: slots), contentType: Self.html)
+        }
+    }
+
+    @Sendable func rss(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let file = context.parameters.get("file") ?? ""
+        guard file.hasSuffix(".xml") else { throw HTTPError(.notFound) }
+        let slug = String(file.dropLast(4))
+        return try await self.render(request, context) { chrome, connection in
+            guard let section = chrome.section(slug: slug), section.kind == .feed || section.kind == .periodic else {
+                throw PageError.notFound("Chuyên mục này không có bản tin RSS.")
+            }
+            let items = try await self.services.content.feed(chrome.tenant.schema, section: section.id, limit: 20, now: chrome.now, on: connection)
+            return .page(FeedViews.rss(chrome, section, items), contentType: "application/rss+xml; charset=utf-8")
+        }
+    }
+
+    @Sendable func htmlSitemap(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try await self.render(request, context) { chrome, connection in
+            let entries = try await self.services.content.sitemap(chrome.tenant.schema, now: chrome.now, limit: 2_000, on: connection)
+            return .page(SitemapView.render(chrome, entries: entries), contentType: Self.html)
+        }
+    }
+
+    @Sendable func xmlSitemap(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try await self.render(request, context) { chrome, connection in
+            let entries = try await self.services.content.sitemap(chrome.tenant.schema, now: chrome.now, limit: 45_000, on: connection)
+            return .page(FeedViews.sitemap(chrome, entries), contentType: "application/xml; charset=utf-8")
+        }
+    }
+
+    @Sendable func robots(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        Self.fixed(FeedViews.robots(baseURL: context.visit.baseURL), contentType: "text/plain; charset=utf-8", maxAge: 3600)
+    }
+
+    @Sendable func favicon(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        Self.fixed(Stylesheet.favicon, contentType: "image/svg+xml", maxAge: 86_400 * 30)
+    }
+
+    @Sendable func stylesheet(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        guard "/_static/" + (context.parameters.get("file") ?? "") == Stylesheet.path else { throw HTTPError(.notFound) }
+        return Self.fixed(Stylesheet.css, contentType: "text/css; charset=utf-8", maxAge: 31_536_000, immutable: true)
+    }
+
+    // MARK: Rendering
+
+    /// Reads the menu and footer, runs `body`, stores a successful page in the
+    /// page cache (unless the commune changed meanwhile), and answers.
+    func render(
+        _ request: Request, _ context: TenantRequestContext, bodyOf slug: String? = nil,
+        _ body: @escaping @Sendable (SiteChrome, PostgresConnection) async throws -> Rendered
+    ) async throws -> Response {
+        let visit = context.visit
+        let services = self.services
+        let rendered: Rendered = try await services.database.withConnection(retryingReads: true) { connection in
+            let (sections, site) = try await services.content.chrome(visit.tenant.schema, bodyOf: slug, on: connection)
+            let chrome = SiteChrome(
+                tenant: visit.tenant, sections: sections, site: site, baseURL: visit.baseURL,
+                canonicalBase: visit.canonicalBase, now: Date())
+            do {
+                return try await body(chrome, connection)
+            } catch PageError.notFound(let message) {
+                return .failure(.notFound, ErrorView.inSite(chrome, title: "Không tìm thấy trang", message: message))
+            } catch PageError.badRequest(let message) {
+                return .failure(.badRequest, ErrorView.inSite(chrome, title: "Yêu cầu không hợp lệ", message: message))
+            }
+        }
+        switch rendered {
+        case .failure(let status, let html):
+            return PageResponse.html(html, status: status)
+        case .page(let html, let contentType):
+            let page = PageCache.makePage(body: ByteBuffer(bytes: html.bytes), contentType: contentType, ttl: services.config.pageCacheTTL)
+            if let key = visit.cacheKey {
+                services.cache.store(page, key: key, generation: visit.generation)
+            }
+            return PageResponse.make(page, request: request)
+        }
+    }
+
+    static func checkRange<Item>(_ page: Page<Item>) throws {
+        if page.number > 1 && page.number > page.pageCount {
+            throw PageError.notFound("Trang số \(page.number) không tồn tại; danh sách chỉ có \(page.pageCount) trang.")
+        }
+    }
+
+    static func entryID(_ context: TenantRequestContext) throws -> Int64 {
+        guard let raw = context.parameters.get("id"), raw.count <= 18, raw.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let id = Int64(raw), id > 0
+        else { throw HTTPError(.notFound) }
+        return id
+    }
+
+    static func fixed(_ text: String, contentType: String, maxAge: Int, immutable: Bool = false) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        headers[.cacheControl] = "public, max-age=\(maxAge)\(immutable ? ", immutable" : "")"
+        headers[.xContentTypeOptions] = "nosniff"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The query string, decoded (`+` as space, percent-escapes, NFC) and validated.
+struct QueryItems {
+    var values: [String: String] = [:]
+
+    init(_ request: Request) throws {
+        guard let query = request.uri.query, !query.isEmpty else { return }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0])
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            guard let decoded = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                throw PageError.badRequest("Địa chỉ chứa ký tự không hợp lệ.")
+            }
+            if self.values[key] == nil {
+                self.values[key] = VietnameseText.nfc(decoded).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+    }
+
+    /// A non-empty text of at most `max` characters, or nil.
+    func text(_ key: String, max: Int) throws -> String? {
+        guard let value = self.values[key], !value.isEmpty else { return nil }
+        guard value.count <= max, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw PageError.badRequest("Nội dung tìm kiếm quá dài hoặc chứa ký tự không hợp lệ (tối đa \(max) ký tự).")
+        }
+        return value
+    }
+
+    /// `?trang=N`, 1 when absent.
+    func page() throws -> Int {
+        guard let raw = self.values["trang"], !raw.isEmpty else { return 1 }
+        guard raw.count <= 6, raw.allSatisfy({ $0.isASCII && $0.isNumber }), let page = Int(raw), page >= 1 else {
+            throw PageError.badRequest("Số trang “\(raw.prefix(20))” không hợp lệ; số trang là một số nguyên dương.")
+        }
+        return page
+    }
+
+    func documentQuery() throws -> DocumentQuery {
+        var query = DocumentQuery()
+        query.type = try self.text("loai", max: 100)
+        query.number = try self.text("so", max: 60)
+        query.issuer = try self.text("co-quan", max: 200)
+        query.text = try self.text("tu-khoa", max: 200)
+        if let year = try self.text("nam", max: 4) {
+            guard let value = Int(year), (1945...2100).contains(value) else {
+                throw PageError.badRequest("Năm ban hành “\(year)” không hợp lệ.")
+            }
+            query.year = value
+        }
+        return query
+    }
+
+    /// `?tuan=YYYY-MM-DD`: any day of the wanted week.
+    func week() throws -> Date? {
+        guard let raw = try self.text("tuan", max: 10) else { return nil }
+        let parts = raw.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (2000...2100).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+            throw PageError.badRequest("Tuần “\(raw)” không hợp lệ; dùng dạng năm-tháng-ngày, ví dụ 2026-11-23.")
+        }
+        return VietnamTime.startOfDay(year: parts[0], month: parts[1], day: parts[2]).addingTimeInterval(3600)
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TenantCore
+
+/// Host → commune, in front of every route, with no catalogue query:
+/// - a missing or malformed `Host` gets 400; an unknown one a plain 404
+///   that names no commune ("better to fail than to reveal data");
+/// - a non-primary host gets 301 to the primary one, same path and query;
+/// - a suspended commune gets 503 with its name, an archived one 410;
+/// - otherwise the page comes from the page cache, or the router renders it.
+/// Errors of the routes become pages here, in the commune's own layout.
+struct SiteMiddleware: RouterMiddleware {
+    typealias Context = SiteRequestContext
+    let services: SiteServices
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if request.uri.path == "/_health" { return self.health() }
+        guard let authority = request.head.authority, !authority.isEmpty else {
+            return Self.plain(.badRequest, "Yêu cầu không hợp lệ", "Yêu cầu không cho biết tên miền của trang cần truy cập.")
+        }
+        let host: Hostname
+        do {
+            host = try Hostname(normalizing: authority)
+        } catch {
+            return Self.plain(.badRequest, "Yêu cầu không hợp lệ", "Tên miền trong yêu cầu không hợp lệ.")
+        }
+        let snapshot = self.services.directory.snapshot
+        guard snapshot.loadedAt != .distantPast else {
+            return Self.plain(
+                .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
+                "Hệ thống đang khởi động hoặc không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.",
+                retryAfter: true)
+        }
+        switch snapshot.resolve(host) {
+        case .unknown:
+            return Self.plain(.notFound, "Không tìm thấy trang", "Địa chỉ này không thuộc trang thông tin điện tử nào trên hệ thống.")
+        case .redirect(_, let primary):
+            let port = Self.port(of: authority).map { ":\($0)" } ?? ""
+            let target = request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path
+            var headers = HTTPFields()
+            headers[.location] = "\(self.services.config.publicScheme)://\(primary.value)\(port)\(target)"
+            headers[.cacheControl] = "public, max-age=3600"
+            return Response(status: .movedPermanently, headers: headers)
+        case .serve(let tenant):
+            switch tenant.status {
+            case .suspended:
+                let note = tenant.statusNote.isEmpty ? "" : " \(tenant.statusNote)"
+                return Self.plain(
+                    .serviceUnavailable, "Trang thông tin điện tử \(tenant.name) tạm ngừng hoạt động",
+                    "Trang đang tạm ngừng phục vụ.\(note) Vui lòng quay lại sau.", retryAfter: true)
+            case .archived:
+                let note = tenant.statusNote.isEmpty ? "" : " \(tenant.statusNote)"
+                return Self.plain(
+                    .gone, "Trang thông tin điện tử \(tenant.name) đã ngừng hoạt động",
+                    "Trang đã được lưu trữ và không còn được cập nhật.\(note)")
+            case .active:
+                break
+            }
+            return try await self.serve(request, context: context, tenant: tenant, host: host, authority: authority, next: next)
+        }
+    }
+
+    private func serve(
+        _ request: Request, context: Context, tenant: Tenant, host: Hostname, authority: String,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let path = request.uri.path
+        let query = request.uri.query ?? ""
+        guard path.utf8.count <= 1024, query.utf8.count <= 2048 else {
+            return Self.plain(.uriTooLong, "Địa chỉ quá dài", "Địa chỉ trang yêu cầu quá dài.")
+        }
+        let isRead = request.method == .get || request.method == .head
+        let port = Self.port(of: authority).map { ":\($0)" } ?? ""
+        // Development aliases (any host but the primary) are plain http.
+        let isPrimary = tenant.primaryHost == host
+        let baseURL = "\(isPrimary ? self.services.config.publicScheme : "http")://\(host.value)\(port)"
+        let canonicalBase = "\(self.services.config.publicScheme)://\((tenant.primaryHost ?? host).value)"
+        let key = isRead ? PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query) : nil
+        if let key, let page = self.services.cache.lookup(key, now: .now, allowStale: !self.services.database.isAvailable) {
+            return PageResponse.make(page, request: request)
+        }
+        guard self.services.database.isAvailable else {
+            return Self.plain(
+                .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
+                "Không kết nối được cơ sở dữ liệu của trang thông tin điện tử \(tenant.name). Vui lòng thử lại sau ít phút.",
+                retryAfter: true)
+        }
+        var context = context
+        context.visit = SiteVisit(
+            tenant: tenant, host: host, baseURL: baseURL, canonicalBase: canonicalBase, cacheKey: key,
+            generation: self.services.cache.generation(of: tenant.id))
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return PageResponse.html(
+                ErrorView.inSite(self.fallbackChrome(context.visit!), title: "Không tìm thấy trang", message: "Trang bạn tìm không tồn tại hoặc đã được gỡ bỏ."),
+                status: .notFound)
+        } catch PageError.badRequest(let message) {
+            return PageResponse.html(
+                ErrorView.inSite(self.fallbackChrome(context.visit!), title: "Yêu cầu không hợp lệ", message: message),
+                status: .badRequest)
+        } catch PageError.notFound(let message) {
+            return PageResponse.html(
+                ErrorView.inSite(self.fallbackChrome(context.visit!), title: "Không tìm thấy trang", message: message),
+                status: .notFound)
+        } catch let error as HTTPError where error.status == .methodNotAllowed {
+            return Self.plain(.methodNotAllowed, "Phương thức không được hỗ trợ", "Trang này chỉ cho phép xem.")
+        } catch let error as TenantCoreError where error.code == .databaseUnavailable {
+            context.logger.error("database unavailable", metadata: ["error": "\(error.message)"])
+            return Self.plain(
+                .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
+                "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
+        } catch {
+            context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(path)"])
+            return Self.plain(.internalServerError, "Lỗi hệ thống", "Đã có lỗi khi hiển thị trang. Vui lòng thử lại sau.")
+        }
+    }
+
+    private func fallbackChrome(_ visit: SiteVisit) -> SiteChrome {
+        SiteChrome(
+            tenant: visit.tenant, sections: SiteChrome.fallbackSections(),
+            site: SiteInfo(publisher: "Ủy ban nhân dân \(visit.tenant.name)"), baseURL: visit.baseURL,
+            canonicalBase: visit.canonicalBase, now: Date())
+    }
+
+    private func health() -> Response {
+        let snapshot = self.services.directory.snapshot
+        let ok = snapshot.loadedAt != .distantPast && self.services.database.isAvailable
+        let body = "{\"status\":\"\(ok ? "ok" : "unavailable")\",\"communes\":\(snapshot.tenants.count),\"hosts\":\(snapshot.hostCount)}\n"
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        return Response(status: ok ? .ok : .serviceUnavailable, headers: headers, body: .init(byteBuffer: .init(string: body)))
+    }
+
+    static func port(of authority: String) -> Int? {
+        guard let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") else { return nil }
+        return Int(authority[authority.index(after: colon)...])
+    }
+
+    static func plain(_ status: HTTPResponse.Status, _ title: String, _ message: String, retryAfter: Bool = false) -> Response {
+        var extra = HTTPFields()
+        if retryAfter { extra[.retryAfter] = "30" }
+        return PageResponse.html(ErrorView.plain(title: title, message: message), status: status, extra: extra)
+    }
+}

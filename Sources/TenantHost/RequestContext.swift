@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+import TenantCore
+
+/// Which commune a request is for, and where it came in.
+struct SiteVisit: Sendable {
+    let tenant: Tenant
+    let host: Hostname
+    /// `http://hai-nam.hai-hau.nam-dinh.localhost:8080`
+    let baseURL: String
+    /// `https://hainam.haihau.namdinh.gov.vn`
+    let canonicalBase: String
+    /// Where this page is kept in the page cache, if it may be.
+    let cacheKey: PageCache.Key?
+    /// The commune's cache generation when the request started.
+    let generation: UInt64
+}
+
+/// The context of every request: `visit` is set by ``SiteMiddleware`` once
+/// the `Host` has been resolved to a commune that is being served.
+struct SiteRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    var visit: SiteVisit?
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.visit = nil
+    }
+}
+
+/// The context of a commune's routes: the commune is always there, so
+/// handlers never meet "no tenant".
+struct TenantRequestContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let visit: SiteVisit
+
+    init(context: SiteRequestContext) throws {
+        guard let visit = context.visit else { throw HTTPError(.notFound) }
+        self.coreContext = context.coreContext
+        self.visit = visit
+        self.logger[metadataKey: "tenant.schema"] = "\(visit.tenant.schema)"
+        self.logger[metadataKey: "host"] = "\(visit.host)"
+    }
+
+    var tenant: Tenant { self.visit.tenant }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import TenantCore
+
+/// What every page of a commune shows around its content: name and place in
+/// the hierarchy, the menu of sections, the footer (publisher and person
+/// responsible), portal links, the maintenance notice.
+struct SiteChrome: Sendable {
+    let tenant: Tenant
+    let sections: [Section]
+    let site: SiteInfo
+    /// `http://hai-nam.hai-hau.nam-dinh.localhost:8080`: the address the visitor used.
+    let baseURL: String
+    /// `https://hainam.haihau.namdinh.gov.vn`: the official address, for canonical links.
+    let canonicalBase: String
+    let now: Date
+
+    func section(slug: String) -> Section? { self.sections.first { $0.slug == slug } }
+    func section(id: Int) -> Section? { self.sections.first { $0.id == id } }
+    func slug(of id: Int) -> String { self.section(id: id)?.slug ?? MandatorySection(rawValue: id)?.slug ?? "" }
+
+    var menu: [Section] { self.sections.filter { $0.kind != .footer } }
+
+    /// `Huyện Hải Hậu · Tỉnh Nam Định`
+    var parentLine: String { self.tenant.ancestors.map(\.name).joined(separator: " · ") }
+
+    /// The menu when no section list could be read (error pages).
+    static func fallbackSections() -> [Section] {
+        MandatorySection.allCases.map {
+            Section(
+                id: $0.id, slug: $0.slug, title: $0.title, kind: $0.kind, position: $0.id, mandatory: true,
+                legalBasis: $0.legalBasis, summary: $0.summary, body: "", starter: true)
+        }
+    }
+}
+
+/// Per-page metadata: title, description and Dublin Core fields.
+struct PageMeta {
+    var title: String
+    var description: String
+    /// Path (and query) of the page on this site, for canonical links.
+    var path: String
+    var type: String = "Text"
+    var date: Date?
+    var subject: String?
+    var crumbs: [(String, String?)] = []
+    var feedSlug: String?
+    var activeSlug: String?
+    var noindex = false
+}
+
+enum Layout {
+    static let nationalPortal = "https://dichvucong.gov.vn"
+    static let governmentPortal = "https://chinhphu.vn"
+
+    static func page(_ chrome: SiteChrome, _ meta: PageMeta, main: HTML) -> HTML {
+        let tenant = chrome.tenant
+        let fullTitle = meta.title == tenant.name ? "Trang thông tin điện tử \(tenant.name)" : "\(meta.title) – \(tenant.name)"
+        let canonical = chrome.canonicalBase + meta.path
+        let date = VietnamTime(meta.date ?? chrome.now).isoDate
+        let feed: HTML = meta.feedSlug.map { slug in
+            "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"\(meta.title)\" href=\"/rss/\(slug).xml\">"
+        } ?? .empty
+        let robots: HTML = meta.noindex ? "<meta name=\"robots\" content=\"noindex\">" : .empty
+        return """
+            <!DOCTYPE html>
+            <html lang="vi">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(fullTitle)</title>
+            <meta name="description" content="\(meta.description)">
+            \(robots)<link rel="canonical" href="\(href: canonical)">
+            <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">
+            <meta name="DC.title" content="\(meta.title)">
+            <meta name="DC.creator" content="\(chrome.site.publisher)">
+            <meta name="DC.publisher" content="\(chrome.site.publisher)">
+            <meta name="DC.date" content="\(date)">
+            <meta name="DC.description" content="\(meta.description)">
+            <meta name="DC.identifier" content="\(href: canonical)">
+            <meta name="DC.language" content="vi">
+            <meta name="DC.type" content="\(meta.type)">
+            <meta name="DC.subject" content="\(meta.subject ?? tenant.name)">
+            <meta name="DC.source" content="\(href: chrome.canonicalBase + "/")">
+            <link rel="stylesheet" href="\(href: Stylesheet.path)">
+            <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+            \(feed)
+            </head>
+            <body>
+            <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
+            \(self.notice(chrome))<header class="masthead">
+            <div class="wrap">
+            <a class="brand" href="/">\(Stylesheet.emblem)<span><span class="brand-kicker">Trang thông tin điện tử</span><span class="brand-name">\(tenant.name)</span><span class="brand-parent">\(chrome.parentLine)</span></span></a>
+            <form class="search" role="search" action="/tim-kiem" method="get"><label class="visually-hidden" for="q">Tìm kiếm trên trang</label><input id="q" name="q" type="search" placeholder="Tìm kiếm…" maxlength="200"><button type="submit">Tìm</button></form>
+            </div>
+            </header>
+            <nav class="menu" aria-label="Danh mục chính">
+            <div class="wrap">
+            <details><summary>Danh mục</summary><ul>\(self.menuItems(chrome, active: meta.activeSlug))</ul></details>
+            <ul class="menu-wide">\(self.menuItems(chrome, active: meta.activeSlug, home: true))</ul>
+            </div>
+            </nav>
+            <main id="noi-dung" tabindex="-1">
+            <div class="wrap">
+            \(self.crumbs(meta.crumbs))\(main)
+            </div>
+            </main>
+            \(self.footer(chrome))
+            </body>
+            </html>
+
+            """
+    }
+
+    static func notice(_ chrome: SiteChrome) -> HTML {
+        guard let text = chrome.site.activeNotice(at: chrome.now) else { return .empty }
+        return "<div class=\"notice\" role=\"status\"><div class=\"wrap\"><p><strong>Thông báo:</strong> \(text)</p></div></div>\n"
+    }
+
+    static func menuItems(_ chrome: SiteChrome, active: String?, home: Bool = false) -> HTML {
+        var items: [HTML] = []
+        if home {
+            items.append(active == "" ? "<li><a href=\"/\" aria-current=\"page\">Trang chủ</a></li>" : "<li><a href=\"/\">Trang chủ</a></li>")
+        }
+        for section in chrome.menu {
+            if section.slug == active {
+                items.append("<li><a href=\"/\(section.slug)\" aria-current=\"page\">\(section.title)</a></li>")
+            } else {
+                items.append("<li><a href=\"/\(section.slug)\">\(section.title)</a></li>")
+            }
+        }
+        return HTML(items)
+    }
+
+    static func crumbs(_ crumbs: [(String, String?)]) -> HTML {
+        guard !crumbs.isEmpty else { return .empty }
+        var items: [HTML] = ["<li><a href=\"/\">Trang chủ</a></li>"]
+        for (title, link) in crumbs {
+            if let link {
+                items.append("<li><a href=\"\(href: link)\">\(title)</a></li>")
+            } else {
+                items.append("<li aria-current=\"page\">\(title)</li>")
+            }
+        }
+        return "<nav class=\"crumbs\" aria-label=\"Đường dẫn\"><ol>\(items)</ol></nav>\n"
+    }
+
+    static func footer(_ chrome: SiteChrome) -> HTML {
+        let site = chrome.site
+        var contact: [HTML] = []
+        if !site.address.isEmpty { contact.append("<p>Địa chỉ: \(site.address)</p>") }
+        if !site.phone.isEmpty { contact.append("<p>Điện thoại: <a href=\"\(href: "tel:" + site.phone.filter { $0.isNumber || $0 == "+" })\">\(site.phone)</a></p>") }
+        if !site.email.isEmpty { contact.append("<p>Thư điện tử: <a href=\"\(href: "mailto:" + site.email)\">\(site.email)</a></p>") }
+        let responsible: HTML = site.responsiblePerson.isEmpty
+            ? "<p>Người chịu trách nhiệm: <em>chưa cập nhật</em></p>"
+            : "<p>Người chịu trách nhiệm: <strong>\(site.responsiblePerson)</strong>\(site.responsibleTitle.isEmpty ? HTML.empty : ", \(site.responsibleTitle)" as HTML)</p>"
+        var portals: [HTML] = []
+        for unit in chrome.tenant.ancestors {
+            if let url = unit.portalURL {
+                portals.append("<li><a href=\"\(href: url)\">Cổng thông tin điện tử \(unit.name)</a></li>")
+            }
+        }
+        portals.append("<li><a href=\"\(href: nationalPortal)\">Cổng Dịch vụ công quốc gia</a></li>")
+        portals.append("<li><a href=\"\(href: governmentPortal)\">Cổng thông tin điện tử Chính phủ</a></li>")
+        return """
+            <footer class="footer">
+            <div class="wrap cols">
+            <section aria-labelledby="ft-owner"><h2 id="ft-owner">Cơ quan chủ quản</h2>
+            <p><strong>\(site.publisher)</strong></p>
+            \(responsible)\(contact)</section>
+            <section aria-labelledby="ft-links"><h2 id="ft-links">Liên kết</h2><ul class="links">\(portals)</ul></section>
+            <section aria-labelledby="ft-site"><h2 id="ft-site">Trang này</h2><ul class="links">
+            <li><a href="/so-do-trang">Sơ đồ trang</a></li>
+            <li><a href="/\(chrome.slug(of: MandatorySection.accessToInformation.id))">Tiếp cận thông tin</a></li>
+            <li><a href="/\(chrome.slug(of: MandatorySection.questions.id))">Hỏi đáp</a></li>
+            <li><a href="/rss/\(chrome.slug(of: MandatorySection.news.id)).xml">RSS tin tức</a></li>
+            </ul></section>
+            </div>
+            </footer>
+            """
+    }
+
+    /// `26/11/2026`
+    static func date(_ date: Date) -> String { VietnamTime(date).dateString }
+
+    static func sampleTag(_ entry: Entry) -> HTML {
+        entry.isSample ? " <span class=\"tag tag-sample\">Nội dung mẫu</span>" : .empty
+    }
+
+    /// Numbered page links: `?trang=N` plus the other query items.
+    static func pager(_ page: Int, of count: Int, path: String, query: [(String, String)] = []) -> HTML {
+        guard count > 1 else { return .empty }
+        func link(_ n: Int) -> String {
+            var items = query.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }
+            if n > 1 { items.append("trang=\(n)") }
+            return items.isEmpty ? path : path + "?" + items.joined(separator: "&")
+        }
+        var shown = Set([1, count, page - 1, page, page + 1, page - 2, page + 2].filter { $0 >= 1 && $0 <= count })
+        if count <= 9 { shown = Set(1...count) }
+        var items: [HTML] = []
+        if page > 1 { items.append("<li><a href=\"\(href: link(page - 1))\" rel=\"prev\">‹ Trang trước</a></li>") }
+        var last = 0
+        for n in shown.sorted() {
+            if n > last + 1 { items.append("<li><span>…</span></li>") }
+            if n == page {
+                items.append("<li><span aria-current=\"page\">\(n)</span></li>")
+            } else {
+                items.append("<li><a href=\"\(href: link(n))\" aria-label=\"Trang \(n)\">\(n)</a></li>")
+            }
+            last = n
+        }
+        if page < count { items.append("<li><a href=\"\(href: link(page + 1))\" rel=\"next\">Trang sau ›</a></li>") }
+        return "<nav aria-label=\"Phân trang\"><ul class=\"pager\">\(items)</ul></nav>"
+    }
+
+    static func percentEncode(_ s: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}

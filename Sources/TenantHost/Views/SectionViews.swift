@@ -1,0 +1,209 @@
+import Foundation
+import TenantCore
+
+enum SectionView {
+    static func basis(_ section: Section) -> HTML {
+        section.legalBasis.isEmpty ? .empty : "<p class=\"basis\">Căn cứ: \(section.legalBasis)</p>\n"
+    }
+
+    /// A feed or periodic section: its items, newest first, a page at a time.
+    static func list(_ chrome: SiteChrome, _ section: Section, _ page: Page<Entry>, extra: HTML = .empty) -> HTML {
+        let items: HTML
+        if page.items.isEmpty {
+            items = "<p>Chuyên mục chưa có bài viết nào.</p>\n"
+        } else {
+            items = """
+                <ul class="items">\(page.items.map { e -> HTML in
+                    "<li><h2 class=\"h3\"><a href=\"/\(section.slug)/\(e.id)\">\(e.title)</a>\(Layout.sampleTag(e))</h2><p class=\"meta\"><time datetime=\"\(VietnamTime(e.publishedAt).isoDate)\">\(Layout.date(e.publishedAt))</time>\(self.detail(e))</p><p>\(e.summary)</p></li>"
+                })</ul>
+
+                """
+        }
+        let main: HTML = """
+            <h1>\(section.title)</h1>
+            <p class="lead">\(section.summary)</p>
+            \(extra)\(items)\(Layout.pager(page.number, of: page.pageCount, path: "/" + section.slug))
+            \(self.basis(section))<p class="no-print"><a href="/rss/\(section.slug).xml">Theo dõi chuyên mục qua RSS</a></p>
+            """
+        var meta = PageMeta(
+            title: page.number > 1 ? "\(section.title) – trang \(page.number)" : section.title, description: section.summary,
+            path: page.number > 1 ? "/\(section.slug)?trang=\(page.number)" : "/\(section.slug)", type: "Collection",
+            date: page.items.first?.publishedAt, subject: section.title)
+        meta.crumbs = [(section.title, nil)]
+        meta.feedSlug = section.slug
+        meta.activeSlug = section.slug
+        return Layout.page(chrome, meta, main: main)
+    }
+
+    static func detail(_ e: Entry) -> HTML {
+        switch e.kind {
+        case .budget:
+            if let year = e.periodYear { return " · Kỳ báo cáo: \(e.periodLabel ?? "") \(year)" }
+            return .empty
+        case .document:
+            return " · \(e.docType ?? "Văn bản") \(e.docNumber ?? "")"
+        default:
+            return .empty
+        }
+    }
+
+    /// A static section: its body, plus what the section needs around it.
+    static func page(_ chrome: SiteChrome, _ section: Section, leaders: [Entry], documents: [Entry]) -> HTML {
+        let body: HTML = section.body.isEmpty
+            ? "<p>Nội dung đang được cập nhật.</p>"
+            : "\(sanitized: HTMLSanitizer.sanitize(section.body))"
+        var extra: [HTML] = []
+        switch MandatorySection(rawValue: section.id) {
+        case .introduction?:
+            if !leaders.isEmpty {
+                extra.append("""
+                    <h2>Lãnh đạo Ủy ban nhân dân</h2>
+                    <ul class="items">\(leaders.map { l -> HTML in
+                        "<li><h3>\(l.title)\(Layout.sampleTag(l))</h3><p class=\"meta\">\(l.positionTitle ?? "")</p><p>\(l.summary)</p>\(l.phone.map { "<p>Điện thoại: \($0)</p>" as HTML } ?? .empty)</li>"
+                    })</ul>
+                    """)
+            }
+        case .contact?, .footer?:
+            extra.append(self.contactBlock(chrome))
+        case .accessToInformation?:
+            extra.append(self.contactBlock(chrome, heading: "Đầu mối cung cấp thông tin"))
+            if !documents.isEmpty {
+                let slug = chrome.slug(of: MandatorySection.documents.id)
+                extra.append("<h2>Thông tin đã công khai gần đây</h2>\(HomeView.documents(documents, slug: slug))")
+            }
+            extra.append("<p>Yêu cầu cung cấp thông tin có thể gửi trực tiếp tại trụ sở, qua thư điện tử hoặc qua chuyên mục <a href=\"/\(chrome.slug(of: MandatorySection.questions.id))\">Hỏi đáp</a>.</p>")
+        default:
+            break
+        }
+        let main: HTML = """
+            <h1>\(section.title)</h1>
+            <p class="lead">\(section.summary)</p>
+            <div class="prose">\(body)</div>
+            \(extra)\(self.basis(section))
+            """
+        var meta = PageMeta(title: section.title, description: section.summary, path: "/\(section.slug)", subject: section.title)
+        meta.crumbs = [(section.title, nil)]
+        meta.activeSlug = section.slug
+        return Layout.page(chrome, meta, main: main)
+    }
+
+    static func contactBlock(_ chrome: SiteChrome, heading: StaticString = "Cơ quan chủ quản") -> HTML {
+        let site = chrome.site
+        var rows: [HTML] = ["<tr><th scope=\"row\">Cơ quan</th><td>\(site.publisher)</td></tr>"]
+        rows.append("<tr><th scope=\"row\">Người chịu trách nhiệm</th><td>\(site.responsiblePerson.isEmpty ? "Chưa cập nhật" : site.responsiblePerson)\(site.responsibleTitle.isEmpty ? "" : ", " + site.responsibleTitle)</td></tr>")
+        if !site.address.isEmpty { rows.append("<tr><th scope=\"row\">Địa chỉ</th><td>\(site.address)</td></tr>") }
+        if !site.phone.isEmpty { rows.append("<tr><th scope=\"row\">Điện thoại</th><td>\(site.phone)</td></tr>") }
+        if !site.email.isEmpty {
+            rows.append("<tr><th scope=\"row\">Thư điện tử</th><td><a href=\"\(href: "mailto:" + site.email)\">\(site.email)</a></td></tr>")
+        }
+        return "<h2>\(HTML(stringLiteral: heading))</h2><div class=\"table-scroll\"><table class=\"data\">\(rows)</table></div>\n"
+    }
+}
+
+enum EntryView {
+    static func render(_ chrome: SiteChrome, _ section: Section, _ e: Entry, related: [Entry]) -> HTML {
+        let path = "/\(section.slug)/\(e.id)"
+        let relatedHTML: HTML = related.isEmpty ? .empty : """
+            <section class="no-print" aria-labelledby="h-related"><h2 id="h-related">Bài khác trong chuyên mục</h2>
+            <ul class="items">\(related.map { r -> HTML in "<li><a href=\"/\(section.slug)/\(r.id)\">\(r.title)</a> <span class=\"meta\">(\(Layout.date(r.publishedAt)))</span></li>" })</ul></section>
+            """
+        let main: HTML = """
+            <article>
+            <h1>\(e.title)</h1>
+            <p class="meta">Ngày đăng <time datetime="\(VietnamTime(e.publishedAt).isoDate)">\(Layout.date(e.publishedAt))</time>\(e.author.isEmpty ? HTML.empty : " · \(e.author)")\(Layout.sampleTag(e))</p>
+            \(self.facts(e))\(e.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(e.summary)</p>")
+            <div class="prose">\(sanitized: HTMLSanitizer.sanitize(e.body))</div>
+            <p class="no-print"><a href="\(href: path + "/ban-in")">Bản in</a> · <a href="/\(section.slug)">Về chuyên mục \(section.title)</a></p>
+            </article>
+            \(relatedHTML)
+            """
+        var meta = PageMeta(
+            title: e.title, description: e.summary.isEmpty ? e.title : e.summary, path: path,
+            type: e.kind == .document ? "Text.Document" : "Text", date: e.publishedAt, subject: section.title)
+        meta.crumbs = [(section.title, "/\(section.slug)"), (e.title, nil)]
+        meta.activeSlug = section.slug
+        return Layout.page(chrome, meta, main: main)
+    }
+
+    /// The structured fields of a document, procedure or schedule item.
+    static func facts(_ e: Entry) -> HTML {
+        var rows: [HTML] = []
+        func row(_ label: StaticString, _ value: String?) {
+            if let value, !value.isEmpty { rows.append("<tr><th scope=\"row\">\(HTML(stringLiteral: label))</th><td>\(value)</td></tr>") }
+        }
+        switch e.kind {
+        case .document:
+            row("Số ký hiệu", e.docNumber)
+            row("Hình thức văn bản", e.docType)
+            row("Cơ quan ban hành", e.issuer)
+            row("Người ký", e.signer)
+            row("Ngày ban hành", e.issuedOn.map(Layout.date))
+            row("Ngày hiệu lực", e.effectiveOn.map(Layout.date))
+            if let file = e.fileURL {
+                rows.append("<tr><th scope=\"row\">Tệp văn bản</th><td><a href=\"\(href: file)\">Tải về</a></td></tr>")
+            }
+        case .procedure:
+            row("Lĩnh vực", e.field)
+            row("Mức độ dịch vụ công", e.serviceLevel)
+            row("Thời hạn giải quyết", e.processingTime)
+            row("Phí, lệ phí", e.fee)
+            if let portal = e.portalURL {
+                rows.append("<tr><th scope=\"row\">Nộp hồ sơ</th><td><a href=\"\(href: portal)\">Thực hiện trực tuyến trên Cổng Dịch vụ công quốc gia</a></td></tr>")
+            }
+        case .schedule:
+            row("Thời gian", e.startsAt.map { VietnamTime($0).weekdayName + " " + Layout.date($0) + " " + VietnamTime($0).timeString })
+            row("Địa điểm", e.location)
+            row("Chủ trì", e.presider)
+        case .budget:
+            row("Kỳ báo cáo", e.periodYear.map { "\(e.periodLabel ?? "") \($0)" })
+            if let file = e.fileURL { rows.append("<tr><th scope=\"row\">Biểu mẫu</th><td><a href=\"\(href: file)\">Tải về</a></td></tr>") }
+        case .leader:
+            row("Chức vụ", e.positionTitle)
+            row("Điện thoại", e.phone)
+            row("Thư điện tử", e.email)
+        case .article:
+            break
+        }
+        guard !rows.isEmpty else { return .empty }
+        return "<div class=\"table-scroll\"><table class=\"data\"><caption class=\"visually-hidden\">Thông tin chính</caption>\(rows)</table></div>\n"
+    }
+
+    /// A plain page for printing or saving: title, facts, body, source.
+    static func print(_ chrome: SiteChrome, _ section: Section, _ e: Entry) -> HTML {
+        let url = chrome.canonicalBase + "/\(section.slug)/\(e.id)"
+        return """
+            <!DOCTYPE html>
+            <html lang="vi">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(e.title) – \(chrome.tenant.name) (bản in)</title>
+            <meta name="robots" content="noindex">
+            <link rel="canonical" href="\(href: url)">
+            <meta name="DC.title" content="\(e.title)">
+            <meta name="DC.creator" content="\(chrome.site.publisher)">
+            <meta name="DC.publisher" content="\(chrome.site.publisher)">
+            <meta name="DC.date" content="\(VietnamTime(e.publishedAt).isoDate)">
+            <meta name="DC.description" content="\(e.summary)">
+            <meta name="DC.identifier" content="\(href: url)">
+            <meta name="DC.language" content="vi">
+            <link rel="stylesheet" href="\(href: Stylesheet.path)">
+            </head>
+            <body>
+            <main class="wrap">
+            <p><strong>\(chrome.site.publisher)</strong><br>Trang thông tin điện tử \(chrome.tenant.name)</p>
+            <hr>
+            <h1>\(e.title)</h1>
+            <p class="meta">Ngày đăng \(Layout.date(e.publishedAt))\(e.author.isEmpty ? HTML.empty : " · \(e.author)")</p>
+            \(self.facts(e))\(e.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(e.summary)</p>")
+            <div class="prose">\(sanitized: HTMLSanitizer.sanitize(e.body))</div>
+            <hr>
+            <p class="meta">Nguồn: \(url)</p>
+            <p class="no-print"><a href="/\(section.slug)/\(e.id)">Quay lại bài viết</a></p>
+            </main>
+            </body>
+            </html>
+
+            """
+    }
+}

@@ -1,0 +1,106 @@
+# shellcheck shell=bash
+# A private PostgreSQL cluster for ops/run and ops/test: find (or install)
+# the server binaries, init a cluster in a directory, start and stop it.
+# Source this file; functions print what they do on stderr.
+
+pg_log() { echo "[postgres] $*" >&2; }
+
+# Sets PG_BIN to a directory holding initdb/pg_ctl/postgres (version 14+),
+# installing Debian's PostgreSQL server if the machine has none.
+pg_find_bin() {
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -V -r); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then PG_BIN=$dir; return 0; fi
+  done
+  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
+    PG_BIN=$(pg_config --bindir); return 0
+  fi
+  pg_log "no PostgreSQL server found; installing Debian's postgresql package"
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+      pg_log "cannot install PostgreSQL without root; install the postgresql package or set DATABASE_URL"; return 1
+    fi
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >&2 || {
+      pg_log "apt-get install postgresql failed"; return 1; }
+  # The package may start a system cluster on 5432; ours use their own port.
+  pg_find_bin
+}
+
+# Runs a command as the cluster owner: root cannot own a cluster.
+pg_as_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# pg_start DATADIR PORT [fast]: init the cluster if needed, start it on
+# 127.0.0.1:PORT with its socket in DATADIR. "fast" trades durability for
+# speed (fsync off), for throwaway test clusters.
+pg_start() {
+  local data=$1 port=$2 mode=${3:-}
+  pg_find_bin || return 1
+  mkdir -p "$data"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$data" 2>/dev/null || { id postgres >/dev/null 2>&1 || useradd --system postgres; chown postgres "$data"; }; fi
+  chmod 700 "$data"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    pg_log "initdb $data"
+    pg_as_owner "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$data.initdb.log" 2>&1 ||
+      pg_as_owner "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C >"$data.initdb.log" 2>&1 || {
+        cat "$data.initdb.log" >&2; return 1; }
+    {
+      echo "listen_addresses = '127.0.0.1'"
+      echo "unix_socket_directories = '$data'"
+      echo "max_connections = 200"
+      echo "shared_buffers = 256MB"
+      echo "timezone = 'UTC'"
+      echo "log_min_messages = warning"
+      echo "max_locks_per_transaction = 256"
+      if [ "$mode" = fast ]; then
+        echo "fsync = off"
+        echo "synchronous_commit = off"
+        echo "full_page_writes = off"
+      fi
+    } | pg_as_owner tee -a "$data/postgresql.conf" >/dev/null
+  fi
+  if pg_as_owner "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    pg_log "already running ($data)"
+    return 0
+  fi
+  pg_log "starting on 127.0.0.1:$port ($data)"
+  pg_as_owner "$PG_BIN/pg_ctl" -D "$data" -o "-p $port" -l "$data/server.log" -w -t 60 start >/dev/null || {
+    tail -20 "$data/server.log" >&2; return 1; }
+}
+
+pg_stop() {
+  local data=$1
+  [ -f "$data/PG_VERSION" ] || return 0
+  pg_find_bin >/dev/null 2>&1 || return 0
+  if pg_as_owner "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    pg_log "stopping ($data)"
+    pg_as_owner "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+# pg_ensure_db PORT NAME: create the database if missing.
+pg_ensure_db() {
+  local port=$1 name=$2
+  if ! "$(pg_psql)" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc "select 1 from pg_database where datname = '$name'" | grep -q 1; then
+    pg_log "createdb $name"
+    "$(pg_psql)" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "create database \"$name\"" >/dev/null
+  fi
+}
+
+# A free TCP port on loopback.
+pg_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+pg_psql() {
+  if [ -n "${PG_BIN:-}" ] && [ -x "$PG_BIN/psql" ]; then echo "$PG_BIN/psql"; else echo psql; fi
+}
