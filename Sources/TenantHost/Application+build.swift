@@ -6,7 +6,9 @@ import TenantCore
 
 /// The composition root: everything `tenant-host` runs, built from its
 /// configuration; tests call it too.
-func buildApplication(config: AppConfig) async throws -> some ApplicationProtocol {
+func buildApplication(
+    config: AppConfig, onServerRunning: (@Sendable (Int) async -> Void)? = nil
+) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "tenant-host")
         logger.logLevel = config.logLevel
@@ -33,6 +35,7 @@ func buildApplication(config: AppConfig) async throws -> some ApplicationProtoco
             logger.notice(
                 "tenant-host listening",
                 metadata: ["address": "\(channel.localAddress?.description ?? "?")", "communes": "\(directory.snapshot.tenants.count)"])
+            await onServerRunning?(channel.localAddress?.port ?? 0)
         },
         logger: logger)
     app.beforeServerStarts {

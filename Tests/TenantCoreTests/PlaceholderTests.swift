@@ -1,3 +1,0 @@
-import Testing
-@testable import TenantCore
-@Test func placeholder() { #expect(TenantCoreVersion.value == 1) }
