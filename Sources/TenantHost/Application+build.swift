@@ -18,7 +18,6 @@ func buildApplication(
         config: config.database, poolSize: config.poolSize, recycleAfter: config.recycleAfter, logger: logger)
     let directory = TenantDirectory()
     let cache = PageCache(capacity: config.pageCacheBytes, ttl: config.pageCacheTTL)
-    let services = SiteServices(config: config, database: database, directory: directory, cache: cache, logger: logger)
     let watcher = CatalogueWatcher(
         database: database, directory: directory,
         handlers: .init(
@@ -26,6 +25,8 @@ func buildApplication(
             tenantsChanged: { ids in for id in ids { cache.invalidate(tenant: id) } },
             reset: { cache.invalidateAll() }),
         logger: logger)
+    let services = SiteServices(
+        config: config, database: database, directory: directory, cache: cache, watcher: watcher, logger: logger)
     let router = buildRouter(services: services)
     var app = Application(
         router: router,

@@ -8,9 +8,14 @@ final class SiteServices: Sendable {
     let directory: TenantDirectory
     let cache: PageCache
     let content: ContentStore
+    let watcher: CatalogueWatcher
     let logger: Logger
 
-    init(config: AppConfig, database: TenantDatabase, directory: TenantDirectory, cache: PageCache, logger: Logger) {
+    init(
+        config: AppConfig, database: TenantDatabase, directory: TenantDirectory, cache: PageCache,
+        watcher: CatalogueWatcher, logger: Logger
+    ) {
+        self.watcher = watcher
         self.config = config
         self.database = database
         self.directory = directory

@@ -179,7 +179,7 @@ public final class TestPlatform: Sendable {
 
 /// Runs `body` against a fresh database, then drops it.
 public func withTestPlatform<Result: Sendable>(
-    poolSize: Int = 4, policy: DomainPolicy = DomainPolicy(), migrations: MigrationSet? = nil,
+    poolSize: Int = 2, policy: DomainPolicy = DomainPolicy(), migrations: MigrationSet? = nil,
     _ body: @Sendable (TestPlatform) async throws -> Result
 ) async throws -> Result {
     let admin = try TestEnvironment.adminConfig()

@@ -62,6 +62,7 @@ pg_start() {
       echo "log_min_messages = warning"
       echo "max_locks_per_transaction = 256"
       if [ "$mode" = fast ]; then
+        echo "max_connections = 600"
         echo "fsync = off"
         echo "synchronous_commit = off"
         echo "full_page_writes = off"

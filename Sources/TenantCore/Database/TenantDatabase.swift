@@ -82,7 +82,9 @@ public final class TenantDatabase: Service, Sendable {
                 let mapped = Self.map(error)
                 if mapped.code == .databaseUnavailable {
                     if retryingReads && attempt == 1 && Self.isDeadConnection(error) { continue }
-                    self.markAvailable(false)
+                    // Only a lost server makes every request answer 503 at once;
+                    // a refusal such as "too many clients" stays per request.
+                    if !(error is PSQLError) || (error as? PSQLError)?.code != .server { self.markAvailable(false) }
                 }
                 throw mapped
             }

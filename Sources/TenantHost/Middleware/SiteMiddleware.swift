@@ -130,7 +130,13 @@ struct SiteMiddleware: RouterMiddleware {
     private func health() -> Response {
         let snapshot = self.services.directory.snapshot
         let ok = snapshot.loadedAt != .distantPast && self.services.database.isAvailable
-        let body = "{\"status\":\"\(ok ? "ok" : "unavailable")\",\"communes\":\(snapshot.tenants.count),\"hosts\":\(snapshot.hostCount)}\n"
+        let cache = self.services.cache.statistics
+        let body = """
+            {"status":"\(ok ? "ok" : "unavailable")","communes":\(snapshot.tenants.count),"hosts":\(snapshot.hostCount),\
+            "watching":\(self.services.watcher.isListening),"cache":{"pages":\(cache.entries),"bytes":\(cache.bytes),\
+            "hits":\(cache.hits),"misses":\(cache.misses)}}
+
+            """
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
