@@ -1,0 +1,75 @@
+# shellcheck shell=bash
+# Shared by the bench/ scripts: a private PostgreSQL, release binaries,
+# process CPU and memory readings. Source after setting ROOT.
+source "$ROOT/ops/lib/postgres.sh"
+BENCH_STATE=${BENCH_STATE:-/tmp/bench-platform}
+BENCH_PG_PORT=${BENCH_PG_PORT:-55460}
+mkdir -p "$BENCH_STATE"
+chmod 755 "$BENCH_STATE"
+blog() { echo "[bench] $*" >&2; }
+
+bench_build() {
+  blog "release build"
+  (cd "$ROOT" && swift build -c release --product provisioner >&2 && swift build -c release --product tenant-host >&2)
+  BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
+}
+
+# bench_database NAME: a fresh database on the bench cluster, catalogue set up.
+bench_database() {
+  local name=$1
+  pg_start "$BENCH_STATE/pg" "$BENCH_PG_PORT"
+  "$(pg_psql)" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d postgres -qc "drop database if exists \"$name\" with (force)" >/dev/null
+  "$(pg_psql)" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d postgres -qc "create database \"$name\"" >/dev/null
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$BENCH_PG_PORT/$name"
+  "$BIN/provisioner" setup >&2
+}
+
+bench_psql() { "$(pg_psql)" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -qtA "$@"; }
+
+# bench_list N FILE: the first N communes of the 2024 list (whole official rows).
+bench_list() {
+  local n=$1 out=$2
+  head -n "$((n + 1))" "$ROOT/data/vn-admin-units-2024.csv" >"$out"
+}
+
+# CPU ticks (user+system, children included) of a process and its children.
+cpu_ticks() {
+  local t=0 pid
+  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    t=$((t + $(sed 's/^.*) //' /proc/"$pid"/stat 2>/dev/null | awk '{print $12+$13+$14+$15}' || echo 0)))
+  done
+  echo "$t"
+}
+
+# Resident memory in KiB of a process and its children.
+rss_kib() {
+  local t=0 pid r
+  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    r=$(awk '/^VmRSS/{print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)
+    t=$((t + ${r:-0}))
+  done
+  echo "$t"
+}
+
+# Proportional set size in KiB of PostgreSQL (postmaster and all backends):
+# shared buffers are counted once, not once per backend.
+pg_pss_kib() {
+  local master t=0 pid p
+  master=$(head -1 "$BENCH_STATE/pg/postmaster.pid")
+  for pid in "$master" $(ps -o pid= --ppid "$master"); do
+    p=$(awk '/^Pss:/{print $2}' /proc/"$pid"/smaps_rollup 2>/dev/null || echo 0)
+    t=$((t + ${p:-0}))
+  done
+  echo "$t"
+}
+
+pg_master_pid() { head -1 "$BENCH_STATE/pg/postmaster.pid"; }
+
+# wait_http URL [HOST]
+wait_http() {
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null ${2:+-H "Host: $2"} "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  blog "no answer from $1"; return 1
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Public pages side by side, in one run on this machine:
+#   nginx serving a static copy of a home page (the reference for cached pages),
+#   tenant-host with its page cache, tenant-host with no cache (database +
+#   render on every request), and the django-tenants peer.
+# Every request picks a random commune's Host.
+#
+#   bench/pages.sh [N=300] [CONNECTIONS=32]
+#
+# Prints a table (req/s, p50, p99, CPU ms per request of server and
+# PostgreSQL, server RSS) and the ratios, and writes it to
+# $BENCH_STATE/pages-N.md. PEER_DIR points at the peer (default
+# ../shared/peers/django-tenants); without it the peer rows are skipped.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$ROOT/bench/lib.sh"
+N=${1:-300}
+CONNS=${2:-32}
+DURATION=${DURATION:-10}
+PEER_DIR=${PEER_DIR:-$ROOT/../shared/peers/django-tenants}
+OUT=$BENCH_STATE/pages-$N.md
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$BENCH_STATE/nginx.pid" ] && kill "$(cat "$BENCH_STATE/nginx.pid")" 2>/dev/null || true
+  if [ -d "$PEER_DIR" ] && [ "${KEEP_PEER:-0}" != 1 ]; then STATE=$BENCH_STATE/peer "$PEER_DIR/stop.sh" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+bench_build
+bench_database "bench_pages_$N"
+bench_list "$N" "$BENCH_STATE/list-$N.csv"
+"$BIN/provisioner" import "$BENCH_STATE/list-$N.csv" --jobs 2 >&2
+"$BIN/provisioner" sample-content --all --jobs 2 >&2
+"$BIN/provisioner" status --json | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["rows"]:
+    print(next(d for d in r["domains"] if d.endswith(".localhost")))' >"$BENCH_STATE/hosts-$N.txt"
+FIRST=$(head -1 "$BENCH_STATE/hosts-$N.txt")
+
+# tenant-host twice: with its page cache, and with none.
+LOG_LEVEL=warning PORT=18080 PAGE_CACHE_MB=1024 PAGE_CACHE_TTL_SECONDS=3600 "$BIN/tenant-host" 2>"$BENCH_STATE/host-cached.log" &
+PIDS+=($!); CACHED_PID=$!
+LOG_LEVEL=warning PORT=18081 PAGE_CACHE_MB=0 "$BIN/tenant-host" 2>"$BENCH_STATE/host-uncached.log" &
+PIDS+=($!); UNCACHED_PID=$!
+wait_http "http://127.0.0.1:18080/" "$FIRST"
+wait_http "http://127.0.0.1:18081/" "$FIRST"
+
+# nginx with a static file the size of a home page.
+mkdir -p "$BENCH_STATE/static"
+curl -fsS -H "Host: $FIRST" http://127.0.0.1:18080/ >"$BENCH_STATE/static/index.html"
+cat >"$BENCH_STATE/nginx.conf" <<NGINX
+worker_processes auto;
+pid $BENCH_STATE/nginx.pid;
+error_log $BENCH_STATE/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:18082 default_server;
+    root $BENCH_STATE/static;
+    location / { try_files /index.html =404; }
+  }
+}
+NGINX
+nginx -c "$BENCH_STATE/nginx.conf"
+sleep 0.5
+NGINX_PID=$(cat "$BENCH_STATE/nginx.pid")
+
+# The peer, from its own folder, on its own PostgreSQL.
+PEER=0
+if [ -d "$PEER_DIR" ] && [ "${SKIP_PEER:-0}" != 1 ]; then
+  if STATE=$BENCH_STATE/peer "$PEER_DIR/run.sh" "$N" 18091 >&2; then PEER=1; fi
+fi
+
+# Fill the page cache: every commune's home page once.
+blog "warming the page cache over $N communes"
+while read -r h; do curl -fsS -o /dev/null -H "Host: $h" http://127.0.0.1:18080/; curl -fsS -o /dev/null -H "Host: $h" http://127.0.0.1:18080/tin-tuc/1; done <"$BENCH_STATE/hosts-$N.txt"
+
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}'; }
+
+# measure LABEL URL SERVER_PID PG_PID LUA ARGS…  → one table row
+measure() {
+  local label=$1 url=$2 server=$3 pg=$4 lua=$5; shift 5
+  wrk -t1 -c"$CONNS" -d3s -s "$lua" "$url" -- "$@" >/dev/null
+  local s0 p0 s1 p1 out=$BENCH_STATE/wrk-$label.txt
+  s0=$(cpu_ticks "$server"); p0=$( [ -n "$pg" ] && cpu_ticks "$pg" || echo 0)
+  wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$lua" "$url" -- "$@" >"$out"
+  s1=$(cpu_ticks "$server"); p1=$( [ -n "$pg" ] && cpu_ticks "$pg" || echo 0)
+  local rps p50 p99 reqs errors tck
+  rps=$(awk '/Requests\/sec/{print $2}' "$out")
+  reqs=$(awk '/requests in/{print $1}' "$out")
+  p50=$(awk '$1=="50%"{print $2}' "$out" | to_ms)
+  p99=$(awk '$1=="99%"{print $2}' "$out" | to_ms)
+  errors=$(awk '/Non-2xx|Socket errors/{print}' "$out" | tr '\n' ' ')
+  tck=$(getconf CLK_TCK)
+  awk -v l="$label" -v r="$rps" -v a="$p50" -v b="$p99" -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v n="$reqs" -v t="$tck" \
+      -v m="$(rss_kib "$server")" -v e="$errors" \
+    'BEGIN { printf "| %s | %.0f | %s | %s | %.3f | %.3f | %.0f | %s |\n", l, r, a, b, 1000*s/t/n, 1000*p/t/n, m/1024, e }'
+}
+
+PG=$(pg_master_pid)
+{
+  echo "### bench/pages.sh $N communes, $CONNS connections, ${DURATION}s, $(date -u +%FT%TZ)"
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "home page: $(wc -c <"$BENCH_STATE/static/index.html") bytes"
+  echo
+  echo "| what | req/s | p50 ms | p99 ms | server CPU ms/req | PostgreSQL CPU ms/req | server RSS MiB | errors |"
+  echo "|---|---|---|---|---|---|---|---|"
+  measure "nginx-static-file" http://127.0.0.1:18082 "$NGINX_PID" "" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  measure "tenant-host-cached-home" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  measure "tenant-host-cached-article" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
+  measure "tenant-host-uncached-home" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  measure "tenant-host-uncached-article" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
+  if [ "$PEER" = 1 ]; then
+    PEER_MASTER=$(cat "$BENCH_STATE/peer/gunicorn.pid")
+    PEER_PG=$(cat "$BENCH_STATE/peer/postgres.pid")
+    measure "django-tenants-home" http://127.0.0.1:18091 "$PEER_MASTER" "$PEER_PG" "$PEER_DIR/bench/random_host.lua" "$N" /
+    measure "django-tenants-article" http://127.0.0.1:18091 "$PEER_MASTER" "$PEER_PG" "$PEER_DIR/bench/random_host.lua" "$N" "/a/%d/"
+  fi
+} | tee "$OUT.rows"
+
+python3 - "$OUT.rows" "$PEER" <<'PY' | tee -a "$OUT.rows"
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    parts = [p.strip() for p in line.split("|")]
+    if len(parts) > 3 and parts[1] and parts[2].replace(".", "").isdigit():
+        rows[parts[1]] = (float(parts[2]), float(parts[4]))
+def ratio(a, b):
+    return f"{rows[a][0] / rows[b][0]:.2f}x" if a in rows and b in rows and rows[b][0] else "n/a"
+print()
+print(f"- cached home / nginx static file: {ratio('tenant-host-cached-home', 'nginx-static-file')} (target at least 0.8x); p99 {rows.get('tenant-host-cached-home', (0, 0))[1]} ms (target under 10 ms)")
+print(f"- cached article / nginx static file: {ratio('tenant-host-cached-article', 'nginx-static-file')}")
+if sys.argv[2] == "1":
+    print(f"- uncached home / django-tenants home: {ratio('tenant-host-uncached-home', 'django-tenants-home')} (target at least 10x)")
+    print(f"- uncached article / django-tenants article: {ratio('tenant-host-uncached-article', 'django-tenants-article')}")
+PY
+mv "$OUT.rows" "$OUT"
+blog "written to $OUT"

@@ -1,0 +1,25 @@
+-- wrk script: every request goes to a random commune.
+--   wrk -t1 -c32 -d10s --latency -s bench/random_host.lua URL -- HOSTS_FILE [PATH]
+-- HOSTS_FILE  one host name per line (e.g. every commune's dev alias)
+-- PATH        default "/"; a "%d" becomes a random number 1..5 (sample news ids);
+--             several paths separated by commas are picked at random
+local hosts, paths = {}, { "/" }
+
+function init(args)
+  for line in io.lines(args[1]) do
+    if #line > 0 then hosts[#hosts + 1] = line end
+  end
+  if args[2] then
+    paths = {}
+    for p in string.gmatch(args[2], "[^,]+") do paths[#paths + 1] = p end
+  end
+  local addr = tostring({}):match("0x(%x+)")
+  math.randomseed(os.time() + (addr and tonumber(addr:sub(-6), 16) or 0))
+end
+
+function request()
+  local host = hosts[math.random(#hosts)]
+  local path = paths[math.random(#paths)]
+  local p = path:find("%%d") and string.format(path, math.random(5)) or path
+  return wrk.format("GET", p, { Host = host })
+end
