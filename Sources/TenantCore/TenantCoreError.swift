@@ -11,6 +11,8 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
             case database
             case migration
             case io
+            case rateLimited
+            case forbidden
         }
 
         let base: Base
@@ -29,6 +31,10 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
         public static let migration = Code(base: .migration)
         /// A file could not be read or written.
         public static let io = Code(base: .io)
+        /// Too many submissions from one address; try again later.
+        public static let rateLimited = Code(base: .rateLimited)
+        /// The person may not do this (outside their scope).
+        public static let forbidden = Code(base: .forbidden)
 
         public var description: String { self.base.rawValue }
     }

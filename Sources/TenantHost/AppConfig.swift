@@ -18,6 +18,16 @@ struct AppConfig: Sendable {
     var publicScheme: String
     var logLevel: Logger.Level
     var logFormat: String
+    /// Host of the platform console for district and province staff.
+    var adminHost: String = "quan-tri.localhost"
+    /// Take the client address from X-Forwarded-For (behind a reverse proxy).
+    var trustProxy: Bool = false
+    /// bcrypt cost of new passwords.
+    var bcryptCost: UInt8 = 12
+    /// `sql/` (communes created from the console are created at its newest version).
+    var sqlDirectory: String = "sql"
+    /// Host names of communes created from the console.
+    var domainPolicy = DomainPolicy()
 
     /// Reads the configuration; lists every missing or malformed variable at once.
     static func load(from environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
@@ -49,13 +59,32 @@ struct AppConfig: Sendable {
         if !["logfmt", "json"].contains(format) { problems.append("LOG_FORMAT=\(format) must be logfmt or json") }
         let scheme = environment["PUBLIC_SCHEME"] ?? "https"
         if !["http", "https"].contains(scheme) { problems.append("PUBLIC_SCHEME=\(scheme) must be http or https") }
+        var adminHost = "quan-tri.localhost"
+        if let raw = environment["ADMIN_HOST"], !raw.isEmpty {
+            if let host = try? Hostname(normalizing: raw) { adminHost = host.value } else { problems.append("ADMIN_HOST=\(raw) is not a host name") }
+        }
+        let cost = int("BCRYPT_COST", 12, 4...16)
         guard problems.isEmpty else {
             throw ConfigError(problems: problems)
         }
-        return AppConfig(
+        var config = AppConfig(
             database: database, bind: environment["BIND"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1", port: port,
             poolSize: pool, recycleAfter: recycle, pageCacheBytes: cacheMB * 1024 * 1024, pageCacheTTL: .seconds(ttl),
             publicScheme: scheme, logLevel: level, logFormat: format)
+        config.adminHost = adminHost
+        config.trustProxy = environment["TRUST_PROXY"] == "1"
+        config.bcryptCost = UInt8(cost)
+        do {
+            config.sqlDirectory = try MigrationSet.locate(environment: environment)
+        } catch {
+            throw ConfigError(problems: ["PLATFORM_SQL_DIR: \(error.message)"])
+        }
+        do {
+            config.domainPolicy = try DomainPolicy(environment: environment)
+        } catch {
+            throw ConfigError(problems: ["DOMAIN_PATTERN: \(error.message)"])
+        }
+        return config
     }
 }
 

@@ -26,7 +26,8 @@ func buildApplication(
             reset: { cache.invalidateAll() }),
         logger: logger)
     let services = SiteServices(
-        config: config, database: database, directory: directory, cache: cache, watcher: watcher, logger: logger)
+        config: config, database: database, directory: directory, cache: cache, watcher: watcher,
+        migrations: try MigrationSet.load(from: config.sqlDirectory), domainPolicy: config.domainPolicy, logger: logger)
     let router = buildRouter(services: services)
     var app = Application(
         router: router,
@@ -53,11 +54,18 @@ func buildApplication(
     return app
 }
 
-/// All routes: the site middleware in front, then a commune's public site.
+/// All routes: the site middleware in front, then the stylesheet, the
+/// console (`/quan-tri`) and a commune's public site.
 func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     let router = Router(context: SiteRequestContext.self)
     router.add(middleware: SiteMiddleware(services: services))
+    PublicSiteController.addStaticRoutes(to: router)
+    let accounts = Accounts(database: services.database, cost: services.config.bcryptCost, logger: services.logger)
+    let editorial = Editorial(database: services.database, accounts: accounts, logger: services.logger)
+    let provisioning = CommuneProvisioning(
+        database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)
+    ConsoleController(services: services, accounts: accounts, editorial: editorial, provisioning: provisioning).addRoutes(to: router)
     let site = router.group(context: TenantRequestContext.self)
-    PublicSiteController(services: services).addRoutes(to: site)
+    PublicSiteController(services: services, editorial: editorial).addRoutes(to: site)
     return router
 }

@@ -21,11 +21,19 @@ struct SiteVisit: Sendable {
 struct SiteRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     var visit: SiteVisit?
+    /// The request came to the platform console's host (ADMIN_HOST).
+    var isAdminHost = false
+    /// The client's address (from the socket, or X-Forwarded-For behind a trusted proxy).
+    var remoteAddress: String
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.visit = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
+
+    /// Uploads up to 10 MB (forms are read with their own, smaller limits).
+    var maxUploadSize: Int { 11 * 1024 * 1024 }
 }
 
 /// The context of a commune's routes: the commune is always there, so
@@ -40,7 +48,9 @@ struct TenantRequestContext: ChildRequestContext {
         self.visit = visit
         self.logger[metadataKey: "tenant.schema"] = "\(visit.tenant.schema)"
         self.logger[metadataKey: "host"] = "\(visit.host)"
+        self.remoteAddress = context.remoteAddress
     }
 
     var tenant: Tenant { self.visit.tenant }
+    var remoteAddress: String = "unknown"
 }

@@ -10,12 +10,17 @@ final class SiteServices: Sendable {
     let content: ContentStore
     let watcher: CatalogueWatcher
     let logger: Logger
+    /// For communes created from the console (same operation as the provisioner).
+    let migrations: MigrationSet
+    let domainPolicy: DomainPolicy
 
     init(
         config: AppConfig, database: TenantDatabase, directory: TenantDirectory, cache: PageCache,
-        watcher: CatalogueWatcher, logger: Logger
+        watcher: CatalogueWatcher, migrations: MigrationSet, domainPolicy: DomainPolicy, logger: Logger
     ) {
         self.watcher = watcher
+        self.migrations = migrations
+        self.domainPolicy = domainPolicy
         self.config = config
         self.database = database
         self.directory = directory

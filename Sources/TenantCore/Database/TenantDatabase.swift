@@ -40,9 +40,12 @@ public final class TenantDatabase: Service, Sendable {
         self.available = Atomic(true)
     }
 
-    /// Runs the pool until the task is cancelled (a lifecycle service).
+    /// Runs the pool until the task is cancelled or the service group
+    /// shuts down gracefully (a lifecycle service).
     public func run() async throws {
-        await self.client.run()
+        try await cancelWhenGracefulShutdown {
+            await self.client.run()
+        }
     }
 
     /// False after the database was found unreachable, until it answers again.

@@ -57,6 +57,12 @@ public final class CatalogueWatcher: Service, Sendable {
     public var isListening: Bool { self.connected.load(ordering: .relaxed) }
 
     public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await self.watch()
+        }
+    }
+
+    private func watch() async {
         var backoff: Duration = .milliseconds(200)
         while !Task.isCancelled {
             do {

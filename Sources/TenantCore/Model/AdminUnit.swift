@@ -51,6 +51,14 @@ public enum TenantStatus: String, Sendable, Codable, CaseIterable {
     case suspended
     /// No longer published; answers 410.
     case archived
+
+    public var title: String {
+        switch self {
+        case .active: "Đang hoạt động"
+        case .suspended: "Tạm ngừng"
+        case .archived: "Đã lưu trữ"
+        }
+    }
 }
 
 /// What a host name does for its commune.

@@ -49,6 +49,10 @@ public struct Entry: Sendable, Hashable, Codable {
     public var email: String?
     public var periodYear: Int?
     public var periodLabel: String?
+    /// Consultations (Lấy ý kiến): comments are taken until this moment.
+    public var consultationDeadline: Date?
+    /// Consultations: the published summary of what was received (HTML).
+    public var consultationResult: String = ""
 
     public init(
         id: Int64 = 0, sectionID: Int, kind: EntryKind = .article, status: EntryStatus = .published, title: String,

@@ -17,8 +17,10 @@ public struct ContentStore: Sendable {
         id, section_id, kind, status, title, summary, body, author, published_at, updated_at, is_sample, image_url,
         image_alt, doc_type, doc_number, issuer, signer, issued_on, effective_on, file_url, field, service_level,
         portal_url, processing_time, fee, starts_at, ends_at, location, presider, position_title, phone, email,
-        period_year, period_label
+        period_year, period_label, consultation_deadline, consultation_result
         """
+    /// Index of `count(*) OVER ()` appended after the entry columns.
+    static let countColumn = 36
     /// The listing columns: everything but the body.
     static let summaryColumns = entryColumns.replacingOccurrences(of: " body,", with: " ''::text AS body,")
 
@@ -54,6 +56,8 @@ public struct ContentStore: Sendable {
         e.email = try r[31].decode(String?.self)
         e.periodYear = try r[32].decode(Int?.self)
         e.periodLabel = try r[33].decode(String?.self)
+        e.consultationDeadline = try r[34].decode(Date?.self)
+        e.consultationResult = try r[35].decode(String.self)
         return e
     }
 
@@ -199,7 +203,7 @@ public struct ContentStore: Sendable {
         var total = 0
         for try await row in rows {
             items.append(try Self.decodeEntry(row))
-            total = try row.makeRandomAccess()[34].decode(Int.self)
+            total = try row.makeRandomAccess()[Self.countColumn].decode(Int.self)
         }
         if items.isEmpty && page > 1 {
             total = try await connection.query(
@@ -284,7 +288,7 @@ public struct ContentStore: Sendable {
         var total = 0
         for try await row in rows {
             items.append(try Self.decodeEntry(row))
-            total = try row.makeRandomAccess()[34].decode(Int.self)
+            total = try row.makeRandomAccess()[Self.countColumn].decode(Int.self)
         }
         return Page(items: items, number: page, size: size, total: total)
     }
@@ -419,13 +423,14 @@ public struct ContentStore: Sendable {
                 section_id, kind, status, title, summary, body, author, published_at, updated_at, is_sample, image_url,
                 image_alt, doc_type, doc_number, issuer, signer, issued_on, effective_on, file_url, field, service_level,
                 portal_url, processing_time, fee, starts_at, ends_at, location, presider, position_title, phone, email,
-                period_year, period_label)
+                period_year, period_label, consultation_deadline, consultation_result)
             VALUES (
                 \(e.sectionID), \(e.kind.rawValue), \(e.status.rawValue), \(e.title), \(e.summary), \(e.body), \(e.author),
                 \(e.publishedAt), \(e.updatedAt), \(e.isSample), \(e.imageURL), \(e.imageAlt), \(e.docType), \(e.docNumber),
                 \(e.issuer), \(e.signer), \(issued)::date, \(effective)::date, \(e.fileURL), \(e.field), \(e.serviceLevel),
                 \(e.portalURL), \(e.processingTime), \(e.fee), \(e.startsAt), \(e.endsAt), \(e.location), \(e.presider),
-                \(e.positionTitle), \(e.phone), \(e.email), \(e.periodYear), \(e.periodLabel))
+                \(e.positionTitle), \(e.phone), \(e.email), \(e.periodYear), \(e.periodLabel), \(e.consultationDeadline),
+                \(e.consultationResult))
             RETURNING id
             """, logger: self.logger)
         return try await rows.collect().first?.decode(Int64.self) ?? 0

@@ -125,4 +125,5 @@ extension HTTPField.Name {
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
     static let retryAfter = Self("Retry-After")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

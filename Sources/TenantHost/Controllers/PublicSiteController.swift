@@ -13,7 +13,10 @@ enum PageError: Error {
 
 /// What a handler produced.
 enum Rendered: Sendable {
+    /// A public page, kept in the page cache.
     case page(HTML, contentType: String)
+    /// A page for one visitor only (form results, tracking): never cached.
+    case personal(HTML, status: HTTPResponse.Status)
     case failure(HTTPResponse.Status, HTML)
 }
 
@@ -21,6 +24,7 @@ enum Rendered: Sendable {
 /// search, procedures, schedule, search, feeds and sitemaps.
 struct PublicSiteController: Sendable {
     let services: SiteServices
+    let editorial: Editorial
 
     static let pageSize = 15
     static let html = "text/html; charset=utf-8"
@@ -33,8 +37,18 @@ struct PublicSiteController: Sendable {
         group.get("/robots.txt", use: self.robots)
         group.get("/lich-cong-tac", use: self.schedule)
         group.get("/rss/:file", use: self.rss)
-        group.get("/favicon.svg", use: self.favicon)
-        group.get("/_static/:file", use: self.stylesheet)
+        // Sections whose path also has fixed children: the router does not
+        // fall back from a fixed segment to a parameter, so name them.
+        for slug in [MandatorySection.questions.slug, MandatorySection.consultation.slug] {
+            group.get(RouterPath(slug)) { request, context in try await self.showSection(slug, request, context) }
+            group.get(RouterPath("\(slug)/:id")) { request, context in try await self.showEntry(slug, request, context) }
+            group.get(RouterPath("\(slug)/:id/ban-in")) { request, context in try await self.showPrint(slug, request, context) }
+        }
+        group.get("/hoi-dap/gui-cau-hoi", use: self.questionForm)
+        group.post("/hoi-dap/gui-cau-hoi", use: self.submitQuestion)
+        group.get("/hoi-dap/tra-cuu", use: self.trackQuestion)
+        group.post("/lay-y-kien/:id/gop-y", use: self.submitComment)
+        group.get("/tep/:id", use: self.file)
         group.get("/:section", use: self.section)
         group.get("/:section/:id", use: self.entry)
         group.get("/:section/:id/ban-in", use: self.printEntry)
@@ -50,7 +64,10 @@ struct PublicSiteController: Sendable {
     }
 
     @Sendable func section(_ request: Request, context: TenantRequestContext) async throws -> Response {
-        let slug = context.parameters.get("section") ?? ""
+        try await self.showSection(context.parameters.get("section") ?? "", request, context)
+    }
+
+    func showSection(_ slug: String, _ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let query = try QueryItems(request)
         return try await self.render(request, context, bodyOf: slug) { chrome, connection in
             guard let section = chrome.section(slug: slug) else { throw PageError.notFound("Chuyên mục này không tồn tại.") }
@@ -64,6 +81,9 @@ struct PublicSiteController: Sendable {
                 let result = try await store.documents(schema, query: filter, page: page, size: Self.pageSize, now: chrome.now, on: connection)
                 try Self.checkRange(result)
                 return .page(DocumentsView.render(chrome, section, query: filter, facets: facets, page: result), contentType: Self.html)
+            case (.questions?, _):
+                let questions = try await store.questions(publishedOnly: true, in: schema, on: connection)
+                return .page(CitizenViews.questionsPage(chrome, section, questions), contentType: Self.html)
             case (.procedures?, _):
                 let procedures = try await store.procedures(schema, now: chrome.now, on: connection)
                 return .page(ProceduresView.render(chrome, section, procedures), contentType: Self.html)
@@ -90,7 +110,10 @@ struct PublicSiteController: Sendable {
     }
 
     @Sendable func entry(_ request: Request, context: TenantRequestContext) async throws -> Response {
-        let slug = context.parameters.get("section") ?? ""
+        try await self.showEntry(context.parameters.get("section") ?? "", request, context)
+    }
+
+    func showEntry(_ slug: String, _ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let id = try Self.entryID(context)
         return try await self.render(request, context) { chrome, connection in
             guard let section = chrome.section(slug: slug) else { throw PageError.notFound("Chuyên mục này không tồn tại.") }
@@ -100,12 +123,20 @@ struct PublicSiteController: Sendable {
             }
             let related = try await store.list(chrome.tenant.schema, section: section.id, page: 1, size: 6, now: chrome.now, on: connection)
                 .items.filter { $0.id != id && $0.kind != .schedule }.prefix(5)
-            return .page(EntryView.render(chrome, section, entry, related: Array(related)), contentType: Self.html)
+            var extra: HTML = .empty
+            if section.id == MandatorySection.consultation.id {
+                let comments = try await store.comments(entry: id, status: .approved, in: chrome.tenant.schema, on: connection)
+                extra = CitizenViews.consultation(entry, comments: comments, now: chrome.now)
+            }
+            return .page(EntryView.render(chrome, section, entry, related: Array(related), extra: extra), contentType: Self.html)
         }
     }
 
     @Sendable func printEntry(_ request: Request, context: TenantRequestContext) async throws -> Response {
-        let slug = context.parameters.get("section") ?? ""
+        try await self.showPrint(context.parameters.get("section") ?? "", request, context)
+    }
+
+    func showPrint(_ slug: String, _ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let id = try Self.entryID(context)
         return try await self.render(request, context) { chrome, connection in
             guard let section = chrome.section(slug: slug),
@@ -168,13 +199,13 @@ struct PublicSiteController: Sendable {
         Self.fixed(FeedViews.robots(baseURL: context.visit.baseURL), contentType: "text/plain; charset=utf-8", maxAge: 3600)
     }
 
-    @Sendable func favicon(_ request: Request, context: TenantRequestContext) async throws -> Response {
-        Self.fixed(Stylesheet.favicon, contentType: "image/svg+xml", maxAge: 86_400 * 30)
-    }
-
-    @Sendable func stylesheet(_ request: Request, context: TenantRequestContext) async throws -> Response {
-        guard "/_static/" + (context.parameters.get("file") ?? "") == Stylesheet.path else { throw HTTPError(.notFound) }
-        return Self.fixed(Stylesheet.css, contentType: "text/css; charset=utf-8", maxAge: 31_536_000, immutable: true)
+    /// The stylesheet and icon, the same for every host (commune or console).
+    static func addStaticRoutes(to router: Router<SiteRequestContext>) {
+        router.get("/favicon.svg") { _, _ in Self.fixed(Stylesheet.favicon, contentType: "image/svg+xml", maxAge: 86_400 * 30) }
+        router.get("/_static/:file") { _, context in
+            guard "/_static/" + (context.parameters.get("file") ?? "") == Stylesheet.path else { throw HTTPError(.notFound) }
+            return Self.fixed(Stylesheet.css, contentType: "text/css; charset=utf-8", maxAge: 31_536_000, immutable: true)
+        }
     }
 
     // MARK: Rendering
@@ -201,7 +232,7 @@ struct PublicSiteController: Sendable {
             }
         }
         switch rendered {
-        case .failure(let status, let html):
+        case .failure(let status, let html), .personal(let html, let status):
             return PageResponse.html(html, status: status)
         case .page(let html, let contentType):
             let page = PageCache.makePage(body: ByteBuffer(bytes: html.bytes), contentType: contentType, ttl: services.config.pageCacheTTL)

@@ -28,6 +28,15 @@ struct SiteMiddleware: RouterMiddleware {
         } catch {
             return Self.plain(.badRequest, "Yêu cầu không hợp lệ", "Tên miền trong yêu cầu không hợp lệ.")
         }
+        var context = context
+        if self.services.config.trustProxy, let forwarded = request.headers[.xForwardedFor],
+            let first = forwarded.split(separator: ",").first?.trimmingCharacters(in: .whitespaces), !first.isEmpty
+        {
+            context.remoteAddress = String(first.prefix(64))
+        }
+        if host.value == self.services.config.adminHost {
+            return try await self.console(request, context: context, next: next)
+        }
         let snapshot = self.services.directory.snapshot
         guard snapshot.loadedAt != .distantPast else {
             return Self.plain(
@@ -73,7 +82,8 @@ struct SiteMiddleware: RouterMiddleware {
         guard path.utf8.count <= 1024, query.utf8.count <= 2048 else {
             return Self.plain(.uriTooLong, "Địa chỉ quá dài", "Địa chỉ trang yêu cầu quá dài.")
         }
-        let isRead = request.method == .get || request.method == .head
+        // Only public reads are cached; the console and forms never are.
+        let isRead = (request.method == .get || request.method == .head) && !path.hasPrefix("/quan-tri")
         let port = Self.port(of: authority).map { ":\($0)" } ?? ""
         // Development aliases (any host but the primary) are plain http.
         let isPrimary = tenant.primaryHost == host
@@ -95,26 +105,64 @@ struct SiteMiddleware: RouterMiddleware {
             generation: self.services.cache.generation(of: tenant.id))
         do {
             return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound {
-            return PageResponse.html(
-                ErrorView.inSite(self.fallbackChrome(context.visit!), title: "Không tìm thấy trang", message: "Trang bạn tìm không tồn tại hoặc đã được gỡ bỏ."),
-                status: .notFound)
-        } catch PageError.badRequest(let message) {
-            return PageResponse.html(
-                ErrorView.inSite(self.fallbackChrome(context.visit!), title: "Yêu cầu không hợp lệ", message: message),
-                status: .badRequest)
-        } catch PageError.notFound(let message) {
-            return PageResponse.html(
-                ErrorView.inSite(self.fallbackChrome(context.visit!), title: "Không tìm thấy trang", message: message),
-                status: .notFound)
-        } catch let error as HTTPError where error.status == .methodNotAllowed {
-            return Self.plain(.methodNotAllowed, "Phương thức không được hỗ trợ", "Trang này chỉ cho phép xem.")
-        } catch let error as TenantCoreError where error.code == .databaseUnavailable {
+        } catch {
+            return self.errorPage(error, context: context, path: path)
+        }
+    }
+
+    /// The platform console's host: only the console and static files.
+    private func console(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.isAdminHost = true
+        let path = request.uri.path
+        if path == "/" {
+            var headers = HTTPFields()
+            headers[.location] = "/quan-tri"
+            return Response(status: .seeOther, headers: headers)
+        }
+        guard path.hasPrefix("/quan-tri") || path.hasPrefix("/_static/") || path == "/favicon.svg" else {
+            return Self.plain(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại.")
+        }
+        guard self.services.database.isAvailable else {
+            return Self.plain(.serviceUnavailable, "Hệ thống tạm thời gián đoạn", "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
+        }
+        do {
+            return try await next(request, context)
+        } catch {
+            return self.errorPage(error, context: context, path: path)
+        }
+    }
+
+    /// Turns what a route threw into a page: 4xx for what the visitor asked,
+    /// 503 when PostgreSQL is away, 500 (logged, never detailed) otherwise.
+    private func errorPage(_ error: any Error, context: Context, path: String) -> Response {
+        func page(_ status: HTTPResponse.Status, _ title: String, _ message: String) -> Response {
+            if let visit = context.visit {
+                return PageResponse.html(ErrorView.inSite(self.fallbackChrome(visit), title: title, message: message), status: status)
+            }
+            return Self.plain(status, title, message)
+        }
+        switch error {
+        case let error as HTTPError where error.status == .notFound:
+            return page(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã được gỡ bỏ.")
+        case PageError.badRequest(let message):
+            return page(.badRequest, "Yêu cầu không hợp lệ", message)
+        case PageError.notFound(let message):
+            return page(.notFound, "Không tìm thấy trang", message)
+        case let error as HTTPError where error.status == .methodNotAllowed:
+            return Self.plain(.methodNotAllowed, "Phương thức không được hỗ trợ", "Trang này không nhận yêu cầu kiểu này.")
+        case let error as HTTPError where error.status == .contentTooLarge:
+            return page(.contentTooLarge, "Dữ liệu gửi lên quá lớn", "Nội dung hoặc tệp gửi lên vượt quá giới hạn cho phép.")
+        case let error as HTTPError where error.status.code < 500:
+            return page(error.status, "Yêu cầu không hợp lệ", "Yêu cầu không thể xử lý.")
+        case let error as TenantCoreError where error.code == .databaseUnavailable:
             context.logger.error("database unavailable", metadata: ["error": "\(error.message)"])
             return Self.plain(
                 .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
                 "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
-        } catch {
+        default:
             context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(path)"])
             return Self.plain(.internalServerError, "Lỗi hệ thống", "Đã có lỗi khi hiển thị trang. Vui lòng thử lại sau.")
         }

@@ -101,7 +101,7 @@ enum SectionView {
 }
 
 enum EntryView {
-    static func render(_ chrome: SiteChrome, _ section: Section, _ e: Entry, related: [Entry]) -> HTML {
+    static func render(_ chrome: SiteChrome, _ section: Section, _ e: Entry, related: [Entry], extra: HTML = .empty) -> HTML {
         let path = "/\(section.slug)/\(e.id)"
         let relatedHTML: HTML = related.isEmpty ? .empty : """
             <section class="no-print" aria-labelledby="h-related"><h2 id="h-related">Bài khác trong chuyên mục</h2>
@@ -115,7 +115,7 @@ enum EntryView {
             <div class="prose">\(sanitized: HTMLSanitizer.sanitize(e.body))</div>
             <p class="no-print"><a href="\(href: path + "/ban-in")">Bản in</a> · <a href="/\(section.slug)">Về chuyên mục \(section.title)</a></p>
             </article>
-            \(relatedHTML)
+            \(extra)\(relatedHTML)
             """
         var meta = PageMeta(
             title: e.title, description: e.summary.isEmpty ? e.title : e.summary, path: path,

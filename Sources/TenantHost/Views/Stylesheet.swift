@@ -88,6 +88,13 @@ enum Stylesheet {
         .footer .cols{display:grid;gap:1.2rem}
         @media (min-width:48rem){.footer .cols{grid-template-columns:2fr 1fr 1fr}}
         .footer p{margin:.2rem 0}
+        .field{margin:0 0 1rem}.field label{display:block;font-weight:600}.field.check label{display:inline;font-weight:400}
+        .field input[type=text],.field input[type=password],.field input[type=url],.field input[type=email],.field input[type=date],.field input[type=datetime-local],.field input[type=number],.field select,.field textarea{width:100%;max-width:46rem;font:inherit;padding:.45rem;border:1px solid #6b6b6b;border-radius:3px;background:#fff}
+        .field [aria-invalid=true]{border:2px solid #b00020}
+        .hint{display:block;color:#4a4a4a;font-size:.9rem}.error{display:block;color:#b00020;font-weight:700}
+        .error-summary{border:3px solid #b00020;padding:.5rem 1rem;margin:1rem 0}.error-summary h2{margin:.3rem 0;font-size:1.1rem}
+        .notice-box,.saved{border-left:5px solid #0e6b2a;background:#e8f5ec;padding:.6rem 1rem;margin:1rem 0}
+        .code{font-size:1.4rem;letter-spacing:.08em}
         .print-only{display:none}
         @media print{.masthead,.menu,.footer,.search,.no-print,.skip,.notice{display:none!important}.print-only{display:block}body{font-size:12pt;color:#000}a{color:#000}main{padding:0}}
         """

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import TenantCore
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Create staff accounts (the first province operator, district admins, editors).",
+        subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account.",
+            discussion: """
+                Roles: province (every commune, or those of --province), district (the communes of --district, or
+                in a two-level province --province with one --commune per assigned commune), editor (one --commune).
+                The password is read from standard input with --password-stdin; without it a random one is made and
+                printed once.
+                """)
+
+        @Argument(help: "Login name: 3–64 lower-case letters, digits, '.', '_' or '-'.") var username: String
+        @Option(help: "province, district or editor.") var role: String
+        @Option(help: "Full name shown in the console and the audit log.") var name: String?
+        @Option(help: "Province code (operators of one province; district admins of two-level provinces).") var province: Int?
+        @Option(help: "District code (district admins).") var district: Int?
+        @Option(name: .customLong("commune"), help: "Commune code (editors; assigned communes of a district admin).")
+        var communes: [Int] = []
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input.") var passwordStdin = false
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard StaffRole(rawValue: self.role) != nil else { throw ValidationError("--role must be province, district or editor") }
+        }
+
+        func run() async throws {
+            let role = StaffRole(rawValue: self.role)!
+            var scope: (level: UnitLevel, code: Int)?
+            var assigned: [Int] = []
+            switch role {
+            case .province:
+                scope = self.province.map { (.province, $0) }
+            case .district:
+                if let district = self.district {
+                    scope = (.district, district)
+                } else if let province = self.province {
+                    scope = (.province, province)
+                }
+                assigned = self.communes
+            case .editor:
+                guard self.communes.count == 1 else { throw ValidationError("an editor needs exactly one --commune") }
+                scope = (.commune, self.communes[0])
+            }
+            var password: String
+            var generated = false
+            if self.passwordStdin {
+                password = readLine(strippingNewline: true) ?? ""
+            } else {
+                password = String(Accounts.randomToken().prefix(16))
+                generated = true
+            }
+            let (username, name, chosen, assignedCodes) = (self.username, self.name ?? self.username, scope, assigned)
+            let secret = password
+            let user = try await withPlatform(self.database) { p in
+                let accounts = Accounts(database: p.database, logger: p.database.logger)
+                let user = try await accounts.createUser(
+                    username: username, displayName: name, password: secret, role: role, scope: chosen, communes: assignedCodes)
+                try await accounts.audit(nil, commune: role == .editor ? assignedCodes.first : nil, action: "user.create", detail: "\(username) (\(role.rawValue))")
+                return user
+            }
+            Console.info("created \(user.role.rawValue) account \(user.username)")
+            if generated { Console.info("password: \(password)") }
+            password = ""
+        }
+    }
+}

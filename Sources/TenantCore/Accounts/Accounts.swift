@@ -1,0 +1,329 @@
+import Foundation
+import HummingbirdBcrypt
+import Logging
+import NIOPosix
+import PostgresNIO
+
+/// Why a login was refused.
+public enum LoginRefusal: Error, Sendable, Equatable {
+    case wrongCredentials
+    case accountLocked(minutes: Int)
+    case addressLocked(minutes: Int)
+}
+
+/// Staff accounts, sessions stored in PostgreSQL (they survive restarts and
+/// work across host processes), login throttling and the audit log.
+public struct Accounts: Sendable {
+    public let database: TenantDatabase
+    let logger: Logger
+    /// bcrypt cost; 12 by default (about a quarter of a second per hash here).
+    public let cost: UInt8
+    /// Failed logins of one account within `window` before it is locked.
+    public var accountLimit = 5
+    /// Failed logins from one address within `window` before it is locked.
+    public var addressLimit = 20
+    public var window: Duration = .seconds(15 * 60)
+    public var sessionLifetime: Duration = .seconds(8 * 3600)
+
+    public init(database: TenantDatabase, cost: UInt8 = 12, logger: Logger) {
+        self.database = database
+        self.cost = cost
+        self.logger = logger
+    }
+
+    // MARK: Users
+
+    static let userColumns = """
+        u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.active,
+        coalesce((SELECT array_agg(commune_unit_id) FROM platform.user_communes c WHERE c.user_id = u.id), '{}')
+        """
+
+    func decodeUsers(_ rows: PostgresRowSequence) async throws -> [StaffUser] {
+        var users: [StaffUser] = []
+        for try await (id, username, name, role, scope, active, communes) in rows.decode(
+            (Int64, String, String, String, Int64?, Bool, [Int64]).self)
+        {
+            users.append(
+                StaffUser(
+                    id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
+                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active))
+        }
+        return users
+    }
+
+    /// Creates an account. `scope` is the unit the role is bound to (see ``StaffRole``).
+    public func createUser(
+        username rawUsername: String, displayName rawName: String, password: String, role: StaffRole,
+        scope: (level: UnitLevel, code: Int)?, communes: [Int] = []
+    ) async throws(TenantCoreError) -> StaffUser {
+        let username = rawUsername.lowercased().trimmingCharacters(in: .whitespaces)
+        guard username.range(of: "^[a-z0-9][a-z0-9._-]{2,63}$", options: .regularExpression) != nil else {
+            throw .invalid("username \(rawUsername.debugDescription) must be 3 to 64 lower-case letters, digits, '.', '_' or '-'")
+        }
+        let displayName = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
+        guard !displayName.isEmpty, displayName.count <= 120 else { throw .invalid("a display name of 1 to 120 characters is needed") }
+        try Self.checkPassword(password)
+        switch (role, scope?.level) {
+        case (.province, nil), (.province, .province?), (.district, .district?), (.district, .province?), (.editor, .commune?):
+            break
+        default:
+            throw .invalid("a \(role.rawValue) account is bound to \(role == .editor ? "a commune" : role == .district ? "a district (or a province, with --commune assignments)" : "a province or to nothing"), not to \(scope.map { "\($0.level.rawValue) \($0.code)" } ?? "nothing")")
+        }
+        let hash = try await self.hash(password)
+        let catalogue = Catalogue(logger: self.logger)
+        return try await self.database.withTransaction { connection in
+            var scopeID: Int64?
+            if let scope {
+                guard let unit = try await catalogue.unit(scope.level, code: scope.code, on: connection) else {
+                    throw TenantCoreError.notFound("\(scope.level.rawValue) \(scope.code) is not in the catalogue")
+                }
+                scopeID = unit.id
+            }
+            var communeIDs: [Int64] = []
+            for code in communes {
+                guard let unit = try await catalogue.unit(.commune, code: code, on: connection) else {
+                    throw TenantCoreError.notFound("commune \(code) is not in the catalogue")
+                }
+                communeIDs.append(unit.id)
+            }
+            let rows = try await connection.query(
+                """
+                INSERT INTO platform.users (username, display_name, password_hash, role, scope_unit_id)
+                VALUES (\(username), \(displayName), \(hash), \(role.rawValue), \(scopeID))
+                ON CONFLICT (username) DO NOTHING RETURNING id
+                """, logger: self.logger
+            ).collect()
+            guard let id = try rows.first?.decode(Int64.self) else {
+                throw TenantCoreError.conflict("the username \(username) is taken")
+            }
+            for commune in communeIDs {
+                try await connection.query(
+                    "INSERT INTO platform.user_communes (user_id, commune_unit_id) VALUES (\(id), \(commune))", logger: self.logger)
+            }
+            return StaffUser(
+                id: id, username: username, displayName: displayName, role: role, scopeUnitID: scopeID,
+                assignedCommunes: Set(communeIDs), active: true)
+        }
+    }
+
+    static func checkPassword(_ password: String) throws(TenantCoreError) {
+        guard password.count >= 10, password.count <= 200 else {
+            throw .invalid("a password needs 10 to 200 characters")
+        }
+    }
+
+    public func user(id: Int64) async throws(TenantCoreError) -> StaffUser? {
+        try await self.database.withConnection { connection in
+            try await self.decodeUsers(
+                connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.id = \(id)", logger: self.logger)
+            ).first
+        }
+    }
+
+    /// Every account, for the console's user list (filtered there by scope).
+    public func users() async throws(TenantCoreError) -> [StaffUser] {
+        try await self.database.withConnection { connection in
+            try await self.decodeUsers(
+                connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u ORDER BY u.role, u.username", logger: self.logger))
+        }
+    }
+
+    public func setActive(userID: Int64, _ active: Bool) async throws(TenantCoreError) {
+        try await self.database.withTransaction { connection in
+            try await connection.query(
+                "UPDATE platform.users SET active = \(active), updated_at = now() WHERE id = \(userID)", logger: self.logger)
+            if !active {
+                try await connection.query("DELETE FROM platform.sessions WHERE user_id = \(userID)", logger: self.logger)
+            }
+        }
+    }
+
+    public func setPassword(userID: Int64, _ password: String) async throws(TenantCoreError) {
+        try Self.checkPassword(password)
+        let hash = try await self.hash(password)
+        try await self.database.withTransaction { connection in
+            try await connection.query(
+                "UPDATE platform.users SET password_hash = \(hash), updated_at = now() WHERE id = \(userID)", logger: self.logger)
+            try await connection.query("DELETE FROM platform.sessions WHERE user_id = \(userID)", logger: self.logger)
+        }
+    }
+
+    // MARK: Login
+
+    /// Checks a username and password, throttled per account and per address.
+    /// Every attempt is recorded.
+    public func authenticate(
+        username rawUsername: String, password: String, address: String
+    ) async throws(TenantCoreError) -> Result<StaffUser, LoginRefusal> {
+        let username = String(rawUsername.lowercased().trimmingCharacters(in: .whitespaces).prefix(64))
+        let windowSeconds = Int(self.window.components.seconds)
+        let (accountFailures, addressFailures, stored) = try await self.database.withConnection { connection in
+            let counts = try await connection.query(
+                """
+                SELECT
+                  (SELECT count(*) FROM platform.login_attempts
+                    WHERE username = \(username) AND NOT succeeded AND at > now() - make_interval(secs => \(windowSeconds))
+                      AND at > coalesce((SELECT max(at) FROM platform.login_attempts WHERE username = \(username) AND succeeded), '-infinity')),
+                  (SELECT count(*) FROM platform.login_attempts
+                    WHERE address = \(address) AND NOT succeeded AND at > now() - make_interval(secs => \(windowSeconds)))
+                """, logger: self.logger
+            ).collect().first?.decode((Int, Int).self) ?? (0, 0)
+            let user = try await connection.query(
+                "SELECT password_hash, active FROM platform.users WHERE username = \(username)", logger: self.logger
+            ).collect().first?.decode((String, Bool).self)
+            return (counts.0, counts.1, user)
+        }
+        let minutes = Int(self.window.components.seconds / 60)
+        if addressFailures >= self.addressLimit { return .failure(.addressLocked(minutes: minutes)) }
+        if accountFailures >= self.accountLimit { return .failure(.accountLocked(minutes: minutes)) }
+        // Compare against a dummy hash when the user does not exist, so the
+        // answer takes as long either way.
+        let hash = stored?.0 ?? Self.dummyHash
+        let matches = try await self.verify(password, hash: hash)
+        let ok = matches && stored?.1 == true
+        try await self.database.withConnection { connection in
+            try await connection.query(
+                "INSERT INTO platform.login_attempts (username, address, succeeded) VALUES (\(username), \(address), \(ok))",
+                logger: self.logger)
+            if ok {
+                try await connection.query("UPDATE platform.users SET last_login_at = now() WHERE username = \(username)", logger: self.logger)
+            }
+        }
+        guard ok else { return .failure(.wrongCredentials) }
+        let user = try await self.database.withConnection { connection in
+            try await self.decodeUsers(
+                connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.username = \(username)", logger: self.logger)
+            ).first
+        }
+        guard let user else { return .failure(.wrongCredentials) }
+        return .success(user)
+    }
+
+    // MARK: Sessions
+
+    /// Starts a session; returns the token for the cookie and the CSRF token for forms.
+    public func startSession(for user: StaffUser, address: String) async throws(TenantCoreError) -> (token: String, csrf: String) {
+        let token = Self.randomToken()
+        let csrf = Self.randomToken()
+        let seconds = Int(self.sessionLifetime.components.seconds)
+        try await self.database.withConnection { connection in
+            try await connection.query(
+                """
+                INSERT INTO platform.sessions (token_hash, user_id, csrf_token, expires_at, address)
+                VALUES (sha256(convert_to(\(token), 'UTF8')), \(user.id), \(csrf), now() + make_interval(secs => \(seconds)), \(address))
+                """, logger: self.logger)
+            try await connection.query("DELETE FROM platform.sessions WHERE expires_at < now()", logger: self.logger)
+        }
+        return (token, csrf)
+    }
+
+    /// The user and CSRF token of a live session, or nil.
+    public func session(token: String) async throws(TenantCoreError) -> (user: StaffUser, csrf: String)? {
+        guard token.count >= 20, token.count <= 100 else { return nil }
+        return try await self.database.withConnection(retryingReads: true) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT \(unescaped: Self.userColumns), s.csrf_token
+                  FROM platform.sessions s JOIN platform.users u ON u.id = s.user_id
+                 WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8')) AND s.expires_at > now() AND u.active
+                """, logger: self.logger)
+            for try await (id, username, name, role, scope, active, communes, csrf) in rows.decode(
+                (Int64, String, String, String, Int64?, Bool, [Int64], String).self)
+            {
+                return (
+                    StaffUser(
+                        id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
+                        scopeUnitID: scope, assignedCommunes: Set(communes), active: active), csrf
+                )
+            }
+            return nil
+        }
+    }
+
+    public func endSession(token: String) async throws(TenantCoreError) {
+        try await self.database.withConnection { connection in
+            try await connection.query(
+                "DELETE FROM platform.sessions WHERE token_hash = sha256(convert_to(\(token), 'UTF8'))", logger: self.logger)
+        }
+    }
+
+    // MARK: Audit
+
+    /// Records who did what, when, to which commune.
+    public func audit(
+        _ user: StaffUser?, commune: Int?, action: String, detail: String = "", address: String = "",
+        on connection: PostgresConnection? = nil
+    ) async throws(TenantCoreError) {
+        let query: PostgresQuery = """
+            INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail, address)
+            VALUES (\(user?.id), \(user?.username ?? "provisioner"), \(commune), \(action), \(detail), \(address))
+            """
+        if let connection {
+            do {
+                try await connection.query(query, logger: self.logger)
+            } catch {
+                throw TenantDatabase.map(error)
+            }
+        } else {
+            try await self.database.withConnection { connection in try await connection.query(query, logger: self.logger) }
+        }
+        self.logger.info(
+            "audit", metadata: ["user": "\(user?.username ?? "-")", "commune": "\(commune.map(String.init) ?? "-")", "action": "\(action)"])
+    }
+
+    /// The latest audit entries, optionally of some communes only.
+    public func auditLog(communes: [Int]?, limit: Int = 200) async throws(TenantCoreError) -> [AuditEntry] {
+        try await self.database.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT at, username, commune_code, action, detail, address FROM platform.audit_log
+                 WHERE \(communes == nil) OR commune_code = ANY(\(communes ?? []))
+                 ORDER BY at DESC, id DESC LIMIT \(limit)
+                """, logger: self.logger)
+            var entries: [AuditEntry] = []
+            for try await (at, username, commune, action, detail, address) in rows.decode((Date, String, Int?, String, String, String).self) {
+                entries.append(AuditEntry(at: at, username: username, commune: commune, action: action, detail: detail, address: address))
+            }
+            return entries
+        }
+    }
+
+    // MARK: Crypto
+
+    func hash(_ password: String) async throws(TenantCoreError) -> String {
+        let cost = self.cost
+        do {
+            return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        } catch {
+            throw TenantCoreError(.io, "cannot hash the password", underlying: error)
+        }
+    }
+
+    func verify(_ password: String, hash: String) async throws(TenantCoreError) -> Bool {
+        do {
+            return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        } catch {
+            throw TenantCoreError(.io, "cannot check the password", underlying: error)
+        }
+    }
+
+    /// A real bcrypt hash of nothing anybody types, made once.
+    static let dummyHash = Bcrypt.hash(Accounts.randomToken(), cost: 10)
+
+    /// 32 random bytes, base64url.
+    public static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+public struct AuditEntry: Sendable, Hashable {
+    public var at: Date
+    public var username: String
+    public var commune: Int?
+    public var action: String
+    public var detail: String
+    public var address: String
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Working days (Monday to Friday) in Vietnam, for the legal deadlines:
+/// content within 5 working days of a decision, answers within 15.
+public enum WorkingDays {
+    /// Working days after the day of `from` up to the day of `to`: 0 on the
+    /// same day, 5 from a Monday to the next Monday.
+    public static func between(_ from: Date, _ to: Date) -> Int {
+        let a = self.epochDay(from)
+        let b = self.epochDay(to)
+        guard b > a else { return 0 }
+        var count = (b - a) / 7 * 5
+        var day = a + (b - a) / 7 * 7
+        while day < b {
+            day += 1
+            if self.weekday(day) <= 5 { count += 1 }
+        }
+        return count
+    }
+
+    static func epochDay(_ date: Date) -> Int {
+        Int(((date.timeIntervalSince1970 + Double(VietnamTime.offsetSeconds)) / 86_400).rounded(.down))
+    }
+
+    /// 1 = Monday … 7 = Sunday.
+    static func weekday(_ epochDay: Int) -> Int { ((epochDay % 7) + 7 + 3) % 7 + 1 }
+
+    /// The moment `days` working days before `date`.
+    public static func back(_ days: Int, from date: Date) -> Date {
+        var cursor = date
+        var left = days
+        while left > 0 {
+            cursor = cursor.addingTimeInterval(-86_400)
+            if VietnamTime(cursor).weekday <= 5 { left -= 1 }
+        }
+        return cursor
+    }
+}
+
+/// How one mandatory section of one commune stands.
+public struct SectionCompliance: Sendable, Hashable {
+    public var sectionID: Int
+    public var kind: SectionKind
+    /// Published items (feed, catalogue, periodic) or 1 for an edited static page.
+    public var items: Int
+    public var newest: Date?
+    /// The static page still holds the text seeded at provisioning.
+    public var starter: Bool
+
+    public var hasContent: Bool {
+        switch self.kind {
+        case .static: !self.starter
+        case .footer: true
+        default: self.items > 0
+        }
+    }
+
+    /// Working days since the newest item (feed sections).
+    public func age(at now: Date) -> Int? { self.newest.map { WorkingDays.between($0, now) } }
+}
+
+/// One commune's row in the compliance dashboard.
+public struct ComplianceRow: Sendable {
+    public var tenant: Tenant
+    public var sections: [Int: SectionCompliance]
+    public var responsiblePerson: String
+    public var openQuestions: Int
+    /// Questions unanswered for more than 15 working days.
+    public var overdueQuestions: Int
+
+    /// Mandatory sections with nothing in them.
+    public var missing: [Int] {
+        MandatorySection.allCases.map(\.id).filter { !(self.sections[$0]?.hasContent ?? false) }
+    }
+
+    /// Feed sections whose newest item is older than `days` working days.
+    public func stale(at now: Date, days: Int = 5) -> [Int] {
+        self.sections.values.filter { $0.kind == .feed && $0.items > 0 && ($0.age(at: now) ?? 0) > days }.map(\.sectionID).sorted()
+    }
+}
+
+extension ContentStore {
+    /// Compliance figures of many communes in one query per 200 communes.
+    public func compliance(_ tenants: [Tenant], now: Date, on connection: PostgresConnection) async throws -> [ComplianceRow] {
+        let cutoff = WorkingDays.back(15, from: now)
+        var rows: [Int64: ComplianceRow] = [:]
+        for tenant in tenants {
+            rows[tenant.id] = ComplianceRow(tenant: tenant, sections: [:], responsiblePerson: "", openQuestions: 0, overdueQuestions: 0)
+        }
+        for batch in stride(from: 0, to: tenants.count, by: 200).map({ Array(tenants[$0..<min($0 + 200, tenants.count)]) }) {
+            // Each part names one commune's schema, a validated SchemaName;
+            // the times are binds.
+            var sql = ""
+            for (index, tenant) in batch.enumerated() {
+                let s = tenant.schema.quoted
+                if index > 0 { sql += " UNION ALL " }
+                sql += """
+                    SELECT \(tenant.id)::int8, x.id::int, x.kind, x.starter, x.n, x.newest, si.responsible_person, q.open, q.overdue
+                      FROM (SELECT s.id, s.kind, s.starter,
+                                   count(e.id) FILTER (WHERE e.status = 'published' AND e.published_at <= $1) AS n,
+                                   max(e.published_at) FILTER (WHERE e.status = 'published' AND e.published_at <= $1) AS newest
+                              FROM \(s).sections s LEFT JOIN \(s).entries e ON e.section_id = s.id
+                             WHERE s.mandatory GROUP BY s.id, s.kind, s.starter) x
+                      CROSS JOIN \(s).site si
+                      CROSS JOIN (SELECT count(*) FILTER (WHERE status <> 'answered') AS open,
+                                         count(*) FILTER (WHERE status <> 'answered' AND created_at < $2) AS overdue
+                                    FROM \(s).questions) q
+                    """
+            }
+            var bindings = PostgresBindings()
+            bindings.append(now)
+            bindings.append(cutoff)
+            let result = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
+            for try await (tenantID, section, kind, starter, items, newest, person, open, overdue) in result.decode(
+                (Int64, Int, String, Bool, Int, Date?, String, Int, Int).self)
+            {
+                rows[tenantID]?.sections[section] = SectionCompliance(
+                    sectionID: section, kind: SectionKind(rawValue: kind) ?? .feed, items: items, newest: newest, starter: starter)
+                rows[tenantID]?.responsiblePerson = person
+                rows[tenantID]?.openQuestions = open
+                rows[tenantID]?.overdueQuestions = overdue
+            }
+        }
+        return tenants.compactMap { rows[$0.id] }
+    }
+}

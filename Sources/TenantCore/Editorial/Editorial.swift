@@ -1,0 +1,302 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What editors and citizens change, each change in one transaction with
+/// the commune's content version bumped (so every host's page cache drops
+/// the commune's pages) and an audit entry.
+public struct Editorial: Sendable {
+    public let database: TenantDatabase
+    public let accounts: Accounts
+    let logger: Logger
+    let content: ContentStore
+    let catalogue: Catalogue
+    /// Citizens' submissions per address and commune per hour.
+    public var submissionsPerHour = 5
+    /// Largest upload, in bytes.
+    public var maxUpload = 10 * 1024 * 1024
+
+    public init(database: TenantDatabase, accounts: Accounts, logger: Logger) {
+        self.database = database
+        self.accounts = accounts
+        self.logger = logger
+        self.content = ContentStore(logger: logger)
+        self.catalogue = Catalogue(logger: logger)
+    }
+
+    /// Runs `change` in a transaction, then marks the commune's content as
+    /// changed and records the audit entry, in the same transaction.
+    func change<Result: Sendable>(
+        _ tenant: Tenant, by user: StaffUser?, action: String, detail: @escaping @Sendable (Result) -> String,
+        address: String, _ change: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await self.database.withTransaction { connection in
+            let result = try await change(connection)
+            try await self.catalogue.touchContent(tenantID: tenant.id, on: connection)
+            try await self.accounts.audit(user, commune: tenant.code, action: action, detail: detail(result), address: address, on: connection)
+            return result
+        }
+    }
+
+    // MARK: Entries
+
+    /// Creates (id nil) or updates an entry from an editor's form.
+    /// - Throws: ``ValidationFailure`` with a message per field, or ``TenantCoreError``.
+    public func saveEntry(
+        _ draft: EntryDraft, id: Int64?, in tenant: Tenant, by user: StaffUser, address: String
+    ) async throws -> Int64 {
+        let schema = tenant.schema
+        let sections = try await self.database.withConnection { connection in
+            try await self.content.sections(schema, on: connection)
+        }
+        guard let section = sections.first(where: { $0.id == draft.sectionID }), section.kind != .footer else {
+            throw ValidationFailure(["chuyen-muc": "Chuyên mục không tồn tại."])
+        }
+        let entry = try draft.validated(section: section)
+        return try await self.change(
+            tenant, by: user, action: id == nil ? "entry.create" : "entry.update",
+            detail: { "\(section.slug) #\($0): \(entry.title) (\(entry.status.rawValue))" }, address: address
+        ) { connection in
+            if let id {
+                guard try await self.content.update(entry, id: id, in: schema, on: connection) else {
+                    throw TenantCoreError(.notFound, "entry \(id) is not in this section")
+                }
+                return id
+            }
+            return try await self.content.insert(entry, into: schema, on: connection)
+        }
+    }
+
+    public func setEntryStatus(
+        _ status: EntryStatus, entry id: Int64, in tenant: Tenant, by user: StaffUser, address: String
+    ) async throws {
+        let changed = try await self.change(
+            tenant, by: user, action: "entry.\(status.rawValue)", detail: { _ in "#\(id)" }, address: address
+        ) { connection in
+            try await self.content.setStatus(status, entry: id, in: tenant.schema, now: Date(), on: connection)
+        }
+        if !changed { throw TenantCoreError(.notFound, "entry \(id) does not exist") }
+    }
+
+    /// Replaces the body of a static section.
+    public func saveSectionBody(
+        _ sectionID: Int, body: String, format: BodyFormat, in tenant: Tenant, by user: StaffUser, address: String
+    ) async throws {
+        guard body.count <= 200_000 else { throw ValidationFailure(["noi-dung": "Nội dung dài quá 200.000 ký tự."]) }
+        let html = format == .markdown ? Markdown.html(from: body) : HTMLSanitizer.sanitize(body)
+        try await self.change(tenant, by: user, action: "section.update", detail: { _ in "section \(sectionID)" }, address: address) {
+            connection in
+            try await self.content.updateSectionBody(sectionID, body: html.value, in: tenant.schema, on: connection)
+        }
+    }
+
+    /// Replaces the footer, contact details and maintenance notice.
+    public func saveSite(_ fields: [String: String], in tenant: Tenant, by user: StaffUser, address: String) async throws {
+        var errors = FieldErrors()
+        func value(_ key: String, max: Int, required: Bool = false, label: String) -> String {
+            let text = VietnameseText.nfc((fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+            if required && text.isEmpty { errors.add(key, "Vui lòng nhập \(label).") }
+            if text.count > max { errors.add(key, "Quá \(max) ký tự.") }
+            return text
+        }
+        var site = SiteInfo(publisher: value("co-quan", max: 200, required: true, label: "cơ quan chủ quản"))
+        site.responsiblePerson = value("nguoi-chiu-trach-nhiem", max: 120, required: true, label: "người chịu trách nhiệm")
+        site.responsibleTitle = value("chuc-vu", max: 120, label: "chức vụ")
+        site.address = value("dia-chi", max: 300, label: "địa chỉ")
+        site.phone = value("dien-thoai", max: 40, label: "điện thoại")
+        site.email = value("email", max: 200, label: "thư điện tử")
+        if !site.email.isEmpty && !EntryDraft.looksLikeEmail(site.email) { errors.add("email", "Thư điện tử không hợp lệ.") }
+        site.notice = value("thong-bao", max: 1000, label: "thông báo")
+        for (key, label) in [("thong-bao-tu", "Thời điểm bắt đầu"), ("thong-bao-den", "Thời điểm kết thúc")] {
+            let raw = value(key, max: 20, label: label)
+            guard !raw.isEmpty else { continue }
+            guard let date = EntryDraft.parseLocalDateTime(raw) else {
+                errors.add(key, "\(label) không hợp lệ.")
+                continue
+            }
+            if key == "thong-bao-tu" { site.noticeFrom = date } else { site.noticeUntil = date }
+        }
+        try errors.check()
+        let saved = site
+        try await self.change(tenant, by: user, action: "site.update", detail: { _ in saved.responsiblePerson }, address: address) {
+            connection in
+            try await self.content.updateSite(saved, in: tenant.schema, on: connection)
+        }
+    }
+
+    // MARK: Files
+
+    /// Stores an upload after checking its size and what it really is (by
+    /// its first bytes, not by its name or declared type).
+    public func upload(
+        name rawName: String, data: [UInt8], in tenant: Tenant, by user: StaffUser, address: String
+    ) async throws -> StoredFile {
+        guard !data.isEmpty else { throw ValidationFailure(["tep": "Chưa chọn tệp."]) }
+        guard data.count <= self.maxUpload else {
+            throw ValidationFailure(["tep": "Tệp lớn quá \(self.maxUpload / 1024 / 1024) MB."])
+        }
+        guard let type = FileType.sniff(data) else {
+            throw ValidationFailure(["tep": "Chỉ nhận tệp PDF hoặc ảnh PNG, JPEG, GIF, WebP (kiểm tra theo nội dung tệp)."])
+        }
+        var name = VietnameseText.nfc(rawName).replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "\\", with: "_")
+        name = String(name.unicodeScalars.filter { $0.value >= 0x20 && $0 != "\"" }.map(Character.init)).trimmingCharacters(in: .whitespaces)
+        if name.isEmpty { name = "tep.\(type.fileExtension)" }
+        let cleanName = String(name.prefix(200))
+        let id = try await self.change(
+            tenant, by: user, action: "file.upload", detail: { "#\($0) \(cleanName) \(type.mime) \(data.count) B" }, address: address
+        ) { connection in
+            try await self.content.saveFile(cleanName, contentType: type.mime, data: data, in: tenant.schema, on: connection)
+        }
+        return StoredFile(id: id, name: cleanName, contentType: type.mime, size: data.count, createdAt: Date())
+    }
+
+    // MARK: Citizens
+
+    /// Records a submission for the rate limit; refuses when the address sent
+    /// too many to this commune within the hour.
+    func admit(address: String, tenant: Tenant, form: String, on connection: PostgresConnection) async throws {
+        let recent = try await connection.query(
+            """
+            SELECT count(*) FROM platform.form_submissions
+             WHERE address = \(address) AND tenant_id = \(tenant.id) AND at > now() - interval '1 hour'
+            """, logger: self.logger
+        ).collect().first?.decode(Int.self) ?? 0
+        guard recent < self.submissionsPerHour else {
+            throw TenantCoreError(.rateLimited, "Bạn đã gửi \(recent) lần trong một giờ qua. Vui lòng thử lại sau.")
+        }
+        try await connection.query(
+            "INSERT INTO platform.form_submissions (address, tenant_id, form) VALUES (\(address), \(tenant.id), \(form))",
+            logger: self.logger)
+    }
+
+    static func citizenText(
+        _ fields: [String: String], _ key: String, max: Int, label: String, into errors: inout FieldErrors, required: Bool = true
+    ) -> String {
+        let text = VietnameseText.nfc((fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        if required && text.isEmpty { errors.add(key, "Vui lòng nhập \(label).") }
+        if text.count > max { errors.add(key, "\(label.prefix(1).uppercased() + label.dropFirst()) không được dài quá \(max) ký tự.") }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+            errors.add(key, "\(label.prefix(1).uppercased() + label.dropFirst()) chứa ký tự không hợp lệ.")
+        }
+        return text
+    }
+
+    /// A citizen's question. Returns its tracking code.
+    /// - Throws: ``ValidationFailure`` (Vietnamese, per field) or a rate-limit ``TenantCoreError``.
+    public func submitQuestion(_ fields: [String: String], to tenant: Tenant, address: String) async throws -> String {
+        var errors = FieldErrors()
+        let name = Self.citizenText(fields, "ho-ten", max: 120, label: "họ và tên", into: &errors)
+        let contact = Self.citizenText(fields, "lien-he", max: 200, label: "số điện thoại hoặc thư điện tử", into: &errors)
+        let title = Self.citizenText(fields, "tieu-de", max: 200, label: "tiêu đề", into: &errors)
+        let body = Self.citizenText(fields, "noi-dung", max: 5000, label: "nội dung câu hỏi", into: &errors)
+        if !contact.isEmpty && !EntryDraft.looksLikeEmail(contact) && contact.filter(\.isNumber).count < 9 {
+            errors.add("lien-he", "Vui lòng nhập số điện thoại (ít nhất 9 chữ số) hoặc thư điện tử hợp lệ.")
+        }
+        if !body.isEmpty && body.count < 10 { errors.add("noi-dung", "Nội dung câu hỏi quá ngắn (ít nhất 10 ký tự).") }
+        try errors.check()
+        return try await self.database.withTransaction { connection in
+            try await self.admit(address: address, tenant: tenant, form: "question", on: connection)
+            for _ in 0..<5 {
+                let code = Self.trackingCode()
+                if try await self.content.insertQuestion(code: code, name: name, contact: contact, title: title, body: body, in: tenant.schema, on: connection) {
+                    try await self.accounts.audit(nil, commune: tenant.code, action: "question.received", detail: code, address: address, on: connection)
+                    return code
+                }
+            }
+            throw TenantCoreError(.conflict, "could not allocate a tracking code")
+        }
+    }
+
+    /// `HD-7K3M9Q2P`: letters and digits that cannot be mistaken for each other.
+    static func trackingCode() -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return "HD-" + String((0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    /// The editor's answer, status and whether the question is published.
+    public func answerQuestion(
+        _ id: Int64, status: Question.Status, answer: String, publish: Bool, in tenant: Tenant, by user: StaffUser, address: String
+    ) async throws {
+        var errors = FieldErrors()
+        let text = Self.citizenText(["tra-loi": answer], "tra-loi", max: 20_000, label: "câu trả lời", into: &errors, required: status == .answered)
+        if publish && status != .answered { errors.add("cong-khai", "Chỉ công bố được câu hỏi đã trả lời.") }
+        try errors.check()
+        let found = try await self.change(
+            tenant, by: user, action: "question.\(status.rawValue)", detail: { _ in "#\(id)\(publish ? " published" : "")" },
+            address: address
+        ) { connection in
+            try await self.content.updateQuestion(id: id, status: status, answer: text, published: publish, in: tenant.schema, on: connection)
+        }
+        if !found { throw TenantCoreError(.notFound, "question \(id) does not exist") }
+    }
+
+    /// A citizen's comment on a consultation, until its deadline; shown once moderated.
+    public func submitComment(_ fields: [String: String], on entryID: Int64, to tenant: Tenant, address: String) async throws {
+        var errors = FieldErrors()
+        let name = Self.citizenText(fields, "ho-ten", max: 120, label: "họ và tên", into: &errors)
+        let contact = Self.citizenText(fields, "lien-he", max: 200, label: "liên hệ", into: &errors, required: false)
+        let body = Self.citizenText(fields, "noi-dung", max: 5000, label: "nội dung góp ý", into: &errors)
+        if !body.isEmpty && body.count < 10 { errors.add("noi-dung", "Nội dung góp ý quá ngắn (ít nhất 10 ký tự).") }
+        try errors.check()
+        try await self.database.withTransaction { connection in
+            guard let entry = try await self.content.entry(
+                tenant.schema, section: MandatorySection.consultation.id, id: entryID, now: Date(), on: connection)
+            else { throw TenantCoreError(.notFound, "consultation \(entryID) does not exist") }
+            if let deadline = entry.consultationDeadline, deadline < Date() {
+                throw ValidationFailure(["noi-dung": "Đã hết hạn góp ý cho dự thảo này."])
+            }
+            try await self.admit(address: address, tenant: tenant, form: "comment", on: connection)
+            try await self.content.insertComment(entry: entryID, name: name, contact: contact, body: body, in: tenant.schema, on: connection)
+        }
+    }
+
+    /// Approves or rejects a comment; an approved comment appears on the public page.
+    public func moderateComment(
+        _ id: Int64, approve: Bool, in tenant: Tenant, by user: StaffUser, address: String
+    ) async throws {
+        let entry = try await self.change(
+            tenant, by: user, action: approve ? "comment.approve" : "comment.reject", detail: { _ in "#\(id)" }, address: address
+        ) { connection in
+            try await self.content.moderate(comment: id, to: approve ? .approved : .rejected, in: tenant.schema, on: connection)
+        }
+        if entry == nil { throw TenantCoreError(.notFound, "comment \(id) does not exist") }
+    }
+}
+
+/// What an upload really is, judged by its first bytes.
+public enum FileType: Sendable, Equatable {
+    case pdf, png, jpeg, gif, webp
+
+    public static func sniff(_ data: [UInt8]) -> FileType? {
+        func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
+            data.count >= offset + prefix.count && Array(data[offset..<offset + prefix.count]) == prefix
+        }
+        if starts(Array("%PDF-".utf8)) { return .pdf }
+        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) { return .gif }
+        if starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8) { return .webp }
+        return nil
+    }
+
+    public var mime: String {
+        switch self {
+        case .pdf: "application/pdf"
+        case .png: "image/png"
+        case .jpeg: "image/jpeg"
+        case .gif: "image/gif"
+        case .webp: "image/webp"
+        }
+    }
+
+    public var fileExtension: String {
+        switch self {
+        case .pdf: "pdf"
+        case .png: "png"
+        case .jpeg: "jpg"
+        case .gif: "gif"
+        case .webp: "webp"
+        }
+    }
+}

@@ -1,0 +1,286 @@
+import Foundation
+import PostgresNIO
+
+/// A citizen's question (Hỏi đáp) and where it stands.
+public struct Question: Sendable, Hashable {
+    public enum Status: String, Sendable, CaseIterable {
+        case received, in_progress, answered
+
+        public var title: String {
+            switch self {
+            case .received: "Đã tiếp nhận"
+            case .in_progress: "Đang xử lý"
+            case .answered: "Đã trả lời"
+            }
+        }
+    }
+
+    public var id: Int64
+    public var code: String
+    public var askerName: String
+    public var contact: String
+    public var title: String
+    public var body: String
+    public var status: Status
+    public var answer: String
+    public var published: Bool
+    public var createdAt: Date
+    public var answeredAt: Date?
+}
+
+/// A comment on a draft under consultation (Lấy ý kiến Nhân dân).
+public struct Comment: Sendable, Hashable {
+    public enum Status: String, Sendable, CaseIterable {
+        case pending, approved, rejected
+    }
+
+    public var id: Int64
+    public var entryID: Int64
+    public var entryTitle: String
+    public var authorName: String
+    public var contact: String
+    public var body: String
+    public var status: Status
+    public var createdAt: Date
+}
+
+/// An uploaded file of a commune.
+public struct StoredFile: Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    public var contentType: String
+    public var size: Int
+    public var createdAt: Date
+}
+
+/// Editorial reads and writes of one commune's schema, for the console and
+/// the citizens' forms. Same rule as ``ContentStore``: the schema name is
+/// the validated ``SchemaName``, every value a bind.
+extension ContentStore {
+    // MARK: Entries, any status
+
+    /// A section's entries in every state, newest first.
+    public func editorEntries(
+        _ schema: SchemaName, section: Int, page: Int, size: Int, on connection: PostgresConnection
+    ) async throws -> Page<Entry> {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () FROM \(unescaped: schema.quoted).entries
+             WHERE section_id = \(section)
+             ORDER BY published_at DESC, id DESC LIMIT \(size) OFFSET \((page - 1) * size)
+            """, logger: self.logger)
+        var items: [Entry] = []
+        var total = 0
+        for try await row in rows {
+            items.append(try Self.decodeEntry(row))
+            total = try row.makeRandomAccess()[Self.countColumn].decode(Int.self)
+        }
+        return Page(items: items, number: page, size: size, total: total)
+    }
+
+    /// An entry whatever its state.
+    public func anyEntry(_ schema: SchemaName, id: Int64, on connection: PostgresConnection) async throws -> Entry? {
+        try await self.entries(
+            connection.query(
+                "SELECT \(unescaped: Self.entryColumns) FROM \(unescaped: schema.quoted).entries WHERE id = \(id)", logger: self.logger)
+        ).first
+    }
+
+    /// Replaces an entry's fields; false when it does not exist.
+    @discardableResult
+    public func update(_ e: Entry, id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws -> Bool {
+        let issued = e.issuedOn.map { VietnamTime($0).isoDate }
+        let effective = e.effectiveOn.map { VietnamTime($0).isoDate }
+        let rows = try await connection.query(
+            """
+            UPDATE \(unescaped: schema.quoted).entries SET
+                kind = \(e.kind.rawValue), status = \(e.status.rawValue), title = \(e.title), summary = \(e.summary),
+                body = \(e.body), author = \(e.author), published_at = \(e.publishedAt), updated_at = now(),
+                is_sample = false, image_url = \(e.imageURL), image_alt = \(e.imageAlt), doc_type = \(e.docType),
+                doc_number = \(e.docNumber), issuer = \(e.issuer), signer = \(e.signer), issued_on = \(issued)::date,
+                effective_on = \(effective)::date, file_url = \(e.fileURL), field = \(e.field),
+                service_level = \(e.serviceLevel), portal_url = \(e.portalURL), processing_time = \(e.processingTime),
+                fee = \(e.fee), starts_at = \(e.startsAt), ends_at = \(e.endsAt), location = \(e.location),
+                presider = \(e.presider), position_title = \(e.positionTitle), phone = \(e.phone), email = \(e.email),
+                period_year = \(e.periodYear), period_label = \(e.periodLabel),
+                consultation_deadline = \(e.consultationDeadline), consultation_result = \(e.consultationResult)
+             WHERE id = \(id) AND section_id = \(e.sectionID)
+            RETURNING id
+            """, logger: self.logger
+        ).collect()
+        return !rows.isEmpty
+    }
+
+    /// Publishes, unpublishes or returns an entry to draft.
+    @discardableResult
+    public func setStatus(
+        _ status: EntryStatus, entry id: Int64, in schema: SchemaName, now: Date, on connection: PostgresConnection
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE \(unescaped: schema.quoted).entries
+               SET status = \(status.rawValue), updated_at = now(),
+                   published_at = CASE WHEN \(status.rawValue) = 'published' AND status <> 'published' AND published_at < \(now)
+                                       THEN \(now) ELSE published_at END
+             WHERE id = \(id) RETURNING id
+            """, logger: self.logger
+        ).collect()
+        return !rows.isEmpty
+    }
+
+    // MARK: Files
+
+    public func saveFile(
+        _ name: String, contentType: String, data: [UInt8], in schema: SchemaName, on connection: PostgresConnection
+    ) async throws -> Int64 {
+        try await connection.query(
+            """
+            INSERT INTO \(unescaped: schema.quoted).files (name, content_type, size, data)
+            VALUES (\(name), \(contentType), \(data.count), \(ByteBuffer(bytes: data)))
+            RETURNING id
+            """, logger: self.logger
+        ).collect().first?.decode(Int64.self) ?? 0
+    }
+
+    public func file(_ id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws -> (StoredFile, ByteBuffer)? {
+        let rows = try await connection.query(
+            "SELECT id, name, content_type, size, created_at, data FROM \(unescaped: schema.quoted).files WHERE id = \(id)",
+            logger: self.logger)
+        for try await (id, name, type, size, created, data) in rows.decode((Int64, String, String, Int, Date, ByteBuffer).self) {
+            return (StoredFile(id: id, name: name, contentType: type, size: size, createdAt: created), data)
+        }
+        return nil
+    }
+
+    public func files(in schema: SchemaName, on connection: PostgresConnection) async throws -> [StoredFile] {
+        let rows = try await connection.query(
+            "SELECT id, name, content_type, size, created_at FROM \(unescaped: schema.quoted).files ORDER BY id DESC LIMIT 500",
+            logger: self.logger)
+        var files: [StoredFile] = []
+        for try await (id, name, type, size, created) in rows.decode((Int64, String, String, Int, Date).self) {
+            files.append(StoredFile(id: id, name: name, contentType: type, size: size, createdAt: created))
+        }
+        return files
+    }
+
+    // MARK: Questions
+
+    static let questionColumns = "id, code, asker_name, contact, title, body, status, answer, published, created_at, answered_at"
+
+    func questions(_ rows: PostgresRowSequence) async throws -> [Question] {
+        var result: [Question] = []
+        for try await (id, code, name, contact, title, body, status, answer, published, created, answered) in rows.decode(
+            (Int64, String, String, String, String, String, String, String, Bool, Date, Date?).self)
+        {
+            result.append(
+                Question(
+                    id: id, code: code, askerName: name, contact: contact, title: title, body: body,
+                    status: Question.Status(rawValue: status) ?? .received, answer: answer, published: published,
+                    createdAt: created, answeredAt: answered))
+        }
+        return result
+    }
+
+    public func insertQuestion(
+        code: String, name: String, contact: String, title: String, body: String, in schema: SchemaName,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO \(unescaped: schema.quoted).questions (code, asker_name, contact, title, body)
+            VALUES (\(code), \(name), \(contact), \(title), \(body)) ON CONFLICT (code) DO NOTHING RETURNING id
+            """, logger: self.logger
+        ).collect()
+        return !rows.isEmpty
+    }
+
+    public func question(code: String, in schema: SchemaName, on connection: PostgresConnection) async throws -> Question? {
+        try await self.questions(
+            connection.query(
+                "SELECT \(unescaped: Self.questionColumns) FROM \(unescaped: schema.quoted).questions WHERE code = \(code)",
+                logger: self.logger)
+        ).first
+    }
+
+    public func question(id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws -> Question? {
+        try await self.questions(
+            connection.query(
+                "SELECT \(unescaped: Self.questionColumns) FROM \(unescaped: schema.quoted).questions WHERE id = \(id)",
+                logger: self.logger)
+        ).first
+    }
+
+    /// Published questions and answers, or every question (console).
+    public func questions(
+        publishedOnly: Bool, in schema: SchemaName, limit: Int = 200, on connection: PostgresConnection
+    ) async throws -> [Question] {
+        try await self.questions(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.questionColumns) FROM \(unescaped: schema.quoted).questions
+                 WHERE NOT \(publishedOnly) OR (published AND status = 'answered')
+                 ORDER BY (status = 'answered'), created_at DESC LIMIT \(limit)
+                """, logger: self.logger))
+    }
+
+    public func updateQuestion(
+        id: Int64, status: Question.Status, answer: String, published: Bool, in schema: SchemaName,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE \(unescaped: schema.quoted).questions
+               SET status = \(status.rawValue), answer = \(answer), published = \(published), updated_at = now(),
+                   answered_at = CASE WHEN \(status.rawValue) = 'answered' THEN coalesce(answered_at, now()) ELSE NULL END
+             WHERE id = \(id) RETURNING id
+            """, logger: self.logger
+        ).collect()
+        return !rows.isEmpty
+    }
+
+    // MARK: Comments
+
+    public func insertComment(
+        entry: Int64, name: String, contact: String, body: String, in schema: SchemaName, on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO \(unescaped: schema.quoted).comments (entry_id, author_name, contact, body)
+            VALUES (\(entry), \(name), \(contact), \(body))
+            """, logger: self.logger)
+    }
+
+    /// Comments of one consultation (approved only for the public page), or all pending ones.
+    public func comments(
+        entry: Int64?, status: Comment.Status?, in schema: SchemaName, on connection: PostgresConnection
+    ) async throws -> [Comment] {
+        let rows = try await connection.query(
+            """
+            SELECT c.id, c.entry_id, e.title, c.author_name, c.contact, c.body, c.status, c.created_at
+              FROM \(unescaped: schema.quoted).comments c JOIN \(unescaped: schema.quoted).entries e ON e.id = c.entry_id
+             WHERE (\(entry)::int8 IS NULL OR c.entry_id = \(entry)) AND (\(status?.rawValue)::text IS NULL OR c.status = \(status?.rawValue))
+             ORDER BY c.created_at LIMIT 1000
+            """, logger: self.logger)
+        var result: [Comment] = []
+        for try await (id, entryID, title, name, contact, body, status, created) in rows.decode(
+            (Int64, Int64, String, String, String, String, String, Date).self)
+        {
+            result.append(
+                Comment(
+                    id: id, entryID: entryID, entryTitle: title, authorName: name, contact: contact, body: body,
+                    status: Comment.Status(rawValue: status) ?? .pending, createdAt: created))
+        }
+        return result
+    }
+
+    public func moderate(
+        comment id: Int64, to status: Comment.Status, in schema: SchemaName, on connection: PostgresConnection
+    ) async throws -> Int64? {
+        try await connection.query(
+            """
+            UPDATE \(unescaped: schema.quoted).comments SET status = \(status.rawValue), moderated_at = now()
+             WHERE id = \(id) RETURNING entry_id
+            """, logger: self.logger
+        ).collect().first?.decode(Int64.self)
+    }
+}

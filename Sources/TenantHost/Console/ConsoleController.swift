@@ -1,0 +1,299 @@
+import Foundation
+import Logging
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TenantCore
+
+/// `/quan-tri`: the commune editor's console on a commune's host, and the
+/// platform console (communes, compliance, accounts, audit) on ADMIN_HOST.
+/// Every form carries the session's CSRF token; every change goes through
+/// TenantCore in one transaction with an audit entry; a request outside
+/// one's scope gets 403 and is logged.
+struct ConsoleController: Sendable {
+    let services: SiteServices
+    let accounts: Accounts
+    let editorial: Editorial
+    let provisioning: CommuneProvisioning
+
+    static let formLimit = 1024 * 1024
+
+    func addRoutes(to router: Router<SiteRequestContext>) {
+        let group = router.group("/quan-tri", context: ConsoleRequestContext.self)
+        group.add(middleware: SessionMiddleware(accounts: self.accounts))
+        group.get("/", use: self.wrap(self.dashboard))
+        group.get("/dang-nhap", use: self.wrap(self.loginForm))
+        group.post("/dang-nhap", use: self.wrap(self.login))
+        group.post("/dang-xuat", use: self.wrap(self.logout))
+        // A commune's console
+        group.get("/chuyen-muc/:section", use: self.wrap(self.sectionEntries))
+        group.get("/bai/moi", use: self.wrap(self.newEntry))
+        group.post("/bai", use: self.wrap(self.createEntry))
+        group.get("/bai/:id", use: self.wrap(self.editEntry))
+        group.post("/bai/:id", use: self.wrap(self.updateEntry))
+        group.post("/bai/:id/trang-thai", use: self.wrap(self.changeEntryStatus))
+        group.get("/trang/:section", use: self.wrap(self.editSectionBody))
+        group.post("/trang/:section", use: self.wrap(self.saveSectionBody))
+        group.get("/thong-tin", use: self.wrap(self.editSite))
+        group.post("/thong-tin", use: self.wrap(self.saveSite))
+        group.get("/tep", use: self.wrap(self.files))
+        group.post("/tep", use: self.wrap(self.upload))
+        group.get("/hoi-dap", use: self.wrap(self.questions))
+        group.get("/hoi-dap/:id", use: self.wrap(self.question))
+        group.post("/hoi-dap/:id", use: self.wrap(self.answer))
+        group.get("/y-kien", use: self.wrap(self.comments))
+        group.post("/y-kien/:id", use: self.wrap(self.moderate))
+        // The platform console
+        group.get("/tuan-thu", use: self.wrap(self.compliance))
+        group.get("/xa/moi", use: self.wrap(self.newCommune))
+        group.post("/xa", use: self.wrap(self.createCommune))
+        group.get("/nguoi-dung", use: self.wrap(self.users))
+        group.post("/nguoi-dung", use: self.wrap(self.createUser))
+        group.post("/nguoi-dung/:id", use: self.wrap(self.changeUser))
+        group.get("/nhat-ky", use: self.wrap(self.audit))
+    }
+
+    typealias Handler = @Sendable (Request, ConsoleRequestContext) async throws -> Response
+
+    /// Maps the console's outcomes to responses: login redirects, 403 (logged), bad tokens.
+    func wrap(_ handler: @escaping Handler) -> Handler {
+        { request, context in
+            do {
+                return try await handler(request, context)
+            } catch ConsoleOutcome.signIn(let next) {
+                return Self.redirect("/quan-tri/dang-nhap?tiep=\(Layout.percentEncode(next))")
+            } catch ConsoleOutcome.forbidden(let message) {
+                try? await self.accounts.audit(
+                    context.session?.user, commune: context.visit?.tenant.code, action: "access.denied",
+                    detail: "\(request.method) \(request.uri.path)", address: context.remoteAddress)
+                context.logger.warning("access denied", metadata: ["path": "\(request.uri.path)"])
+                return self.page(context, title: "Không có quyền truy cập", status: .forbidden, main: "<p>\(message)</p><p><a href=\"/quan-tri\">Về trang quản trị</a></p>")
+            } catch ConsoleOutcome.badToken {
+                return self.page(context, title: "Phiên làm việc không hợp lệ", status: .forbidden,
+                                 main: "<p>Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.</p>")
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    static func redirect(_ location: String, status: HTTPResponse.Status = .seeOther) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers)
+    }
+
+    func frame(_ context: ConsoleRequestContext, notice: String? = nil) -> ConsoleFrame {
+        ConsoleFrame(
+            user: context.session?.user, tenant: context.visit?.tenant, csrf: context.session?.csrf ?? "",
+            isAdminHost: context.isAdminHost, notice: notice)
+    }
+
+    func page(
+        _ context: ConsoleRequestContext, title: String, status: HTTPResponse.Status = .ok, notice: String? = nil,
+        active: String = "", main: HTML, headers: HTTPFields = [:]
+    ) -> Response {
+        PageResponse.html(ConsoleLayout.page(self.frame(context, notice: notice), title: title, main: main, active: active), status: status, extra: headers)
+    }
+
+    func signedIn(_ request: Request, _ context: ConsoleRequestContext) throws -> ConsoleSession {
+        guard let session = context.session else {
+            throw ConsoleOutcome.signIn(next: request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path)
+        }
+        return session
+    }
+
+    /// The commune of this host, if the signed-in person may manage it.
+    func commune(_ request: Request, _ context: ConsoleRequestContext) throws -> (Tenant, ConsoleSession) {
+        let session = try self.signedIn(request, context)
+        guard let tenant = context.visit?.tenant else {
+            throw ConsoleOutcome.forbidden("Trang này chỉ dùng trên địa chỉ của trang thông tin điện tử cấp xã.")
+        }
+        guard session.user.mayManage(tenant) else {
+            throw ConsoleOutcome.forbidden("Tài khoản \(session.user.username) không được quản trị trang thông tin điện tử \(tenant.name).")
+        }
+        return (tenant, session)
+    }
+
+    /// District and province staff on the platform console's host.
+    func administrator(_ request: Request, _ context: ConsoleRequestContext) throws -> ConsoleSession {
+        let session = try self.signedIn(request, context)
+        guard context.isAdminHost, session.user.isAdministrator else {
+            throw ConsoleOutcome.forbidden("Trang này dành cho quản trị cấp huyện và cấp tỉnh.")
+        }
+        return session
+    }
+
+    func form(_ request: Request, _ context: ConsoleRequestContext, session: ConsoleSession?, limit: Int = formLimit) async throws -> FormBody {
+        let form = try await FormBody.read(request, context: context, limit: limit)
+        if let session {
+            guard Self.constantTimeEqual(form["_csrf"], session.csrf) else { throw ConsoleOutcome.badToken }
+        }
+        return form
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count, !x.isEmpty else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<x.count { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+
+    func communesInScope(_ user: StaffUser) -> [Tenant] {
+        self.services.directory.snapshot.tenants.values.filter { user.mayManage($0) }.sorted { $0.code < $1.code }
+    }
+
+    func sections(_ tenant: Tenant) async throws -> [Section] {
+        try await self.services.database.withConnection { connection in
+            try await self.services.content.sections(tenant.schema, on: connection)
+        }
+    }
+
+    static func id(_ context: ConsoleRequestContext, _ name: String = "id") throws -> Int64 {
+        guard let raw = context.parameters.get(name), raw.count <= 18, let id = Int64(raw), id > 0 else { throw HTTPError(.notFound) }
+        return id
+    }
+
+    static func saved(_ request: Request) -> String? {
+        request.uri.query?.contains("da-luu=1") == true ? "Đã lưu." : nil
+    }
+
+    // MARK: Login
+
+    @Sendable func loginForm(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        if context.session != nil { return Self.redirect("/quan-tri") }
+        return self.loginPage(context, next: QueryItemsOf(request)["tiep"] ?? "/quan-tri", username: "", message: nil, status: .ok)
+    }
+
+    func loginPage(_ context: ConsoleRequestContext, next: String, username: String, message: String?, status: HTTPResponse.Status) -> Response {
+        let token = Accounts.randomToken()
+        var headers = HTTPFields()
+        headers[.setCookie] = "csrf_dn=\(token); Path=/quan-tri; HttpOnly; SameSite=Strict\(self.secure)"
+        let error: HTML = message.map { "<div class=\"error-summary\" role=\"alert\"><p>\($0)</p></div>" } ?? .empty
+        let main: HTML = """
+            \(error)<form method="post" action="/quan-tri/dang-nhap">
+            <input type="hidden" name="_csrf" value="\(token)"><input type="hidden" name="tiep" value="\(next)">
+            \(Field.text("ten", "Tên đăng nhập", value: username, errors: [:], required: true, autocomplete: "username"))\
+            \(Field.text("mat-khau", "Mật khẩu", value: "", errors: [:], required: true, type: "password", autocomplete: "current-password"))\
+            <button class="button" type="submit">Đăng nhập</button>
+            </form>
+            """
+        return self.page(context, title: "Đăng nhập", status: status, main: main, headers: headers)
+    }
+
+    var secure: String { self.services.config.publicScheme == "https" ? "; Secure" : "" }
+
+    @Sendable func login(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        let form = try await self.form(request, context, session: nil, limit: 16 * 1024)
+        var next = form["tiep"]
+        if !next.hasPrefix("/quan-tri") || next.contains("//") { next = "/quan-tri" }
+        guard let cookie = request.cookies["csrf_dn"]?.value, Self.constantTimeEqual(cookie, form["_csrf"]) else {
+            return self.loginPage(context, next: next, username: form["ten"], message: "Biểu mẫu đã hết hạn, vui lòng đăng nhập lại.", status: .forbidden)
+        }
+        switch try await self.accounts.authenticate(username: form["ten"], password: form["mat-khau"], address: context.remoteAddress) {
+        case .failure(.wrongCredentials):
+            return self.loginPage(context, next: next, username: form["ten"], message: "Tên đăng nhập hoặc mật khẩu không đúng.", status: .unauthorized)
+        case .failure(.accountLocked(let minutes)):
+            return self.loginPage(context, next: next, username: form["ten"], message: "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau \(minutes) phút.", status: .tooManyRequests)
+        case .failure(.addressLocked(let minutes)):
+            return self.loginPage(context, next: next, username: form["ten"], message: "Có quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau \(minutes) phút.", status: .tooManyRequests)
+        case .success(let user):
+            let (token, _) = try await self.accounts.startSession(for: user, address: context.remoteAddress)
+            try await self.accounts.audit(user, commune: context.visit?.tenant.code, action: "login", address: context.remoteAddress)
+            var response = Self.redirect(next)
+            response.headers[.setCookie] = "\(SessionMiddleware.cookie)=\(token); Path=/quan-tri; HttpOnly; SameSite=Lax; Max-Age=28800\(self.secure)"
+            return response
+        }
+    }
+
+    @Sendable func logout(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        let session = try self.signedIn(request, context)
+        _ = try await self.form(request, context, session: session)
+        try await self.accounts.endSession(token: session.token)
+        try await self.accounts.audit(session.user, commune: context.visit?.tenant.code, action: "logout", address: context.remoteAddress)
+        var response = Self.redirect("/quan-tri/dang-nhap")
+        response.headers[.setCookie] = "\(SessionMiddleware.cookie)=; Path=/quan-tri; HttpOnly; SameSite=Lax; Max-Age=0\(self.secure)"
+        return response
+    }
+
+    // MARK: Dashboards
+
+    @Sendable func dashboard(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        if context.isAdminHost { return try await self.platformDashboard(request, context) }
+        let (tenant, _) = try self.commune(request, context)
+        let now = Date()
+        let (row, open, pending) = try await self.services.database.withConnection { connection in
+            let row = try await self.services.content.compliance([tenant], now: now, on: connection).first
+            let open = try await self.services.content.questions(publishedOnly: false, in: tenant.schema, on: connection).filter { $0.status != .answered }.count
+            let pending = try await self.services.content.comments(entry: nil, status: .pending, in: tenant.schema, on: connection).count
+            return (row, open, pending)
+        }
+        let sections = try await self.sections(tenant)
+        let rows = HTML(sections.filter { $0.kind != .footer }.map { section -> HTML in
+            let state = row?.sections[section.id]
+            let status: HTML
+            if !(state?.hasContent ?? false) {
+                status = "<span class=\"status-bad\">Chưa có nội dung</span>"
+            } else if section.kind == .feed, let age = state?.age(at: now), age > 5 {
+                status = "<span class=\"status-warn\">Tin mới nhất cách đây \(age) ngày làm việc</span>"
+            } else {
+                status = "<span class=\"status-ok\">Đạt</span>"
+            }
+            let manage: HTML = section.kind == .static
+                ? "<a href=\"/quan-tri/trang/\(section.id)\">Sửa trang</a>"
+                : "<a href=\"/quan-tri/chuyen-muc/\(section.id)\">Quản lý bài</a>"
+            return "<tr><td>\(section.title)</td><td>\(state?.items ?? 0)</td><td>\(status)</td><td>\(manage)</td></tr>"
+        })
+        let main: HTML = """
+            <p>Câu hỏi chưa trả lời: <a href="/quan-tri/hoi-dap">\(open)</a> · Góp ý chờ duyệt: <a href="/quan-tri/y-kien">\(pending)</a> · Người chịu trách nhiệm: \(row?.responsiblePerson.isEmpty == false ? "<span class=\"status-ok\">\(row!.responsiblePerson)</span>" as HTML : "<span class=\"status-bad\">chưa cập nhật</span> (<a href=\"/quan-tri/thong-tin\">cập nhật</a>)")</p>
+            <div class="table-scroll"><table class="data"><caption>Các chuyên mục bắt buộc</caption>
+            <thead><tr><th scope="col">Chuyên mục</th><th scope="col">Số bài đã đăng</th><th scope="col">Tình trạng</th><th scope="col">Thao tác</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+        return self.page(context, title: "Tổng quan", active: "/quan-tri", main: main)
+    }
+
+    func platformDashboard(_ request: Request, _ context: ConsoleRequestContext) async throws -> Response {
+        let session = try self.administrator(request, context)
+        let communes = self.communesInScope(session.user)
+        let snapshot = self.services.directory.snapshot
+        let rows = HTML(communes.prefix(2000).map { tenant -> HTML in
+            let host = snapshot.hosts(of: tenant.id).first { $0.role == .dev }?.host ?? tenant.primaryHost?.value ?? ""
+            let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
+            let scheme = host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme
+            return """
+                <tr><td>\(tenant.code)</td><td>\(tenant.name)</td><td>\(tenant.ancestors.first?.name ?? "")</td><td>\(tenant.status.title)</td>\
+                <td><a href="\(href: "\(scheme)://\(host)\(port)/")">Trang</a> · <a href="\(href: "\(scheme)://\(host)\(port)/quan-tri")">Quản trị</a></td></tr>
+                """
+        })
+        let main: HTML = """
+            <p>\(session.user.displayName) quản trị \(communes.count) trang thông tin điện tử cấp xã.</p>
+            <p class="actions"><a class="button" href="/quan-tri/xa/moi">Tạo xã mới</a> <a href="/quan-tri/tuan-thu">Bảng theo dõi tuân thủ</a> <a href="/quan-tri/nguoi-dung">Người dùng</a></p>
+            <div class="table-scroll"><table class="data"><caption>Các xã, phường trong phạm vi quản lý</caption>
+            <thead><tr><th scope="col">Mã</th><th scope="col">Tên</th><th scope="col">Trực thuộc</th><th scope="col">Trạng thái</th><th scope="col">Liên kết</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+        return self.page(context, title: "Tổng quan", active: "/quan-tri", main: main)
+    }
+}
+
+/// Query items of a request, decoded (a tiny helper for the console).
+struct QueryItemsOf {
+    let items: [String: String]
+
+    init(_ request: Request) {
+        var items: [String: String] = [:]
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0])
+            let value = (parts.count > 1 ? String(parts[1]) : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            if items[key] == nil { items[key] = VietnameseText.nfc(value) }
+        }
+        self.items = items
+    }
+
+    subscript(_ key: String) -> String? { self.items[key].flatMap { $0.isEmpty ? nil : $0 } }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import TenantCore
+
+/// Who is looking at a console page, and where.
+struct ConsoleFrame {
+    var user: StaffUser?
+    var tenant: Tenant?
+    var csrf: String
+    var isAdminHost: Bool
+    var notice: String?
+}
+
+/// Form controls with labels, hints and error messages tied to their field
+/// (`aria-describedby`, `aria-invalid`), and a summary at the top.
+enum Field {
+    static func describedBy(_ name: String, errors: [String: String], hint: Bool) -> HTML {
+        var ids: [String] = []
+        if hint { ids.append("h-\(name)") }
+        if errors[name] != nil { ids.append("e-\(name)") }
+        guard !ids.isEmpty else { return .empty }
+        return " aria-describedby=\"\(ids.joined(separator: " "))\"\(errors[name] != nil ? " aria-invalid=\"true\"" as HTML : .empty)"
+    }
+
+    static func message(_ name: String, errors: [String: String], hint: String?) -> HTML {
+        var parts: [HTML] = []
+        if let hint { parts.append("<span class=\"hint\" id=\"h-\(name)\">\(hint)</span>") }
+        if let error = errors[name] { parts.append("<span class=\"error\" id=\"e-\(name)\">\(error)</span>") }
+        return HTML(parts)
+    }
+
+    static func text(
+        _ name: String, _ label: String, value: String, errors: [String: String], required: Bool = false,
+        type: StaticString = "text", hint: String? = nil, autocomplete: StaticString = "off"
+    ) -> HTML {
+        """
+        <div class="field"><label for="f-\(name)">\(label)\(required ? " <span aria-hidden=\"true\">*</span>" as HTML : .empty)</label>\
+        \(self.message(name, errors: errors, hint: hint))\
+        <input id="f-\(name)" name="\(name)" type="\(HTML(stringLiteral: type))" value="\(value)" autocomplete="\(HTML(stringLiteral: autocomplete))"\(required ? " required" as HTML : .empty)\(self.describedBy(name, errors: errors, hint: hint != nil))></div>
+
+        """
+    }
+
+    static func area(
+        _ name: String, _ label: String, value: String, errors: [String: String], rows: Int = 8, required: Bool = false,
+        hint: String? = nil
+    ) -> HTML {
+        """
+        <div class="field"><label for="f-\(name)">\(label)\(required ? " <span aria-hidden=\"true\">*</span>" as HTML : .empty)</label>\
+        \(self.message(name, errors: errors, hint: hint))\
+        <textarea id="f-\(name)" name="\(name)" rows="\(rows)"\(required ? " required" as HTML : .empty)\(self.describedBy(name, errors: errors, hint: hint != nil))>\(value)</textarea></div>
+
+        """
+    }
+
+    static func select(
+        _ name: String, _ label: String, options: [(String, String)], selected: String, errors: [String: String],
+        hint: String? = nil
+    ) -> HTML {
+        let items = HTML(options.map { value, title -> HTML in
+            value == selected ? "<option value=\"\(value)\" selected>\(title)</option>" : "<option value=\"\(value)\">\(title)</option>"
+        })
+        return """
+            <div class="field"><label for="f-\(name)">\(label)</label>\(self.message(name, errors: errors, hint: hint))\
+            <select id="f-\(name)" name="\(name)"\(self.describedBy(name, errors: errors, hint: hint != nil))>\(items)</select></div>
+
+            """
+    }
+
+    static func check(_ name: String, _ label: String, checked: Bool) -> HTML {
+        "<div class=\"field check\"><input type=\"checkbox\" id=\"f-\(name)\" name=\"\(name)\" value=\"1\"\(checked ? " checked" as HTML : .empty)> <label for=\"f-\(name)\">\(label)</label></div>\n"
+    }
+
+    static func csrf(_ token: String) -> HTML {
+        "<input type=\"hidden\" name=\"_csrf\" value=\"\(token)\">"
+    }
+
+    static func summary(_ errors: [String: String]) -> HTML {
+        guard !errors.isEmpty else { return .empty }
+        let items = HTML(errors.keys.sorted().map { key -> HTML in
+            "<li><a href=\"#f-\(key)\">\(errors[key] ?? "")</a></li>"
+        })
+        return "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>Vui lòng sửa các lỗi sau</h2><ul>\(items)</ul></div>\n"
+    }
+}
+
+enum ConsoleLayout {
+    static let css: HTML = """
+        <style>
+        .console .masthead{background:#1f3a5f;border-bottom-color:#f6c945}
+        .console .menu{background:#142a45}
+        .console .menu a:hover,.console .menu a[aria-current=page]{color:#142a45}
+        .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions form{display:inline}
+        .linkbutton{background:none;border:0;color:#0a4a8f;text-decoration:underline;font:inherit;cursor:pointer;padding:0}
+        .status-ok{color:#0e6b2a;font-weight:700}.status-bad{color:#b00020;font-weight:700}.status-warn{color:#7a4a00;font-weight:700}
+        fieldset{border:1px solid #d6d6d6;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:700}
+        </style>
+        """
+
+    static func page(_ frame: ConsoleFrame, title: String, main: HTML, active: String = "") -> HTML {
+        let place = frame.tenant?.name ?? "Hệ thống trang thông tin điện tử cấp xã"
+        var nav: [(String, String)] = []
+        if frame.user != nil {
+            if frame.tenant != nil {
+                nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/hoi-dap", "Hỏi đáp"), ("/quan-tri/y-kien", "Góp ý dự thảo"),
+                       ("/quan-tri/tep", "Tệp tải lên"), ("/quan-tri/thong-tin", "Thông tin chung"), ("/", "Xem trang công khai")]
+            } else {
+                nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/xa/moi", "Tạo xã mới"),
+                       ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký")]
+            }
+        }
+        let menu = HTML(nav.map { href, label -> HTML in
+            href == active ? "<li><a href=\"\(href: href)\" aria-current=\"page\">\(label)</a></li>" : "<li><a href=\"\(href: href)\">\(label)</a></li>"
+        })
+        let account: HTML = frame.user.map { user -> HTML in
+            """
+            <form method="post" action="/quan-tri/dang-xuat" class="actions">\(Field.csrf(frame.csrf))<span>\(user.displayName) · \(user.role.title)</span> <button class="button" type="submit">Đăng xuất</button></form>
+            """
+        } ?? .empty
+        let notice: HTML = frame.notice.map { "<p class=\"saved\" role=\"status\">\($0)</p>" } ?? .empty
+        return """
+            <!DOCTYPE html>
+            <html lang="vi">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="robots" content="noindex">
+            <title>\(title) – Quản trị \(place)</title>
+            <link rel="stylesheet" href="\(href: Stylesheet.path)">
+            \(self.css)
+            </head>
+            <body class="console">
+            <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
+            <header class="masthead"><div class="wrap">
+            <a class="brand" href="/quan-tri">\(Stylesheet.emblem)<span><span class="brand-kicker">Quản trị</span><span class="brand-name">\(place)</span></span></a>
+            \(account)
+            </div></header>
+            <nav class="menu" aria-label="Quản trị"><div class="wrap"><ul class="menu-wide" style="display:flex;flex-wrap:wrap">\(menu)</ul></div></nav>
+            <main id="noi-dung" tabindex="-1"><div class="wrap">
+            <h1>\(title)</h1>
+            \(notice)\(main)
+            </div></main>
+            </body>
+            </html>
+
+            """
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TenantCore
+
+/// Citizens talking back: questions with a tracking code, comments on
+/// drafts, and the files editors attach.
+extension PublicSiteController {
+    @Sendable func questionForm(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try await self.render(request, context) { chrome, _ in
+            .page(CitizenViews.questionForm(chrome, fields: [:], errors: [:]), contentType: Self.html)
+        }
+    }
+
+    @Sendable func submitQuestion(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request, context: context, limit: 64 * 1024)
+        let tenant = context.tenant
+        let address = context.remoteAddress
+        var outcome: Result<String?, any Error>
+        if !form["website"].isEmpty {
+            // A bot filled the hidden field: thank it and keep nothing.
+            outcome = .success(nil)
+        } else {
+            do {
+                outcome = .success(try await self.editorial.submitQuestion(form.fields, to: tenant, address: address))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        let result = outcome
+        return try await self.render(request, context) { chrome, _ in
+            switch result {
+            case .success(let code):
+                return .personal(CitizenViews.questionReceived(chrome, code: code), status: .ok)
+            case .failure(let failure as ValidationFailure):
+                return .personal(CitizenViews.questionForm(chrome, fields: form.fields, errors: failure.fields), status: .badRequest)
+            case .failure(let error as TenantCoreError) where error.code == .rateLimited:
+                return .personal(ErrorView.inSite(chrome, title: "Gửi quá nhiều lần", message: error.message), status: .tooManyRequests)
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
+    @Sendable func trackQuestion(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let query = try QueryItems(request)
+        let code = (try query.text("ma", max: 20) ?? "").uppercased()
+        return try await self.render(request, context) { chrome, connection in
+            let question = code.isEmpty ? nil : try await self.services.content.question(code: code, in: chrome.tenant.schema, on: connection)
+            let status: HTTPResponse.Status = !code.isEmpty && question == nil ? .notFound : .ok
+            return .personal(CitizenViews.tracking(chrome, code: code, question: question, searched: !code.isEmpty), status: status)
+        }
+    }
+
+    @Sendable func submitComment(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let id = try Self.entryID(context)
+        let form = try await FormBody.read(request, context: context, limit: 64 * 1024)
+        let tenant = context.tenant
+        var failure: (any Error)?
+        if form["website"].isEmpty {
+            do {
+                try await self.editorial.submitComment(form.fields, on: id, to: tenant, address: context.remoteAddress)
+            } catch {
+                failure = error
+            }
+        }
+        let problem = failure
+        return try await self.render(request, context) { chrome, connection in
+            let store = self.services.content
+            guard let section = chrome.section(id: MandatorySection.consultation.id),
+                let entry = try await store.entry(chrome.tenant.schema, section: section.id, id: id, now: chrome.now, on: connection)
+            else { throw PageError.notFound("Dự thảo không tồn tại.") }
+            switch problem {
+            case nil:
+                return .personal(CitizenViews.commentReceived(chrome, entry: entry), status: .ok)
+            case let failure as ValidationFailure:
+                let comments = try await store.comments(entry: id, status: .approved, in: chrome.tenant.schema, on: connection)
+                let block = CitizenViews.consultation(entry, comments: comments, now: chrome.now, fields: form.fields, errors: failure.fields)
+                return .personal(EntryView.render(chrome, section, entry, related: [], extra: block), status: .badRequest)
+            case let error as TenantCoreError where error.code == .rateLimited:
+                return .personal(ErrorView.inSite(chrome, title: "Gửi quá nhiều lần", message: error.message), status: .tooManyRequests)
+            case let error as TenantCoreError where error.code == .notFound:
+                throw PageError.notFound("Dự thảo không tồn tại.")
+            case let error?:
+                throw error
+            }
+        }
+    }
+
+    /// An uploaded file, with the type found when it was uploaded.
+    @Sendable func file(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let id = try Self.entryID(context)
+        let schema = context.tenant.schema
+        guard let (file, data) = try await self.services.database.withConnection(retryingReads: true, { connection in
+            try await self.services.content.file(id, in: schema, on: connection)
+        }) else { throw HTTPError(.notFound) }
+        var headers = HTTPFields()
+        headers[.contentType] = file.contentType
+        headers[.cacheControl] = "public, max-age=31536000, immutable"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.contentDisposition] = "inline; filename*=UTF-8''\(Layout.percentEncode(file.name))"
+        headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: data))
+    }
+}

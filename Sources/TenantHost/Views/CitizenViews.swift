@@ -1,0 +1,136 @@
+import Foundation
+import TenantCore
+
+/// Hỏi đáp and Lấy ý kiến: what citizens read and the forms they send.
+enum CitizenViews {
+    /// The honeypot: a field people never see or reach; bots fill it.
+    static let honeypot: HTML = """
+        <div class="visually-hidden" aria-hidden="true"><label for="f-website">Không điền vào ô này</label><input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+        """
+
+    static func questionsPage(_ chrome: SiteChrome, _ section: Section, _ questions: [Question]) -> HTML {
+        let items: HTML = questions.isEmpty ? "<p>Chưa có câu hỏi nào được công bố.</p>" : """
+            <ul class="items">\(questions.map { q -> HTML in
+                """
+                <li><h2 class="h3">\(q.title)</h2><p class="meta">\(q.askerName) hỏi ngày \(Layout.date(q.createdAt))\(q.answeredAt.map { " · trả lời ngày " + Layout.date($0) } ?? "")</p>\
+                <div class="prose">\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.body))</div><h3>Trả lời</h3><div class="prose">\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.answer))</div></li>
+                """
+            })</ul>
+            """
+        let main: HTML = """
+            <h1>\(section.title)</h1>
+            <p class="lead">\(section.summary)</p>
+            <p class="actions"><a class="button" href="/hoi-dap/gui-cau-hoi">Gửi câu hỏi, phản ánh</a> <a href="/hoi-dap/tra-cuu">Tra cứu câu hỏi đã gửi</a></p>
+            <p>Ủy ban nhân dân trả lời hoặc thông báo tình trạng xử lý trong 15 ngày làm việc.</p>
+            <h2>Các câu hỏi đã trả lời</h2>
+            \(items)
+            \(SectionView.basis(section))
+            """
+        var meta = PageMeta(title: section.title, description: section.summary, path: "/\(section.slug)", subject: section.title)
+        meta.crumbs = [(section.title, nil)]
+        meta.activeSlug = section.slug
+        return Layout.page(chrome, meta, main: main)
+    }
+
+    static func questionForm(_ chrome: SiteChrome, fields: [String: String], errors: [String: String]) -> HTML {
+        let main: HTML = """
+            <p>Câu hỏi được gửi tới Ủy ban nhân dân \(chrome.tenant.name). Bạn sẽ nhận một mã để theo dõi tình trạng xử lý.</p>
+            \(Field.summary(errors))<form method="post" action="/hoi-dap/gui-cau-hoi">
+            \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true, autocomplete: "name"))\
+            \(Field.text("lien-he", "Số điện thoại hoặc thư điện tử", value: fields["lien-he"] ?? "", errors: errors, required: true, hint: "Chỉ cán bộ xử lý thấy thông tin này.", autocomplete: "email"))\
+            \(Field.text("tieu-de", "Tiêu đề", value: fields["tieu-de"] ?? "", errors: errors, required: true))\
+            \(Field.area("noi-dung", "Nội dung câu hỏi, phản ánh, kiến nghị", value: fields["noi-dung"] ?? "", errors: errors, rows: 8, required: true))\
+            \(self.honeypot)
+            <p><button class="button" type="submit">Gửi câu hỏi</button></p>
+            </form>
+            """
+        return self.page(chrome, title: "Gửi câu hỏi", path: "/hoi-dap/gui-cau-hoi", main: main)
+    }
+
+    static func questionReceived(_ chrome: SiteChrome, code: String?) -> HTML {
+        let main: HTML = code.map { code -> HTML in
+            """
+            <p class="notice-box" role="status">Ủy ban nhân dân đã nhận câu hỏi của bạn.</p>
+            <p>Mã theo dõi của bạn: <strong class="code">\(code)</strong></p>
+            <p>Hãy ghi lại mã này để <a href="/hoi-dap/tra-cuu?ma=\(code)">tra cứu tình trạng xử lý</a>. Câu trả lời được gửi trong 15 ngày làm việc.</p>
+            """
+        } ?? "<p role=\"status\">Cảm ơn bạn đã gửi câu hỏi.</p>"
+        return self.page(chrome, title: "Đã gửi câu hỏi", path: "/hoi-dap/gui-cau-hoi", main: main)
+    }
+
+    static func tracking(_ chrome: SiteChrome, code: String, question: Question?, searched: Bool) -> HTML {
+        var result: HTML = .empty
+        if searched {
+            if let q = question {
+                let answer: HTML = q.status == .answered
+                    ? "<h2>Trả lời</h2><div class=\"prose\">\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.answer))</div>"
+                    : .empty
+                result = """
+                    <div role="status"><h2>\(q.title)</h2>
+                    <p>Tình trạng: <strong>\(q.status.title)</strong> · gửi ngày \(Layout.date(q.createdAt))</p></div>
+                    \(answer)
+                    """
+            } else {
+                result = "<p role=\"status\">Không tìm thấy câu hỏi có mã “\(code)”. Vui lòng kiểm tra lại mã.</p>"
+            }
+        }
+        let main: HTML = """
+            <form method="get" action="/hoi-dap/tra-cuu" class="form-grid" role="search" aria-label="Tra cứu câu hỏi">
+            <div><label for="ma">Mã theo dõi</label><input id="ma" name="ma" value="\(code)" maxlength="20" autocomplete="off"></div>
+            <div><button class="button" type="submit">Tra cứu</button></div>
+            </form>
+            \(result)
+            """
+        return self.page(chrome, title: "Tra cứu câu hỏi", path: "/hoi-dap/tra-cuu", main: main, noindex: true)
+    }
+
+    /// The consultation block under a draft: deadline, result, approved comments, the form.
+    static func consultation(_ entry: Entry, comments: [Comment], now: Date, fields: [String: String] = [:], errors: [String: String] = [:]) -> HTML {
+        let open = entry.consultationDeadline.map { $0 > now } ?? true
+        let deadline: HTML = entry.consultationDeadline.map { d -> HTML in
+            "<p><strong>Hạn góp ý:</strong> \(VietnamTime(d).timeString) ngày \(Layout.date(d))\(open ? HTML.empty : " (đã hết hạn)")</p>"
+        } ?? .empty
+        let result: HTML = entry.consultationResult.isEmpty ? .empty : """
+            <h2>Kết quả tổng hợp, tiếp thu, giải trình</h2><div class="prose">\(sanitized: HTMLSanitizer.sanitize(entry.consultationResult))</div>
+            """
+        let list: HTML = comments.isEmpty ? "<p>Chưa có góp ý nào được công bố.</p>" : """
+            <ul class="items">\(comments.map { c -> HTML in
+                "<li><p class=\"meta\">\(c.authorName) · \(Layout.date(c.createdAt))</p><div class=\"prose\">\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: c.body))</div></li>"
+            })</ul>
+            """
+        let form: HTML = open ? """
+            <h2 id="gop-y">Gửi góp ý</h2>
+            <p>Góp ý được hiển thị sau khi cán bộ kiểm duyệt.</p>
+            \(Field.summary(errors))<form method="post" action="/lay-y-kien/\(entry.id)/gop-y">
+            \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true, autocomplete: "name"))\
+            \(Field.text("lien-he", "Số điện thoại hoặc thư điện tử (không bắt buộc)", value: fields["lien-he"] ?? "", errors: errors))\
+            \(Field.area("noi-dung", "Nội dung góp ý", value: fields["noi-dung"] ?? "", errors: errors, rows: 6, required: true))\
+            \(self.honeypot)
+            <p><button class="button" type="submit">Gửi góp ý</button></p>
+            </form>
+            """ : .empty
+        return """
+            <section class="panel" aria-labelledby="h-consult"><h2 id="h-consult">Lấy ý kiến Nhân dân</h2>
+            \(deadline)\(result)<h2>Ý kiến đã công bố</h2>\(list)\(form)</section>
+            """
+    }
+
+    static func commentReceived(_ chrome: SiteChrome, entry: Entry) -> HTML {
+        self.page(chrome, title: "Đã gửi góp ý", path: "/lay-y-kien/\(entry.id)", main: """
+            <p role="status">Cảm ơn bạn đã góp ý cho dự thảo “\(entry.title)”. Góp ý sẽ được hiển thị sau khi kiểm duyệt.</p>
+            <p><a href="/lay-y-kien/\(entry.id)">Quay lại dự thảo</a></p>
+            """, section: MandatorySection.consultation.id)
+    }
+
+    static func page(
+        _ chrome: SiteChrome, title: String, path: String, main: HTML, noindex: Bool = false,
+        section sectionID: Int = MandatorySection.questions.id
+    ) -> HTML {
+        let section = chrome.section(id: sectionID)
+        var meta = PageMeta(title: title, description: title, path: path)
+        meta.crumbs = [(section?.title ?? "Hỏi đáp", "/" + (section?.slug ?? "hoi-dap")), (title, nil)]
+        meta.activeSlug = section?.slug
+        meta.noindex = noindex
+        return Layout.page(chrome, meta, main: "<h1>\(title)</h1>\n\(main)")
+    }
+}

@@ -1,0 +1,209 @@
+"""The main journeys of staff and citizens, driven in a real headless Chromium.
+
+    python3 journeys.py BASE_PORT ARTIFACTS_DIR
+
+Expects tenant-host on 127.0.0.1:BASE_PORT with the fixture made by
+ops/browser-fixture (Nam Định's 2024 communes, users below). Saves a
+screenshot of every page that matters under ARTIFACTS_DIR and exits
+non-zero on the first failed check.
+"""
+import os
+import random
+import string
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+PORT = sys.argv[1]
+ARTIFACTS = sys.argv[2]
+os.makedirs(ARTIFACTS, exist_ok=True)
+
+COMMUNE_A = f"http://hai-nam.hai-hau.nam-dinh.localhost:{PORT}"
+COMMUNE_B = f"http://hai-minh.hai-hau.nam-dinh.localhost:{PORT}"
+CONSOLE = f"http://quan-tri.localhost:{PORT}"
+EDITOR_A = ("xa.hainam", "matkhau-bien-tap-a")
+DISTRICT = ("huyen.haihau", "matkhau-huyen-hai-hau")
+failures = []
+
+
+def browser():
+    options = Options()
+    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1800",
+                "--disable-dev-shm-usage", "--lang=vi"]:
+        options.add_argument(arg)
+    driver_path = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+def shot(driver, name):
+    path = os.path.join(ARTIFACTS, f"{name}.png")
+    driver.save_screenshot(path)
+    print(f"  screenshot {path}")
+
+
+def check(condition, message):
+    if condition:
+        print(f"  ok: {message}")
+    else:
+        print(f"  FAILED: {message}")
+        failures.append(message)
+
+
+def text(driver):
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def submit(driver, selector="main form button[type=submit]"):
+    """Clicks a submit button and waits for the next page to load."""
+    button = driver.find_element(By.CSS_SELECTOR, selector)
+    button.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+
+
+def sign_out(driver, base):
+    """Forgets the console session of `base` (its cookie lives under /quan-tri)."""
+    driver.get(f"{base}/quan-tri/dang-nhap")
+    driver.delete_all_cookies()
+
+
+def login(driver, base, user):
+    sign_out(driver, base)
+    driver.get(f"{base}/quan-tri")
+    check("/quan-tri/dang-nhap" in driver.current_url, f"{base}/quan-tri asks to log in")
+    driver.find_element(By.ID, "f-ten").send_keys(user[0])
+    driver.find_element(By.ID, "f-mat-khau").send_keys(user[1])
+    submit(driver)
+
+
+def journey_editor_publishes(driver):
+    print("Journey 1: an editor logs in and publishes a news item")
+    login(driver, COMMUNE_A, EDITOR_A)
+    check("Tổng quan" in driver.title, "the editor reaches the commune console")
+    shot(driver, "1-editor-dashboard")
+    title = "Tin thử nghiệm " + "".join(random.choices(string.ascii_uppercase, k=6))
+    driver.get(f"{COMMUNE_A}/quan-tri/bai/moi?chuyen-muc=4&loai=article")
+    driver.find_element(By.ID, "f-tieu-de").send_keys(title)
+    driver.find_element(By.ID, "f-tom-tat").send_keys("Tóm tắt của tin thử nghiệm.")
+    driver.find_element(By.ID, "f-noi-dung").send_keys(
+        "Đoạn **đậm** đầu tiên.\n\n<script>alert('x')</script>\n\n- ý một\n- ý hai")
+    shot(driver, "1-editor-new-article")
+    submit(driver)
+    check("Đã lưu" in text(driver), "the console confirms the article was saved")
+    driver.get(f"{COMMUNE_A}/")
+    check(title in text(driver), "the new article is on the public home page at once")
+    shot(driver, "1-public-home-with-article")
+    link = driver.find_element(By.LINK_TEXT, title)
+    link.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(link))
+    source = driver.page_source
+    check("<strong>đậm</strong>" in source, "Markdown became HTML")
+    check("alert(" not in source, "the script never reached the page")
+    shot(driver, "1-public-article")
+
+
+def journey_citizen_question(driver):
+    print("Journey 2: a citizen asks a question and follows it by its code")
+    sign_out(driver, COMMUNE_A)
+    driver.get(f"{COMMUNE_A}/hoi-dap/gui-cau-hoi")
+    # The browser's own "required" check stops an empty form; send one bad field instead.
+    driver.find_element(By.ID, "f-ho-ten").send_keys("Nguyễn Thị Dân")
+    driver.find_element(By.ID, "f-lien-he").send_keys("abc")
+    driver.find_element(By.ID, "f-tieu-de").send_keys("Hỏi về đăng ký khai sinh")
+    driver.find_element(By.ID, "f-noi-dung").send_keys("Tôi muốn đăng ký khai sinh cho con trực tuyến thì làm thế nào?")
+    submit(driver)
+    check("Vui lòng nhập số điện thoại" in text(driver), "a clear Vietnamese message for a bad contact")
+    shot(driver, "2-question-form-error")
+    contact = driver.find_element(By.ID, "f-lien-he")
+    contact.clear()
+    contact.send_keys("0912345678")
+    submit(driver)
+    code = driver.find_element(By.CSS_SELECTOR, "strong.code").text
+    check(code.startswith("HD-"), f"a tracking code is given ({code})")
+    shot(driver, "2-question-received")
+    driver.get(f"{COMMUNE_A}/hoi-dap/tra-cuu?ma={code}")
+    check("Đã tiếp nhận" in text(driver), "the code shows the question as received")
+    shot(driver, "2-question-tracking-received")
+    # The editor answers and publishes it.
+    login(driver, COMMUNE_A, EDITOR_A)
+    driver.get(f"{COMMUNE_A}/quan-tri/hoi-dap")
+    link = driver.find_element(By.LINK_TEXT, "Hỏi về đăng ký khai sinh")
+    link.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(link))
+    Select(driver.find_element(By.ID, "f-trang-thai")).select_by_value("answered")
+    driver.find_element(By.ID, "f-tra-loi").send_keys("Bạn có thể đăng ký trên Cổng Dịch vụ công quốc gia.")
+    driver.find_element(By.ID, "f-cong-khai").click()
+    submit(driver, "main form button[type=submit]")
+    check("Đã lưu" in text(driver), "the answer is saved")
+    sign_out(driver, COMMUNE_A)
+    driver.get(f"{COMMUNE_A}/hoi-dap/tra-cuu?ma={code}")
+    check("Đã trả lời" in text(driver) and "Cổng Dịch vụ công quốc gia" in text(driver), "the citizen sees the answer")
+    shot(driver, "2-question-tracking-answered")
+    driver.get(f"{COMMUNE_A}/hoi-dap")
+    check("Hỏi về đăng ký khai sinh" in text(driver), "the published question is on the Hỏi đáp page")
+    shot(driver, "2-questions-page")
+
+
+def journey_district_creates_commune(driver):
+    print("Journey 3: a district admin creates a commune and opens its new site")
+    login(driver, CONSOLE, DISTRICT)
+    check("Tổng quan" in driver.title, "the district admin reaches the platform console")
+    shot(driver, "3-district-dashboard")
+    driver.get(f"{CONSOLE}/quan-tri/xa/moi")
+    driver.find_element(By.ID, "f-ma").send_keys("99901")
+    driver.find_element(By.ID, "f-ten").send_keys("Xã Thử Nghiệm")
+    shot(driver, "3-new-commune-form")
+    submit(driver)
+    check("Đã tạo" in driver.title, "the commune is created")
+    shot(driver, "3-commune-created")
+    link = driver.find_element(By.PARTIAL_LINK_TEXT, ".localhost")
+    link.click()
+    deadline = time.time() + 5
+    while "Xã Thử Nghiệm" not in text(driver) and time.time() < deadline:
+        time.sleep(0.3)
+        driver.refresh()
+    check("Xã Thử Nghiệm" in text(driver), "the new commune's site answers")
+    check("Giới thiệu" in text(driver) and "Tiếp cận thông tin" in text(driver), "with its mandatory sections")
+    shot(driver, "3-new-commune-site")
+    driver.get(f"{CONSOLE}/quan-tri/tuan-thu")
+    check("Theo dõi tuân thủ" in driver.title and "Xã Thử Nghiệm" in text(driver), "the compliance dashboard lists it")
+    shot(driver, "3-compliance-dashboard")
+
+
+def journey_editor_refused_elsewhere(driver):
+    print("Journey 4: an editor of commune A is refused on commune B")
+    login(driver, COMMUNE_B, EDITOR_A)
+    check("Không có quyền truy cập" in driver.title, "the editor of A gets 403 on B")
+    shot(driver, "4-editor-refused")
+    driver.get(f"{COMMUNE_B}/quan-tri/bai/moi?chuyen-muc=4&loai=article")
+    check("Không có quyền truy cập" in driver.title, "and cannot open B's forms either")
+
+
+def main():
+    driver = browser()
+    try:
+        for journey in [journey_editor_publishes, journey_citizen_question, journey_district_creates_commune,
+                        journey_editor_refused_elsewhere]:
+            try:
+                journey(driver)
+            except Exception as error:  # a step that cannot run is a failure of the journey
+                import traceback
+                traceback.print_exc()
+                failures.append(f"{journey.__name__}: {type(error).__name__}: {getattr(error, 'msg', error)}")
+                print(f"  FAILED: {failures[-1]}")
+                shot(driver, f"failed-{journey.__name__}")
+    finally:
+        driver.quit()
+    if failures:
+        print(f"{len(failures)} browser check(s) failed")
+        sys.exit(1)
+    print("all browser journeys passed")
+
+
+if __name__ == "__main__":
+    main()

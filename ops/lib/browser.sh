@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# Browser journeys for ops/test: Chromium + chromedriver from Debian,
+# Selenium from PyPI in a private venv, a fixture database, tenant-host.
+
+browser_log() { echo "[browser] $*" >&2; }
+
+browser_install() {
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    browser_log "installing chromium and chromium-driver"
+    local sudo=""
+    [ "$(id -u)" != 0 ] && sudo="sudo -n"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >&2
+  fi
+  if [ ! -x "$1/bin/python" ] || ! "$1/bin/python" -c "import selenium" 2>/dev/null; then
+    browser_log "installing selenium into $1"
+    python3 -m venv "$1" >&2
+    "$1/bin/pip" install -q "selenium==4.27.1" >&2
+  fi
+}
+
+# browser_journeys WORKDIR PG_PORT BIN ARTIFACTS
+browser_journeys() {
+  local work=$1 pg_port=$2 bin=$3 artifacts=$4 port host_pid status
+  browser_install "$work/venv"
+  "$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qc "create database browser" >/dev/null
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/browser"
+  browser_log "fixture: Nam Định communes, sample content, accounts"
+  "$bin/provisioner" setup >/dev/null
+  "$bin/provisioner" import "$ROOT/data/vn-admin-units-2024.csv" --province 36 >/dev/null 2>&1
+  "$bin/provisioner" sample-content --commune 14224 --commune 14233 >/dev/null 2>&1
+  echo "matkhau-bien-tap-a" | "$bin/provisioner" user add xa.hainam --role editor --commune 14224 --name "Biên tập viên Hải Nam" --password-stdin >/dev/null
+  echo "matkhau-bien-tap-b" | "$bin/provisioner" user add xa.haiminh --role editor --commune 14233 --name "Biên tập viên Hải Minh" --password-stdin >/dev/null
+  echo "matkhau-huyen-hai-hau" | "$bin/provisioner" user add huyen.haihau --role district --district 366 --name "Quản trị huyện Hải Hậu" --password-stdin >/dev/null
+  port=$(pg_free_port)
+  ADMIN_HOST=quan-tri.localhost PUBLIC_SCHEME=http PORT=$port LOG_LEVEL=warning "$bin/tenant-host" 2>"$work/browser-host.log" &
+  host_pid=$!
+  for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/_health" 2>/dev/null && break; sleep 0.2; done
+  browser_log "journeys in headless Chromium against 127.0.0.1:$port; screenshots in $artifacts"
+  status=0
+  "$work/venv/bin/python" "$ROOT/Tests/browser/journeys.py" "$port" "$artifacts" || status=$?
+  kill "$host_pid" 2>/dev/null; wait "$host_pid" 2>/dev/null || true
+  if [ "$status" != 0 ]; then tail -20 "$work/browser-host.log" >&2; fi
+  return "$status"
+}
