@@ -13,6 +13,7 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
             case io
             case rateLimited
             case forbidden
+            case caller
         }
 
         let base: Base
@@ -35,6 +36,9 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
         public static let rateLimited = Code(base: .rateLimited)
         /// The person may not do this (outside their scope).
         public static let forbidden = Code(base: .forbidden)
+        /// An error of the caller's own code, thrown inside a database
+        /// closure and carried out unchanged in ``underlying``.
+        public static let caller = Code(base: .caller)
 
         public var description: String { self.base.rawValue }
     }
@@ -52,6 +56,11 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { self.message }
+
+    /// Rethrows what the caller's code threw inside a database closure.
+    public func unwrapped() -> any Error {
+        self.code == .caller ? (self.underlying ?? self) : self
+    }
 
     static func invalid(_ message: String) -> TenantCoreError { .init(.invalidInput, message) }
     static func notFound(_ message: String) -> TenantCoreError { .init(.notFound, message) }

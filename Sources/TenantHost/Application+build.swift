@@ -61,7 +61,10 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     router.add(middleware: SiteMiddleware(services: services))
     PublicSiteController.addStaticRoutes(to: router)
     let accounts = Accounts(database: services.database, cost: services.config.bcryptCost, logger: services.logger)
-    let editorial = Editorial(database: services.database, accounts: accounts, logger: services.logger)
+    let cache = services.cache
+    let editorial = Editorial(database: services.database, accounts: accounts, logger: services.logger) {
+        cache.invalidate(tenant: $0)
+    }
     let provisioning = CommuneProvisioning(
         database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)
     ConsoleController(services: services, accounts: accounts, editorial: editorial, provisioning: provisioning).addRoutes(to: router)

@@ -43,7 +43,7 @@ public final class TenantDatabase: Service, Sendable {
     /// Runs the pool until the task is cancelled or the service group
     /// shuts down gracefully (a lifecycle service).
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await self.client.run()
         }
     }
@@ -82,6 +82,10 @@ public final class TenantDatabase: Service, Sendable {
                     return result
                 }
             } catch {
+                if let own = error as? TenantCoreError { throw own }
+                guard Self.isDatabaseError(error) else {
+                    throw TenantCoreError(.caller, String(describing: error), underlying: error)
+                }
                 let mapped = Self.map(error)
                 if mapped.code == .databaseUnavailable {
                     if retryingReads && attempt == 1 && Self.isDeadConnection(error) { continue }
@@ -172,6 +176,12 @@ public final class TenantDatabase: Service, Sendable {
     public func ping() async throws(TenantCoreError) {
         let connection = try await self.connect()
         try? await connection.close()
+    }
+
+    /// PostgresNIO and connection-pool errors, as opposed to what the caller's code threw.
+    static func isDatabaseError(_ error: any Error) -> Bool {
+        error is PSQLError || String(reflecting: type(of: error)).contains("ConnectionPool")
+            || error is CancellationError || error is ChannelError
     }
 
     static func isDeadConnection(_ error: any Error) -> Bool {

@@ -57,7 +57,7 @@ public final class CatalogueWatcher: Service, Sendable {
     public var isListening: Bool { self.connected.load(ordering: .relaxed) }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await self.watch()
         }
     }

@@ -15,13 +15,32 @@ public struct Editorial: Sendable {
     public var submissionsPerHour = 5
     /// Largest upload, in bytes.
     public var maxUpload = 10 * 1024 * 1024
+    /// Called with the commune's id once a change is committed, before the
+    /// caller gets its answer: the host drops that commune's cached pages
+    /// here, so the next request never sees a page older than the write.
+    /// (Other host processes learn it from `NOTIFY tenant_content`.)
+    let committed: @Sendable (Int64) -> Void
 
-    public init(database: TenantDatabase, accounts: Accounts, logger: Logger) {
+    public init(
+        database: TenantDatabase, accounts: Accounts, logger: Logger, committed: @escaping @Sendable (Int64) -> Void = { _ in }
+    ) {
         self.database = database
         self.accounts = accounts
         self.logger = logger
         self.content = ContentStore(logger: logger)
         self.catalogue = Catalogue(logger: logger)
+        self.committed = committed
+    }
+
+    /// A transaction whose body may throw form errors (``ValidationFailure``)
+    /// as well as database ones; both reach the caller unchanged.
+    @discardableResult
+    func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await self.database.withTransaction(body)
+        } catch {
+            throw error.unwrapped()
+        }
     }
 
     /// Runs `change` in a transaction, then marks the commune's content as
@@ -30,12 +49,19 @@ public struct Editorial: Sendable {
         _ tenant: Tenant, by user: StaffUser?, action: String, detail: @escaping @Sendable (Result) -> String,
         address: String, _ change: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await self.database.withTransaction { connection in
-            let result = try await change(connection)
-            try await self.catalogue.touchContent(tenantID: tenant.id, on: connection)
-            try await self.accounts.audit(user, commune: tenant.code, action: action, detail: detail(result), address: address, on: connection)
-            return result
+        let result: Result
+        do {
+            result = try await self.database.withTransaction { connection in
+                let result = try await change(connection)
+                try await self.catalogue.touchContent(tenantID: tenant.id, on: connection)
+                try await self.accounts.audit(user, commune: tenant.code, action: action, detail: detail(result), address: address, on: connection)
+                return result
+            }
+        } catch {
+            throw error.unwrapped()
         }
+        self.committed(tenant.id)
+        return result
     }
 
     // MARK: Entries
@@ -194,7 +220,7 @@ public struct Editorial: Sendable {
         }
         if !body.isEmpty && body.count < 10 { errors.add("noi-dung", "Nội dung câu hỏi quá ngắn (ít nhất 10 ký tự).") }
         try errors.check()
-        return try await self.database.withTransaction { connection in
+        return try await self.transaction { connection in
             try await self.admit(address: address, tenant: tenant, form: "question", on: connection)
             for _ in 0..<5 {
                 let code = Self.trackingCode()
@@ -239,7 +265,7 @@ public struct Editorial: Sendable {
         let body = Self.citizenText(fields, "noi-dung", max: 5000, label: "nội dung góp ý", into: &errors)
         if !body.isEmpty && body.count < 10 { errors.add("noi-dung", "Nội dung góp ý quá ngắn (ít nhất 10 ký tự).") }
         try errors.check()
-        try await self.database.withTransaction { connection in
+        try await self.transaction { connection in
             guard let entry = try await self.content.entry(
                 tenant.schema, section: MandatorySection.consultation.id, id: entryID, now: Date(), on: connection)
             else { throw TenantCoreError(.notFound, "consultation \(entryID) does not exist") }

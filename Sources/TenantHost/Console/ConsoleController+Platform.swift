@@ -187,6 +187,8 @@ extension ConsoleController {
             throw error
         }
         try await self.accounts.audit(session.user, commune: record.code, action: "commune.create", detail: record.name, address: context.remoteAddress)
+        // Serve the new site from this process at once, without waiting for NOTIFY.
+        try await self.services.directory.reload(from: self.services.database)
         let hosts = try await self.services.database.withConnection { connection in
             try await Catalogue(logger: self.services.logger).domains(tenantID: record.unitID, on: connection)
         }

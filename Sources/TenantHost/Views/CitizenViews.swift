@@ -101,7 +101,7 @@ enum CitizenViews {
         let form: HTML = open ? """
             <h2 id="gop-y">Gửi góp ý</h2>
             <p>Góp ý được hiển thị sau khi cán bộ kiểm duyệt.</p>
-            \(Field.summary(errors))<form method="post" action="/lay-y-kien/\(entry.id)/gop-y">
+            <form method="post" action="/lay-y-kien/\(entry.id)/gop-y">
             \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true, autocomplete: "name"))\
             \(Field.text("lien-he", "Số điện thoại hoặc thư điện tử (không bắt buộc)", value: fields["lien-he"] ?? "", errors: errors))\
             \(Field.area("noi-dung", "Nội dung góp ý", value: fields["noi-dung"] ?? "", errors: errors, rows: 6, required: true))\
@@ -111,7 +111,7 @@ enum CitizenViews {
             """ : .empty
         return """
             <section class="panel" aria-labelledby="h-consult"><h2 id="h-consult">Lấy ý kiến Nhân dân</h2>
-            \(deadline)\(result)<h2>Ý kiến đã công bố</h2>\(list)\(form)</section>
+            \(Field.summary(errors))\(deadline)\(result)<h2>Ý kiến đã công bố</h2>\(list)\(form)</section>
             """
     }
 

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import TenantCore
+import TestSupport
+@testable import TenantHost
+
+@Suite struct CitizenTests {
+    static let question = [("ho-ten", "Trần Văn Dân"), ("lien-he", "0912 345 678"), ("tieu-de", "Hỏi về cấp giấy khai sinh"),
+                           ("noi-dung", "Xin hỏi thủ tục cấp lại giấy khai sinh cần những giấy tờ gì?")]
+
+    @Test func question_getsACode_isAnswered_andPublished() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            try await withTestHost(platform) { host in
+                let citizen = ConsoleBrowser(host)
+                // Bad input: clear Vietnamese messages, nothing stored.
+                let invalid = try await citizen.request("POST", "/hoi-dap/gui-cau-hoi", on: siteA, form: [("ho-ten", ""), ("lien-he", "abc"), ("tieu-de", "x"), ("noi-dung", "ngắn")])
+                #expect(invalid.status == 400)
+                #expect(invalid.text.contains("Vui lòng nhập họ và tên."))
+                #expect(invalid.text.contains("Vui lòng nhập số điện thoại (ít nhất 9 chữ số) hoặc thư điện tử hợp lệ."))
+                #expect(invalid.text.contains("Nội dung câu hỏi quá ngắn"))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.questions") == 0)
+                // A good question.
+                let sent = try await citizen.request("POST", "/hoi-dap/gui-cau-hoi", on: siteA, form: Self.question)
+                #expect(sent.status == 200)
+                let code = try #require(sent.text.range(of: "HD-").map { String(sent.text[$0.lowerBound...].prefix(11)) })
+                let tracked = try await host.get("/hoi-dap/tra-cuu?ma=\(code.lowercased())", host: siteA)
+                #expect(tracked.text.contains("Đã tiếp nhận"))
+                #expect(!tracked.text.contains("0912 345 678"), "the contact stays private")
+                #expect(tracked.header("Cache-Control") == "no-store")
+                #expect(try await host.get("/hoi-dap/tra-cuu?ma=HD-KHONGCO1", host: siteA).status == 404)
+                // Another commune knows nothing of it.
+                #expect(try await host.get("/hoi-dap/tra-cuu?ma=\(code)", host: siteB).status == 404)
+                // The editor answers and publishes.
+                let editor = ConsoleBrowser(host)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                let id = try await platform.scalar("SELECT id FROM c_14224.questions")
+                let answered = try await editor.submit("/quan-tri/hoi-dap/\(id)", to: "/quan-tri/hoi-dap/\(id)", on: siteA,
+                    [("trang-thai", "answered"), ("tra-loi", "Cần tờ khai và giấy tờ tùy thân."), ("cong-khai", "1")])
+                #expect(answered.status == 303)
+                let after = try await host.get("/hoi-dap/tra-cuu?ma=\(code)", host: siteA)
+                #expect(after.text.contains("Đã trả lời") && after.text.contains("Cần tờ khai và giấy tờ tùy thân."))
+                let page = try await host.get("/hoi-dap", host: siteA)
+                #expect(page.text.contains("Hỏi về cấp giấy khai sinh"))
+            }
+        }
+    }
+
+    @Test func honeypotAndRateLimit_stopSpam() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            try await withTestHost(platform) { host in
+                let bot = ConsoleBrowser(host)
+                let trapped = try await bot.request("POST", "/hoi-dap/gui-cau-hoi", on: siteA, form: Self.question + [("website", "http://spam.example")])
+                #expect(trapped.status == 200)
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.questions") == 0)
+                var statuses: [Int] = []
+                for _ in 0..<6 {
+                    statuses.append(try await bot.request("POST", "/hoi-dap/gui-cau-hoi", on: siteA, form: Self.question).status)
+                }
+                #expect(statuses == [200, 200, 200, 200, 200, 429])
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.questions") == 5)
+                let limited = try await bot.request("POST", "/hoi-dap/gui-cau-hoi", on: siteA, form: Self.question)
+                #expect(limited.text.contains("Vui lòng thử lại sau"))
+            }
+        }
+    }
+
+    @Test func consultationComments_showOnlyOnceApproved_andStopAtTheDeadline() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            let schema = try SchemaName(communeCode: 14224)
+            let (open, closed) = try await platform.database.withConnection { connection in
+                let store = ContentStore(logger: platform.logger)
+                var draft = Entry(sectionID: 13, title: "Dự thảo quy ước thôn")
+                draft.consultationDeadline = Date().addingTimeInterval(86_400)
+                var past = Entry(sectionID: 13, title: "Dự thảo đã hết hạn")
+                past.consultationDeadline = Date().addingTimeInterval(-60)
+                return (try await store.insert(draft, into: schema, on: connection), try await store.insert(past, into: schema, on: connection))
+            }
+            try await withTestHost(platform) { host in
+                let citizen = ConsoleBrowser(host)
+                let comment = [("ho-ten", "Lê Thị Góp"), ("noi-dung", "Đề nghị bổ sung quy định về vệ sinh môi trường.")]
+                let sent = try await citizen.request("POST", "/lay-y-kien/\(open)/gop-y", on: siteA, form: comment)
+                #expect(sent.status == 200)
+                #expect(sent.text.contains("sẽ được hiển thị sau khi kiểm duyệt"))
+                #expect(!(try await host.get("/lay-y-kien/\(open)", host: siteA).text.contains("vệ sinh môi trường")))
+                let late = try await citizen.request("POST", "/lay-y-kien/\(closed)/gop-y", on: siteA, form: comment)
+                #expect(late.status == 400)
+                #expect(late.text.contains("Đã hết hạn góp ý"))
+                let editor = ConsoleBrowser(host)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                let id = try await platform.scalar("SELECT id FROM c_14224.comments")
+                let approved = try await editor.submit("/quan-tri/y-kien", to: "/quan-tri/y-kien/\(id)", on: siteA, [("duyet", "1")])
+                #expect(approved.status == 303)
+                let page = try await host.get("/lay-y-kien/\(open)", host: siteA)
+                #expect(page.text.contains("Đề nghị bổ sung quy định về vệ sinh môi trường."))
+                #expect(page.text.contains("Lê Thị Góp"))
+            }
+        }
+    }
+}

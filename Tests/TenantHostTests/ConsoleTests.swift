@@ -1,0 +1,260 @@
+import Foundation
+import Testing
+import TenantCore
+import TestSupport
+@testable import TenantHost
+
+/// A browser-like client: keeps cookies per host, reads CSRF tokens off forms.
+actor ConsoleBrowser {
+    let host: TestHost
+    var cookies: [String: [String: String]] = [:]
+
+    init(_ host: TestHost) {
+        self.host = host
+    }
+
+    func request(_ method: String, _ path: String, on site: String, form: [(String, String)]? = nil, body: [UInt8]? = nil, contentType: String? = nil) async throws -> RawHTTPResponse {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(site)\r\nConnection: close\r\n"
+        let jar = self.cookies[site] ?? [:]
+        if !jar.isEmpty { head += "Cookie: " + jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") + "\r\n" }
+        var payload: [UInt8] = []
+        if let form {
+            payload = Array(form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&").utf8)
+            head += "Content-Type: application/x-www-form-urlencoded\r\n"
+        } else if let body {
+            payload = body
+            head += "Content-Type: \(contentType ?? "application/octet-stream")\r\n"
+        }
+        if method == "POST" { head += "Content-Length: \(payload.count)\r\n" }
+        let response = try await RawHTTPClient.send(Array((head + "\r\n").utf8) + payload, port: self.host.port)
+        for (name, value) in response.headers where name.lowercased() == "set-cookie" {
+            let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            if value.contains("Max-Age=0") { self.cookies[site]?[String(pair[0])] = nil } else { self.cookies[site, default: [:]][String(pair[0])] = String(pair[1]) }
+        }
+        return response
+    }
+
+    func get(_ path: String, on site: String) async throws -> RawHTTPResponse { try await self.request("GET", path, on: site) }
+
+    /// GETs the form page, then POSTs `fields` with its CSRF token.
+    func submit(_ formPath: String, to action: String, on site: String, _ fields: [(String, String)]) async throws -> RawHTTPResponse {
+        let page = try await self.get(formPath, on: site)
+        let token = Self.csrf(in: page.text) ?? ""
+        return try await self.request("POST", action, on: site, form: [("_csrf", token)] + fields)
+    }
+
+    func login(_ username: String, _ password: String, on site: String) async throws -> RawHTTPResponse {
+        try await self.submit("/quan-tri/dang-nhap", to: "/quan-tri/dang-nhap", on: site, [("ten", username), ("mat-khau", password), ("tiep", "/quan-tri")])
+    }
+
+    func forget() { self.cookies = [:] }
+
+    static func csrf(in html: String) -> String? {
+        guard let range = html.range(of: "name=\"_csrf\" value=\"") else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    static func encode(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.subtracting(CharacterSet(charactersIn: "+&=")))?.replacingOccurrences(of: "%20", with: "+") ?? ""
+    }
+}
+
+/// Two communes of Huyện Hải Hậu, an editor for each, a district admin.
+func consoleFixture(_ platform: TestPlatform) async throws {
+    let policy = DomainPolicy()
+    _ = policy
+    let province = try platform.provisioning.unitSpec(level: .province, code: 36, name: "Tỉnh Nam Định", parentCode: nil, slug: nil, portalURL: nil)
+    _ = try await platform.provisioning.ensureUnit(province)
+    let district = try platform.provisioning.unitSpec(level: .district, code: 366, name: "Huyện Hải Hậu", parentCode: 36, slug: nil, portalURL: nil)
+    _ = try await platform.provisioning.ensureUnit(district)
+    let other = try platform.provisioning.unitSpec(level: .district, code: 367, name: "Huyện Giao Thủy", parentCode: 36, slug: nil, portalURL: nil)
+    _ = try await platform.provisioning.ensureUnit(other)
+    for (code, name, parent) in [(14224, "Xã Hải Nam", 366), (14233, "Xã Hải Minh", 366), (14000, "Xã Giao Thiện", 367)] {
+        let spec = try await platform.provisioning.spec(code: code, name: name, parentLevel: .district, parentCode: parent)
+        _ = try await platform.provisioning.createCommune(spec)
+    }
+    let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
+    _ = try await accounts.createUser(username: "xa.hainam", displayName: "Biên tập Hải Nam", password: "matkhau-hai-nam", role: .editor, scope: (.commune, 14224))
+    _ = try await accounts.createUser(username: "huyen.haihau", displayName: "Huyện Hải Hậu", password: "matkhau-hai-hau", role: .district, scope: (.district, 366))
+}
+
+let siteA = "hai-nam.hai-hau.nam-dinh.localhost"
+let siteB = "hai-minh.hai-hau.nam-dinh.localhost"
+let adminSite = "quan-tri.localhost"
+
+@Suite struct ConsoleTests {
+    @Test func login_wrongPasswordThenLockout() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                let wrong = try await browser.login("xa.hainam", "sai-mat-khau-1", on: siteA)
+                #expect(wrong.status == 401)
+                #expect(wrong.text.contains("Tên đăng nhập hoặc mật khẩu không đúng."))
+                for _ in 0..<4 { _ = try await browser.login("xa.hainam", "sai-mat-khau-1", on: siteA) }
+                let locked = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                #expect(locked.status == 429)
+                #expect(locked.text.contains("Tài khoản tạm khóa"))
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.login_attempts WHERE NOT succeeded") == 5)
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.sessions") == 0)
+            }
+        }
+    }
+
+    @Test func editorPublishes_andTheNextRequestShowsIt() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            try await withTestHost(platform, cacheTTL: 3600) { host in
+                let browser = ConsoleBrowser(host)
+                let before = try await host.get(host: siteA)
+                #expect(!before.text.contains("Khai trương chợ mới"))
+                let login = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                #expect(login.status == 303)
+                #expect(login.header("Location") == "/quan-tri")
+                let saved = try await browser.submit(
+                    "/quan-tri/bai/moi?chuyen-muc=4&loai=article", to: "/quan-tri/bai", on: siteA,
+                    [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Khai trương chợ mới"), ("tom-tat", "Chợ mới mở cửa."),
+                     ("noi-dung", "Nội dung **đậm** <script>alert(1)</script> <a href=\"javascript:x()\" onclick=\"y()\" style=\"display:none\">ẩn</a>"),
+                     ("dinh-dang", "markdown"), ("dang", "dang")])
+                #expect(saved.status == 303, "\(saved.text.prefix(400))")
+                // check: no waiting for NOTIFY, the very next request
+                let after = try await host.get(host: siteA)
+                #expect(after.text.contains("Khai trương chợ mới"))
+                let stored = try await platform.strings("SELECT body FROM c_14224.entries WHERE title = 'Khai trương chợ mới'")
+                #expect(stored.count == 1)
+                #expect(stored[0].contains("<strong>đậm</strong>"))
+                for bad in ["<script", "javascript:", "onclick", "style="] { #expect(!stored[0].contains(bad), "stored body keeps \(bad)") }
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action = 'entry.create' AND commune_code = 14224 AND username = 'xa.hainam'") == 1)
+            }
+        }
+    }
+
+    @Test func formWithoutToken_isRefusedAndChangesNothing() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                let forged = try await browser.request("POST", "/quan-tri/bai", on: siteA, form: [("_csrf", "gia-mao"), ("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Giả mạo"), ("dang", "dang")])
+                #expect(forged.status == 403)
+                #expect(forged.text.contains("Phiên làm việc không hợp lệ"))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.entries") == 0)
+            }
+        }
+    }
+
+    @Test func editorOfOneCommune_isRefusedOnAnother_andItIsLogged() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                let login = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteB)
+                #expect(login.status == 303)
+                let dashboard = try await browser.get("/quan-tri", on: siteB)
+                #expect(dashboard.status == 403)
+                #expect(dashboard.text.contains("không được quản trị trang thông tin điện tử Xã Hải Minh"))
+                let post = try await browser.request("POST", "/quan-tri/thong-tin", on: siteB, form: [("_csrf", "x"), ("co-quan", "Chiếm quyền")])
+                #expect(post.status == 403)
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action = 'access.denied' AND commune_code = 14233") == 2)
+                #expect(try await platform.strings("SELECT publisher FROM c_14233.site") == ["Ủy ban nhân dân xã Hải Minh"])
+                // An editor has no business on the platform console either.
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                #expect(try await browser.get("/quan-tri", on: adminSite).status == 403)
+            }
+        }
+    }
+
+    @Test func sessionsLiveInPostgreSQL_andSurviveARestart() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            let browser = try await withTestHost(platform) { host -> ConsoleBrowser in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                #expect(try await browser.get("/quan-tri", on: siteA).status == 200)
+                return browser
+            }
+            let cookies = await browser.cookies
+            try await withTestHost(platform) { host in
+                let again = ConsoleBrowser(host)
+                await again.setCookies(cookies)
+                #expect(try await again.get("/quan-tri", on: siteA).status == 200, "a second host process accepts the session")
+                let page = try await again.get("/quan-tri", on: siteA)
+                let token = ConsoleBrowser.csrf(in: page.text) ?? ""
+                #expect(try await again.request("POST", "/quan-tri/dang-xuat", on: siteA, form: [("_csrf", token)]).status == 303)
+                await again.setCookies(cookies)
+                let after = try await again.get("/quan-tri", on: siteA)
+                #expect(after.status == 303, "the session ended everywhere")
+            }
+        }
+    }
+
+    @Test func uploads_areCheckedByContentAndServedWithTheirType() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                let token = ConsoleBrowser.csrf(in: try await browser.get("/quan-tri/tep", on: siteA).text) ?? ""
+                func multipart(_ name: String, _ bytes: [UInt8]) -> [UInt8] {
+                    var body = Array("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n".utf8)
+                    body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"\(name)\"\r\nContent-Type: application/pdf\r\n\r\n".utf8)
+                    body += bytes
+                    body += Array("\r\n--XYZ--\r\n".utf8)
+                    return body
+                }
+                let pdf = Array("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".utf8)
+                let ok = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("Quyết định 125.pdf", pdf), contentType: "multipart/form-data; boundary=XYZ")
+                #expect(ok.status == 200)
+                #expect(ok.text.contains("Đã tải lên Quyết định 125.pdf"))
+                let served = try await host.get("/tep/1", host: siteA)
+                #expect(served.header("Content-Type") == "application/pdf")
+                #expect(served.body == pdf)
+                let disguised = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("bao-cao.pdf", Array("<html><script>x()</script>".utf8)), contentType: "multipart/form-data; boundary=XYZ")
+                #expect(disguised.status == 400)
+                #expect(disguised.text.contains("Chỉ nhận tệp PDF hoặc ảnh"))
+                let huge = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("lon.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 32, count: 10 * 1024 * 1024 + 10)), contentType: "multipart/form-data; boundary=XYZ")
+                #expect(huge.status == 400)
+                #expect(huge.text.contains("Tệp lớn quá 10 MB"))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files") == 1)
+                // Another commune does not serve this commune's file.
+                #expect(try await host.get("/tep/1", host: siteB).status == 404)
+            }
+        }
+    }
+
+    @Test func districtAdmin_createsCommunesOnlyInScope_andExportsCompliance() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
+                let created = try await browser.submit("/quan-tri/xa/moi", to: "/quan-tri/xa", on: adminSite, [("ma", "99901"), ("ten", "Xã Thử Nghiệm"), ("cap-tren", "district:366")])
+                #expect(created.status == 200)
+                #expect(created.text.contains("Đã tạo trang thông tin điện tử Xã Thử Nghiệm"))
+                #expect(try await host.get(host: "thu-nghiem.hai-hau.nam-dinh.localhost").status == 200, "served at once")
+                let outside = try await browser.submit("/quan-tri/xa/moi", to: "/quan-tri/xa", on: adminSite, [("ma", "99902"), ("ten", "Xã Ngoài Phạm Vi"), ("cap-tren", "district:367")])
+                #expect(outside.status == 403)
+                let bad = try await browser.submit("/quan-tri/xa/moi", to: "/quan-tri/xa", on: adminSite, [("ma", "abc"), ("ten", "Xã Sai Mã"), ("cap-tren", "district:366")])
+                #expect(bad.status == 400)
+                #expect(bad.text.contains("Mã đơn vị phải là số nguyên dương."))
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.tenants") == 4)
+                let csv = try await browser.get("/quan-tri/tuan-thu?dinh-dang=csv", on: adminSite)
+                #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
+                let lines = csv.text.split(separator: "\r\n")
+                #expect(lines.first?.contains("ma,ten,truc_thuoc") == true)
+                #expect(lines.count == 4, "header + the 3 communes of Huyện Hải Hậu, not Giao Thiện")
+                #expect(!csv.text.contains("Giao Thiện"))
+                let page = try await browser.get("/quan-tri/tuan-thu?sap-xep=thieu&chi-thieu=1", on: adminSite)
+                #expect(page.status == 200)
+                #expect(page.text.contains("Xã Thử Nghiệm"))
+                let log = try await browser.get("/quan-tri/nhat-ky", on: adminSite)
+                #expect(log.text.contains("commune.create"))
+            }
+        }
+    }
+}
+
+extension ConsoleBrowser {
+    func setCookies(_ cookies: [String: [String: String]]) { self.cookies = cookies }
+}
