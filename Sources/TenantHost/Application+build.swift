@@ -44,7 +44,7 @@ func buildApplication(
         // Serve at once if PostgreSQL is there; otherwise start anyway and
         // answer 503 until the watcher reaches it.
         do {
-            let snapshot = try await directory.reload(from: database)
+            let snapshot = try await directory.load(from: database)
             logger.info("directory loaded", metadata: ["communes": "\(snapshot.tenants.count)", "hosts": "\(snapshot.hostCount)"])
         } catch {
             database.markAvailable(false)

@@ -81,6 +81,27 @@ def login(driver, base, user):
     submit(driver)
 
 
+def journey_accessibility(driver):
+    print("Journey 0: public pages pass an automated WCAG 2.1 A/AA audit (axe-core)")
+    from axe_selenium_python import Axe
+    pages = ["/", "/tin-tuc", "/tin-tuc/1", "/van-ban", "/van-ban?loai=K%E1%BA%BF+ho%E1%BA%A1ch", "/thu-tuc-hanh-chinh",
+             "/lich-cong-tac", "/gioi-thieu", "/lien-he", "/tim-kiem?q=hai+nam", "/so-do-trang", "/hoi-dap/gui-cau-hoi",
+             "/hoi-dap/tra-cuu", "/lay-y-kien", "/khong-co"]
+    for path in pages:
+        driver.get(f"{COMMUNE_A}{path}")
+        axe = Axe(driver)
+        axe.inject()
+        results = axe.run(options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+        violations = [f"{v['id']} ({len(v['nodes'])}): {v['help']}" for v in results["violations"]]
+        check(not violations, f"{path}: no WCAG A/AA violation" + ("" if not violations else " — " + "; ".join(violations)))
+    driver.set_window_size(390, 1600)
+    driver.get(f"{COMMUNE_A}/")
+    shot(driver, "0-home-phone")
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    check(width <= 390, f"the home page fits a phone screen (scroll width {width})")
+    driver.set_window_size(1280, 1800)
+
+
 def journey_editor_publishes(driver):
     print("Journey 1: an editor logs in and publishes a news item")
     login(driver, COMMUNE_A, EDITOR_A)
@@ -187,7 +208,7 @@ def journey_editor_refused_elsewhere(driver):
 def main():
     driver = browser()
     try:
-        for journey in [journey_editor_publishes, journey_citizen_question, journey_district_creates_commune,
+        for journey in [journey_accessibility, journey_editor_publishes, journey_citizen_question, journey_district_creates_commune,
                         journey_editor_refused_elsewhere]:
             try:
                 journey(driver)

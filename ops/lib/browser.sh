@@ -12,10 +12,10 @@ browser_install() {
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >&2
   fi
-  if [ ! -x "$1/bin/python" ] || ! "$1/bin/python" -c "import selenium" 2>/dev/null; then
-    browser_log "installing selenium into $1"
+  if [ ! -x "$1/bin/python" ] || ! "$1/bin/python" -c "import selenium, axe_selenium_python" 2>/dev/null; then
+    browser_log "installing selenium and axe-core (axe-selenium-python) into $1"
     python3 -m venv "$1" >&2
-    "$1/bin/pip" install -q "selenium==4.27.1" >&2
+    "$1/bin/pip" install -q "selenium==4.27.1" "axe-selenium-python==2.1.6" >&2
   fi
 }
 

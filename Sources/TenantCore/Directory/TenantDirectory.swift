@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Synchronization
 
 /// An immutable picture of every domain and commune, swapped as a whole when
@@ -74,6 +75,22 @@ public final class TenantDirectory: Sendable {
     /// Resolves a normalised host against the current snapshot.
     public func resolve(_ host: Hostname) -> DirectorySnapshot.Resolution {
         self.snapshot.resolve(host)
+    }
+
+    /// Reads the whole catalogue over a connection of its own (the pool may
+    /// not be running yet at start-up) and swaps it in.
+    @discardableResult
+    public func load(from database: TenantDatabase) async throws(TenantCoreError) -> DirectorySnapshot {
+        let connection = try await database.connect()
+        do {
+            let snapshot = try await Catalogue(logger: database.logger).loadDirectory(on: connection)
+            try? await connection.close()
+            self.replace(with: snapshot)
+            return snapshot
+        } catch {
+            try? await connection.close()
+            throw TenantDatabase.map(error)
+        }
     }
 
     /// Reads the whole catalogue and swaps it in.

@@ -25,6 +25,10 @@ public struct Hostname: Hashable, Sendable, CustomStringConvertible {
     /// - Parameter raw: the header value, possibly with a port.
     /// - Throws: ``Rejection`` when the value is not a usable host name.
     public init(normalizing raw: some StringProtocol) throws(Rejection) {
+        if let fast = Self.asciiFastPath(raw.utf8) {
+            self.value = fast
+            return
+        }
         var host = Substring(raw)
         guard !host.isEmpty else { throw .empty }
         guard host.utf8.count <= 1024 else { throw .tooLong }
@@ -55,6 +59,68 @@ public struct Hostname: Hashable, Sendable, CustomStringConvertible {
             throw .ipLiteral
         }
         self.value = value
+    }
+
+    /// The common case, without Foundation: an ASCII `name.name…[:port]`
+    /// made of letters, digits, hyphens and single dots. Returns nil for
+    /// anything else, which then takes the full path (and its checks).
+    static func asciiFastPath(_ utf8: some Collection<UInt8>) -> String? {
+        guard utf8.count <= 253 + 6 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var labelLength = 0
+        var previous: UInt8 = 0x2E
+        var digitsOnly = true
+        var labels = 0
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case 0x61...0x7A, 0x30...0x39:
+                if byte > 0x39 { digitsOnly = false }
+                out.append(byte)
+            case 0x41...0x5A:
+                digitsOnly = false
+                out.append(byte + 32)
+            case 0x2D:
+                guard previous != 0x2E else { return nil }
+                digitsOnly = false
+                out.append(byte)
+            case 0x2E:
+                guard previous != 0x2E, previous != 0x2D else { return nil }
+                labels += 1
+                labelLength = -1
+                out.append(byte)
+            case 0x3A:
+                // A port: digits only, then the end.
+                var port = 0
+                var count = 0
+                while let digit = iterator.next() {
+                    guard digit >= 0x30, digit <= 0x39, count < 5 else { return nil }
+                    port = port * 10 + Int(digit - 0x30)
+                    count += 1
+                }
+                guard count > 0, port <= 65535 else { return nil }
+                previous = byte
+                continue
+            default:
+                return nil
+            }
+            if byte != 0x3A {
+                labelLength += 1
+                guard labelLength <= 63 else { return nil }
+                previous = byte
+            }
+        }
+        if out.last == 0x2E {
+            out.removeLast()
+            labels -= 1
+        }
+        guard let last = out.last, last != 0x2D, !out.isEmpty, out.count <= 253 else { return nil }
+        // "1.2.3.4" is an IP literal: leave it to the full path, which refuses it.
+        if digitsOnly && labels == 3 { return nil }
+        // Punycode labels ("xn--") and "--" elsewhere go through the full path too.
+        if out.count >= 4 && (0..<(out.count - 1)).contains(where: { out[$0] == 0x2D && out[$0 + 1] == 0x2D }) { return nil }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Validates a stored or generated name that is already in normal form.

@@ -3,7 +3,10 @@ import Foundation
 import NIOCore
 import Synchronization
 
-/// A rendered page, ready to send.
+import HTTPTypes
+
+/// A rendered page, ready to send: both encodings and their response
+/// headers are made once, when the page is stored, not per request.
 struct CachedPage: Sendable {
     let body: ByteBuffer
     let gzip: ByteBuffer?
@@ -11,8 +14,10 @@ struct CachedPage: Sendable {
     let etag: String
     let lastModified: Date
     let expires: ContinuousClock.Instant
+    let headers: HTTPFields
+    let gzipHeaders: HTTPFields
 
-    var cost: Int { self.body.readableBytes + (self.gzip?.readableBytes ?? 0) + 256 }
+    var cost: Int { self.body.readableBytes + (self.gzip?.readableBytes ?? 0) + 1024 }
 }
 
 /// Rendered public pages of every commune, in memory, bounded by bytes.
@@ -143,9 +148,21 @@ final class PageCache: Sendable {
                 gzip = compressed
             }
         }
+        let etag = Self.etag(body)
+        var headers = HTTPFields()
+        headers.reserveCapacity(10)
+        headers[.contentType] = contentType
+        headers[.cacheControl] = "public, no-cache"
+        headers[.eTag] = etag
+        headers[.lastModified] = HTTPDate.format(now)
+        headers[.vary] = "Accept-Encoding"
+        PageResponse.addSecurityHeaders(&headers)
+        var gzipHeaders = headers
+        gzipHeaders[.eTag] = String(etag.dropLast()) + "-gz\""
+        gzipHeaders[.contentEncoding] = "gzip"
         return CachedPage(
-            body: body, gzip: gzip, contentType: contentType, etag: Self.etag(body), lastModified: now,
-            expires: .now + ttl)
+            body: body, gzip: gzip, contentType: contentType, etag: etag, lastModified: now, expires: .now + ttl,
+            headers: headers, gzipHeaders: gzipHeaders)
     }
 
     /// `"<16 hex digits>"`: FNV-1a over the body.

@@ -12,23 +12,15 @@ enum PageResponse {
 
     static func make(_ page: CachedPage, request: Request, status: HTTPResponse.Status = .ok) -> Response {
         let gzip = page.gzip != nil && self.acceptsGzip(request.headers[.acceptEncoding])
-        let etag = gzip ? String(page.etag.dropLast()) + "-gz\"" : page.etag
-        var headers = HTTPFields()
-        headers.reserveCapacity(12)
-        headers[.contentType] = page.contentType
-        headers[.cacheControl] = "public, no-cache"
-        headers[.eTag] = etag
-        headers[.lastModified] = HTTPDate.format(page.lastModified)
-        headers[.vary] = "Accept-Encoding"
-        self.addSecurityHeaders(&headers)
         if status == .ok, self.notModified(request, etag: page.etag, lastModified: page.lastModified) {
+            var headers = gzip ? page.gzipHeaders : page.headers
+            headers[.contentEncoding] = nil
             return Response(status: .notModified, headers: headers)
         }
         if gzip, let body = page.gzip {
-            headers[.contentEncoding] = "gzip"
-            return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+            return Response(status: status, headers: page.gzipHeaders, body: .init(byteBuffer: body))
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: page.body))
+        return Response(status: status, headers: page.headers, body: .init(byteBuffer: page.body))
     }
 
     /// An uncached page (errors, redirects' bodies).

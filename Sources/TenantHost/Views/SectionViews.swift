@@ -59,7 +59,7 @@ enum SectionView {
                 extra.append("""
                     <h2>Lãnh đạo Ủy ban nhân dân</h2>
                     <ul class="items">\(leaders.map { l -> HTML in
-                        "<li><h3>\(l.title)\(Layout.sampleTag(l))</h3><p class=\"meta\">\(l.positionTitle ?? "")</p><p>\(l.summary)</p>\(l.phone.map { "<p>Điện thoại: \($0)</p>" as HTML } ?? .empty)</li>"
+                        "<li>\(l.imageURL.map { "<img class=\"portrait\" src=\"\(href: $0)\" alt=\"\(l.imageAlt ?? l.title)\" width=\"120\" height=\"150\">" as HTML } ?? .empty)<h3>\(l.title)\(Layout.sampleTag(l))</h3><p class=\"meta\">\(l.positionTitle ?? "")</p><p>\(l.summary)</p>\(l.phone.map { "<p>Điện thoại: \($0)</p>" as HTML } ?? .empty)<div class=\"prose\">\(sanitized: HTMLSanitizer.sanitize(l.body))</div></li>"
                     })</ul>
                     """)
             }

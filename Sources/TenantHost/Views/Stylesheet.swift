@@ -95,6 +95,7 @@ enum Stylesheet {
         .error-summary{border:3px solid #b00020;padding:.5rem 1rem;margin:1rem 0}.error-summary h2{margin:.3rem 0;font-size:1.1rem}
         .notice-box,.saved{border-left:5px solid #0e6b2a;background:#e8f5ec;padding:.6rem 1rem;margin:1rem 0}
         .code{font-size:1.4rem;letter-spacing:.08em}
+        .portrait{float:right;margin:0 0 .5rem 1rem;border:1px solid var(--line)}
         .print-only{display:none}
         @media print{.masthead,.menu,.footer,.search,.no-print,.skip,.notice{display:none!important}.print-only{display:block}body{font-size:12pt;color:#000}a{color:#000}main{padding:0}}
         """
