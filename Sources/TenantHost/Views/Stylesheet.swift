@@ -17,7 +17,7 @@ enum Stylesheet {
         h2{font-size:1.25rem;margin:1.4em 0 .6em}
         h3{font-size:1.05rem;margin:1em 0 .3em}
         .wrap{max-width:72rem;margin:0 auto;padding:0 1rem}
-        .visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+        .visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;border:0}
         .skip{position:absolute;left:-999px;top:0;background:var(--focus);color:#000;padding:.6rem 1rem;z-index:10;font-weight:700}
         .skip:focus{left:0}
         .notice{background:#fff4d6;border-bottom:2px solid #c98a00;padding:.6rem 0;color:#3d2b00}
