@@ -61,6 +61,17 @@ public struct ContentStore: Sendable {
         return e
     }
 
+    /// Entries selected with `count(*) OVER ()` after their columns, as one page.
+    func page(_ rows: PostgresRowSequence, number: Int, size: Int) async throws -> Page<Entry> {
+        var items: [Entry] = []
+        var total = 0
+        for try await row in rows {
+            items.append(try Self.decodeEntry(row))
+            total = try row.makeRandomAccess()[Self.countColumn].decode(Int.self)
+        }
+        return Page(items: items, number: number, size: size, total: total)
+    }
+
     func entries(_ rows: PostgresRowSequence) async throws -> [Entry] {
         var result: [Entry] = []
         for try await row in rows { result.append(try Self.decodeEntry(row)) }
@@ -199,21 +210,16 @@ public struct ContentStore: Sendable {
              ORDER BY published_at DESC, id DESC
              LIMIT \(size) OFFSET \((page - 1) * size)
             """, logger: self.logger)
-        var items: [Entry] = []
-        var total = 0
-        for try await row in rows {
-            items.append(try Self.decodeEntry(row))
-            total = try row.makeRandomAccess()[Self.countColumn].decode(Int.self)
-        }
-        if items.isEmpty && page > 1 {
-            total = try await connection.query(
+        var result = try await self.page(rows, number: page, size: size)
+        if result.items.isEmpty && page > 1 {
+            result.total = try await connection.query(
                 """
                 SELECT count(*) FROM \(unescaped: schema.quoted).entries
                  WHERE section_id = \(section) AND kind = ANY(\(kindNames)) AND status = 'published' AND published_at <= \(now)
                 """, logger: self.logger
             ).collect().first?.decode(Int.self) ?? 0
         }
-        return Page(items: items, number: page, size: size, total: total)
+        return result
     }
 
     /// A published entry of a section, or nil.
@@ -284,13 +290,7 @@ public struct ContentStore: Sendable {
              ORDER BY issued_on DESC NULLS LAST, published_at DESC, id DESC
              LIMIT \(size) OFFSET \((page - 1) * size)
             """, logger: self.logger)
-        var items: [Entry] = []
-        var total = 0
-        for try await row in rows {
-            items.append(try Self.decodeEntry(row))
-            total = try row.makeRandomAccess()[Self.countColumn].decode(Int.self)
-        }
-        return Page(items: items, number: page, size: size, total: total)
+        return try await self.page(rows, number: page, size: size)
     }
 
     /// The document types, issuers and years present, for the search form.

@@ -69,13 +69,7 @@ extension ContentStore {
              WHERE section_id = \(section)
              ORDER BY published_at DESC, id DESC LIMIT \(size) OFFSET \((page - 1) * size)
             """, logger: self.logger)
-        var items: [Entry] = []
-        var total = 0
-        for try await row in rows {
-            items.append(try Self.decodeEntry(row))
-            total = try row.makeRandomAccess()[Self.countColumn].decode(Int.self)
-        }
-        return Page(items: items, number: page, size: size, total: total)
+        return try await self.page(rows, number: page, size: size)
     }
 
     /// An entry whatever its state.
