@@ -130,6 +130,46 @@ let adminSite = "quan-tri.localhost"
         }
     }
 
+    @Test func editing_keepsTheDateAndTheEditorsMarkdown() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            let weekAgo = Date().addingTimeInterval(-7 * 86_400)
+            try await platform.database.withConnection { connection in
+                var old = Entry(sectionID: 4, title: "Tin cũ", publishedAt: weekAgo)
+                old.body = "<p>cũ</p>"
+                try await ContentStore(logger: platform.logger).insert(old, into: SchemaName(communeCode: 14224), on: connection)
+            }
+            try await withTestHost(platform) { host in
+                let editor = ConsoleBrowser(host)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                let form = try await editor.get("/quan-tri/bai/1", on: siteA)
+                #expect(form.text.contains("value=\"giu\" checked"), "editing offers to keep the date, chosen by default")
+                let markdown = "Đoạn **đậm**\n\n- một\n- hai"
+                let saved = try await editor.submit("/quan-tri/bai/1", to: "/quan-tri/bai/1", on: siteA,
+                    [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Tin cũ đã sửa"), ("noi-dung", markdown), ("dinh-dang", "markdown"), ("dang", "giu")])
+                #expect(saved.status == 303)
+                let published = try await platform.strings("SELECT to_char(published_at, 'YYYY-MM-DD') FROM c_14224.entries WHERE id = 1")
+                let expected = ISO8601DateFormatter.string(from: weekAgo, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+                #expect(published == [expected], "the publication date did not move")
+                let again = try await editor.get("/quan-tri/bai/1", on: siteA)
+                #expect(again.text.contains("Đoạn **đậm**"), "the editor gets their Markdown back, not HTML")
+                #expect(again.text.contains("<option value=\"markdown\" selected>"))
+                // A link to an upload that does not exist is refused.
+                let missing = try await editor.submit("/quan-tri/bai/moi?chuyen-muc=6&loai=document", to: "/quan-tri/bai", on: siteA,
+                    [("chuyen-muc", "6"), ("loai", "document"), ("tieu-de", "Quyết định thử"), ("loai-van-ban", "Quyết định"), ("so-ky-hieu", "1/QĐ-UBND"),
+                     ("co-quan", "UBND xã Hải Nam"), ("ngay-ban-hanh", "2026-11-02"), ("tep", "/tep/999"), ("dang", "dang")])
+                #expect(missing.status == 400)
+                #expect(missing.text.contains("Không có tệp /tep/999"))
+                // A maintenance notice needs 7 working days of warning.
+                let soon = EntryDraft.localDateTime(Date().addingTimeInterval(2 * 86_400))
+                let notice = try await editor.submit("/quan-tri/thong-tin", to: "/quan-tri/thong-tin", on: siteA,
+                    [("co-quan", "UBND xã Hải Nam"), ("nguoi-chiu-trach-nhiem", "Ông A"), ("thong-bao", "Bảo trì"), ("thong-bao-tu", soon)])
+                #expect(notice.status == 400)
+                #expect(notice.text.contains("ít nhất 7 ngày làm việc"))
+            }
+        }
+    }
+
     @Test func formWithoutToken_isRefusedAndChangesNothing() async throws {
         try await withTestPlatform { platform in
             try await consoleFixture(platform)
@@ -237,19 +277,23 @@ let adminSite = "quan-tri.localhost"
                 #expect(outside.status == 403)
                 let bad = try await browser.submit("/quan-tri/xa/moi", to: "/quan-tri/xa", on: adminSite, [("ma", "abc"), ("ten", "Xã Sai Mã"), ("cap-tren", "district:366")])
                 #expect(bad.status == 400)
-                #expect(bad.text.contains("Mã đơn vị phải là số nguyên dương."))
+                #expect(bad.text.contains("Mã đơn vị hành chính gồm 1 đến 5 chữ số."))
+                let taken = try await browser.submit("/quan-tri/xa/moi", to: "/quan-tri/xa", on: adminSite, [("ma", "14224"), ("ten", "Xã Trùng Mã"), ("cap-tren", "district:366")])
+                #expect(taken.status == 400)
+                #expect(taken.text.contains("Mã 14224 đã có trên hệ thống với tên khác"))
+                #expect(!taken.text.contains("catalogue"), "no English reaches the page")
                 #expect(try await platform.scalar("SELECT count(*) FROM platform.tenants") == 4)
                 let csv = try await browser.get("/quan-tri/tuan-thu?dinh-dang=csv", on: adminSite)
                 #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
                 let lines = csv.text.split(separator: "\r\n")
-                #expect(lines.first?.contains("ma,ten,truc_thuoc") == true)
+                #expect(lines.first?.hasPrefix("\u{FEFF}Mã,Tên,Trực thuộc,Người chịu trách nhiệm") == true)
                 #expect(lines.count == 4, "header + the 3 communes of Huyện Hải Hậu, not Giao Thiện")
                 #expect(!csv.text.contains("Giao Thiện"))
                 let page = try await browser.get("/quan-tri/tuan-thu?sap-xep=thieu&chi-thieu=1", on: adminSite)
                 #expect(page.status == 200)
                 #expect(page.text.contains("Xã Thử Nghiệm"))
                 let log = try await browser.get("/quan-tri/nhat-ky", on: adminSite)
-                #expect(log.text.contains("commune.create"))
+                #expect(log.text.contains("Tạo xã"))
             }
         }
     }

@@ -97,7 +97,7 @@ import TestSupport
         ("/../../etc/passwd", 404), ("/%2e%2e/%2e%2e/etc/passwd", 404), ("/tin-tuc/abc", 404), ("/tin-tuc/-1", 404),
         ("/tin-tuc/99999999999", 404), ("/tin-tuc/123456789012345678901234", 404), ("/khong-co-chuyen-muc", 404),
         ("/tin-tuc?trang=abc", 400), ("/tin-tuc?trang=0", 400), ("/tin-tuc?trang=99", 404), ("/tin-tuc?trang=-3", 400),
-        ("/van-ban?nam=abcd", 400), ("/van-ban?nam=1800", 400), ("/lich-cong-tac?tuan=2026-13-45", 400),
+        ("/van-ban?nam=abcd", 400), ("/van-ban?nam=1800", 400), ("/lich-cong-tac?tuan=2026-13-45", 400), ("/lich-cong-tac?tuan=2026-02-30", 400),
         ("/rss/khong-co.xml", 404), ("/rss/gioi-thieu.xml", 404), ("/tin-tuc/1/ban-in/x", 404),
         ("/tim-kiem?q=%ZZ", 400), ("/_static/../../etc/passwd", 404), ("/_static/site-0.css", 404),
     ])

@@ -185,6 +185,13 @@ public struct Accounts: Sendable {
             try await connection.query(
                 "INSERT INTO platform.login_attempts (username, address, succeeded) VALUES (\(username), \(address), \(ok))",
                 logger: self.logger)
+            if !ok {
+                try await connection.query(
+                    """
+                    INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail, address)
+                    VALUES (NULL, \(username), NULL, 'login.failed', '', \(address))
+                    """, logger: self.logger)
+            }
             if ok {
                 try await connection.query("UPDATE platform.users SET last_login_at = now() WHERE username = \(username)", logger: self.logger)
             }
@@ -250,13 +257,15 @@ public struct Accounts: Sendable {
     // MARK: Audit
 
     /// Records who did what, when, to which commune.
+    /// - Parameters:
+    ///   - actor: who acted when it is not a member of staff (`người dân`, `provisioner`).
     public func audit(
-        _ user: StaffUser?, commune: Int?, action: String, detail: String = "", address: String = "",
-        on connection: PostgresConnection? = nil
+        _ user: StaffUser?, actor: String = "provisioner", commune: Int?, action: String, detail: String = "",
+        address: String = "", on connection: PostgresConnection? = nil
     ) async throws(TenantCoreError) {
         let query: PostgresQuery = """
             INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail, address)
-            VALUES (\(user?.id), \(user?.username ?? "provisioner"), \(commune), \(action), \(detail), \(address))
+            VALUES (\(user?.id), \(user?.username ?? actor), \(commune), \(action), \(detail), \(address))
             """
         if let connection {
             do {

@@ -61,6 +61,15 @@ public struct StaffUser: Sendable, Hashable, Codable {
         }
     }
 
+    /// What the console shows beside the name.
+    public var roleTitle: String {
+        switch self.role {
+        case .province: self.scopeUnitID == nil ? "Quản trị toàn hệ thống" : "Quản trị cấp tỉnh"
+        case .district: self.assignedCommunes.isEmpty ? "Quản trị cấp huyện" : "Quản trị các xã được phân công"
+        case .editor: "Biên tập viên cấp xã"
+        }
+    }
+
     /// Whether this person works across communes (the platform console).
     public var isAdministrator: Bool { self.role != .editor }
 }

@@ -97,7 +97,8 @@ extension ContentStore {
                 let s = tenant.schema.quoted
                 if index > 0 { sql += " UNION ALL " }
                 sql += """
-                    SELECT \(tenant.id)::int8, x.id::int, x.kind, x.starter, x.n, x.newest, si.responsible_person, q.open, q.overdue
+                    SELECT \(tenant.id)::int8, x.id::int, x.kind, x.starter, x.n, x.newest, si.responsible_person, q.open, q.overdue,
+                           q.answered, q.newest_answer
                       FROM (SELECT s.id, s.kind, s.starter,
                                    count(e.id) FILTER (WHERE e.status = 'published' AND e.published_at <= $1) AS n,
                                    max(e.published_at) FILTER (WHERE e.status = 'published' AND e.published_at <= $1) AS newest
@@ -105,7 +106,9 @@ extension ContentStore {
                              WHERE s.mandatory GROUP BY s.id, s.kind, s.starter) x
                       CROSS JOIN \(s).site si
                       CROSS JOIN (SELECT count(*) FILTER (WHERE status <> 'answered') AS open,
-                                         count(*) FILTER (WHERE status <> 'answered' AND created_at < $2) AS overdue
+                                         count(*) FILTER (WHERE status <> 'answered' AND created_at < $2) AS overdue,
+                                         count(*) FILTER (WHERE published AND status = 'answered') AS answered,
+                                         max(answered_at) FILTER (WHERE published AND status = 'answered') AS newest_answer
                                     FROM \(s).questions) q
                     """
             }
@@ -113,11 +116,14 @@ extension ContentStore {
             bindings.append(now)
             bindings.append(cutoff)
             let result = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
-            for try await (tenantID, section, kind, starter, items, newest, person, open, overdue) in result.decode(
-                (Int64, Int, String, Bool, Int, Date?, String, Int, Int).self)
+            for try await (tenantID, section, kind, starter, items, newest, person, open, overdue, answered, newestAnswer) in result.decode(
+                (Int64, Int, String, Bool, Int, Date?, String, Int, Int, Int, Date?).self)
             {
+                // Hỏi đáp is filled by published answers as well as by entries.
+                let isQuestions = section == MandatorySection.questions.id
                 rows[tenantID]?.sections[section] = SectionCompliance(
-                    sectionID: section, kind: SectionKind(rawValue: kind) ?? .feed, items: items, newest: newest, starter: starter)
+                    sectionID: section, kind: SectionKind(rawValue: kind) ?? .feed, items: items + (isQuestions ? answered : 0),
+                    newest: isQuestions ? [newest, newestAnswer].compactMap { $0 }.max() : newest, starter: starter)
                 rows[tenantID]?.responsiblePerson = person
                 rows[tenantID]?.openQuestions = open
                 rows[tenantID]?.overdueQuestions = overdue

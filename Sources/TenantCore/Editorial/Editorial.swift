@@ -78,10 +78,28 @@ public struct Editorial: Sendable {
         guard let section = sections.first(where: { $0.id == draft.sectionID }), section.kind != .footer else {
             throw ValidationFailure(["chuyen-muc": "Chuyên mục không tồn tại."])
         }
-        let entry = try draft.validated(section: section)
+        var existing: Entry?
+        if let id {
+            existing = try await self.database.withConnection { connection in try await self.content.anyEntry(schema, id: id, on: connection) }
+            if existing == nil { throw TenantCoreError(.notFound, "entry \(id) does not exist") }
+        }
+        let entry = try draft.validated(section: section, existing: existing)
+        // Links to uploads must name files this commune has.
+        var missing: [String: String] = [:]
+        for (field, url) in [("tep", entry.fileURL), ("anh", entry.imageURL)] {
+            guard let url, url.hasPrefix("/tep/") else { continue }
+            guard let fileID = Int64(url.dropFirst(5).prefix { $0.isNumber }),
+                try await self.database.withConnection({ connection in try await self.content.fileExists(fileID, in: schema, on: connection) })
+            else {
+                missing[field] = "Không có tệp \(url) trong mục Tệp tải lên của trang này."
+                continue
+            }
+        }
+        if !missing.isEmpty { throw ValidationFailure(missing) }
         return try await self.change(
             tenant, by: user, action: id == nil ? "entry.create" : "entry.update",
-            detail: { "\(section.slug) #\($0): \(entry.title) (\(entry.status.rawValue))" }, address: address
+            detail: { "\(section.title) #\($0): \(entry.title) (\(entry.status == .draft ? "nháp" : entry.status == .unpublished ? "đã gỡ" : entry.publishedAt > Date() ? "hẹn giờ" : "đã đăng"))" },
+            address: address
         ) { connection in
             if let id {
                 guard try await self.content.update(entry, id: id, in: schema, on: connection) else {
@@ -109,10 +127,12 @@ public struct Editorial: Sendable {
         _ sectionID: Int, body: String, format: BodyFormat, in tenant: Tenant, by user: StaffUser, address: String
     ) async throws {
         guard body.count <= 200_000 else { throw ValidationFailure(["noi-dung": "Nội dung dài quá 200.000 ký tự."]) }
-        let html = format == .markdown ? Markdown.html(from: body) : HTMLSanitizer.sanitize(body)
+        let source = VietnameseText.nfc(body)
+        let html = format == .markdown ? Markdown.html(from: source) : HTMLSanitizer.sanitize(source)
         try await self.change(tenant, by: user, action: "section.update", detail: { _ in "section \(sectionID)" }, address: address) {
             connection in
-            try await self.content.updateSectionBody(sectionID, body: html.value, in: tenant.schema, on: connection)
+            try await self.content.updateSectionBody(
+                sectionID, body: html.value, source: source, format: format.rawValue, in: tenant.schema, on: connection)
         }
     }
 
@@ -141,6 +161,12 @@ public struct Editorial: Sendable {
                 continue
             }
             if key == "thong-bao-tu" { site.noticeFrom = date } else { site.noticeUntil = date }
+        }
+        if let from = site.noticeFrom, from > Date(), WorkingDays.between(Date(), from) < 7 {
+            errors.add("thong-bao-tu", "Việc tạm ngừng có kế hoạch phải được thông báo trước ít nhất 7 ngày làm việc; chọn thời điểm muộn hơn hoặc để trống nếu là sự cố.")
+        }
+        if let from = site.noticeFrom, let until = site.noticeUntil, until <= from {
+            errors.add("thong-bao-den", "Thời điểm ẩn thông báo phải sau thời điểm bảo trì.")
         }
         try errors.check()
         let saved = site
@@ -225,7 +251,7 @@ public struct Editorial: Sendable {
             for _ in 0..<5 {
                 let code = Self.trackingCode()
                 if try await self.content.insertQuestion(code: code, name: name, contact: contact, title: title, body: body, in: tenant.schema, on: connection) {
-                    try await self.accounts.audit(nil, commune: tenant.code, action: "question.received", detail: code, address: address, on: connection)
+                    try await self.accounts.audit(nil, actor: "người dân", commune: tenant.code, action: "question.received", detail: code, address: address, on: connection)
                     return code
                 }
             }

@@ -17,7 +17,8 @@ public struct EntryDraft: Sendable, Equatable {
     public var body = ""
     public var bodyFormat = BodyFormat.markdown
     public var author = ""
-    /// `nhap` (draft), `dang` (publish now), `hen-gio` (publish at ``publishAt``).
+    /// `nhap` (draft), `dang` (publish now), `hen-gio` (publish at
+    /// ``publishAt``), `giu` (stay published with the date it has).
     public var publish = "dang"
     public var publishAt = ""
     public var docType = ""
@@ -57,10 +58,11 @@ public struct EntryDraft: Sendable, Equatable {
         self.kind = e.kind
         self.title = e.title
         self.summary = e.summary
-        self.body = e.body
-        self.bodyFormat = .html
+        self.body = e.bodySource.isEmpty ? e.body : e.bodySource
+        self.bodyFormat = e.bodySource.isEmpty ? .html : (BodyFormat(rawValue: e.bodyFormat) ?? .html)
         self.author = e.author
-        self.publish = e.status == .draft || e.status == .unpublished ? "nhap" : (e.publishedAt > Date() ? "hen-gio" : "dang")
+        // Editing a published entry keeps its date unless the editor asks otherwise.
+        self.publish = e.status == .draft || e.status == .unpublished ? "nhap" : (e.publishedAt > Date() ? "hen-gio" : "giu")
         self.publishAt = Self.localDateTime(e.publishedAt)
         self.docType = e.docType ?? ""
         self.docNumber = e.docNumber ?? ""
@@ -118,7 +120,7 @@ public struct EntryDraft: Sendable, Equatable {
 
     /// Checks every field and builds the entry. Editor HTML and Markdown are
     /// sanitised here, so what is stored is already safe.
-    public func validated(section: Section, now: Date = Date()) throws(ValidationFailure) -> Entry {
+    public func validated(section: Section, existing: Entry? = nil, now: Date = Date()) throws(ValidationFailure) -> Entry {
         var errors = FieldErrors()
         func text(_ name: String, _ value: String, max: Int, required: Bool = false, label: String) -> String {
             let trimmed = VietnameseText.nfc(value.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -165,8 +167,13 @@ public struct EntryDraft: Sendable, Equatable {
         entry.author = text("tac-gia", self.author, max: 200, label: "tác giả")
         let body = text("noi-dung", self.body, max: 200_000, label: "nội dung")
         entry.body = self.bodyFormat == .markdown ? Markdown.html(from: body).value : HTMLSanitizer.sanitize(body).value
+        entry.bodySource = body
+        entry.bodyFormat = self.bodyFormat.rawValue
 
         switch self.publish {
+        case "giu" where existing?.status == .published:
+            entry.status = .published
+            entry.publishedAt = existing!.publishedAt
         case "nhap":
             entry.status = .draft
             entry.publishedAt = now

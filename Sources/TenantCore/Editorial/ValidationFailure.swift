@@ -29,3 +29,4 @@ public struct FieldErrors: Sendable {
         if !self.fields.isEmpty { throw ValidationFailure(self.fields) }
     }
 }
+

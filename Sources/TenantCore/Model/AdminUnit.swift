@@ -104,5 +104,7 @@ public struct Tenant: Sendable, Hashable {
     }
 
     public var province: AdminUnit? { self.ancestors.last(where: { $0.level == .province }) }
+    /// `xã Hải Nam`: the name inside a sentence.
+    public var nameInSentence: String { VietnameseText.inSentence(self.name) }
     public var district: AdminUnit? { self.ancestors.first(where: { $0.level == .district }) }
 }

@@ -53,6 +53,11 @@ public struct Entry: Sendable, Hashable, Codable {
     public var consultationDeadline: Date?
     /// Consultations: the published summary of what was received (HTML).
     public var consultationResult: String = ""
+    /// What the editor wrote (Markdown or HTML) before sanitising; empty for
+    /// entries made before it was kept.
+    public var bodySource: String = ""
+    /// `markdown` or `html`: how ``bodySource`` is written.
+    public var bodyFormat: String = "html"
 
     public init(
         id: Int64 = 0, sectionID: Int, kind: EntryKind = .article, status: EntryStatus = .published, title: String,

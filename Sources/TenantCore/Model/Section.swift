@@ -24,6 +24,9 @@ public struct Section: Sendable, Hashable, Codable {
     public var summary: String
     public var body: String
     public var starter: Bool
+    /// What the editor wrote (Markdown or HTML), and how.
+    public var bodySource: String = ""
+    public var bodyFormat: String = "html"
 
     public init(
         id: Int, slug: String, title: String, kind: SectionKind, position: Int, mandatory: Bool, legalBasis: String,

@@ -140,7 +140,7 @@ public struct CommuneProvisioning: Sendable {
             try await runner.createTenantSchema(schema, on: connection)
             let split = VietnameseText.splitUnitName(spec.name)
             let publisher = "Ủy ban nhân dân \(split.kind.isEmpty ? spec.kind : split.kind) \(split.properName)"
-            try await self.content.seed(schema, communeName: spec.name, publisher: publisher, on: connection)
+            try await self.content.seed(schema, communeName: VietnameseText.inSentence(spec.name), publisher: publisher, on: connection)
             for (host, role) in hosts {
                 try await self.catalogue.addDomain(host, tenantID: unit.id, role: role, on: connection)
             }

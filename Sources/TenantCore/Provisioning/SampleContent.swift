@@ -26,6 +26,9 @@ public struct SampleContent: Sendable {
         let kind = split.kind.isEmpty ? "xã" : split.kind
         let place = "\(kind) \(split.properName)"
         let ubnd = "UBND \(place)"
+        // Wards and towns have residential groups; communes have villages.
+        let hamlets = kind == "xã" ? "thôn, xóm" : "tổ dân phố"
+        let hamlet = kind == "xã" ? "thôn" : "tổ dân phố"
         let day: TimeInterval = 86_400
         var entries: [Entry] = []
         func article(_ section: MandatorySection, _ daysAgo: Double, _ title: String, _ summary: String, _ body: String) -> Entry {
@@ -35,11 +38,11 @@ public struct SampleContent: Sendable {
                 isSample: true)
         }
         entries.append(article(.news, 0.2, "\(ubnd) ra quân tổng vệ sinh môi trường, hưởng ứng ngày Chủ nhật xanh",
-            "Cán bộ, đoàn viên và Nhân dân các thôn, xóm đồng loạt ra quân thu gom rác thải, phát quang đường làng.",
+            "Cán bộ, đoàn viên và Nhân dân các \(hamlets) đồng loạt ra quân thu gom rác thải, phát quang đường làng.",
             "<p>Sáng Chủ nhật, \(ubnd) phối hợp với Ủy ban Mặt trận Tổ quốc và các đoàn thể tổ chức ra quân tổng vệ sinh môi trường trên địa bàn.</p><p>Hơn 500 lượt người tham gia thu gom rác thải, khơi thông cống rãnh, phát quang bụi rậm dọc các tuyến đường liên thôn.</p><h2>Duy trì thường xuyên</h2><p>Ủy ban nhân dân đề nghị các thôn duy trì ngày vệ sinh chung vào Chủ nhật cuối mỗi tháng.</p>"))
-        entries.append(article(.news, 1.5, "Khai giảng lớp tập huấn chuyển đổi số cho cán bộ thôn, xóm",
-            "Lớp tập huấn giúp cán bộ thôn sử dụng dịch vụ công trực tuyến và hướng dẫn người dân cài đặt VNeID.",
-            "<p>\(ubnd) khai giảng lớp tập huấn kỹ năng số cho 40 cán bộ thôn, xóm và thành viên tổ công nghệ số cộng đồng.</p><ul><li>Sử dụng Cổng Dịch vụ công quốc gia;</li><li>Hướng dẫn người dân kích hoạt định danh điện tử mức 2;</li><li>Thanh toán trực tuyến phí, lệ phí.</li></ul>"))
+        entries.append(article(.news, 1.5, "Khai giảng lớp tập huấn chuyển đổi số cho cán bộ \(hamlets)",
+            "Lớp tập huấn giúp cán bộ \(hamlet) sử dụng dịch vụ công trực tuyến và hướng dẫn người dân cài đặt VNeID.",
+            "<p>\(ubnd) khai giảng lớp tập huấn kỹ năng số cho 40 cán bộ \(hamlets) và thành viên tổ công nghệ số cộng đồng.</p><ul><li>Sử dụng Cổng Dịch vụ công quốc gia;</li><li>Hướng dẫn người dân kích hoạt định danh điện tử mức 2;</li><li>Thanh toán trực tuyến phí, lệ phí.</li></ul>"))
         entries.append(article(.news, 3, "Hội nghị sơ kết công tác 9 tháng đầu năm",
             "Các chỉ tiêu kinh tế – xã hội cơ bản đạt và vượt kế hoạch; thu ngân sách đạt 82% dự toán.",
             "<p>Hội nghị đánh giá kết quả thực hiện nhiệm vụ phát triển kinh tế – xã hội 9 tháng và triển khai nhiệm vụ những tháng cuối năm.</p>"))
@@ -50,9 +53,9 @@ public struct SampleContent: Sendable {
             "Trạm Y tế thông báo lịch tiêm chủng và đề nghị phụ huynh mang theo sổ tiêm chủng.",
             "<p>Trạm Y tế \(place) tổ chức tiêm chủng mở rộng vào thứ Ba và thứ Tư tuần tới, từ 7 giờ 30.</p>"))
         entries.append(article(.direction, 2, "Chỉ đạo triển khai các biện pháp phòng, chống bão và mưa lớn",
-            "Chủ tịch \(ubnd) yêu cầu các thôn rà soát phương án sơ tán dân ở khu vực xung yếu.",
-            "<p>Các thôn kiểm tra, gia cố đê bao, cống, chuẩn bị vật tư và lực lượng tại chỗ theo phương châm \u{201C}bốn tại chỗ\u{201D}.</p>"))
-        entries.append(article(.direction, 8, "Trả lời kiến nghị của cử tri về sửa chữa đường liên thôn",
+            "Chủ tịch \(ubnd) yêu cầu các \(hamlet) rà soát phương án sơ tán dân ở khu vực xung yếu.",
+            "<p>Các \(hamlet) kiểm tra, gia cố đê bao, cống, chuẩn bị vật tư và lực lượng tại chỗ theo phương châm \u{201C}bốn tại chỗ\u{201D}.</p>"))
+        entries.append(article(.direction, 8, "Trả lời kiến nghị của cử tri về sửa chữa đường giao thông nội đồng",
             "Tuyến đường được đưa vào kế hoạch duy tu năm nay, dự kiến thi công trong quý IV.",
             "<p>Ủy ban nhân dân đã giao bộ phận địa chính – xây dựng khảo sát và lập dự toán sửa chữa.</p>"))
         entries.append(article(.legalDissemination, 4, "Những điểm mới của Luật Đất đai người dân cần biết",
@@ -61,15 +64,17 @@ public struct SampleContent: Sendable {
         entries.append(article(.plans, 20, "Kế hoạch phát triển kinh tế – xã hội năm 2027",
             "Dự thảo các chỉ tiêu chủ yếu về kinh tế, văn hóa – xã hội, quốc phòng – an ninh.",
             "<p>Kế hoạch được xây dựng trên cơ sở đánh giá kết quả thực hiện năm trước và định hướng của cấp trên.</p>"))
-        entries.append(article(.projects, 12, "Công khai dự án xây dựng nhà văn hóa thôn",
+        entries.append(article(.projects, 12, "Công khai dự án xây dựng nhà văn hóa \(hamlet)",
             "Tổng mức đầu tư 1,2 tỷ đồng từ ngân sách xã và Nhân dân đóng góp; thời gian thực hiện 6 tháng.",
             "<p>Chủ đầu tư: \(ubnd). Nguồn vốn: ngân sách xã và huy động đóng góp tự nguyện.</p>"))
         entries.append(article(.socialSupport, 5, "Danh sách hộ nghèo, hộ cận nghèo được hỗ trợ mua thẻ bảo hiểm y tế",
             "Công khai danh sách và tiêu chí bình xét theo quy định.",
             "<p>Danh sách được niêm yết tại trụ sở Ủy ban nhân dân và nhà văn hóa các thôn trong 30 ngày.</p>"))
-        entries.append(article(.consultation, 1, "Lấy ý kiến Nhân dân về dự thảo quy ước thôn",
-            "Người dân góp ý dự thảo đến hết ngày 15 tháng sau tại trụ sở Ủy ban nhân dân hoặc qua trang này.",
-            "<p>Toàn văn dự thảo được đăng kèm. Góp ý gửi về Văn phòng \(ubnd).</p>"))
+        var consultation = article(.consultation, 1, "Lấy ý kiến Nhân dân về dự thảo quy ước \(hamlet)",
+            "Người dân góp ý dự thảo tại trụ sở Ủy ban nhân dân hoặc ngay trên trang này đến hết thời hạn ghi dưới đây.",
+            "<h2>Dự thảo (nội dung mẫu)</h2><p>Điều 1. Quy ước này quy định việc giữ gìn an ninh trật tự, vệ sinh môi trường và nếp sống văn minh trong \(hamlet).</p><p>Điều 2. Mỗi hộ gia đình có trách nhiệm thu gom, phân loại rác thải và tham gia ngày vệ sinh chung hằng tháng.</p>")
+        consultation.consultationDeadline = now.addingTimeInterval(20 * day)
+        entries.append(consultation)
 
         var budget = article(.budget, 15, "Công khai dự toán ngân sách năm 2026",
             "Dự toán thu, chi ngân sách \(place) năm 2026 đã được Hội đồng nhân dân quyết định.",
@@ -99,12 +104,12 @@ public struct SampleContent: Sendable {
 
         let portal = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
         let procedures: [(String, String, String, String, String)] = [
-            ("Hộ tịch", "Đăng ký khai sinh", "toàn trình", "Ngay trong ngày làm việc", "Miễn lệ phí"),
-            ("Hộ tịch", "Đăng ký kết hôn", "một phần", "Ngay trong ngày làm việc", "Miễn lệ phí"),
-            ("Hộ tịch", "Đăng ký khai tử", "toàn trình", "Ngay trong ngày làm việc", "Miễn lệ phí"),
-            ("Chứng thực", "Chứng thực bản sao từ bản chính", "một phần", "Trong ngày", "2.000 đồng/trang"),
-            ("Bảo trợ xã hội", "Trợ cấp xã hội hằng tháng", "một phần", "Trong 15 ngày làm việc", "Không"),
-            ("Người có công", "Hỗ trợ mai táng phí cho người có công", "một phần", "Trong 5 ngày làm việc", "Không"),
+            ("Hộ tịch", "Đăng ký khai sinh", "toàn trình", "Ngay trong ngày làm việc", "Không thu lệ phí"),
+            ("Hộ tịch", "Đăng ký kết hôn", "một phần", "Ngay trong ngày làm việc", "Không thu lệ phí"),
+            ("Hộ tịch", "Đăng ký khai tử", "toàn trình", "Ngay trong ngày làm việc", "Không thu lệ phí"),
+            ("Chứng thực", "Chứng thực bản sao từ bản chính", "một phần", "Trong ngày làm việc", "2.000 đồng/trang"),
+            ("Bảo trợ xã hội", "Trợ cấp xã hội hằng tháng", "một phần", "Trong 15 ngày làm việc", "Không thu phí, lệ phí"),
+            ("Người có công", "Hỗ trợ mai táng phí cho người có công", "một phần", "Trong 5 ngày làm việc", "Không thu phí, lệ phí"),
         ]
         for (field, name, level, time, fee) in procedures {
             var p = article(.procedures, 30, name, "Lĩnh vực \(field). Thủ tục thực hiện tại \(ubnd).",
@@ -122,7 +127,7 @@ public struct SampleContent: Sendable {
         let slots: [(Int, Int, Int, String, String, String)] = [
             (0, 7, 30, "Chào cờ đầu tuần, giao ban lãnh đạo", "Hội trường \(ubnd)", "Chủ tịch UBND"),
             (0, 14, 0, "Tiếp công dân định kỳ", "Phòng tiếp công dân", "Chủ tịch UBND"),
-            (1, 8, 0, "Kiểm tra tiến độ xây dựng nhà văn hóa thôn", "Thôn Đông", "Phó Chủ tịch UBND"),
+            (1, 8, 0, "Kiểm tra tiến độ xây dựng nhà văn hóa \(hamlet)", "Nhà văn hóa \(hamlet) số 1", "Phó Chủ tịch UBND"),
             (2, 8, 0, "Họp Ban chỉ đạo chuyển đổi số", "Phòng họp số 2", "Chủ tịch UBND"),
             (3, 14, 0, "Làm việc với Đoàn kiểm tra của cấp trên", "Hội trường \(ubnd)", "Chủ tịch UBND"),
             (4, 8, 0, "Họp Ủy ban nhân dân thường kỳ", "Phòng họp số 1", "Chủ tịch UBND"),
@@ -139,15 +144,16 @@ public struct SampleContent: Sendable {
             entries.append(s)
         }
 
-        let leaders: [(String, String, String)] = [
-            ("Nguyễn Văn An", "Chủ tịch Ủy ban nhân dân", "Phụ trách chung; trực tiếp chỉ đạo lĩnh vực tài chính – ngân sách, quốc phòng – an ninh."),
-            ("Trần Thị Bình", "Phó Chủ tịch Ủy ban nhân dân", "Phụ trách lĩnh vực văn hóa – xã hội, giáo dục, y tế, chuyển đổi số."),
+        let leaders: [(String, String, String, String)] = [
+            ("Nguyễn Văn An", "Chủ tịch Ủy ban nhân dân", "Phụ trách chung; trực tiếp chỉ đạo lĩnh vực tài chính – ngân sách, quốc phòng – an ninh.",
+             "Sinh năm 1975. Cử nhân Luật, cao cấp lý luận chính trị. Nhiều năm công tác tại địa phương."),
+            ("Trần Thị Bình", "Phó Chủ tịch Ủy ban nhân dân", "Phụ trách lĩnh vực văn hóa – xã hội, giáo dục, y tế, chuyển đổi số.",
+             "Sinh năm 1982. Thạc sĩ Quản lý công. Trước đây công tác tại Văn phòng Ủy ban nhân dân."),
         ]
-        for (index, (name, position, duties)) in leaders.enumerated() {
-            var l = article(.introduction, 60 - Double(index), name, duties, "<p>\(duties)</p>")
+        for (index, (name, position, duties, bio)) in leaders.enumerated() {
+            var l = article(.introduction, 60 - Double(index), name, duties, "<p>\(bio) (thông tin mẫu)</p>")
             l.kind = .leader
             l.positionTitle = position
-            l.phone = "0228 3800 10\(index)"
             entries.append(l)
         }
 
@@ -157,8 +163,8 @@ public struct SampleContent: Sendable {
         let primary = hosts.first ?? "\(tenant.slug).gov.vn"
         let site = SiteInfo(
             publisher: "Ủy ban nhân dân \(place)", responsiblePerson: "Nguyễn Văn An (thông tin mẫu)",
-            responsibleTitle: "Chủ tịch Ủy ban nhân dân", address: "Trụ sở Ủy ban nhân dân \(place)",
-            phone: "0228 3800 100", email: "ubnd@\(primary)")
+            responsibleTitle: "Chủ tịch Ủy ban nhân dân", address: "Trụ sở Ủy ban nhân dân \(place) (địa chỉ mẫu)",
+            phone: "", email: "ubnd@\(primary)")
         try await store.updateSite(site, in: schema, on: connection)
         return entries.count
     }

@@ -17,12 +17,13 @@ public struct ContentStore: Sendable {
         id, section_id, kind, status, title, summary, body, author, published_at, updated_at, is_sample, image_url,
         image_alt, doc_type, doc_number, issuer, signer, issued_on, effective_on, file_url, field, service_level,
         portal_url, processing_time, fee, starts_at, ends_at, location, presider, position_title, phone, email,
-        period_year, period_label, consultation_deadline, consultation_result
+        period_year, period_label, consultation_deadline, consultation_result, body_source, body_format
         """
     /// Index of `count(*) OVER ()` appended after the entry columns.
-    static let countColumn = 36
+    static let countColumn = 38
     /// The listing columns: everything but the body.
     static let summaryColumns = entryColumns.replacingOccurrences(of: " body,", with: " ''::text AS body,")
+        .replacingOccurrences(of: " body_source,", with: " ''::text AS body_source,")
 
     static func decodeEntry(_ row: PostgresRow) throws -> Entry {
         let r = row.makeRandomAccess()
@@ -58,6 +59,8 @@ public struct ContentStore: Sendable {
         e.periodLabel = try r[33].decode(String?.self)
         e.consultationDeadline = try r[34].decode(Date?.self)
         e.consultationResult = try r[35].decode(String.self)
+        e.bodySource = try r[36].decode(String.self)
+        e.bodyFormat = try r[37].decode(String.self)
         return e
     }
 
@@ -84,17 +87,19 @@ public struct ContentStore: Sendable {
     public func sections(_ schema: SchemaName, on connection: PostgresConnection) async throws -> [Section] {
         let rows = try await connection.query(
             """
-            SELECT id, slug, title, kind, position, mandatory, legal_basis, summary, body, starter
+            SELECT id, slug, title, kind, position, mandatory, legal_basis, summary, body, starter, body_source, body_format
               FROM \(unescaped: schema.quoted).sections ORDER BY position, id
             """, logger: self.logger)
         var result: [Section] = []
-        for try await (id, slug, title, kind, position, mandatory, basis, summary, body, starter) in rows.decode(
-            (Int, String, String, String, Int, Bool, String, String, String, Bool).self)
+        for try await (id, slug, title, kind, position, mandatory, basis, summary, body, starter, source, format) in rows.decode(
+            (Int, String, String, String, Int, Bool, String, String, String, Bool, String, String).self)
         {
-            result.append(
-                Section(
-                    id: id, slug: slug, title: title, kind: SectionKind(rawValue: kind) ?? .feed, position: position,
-                    mandatory: mandatory, legalBasis: basis, summary: summary, body: body, starter: starter))
+            var section = Section(
+                id: id, slug: slug, title: title, kind: SectionKind(rawValue: kind) ?? .feed, position: position,
+                mandatory: mandatory, legalBasis: basis, summary: summary, body: body, starter: starter)
+            section.bodySource = source
+            section.bodyFormat = format
+            result.append(section)
         }
         return result
     }
@@ -423,14 +428,14 @@ public struct ContentStore: Sendable {
                 section_id, kind, status, title, summary, body, author, published_at, updated_at, is_sample, image_url,
                 image_alt, doc_type, doc_number, issuer, signer, issued_on, effective_on, file_url, field, service_level,
                 portal_url, processing_time, fee, starts_at, ends_at, location, presider, position_title, phone, email,
-                period_year, period_label, consultation_deadline, consultation_result)
+                period_year, period_label, consultation_deadline, consultation_result, body_source, body_format)
             VALUES (
                 \(e.sectionID), \(e.kind.rawValue), \(e.status.rawValue), \(e.title), \(e.summary), \(e.body), \(e.author),
                 \(e.publishedAt), \(e.updatedAt), \(e.isSample), \(e.imageURL), \(e.imageAlt), \(e.docType), \(e.docNumber),
                 \(e.issuer), \(e.signer), \(issued)::date, \(effective)::date, \(e.fileURL), \(e.field), \(e.serviceLevel),
                 \(e.portalURL), \(e.processingTime), \(e.fee), \(e.startsAt), \(e.endsAt), \(e.location), \(e.presider),
                 \(e.positionTitle), \(e.phone), \(e.email), \(e.periodYear), \(e.periodLabel), \(e.consultationDeadline),
-                \(e.consultationResult))
+                \(e.consultationResult), \(e.bodySource), \(e.bodyFormat))
             RETURNING id
             """, logger: self.logger)
         return try await rows.collect().first?.decode(Int64.self) ?? 0
@@ -450,13 +455,22 @@ public struct ContentStore: Sendable {
 
     /// Replaces a section's body (a static page), marking it as no longer the starter text.
     public func updateSectionBody(
-        _ sectionID: Int, body: String, in schema: SchemaName, on connection: PostgresConnection
+        _ sectionID: Int, body: String, source: String = "", format: String = "html", in schema: SchemaName,
+        on connection: PostgresConnection
     ) async throws {
         try await connection.query(
             """
-            UPDATE \(unescaped: schema.quoted).sections SET body = \(body), starter = false, updated_at = now()
+            UPDATE \(unescaped: schema.quoted).sections
+               SET body = \(body), body_source = \(source), body_format = \(format), starter = false, updated_at = now()
              WHERE id = \(sectionID)
             """, logger: self.logger)
+    }
+
+    /// Whether an uploaded file with this id exists.
+    public func fileExists(_ id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query(
+            "SELECT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).files WHERE id = \(id))", logger: self.logger
+        ).collect().first?.decode(Bool.self) ?? false
     }
 
     /// Whether the commune already has sample entries.

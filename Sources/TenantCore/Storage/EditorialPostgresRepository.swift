@@ -97,7 +97,8 @@ extension ContentStore {
                 fee = \(e.fee), starts_at = \(e.startsAt), ends_at = \(e.endsAt), location = \(e.location),
                 presider = \(e.presider), position_title = \(e.positionTitle), phone = \(e.phone), email = \(e.email),
                 period_year = \(e.periodYear), period_label = \(e.periodLabel),
-                consultation_deadline = \(e.consultationDeadline), consultation_result = \(e.consultationResult)
+                consultation_deadline = \(e.consultationDeadline), consultation_result = \(e.consultationResult),
+                body_source = \(e.bodySource), body_format = \(e.bodyFormat)
              WHERE id = \(id) AND section_id = \(e.sectionID)
             RETURNING id
             """, logger: self.logger

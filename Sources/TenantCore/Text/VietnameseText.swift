@@ -43,6 +43,13 @@ public enum VietnameseText {
         "Thành phố", "Thành Phố", "Thị trấn", "Thị xã", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Phường", "Xã",
     ]
 
+    /// The name as it reads inside a sentence, its type in lower case:
+    /// `Xã Hải Nam` → `xã Hải Nam`.
+    public static func inSentence(_ name: String) -> String {
+        let split = self.splitUnitName(name)
+        return split.kind.isEmpty ? split.properName : "\(split.kind) \(split.properName)"
+    }
+
     /// Splits an official name into its type and its proper name:
     /// `Thị trấn Yên Định` → (`thị trấn`, `Yên Định`). A name that is only a
     /// number (`Phường 12`) keeps its type so the slug stays meaningful.

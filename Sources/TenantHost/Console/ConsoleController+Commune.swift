@@ -90,7 +90,9 @@ extension ConsoleController {
         guard let entry = try await self.services.database.withConnection({ connection in
             try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
         }), let section = try await self.sections(tenant).first(where: { $0.id == entry.sectionID }) else { throw HTTPError(.notFound) }
-        return self.entryForm(context, section: section, draft: EntryDraft(entry), id: id, errors: [:], status: .ok, notice: Self.saved(request))
+        return self.entryForm(
+            context, section: section, draft: EntryDraft(entry), id: id, errors: [:], status: .ok, notice: Self.saved(request),
+            publishedOn: entry.status == .published && entry.publishedAt <= Date() ? entry.publishedAt : nil)
     }
 
     @Sendable func createEntry(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
@@ -112,7 +114,14 @@ extension ConsoleController {
             let saved = try await self.editorial.saveEntry(draft, id: id, in: tenant, by: session.user, address: context.remoteAddress)
             return Self.redirect("/quan-tri/bai/\(saved)?da-luu=1")
         } catch let failure as ValidationFailure {
-            return self.entryForm(context, section: section, draft: draft, id: id, errors: failure.fields, status: .badRequest)
+            var publishedOn: Date?
+            if let id, let existing = try await self.services.database.withConnection({ connection in
+                try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
+            }), existing.status == .published, existing.publishedAt <= Date() {
+                publishedOn = existing.publishedAt
+            }
+            return self.entryForm(
+                context, section: section, draft: draft, id: id, errors: failure.fields, status: .badRequest, publishedOn: publishedOn)
         }
     }
 
@@ -155,7 +164,7 @@ extension ConsoleController {
 
     func entryForm(
         _ context: ConsoleRequestContext, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String],
-        status: HTTPResponse.Status, notice: String? = nil
+        status: HTTPResponse.Status, notice: String? = nil, publishedOn: Date? = nil
     ) -> Response {
         let csrf = context.session?.csrf ?? ""
         var specific: [HTML] = []
@@ -194,17 +203,19 @@ extension ConsoleController {
             specific.append(Field.text("han-gop-y", "Hạn nhận góp ý", value: d.consultationDeadline, errors: errors, type: "datetime-local"))
             specific.append(Field.area("ket-qua", "Kết quả tổng hợp, tiếp thu, giải trình", value: d.consultationResult, errors: errors, rows: 6, hint: "Công bố sau khi hết hạn góp ý (Markdown)."))
         }
-        let publish = HTML([("nhap", "Lưu nháp"), ("dang", "Đăng ngay"), ("hen-gio", "Hẹn giờ đăng")].map { value, label -> HTML in
+        var choices = [("nhap", "Lưu nháp"), ("dang", "Đăng ngay (ngày đăng là hôm nay)"), ("hen-gio", "Hẹn giờ đăng")]
+        if let publishedOn { choices.insert(("giu", "Giữ nguyên, đã đăng ngày \(Layout.date(publishedOn))"), at: 0) }
+        let publish = HTML(choices.map { value, label -> HTML in
             "<div class=\"field check\"><input type=\"radio\" id=\"f-dang-\(value)\" name=\"dang\" value=\"\(value)\"\(d.publish == value ? " checked" as HTML : .empty)> <label for=\"f-dang-\(value)\">\(label)</label></div>"
         })
         let title = id == nil ? "Thêm \(d.kind.title.lowercased()) – \(section.title)" : "Sửa \(d.kind.title.lowercased())"
         let main: HTML = """
-            \(Field.summary(errors))<form method="post" action="\(href: id.map { "/quan-tri/bai/\($0)" } ?? "/quan-tri/bai")">
+            \(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: id.map { "/quan-tri/bai/\($0)" } ?? "/quan-tri/bai")">
             \(Field.csrf(csrf))<input type="hidden" name="chuyen-muc" value="\(section.id)"><input type="hidden" name="loai" value="\(d.kind.rawValue)">
-            \(Field.text("tieu-de", "Tiêu đề", value: d.title, errors: errors, required: true))\
-            \(Field.area("tom-tat", "Tóm tắt", value: d.summary, errors: errors, rows: 3))\
+            \(Field.text("tieu-de", d.kind == .leader ? "Họ và tên" : "Tiêu đề", value: d.title, errors: errors, required: true))\
+            \(Field.area("tom-tat", d.kind == .leader ? "Nhiệm vụ được phân công" : "Tóm tắt", value: d.summary, errors: errors, rows: 3))\
             \(specific)\
-            \(Field.area("noi-dung", "Nội dung", value: d.body, errors: errors, rows: 14, hint: "Markdown (# tiêu đề, **đậm**, - danh sách, [liên kết](https://…)) hoặc HTML; mã script, thuộc tính sự kiện, liên kết javascript: và style bị loại bỏ."))\
+            \(Field.area("noi-dung", d.kind == .leader ? "Tiểu sử tóm tắt" : "Nội dung", value: d.body, errors: errors, rows: 14, hint: "Viết theo Markdown (# tiêu đề, **chữ đậm**, - gạch đầu dòng, [chữ](https://địa chỉ)) hoặc HTML. Mã lệnh và định dạng có thể gây hại được tự động loại bỏ."))\
             \(Field.select("dinh-dang", "Định dạng nội dung", options: [("markdown", "Markdown"), ("html", "HTML")], selected: d.bodyFormat.rawValue, errors: errors))\
             \(Field.text("anh", "Ảnh minh họa", value: d.imageURL, errors: errors, hint: "Địa chỉ ảnh đã tải lên, ví dụ /tep/3"))\
             \(Field.text("mo-ta-anh", "Mô tả ảnh (cho người không nhìn thấy ảnh)", value: d.imageAlt, errors: errors))\
@@ -235,20 +246,36 @@ extension ConsoleController {
         guard let id = Int(context.parameters.get("section") ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == id }) else {
             throw HTTPError(.notFound)
         }
-        return self.sectionForm(context, session: session, section: section, body: section.body, format: .html, errors: [:], status: .ok, notice: Self.saved(request))
+        let (body, format): (String, BodyFormat) = section.bodySource.isEmpty
+            ? (section.body, .html) : (section.bodySource, BodyFormat(rawValue: section.bodyFormat) ?? .html)
+        var leaders: [Entry] = []
+        if section.id == MandatorySection.introduction.id {
+            leaders = try await self.services.database.withConnection { connection in
+                try await self.services.content.editorEntries(tenant.schema, section: section.id, page: 1, size: 100, on: connection).items
+            }
+        }
+        return self.sectionForm(
+            context, session: session, section: section, body: body, format: format, errors: [:], status: .ok,
+            notice: Self.saved(request), leaders: leaders)
     }
 
     func sectionForm(
         _ context: ConsoleRequestContext, session: ConsoleSession, section: Section, body: String, format: BodyFormat,
-        errors: [String: String], status: HTTPResponse.Status, notice: String?
+        errors: [String: String], status: HTTPResponse.Status, notice: String?, leaders: [Entry] = []
     ) -> Response {
+        let leaderList: HTML = section.id == MandatorySection.introduction.id ? """
+            <h2 id="lanh-dao">Lãnh đạo Ủy ban nhân dân</h2>
+            <ul class="items">\(leaders.map { l -> HTML in "<li><a href=\"/quan-tri/bai/\(l.id)\">\(l.title)</a> – \(l.positionTitle ?? "")\(l.status == .published ? HTML.empty : " (chưa đăng)")</li>" })</ul>
+            <p><a class="button" href="/quan-tri/bai/moi?chuyen-muc=1&amp;loai=leader">Thêm lãnh đạo</a></p>
+            """ : .empty
         let main: HTML = """
             \(Field.summary(errors))<p>\(section.summary)</p>
             <form method="post" action="/quan-tri/trang/\(section.id)">\(Field.csrf(session.csrf))
             \(Field.area("noi-dung", "Nội dung trang", value: body, errors: errors, rows: 18, hint: "Markdown hoặc HTML an toàn."))\
-            \(Field.select("dinh-dang", "Định dạng", options: [("html", "HTML"), ("markdown", "Markdown")], selected: format.rawValue, errors: errors))\
+            \(Field.select("dinh-dang", "Định dạng", options: [("markdown", "Markdown"), ("html", "HTML")], selected: format.rawValue, errors: errors))\
             <p class="actions"><button class="button" type="submit">Lưu</button> <a href="/\(section.slug)">Xem trang</a></p>
             </form>
+            \(leaderList)
             """
         return self.page(context, title: section.title, status: status, notice: notice, main: main)
     }
@@ -332,7 +359,7 @@ extension ConsoleController {
             try await self.services.content.files(in: tenant.schema, on: connection)
         }
         let rows = HTML(files.map { f -> HTML in
-            "<tr><td><a href=\"/tep/\(f.id)\">\(f.name)</a></td><td>\(f.contentType)</td><td>\(f.size / 1024 + 1) KB</td><td><code>/tep/\(f.id)</code></td></tr>"
+            "<tr><td><a href=\"/tep/\(f.id)\">\(f.name)</a></td><td>\(Self.fileKind(f.contentType))</td><td>\(f.size / 1024 + 1) KB</td><td><code>/tep/\(f.id)</code></td></tr>"
         })
         let main: HTML = """
             \(Field.summary(errors))<form method="post" action="/quan-tri/tep" enctype="multipart/form-data">\(Field.csrf(session.csrf))
@@ -344,6 +371,17 @@ extension ConsoleController {
             <tbody>\(rows)</tbody></table></div>
             """
         return self.page(context, title: "Tệp tải lên", status: status, notice: notice, active: "/quan-tri/tep", main: main)
+    }
+
+    static func fileKind(_ type: String) -> String {
+        switch type {
+        case "application/pdf": "Tài liệu PDF"
+        case "image/png": "Ảnh PNG"
+        case "image/jpeg": "Ảnh JPEG"
+        case "image/gif": "Ảnh GIF"
+        case "image/webp": "Ảnh WebP"
+        default: type
+        }
     }
 
     @Sendable func upload(_ request: Request, context: ConsoleRequestContext) async throws -> Response {

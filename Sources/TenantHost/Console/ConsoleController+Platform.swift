@@ -28,7 +28,7 @@ extension ConsoleController {
         }
         let sort = query["sap-xep"] ?? "ma"
         switch sort {
-        case "ten": rows.sort { $0.tenant.name < $1.tenant.name }
+        case "ten": rows.sort { Self.vietnameseOrder($0.tenant.name, $1.tenant.name) }
         case "thieu": rows.sort { ($0.missing.count, $0.tenant.code) > ($1.missing.count, $1.tenant.code) }
         case "cu": rows.sort { ($0.stale(at: now).count, $0.tenant.code) > ($1.stale(at: now).count, $1.tenant.code) }
         case "hoi-dap": rows.sort { ($0.overdueQuestions, $0.tenant.code) > ($1.overdueQuestions, $1.tenant.code) }
@@ -36,17 +36,18 @@ extension ConsoleController {
         }
         let sections = MandatorySection.allCases
         if query["dinh-dang"] == "csv" {
-            var csv = "ma,ten,truc_thuoc,nguoi_chiu_trach_nhiem,cau_hoi_qua_han,so_muc_thieu,so_muc_cu"
-            for s in sections { csv += ",\(s.slug)" }
+            var csv = ["Mã", "Tên", "Trực thuộc", "Người chịu trách nhiệm", "Câu hỏi quá 15 ngày làm việc", "Số mục thiếu",
+                       "Số mục quá 5 ngày làm việc"].joined(separator: ",")
+            for s in sections { csv += "," + Self.csvField("\(s.id). \(s.title)") }
             csv += "\r\n"
             for row in rows {
                 var fields = [String(row.tenant.code), row.tenant.name, row.tenant.ancestors.first?.name ?? "", row.responsiblePerson,
                               String(row.overdueQuestions), String(row.missing.count), String(row.stale(at: now).count)]
                 for s in sections {
                     let state = row.sections[s.id]
-                    if !(state?.hasContent ?? false) { fields.append("thieu") }
-                    else if let age = state?.age(at: now), s.kind == .feed { fields.append("\(age)") }
-                    else { fields.append("co") }
+                    if !(state?.hasContent ?? false) { fields.append("Thiếu") }
+                    else if let age = state?.age(at: now), s.kind == .feed { fields.append("\(age) ngày làm việc") }
+                    else { fields.append("Có") }
                 }
                 csv += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
             }
@@ -80,7 +81,7 @@ extension ConsoleController {
         var csvQuery = ["dinh-dang=csv", "sap-xep=\(sort)"]
         if let text = query["loc"] { csvQuery.append("loc=\(Layout.percentEncode(text))") }
         if query["chi-thieu"] == "1" { csvQuery.append("chi-thieu=1") }
-        let legend = HTML(sections.map { s -> HTML in "<li>\(s.id): \(s.title)</li>" })
+        let legend = HTML(sections.map { s -> HTML in "<li>\(s.title)</li>" })
         let main: HTML = """
             <form method="get" action="/quan-tri/tuan-thu" class="form-grid" role="search" aria-label="Lọc bảng tuân thủ">
             <div><label for="loc">Tên hoặc mã xã, phường</label><input id="loc" name="loc" value="\(query["loc"] ?? "")"></div>
@@ -89,12 +90,18 @@ extension ConsoleController {
             <div><button class="button" type="submit">Lọc</button></div>
             </form>
             <p>\(rows.count) xã, phường. Sắp xếp: \(sortLink("ma", "mã")) · \(sortLink("ten", "tên")) · \(sortLink("thieu", "số mục thiếu")) · \(sortLink("cu", "số mục quá 5 ngày")) · \(sortLink("hoi-dap", "câu hỏi quá hạn")) · <a href="\(href: "/quan-tri/tuan-thu?" + csvQuery.joined(separator: "&"))">Tải CSV</a></p>
-            <div class="table-scroll"><table class="data"><caption>Tình trạng các chuyên mục bắt buộc (số ngày: ngày làm việc từ bài mới nhất)</caption>
-            <thead><tr><th scope="col">Xã, phường</th><th scope="col">Trực thuộc</th><th scope="col">Người chịu trách nhiệm</th><th scope="col">Câu hỏi quá 15 ngày</th><th scope="col">Mục thiếu</th>\(headerCells)</tr></thead>
+            <h2>Số thứ tự các chuyên mục bắt buộc</h2><ol class="legend">\(legend)</ol>
+            \(rows.isEmpty ? "<p role=\"status\">Không có xã, phường nào phù hợp với điều kiện lọc.</p>" as HTML : .empty)
+            <div class="table-scroll"><table class="data"><caption>Tình trạng các chuyên mục bắt buộc (số ngày: ngày làm việc kể từ bài mới nhất)</caption>
+            <thead><tr><th scope="col">Xã, phường</th><th scope="col">Trực thuộc</th><th scope="col">Người chịu trách nhiệm</th><th scope="col">Câu hỏi quá 15 ngày làm việc</th><th scope="col">Mục thiếu</th>\(headerCells)</tr></thead>
             <tbody>\(body)</tbody></table></div>
-            <details><summary>Chú thích số chuyên mục</summary><ul>\(legend)</ul></details>
             """
         return self.page(context, title: "Theo dõi tuân thủ", active: "/quan-tri/tuan-thu", main: main)
+    }
+
+    /// Vietnamese alphabetical order (ă, â, đ, ê… after their base letters).
+    static func vietnameseOrder(_ a: String, _ b: String) -> Bool {
+        a.compare(b, options: [.caseInsensitive], range: nil, locale: Locale(identifier: "vi_VN")) == .orderedAscending
     }
 
     static func csvField(_ value: String) -> String {
@@ -138,12 +145,12 @@ extension ConsoleController {
         }
         let options = parents.map { ("\($0.level.rawValue):\($0.code)", "\($0.name) (\($0.code))") }
         let main: HTML = """
-            \(Field.summary(errors))<p>Xã mới được tạo ngay với 16 chuyên mục bắt buộc, tên miền và liên kết cấp trên; thao tác giống lệnh <code>provisioner commune add</code>.</p>
+            \(Field.summary(errors, order: ["ma", "ten", "cap-tren", "slug"]))<p>Trang của xã mới có ngay 16 chuyên mục bắt buộc, tên miền và liên kết tới cổng thông tin cấp trên.</p>
             <form method="post" action="/quan-tri/xa">\(Field.csrf(session.csrf))
-            \(Field.text("ma", "Mã đơn vị hành chính (Tổng cục Thống kê)", value: fields["ma"] ?? "", errors: errors, required: true, type: "number"))\
+            \(Field.text("ma", "Mã đơn vị hành chính (theo danh mục của Cục Thống kê)", value: fields["ma"] ?? "", errors: errors, required: true, hint: "Từ 1 đến 5 chữ số, ví dụ 14224"))\
             \(Field.text("ten", "Tên đầy đủ", value: fields["ten"] ?? "", errors: errors, required: true, hint: "Ví dụ: Xã Hải Nam, Phường Thuận An"))\
             \(Field.select("cap-tren", "Trực thuộc", options: options, selected: fields["cap-tren"] ?? options[0].0, errors: errors))\
-            \(Field.text("slug", "Tên viết trong địa chỉ (không bắt buộc)", value: fields["slug"] ?? "", errors: errors, hint: "Chữ thường không dấu, nối bằng dấu gạch ngang, ví dụ hai-nam"))\
+            \(Field.text("slug", "Tên viết trong địa chỉ trang (không bắt buộc)", value: fields["slug"] ?? "", errors: errors, hint: "Chữ thường không dấu, nối bằng dấu gạch ngang, ví dụ hai-nam; để trống để tạo tự động"))\
             <p><button class="button" type="submit">Tạo xã</button></p>
             </form>
             """
@@ -161,14 +168,27 @@ extension ConsoleController {
             throw ConsoleOutcome.forbidden("Bạn không được tạo xã dưới đơn vị này.")
         }
         var errors: [String: String] = [:]
-        guard let code = Int(form["ma"]), (1...99_999_999).contains(code) else {
-            errors["ma"] = "Mã đơn vị phải là số nguyên dương."
+        let rawCode = form["ma"].trimmingCharacters(in: .whitespaces)
+        let code = rawCode.count <= 5 && rawCode.allSatisfy({ $0.isASCII && $0.isNumber }) ? Int(rawCode) ?? 0 : 0
+        if code < 1 { errors["ma"] = "Mã đơn vị hành chính gồm 1 đến 5 chữ số." }
+        let name = VietnameseText.nfc(form["ten"].trimmingCharacters(in: .whitespaces))
+        let kind = VietnameseText.splitUnitName(name).kind
+        if name.isEmpty {
+            errors["ten"] = "Vui lòng nhập tên đầy đủ, ví dụ Xã Hải Nam."
+        } else if !["xã", "phường", "thị trấn", "đặc khu"].contains(kind) || name.count > 200 {
+            errors["ten"] = "Tên đầy đủ bắt đầu bằng Xã, Phường, Thị trấn hoặc Đặc khu, ví dụ Xã Hải Nam (tối đa 200 ký tự)."
+        }
+        let slug = form["slug"].trimmingCharacters(in: .whitespaces)
+        if !slug.isEmpty && (slug != VietnameseText.slug(slug) || slug.count > 63) {
+            errors["slug"] = "Tên trong địa chỉ chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ hai-nam."
+        }
+        if !errors.isEmpty {
             return self.communeForm(context, session: session, fields: form.fields, errors: errors, status: .badRequest)
         }
         let outcome: Result<(TenantRecord, CommuneProvisioning.Outcome), TenantCoreError>
         do {
             let spec = try await self.provisioning.spec(
-                code: code, name: form["ten"], parentLevel: level, parentCode: parentCode, slug: form["slug"].isEmpty ? nil : form["slug"])
+                code: code, name: name, parentLevel: level, parentCode: parentCode, slug: slug.isEmpty ? nil : slug)
             outcome = .success(try await self.provisioning.createCommune(spec))
         } catch {
             outcome = .failure(error)
@@ -177,11 +197,17 @@ extension ConsoleController {
         switch outcome {
         case .success((let created, .created)):
             record = created
-        case .success:
-            errors["ma"] = "Xã mã \(code) đã có trên hệ thống."
+        case .success((let existing, _)):
+            errors["ma"] = "Mã \(code) đã thuộc về \(existing.name); mỗi đơn vị hành chính chỉ có một trang."
             return self.communeForm(context, session: session, fields: form.fields, errors: errors, status: .badRequest)
-        case .failure(let error) where error.code == .invalidInput || error.code == .conflict || error.code == .notFound:
-            errors["ten"] = Self.vietnamese(error)
+        case .failure(let error) where error.code == .conflict && error.message.contains("host"):
+            errors["slug"] = "Địa chỉ trang tạo từ tên này trùng với một xã khác; hãy nhập một tên khác trong ô này."
+            return self.communeForm(context, session: session, fields: form.fields, errors: errors, status: .badRequest)
+        case .failure(let error) where error.code == .conflict:
+            errors["ma"] = "Mã \(code) đã có trên hệ thống với tên khác; hãy kiểm tra lại mã."
+            return self.communeForm(context, session: session, fields: form.fields, errors: errors, status: .badRequest)
+        case .failure(let error) where error.code == .invalidInput || error.code == .notFound:
+            errors["cap-tren"] = "Không tạo được xã dưới đơn vị đã chọn; hãy kiểm tra lại mã và đơn vị trực thuộc."
             return self.communeForm(context, session: session, fields: form.fields, errors: errors, status: .badRequest)
         case .failure(let error):
             throw error
@@ -201,14 +227,6 @@ extension ConsoleController {
             <p class="saved" role="status">Đã tạo trang thông tin điện tử \(record.name) (mã \(record.code)) với 16 chuyên mục bắt buộc.</p>
             <ul>\(links)</ul><p><a href="/quan-tri">Về tổng quan</a></p>
             """)
-    }
-
-    static func vietnamese(_ error: TenantCoreError) -> String {
-        switch error.code {
-        case .conflict: "Trùng với dữ liệu đã có: \(error.message)"
-        case .notFound: "Không tìm thấy: \(error.message)"
-        default: "Dữ liệu không hợp lệ: \(error.message)"
-        }
     }
 
     // MARK: Users
@@ -247,17 +265,17 @@ extension ConsoleController {
         let rows = HTML(shown.map { u -> HTML in
             let scope = u.scopeUnitID.flatMap { snapshot.tenants[$0]?.name ?? snapshot.units[$0]?.name } ?? "Toàn hệ thống"
             return """
-                <tr><td>\(u.username)</td><td>\(u.displayName)</td><td>\(u.role.title)</td><td>\(scope)</td><td>\(u.active ? "Hoạt động" : "Đã khóa")</td>\
+                <tr><td>\(u.username)</td><td>\(u.displayName)</td><td>\(u.roleTitle)</td><td>\(scope)</td><td>\(u.active ? "Hoạt động" : "Đã khóa")</td>\
                 <td><form method="post" action="/quan-tri/nguoi-dung/\(u.id)">\(Field.csrf(session.csrf))<input type="hidden" name="thao-tac" value="\(u.active ? "khoa" : "mo")"><button class="linkbutton" type="submit">\(u.active ? "Khóa" : "Mở khóa")<span class="visually-hidden"> tài khoản \(u.username)</span></button></form></td></tr>
                 """
         })
-        let communes = self.communesInScope(session.user).map { ("\($0.code)", "\($0.name) (\($0.code))") }
+        let communes = [("", "— Chọn xã, phường —")] + self.communesInScope(session.user).map { ("\($0.code)", "\($0.name) (\($0.code))") }
         let main: HTML = """
             <div class="table-scroll"><table class="data"><caption>Tài khoản trong phạm vi quản lý</caption>
             <thead><tr><th scope="col">Tên đăng nhập</th><th scope="col">Họ tên</th><th scope="col">Vai trò</th><th scope="col">Phạm vi</th><th scope="col">Trạng thái</th><th scope="col">Thao tác</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             <h2>Thêm biên tập viên cấp xã</h2>
-            \(Field.summary(errors))<form method="post" action="/quan-tri/nguoi-dung">\(Field.csrf(session.csrf))
+            \(Field.summary(errors, order: ["ten-dang-nhap", "ho-ten", "xa", "mat-khau"]))<form method="post" action="/quan-tri/nguoi-dung">\(Field.csrf(session.csrf))
             \(Field.text("ten-dang-nhap", "Tên đăng nhập", value: fields["ten-dang-nhap"] ?? "", errors: errors, required: true, hint: "Chữ thường, số, dấu chấm, gạch dưới hoặc gạch ngang; ít nhất 3 ký tự"))\
             \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true))\
             \(Field.select("xa", "Xã, phường", options: communes, selected: fields["xa"] ?? "", errors: errors))\
@@ -271,6 +289,19 @@ extension ConsoleController {
     @Sendable func createUser(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let session = try self.administrator(request, context)
         let form = try await self.form(request, context, session: session)
+        var errors: [String: String] = [:]
+        let username = form["ten-dang-nhap"].lowercased().trimmingCharacters(in: .whitespaces)
+        if username.range(of: "^[a-z0-9][a-z0-9._-]{2,63}$", options: .regularExpression) == nil {
+            errors["ten-dang-nhap"] = "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang."
+        }
+        if form["ho-ten"].trimmingCharacters(in: .whitespaces).isEmpty || form["ho-ten"].count > 120 {
+            errors["ho-ten"] = "Vui lòng nhập họ và tên (tối đa 120 ký tự)."
+        }
+        if form["mat-khau"].count < 10 || form["mat-khau"].count > 200 { errors["mat-khau"] = "Mật khẩu cần từ 10 đến 200 ký tự." }
+        if form["xa"].isEmpty { errors["xa"] = "Vui lòng chọn xã, phường." }
+        if !errors.isEmpty {
+            return try await self.usersPage(context, session: session, fields: form.fields, errors: errors, status: .badRequest, notice: nil)
+        }
         guard let code = Int(form["xa"]), let tenant = self.communesInScope(session.user).first(where: { $0.code == code }) else {
             throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.")
         }
@@ -316,13 +347,41 @@ extension ConsoleController {
 
     // MARK: Audit
 
+    static func actionTitle(_ action: String) -> String {
+        switch action {
+        case "login": "Đăng nhập"
+        case "login.failed": "Đăng nhập sai"
+        case "logout": "Đăng xuất"
+        case "access.denied": "Bị từ chối truy cập"
+        case "entry.create": "Thêm bài"
+        case "entry.update": "Sửa bài"
+        case "entry.published": "Đăng bài"
+        case "entry.unpublished": "Gỡ bài"
+        case "entry.draft": "Chuyển về nháp"
+        case "section.update": "Sửa trang"
+        case "site.update": "Sửa thông tin chung"
+        case "file.upload": "Tải tệp lên"
+        case "question.received": "Người dân gửi câu hỏi"
+        case "question.in_progress": "Đang xử lý câu hỏi"
+        case "question.answered": "Trả lời câu hỏi"
+        case "comment.approve": "Duyệt góp ý"
+        case "comment.reject": "Từ chối góp ý"
+        case "commune.create": "Tạo xã"
+        case "user.create": "Tạo tài khoản"
+        case "user.lock": "Khóa tài khoản"
+        case "user.unlock": "Mở khóa tài khoản"
+        default: action
+        }
+    }
+
     @Sendable func audit(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let session = try self.administrator(request, context)
         let communes: [Int]? = session.user.role == .province && session.user.scopeUnitID == nil
             ? nil : self.communesInScope(session.user).map(\.code)
         let entries = try await self.accounts.auditLog(communes: communes, limit: 300)
+        let names = Dictionary(self.services.directory.snapshot.tenants.values.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = HTML(entries.map { e -> HTML in
-            "<tr><td>\(Layout.date(e.at)) \(VietnamTime(e.at).timeString)</td><td>\(e.username)</td><td>\(e.commune.map(String.init) ?? "")</td><td>\(e.action)</td><td>\(e.detail)</td><td>\(e.address)</td></tr>"
+            "<tr><td>\(Layout.date(e.at)) \(VietnamTime(e.at).timeString)</td><td>\(e.username)</td><td>\(e.commune.map { names[$0] ?? String($0) } ?? "")</td><td>\(Self.actionTitle(e.action))</td><td>\(e.detail)</td><td>\(e.address)</td></tr>"
         })
         let main: HTML = """
             <div class="table-scroll"><table class="data"><caption>300 thao tác gần nhất</caption>

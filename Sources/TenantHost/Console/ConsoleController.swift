@@ -242,7 +242,11 @@ struct ConsoleController: Sendable {
             } else {
                 status = "<span class=\"status-ok\">Đạt</span>"
             }
-            let manage: HTML = section.kind == .static
+            let manage: HTML = section.id == MandatorySection.introduction.id
+                ? "<a href=\"/quan-tri/trang/\(section.id)\">Sửa trang</a> · <a href=\"/quan-tri/trang/\(section.id)#lanh-dao\">Lãnh đạo</a>"
+                : section.id == MandatorySection.questions.id
+                ? "<a href=\"/quan-tri/hoi-dap\">Trả lời câu hỏi</a>"
+                : section.kind == .static
                 ? "<a href=\"/quan-tri/trang/\(section.id)\">Sửa trang</a>"
                 : "<a href=\"/quan-tri/chuyen-muc/\(section.id)\">Quản lý bài</a>"
             return "<tr><td>\(section.title)</td><td>\(state?.items ?? 0)</td><td>\(status)</td><td>\(manage)</td></tr>"
@@ -270,7 +274,7 @@ struct ConsoleController: Sendable {
                 """
         })
         let main: HTML = """
-            <p>\(session.user.displayName) quản trị \(communes.count) trang thông tin điện tử cấp xã.</p>
+            <p>Phạm vi quản lý: \(communes.count) trang thông tin điện tử cấp xã.</p>
             <p class="actions"><a class="button" href="/quan-tri/xa/moi">Tạo xã mới</a> <a href="/quan-tri/tuan-thu">Bảng theo dõi tuân thủ</a> <a href="/quan-tri/nguoi-dung">Người dùng</a></p>
             <div class="table-scroll"><table class="data"><caption>Các xã, phường trong phạm vi quản lý</caption>
             <thead><tr><th scope="col">Mã</th><th scope="col">Tên</th><th scope="col">Trực thuộc</th><th scope="col">Trạng thái</th><th scope="col">Liên kết</th></tr></thead>

@@ -35,7 +35,7 @@ enum Field {
         """
         <div class="field"><label for="f-\(name)">\(label)\(required ? " <span aria-hidden=\"true\">*</span>" as HTML : .empty)</label>\
         \(self.message(name, errors: errors, hint: hint))\
-        <input id="f-\(name)" name="\(name)" type="\(HTML(stringLiteral: type))" value="\(value)" autocomplete="\(HTML(stringLiteral: autocomplete))"\(required ? " required" as HTML : .empty)\(self.describedBy(name, errors: errors, hint: hint != nil))></div>
+        <input id="f-\(name)" name="\(name)" type="\(HTML(stringLiteral: type))" value="\(value)" autocomplete="\(HTML(stringLiteral: autocomplete))"\(required ? " aria-required=\"true\"" as HTML : .empty)\(self.describedBy(name, errors: errors, hint: hint != nil))></div>
 
         """
     }
@@ -47,7 +47,7 @@ enum Field {
         """
         <div class="field"><label for="f-\(name)">\(label)\(required ? " <span aria-hidden=\"true\">*</span>" as HTML : .empty)</label>\
         \(self.message(name, errors: errors, hint: hint))\
-        <textarea id="f-\(name)" name="\(name)" rows="\(rows)"\(required ? " required" as HTML : .empty)\(self.describedBy(name, errors: errors, hint: hint != nil))>\(value)</textarea></div>
+        <textarea id="f-\(name)" name="\(name)" rows="\(rows)"\(required ? " aria-required=\"true\"" as HTML : .empty)\(self.describedBy(name, errors: errors, hint: hint != nil))>\(value)</textarea></div>
 
         """
     }
@@ -74,12 +74,15 @@ enum Field {
         "<input type=\"hidden\" name=\"_csrf\" value=\"\(token)\">"
     }
 
-    static func summary(_ errors: [String: String]) -> HTML {
+    /// The list of problems at the top of a form, in the order of `fields`
+    /// (then any other), focused when the page opens.
+    static func summary(_ errors: [String: String], order fields: [String] = []) -> HTML {
         guard !errors.isEmpty else { return .empty }
-        let items = HTML(errors.keys.sorted().map { key -> HTML in
+        let keys = fields.filter { errors[$0] != nil } + errors.keys.filter { !fields.contains($0) }.sorted()
+        let items = HTML(keys.map { key -> HTML in
             "<li><a href=\"#f-\(key)\">\(errors[key] ?? "")</a></li>"
         })
-        return "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>Vui lòng sửa các lỗi sau</h2><ul>\(items)</ul></div>\n"
+        return "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus><h2>Vui lòng sửa các lỗi sau</h2><ul>\(items)</ul></div>\n"
     }
 }
 
@@ -89,6 +92,7 @@ enum ConsoleLayout {
         .console .masthead{background:#1f3a5f;border-bottom-color:#f6c945}
         .console .menu{background:#142a45}
         .console .menu a:hover,.console .menu a[aria-current=page]{color:#142a45}
+        .legend{columns:2 16rem;font-size:.9rem;padding-left:1.2rem}
         .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions form{display:inline}
         .linkbutton{background:none;border:0;color:#0a4a8f;text-decoration:underline;font:inherit;cursor:pointer;padding:0}
         .status-ok{color:#0e6b2a;font-weight:700}.status-bad{color:#b00020;font-weight:700}.status-warn{color:#7a4a00;font-weight:700}
@@ -113,7 +117,7 @@ enum ConsoleLayout {
         })
         let account: HTML = frame.user.map { user -> HTML in
             """
-            <form method="post" action="/quan-tri/dang-xuat" class="actions">\(Field.csrf(frame.csrf))<span>\(user.displayName) · \(user.role.title)</span> <button class="button" type="submit">Đăng xuất</button></form>
+            <form method="post" action="/quan-tri/dang-xuat" class="actions">\(Field.csrf(frame.csrf))<span>\(user.displayName) · \(user.roleTitle)</span> <button class="button" type="submit">Đăng xuất</button></form>
             """
         } ?? .empty
         let notice: HTML = frame.notice.map { "<p class=\"saved\" role=\"status\">\($0)</p>" } ?? .empty

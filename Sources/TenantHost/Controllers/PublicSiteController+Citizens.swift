@@ -29,10 +29,14 @@ extension PublicSiteController {
             }
         }
         let result = outcome
+        // Post/redirect/get: reloading the result page never sends the question twice.
+        if case .success(let code) = result {
+            return Self.seeOther(code.map { "/hoi-dap/tra-cuu?ma=\($0)&moi=1" } ?? "/hoi-dap")
+        }
         return try await self.render(request, context) { chrome, _ in
             switch result {
-            case .success(let code):
-                return .personal(CitizenViews.questionReceived(chrome, code: code), status: .ok)
+            case .success:
+                throw PageError.badRequest("")
             case .failure(let failure as ValidationFailure):
                 return .personal(CitizenViews.questionForm(chrome, fields: form.fields, errors: failure.fields), status: .badRequest)
             case .failure(let error as TenantCoreError) where error.code == .rateLimited:
@@ -46,10 +50,11 @@ extension PublicSiteController {
     @Sendable func trackQuestion(_ request: Request, context: TenantRequestContext) async throws -> Response {
         let query = try QueryItems(request)
         let code = (try query.text("ma", max: 20) ?? "").uppercased()
+        let isNew = query.values["moi"] == "1"
         return try await self.render(request, context) { chrome, connection in
             let question = code.isEmpty ? nil : try await self.services.content.question(code: code, in: chrome.tenant.schema, on: connection)
             let status: HTTPResponse.Status = !code.isEmpty && question == nil ? .notFound : .ok
-            return .personal(CitizenViews.tracking(chrome, code: code, question: question, searched: !code.isEmpty), status: status)
+            return .personal(CitizenViews.tracking(chrome, code: code, question: question, searched: !code.isEmpty, isNew: isNew), status: status)
         }
     }
 
@@ -66,6 +71,7 @@ extension PublicSiteController {
             }
         }
         let problem = failure
+        if problem == nil { return Self.seeOther("/lay-y-kien/\(id)?da-gui=1#gop-y") }
         return try await self.render(request, context) { chrome, connection in
             let store = self.services.content
             guard let section = chrome.section(id: MandatorySection.consultation.id),
@@ -73,7 +79,7 @@ extension PublicSiteController {
             else { throw PageError.notFound("Dự thảo không tồn tại.") }
             switch problem {
             case nil:
-                return .personal(CitizenViews.commentReceived(chrome, entry: entry), status: .ok)
+                throw PageError.badRequest("")
             case let failure as ValidationFailure:
                 let comments = try await store.comments(entry: id, status: .approved, in: chrome.tenant.schema, on: connection)
                 let block = CitizenViews.consultation(entry, comments: comments, now: chrome.now, fields: form.fields, errors: failure.fields)
@@ -86,6 +92,13 @@ extension PublicSiteController {
                 throw error
             }
         }
+    }
+
+    static func seeOther(_ location: String) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        headers[.cacheControl] = "no-store"
+        return Response(status: .seeOther, headers: headers)
     }
 
     /// An uploaded file, with the type found when it was uploaded.

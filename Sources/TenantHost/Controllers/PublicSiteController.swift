@@ -115,6 +115,7 @@ struct PublicSiteController: Sendable {
 
     func showEntry(_ slug: String, _ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let id = try Self.entryID(context)
+        let sent = request.uri.query == "da-gui=1"
         return try await self.render(request, context) { chrome, connection in
             guard let section = chrome.section(slug: slug) else { throw PageError.notFound("Chuyên mục này không tồn tại.") }
             let store = self.services.content
@@ -126,7 +127,7 @@ struct PublicSiteController: Sendable {
             var extra: HTML = .empty
             if section.id == MandatorySection.consultation.id {
                 let comments = try await store.comments(entry: id, status: .approved, in: chrome.tenant.schema, on: connection)
-                extra = CitizenViews.consultation(entry, comments: comments, now: chrome.now)
+                extra = CitizenViews.consultation(entry, comments: comments, now: chrome.now, sent: sent)
             }
             return .page(EntryView.render(chrome, section, entry, related: Array(related), extra: extra), contentType: Self.html)
         }
@@ -320,10 +321,9 @@ struct QueryItems {
     /// `?tuan=YYYY-MM-DD`: any day of the wanted week.
     func week() throws -> Date? {
         guard let raw = try self.text("tuan", max: 10) else { return nil }
-        let parts = raw.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (2000...2100).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+        guard let day = EntryDraft.parseDate(raw), (2000...2100).contains(VietnamTime(day).year) else {
             throw PageError.badRequest("Tuần “\(raw)” không hợp lệ; dùng dạng năm-tháng-ngày, ví dụ 2026-11-23.")
         }
-        return VietnamTime.startOfDay(year: parts[0], month: parts[1], day: parts[2]).addingTimeInterval(3600)
+        return day.addingTimeInterval(3600)
     }
 }

@@ -34,8 +34,9 @@ enum CitizenViews {
 
     static func questionForm(_ chrome: SiteChrome, fields: [String: String], errors: [String: String]) -> HTML {
         let main: HTML = """
-            <p>Câu hỏi được gửi tới Ủy ban nhân dân \(chrome.tenant.name). Bạn sẽ nhận một mã để theo dõi tình trạng xử lý.</p>
-            \(Field.summary(errors))<form method="post" action="/hoi-dap/gui-cau-hoi">
+            <p>Câu hỏi được gửi tới Ủy ban nhân dân \(chrome.tenant.nameInSentence). Bạn sẽ nhận một mã để theo dõi tình trạng xử lý.</p>
+            <p>Nếu câu hỏi có ích cho nhiều người, Ủy ban nhân dân có thể công bố câu hỏi, câu trả lời và họ tên người hỏi trong chuyên mục Hỏi đáp; số điện thoại và thư điện tử không bao giờ được công bố.</p>
+            \(Field.summary(errors, order: ["ho-ten", "lien-he", "tieu-de", "noi-dung"]))<form method="post" action="/hoi-dap/gui-cau-hoi">
             \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true, autocomplete: "name"))\
             \(Field.text("lien-he", "Số điện thoại hoặc thư điện tử", value: fields["lien-he"] ?? "", errors: errors, required: true, hint: "Chỉ cán bộ xử lý thấy thông tin này.", autocomplete: "email"))\
             \(Field.text("tieu-de", "Tiêu đề", value: fields["tieu-de"] ?? "", errors: errors, required: true))\
@@ -47,26 +48,21 @@ enum CitizenViews {
         return self.page(chrome, title: "Gửi câu hỏi", path: "/hoi-dap/gui-cau-hoi", main: main)
     }
 
-    static func questionReceived(_ chrome: SiteChrome, code: String?) -> HTML {
-        let main: HTML = code.map { code -> HTML in
-            """
-            <p class="notice-box" role="status">Ủy ban nhân dân đã nhận câu hỏi của bạn.</p>
-            <p>Mã theo dõi của bạn: <strong class="code">\(code)</strong></p>
-            <p>Hãy ghi lại mã này để <a href="/hoi-dap/tra-cuu?ma=\(code)">tra cứu tình trạng xử lý</a>. Câu trả lời được gửi trong 15 ngày làm việc.</p>
-            """
-        } ?? "<p role=\"status\">Cảm ơn bạn đã gửi câu hỏi.</p>"
-        return self.page(chrome, title: "Đã gửi câu hỏi", path: "/hoi-dap/gui-cau-hoi", main: main)
-    }
-
-    static func tracking(_ chrome: SiteChrome, code: String, question: Question?, searched: Bool) -> HTML {
+    static func tracking(_ chrome: SiteChrome, code: String, question: Question?, searched: Bool, isNew: Bool = false) -> HTML {
         var result: HTML = .empty
+        if isNew, question != nil {
+            result = """
+                <p class="notice-box" role="status">Ủy ban nhân dân đã nhận câu hỏi của bạn.</p>
+                <p>Mã theo dõi của bạn: <strong class="code">\(code)</strong>. Hãy ghi lại mã này để tra cứu tình trạng xử lý; câu trả lời được gửi trong 15 ngày làm việc.</p>
+                """
+        }
         if searched {
             if let q = question {
                 let answer: HTML = q.status == .answered
                     ? "<h2>Trả lời</h2><div class=\"prose\">\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.answer))</div>"
                     : .empty
                 result = """
-                    <div role="status"><h2>\(q.title)</h2>
+                    \(result)<div role="status"><h2>\(q.title)</h2>
                     <p>Tình trạng: <strong>\(q.status.title)</strong> · gửi ngày \(Layout.date(q.createdAt))</p></div>
                     \(answer)
                     """
@@ -85,7 +81,9 @@ enum CitizenViews {
     }
 
     /// The consultation block under a draft: deadline, result, approved comments, the form.
-    static func consultation(_ entry: Entry, comments: [Comment], now: Date, fields: [String: String] = [:], errors: [String: String] = [:]) -> HTML {
+    static func consultation(
+        _ entry: Entry, comments: [Comment], now: Date, fields: [String: String] = [:], errors: [String: String] = [:], sent: Bool = false
+    ) -> HTML {
         let open = entry.consultationDeadline.map { $0 > now } ?? true
         let deadline: HTML = entry.consultationDeadline.map { d -> HTML in
             "<p><strong>Hạn góp ý:</strong> \(VietnamTime(d).timeString) ngày \(Layout.date(d))\(open ? HTML.empty : " (đã hết hạn)")</p>"
@@ -111,15 +109,8 @@ enum CitizenViews {
             """ : .empty
         return """
             <section class="panel" aria-labelledby="h-consult"><h2 id="h-consult">Lấy ý kiến Nhân dân</h2>
-            \(Field.summary(errors))\(deadline)\(result)<h2>Ý kiến đã công bố</h2>\(list)\(form)</section>
+            \(sent ? "<p class=\"notice-box\" role=\"status\" id=\"gop-y\">Cảm ơn bạn đã góp ý. Góp ý sẽ hiển thị sau khi được kiểm duyệt.</p>" as HTML : .empty)\(Field.summary(errors, order: ["ho-ten", "lien-he", "noi-dung"]))\(deadline)\(result)<h2>Ý kiến đã công bố</h2>\(list)\(form)</section>
             """
-    }
-
-    static func commentReceived(_ chrome: SiteChrome, entry: Entry) -> HTML {
-        self.page(chrome, title: "Đã gửi góp ý", path: "/lay-y-kien/\(entry.id)", main: """
-            <p role="status">Cảm ơn bạn đã góp ý cho dự thảo “\(entry.title)”. Góp ý sẽ được hiển thị sau khi kiểm duyệt.</p>
-            <p><a href="/lay-y-kien/\(entry.id)">Quay lại dự thảo</a></p>
-            """, section: MandatorySection.consultation.id)
     }
 
     static func page(

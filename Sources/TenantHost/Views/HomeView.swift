@@ -12,7 +12,7 @@ enum HomeView {
         let directionSlug = chrome.slug(of: MandatorySection.direction.id)
         let documentsSlug = chrome.slug(of: MandatorySection.documents.id)
         let main: HTML = """
-            <h1 class="visually-hidden">Trang chủ – \(tenant.name)</h1>
+            <h1 class="visually-hidden">Trang thông tin điện tử \(tenant.nameInSentence)</h1>
             \(sampleNotice)<div class="layout">
             <div>
             <section class="panel" aria-labelledby="h-news"><h2 id="h-news"><a href="/\(newsSlug)">Tin tức – Sự kiện</a></h2>
@@ -28,7 +28,7 @@ enum HomeView {
             <section class="panel" aria-labelledby="h-dvc"><h2 id="h-dvc">Dịch vụ công trực tuyến</h2>
             <p>Tra cứu thủ tục hành chính, nộp hồ sơ và theo dõi kết quả trực tuyến.</p>
             <p><a class="button" href="\(href: Layout.nationalPortal)">Cổng Dịch vụ công quốc gia</a></p>
-            <p><a href="/\(chrome.slug(of: MandatorySection.procedures.id))">Danh mục thủ tục hành chính của \(tenant.name)</a></p></section>
+            <p><a href="/\(chrome.slug(of: MandatorySection.procedures.id))">Danh mục thủ tục hành chính của \(tenant.nameInSentence)</a></p></section>
             <section class="panel" aria-labelledby="h-links"><h2 id="h-links">Cổng thông tin cấp trên</h2><ul class="links">\(self.portals(chrome))</ul></section>
             <section class="panel" aria-labelledby="h-talk"><h2 id="h-talk">Người dân hỏi, góp ý</h2><ul class="links">
             <li><a href="/\(chrome.slug(of: MandatorySection.questions.id))">Hỏi đáp, phản ánh, kiến nghị</a></li>
@@ -43,7 +43,7 @@ enum HomeView {
             """
         let meta = PageMeta(
             title: tenant.name,
-            description: "Trang thông tin điện tử \(tenant.name), \(chrome.parentLine): tin tức, văn bản, thủ tục hành chính, lịch công tác.",
+            description: "Trang thông tin điện tử \(tenant.nameInSentence) (\(chrome.parentLine)): tin tức, văn bản, thủ tục hành chính, lịch công tác.",
             path: "/", type: "Text", date: home.news.first?.publishedAt, subject: tenant.name, feedSlug: newsSlug,
             activeSlug: "")
         return Layout.page(chrome, meta, main: main)

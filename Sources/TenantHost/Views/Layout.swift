@@ -54,7 +54,7 @@ enum Layout {
 
     static func page(_ chrome: SiteChrome, _ meta: PageMeta, main: HTML) -> HTML {
         let tenant = chrome.tenant
-        let fullTitle = meta.title == tenant.name ? "Trang thông tin điện tử \(tenant.name)" : "\(meta.title) – \(tenant.name)"
+        let fullTitle = meta.title == tenant.name ? "Trang thông tin điện tử \(tenant.nameInSentence)" : "\(meta.title) – \(tenant.name)"
         let canonical = chrome.canonicalBase + meta.path
         let date = VietnamTime(meta.date ?? chrome.now).isoDate
         let feed: HTML = meta.feedSlug.map { slug in
@@ -168,7 +168,7 @@ enum Layout {
             <p><strong>\(site.publisher)</strong></p>
             \(responsible)\(contact)</section>
             <section aria-labelledby="ft-links"><h2 id="ft-links">Liên kết</h2><ul class="links">\(portals)</ul></section>
-            <section aria-labelledby="ft-site"><h2 id="ft-site">Trang này</h2><ul class="links">
+            <section aria-labelledby="ft-site"><h2 id="ft-site">Tiện ích</h2><ul class="links">
             <li><a href="/so-do-trang">Sơ đồ trang</a></li>
             <li><a href="/\(chrome.slug(of: MandatorySection.accessToInformation.id))">Tiếp cận thông tin</a></li>
             <li><a href="/\(chrome.slug(of: MandatorySection.questions.id))">Hỏi đáp</a></li>

@@ -144,7 +144,7 @@ enum EntryView {
             }
         case .procedure:
             row("Lĩnh vực", e.field)
-            row("Mức độ dịch vụ công", e.serviceLevel)
+            row("Mức độ dịch vụ công", e.serviceLevel.map { $0.prefix(1).uppercased() + $0.dropFirst() })
             row("Thời hạn giải quyết", e.processingTime)
             row("Phí, lệ phí", e.fee)
             if let portal = e.portalURL {

@@ -67,7 +67,9 @@ enum Stylesheet {
         .prose table,.data{border-collapse:collapse;width:100%;margin:1rem 0}
         .data th,.data td,.prose th,.prose td{border:1px solid var(--line);padding:.45rem .6rem;text-align:left;vertical-align:top}
         .data th{background:var(--bg)}
-        .table-scroll{overflow-x:auto}
+        .table-scroll{overflow-x:auto;max-width:100%}
+        main .wrap{overflow-wrap:break-word;min-width:0}
+        .form-grid .check{display:flex;gap:.4rem;align-items:center}.form-grid .check input{width:auto}
         .cards{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));list-style:none;padding:0}
         .cards li{border:1px solid var(--line);border-left:4px solid var(--red);padding:.6rem .9rem}
         .cards h3{margin:.1rem 0 .3rem}

@@ -102,7 +102,7 @@ enum ProceduresView {
 enum ScheduleView {
     /// Schedule slots grouped by day.
     static func days(_ slots: [Entry], compact: Bool) -> HTML {
-        guard !slots.isEmpty else { return "<p>Chưa có lịch công tác tuần này.</p>" }
+        guard !slots.isEmpty else { return "<p>Chưa có lịch công tác trong tuần.</p>" }
         var groups: [(VietnamTime, [Entry])] = []
         for slot in slots {
             guard let start = slot.startsAt else { continue }
@@ -133,7 +133,7 @@ enum ScheduleView {
             \(direction.map { SectionView.basis($0) } ?? .empty)
             """
         var meta = PageMeta(
-            title: "Lịch công tác tuần \(start.dateString)", description: "Lịch công tác của lãnh đạo \(chrome.tenant.name)",
+            title: "Lịch công tác tuần \(start.dateString)", description: "Lịch công tác của lãnh đạo \(chrome.tenant.nameInSentence)",
             path: "/lich-cong-tac?tuan=\(start.isoDate)", type: "Event", date: weekStart, subject: "Lịch công tác")
         meta.crumbs = [(direction?.title ?? "Chỉ đạo, điều hành", "/" + (direction?.slug ?? "")), ("Lịch công tác tuần", nil)]
         meta.activeSlug = direction?.slug
@@ -170,7 +170,7 @@ enum SearchView {
             </form>
             \(results)
             """
-        var meta = PageMeta(title: text.isEmpty ? "Tìm kiếm" : "Tìm kiếm: \(text)", description: "Tìm kiếm trên trang thông tin điện tử \(chrome.tenant.name)", path: "/tim-kiem")
+        var meta = PageMeta(title: text.isEmpty ? "Tìm kiếm" : "Tìm kiếm: \(text)", description: "Tìm kiếm trên trang thông tin điện tử \(chrome.tenant.nameInSentence)", path: "/tim-kiem")
         meta.crumbs = [("Tìm kiếm", nil)]
         meta.noindex = true
         return Layout.page(chrome, meta, main: main)
@@ -194,7 +194,7 @@ enum SitemapView {
             </ul>
             <p><a href="/sitemap.xml">Sơ đồ trang dạng XML</a> cho máy tìm kiếm.</p>
             """
-        var meta = PageMeta(title: "Sơ đồ trang", description: "Sơ đồ trang thông tin điện tử \(chrome.tenant.name)", path: "/so-do-trang")
+        var meta = PageMeta(title: "Sơ đồ trang", description: "Sơ đồ trang thông tin điện tử \(chrome.tenant.nameInSentence)", path: "/so-do-trang")
         meta.crumbs = [("Sơ đồ trang", nil)]
         return Layout.page(chrome, meta, main: main)
     }
