@@ -28,7 +28,7 @@ crawl() { # RECYCLE_AFTER → table row
   local recycle=$1 pss0 pss1 maxb
   # a fresh PostgreSQL: no backend has cached anything yet
   pg_stop "$BENCH_STATE/pg"; pg_start "$BENCH_STATE/pg" "$BENCH_PG_PORT"
-  DB_POOL_SIZE=$POOL DB_RECYCLE_AFTER=$recycle LOG_LEVEL=warning PORT=18084 PAGE_CACHE_MB=0 "$BIN/tenant-host" 2>>"$BENCH_STATE/crawl-host.log" &
+  DB_POOL_SIZE=$POOL DB_RECYCLE_AFTER=$recycle LOG_LEVEL=warning PORT=18084 PAGE_CACHE_MB=0 "$BIN/tenant-host" >>"$BENCH_STATE/crawl-host.log" 2>&1 &
   HOST_PID=$!
   until curl -fsS http://127.0.0.1:18084/_health 2>/dev/null | grep -q '"status":"ok"'; do sleep 0.05; done
   pss0=$(pg_pss_kib)

@@ -17,20 +17,20 @@ FULL_URL="postgres://postgres@127.0.0.1:$BENCH_PG_PORT/$DB"
 HOST_PID=""
 trap '[ -n "$HOST_PID" ] && kill $HOST_PID 2>/dev/null || true' EXIT
 
-# start_host URL PORT → HOST_PID, prints seconds until /_health is ok
+# start_host URL PORT → HOST_PID, and STARTED: seconds until /_health is ok
 start_host() {
   local t0 t1
   t0=$(date +%s.%N)
-  DATABASE_URL=$1 LOG_LEVEL=warning PORT=$2 PAGE_CACHE_MB=${PAGE_CACHE_MB:-0} "$BIN/tenant-host" 2>>"$BENCH_STATE/memory-host.log" &
+  DATABASE_URL=$1 LOG_LEVEL=warning PORT=$2 PAGE_CACHE_MB=${PAGE_CACHE_MB:-0} "$BIN/tenant-host" >>"$BENCH_STATE/memory-host.log" 2>&1 &
   HOST_PID=$!
   until curl -fsS "http://127.0.0.1:$2/_health" 2>/dev/null | grep -q '"status":"ok"'; do sleep 0.01; done
   t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+  STARTED=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 }
 
-T_EMPTY=$(start_host "$EMPTY_URL" 18083); sleep 1
+start_host "$EMPTY_URL" 18083; T_EMPTY=$STARTED; sleep 1
 RSS_EMPTY=$(rss_kib "$HOST_PID"); kill "$HOST_PID"; wait "$HOST_PID" 2>/dev/null || true
-T_FULL=$(start_host "$FULL_URL" 18083); sleep 1
+start_host "$FULL_URL" 18083; T_FULL=$STARTED; sleep 1
 RSS_FULL=$(rss_kib "$HOST_PID")
 COMMUNES=$(curl -fsS http://127.0.0.1:18083/_health | python3 -c 'import json,sys; print(json.load(sys.stdin)["communes"])')
 

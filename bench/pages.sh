@@ -39,9 +39,9 @@ for r in json.load(sys.stdin)["rows"]:
 FIRST=$(head -1 "$BENCH_STATE/hosts-$N.txt")
 
 # tenant-host twice: with its page cache, and with none.
-LOG_LEVEL=warning PORT=18080 PAGE_CACHE_MB=1024 PAGE_CACHE_TTL_SECONDS=3600 "$BIN/tenant-host" 2>"$BENCH_STATE/host-cached.log" &
+LOG_LEVEL=warning PORT=18080 PAGE_CACHE_MB=1024 PAGE_CACHE_TTL_SECONDS=3600 "$BIN/tenant-host" >"$BENCH_STATE/host-cached.log" 2>&1 &
 PIDS+=($!); CACHED_PID=$!
-LOG_LEVEL=warning PORT=18081 PAGE_CACHE_MB=0 "$BIN/tenant-host" 2>"$BENCH_STATE/host-uncached.log" &
+LOG_LEVEL=warning PORT=18081 PAGE_CACHE_MB=0 "$BIN/tenant-host" >"$BENCH_STATE/host-uncached.log" 2>&1 &
 PIDS+=($!); UNCACHED_PID=$!
 wait_http "http://127.0.0.1:18080/" "$FIRST"
 wait_http "http://127.0.0.1:18081/" "$FIRST"

@@ -45,5 +45,5 @@ fi
   awk -v s="$START" -v e="$END" -v n="$COUNT" -v a="$SIZE0" -v b="$SIZE1" -v r="$RELS" 'BEGIN {
     printf "- %d communes in %.1f s (%.1f ms wall per commune, %.0f communes/s)\n", n, e - s, 1000 * (e - s) / n, n / (e - s)
     printf "- database size: %.0f KiB per commune (%.0f MiB in all); %d relations per commune schema\n", (b - a) / n / 1024, b / 1048576, r }'
-  [ -n "$PEER_LINE" ] && echo "- reference, django-tenants peer on the same machine: $PEER_LINE"
+  if [ -n "$PEER_LINE" ]; then echo "- reference, django-tenants peer on the same machine: $PEER_LINE"; fi
 } | tee "$OUT"
