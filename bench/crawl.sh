@@ -4,7 +4,7 @@
 # touches, so the pool is sized and connections recycled.
 #   bench/crawl.sh [2024|2025] [SECONDS=90]
 # Runs the crawl twice: connections never recycled, then recycled after
-# DB_RECYCLE_AFTER leases (default 2000); pool of DB_POOL_SIZE (default 8).
+# DB_RECYCLE_AFTER_SCHEMAS distinct communes (default 1000); pool of DB_POOL_SIZE (default 8).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/bench/lib.sh"
@@ -13,7 +13,7 @@ SECONDS_LOAD=${2:-90}
 DB=bench_provision_$LIST
 OUT=$BENCH_STATE/crawl-$LIST.md
 POOL=${DB_POOL_SIZE:-8}
-RECYCLE=${DB_RECYCLE_AFTER:-2000}
+RECYCLE=${DB_RECYCLE_AFTER_SCHEMAS:-1000}
 bench_build
 pg_start "$BENCH_STATE/pg" "$BENCH_PG_PORT"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$BENCH_PG_PORT/$DB"
@@ -28,7 +28,7 @@ crawl() { # RECYCLE_AFTER → table row
   local recycle=$1 pss0 pss1 maxb
   # a fresh PostgreSQL: no backend has cached anything yet
   pg_stop "$BENCH_STATE/pg"; pg_start "$BENCH_STATE/pg" "$BENCH_PG_PORT"
-  DB_POOL_SIZE=$POOL DB_RECYCLE_AFTER=$recycle LOG_LEVEL=warning PORT=18084 PAGE_CACHE_MB=0 "$BIN/tenant-host" >>"$BENCH_STATE/crawl-host.log" 2>&1 &
+  DB_POOL_SIZE=$POOL DB_RECYCLE_AFTER_SCHEMAS=$recycle LOG_LEVEL=warning PORT=18084 PAGE_CACHE_MB=0 "$BIN/tenant-host" >>"$BENCH_STATE/crawl-host.log" 2>&1 &
   HOST_PID=$!
   until curl -fsS http://127.0.0.1:18084/_health 2>/dev/null | grep -q '"status":"ok"'; do sleep 0.05; done
   pss0=$(pg_pss_kib)
@@ -46,7 +46,7 @@ crawl() { # RECYCLE_AFTER → table row
   echo "### bench/crawl.sh $LIST, ${SECONDS_LOAD}s per crawl, $(date -u +%FT%TZ)"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); communes: $(wc -l <"$BENCH_STATE/hosts-$LIST.txt")"
   echo
-  echo "| recycle after (leases, 0 = never) | pool | requests | PostgreSQL PSS before MiB | PostgreSQL PSS after MiB | largest backend RSS MiB | req/s |"
+  echo "| recycle after (distinct communes, 0 = never) | pool | requests | PostgreSQL PSS before MiB | PostgreSQL PSS after MiB | largest backend RSS MiB | req/s |"
   echo "|---|---|---|---|---|---|---|"
   crawl 0
   crawl "$RECYCLE"

@@ -50,6 +50,39 @@ import TestSupport
         }
     }
 
+    /// A pooled connection is replaced once it has served `recycleAfter`
+    /// distinct communes, however often it served each; leases that name
+    /// no commune do not count.
+    @Test func pooledConnection_isReplacedAfterServingRecycleAfterCommunes() async throws {
+        try await withTestPlatform { platform in
+            // setup
+            let database = TenantDatabase(config: platform.config, poolSize: 1, recycleAfter: 2, logger: platform.logger)
+            let a = try SchemaName(communeCode: 19774)
+            let b = try SchemaName(communeCode: 19777)
+            func backend(_ schema: SchemaName?) async throws -> Int32? {
+                try await database.withConnection(schema: schema) { connection in
+                    try await connection.query("SELECT pg_backend_pid()", logger: platform.logger).collect().first?.decode(Int32.self)
+                }
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await database.run() }
+                // act
+                let first = try await backend(a)
+                let sameCommune = try await backend(a)
+                let noCommune = try await backend(nil)
+                let secondCommune = try await backend(b)
+                let afterwards = try await backend(a)
+                group.cancelAll()
+                // check
+                #expect(first != nil)
+                #expect(sameCommune == first)
+                #expect(noCommune == first)
+                #expect(secondCommune == first)
+                #expect(afterwards != first)
+            }
+        }
+    }
+
     /// Two communes served through one pooled connection, alternating: each
     /// read sees its own commune's rows only, through schema-qualified SQL
     /// and through `withTenant`'s search_path alike.

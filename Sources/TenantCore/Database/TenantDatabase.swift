@@ -10,23 +10,25 @@ import Synchronization
 ///
 /// Pool options follow what was measured on this stack: the pool is opened
 /// at its full size and keeps no keep-alive timers (the default options grow
-/// memory with the request rate). Connections are closed after
-/// `recycleAfter` leases so that no PostgreSQL backend accumulates the
-/// relation cache of thousands of commune schemas.
+/// memory with the request rate). A connection is closed once it has
+/// served `recycleAfter` distinct commune schemas, so that no PostgreSQL
+/// backend accumulates the relation cache of thousands of communes, while a
+/// platform with fewer communes keeps its connections (and their warm
+/// caches) for good.
 public final class TenantDatabase: Service, Sendable {
     public let config: DatabaseConfig
     public let logger: Logger
     let client: PostgresClient
     private let recycleAfter: Int
-    private let leases: Mutex<[Int: Int]>
+    private let touched: Mutex<[Int: Set<SchemaName>]>
     private let available: Atomic<Bool>
 
     /// - Parameters:
     ///   - config: where the server is.
     ///   - poolSize: connections opened and kept (default 8).
-    ///   - recycleAfter: leases after which a connection is closed and replaced (default 2,000; 0 never).
+    ///   - recycleAfter: distinct commune schemas after which a connection is closed and replaced (default 1,000; 0 never).
     ///   - logger: receives connection and query failures.
-    public init(config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 2_000, logger: Logger) {
+    public init(config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 1_000, logger: Logger) {
         var configuration = config.clientConfiguration()
         configuration.options.minimumConnections = max(1, poolSize)
         configuration.options.maximumConnections = max(1, poolSize)
@@ -36,7 +38,7 @@ public final class TenantDatabase: Service, Sendable {
         self.logger = logger
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.recycleAfter = recycleAfter
-        self.leases = Mutex([:])
+        self.touched = Mutex([:])
         self.available = Atomic(true)
     }
 
@@ -66,10 +68,11 @@ public final class TenantDatabase: Service, Sendable {
 
     /// Lends a pooled connection to `body`. Connection failures become
     /// `TenantCoreError.databaseUnavailable`; a read that failed because a
-    /// pooled connection had died is retried once on a fresh one.
+    /// pooled connection had died is retried once on a fresh one. `schema`
+    /// names the commune whose tables `body` reads, for recycling.
     @discardableResult
     public func withConnection<Result: Sendable>(
-        retryingReads: Bool = false,
+        retryingReads: Bool = false, schema: SchemaName? = nil,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
         var attempt = 0
@@ -78,7 +81,7 @@ public final class TenantDatabase: Service, Sendable {
             do {
                 return try await self.client.withConnection { connection in
                     let result = try await body(connection)
-                    await self.recycleIfWorn(connection)
+                    if let schema { await self.recycleIfWorn(connection, touching: schema) }
                     return result
                 }
             } catch {
@@ -116,9 +119,11 @@ public final class TenantDatabase: Service, Sendable {
         _ schema: SchemaName,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
-        try await self.withTransaction { connection in
-            try await Self.setLocalSearchPath(schema, on: connection, logger: self.logger)
-            return try await body(connection)
+        try await self.withConnection(schema: schema) { connection in
+            try await Self.inTransaction(connection, logger: self.logger) { connection in
+                try await Self.setLocalSearchPath(schema, on: connection, logger: self.logger)
+                return try await body(connection)
+            }
         }
     }
 
@@ -143,15 +148,13 @@ public final class TenantDatabase: Service, Sendable {
         }
     }
 
-    private func recycleIfWorn(_ connection: PostgresConnection) async {
+    private func recycleIfWorn(_ connection: PostgresConnection, touching schema: SchemaName) async {
         guard self.recycleAfter > 0 else { return }
-        let worn = self.leases.withLock { counts -> Bool in
-            let count = counts[connection.id, default: 0] + 1
-            if count >= self.recycleAfter {
-                counts[connection.id] = nil
-                return true
-            }
-            counts[connection.id] = count
+        let worn = self.touched.withLock { touched -> Bool in
+            var schemas = touched.removeValue(forKey: connection.id) ?? []
+            schemas.insert(schema)
+            if schemas.count >= self.recycleAfter { return true }
+            touched[connection.id] = schemas
             return false
         }
         if worn {

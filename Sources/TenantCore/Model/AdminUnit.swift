@@ -86,6 +86,9 @@ public struct Tenant: Sendable, Hashable {
     public let ancestors: [AdminUnit]
     public let primaryHost: Hostname?
     public let contentChangedAt: Date
+    /// `xã Hải Nam`: the name inside a sentence (worked out once, when the
+    /// directory is loaded, not on every page).
+    public let nameInSentence: String
 
     public init(
         id: Int64, code: Int, schema: SchemaName, name: String, slug: String, status: TenantStatus, statusNote: String,
@@ -101,10 +104,9 @@ public struct Tenant: Sendable, Hashable {
         self.ancestors = ancestors
         self.primaryHost = primaryHost
         self.contentChangedAt = contentChangedAt
+        self.nameInSentence = VietnameseText.inSentence(name)
     }
 
     public var province: AdminUnit? { self.ancestors.last(where: { $0.level == .province }) }
-    /// `xã Hải Nam`: the name inside a sentence.
-    public var nameInSentence: String { VietnameseText.inSentence(self.name) }
     public var district: AdminUnit? { self.ancestors.first(where: { $0.level == .district }) }
 }

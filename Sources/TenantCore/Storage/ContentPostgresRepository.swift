@@ -64,6 +64,33 @@ public struct ContentStore: Sendable {
         return e
     }
 
+    /// The columns a home-page card shows (see ``decodeCard(_:)``).
+    static let cardColumns = "id, section_id, kind, title, summary, published_at, is_sample, doc_type, doc_number, issued_on, starts_at"
+
+    /// A published entry selected with ``cardColumns``: no body, and the
+    /// fields a card does not show left empty.
+    static func decodeCard(_ row: PostgresRow) throws -> Entry {
+        var cells = row.makeIterator()
+        func next<Value: PostgresDecodable>(_: Value.Type) throws -> Value {
+            guard let cell = cells.next() else { throw TenantCoreError(.database, "card row has too few columns") }
+            return try cell.decode(Value.self)
+        }
+        let id = try next(Int64.self)
+        let sectionID = try next(Int.self)
+        let kind = EntryKind(rawValue: try next(String.self)) ?? .article
+        let title = try next(String.self)
+        let summary = try next(String.self)
+        let publishedAt = try next(Date.self)
+        var e = Entry(
+            id: id, sectionID: sectionID, kind: kind, status: .published, title: title, summary: summary, body: "", author: "",
+            publishedAt: publishedAt, updatedAt: publishedAt, isSample: try next(Bool.self))
+        e.docType = try next(String?.self)
+        e.docNumber = try next(String?.self)
+        e.issuedOn = try next(Date?.self)
+        e.startsAt = try next(Date?.self)
+        return e
+    }
+
     /// Entries selected with `count(*) OVER ()` after their columns, as one page.
     func page(_ rows: PostgresRowSequence, number: Int, size: Int) async throws -> Page<Entry> {
         var items: [Entry] = []
@@ -168,27 +195,25 @@ public struct ContentStore: Sendable {
     public func home(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> HomeContent {
         let weekStart = VietnamTime(now).startOfWeek
         let weekEnd = weekStart.addingTimeInterval(7 * 86_400)
+        // One lateral subquery for the three lists and the narrow card
+        // columns: PostgreSQL plans this several times faster than a union
+        // of four full-width selects, and planning dominates on small tables.
         let rows = try await connection.query(
             """
-            (SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
-              WHERE section_id = 4 AND status = 'published' AND published_at <= \(now)
-              ORDER BY published_at DESC, id DESC LIMIT 6)
+            SELECT e.* FROM (VALUES (4::int2, 6), (6::int2, 5), (5::int2, 4)) AS list (section, size)
+             CROSS JOIN LATERAL (
+                SELECT \(unescaped: Self.cardColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE section_id = list.section AND status = 'published' AND published_at <= \(now)
+                   AND (list.section <> 5 OR kind = 'article')
+                 ORDER BY published_at DESC, id DESC LIMIT list.size) AS e
             UNION ALL
-            (SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
-              WHERE section_id = 6 AND status = 'published' AND published_at <= \(now)
-              ORDER BY published_at DESC, id DESC LIMIT 5)
-            UNION ALL
-            (SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
-              WHERE section_id = 5 AND kind = 'article' AND status = 'published' AND published_at <= \(now)
-              ORDER BY published_at DESC, id DESC LIMIT 4)
-            UNION ALL
-            (SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+            (SELECT \(unescaped: Self.cardColumns) FROM \(unescaped: schema.quoted).entries
               WHERE kind = 'schedule' AND status = 'published' AND starts_at >= \(weekStart) AND starts_at < \(weekEnd)
               ORDER BY starts_at, id LIMIT 60)
             """, logger: self.logger)
         var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
         for try await row in rows {
-            let entry = try Self.decodeEntry(row)
+            let entry = try Self.decodeCard(row)
             if entry.kind == .schedule {
                 home.schedule.append(entry)
             } else if entry.sectionID == 4 {

@@ -140,9 +140,11 @@ final class PageCache: Sendable {
 
     /// Builds a cache entry: strong ETag over the bytes, gzip variant for
     /// bodies worth compressing.
-    static func makePage(body: ByteBuffer, contentType: String, ttl: Duration, now: Date = Date()) -> CachedPage {
+    /// A page with its headers; `compress` adds the gzip variant (worth
+    /// its cost when the page is kept or the client asked for it).
+    static func makePage(body: ByteBuffer, contentType: String, ttl: Duration, compress: Bool = true, now: Date = Date()) -> CachedPage {
         var gzip: ByteBuffer?
-        if body.readableBytes >= 512 {
+        if compress, body.readableBytes >= 512 {
             var input = body
             if let compressed = try? input.compress(with: .gzip()), compressed.readableBytes < body.readableBytes {
                 gzip = compressed

@@ -87,7 +87,7 @@ extension ConsoleController {
     @Sendable func editEntry(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let (tenant, _) = try self.commune(request, context)
         let id = try Self.id(context)
-        guard let entry = try await self.services.database.withConnection({ connection in
+        guard let entry = try await self.services.database.withConnection(schema: tenant.schema, { connection in
             try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
         }), let section = try await self.sections(tenant).first(where: { $0.id == entry.sectionID }) else { throw HTTPError(.notFound) }
         return self.entryForm(
@@ -115,7 +115,7 @@ extension ConsoleController {
             return Self.redirect("/quan-tri/bai/\(saved)?da-luu=1")
         } catch let failure as ValidationFailure {
             var publishedOn: Date?
-            if let id, let existing = try await self.services.database.withConnection({ connection in
+            if let id, let existing = try await self.services.database.withConnection(schema: tenant.schema, { connection in
                 try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
             }), existing.status == .published, existing.publishedAt <= Date() {
                 publishedOn = existing.publishedAt
@@ -421,7 +421,7 @@ extension ConsoleController {
 
     @Sendable func question(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let (tenant, session) = try self.commune(request, context)
-        guard let q = try await self.services.database.withConnection({ connection in
+        guard let q = try await self.services.database.withConnection(schema: tenant.schema, { connection in
             try await self.services.content.question(id: try Self.id(context), in: tenant.schema, on: connection)
         }) else { throw HTTPError(.notFound) }
         return self.questionPage(context, session: session, q: q, errors: [:], status: .ok, answer: q.answer, state: q.status, publish: q.published)
@@ -453,7 +453,7 @@ extension ConsoleController {
         do {
             try await self.editorial.answerQuestion(id, status: state, answer: form["tra-loi"], publish: publish, in: tenant, by: session.user, address: context.remoteAddress)
         } catch let failure as ValidationFailure {
-            guard let q = try await self.services.database.withConnection({ connection in
+            guard let q = try await self.services.database.withConnection(schema: tenant.schema, { connection in
                 try await self.services.content.question(id: id, in: tenant.schema, on: connection)
             }) else { throw HTTPError(.notFound) }
             return self.questionPage(context, session: session, q: q, errors: failure.fields, status: .badRequest, answer: form["tra-loi"], state: state, publish: publish)

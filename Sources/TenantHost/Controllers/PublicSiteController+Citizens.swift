@@ -105,7 +105,7 @@ extension PublicSiteController {
     @Sendable func file(_ request: Request, context: TenantRequestContext) async throws -> Response {
         let id = try Self.entryID(context)
         let schema = context.tenant.schema
-        guard let (file, data) = try await self.services.database.withConnection(retryingReads: true, { connection in
+        guard let (file, data) = try await self.services.database.withConnection(retryingReads: true, schema: schema, { connection in
             try await self.services.content.file(id, in: schema, on: connection)
         }) else { throw HTTPError(.notFound) }
         var headers = HTTPFields()

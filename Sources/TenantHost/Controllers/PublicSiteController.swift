@@ -219,7 +219,7 @@ struct PublicSiteController: Sendable {
     ) async throws -> Response {
         let visit = context.visit
         let services = self.services
-        let rendered: Rendered = try await services.database.withConnection(retryingReads: true) { connection in
+        let rendered: Rendered = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
             let (sections, site) = try await services.content.chrome(visit.tenant.schema, bodyOf: slug, on: connection)
             let chrome = SiteChrome(
                 tenant: visit.tenant, sections: sections, site: site, baseURL: visit.baseURL,
@@ -236,8 +236,11 @@ struct PublicSiteController: Sendable {
         case .failure(let status, let html), .personal(let html, let status):
             return PageResponse.html(html, status: status)
         case .page(let html, let contentType):
-            let page = PageCache.makePage(body: ByteBuffer(bytes: html.bytes), contentType: contentType, ttl: services.config.pageCacheTTL)
-            if let key = visit.cacheKey {
+            let kept = visit.cacheKey != nil && services.cache.capacity > 0
+            let page = PageCache.makePage(
+                body: ByteBuffer(bytes: html.bytes), contentType: contentType, ttl: services.config.pageCacheTTL,
+                compress: kept || PageResponse.acceptsGzip(request.headers[.acceptEncoding]))
+            if kept, let key = visit.cacheKey {
                 services.cache.store(page, key: key, generation: visit.generation)
             }
             return PageResponse.make(page, request: request)
