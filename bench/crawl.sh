@@ -14,6 +14,7 @@ DB=bench_provision_$LIST
 OUT=$BENCH_STATE/crawl-$LIST.md
 POOL=${DB_POOL_SIZE:-8}
 RECYCLE=${DB_RECYCLE_AFTER_SCHEMAS:-1000}
+bench_need wrk wrk
 bench_build
 pg_start "$BENCH_STATE/pg" "$BENCH_PG_PORT"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$BENCH_PG_PORT/$DB"

@@ -8,6 +8,19 @@ mkdir -p "$BENCH_STATE"
 chmod 755 "$BENCH_STATE"
 blog() { echo "[bench] $*" >&2; }
 
+# bench_need PACKAGE COMMAND…: installs the Debian package when a command is missing.
+bench_need() {
+  local package=$1 cmd sudo=""; shift
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 && continue
+    blog "installing $package (no $cmd)"
+    [ "$(id -u)" != 0 ] && sudo="sudo -n"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >&2
+    return
+  done
+}
+
 bench_build() {
   blog "release build"
   (cd "$ROOT" && swift build -c release --product provisioner >&2 && swift build -c release --product tenant-host >&2)

@@ -10,6 +10,7 @@ LIST=${1:-2024}
 LOAD=${2:-60}
 DB=bench_provision_$LIST
 OUT=$BENCH_STATE/memory-$LIST.md
+bench_need wrk wrk
 bench_build
 bench_database bench_empty
 EMPTY_URL=$DATABASE_URL

@@ -27,6 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+bench_need wrk wrk
+bench_need nginx-light nginx
 bench_build
 bench_database "bench_pages_$N"
 bench_list "$N" "$BENCH_STATE/list-$N.csv"
@@ -73,9 +75,9 @@ if [ -d "$PEER_DIR" ] && [ "${SKIP_PEER:-0}" != 1 ]; then
   if STATE=$BENCH_STATE/peer "$PEER_DIR/run.sh" "$N" 18091 >&2; then PEER=1; fi
 fi
 
-# Fill the page cache: every commune's home page once.
+# Fill the page cache: every page the cached rows ask for, once.
 blog "warming the page cache over $N communes"
-while read -r h; do curl -fsS -o /dev/null -H "Host: $h" http://127.0.0.1:18080/; curl -fsS -o /dev/null -H "Host: $h" http://127.0.0.1:18080/tin-tuc/1; done <"$BENCH_STATE/hosts-$N.txt"
+"$ROOT/bench/warm.py" 18080 "$BENCH_STATE/hosts-$N.txt" / /tin-tuc/1 /tin-tuc/2 /tin-tuc/3 /tin-tuc/4 /tin-tuc/5
 
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}'; }
 

@@ -45,5 +45,10 @@ fi
   awk -v s="$START" -v e="$END" -v n="$COUNT" -v a="$SIZE0" -v b="$SIZE1" -v r="$RELS" 'BEGIN {
     printf "- %d communes in %.1f s (%.1f ms wall per commune, %.0f communes/s)\n", n, e - s, 1000 * (e - s) / n, n / (e - s)
     printf "- database size: %.0f KiB per commune (%.0f MiB in all); %d relations per commune schema\n", (b - a) / n / 1024, b / 1048576, r }'
-  if [ -n "$PEER_LINE" ]; then echo "- reference, django-tenants peer on the same machine: $PEER_LINE"; fi
+  if [ -n "$PEER_LINE" ]; then
+    echo "- reference, django-tenants peer on the same machine: $PEER_LINE"
+    ours=$(sed -n 's/.*median \([0-9.]*\) ms per commune.*/\1/p' "$BENCH_STATE/provision-$LIST.log" | tail -1)
+    peer=$(echo "$PEER_LINE" | sed -n 's/.*median \([0-9.]*\) ms per tenant.*/\1/p')
+    awk -v o="$ours" -v p="$peer" 'BEGIN { if (o > 0) printf "- median per commune: %.1f ms against the peer'"'"'s %.0f ms: %.1fx faster (target under 25 ms)\n", o, p, p / o }'
+  fi
 } | tee "$OUT"
