@@ -122,11 +122,7 @@ enum ConsoleLayout {
         } ?? .empty
         let notice: HTML = frame.notice.map { "<p class=\"saved\" role=\"status\">\($0)</p>" } ?? .empty
         return """
-            <!DOCTYPE html>
-            <html lang="vi">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+            \(Layout.documentStart)
             <meta name="robots" content="noindex">
             <title>\(title) – Quản trị \(place)</title>
             <link rel="stylesheet" href="\(href: Stylesheet.path)">

@@ -59,11 +59,7 @@ enum ErrorView {
     /// A page that names no commune: for unknown or malformed hosts.
     static func plain(title: String, message: String) -> HTML {
         """
-        <!DOCTYPE html>
-        <html lang="vi">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
+        \(Layout.documentStart)
         <meta name="robots" content="noindex">
         <title>\(title)</title>
         <style>body{font-family:system-ui,sans-serif;margin:0;padding:3rem 1rem;color:#1b1b1b;background:#fff;line-height:1.6}main{max-width:40rem;margin:0 auto}h1{font-size:1.6rem}</style>

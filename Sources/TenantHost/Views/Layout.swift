@@ -49,6 +49,16 @@ struct PageMeta {
 }
 
 enum Layout {
+    /// The opening every page shares, console and error pages included:
+    /// the one place that declares the document's language.
+    static let documentStart: HTML = """
+        <!DOCTYPE html>
+        <html lang="vi">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        """
+
     static let nationalPortal = "https://dichvucong.gov.vn"
     static let governmentPortal = "https://chinhphu.vn"
 
@@ -62,11 +72,7 @@ enum Layout {
         } ?? .empty
         let robots: HTML = meta.noindex ? "<meta name=\"robots\" content=\"noindex\">" : .empty
         return """
-            <!DOCTYPE html>
-            <html lang="vi">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+            \(Layout.documentStart)
             <title>\(fullTitle)</title>
             <meta name="description" content="\(meta.description)">
             \(robots)<link rel="canonical" href="\(href: canonical)">

@@ -172,11 +172,7 @@ enum EntryView {
     static func print(_ chrome: SiteChrome, _ section: Section, _ e: Entry) -> HTML {
         let url = chrome.canonicalBase + "/\(section.slug)/\(e.id)"
         return """
-            <!DOCTYPE html>
-            <html lang="vi">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+            \(Layout.documentStart)
             <title>\(e.title) – \(chrome.tenant.name) (bản in)</title>
             <meta name="robots" content="noindex">
             <link rel="canonical" href="\(href: url)">
