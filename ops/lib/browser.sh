@@ -37,6 +37,7 @@ browser_journeys() {
   host_pid=$!
   for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/_health" 2>/dev/null && break; sleep 0.2; done
   browser_log "journeys in headless Chromium against 127.0.0.1:$port; screenshots in $artifacts"
+  rm -rf "$artifacts"; mkdir -p "$artifacts"   # no screenshot of an earlier run left behind
   status=0
   "$work/venv/bin/python" "$ROOT/Tests/browser/journeys.py" "$port" "$artifacts" || status=$?
   kill "$host_pid" 2>/dev/null; wait "$host_pid" 2>/dev/null || true
