@@ -266,7 +266,8 @@ extension ConsoleController {
             let scope = u.scopeUnitID.flatMap { snapshot.tenants[$0]?.name ?? snapshot.units[$0]?.name } ?? "Toàn hệ thống"
             return """
                 <tr><td>\(u.username)</td><td>\(u.displayName)</td><td>\(u.roleTitle)</td><td>\(scope)</td><td>\(u.active ? "Hoạt động" : "Đã khóa")</td>\
-                <td><form method="post" action="/quan-tri/nguoi-dung/\(u.id)">\(Field.csrf(session.csrf))<input type="hidden" name="thao-tac" value="\(u.active ? "khoa" : "mo")"><button class="linkbutton" type="submit">\(u.active ? "Khóa" : "Mở khóa")<span class="visually-hidden"> tài khoản \(u.username)</span></button></form></td></tr>
+                <td><form method="post" action="/quan-tri/nguoi-dung/\(u.id)">\(Field.csrf(session.csrf))<input type="hidden" name="thao-tac" value="\(u.active ? "khoa" : "mo")"><button class="linkbutton" type="submit">\(u.active ? "Khóa" : "Mở khóa")<span class="visually-hidden"> tài khoản \(u.username)</span></button></form> \
+                <a href="/quan-tri/nguoi-dung/\(u.id)/mat-khau">Đặt lại mật khẩu<span class="visually-hidden"> của \(u.username)</span></a></td></tr>
                 """
         })
         let communes = [("", "— Chọn xã, phường —")] + self.communesInScope(session.user).map { ("\($0.code)", "\($0.name) (\($0.code))") }
@@ -352,6 +353,8 @@ extension ConsoleController {
         case "login": "Đăng nhập"
         case "login.failed": "Đăng nhập sai"
         case "logout": "Đăng xuất"
+        case "password.change": "Đổi mật khẩu"
+        case "password.reset": "Đặt lại mật khẩu"
         case "access.denied": "Bị từ chối truy cập"
         case "entry.create": "Thêm bài"
         case "entry.update": "Sửa bài"

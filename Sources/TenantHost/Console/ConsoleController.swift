@@ -25,6 +25,8 @@ struct ConsoleController: Sendable {
         group.get("/dang-nhap", use: self.wrap(self.loginForm))
         group.post("/dang-nhap", use: self.wrap(self.login))
         group.post("/dang-xuat", use: self.wrap(self.logout))
+        group.get("/mat-khau", use: self.wrap(self.passwordForm))
+        group.post("/mat-khau", use: self.wrap(self.changeOwnPassword))
         // A commune's console
         group.get("/chuyen-muc/:section", use: self.wrap(self.sectionEntries))
         group.get("/bai/moi", use: self.wrap(self.newEntry))
@@ -50,6 +52,8 @@ struct ConsoleController: Sendable {
         group.get("/nguoi-dung", use: self.wrap(self.users))
         group.post("/nguoi-dung", use: self.wrap(self.createUser))
         group.post("/nguoi-dung/:id", use: self.wrap(self.changeUser))
+        group.get("/nguoi-dung/:id/mat-khau", use: self.wrap(self.resetPasswordForm))
+        group.post("/nguoi-dung/:id/mat-khau", use: self.wrap(self.resetPassword))
         group.get("/nhat-ky", use: self.wrap(self.audit))
     }
 

@@ -117,7 +117,7 @@ enum ConsoleLayout {
         })
         let account: HTML = frame.user.map { user -> HTML in
             """
-            <form method="post" action="/quan-tri/dang-xuat" class="actions">\(Field.csrf(frame.csrf))<span>\(user.displayName) · \(user.roleTitle)</span> <button class="button" type="submit">Đăng xuất</button></form>
+            <form method="post" action="/quan-tri/dang-xuat" class="actions">\(Field.csrf(frame.csrf))<span>\(user.displayName) · \(user.roleTitle)</span> <a href="/quan-tri/mat-khau">Đổi mật khẩu</a> <button class="button" type="submit">Đăng xuất</button></form>
             """
         } ?? .empty
         let notice: HTML = frame.notice.map { "<p class=\"saved\" role=\"status\">\($0)</p>" } ?? .empty

@@ -1,0 +1,115 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TenantCore
+
+/// Passwords: everyone changes their own (knowing the current one); an
+/// administrator sets a new one for an account they manage. Either way
+/// every session of that account ends, and the change is audited.
+extension ConsoleController {
+    static let passwordHint = "Từ 10 đến 200 ký tự"
+
+    @Sendable func passwordForm(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        let session = try self.signedIn(request, context)
+        return self.passwordPage(context, session: session, errors: [:], status: .ok, notice: Self.saved(request))
+    }
+
+    func passwordPage(
+        _ context: ConsoleRequestContext, session: ConsoleSession, errors: [String: String], status: HTTPResponse.Status,
+        notice: String?
+    ) -> Response {
+        let main: HTML = """
+            <p>Tài khoản <strong>\(session.user.username)</strong>. Sau khi đổi mật khẩu, các phiên đăng nhập khác của tài khoản này kết thúc.</p>
+            \(Field.summary(errors, order: ["mat-khau-cu", "mat-khau-moi", "nhap-lai"]))<form method="post" action="/quan-tri/mat-khau">\(Field.csrf(session.csrf))
+            \(Field.text("mat-khau-cu", "Mật khẩu hiện tại", value: "", errors: errors, required: true, type: "password", autocomplete: "current-password"))\
+            \(Field.text("mat-khau-moi", "Mật khẩu mới", value: "", errors: errors, required: true, type: "password", hint: Self.passwordHint, autocomplete: "new-password"))\
+            \(Field.text("nhap-lai", "Nhập lại mật khẩu mới", value: "", errors: errors, required: true, type: "password", autocomplete: "new-password"))\
+            <p><button class="button" type="submit">Đổi mật khẩu</button></p>
+            </form>
+            """
+        return self.page(context, title: "Đổi mật khẩu", status: status, notice: notice, main: main)
+    }
+
+    @Sendable func changeOwnPassword(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        let session = try self.signedIn(request, context)
+        let form = try await self.form(request, context, session: session)
+        var errors = Self.newPasswordErrors(form["mat-khau-moi"], again: form["nhap-lai"])
+        if form["mat-khau-cu"].isEmpty {
+            errors["mat-khau-cu"] = "Vui lòng nhập mật khẩu hiện tại."
+        } else if errors.isEmpty {
+            switch try await self.accounts.authenticate(username: session.user.username, password: form["mat-khau-cu"], address: context.remoteAddress) {
+            case .success(let user) where user.id == session.user.id:
+                break
+            case .failure(.accountLocked(let minutes)), .failure(.addressLocked(let minutes)):
+                errors["mat-khau-cu"] = "Nhập sai nhiều lần. Vui lòng thử lại sau \(minutes) phút."
+            default:
+                errors["mat-khau-cu"] = "Mật khẩu hiện tại không đúng."
+            }
+        }
+        if !errors.isEmpty {
+            return self.passwordPage(context, session: session, errors: errors, status: .badRequest, notice: nil)
+        }
+        try await self.accounts.setPassword(userID: session.user.id, form["mat-khau-moi"])
+        try await self.accounts.audit(
+            session.user, commune: context.visit?.tenant.code, action: "password.change", detail: session.user.username,
+            address: context.remoteAddress)
+        // Every session ended with the change, this one too: open a new one.
+        let (token, _) = try await self.accounts.startSession(for: session.user, address: context.remoteAddress)
+        var response = Self.redirect("/quan-tri/mat-khau?da-luu=1")
+        response.headers[.setCookie] = "\(SessionMiddleware.cookie)=\(token); Path=/quan-tri; HttpOnly; SameSite=Lax; Max-Age=28800\(self.secure)"
+        return response
+    }
+
+    @Sendable func resetPasswordForm(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        let (session, target) = try await self.managedUser(request, context)
+        return self.resetPasswordPage(context, session: session, target: target, errors: [:], status: .ok)
+    }
+
+    func resetPasswordPage(
+        _ context: ConsoleRequestContext, session: ConsoleSession, target: StaffUser, errors: [String: String],
+        status: HTTPResponse.Status
+    ) -> Response {
+        let main: HTML = """
+            <p>Đặt mật khẩu mới cho <strong>\(target.username)</strong> (\(target.displayName), \(target.roleTitle)). Các phiên đăng nhập của tài khoản này kết thúc; hãy báo mật khẩu mới cho người dùng qua kênh an toàn.</p>
+            \(Field.summary(errors, order: ["mat-khau-moi", "nhap-lai"]))<form method="post" action="/quan-tri/nguoi-dung/\(target.id)/mat-khau">\(Field.csrf(session.csrf))
+            \(Field.text("mat-khau-moi", "Mật khẩu mới", value: "", errors: errors, required: true, type: "password", hint: Self.passwordHint, autocomplete: "new-password"))\
+            \(Field.text("nhap-lai", "Nhập lại mật khẩu mới", value: "", errors: errors, required: true, type: "password", autocomplete: "new-password"))\
+            <p><button class="button" type="submit">Đặt mật khẩu</button> <a href="/quan-tri/nguoi-dung">Quay lại</a></p>
+            </form>
+            """
+        return self.page(context, title: "Đặt lại mật khẩu", status: status, active: "/quan-tri/nguoi-dung", main: main)
+    }
+
+    @Sendable func resetPassword(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+        let (session, target) = try await self.managedUser(request, context)
+        let form = try await self.form(request, context, session: session)
+        let errors = Self.newPasswordErrors(form["mat-khau-moi"], again: form["nhap-lai"])
+        if !errors.isEmpty {
+            return self.resetPasswordPage(context, session: session, target: target, errors: errors, status: .badRequest)
+        }
+        try await self.accounts.setPassword(userID: target.id, form["mat-khau-moi"])
+        let commune = target.scopeUnitID.flatMap { self.services.directory.snapshot.tenants[$0]?.code }
+        try await self.accounts.audit(session.user, commune: commune, action: "password.reset", detail: target.username, address: context.remoteAddress)
+        return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
+    }
+
+    /// The account named in the path, if the signed-in administrator manages it.
+    func managedUser(_ request: Request, _ context: ConsoleRequestContext) async throws -> (ConsoleSession, StaffUser) {
+        let session = try self.administrator(request, context)
+        let id = try Self.id(context)
+        guard let target = try await self.accounts.user(id: id), self.manageable(session.user, among: [target]).count == 1 else {
+            throw ConsoleOutcome.forbidden("Bạn không quản lý tài khoản này.")
+        }
+        return (session, target)
+    }
+
+    static func newPasswordErrors(_ password: String, again: String) -> [String: String] {
+        var errors: [String: String] = [:]
+        if password.count < 10 || password.count > 200 {
+            errors["mat-khau-moi"] = "Mật khẩu mới cần từ 10 đến 200 ký tự."
+        } else if password != again {
+            errors["nhap-lai"] = "Hai lần nhập mật khẩu mới không khớp."
+        }
+        return errors
+    }
+}
