@@ -106,8 +106,11 @@ public struct Accounts: Sendable {
         }
     }
 
+    /// How many characters a password may have.
+    public static let passwordLength = 10...200
+
     static func checkPassword(_ password: String) throws(TenantCoreError) {
-        guard password.count >= 10, password.count <= 200 else {
+        guard Self.passwordLength.contains(password.count) else {
             throw .invalid("a password needs 10 to 200 characters")
         }
     }

@@ -7,7 +7,11 @@ import TenantCore
 /// administrator sets a new one for an account they manage. Either way
 /// every session of that account ends, and the change is audited.
 extension ConsoleController {
-    static let passwordHint = "Từ 10 đến 200 ký tự"
+    static let passwordHint = "Từ \(Accounts.passwordLength.lowerBound) đến \(Accounts.passwordLength.upperBound) ký tự"
+    /// "Mật khẩu cần từ 10 đến 200 ký tự.", with `subject` in front.
+    static func passwordLengthMessage(_ subject: String = "Mật khẩu") -> String {
+        "\(subject) cần từ \(Accounts.passwordLength.lowerBound) đến \(Accounts.passwordLength.upperBound) ký tự."
+    }
 
     @Sendable func passwordForm(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let session = try self.signedIn(request, context)
@@ -56,7 +60,7 @@ extension ConsoleController {
         // Every session ended with the change, this one too: open a new one.
         let (token, _) = try await self.accounts.startSession(for: session.user, address: context.remoteAddress)
         var response = Self.redirect("/quan-tri/mat-khau?da-luu=1")
-        response.headers[.setCookie] = "\(SessionMiddleware.cookie)=\(token); Path=/quan-tri; HttpOnly; SameSite=Lax; Max-Age=28800\(self.secure)"
+        response.headers[.setCookie] = self.sessionCookie(token)
         return response
     }
 
@@ -88,8 +92,7 @@ extension ConsoleController {
             return self.resetPasswordPage(context, session: session, target: target, errors: errors, status: .badRequest)
         }
         try await self.accounts.setPassword(userID: target.id, form["mat-khau-moi"])
-        let commune = target.scopeUnitID.flatMap { self.services.directory.snapshot.tenants[$0]?.code }
-        try await self.accounts.audit(session.user, commune: commune, action: "password.reset", detail: target.username, address: context.remoteAddress)
+        try await self.accounts.audit(session.user, commune: self.communeCode(of: target), action: "password.reset", detail: target.username, address: context.remoteAddress)
         return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
     }
 
@@ -103,10 +106,15 @@ extension ConsoleController {
         return (session, target)
     }
 
+    /// The commune an editor's account belongs to, for the audit log.
+    func communeCode(of user: StaffUser) -> Int? {
+        user.scopeUnitID.flatMap { self.services.directory.snapshot.tenants[$0]?.code }
+    }
+
     static func newPasswordErrors(_ password: String, again: String) -> [String: String] {
         var errors: [String: String] = [:]
-        if password.count < 10 || password.count > 200 {
-            errors["mat-khau-moi"] = "Mật khẩu mới cần từ 10 đến 200 ký tự."
+        if !Accounts.passwordLength.contains(password.count) {
+            errors["mat-khau-moi"] = Self.passwordLengthMessage("Mật khẩu mới")
         } else if password != again {
             errors["nhap-lai"] = "Hai lần nhập mật khẩu mới không khớp."
         }

@@ -298,7 +298,7 @@ extension ConsoleController {
         if form["ho-ten"].trimmingCharacters(in: .whitespaces).isEmpty || form["ho-ten"].count > 120 {
             errors["ho-ten"] = "Vui lòng nhập họ và tên (tối đa 120 ký tự)."
         }
-        if form["mat-khau"].count < 10 || form["mat-khau"].count > 200 { errors["mat-khau"] = "Mật khẩu cần từ 10 đến 200 ký tự." }
+        if !Accounts.passwordLength.contains(form["mat-khau"].count) { errors["mat-khau"] = Self.passwordLengthMessage() }
         if form["xa"].isEmpty { errors["xa"] = "Vui lòng chọn xã, phường." }
         if !errors.isEmpty {
             return try await self.usersPage(context, session: session, fields: form.fields, errors: errors, status: .badRequest, notice: nil)
@@ -321,7 +321,7 @@ extension ConsoleController {
             let field = error.message.contains("password") ? "mat-khau" : error.message.contains("display name") ? "ho-ten" : "ten-dang-nhap"
             let message: String
             switch field {
-            case "mat-khau": message = "Mật khẩu cần từ 10 đến 200 ký tự."
+            case "mat-khau": message = Self.passwordLengthMessage()
             case "ho-ten": message = "Vui lòng nhập họ và tên (tối đa 120 ký tự)."
             default: message = error.code == .conflict ? "Tên đăng nhập này đã có người dùng." : "Tên đăng nhập gồm 3–64 ký tự: chữ thường, số, dấu chấm, gạch dưới, gạch ngang."
             }
@@ -333,16 +333,11 @@ extension ConsoleController {
     }
 
     @Sendable func changeUser(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let session = try self.administrator(request, context)
-        let id = try Self.id(context)
+        let (session, target) = try await self.managedUser(request, context)
         let form = try await self.form(request, context, session: session)
-        guard let target = try await self.accounts.user(id: id), self.manageable(session.user, among: [target]).count == 1 else {
-            throw ConsoleOutcome.forbidden("Bạn không quản lý tài khoản này.")
-        }
         let active = form["thao-tac"] == "mo"
-        try await self.accounts.setActive(userID: id, active)
-        let commune = target.scopeUnitID.flatMap { self.services.directory.snapshot.tenants[$0]?.code }
-        try await self.accounts.audit(session.user, commune: commune, action: active ? "user.unlock" : "user.lock", detail: target.username, address: context.remoteAddress)
+        try await self.accounts.setActive(userID: target.id, active)
+        try await self.accounts.audit(session.user, commune: self.communeCode(of: target), action: active ? "user.unlock" : "user.lock", detail: target.username, address: context.remoteAddress)
         return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
     }
 

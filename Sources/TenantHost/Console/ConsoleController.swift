@@ -190,6 +190,11 @@ struct ConsoleController: Sendable {
 
     var secure: String { self.services.config.publicScheme == "https" ? "; Secure" : "" }
 
+    /// The session cookie holding `token` (eight hours), or clearing it with `maxAge` 0.
+    func sessionCookie(_ token: String, maxAge: Int = 28_800) -> String {
+        "\(SessionMiddleware.cookie)=\(token); Path=/quan-tri; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)\(self.secure)"
+    }
+
     @Sendable func login(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let form = try await self.form(request, context, session: nil, limit: 16 * 1024)
         var next = form["tiep"]
@@ -208,7 +213,7 @@ struct ConsoleController: Sendable {
             let (token, _) = try await self.accounts.startSession(for: user, address: context.remoteAddress)
             try await self.accounts.audit(user, commune: context.visit?.tenant.code, action: "login", address: context.remoteAddress)
             var response = Self.redirect(next)
-            response.headers[.setCookie] = "\(SessionMiddleware.cookie)=\(token); Path=/quan-tri; HttpOnly; SameSite=Lax; Max-Age=28800\(self.secure)"
+            response.headers[.setCookie] = self.sessionCookie(token)
             return response
         }
     }
@@ -219,7 +224,7 @@ struct ConsoleController: Sendable {
         try await self.accounts.endSession(token: session.token)
         try await self.accounts.audit(session.user, commune: context.visit?.tenant.code, action: "logout", address: context.remoteAddress)
         var response = Self.redirect("/quan-tri/dang-nhap")
-        response.headers[.setCookie] = "\(SessionMiddleware.cookie)=; Path=/quan-tri; HttpOnly; SameSite=Lax; Max-Age=0\(self.secure)"
+        response.headers[.setCookie] = self.sessionCookie("", maxAge: 0)
         return response
     }
 

@@ -236,11 +236,11 @@ struct PublicSiteController: Sendable {
         case .failure(let status, let html), .personal(let html, let status):
             return PageResponse.html(html, status: status)
         case .page(let html, let contentType):
-            let kept = visit.cacheKey != nil && services.cache.capacity > 0
+            let key = services.cache.capacity > 0 ? visit.cacheKey : nil
             let page = PageCache.makePage(
                 body: ByteBuffer(bytes: html.bytes), contentType: contentType, ttl: services.config.pageCacheTTL,
-                compress: kept || PageResponse.acceptsGzip(request.headers[.acceptEncoding]))
-            if kept, let key = visit.cacheKey {
+                compress: key != nil || PageResponse.acceptsGzip(request.headers[.acceptEncoding]))
+            if let key {
                 services.cache.store(page, key: key, generation: visit.generation)
             }
             return PageResponse.make(page, request: request)
