@@ -2,6 +2,7 @@
 # Shared by the bench/ scripts: a private PostgreSQL, release binaries,
 # process CPU and memory readings. Source after setting ROOT.
 source "$ROOT/ops/lib/postgres.sh"
+source "$ROOT/ops/lib/deps.sh"
 BENCH_STATE=${BENCH_STATE:-/tmp/bench-platform}
 BENCH_PG_PORT=${BENCH_PG_PORT:-55460}
 mkdir -p "$BENCH_STATE"
@@ -23,6 +24,7 @@ bench_need() {
 
 bench_build() {
   blog "release build"
+  deps_install_build
   (cd "$ROOT" && swift build -c release --product provisioner >&2 && swift build -c release --product tenant-host >&2)
   BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
 }

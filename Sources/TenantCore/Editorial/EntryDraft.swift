@@ -118,6 +118,9 @@ public struct EntryDraft: Sendable, Equatable {
         return date
     }
 
+    /// The longest body an editor may save, in characters.
+    public static let maximumBodyLength = 200_000
+
     /// Checks every field and builds the entry. Editor HTML and Markdown are
     /// sanitised here, so what is stored is already safe.
     public func validated(section: Section, existing: Entry? = nil, now: Date = Date()) throws(ValidationFailure) -> Entry {
@@ -135,8 +138,7 @@ public struct EntryDraft: Sendable, Equatable {
         func url(_ name: String, _ value: String, label: String) -> String? {
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { return nil }
-            let lower = trimmed.lowercased()
-            guard trimmed.count <= 500, lower.hasPrefix("https://") || lower.hasPrefix("http://") || (trimmed.hasPrefix("/") && !trimmed.hasPrefix("//")),
+            guard trimmed.count <= 500, SafeURL.check(trimmed, allowing: .resource) != nil,
                 !trimmed.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" })
             else {
                 errors.add(name, "\(label) phải là địa chỉ bắt đầu bằng https://, http:// hoặc /.")
@@ -165,8 +167,11 @@ public struct EntryDraft: Sendable, Equatable {
         entry.title = text("tieu-de", self.title, max: 500, required: true, label: "tiêu đề")
         entry.summary = text("tom-tat", self.summary, max: 2000, label: "tóm tắt")
         entry.author = text("tac-gia", self.author, max: 200, label: "tác giả")
-        let body = text("noi-dung", self.body, max: 200_000, label: "nội dung")
-        entry.body = self.bodyFormat == .markdown ? Markdown.html(from: body).value : HTMLSanitizer.sanitize(body).value
+        let body = text("noi-dung", self.body, max: Self.maximumBodyLength, label: "nội dung")
+        // A body past the limit is refused above and never rendered.
+        if body.count <= Self.maximumBodyLength {
+            entry.body = self.bodyFormat == .markdown ? Markdown.html(from: body).value : HTMLSanitizer.sanitize(body).value
+        }
         entry.bodySource = body
         entry.bodyFormat = self.bodyFormat.rawValue
 
@@ -245,7 +250,8 @@ public struct EntryDraft: Sendable, Equatable {
         }
         if section.id == MandatorySection.consultation.id {
             entry.consultationDeadline = dateTime("han-gop-y", self.consultationDeadline, label: "Hạn góp ý")
-            entry.consultationResult = Markdown.html(from: text("ket-qua", self.consultationResult, max: 100_000, label: "kết quả tổng hợp")).value
+            let result = text("ket-qua", self.consultationResult, max: 100_000, label: "kết quả tổng hợp")
+            if result.count <= 100_000 { entry.consultationResult = Markdown.html(from: result).value }
         }
         do {
             try errors.check()

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import TenantCore
+
+/// Markdown through cmark-gfm, then the sanitiser: what editors write
+/// renders as they expect, and no body can hang or exhaust the process.
+@Suite struct MarkdownTests {
+    @Test(arguments: [
+        ("# Tiêu đề", "<h2>Tiêu đề</h2>"),
+        ("## Mục", "<h2>Mục</h2>"),
+        ("**đậm** và *nghiêng*", "<p><strong>đậm</strong> và <em>nghiêng</em></p>"),
+        ("- một\n- hai", "<ul>\n<li>một</li>\n<li>hai</li>\n</ul>"),
+        ("1. một\n2. hai", "<ol>\n<li>một</li>\n<li>hai</li>\n</ol>"),
+        ("[Cổng](https://dichvucong.gov.vn)", "<p><a href=\"https://dichvucong.gov.vn\" rel=\"noopener noreferrer\">Cổng</a></p>"),
+        ("> trích dẫn", "<blockquote>\n<p>trích dẫn</p>\n</blockquote>"),
+        ("| A | B |\n|---|---|\n| 1 | 2 |", "<table>\n<thead>\n<tr>\n<th>A</th>\n<th>B</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>"),
+        ("~~bỏ~~", "<p><del>bỏ</del></p>"),
+        ("[x](javascript:alert(1))", "<p><a>x</a></p>"),
+        ("<script>alert(1)</script>chữ", "chữ"),
+        ("Dòng <b>HTML</b> giữ lại", "<p>Dòng <b>HTML</b> giữ lại</p>"),
+    ])
+    func rendersWhatEditorsWrite(_ markdown: String, _ expected: String) {
+        #expect(Markdown.html(from: markdown).value.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
+    }
+
+    /// The bodies a commune starts with (HTML, which Markdown passes through)
+    /// render exactly as the sanitiser alone renders them.
+    @Test func sampleContent_rendersTheSameAsMarkdown() {
+        let bodies = [
+            "<p>Sáng Chủ nhật, UBND xã phối hợp tổ chức ra quân.</p><p>Hơn 500 lượt người tham gia.</p><h2>Duy trì thường xuyên</h2><p>Đề nghị các thôn duy trì.</p>",
+            "<p>Khai giảng lớp tập huấn.</p><ul><li>Sử dụng Cổng Dịch vụ công quốc gia;</li><li>Hướng dẫn người dân;</li><li>Thanh toán trực tuyến.</li></ul>",
+            "<p>Trạm Y tế tổ chức tiêm chủng vào thứ Ba, từ 7 giờ 30.</p>",
+        ]
+        for body in bodies {
+            let viaMarkdown = Markdown.html(from: body).value
+            #expect(Self.collapsed(viaMarkdown) == Self.collapsed(HTMLSanitizer.sanitize(body).value), "\(body)")
+        }
+    }
+
+    /// Ink 0.6 looped for ever on this (an unclosed tag at the very end).
+    @Test func unclosedTagAtTheEnd_finishes() {
+        let input = String(repeating: "<p>hello world</p>", count: 1000) + "<p"
+        let (html, seconds, grownBytes) = Self.measure { Markdown.html(from: input) }
+        #expect(html.value.contains("hello world"))
+        #expect(seconds < 2, "took \(seconds) s")
+        #expect(grownBytes < 256 << 20, "grew by \(grownBytes) bytes")
+    }
+
+    /// Inputs that have broken Markdown parsers: each finishes quickly with bounded memory.
+    @Test func hostileCorpus_finishesWithinBounds() {
+        var corpus: [(String, String)] = []
+        let megabyte = 1 << 20
+        for tail in ["<p", "<a href=\"", "<", "</", "<!--", "<![CDATA[", "<?x", "<div", "[x](", "![a](", "`", "```", "<http://"] {
+            corpus.append(("unclosed \(tail)", String(repeating: "<p>hello world</p>", count: 2000) + tail))
+        }
+        corpus.append(("nested lists", (0..<5000).map { String(repeating: "  ", count: $0 % 200) + "- mục" }.joined(separator: "\n")))
+        corpus.append(("nested quotes", String(repeating: ">", count: 50_000) + " x"))
+        corpus.append(("nested emphasis", String(repeating: "*a **b ", count: 30_000)))
+        corpus.append(("open brackets", String(repeating: "[", count: 200_000)))
+        corpus.append(("open links", String(repeating: "[a](", count: 100_000)))
+        corpus.append(("backticks", (1...2000).map { String(repeating: "`", count: $0) }.joined(separator: "x")))
+        corpus.append(("table columns", "|" + String(repeating: "a|", count: 20_000) + "\n|" + String(repeating: "-|", count: 20_000) + "\n" + String(repeating: "|x\n", count: 5000)))
+        corpus.append(("nested tags", String(repeating: "<div><span><b>", count: 50_000)))
+        corpus.append(("closing tags", String(repeating: "<b>", count: 50_000) + String(repeating: "</i>", count: 50_000)))
+        corpus.append(("1 MB text", String(repeating: "Ủy ban nhân dân xã thông báo. ", count: megabyte / 40)))
+        corpus.append(("1 MB entities", String(repeating: "&amp;&#x41;&bogus;", count: megabyte / 18)))
+        corpus.append(("NUL bytes", String(repeating: "a\u{0}b\u{0}<p\u{0}>", count: 50_000)))
+        corpus.append(("invalid UTF-8", String(decoding: (0..<megabyte).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }, as: UTF8.self)))
+        for (name, input) in corpus {
+            let (html, seconds, grownBytes) = Self.measure { Markdown.html(from: input) }
+            #expect(seconds < 5, "\(name): took \(seconds) s")
+            #expect(grownBytes < 512 << 20, "\(name): grew by \(grownBytes) bytes")
+            #expect(html.value.utf8.count < 64 * max(input.utf8.count, 1), "\(name): output \(html.value.utf8.count) bytes")
+            #expect(!html.value.contains("\u{0}"), "\(name)")
+        }
+    }
+
+    static func collapsed(_ html: String) -> String {
+        html.replacingOccurrences(of: "\n", with: "")
+    }
+
+    /// Time taken and growth of the process's resident memory.
+    static func measure<T>(_ body: () -> T) -> (T, Double, Int) {
+        let before = ProcessMemory.residentBytes()
+        let start = ContinuousClock.now
+        let result = body()
+        let elapsed = ContinuousClock.now - start
+        let after = ProcessMemory.residentBytes()
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return (result, seconds, max(0, after - before))
+    }
+}
