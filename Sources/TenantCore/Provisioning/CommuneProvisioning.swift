@@ -79,6 +79,7 @@ public struct CommuneProvisioning: Sendable {
     static func validatedURL(_ url: String) throws -> String {
         guard let components = URLComponents(string: url), let scheme = components.scheme,
             scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty,
+            SafeURL.check(url, allowing: .web) == url,
             !url.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "\"" })
         else {
             throw TenantCoreError.invalid("portal URL \(url.debugDescription) must be an http(s) address")

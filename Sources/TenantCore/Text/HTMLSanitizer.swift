@@ -22,7 +22,7 @@ public enum HTMLSanitizer {
     static let allowed: Set<String> = [
         "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
         "blockquote", "a", "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "figure", "figcaption",
-        "hr", "code", "pre", "span", "div", "abbr", "dl", "dt", "dd", "mark", "small",
+        "hr", "code", "pre", "span", "div", "abbr", "dl", "dt", "dd", "mark", "small", "del", "ins",
     ]
     static let dropWithContent: Set<String> = [
         "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math", "form", "input", "button",
@@ -30,6 +30,9 @@ public enum HTMLSanitizer {
         "canvas", "dialog",
     ]
     static let void: Set<String> = ["br", "img", "hr"]
+    /// Elements open at once, at most; keeps every later step (closing tags,
+    /// browsers' layout) linear in the body's length.
+    public static let maximumDepth = 64
     static let attributes: [String: Set<String>] = [
         "a": ["href", "title"], "img": ["src", "alt", "width", "height"], "th": ["colspan", "rowspan", "scope"],
         "td": ["colspan", "rowspan"], "ol": ["start"], "abbr": ["title"],
@@ -65,16 +68,6 @@ public enum HTMLSanitizer {
             }
         }
         return out
-    }
-
-    static func safeURL(_ raw: String, forImage: Bool) -> String? {
-        let url = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !url.isEmpty, !url.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return nil }
-        if url.hasPrefix("/") && !url.hasPrefix("//") { return url }
-        if !forImage && url.hasPrefix("#") { return url }
-        let lower = url.lowercased()
-        let schemes = forImage ? ["https://", "http://"] : ["https://", "http://", "mailto:", "tel:"]
-        return schemes.contains(where: { lower.hasPrefix($0) }) ? url : nil
     }
 
     struct Parser {
@@ -151,17 +144,19 @@ public enum HTMLSanitizer {
             }
             let element = HTMLSanitizer.normalisedName(name)
             guard HTMLSanitizer.allowed.contains(element) else { return }
+            // Deeper nesting than any page needs: the tag goes, its text stays.
+            if self.stack.count >= HTMLSanitizer.maximumDepth && !HTMLSanitizer.void.contains(element) { return }
             var tag = "<" + element
             let permitted = HTMLSanitizer.attributes[element] ?? []
             var hasAlt = false
             for (key, value) in attributes.pairs where permitted.contains(key) {
                 switch key {
                 case "href":
-                    guard let url = HTMLSanitizer.safeURL(value, forImage: false) else { continue }
+                    guard let url = SafeURL.check(value, allowing: .link) else { continue }
                     tag += " href=\"\(HTMLSanitizer.escape(url))\""
                     if url.lowercased().hasPrefix("http") { tag += " rel=\"noopener noreferrer\"" }
                 case "src":
-                    guard let url = HTMLSanitizer.safeURL(value, forImage: true) else { continue }
+                    guard let url = SafeURL.check(value, allowing: .resource) else { continue }
                     tag += " src=\"\(HTMLSanitizer.escape(url))\""
                 case "width", "height", "colspan", "rowspan", "start":
                     guard !value.isEmpty, value.count <= 4, value.allSatisfy(\.isASCIIDigit) else { continue }
@@ -267,7 +262,7 @@ public enum HTMLSanitizer {
 
         mutating func skip(past needle: [UInt8]) {
             while self.i < self.input.count {
-                if self.i + needle.count <= self.input.count, Array(self.input[self.i..<self.i + needle.count]) == needle {
+                if self.i + needle.count <= self.input.count, self.input[self.i..<self.i + needle.count].elementsEqual(needle) {
                     self.i += needle.count
                     return
                 }
@@ -302,34 +297,48 @@ enum Entities {
         "rsquo": "\u{2019}", "copy": "©", "reg": "®", "deg": "°", "times": "×", "bull": "•",
     ]
 
+    /// Decodes `&name;`, `&#NN;` and `&#xHH;` (at most 12 characters between
+    /// `&` and `;`). Works on bytes, not characters: a combining mark after
+    /// `;` or `&` must not hide a reference (that would make sanitising twice
+    /// differ from sanitising once).
     static func decode(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var out = ""
-        var rest = Substring(text)
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            let after = rest[rest.index(after: amp)...]
-            if let semi = after.prefix(12).firstIndex(of: ";") {
-                let name = String(after[..<semi])
-                var decoded: String?
-                if name.hasPrefix("#x") || name.hasPrefix("#X"), let v = UInt32(name.dropFirst(2), radix: 16) {
-                    decoded = Unicode.Scalar(v).map { String(Character($0)) }
-                } else if name.hasPrefix("#"), let v = UInt32(name.dropFirst()) {
-                    decoded = Unicode.Scalar(v).map { String(Character($0)) }
-                } else {
-                    decoded = Self.named[name]
-                }
-                if let decoded, !decoded.unicodeScalars.contains(where: { $0.value == 0 }) {
-                    out += decoded
-                    rest = after[after.index(after: semi)...]
-                    continue
-                }
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: "&")) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "&") else {
+                out.append(bytes[i])
+                i += 1
+                continue
             }
-            out += "&"
-            rest = after
+            let limit = min(bytes.count, i + 14)
+            if let semi = bytes[(i + 1)..<limit].firstIndex(of: UInt8(ascii: ";")),
+                let decoded = Self.reference(String(decoding: bytes[(i + 1)..<semi], as: UTF8.self))
+            {
+                out.append(contentsOf: decoded.utf8)
+                i = semi + 1
+            } else {
+                out.append(UInt8(ascii: "&"))
+                i += 1
+            }
         }
-        out += rest
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// What `&name;` stands for, if it is a reference we decode (never NUL).
+    static func reference(_ name: String) -> String? {
+        var value: UInt32?
+        if name.hasPrefix("#x") || name.hasPrefix("#X") {
+            value = UInt32(name.dropFirst(2), radix: 16)
+        } else if name.hasPrefix("#") {
+            value = UInt32(name.dropFirst())
+        } else {
+            return Self.named[name]
+        }
+        guard let value, value != 0, let scalar = Unicode.Scalar(value) else { return nil }
+        return String(Character(scalar))
     }
 }
 

@@ -297,15 +297,9 @@ struct ConsoleController: Sendable {
 struct QueryItemsOf {
     let items: [String: String]
 
+    /// A malformed query reads as an empty one.
     init(_ request: Request) {
-        var items: [String: String] = [:]
-        for pair in (request.uri.query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0])
-            let value = (parts.count > 1 ? String(parts[1]) : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            if items[key] == nil { items[key] = VietnameseText.nfc(value) }
-        }
-        self.items = items
+        self.items = URLEncodedForm.decode(request.uri.query ?? "") ?? [:]
     }
 
     subscript(_ key: String) -> String? { self.items[key].flatMap { $0.isEmpty ? nil : $0 } }

@@ -76,15 +76,9 @@ struct FormBody: Sendable {
         if type.lowercased().hasPrefix("multipart/form-data") {
             return try Multipart.parse(buffer, contentType: type)
         }
-        var form = FormBody()
-        let text = String(buffer: buffer)
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
-                let value = (parts.count > 1 ? String(parts[1]) : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-            else { throw PageError.badRequest("Dữ liệu biểu mẫu không hợp lệ.") }
-            if form.fields[key] == nil { form.fields[key] = VietnameseText.nfc(value) }
+        guard let fields = URLEncodedForm.decode(String(buffer: buffer)) else {
+            throw PageError.badRequest("Dữ liệu biểu mẫu không hợp lệ.")
         }
-        return form
+        return FormBody(fields: fields)
     }
 }

@@ -94,15 +94,9 @@ struct HTML: ExpressibleByStringInterpolation, Sendable {
         }
     }
 
+    /// `url` if ``SafeURL`` lets it through as a link, else `#`.
     static func safeURL(_ url: String) -> String {
-        let trimmed = url.trimmingWhitespace()
-        if trimmed.hasPrefix("/") && !trimmed.hasPrefix("//") { return trimmed }
-        if trimmed.hasPrefix("#") || trimmed.hasPrefix("?") { return trimmed }
-        let lower = trimmed.lowercased()
-        for scheme in ["https://", "http://", "mailto:", "tel:"] where lower.hasPrefix(scheme) {
-            return trimmed
-        }
-        return "#"
+        SafeURL.check(url, allowing: .link) ?? "#"
     }
 
     static func escape(_ text: String, into bytes: inout [UInt8]) {
@@ -125,14 +119,5 @@ struct HTML: ExpressibleByStringInterpolation, Sendable {
             }
             if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
         }
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
-        return String(scalars)
     }
 }

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import TenantCore
+
+/// Seeded fuzzing of TenantCore's parsers of outside input. Each runs a few
+/// seconds in `ops/test`; `FUZZ_ITERATIONS=200000 swift test --filter Fuzz`
+/// runs longer, `FUZZ_SEED=N` replays a case.
+@Suite struct FuzzTests {
+    static let markupFragments = [
+        "<", ">", "</", "/>", "<p>", "</p>", "<p", "<a href=\"", "<a href='", "\"", "'", "=", " ", "\n", "\n\n", "\t",
+        "<script>", "</script>", "<style>", "<svg>", "<img src=", "<!--", "-->", "<!", "<?", "<![CDATA[", "&", "&amp;",
+        "&#", "&#x", "&#106;", "&#0;", "&#x110000;", ";", "javascript:", "JaVaScRiPt:", "java\tscript:", "vbscript:",
+        "data:", "//", "/\\", "\\", "\\\\", "http://", "https://", "mailto:", "tel:", "#", "?", "onclick=", "onerror=",
+        "style=", "<b>", "</b>", "<i>", "<table>", "<tr>", "<td colspan=99999>", "<ol start=", "<h1>", "<div>", "</div>",
+        "*", "**", "_", "`", "```", "~~", "[", "]", "(", ")", "![", "](", "# ", "> ", "- ", "1. ", "|", "|---|",
+        "Ủy ban", "xã", "\u{0}", "\u{7F}", "\u{202E}", "\u{FEFF}", "\u{200B}", "\r\n",
+    ]
+
+    /// No crash, no hang; the output is a fixed point of the sanitiser and
+    /// carries no script URL, protocol-relative or backslash link.
+    @Test func sanitiser() {
+        Fuzz.run { random, seed in
+            let input = Fuzz.text(&random, fragments: Self.markupFragments, maxPieces: 60)
+            let once = HTMLSanitizer.sanitize(input).value
+            let twice = HTMLSanitizer.sanitize(once).value
+            #expect(once == twice, "seed \(seed): not idempotent for \(input.debugDescription)")
+            Self.checkSafe(once, seed: seed, input: input)
+        }
+    }
+
+    @Test func markdown() {
+        Fuzz.run(iterations: Fuzz.iterations(default: 1_000)) { random, seed in
+            let input = Fuzz.text(&random, fragments: Self.markupFragments, maxPieces: 60)
+            let html = Markdown.html(from: input).value
+            #expect(HTMLSanitizer.sanitize(html).value == html, "seed \(seed): not a fixed point")
+            Self.checkSafe(html, seed: seed, input: input)
+        }
+    }
+
+    /// Every href or src left in sanitised output is one ``SafeURL`` accepts,
+    /// and none starts with a scheme that runs code or leaves the site in disguise.
+    static func checkSafe(_ html: String, seed: UInt64, input: String) {
+        let lower = html.lowercased()
+        #expect(!lower.contains("<script"), "seed \(seed): \(input.debugDescription)")
+        #expect(!lower.contains(" on") || !Self.hasEventHandler(lower), "seed \(seed): event handler in \(html.debugDescription)")
+        for value in Self.attributeValues(html, names: ["href", "src"]) {
+            let decoded = Entities.decode(value)
+            #expect(SafeURL.check(decoded, allowing: .link) != nil, "seed \(seed): unsafe URL \(decoded.debugDescription)")
+            #expect(!decoded.contains("\\"), "seed \(seed): backslash URL \(decoded.debugDescription)")
+            #expect(!decoded.hasPrefix("//"), "seed \(seed): protocol-relative URL \(decoded.debugDescription)")
+            #expect(!decoded.lowercased().hasPrefix("javascript:"), "seed \(seed)")
+        }
+    }
+
+    static func hasEventHandler(_ html: String) -> Bool {
+        html.range(of: "<[a-z0-9]+[^>]*\\son[a-z]+=", options: .regularExpression) != nil
+    }
+
+    static func attributeValues(_ html: String, names: [String]) -> [String] {
+        var values: [String] = []
+        for name in names {
+            var rest = Substring(html)
+            while let range = rest.range(of: " \(name)=\"") {
+                let after = rest[range.upperBound...]
+                let end = after.firstIndex(of: "\"") ?? after.endIndex
+                values.append(String(after[..<end]))
+                rest = after[end...]
+            }
+        }
+        return values
+    }
+
+    @Test(arguments: [
+        "/\\evil.example/x", "\\\\evil.example", "//evil.example", "/\t/evil.example", "javascript:alert(1)",
+        " JAVASCRIPT:alert(1)", "java\nscript:alert(1)", "data:text/html,x", "vbscript:x", "http:/\\evil.example",
+        "https:///evil.example", "http:\\\\evil.example", "/%5Cevil", "",
+    ])
+    func unsafeURLs_areRefusedEverywhere(_ url: String) {
+        let decodedIsSafe = url == "/%5Cevil"  // an escaped backslash stays a path on this site
+        #expect((SafeURL.check(url, allowing: .link) != nil) == decodedIsSafe, "\(url.debugDescription)")
+        let html = HTMLSanitizer.sanitize("<a href=\"\(url)\">x</a><img src=\"\(url)\">").value
+        if !decodedIsSafe {
+            #expect(html == "<a>x</a>", "\(url.debugDescription) → \(html)")
+        }
+        let markdown = Markdown.html(from: "[x](\(url))").value
+        #expect(!markdown.contains("evil.example\""), "\(url.debugDescription) → \(markdown)")
+    }
+
+    @Test(arguments: ["/tin-tuc", "https://dichvucong.gov.vn/p/home", "http://a.vn", "mailto:a@b.vn", "tel:0123", "#muc", "?trang=2"])
+    func safeURLs_pass(_ url: String) {
+        #expect(SafeURL.check(url, allowing: .link) == url)
+    }
+
+    static let hostFragments = [
+        "a", "hai-nam", ".", "..", "-", "xn--", "xn--hu-07s", "huế", "Ủy", "ß", "ﬁ", ":", ":8080", ":99999", ":-1", "[", "]",
+        "::1", "@", "/", "\\", " ", "\t", "%", "%2e", "_", "*", "localhost", "gov.vn", "\u{0}", "\u{FF0E}", "\u{3002}",
+        String(repeating: "a", count: 63), String(repeating: "a", count: 64), "0", "127.0.0.1",
+    ]
+
+    /// Host normalisation (with IDN → punycode): no crash, no hang, and what
+    /// it accepts is a valid host name that normalises to itself.
+    @Test func hostNormalisation() {
+        Fuzz.run(iterations: Fuzz.iterations(default: 5_000)) { random, seed in
+            let input = Fuzz.text(&random, fragments: Self.hostFragments, maxPieces: 12)
+            guard let host = try? Hostname(normalizing: input) else { return }
+            #expect(host.value.utf8.count <= 253, "seed \(seed)")
+            #expect(host.value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") && !$0.isUppercase },
+                    "seed \(seed): \(input.debugDescription) → \(host.value.debugDescription)")
+            #expect((try? Hostname(normalizing: host.value))?.value == host.value, "seed \(seed): \(host.value)")
+        }
+    }
+
+    /// Dates and times from forms and query strings.
+    @Test func dates() {
+        let fragments = ["2026", "-", "11", "02", "29", "31", "00", "T", " ", ":", "08", "30", "99", "-1", "9999999999999999999999", "+", "٣"]
+        Fuzz.run(iterations: Fuzz.iterations(default: 5_000)) { random, seed in
+            let input = Fuzz.text(&random, fragments: fragments, maxPieces: 10)
+            if let date = EntryDraft.parseDate(input) {
+                #expect((1900...2200).contains(VietnamTime(date).year), "seed \(seed)")
+            }
+            _ = EntryDraft.parseLocalDateTime(input)
+        }
+    }
+}
