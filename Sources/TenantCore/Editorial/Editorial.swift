@@ -114,12 +114,12 @@ public struct Editorial: Sendable {
     public func setEntryStatus(
         _ status: EntryStatus, entry id: Int64, in tenant: Tenant, by user: StaffUser, address: String
     ) async throws {
-        let changed = try await self.change(
+        try await self.change(
             tenant, by: user, action: "entry.\(status.rawValue)", detail: { _ in "#\(id)" }, address: address
         ) { connection in
-            try await self.content.setStatus(status, entry: id, in: tenant.schema, now: Date(), on: connection)
+            guard try await self.content.setStatus(status, entry: id, in: tenant.schema, now: Date(), on: connection)
+            else { throw TenantCoreError(.notFound, "entry \(id) does not exist") }
         }
-        if !changed { throw TenantCoreError(.notFound, "entry \(id) does not exist") }
     }
 
     /// Replaces the body of a static section.
@@ -274,13 +274,14 @@ public struct Editorial: Sendable {
         let text = Self.citizenText(["tra-loi": answer], "tra-loi", max: 20_000, label: "câu trả lời", into: &errors, required: status == .answered)
         if publish && status != .answered { errors.add("cong-khai", "Chỉ công bố được câu hỏi đã trả lời.") }
         try errors.check()
-        let found = try await self.change(
+        // A question that does not exist changes nothing: no audit entry, no cache drop.
+        try await self.change(
             tenant, by: user, action: "question.\(status.rawValue)", detail: { _ in "#\(id)\(publish ? " published" : "")" },
             address: address
         ) { connection in
-            try await self.content.updateQuestion(id: id, status: status, answer: text, published: publish, in: tenant.schema, on: connection)
+            guard try await self.content.updateQuestion(id: id, status: status, answer: text, published: publish, in: tenant.schema, on: connection)
+            else { throw TenantCoreError(.notFound, "question \(id) does not exist") }
         }
-        if !found { throw TenantCoreError(.notFound, "question \(id) does not exist") }
     }
 
     /// A citizen's comment on a consultation, until its deadline; shown once moderated.
@@ -307,12 +308,12 @@ public struct Editorial: Sendable {
     public func moderateComment(
         _ id: Int64, approve: Bool, in tenant: Tenant, by user: StaffUser, address: String
     ) async throws {
-        let entry = try await self.change(
+        try await self.change(
             tenant, by: user, action: approve ? "comment.approve" : "comment.reject", detail: { _ in "#\(id)" }, address: address
         ) { connection in
-            try await self.content.moderate(comment: id, to: approve ? .approved : .rejected, in: tenant.schema, on: connection)
+            guard try await self.content.moderate(comment: id, to: approve ? .approved : .rejected, in: tenant.schema, on: connection) != nil
+            else { throw TenantCoreError(.notFound, "comment \(id) does not exist") }
         }
-        if entry == nil { throw TenantCoreError(.notFound, "comment \(id) does not exist") }
     }
 }
 

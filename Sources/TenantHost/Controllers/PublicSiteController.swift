@@ -9,6 +9,10 @@ import TenantCore
 enum PageError: Error {
     case notFound(String)
     case badRequest(String)
+    /// The commune's content makes a page past the rendering limit
+    /// (``PublicSiteController/maximumPageBytes``): that page gets a 500,
+    /// every other page and commune goes on.
+    case tooLargeToRender(bytes: Int)
 }
 
 /// What a handler produced.
@@ -233,6 +237,10 @@ struct PublicSiteController: Sendable {
             }
         }
         switch rendered {
+        case .failure(_, let html), .personal(let html, _), .page(let html, _):
+            guard html.bytes.count <= Self.maximumPageBytes else { throw PageError.tooLargeToRender(bytes: html.bytes.count) }
+        }
+        switch rendered {
         case .failure(let status, let html), .personal(let html, let status):
             return PageResponse.html(html, status: status)
         case .page(let html, let contentType):
@@ -246,6 +254,9 @@ struct PublicSiteController: Sendable {
             return PageResponse.make(page, request: request)
         }
     }
+
+    /// The largest page rendered (editors' bodies are far smaller: 200,000 characters).
+    static let maximumPageBytes = 4 * 1024 * 1024
 
     static func checkRange<Item>(_ page: Page<Item>) throws {
         if page.number > 1 && page.number > page.pageCount {
@@ -274,18 +285,12 @@ struct QueryItems {
     var values: [String: String] = [:]
 
     init(_ request: Request) throws {
-        guard let query = request.uri.query, !query.isEmpty else { return }
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0])
-            let raw = parts.count > 1 ? String(parts[1]) : ""
-            guard let decoded = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
-                throw PageError.badRequest("Địa chỉ chứa ký tự không hợp lệ.")
-            }
-            if self.values[key] == nil {
-                self.values[key] = VietnameseText.nfc(decoded).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-        }
+        try self.init(query: request.uri.query ?? "")
+    }
+
+    init(query: String) throws {
+        guard let values = URLEncodedForm.decode(query) else { throw PageError.badRequest("Địa chỉ chứa ký tự không hợp lệ.") }
+        self.values = values.mapValues { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     /// A non-empty text of at most `max` characters, or nil.

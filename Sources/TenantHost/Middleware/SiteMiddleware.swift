@@ -100,6 +100,8 @@ struct SiteMiddleware: RouterMiddleware {
                 retryAfter: true)
         }
         var context = context
+        context.logger[metadataKey: "tenant.schema"] = "\(tenant.schema)"
+        context.logger[metadataKey: "host"] = "\(host)"
         context.visit = SiteVisit(
             tenant: tenant, host: host, baseURL: baseURL, canonicalBase: canonicalBase, cacheKey: key,
             generation: self.services.cache.generation(of: tenant.id))
@@ -138,6 +140,8 @@ struct SiteMiddleware: RouterMiddleware {
     /// Turns what a route threw into a page: 4xx for what the visitor asked,
     /// 503 when PostgreSQL is away, 500 (logged, never detailed) otherwise.
     private func errorPage(_ error: any Error, context: Context, path: String) -> Response {
+        // What a route threw inside a database closure comes back wrapped.
+        let error = (error as? TenantCoreError)?.unwrapped() ?? error
         func page(_ status: HTTPResponse.Status, _ title: String, _ message: String) -> Response {
             if let visit = context.visit {
                 return PageResponse.html(ErrorView.inSite(self.fallbackChrome(visit), title: title, message: message), status: status)
@@ -153,18 +157,31 @@ struct SiteMiddleware: RouterMiddleware {
             return page(.notFound, "Không tìm thấy trang", message)
         case let error as HTTPError where error.status == .methodNotAllowed:
             return Self.plain(.methodNotAllowed, "Phương thức không được hỗ trợ", "Trang này không nhận yêu cầu kiểu này.")
-        case let error as HTTPError where error.status == .contentTooLarge:
+        case let error as any HTTPResponseError where error.status == .contentTooLarge:
+            // Hummingbird's body limit (NIOTooManyBytesError) as well as ours.
+            context.logger.notice("request body too large", metadata: ["path": "\(path)"])
             return page(.contentTooLarge, "Dữ liệu gửi lên quá lớn", "Nội dung hoặc tệp gửi lên vượt quá giới hạn cho phép.")
-        case let error as HTTPError where error.status.code < 500:
+        case let error as any HTTPResponseError where error.status.code < 500:
             return page(error.status, "Yêu cầu không hợp lệ", "Yêu cầu không thể xử lý.")
+        case let error as TenantCoreError where error.code == .notFound:
+            return page(.notFound, "Không tìm thấy trang", "Mục bạn tìm không tồn tại hoặc đã được gỡ bỏ.")
+        case let error as TenantCoreError where error.code == .invalidInput:
+            return page(.badRequest, "Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ.")
+        case let error as TenantCoreError where error.code == .conflict:
+            return page(.conflict, "Không thực hiện được", "Dữ liệu vừa được thay đổi ở nơi khác. Vui lòng tải lại trang và thử lại.")
+        case let error as TenantCoreError where error.code == .rateLimited:
+            return page(.tooManyRequests, "Gửi quá nhiều lần", error.message)
         case let error as TenantCoreError where error.code == .databaseUnavailable:
             context.logger.error("database unavailable", metadata: ["error": "\(error.message)"])
             return Self.plain(
                 .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
                 "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
         default:
-            context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(path)"])
-            return Self.plain(.internalServerError, "Lỗi hệ thống", "Đã có lỗi khi hiển thị trang. Vui lòng thử lại sau.")
+            // Only this commune's page fails; the line names it (tenant.schema).
+            context.logger.error(
+                "page failed",
+                metadata: ["error": "\(String(reflecting: error))", "path": "\(path)", "commune": "\(context.visit?.tenant.code ?? 0)"])
+            return page(.internalServerError, "Lỗi hệ thống", "Đã có lỗi khi hiển thị trang. Vui lòng thử lại sau.")
         }
     }
 
