@@ -3,6 +3,7 @@ import HummingbirdBcrypt
 import Logging
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// Why a login was refused.
 public enum LoginRefusal: Error, Sendable, Equatable {
@@ -154,13 +155,28 @@ public struct Accounts: Sendable {
     // MARK: Login
 
     /// Checks a username and password, throttled per account and per address.
-    /// Every attempt is recorded.
+    ///
+    /// The throttle's check and the record of the attempt happen together,
+    /// under advisory locks on the account and the address, before bcrypt
+    /// runs: of any number of parallel attempts, at most the limit are
+    /// checked. An attempt counts as failed until its password is found
+    /// right. An unknown name costs the same as a wrong password (a dummy
+    /// hash of the same cost is checked).
     public func authenticate(
         username rawUsername: String, password: String, address: String
     ) async throws(TenantCoreError) -> Result<StaffUser, LoginRefusal> {
         let username = String(rawUsername.lowercased().trimmingCharacters(in: .whitespaces).prefix(64))
+        let address = String(address.prefix(64))
         let windowSeconds = Int(self.window.components.seconds)
-        let (accountFailures, addressFailures, stored) = try await self.database.withConnection { connection in
+        let minutes = Int(self.window.components.seconds / 60)
+        let (accountLimit, addressLimit) = (self.accountLimit, self.addressLimit)
+        let admitted: Result<(attempt: Int64, stored: (String, Bool)?), LoginRefusal> = try await self.database.withTransaction { connection in
+            // One lock order everywhere (account, then address): no deadlock.
+            try await connection.query(
+                """
+                SELECT pg_advisory_xact_lock(hashtextextended('login.account:' || \(username), 0)),
+                       pg_advisory_xact_lock(hashtextextended('login.address:' || \(address), 0))
+                """, logger: self.logger)
             let counts = try await connection.query(
                 """
                 SELECT
@@ -171,32 +187,39 @@ public struct Accounts: Sendable {
                     WHERE address = \(address) AND NOT succeeded AND at > now() - make_interval(secs => \(windowSeconds)))
                 """, logger: self.logger
             ).collect().first?.decode((Int, Int).self) ?? (0, 0)
+            if counts.1 >= addressLimit { return .failure(.addressLocked(minutes: minutes)) }
+            if counts.0 >= accountLimit { return .failure(.accountLocked(minutes: minutes)) }
+            let attempt = try await connection.query(
+                """
+                INSERT INTO platform.login_attempts (username, address, succeeded)
+                VALUES (\(username), \(address), false) RETURNING id
+                """, logger: self.logger
+            ).collect().first?.decode(Int64.self) ?? 0
             let user = try await connection.query(
                 "SELECT password_hash, active FROM platform.users WHERE username = \(username)", logger: self.logger
             ).collect().first?.decode((String, Bool).self)
-            return (counts.0, counts.1, user)
+            return .success((attempt, user))
         }
-        let minutes = Int(self.window.components.seconds / 60)
-        if addressFailures >= self.addressLimit { return .failure(.addressLocked(minutes: minutes)) }
-        if accountFailures >= self.accountLimit { return .failure(.accountLocked(minutes: minutes)) }
-        // Compare against a dummy hash when the user does not exist, so the
-        // answer takes as long either way.
-        let hash = stored?.0 ?? Self.dummyHash
+        let attempt: Int64
+        let stored: (String, Bool)?
+        switch admitted {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let admitted): (attempt, stored) = admitted
+        }
+        let hash: String
+        if let known = stored?.0 { hash = known } else { hash = try await self.dummyHash() }
         let matches = try await self.verify(password, hash: hash)
         let ok = matches && stored?.1 == true
-        try await self.database.withConnection { connection in
-            try await connection.query(
-                "INSERT INTO platform.login_attempts (username, address, succeeded) VALUES (\(username), \(address), \(ok))",
-                logger: self.logger)
-            if !ok {
+        try await self.database.withTransaction { connection in
+            if ok {
+                try await connection.query("UPDATE platform.login_attempts SET succeeded = true WHERE id = \(attempt)", logger: self.logger)
+                try await connection.query("UPDATE platform.users SET last_login_at = now() WHERE username = \(username)", logger: self.logger)
+            } else {
                 try await connection.query(
                     """
                     INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail, address)
                     VALUES (NULL, \(username), NULL, 'login.failed', '', \(address))
                     """, logger: self.logger)
-            }
-            if ok {
-                try await connection.query("UPDATE platform.users SET last_login_at = now() WHERE username = \(username)", logger: self.logger)
             }
         }
         guard ok else { return .failure(.wrongCredentials) }
@@ -319,8 +342,19 @@ public struct Accounts: Sendable {
         }
     }
 
-    /// A real bcrypt hash of nothing anybody types, made once.
-    static let dummyHash = Bcrypt.hash(Accounts.randomToken(), cost: 10)
+    /// A real bcrypt hash of nothing anybody types, of this instance's
+    /// cost, made once per cost: what an unknown name is checked against.
+    func dummyHash() async throws(TenantCoreError) -> String {
+        if let hash = Self.dummyHashes.withLock({ $0[self.cost] }) { return hash }
+        let hash = try await self.hash(Self.randomToken())
+        return Self.dummyHashes.withLock { hashes in
+            if let existing = hashes[self.cost] { return existing }
+            hashes[self.cost] = hash
+            return hash
+        }
+    }
+
+    private static let dummyHashes = Mutex<[UInt8: String]>([:])
 
     /// 32 random bytes, base64url.
     public static func randomToken() -> String {
