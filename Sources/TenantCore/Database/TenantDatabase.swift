@@ -15,20 +15,47 @@ import Synchronization
 /// backend accumulates the relation cache of thousands of communes, while a
 /// platform with fewer communes keeps its connections (and their warm
 /// caches) for good.
+///
+/// Outages: PostgresNIO's pool backs off its reconnect attempts up to a
+/// minute, and requests queued on a dead pool wait for it. So when
+/// PostgreSQL is lost the pool is replaced at once (queued requests fail
+/// and get a 503), and when it answers again it is replaced by a fresh pool
+/// with no back-off: pages are served again as soon as PostgreSQL is.
 public final class TenantDatabase: Service, Sendable {
     public let config: DatabaseConfig
     public let logger: Logger
-    let client: PostgresClient
+    private let clientConfiguration: PostgresClient.Configuration
+    private let pool: Mutex<Pool>
     private let recycleAfter: Int
     private let touched: Mutex<[Int: Set<SchemaName>]>
     private let available: Atomic<Bool>
+    /// How long a replaced pool keeps serving the queries it already runs.
+    private let retireAfter: Duration
+
+    /// The pool in use, and how to start the next one.
+    private struct Pool {
+        var client: PostgresClient
+        /// Set while ``run()`` runs: hands it pools to run.
+        var starter: AsyncStream<PostgresClient>.Continuation?
+        /// Pools handed out before ``run()`` started.
+        var unstarted: [PostgresClient] = []
+        var replacements = 0
+    }
+
+    /// The current pool.
+    var client: PostgresClient { self.pool.withLock { $0.client } }
+
+    /// Pools replaced since start (after outages).
+    public var poolReplacements: Int { self.pool.withLock { $0.replacements } }
 
     /// - Parameters:
     ///   - config: where the server is.
     ///   - poolSize: connections opened and kept (default 8).
     ///   - recycleAfter: distinct commune schemas after which a connection is closed and replaced (default 1,000; 0 never).
     ///   - logger: receives connection and query failures.
-    public init(config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 1_000, logger: Logger) {
+    public init(
+        config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 1_000, retireAfter: Duration = .seconds(1), logger: Logger
+    ) {
         var configuration = config.clientConfiguration()
         configuration.options.minimumConnections = max(1, poolSize)
         configuration.options.maximumConnections = max(1, poolSize)
@@ -36,18 +63,68 @@ public final class TenantDatabase: Service, Sendable {
         configuration.options.connectTimeout = .seconds(5)
         self.config = config
         self.logger = logger
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.clientConfiguration = configuration
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.pool = Mutex(Pool(client: client, unstarted: [client]))
         self.recycleAfter = recycleAfter
+        self.retireAfter = retireAfter
         self.touched = Mutex([:])
         self.available = Atomic(true)
     }
 
-    /// Runs the pool until the task is cancelled or the service group
-    /// shuts down gracefully (a lifecycle service).
+    /// Runs the pool, and each pool that replaces it, until the task is
+    /// cancelled or the service group shuts down gracefully (a lifecycle
+    /// service).
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await self.client.run()
+        let (pools, starter) = AsyncStream.makeStream(of: PostgresClient.self)
+        let unstarted = self.pool.withLock { pool in
+            pool.starter = starter
+            defer { pool.unstarted = [] }
+            return pool.unstarted
         }
+        for client in unstarted { starter.yield(client) }
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for await client in pools {
+                    group.addTask {
+                        await withDiscardingTaskGroup { runner in
+                            runner.addTask { await client.run() }
+                            // Runs until replaced, then serves what it already runs for a while.
+                            await self.waitUntilRetired(client)
+                            runner.cancelAll()
+                        }
+                    }
+                }
+            }
+        }
+        self.pool.withLock { $0.starter = nil }
+        starter.finish()
+    }
+
+    private func waitUntilRetired(_ client: PostgresClient) async {
+        while !Task.isCancelled {
+            if self.pool.withLock({ $0.client !== client }) {
+                // Queued requests of a replaced pool fail at once; running queries get a grace period.
+                try? await Task.sleep(for: self.available.load(ordering: .relaxed) ? self.retireAfter : .zero)
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Replaces the pool with a new one (which connects with no back-off).
+    private func replacePool(reason: String) {
+        let client = PostgresClient(configuration: self.clientConfiguration, backgroundLogger: self.logger)
+        let started = self.pool.withLock { pool -> Bool in
+            guard let starter = pool.starter else { return false }
+            pool.client = client
+            pool.replacements += 1
+            starter.yield(client)
+            return true
+        }
+        guard started else { return }
+        self.touched.withLock { $0.removeAll() }
+        self.logger.notice("database pool replaced", metadata: ["reason": "\(reason)", "db": "\(self.config.redacted)"])
     }
 
     /// False after the database was found unreachable, until it answers again.
@@ -60,8 +137,10 @@ public final class TenantDatabase: Service, Sendable {
         if old != value {
             if value {
                 self.logger.notice("database reachable again", metadata: ["db": "\(self.config.redacted)"])
+                self.replacePool(reason: "reachable again")
             } else {
                 self.logger.error("database unreachable", metadata: ["db": "\(self.config.redacted)"])
+                self.replacePool(reason: "unreachable")
             }
         }
     }

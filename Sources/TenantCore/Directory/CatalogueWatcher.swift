@@ -63,7 +63,7 @@ public final class CatalogueWatcher: Service, Sendable {
     }
 
     private func watch() async {
-        var backoff: Duration = .milliseconds(200)
+        var backoff: Duration = .milliseconds(100)
         while !Task.isCancelled {
             do {
                 let connection = try await self.database.connect(logger: self.logger)
@@ -82,7 +82,8 @@ public final class CatalogueWatcher: Service, Sendable {
                     "catalogue watcher lost PostgreSQL; retrying",
                     metadata: ["error": "\(TenantDatabase.map(error).message)", "retry_in": "\(backoff)"])
                 try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(5))
+                // Short and flat: pages come back within a second of PostgreSQL, however long it was away.
+                backoff = min(backoff * 2, .milliseconds(500))
                 continue
             }
         }
