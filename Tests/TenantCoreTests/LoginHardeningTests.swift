@@ -59,6 +59,10 @@ import TestSupport
         }
     }
 
+}
+
+/// Run alone by ops/test (it compares times).
+@Suite struct LoginTimingTests {
     /// An unknown name costs what a wrong password of a real account costs:
     /// the time of a login does not tell which names exist.
     @Test func unknownName_takesAsLongAsAWrongPassword() async throws {

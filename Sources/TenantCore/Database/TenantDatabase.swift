@@ -85,6 +85,7 @@ public final class TenantDatabase: Service, Sendable {
         for client in unstarted { starter.yield(client) }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
+                group.addTask { await self.sweepWhileUnavailable() }
                 for await client in pools {
                     group.addTask {
                         await withDiscardingTaskGroup { runner in
@@ -101,6 +102,16 @@ public final class TenantDatabase: Service, Sendable {
         starter.finish()
     }
 
+    /// While PostgreSQL is away, a request that slipped past the
+    /// availability check may wait on the pool: replacing the pool every half
+    /// second fails such waits, so every request gets its 503 within a second.
+    private func sweepWhileUnavailable() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(500))
+            if !self.isAvailable { self.replacePool(reason: "still unreachable", quietly: true) }
+        }
+    }
+
     private func waitUntilRetired(_ client: PostgresClient) async {
         while !Task.isCancelled {
             if self.pool.withLock({ $0.client !== client }) {
@@ -113,7 +124,7 @@ public final class TenantDatabase: Service, Sendable {
     }
 
     /// Replaces the pool with a new one (which connects with no back-off).
-    private func replacePool(reason: String) {
+    private func replacePool(reason: String, quietly: Bool = false) {
         let client = PostgresClient(configuration: self.clientConfiguration, backgroundLogger: self.logger)
         let started = self.pool.withLock { pool -> Bool in
             guard let starter = pool.starter else { return false }
@@ -124,7 +135,9 @@ public final class TenantDatabase: Service, Sendable {
         }
         guard started else { return }
         self.touched.withLock { $0.removeAll() }
-        self.logger.notice("database pool replaced", metadata: ["reason": "\(reason)", "db": "\(self.config.redacted)"])
+        self.logger.log(
+            level: quietly ? .debug : .notice, "database pool replaced",
+            metadata: ["reason": "\(reason)", "db": "\(self.config.redacted)"])
     }
 
     /// False after the database was found unreachable, until it answers again.
