@@ -20,8 +20,13 @@ struct AppConfig: Sendable {
     var logFormat: String
     /// Host of the platform console for district and province staff.
     var adminHost: String = "quan-tri.localhost"
-    /// Take the client address from X-Forwarded-For (behind a reverse proxy).
+    /// Take the client address from X-Forwarded-For and the scheme from
+    /// X-Forwarded-Proto (behind a reverse proxy that sets both).
     var trustProxy: Bool = false
+    /// Where `/metrics` (Prometheus) is served; nil: not served. Never on
+    /// the public port: keep it on loopback or a private network.
+    var metricsBind: String = "127.0.0.1"
+    var metricsPort: Int?
     /// bcrypt cost of new passwords.
     var bcryptCost: UInt8 = 12
     /// `sql/` (communes created from the console are created at its newest version).
@@ -64,6 +69,7 @@ struct AppConfig: Sendable {
             if let host = try? Hostname(normalizing: raw) { adminHost = host.value } else { problems.append("ADMIN_HOST=\(raw) is not a host name") }
         }
         let cost = int("BCRYPT_COST", 12, 4...16)
+        let metricsPort = int("METRICS_PORT", 0, 0...65535)
         guard problems.isEmpty else {
             throw ConfigError(problems: problems)
         }
@@ -73,6 +79,8 @@ struct AppConfig: Sendable {
             publicScheme: scheme, logLevel: level, logFormat: format)
         config.adminHost = adminHost
         config.trustProxy = environment["TRUST_PROXY"] == "1"
+        config.metricsPort = metricsPort == 0 ? nil : metricsPort
+        if let bind = environment["METRICS_BIND"], !bind.isEmpty { config.metricsBind = bind }
         config.bcryptCost = UInt8(cost)
         do {
             config.sqlDirectory = try MigrationSet.locate(environment: environment)

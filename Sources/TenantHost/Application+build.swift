@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -7,7 +8,8 @@ import TenantCore
 /// The composition root: everything `tenant-host` runs, built from its
 /// configuration; tests call it too.
 func buildApplication(
-    config: AppConfig, onServerRunning: (@Sendable (Int) async -> Void)? = nil
+    config: AppConfig, onServerRunning: (@Sendable (Int) async -> Void)? = nil,
+    onMetricsRunning: (@Sendable (Int) async -> Void)? = nil
 ) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "tenant-host")
@@ -18,21 +20,30 @@ func buildApplication(
         config: config.database, poolSize: config.poolSize, recycleAfter: config.recycleAfter, logger: logger)
     let directory = TenantDirectory()
     let cache = PageCache(capacity: config.pageCacheBytes, ttl: config.pageCacheTTL)
+    let metrics = PlatformMetrics()
     let watcher = CatalogueWatcher(
         database: database, directory: directory,
         handlers: .init(
             contentChanged: { cache.invalidate(tenant: $0) },
             tenantsChanged: { ids in for id in ids { cache.invalidate(tenant: id) } },
-            reset: { cache.invalidateAll() }),
+            reset: { cache.invalidateAll() },
+            notified: { metrics.notified($0, lag: $1) },
+            reloaded: { metrics.reloaded(in: $0) }),
         logger: logger)
+    let operations = OperationsMonitor(database: database, logger: logger)
     let services = SiteServices(
         config: config, database: database, directory: directory, cache: cache, watcher: watcher,
-        migrations: try MigrationSet.load(from: config.sqlDirectory), domainPolicy: config.domainPolicy, logger: logger)
+        migrations: try MigrationSet.load(from: config.sqlDirectory), domainPolicy: config.domainPolicy, metrics: metrics,
+        operations: operations, logger: logger)
     let router = buildRouter(services: services)
+    var lifecycle: [any Service] = [database, watcher, operations]
+    if let port = config.metricsPort {
+        lifecycle.append(buildMetricsApplication(services: services, bind: config.metricsBind, port: port, logger: logger, onRunning: onMetricsRunning))
+    }
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.bind, port: config.port), serverName: nil),
-        services: [database, watcher],
+        services: lifecycle,
         onServerRunning: { channel in
             logger.notice(
                 "tenant-host listening",
@@ -71,4 +82,25 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     let site = router.group(context: TenantRequestContext.self)
     PublicSiteController(services: services, editorial: editorial).addRoutes(to: site)
     return router
+}
+
+/// `/metrics` in Prometheus's text format, on its own address so the
+/// public never reaches it (nginx forwards only the site's port).
+func buildMetricsApplication(
+    services: SiteServices, bind: String, port: Int, logger: Logger, onRunning: (@Sendable (Int) async -> Void)?
+) -> some ApplicationProtocol {
+    let router = Router()
+    router.get("/metrics") { _, _ -> Response in
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        let body = services.metrics.exposition(services, operations: services.operations)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+    return Application(
+        router: router, configuration: .init(address: .hostname(bind, port: port), serverName: nil),
+        onServerRunning: { channel in
+            logger.notice("metrics listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+            await onRunning?(channel.localAddress?.port ?? 0)
+        }, logger: logger)
 }

@@ -13,11 +13,16 @@ final class SiteServices: Sendable {
     /// For communes created from the console (same operation as the provisioner).
     let migrations: MigrationSet
     let domainPolicy: DomainPolicy
+    let metrics: PlatformMetrics
+    let operations: OperationsMonitor
 
     init(
         config: AppConfig, database: TenantDatabase, directory: TenantDirectory, cache: PageCache,
-        watcher: CatalogueWatcher, migrations: MigrationSet, domainPolicy: DomainPolicy, logger: Logger
+        watcher: CatalogueWatcher, migrations: MigrationSet, domainPolicy: DomainPolicy, metrics: PlatformMetrics,
+        operations: OperationsMonitor, logger: Logger
     ) {
+        self.metrics = metrics
+        self.operations = operations
         self.watcher = watcher
         self.migrations = migrations
         self.domainPolicy = domainPolicy

@@ -9,6 +9,8 @@ import TestSupport
 /// root as the real one.
 struct TestHost: Sendable {
     let port: Int
+    /// Where `/metrics` answers, when the host was started with metrics.
+    var metricsPort: Int?
 
     func get(_ path: String = "/", host: String?, headers: [(String, String)] = []) async throws -> RawHTTPResponse {
         try await RawHTTPClient.get(port: self.port, host: host, path: path, headers: headers)
@@ -33,24 +35,35 @@ struct TestHost: Sendable {
 }
 
 func withTestHost<Result: Sendable>(
-    _ platform: TestPlatform, database: DatabaseConfig? = nil, cacheTTL: Int = 60,
+    _ platform: TestPlatform, database: DatabaseConfig? = nil, cacheTTL: Int = 60, metrics: Bool = false,
+    configure: (inout AppConfig) -> Void = { _ in },
     _ body: @Sendable (TestHost) async throws -> Result
 ) async throws -> Result {
-    let config = AppConfig(
+    var config = AppConfig(
         database: database ?? platform.config, bind: "127.0.0.1", port: 0, poolSize: 2, recycleAfter: 0,
         pageCacheBytes: 64 << 20, pageCacheTTL: .seconds(cacheTTL), publicScheme: "http", logLevel: .critical,
         logFormat: "logfmt")
+    config.metricsPort = metrics ? 0 : nil
+    configure(&config)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let app = try await buildApplication(config: config, onServerRunning: { continuation.yield($0) })
+    let (metricsPorts, metricsContinuation) = AsyncStream.makeStream(of: Int.self)
+    let app = try await buildApplication(
+        config: config, onServerRunning: { continuation.yield($0) }, onMetricsRunning: { metricsContinuation.yield($0) })
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await app.run() }
         defer { group.cancelAll() }
         guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
-        let host = TestHost(port: port)
+        let host = TestHost(port: port, metricsPort: metrics ? await metricsPorts.first(where: { _ in true }) : nil)
         // Ready once the catalogue watcher listens (it resets the cache when it starts).
-        _ = try await host.eventually { try await host.get("/_health", host: "health").text.contains("\"watching\":true") }
+        let ready = try await host.eventually { try await host.get("/_health", host: "health").text.contains("\"watching\":true") }
+        guard ready || database != nil else { throw TestHostError(message: "the host did not load its directory within 5 s") }
         return try await body(host)
     }
+}
+
+struct TestHostError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { self.message }
 }
 
 /// Gives each commune content that carries its own marker text everywhere a

@@ -31,6 +31,20 @@ public final class TenantDatabase: Service, Sendable {
     private let available: Atomic<Bool>
     /// How long a replaced pool keeps serving the queries it already runs.
     private let retireAfter: Duration
+    /// Requests waiting for a pooled connection, and holding one (for metrics).
+    private let leases = Leases()
+    /// Connections the pool keeps open.
+    public let poolSize: Int
+
+    private final class Leases: Sendable {
+        let waiting = Atomic<Int>(0)
+        let inUse = Atomic<Int>(0)
+    }
+
+    /// Requests waiting for a pooled connection now.
+    public var leasesWaiting: Int { self.leases.waiting.load(ordering: .relaxed) }
+    /// Pooled connections lent out now.
+    public var leasesInUse: Int { self.leases.inUse.load(ordering: .relaxed) }
 
     /// The pool in use, and how to start the next one.
     private struct Pool {
@@ -64,6 +78,7 @@ public final class TenantDatabase: Service, Sendable {
         self.config = config
         self.logger = logger
         self.clientConfiguration = configuration
+        self.poolSize = max(1, poolSize)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.pool = Mutex(Pool(client: client, unstarted: [client]))
         self.recycleAfter = recycleAfter
@@ -170,8 +185,15 @@ public final class TenantDatabase: Service, Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            self.leases.waiting.add(1, ordering: .relaxed)
+            var waiting = true
+            defer { if waiting { self.leases.waiting.subtract(1, ordering: .relaxed) } }
             do {
                 return try await self.client.withConnection { connection in
+                    self.leases.waiting.subtract(1, ordering: .relaxed)
+                    waiting = false
+                    self.leases.inUse.add(1, ordering: .relaxed)
+                    defer { self.leases.inUse.subtract(1, ordering: .relaxed) }
                     let result = try await body(connection)
                     if let schema { await self.recycleIfWorn(connection, touching: schema) }
                     return result

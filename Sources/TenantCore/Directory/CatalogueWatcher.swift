@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -21,14 +22,21 @@ public final class CatalogueWatcher: Service, Sendable {
         public var tenantsChanged: @Sendable ([Int64]) -> Void
         /// Notifications may have been missed: forget everything.
         public var reset: @Sendable () -> Void
+        /// A notification arrived on `channel`, `lag` after its change (for metrics).
+        public var notified: @Sendable (_ channel: String, _ lag: Duration?) -> Void
+        /// The directory was reloaded, taking `duration`.
+        public var reloaded: @Sendable (_ duration: Duration) -> Void
 
         public init(
             contentChanged: @escaping @Sendable (Int64) -> Void, tenantsChanged: @escaping @Sendable ([Int64]) -> Void,
-            reset: @escaping @Sendable () -> Void
+            reset: @escaping @Sendable () -> Void, notified: @escaping @Sendable (String, Duration?) -> Void = { _, _ in },
+            reloaded: @escaping @Sendable (Duration) -> Void = { _ in }
         ) {
             self.contentChanged = contentChanged
             self.tenantsChanged = tenantsChanged
             self.reset = reset
+            self.notified = notified
+            self.reloaded = reloaded
         }
     }
 
@@ -40,6 +48,10 @@ public final class CatalogueWatcher: Service, Sendable {
     let debounce: Duration
     private let pendingReload = Atomic<Bool>(false)
     private let connected = Atomic<Bool>(false)
+    private let sessions = Atomic<Int>(0)
+
+    /// LISTEN sessions started: the first, then one after each lost connection.
+    public var listenSessions: Int { self.sessions.load(ordering: .relaxed) }
 
     public init(
         database: TenantDatabase, directory: TenantDirectory, handlers: Handlers, logger: Logger,
@@ -97,14 +109,21 @@ public final class CatalogueWatcher: Service, Sendable {
                 try await self.reload(full: true)
                 self.database.markAvailable(true)
                 self.connected.store(true, ordering: .relaxed)
+                self.sessions.add(1, ordering: .relaxed)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for try await _ in catalogue { self.pendingReload.store(true, ordering: .relaxed) }
+                        for try await notification in catalogue {
+                            self.handlers.notified("platform_catalogue", Self.lag(of: notification.payload))
+                            self.pendingReload.store(true, ordering: .relaxed)
+                        }
                         throw TenantCoreError(.databaseUnavailable, "catalogue notifications ended")
                     }
                     group.addTask {
                         for try await notification in content {
-                            if let id = Int64(notification.payload) { self.handlers.contentChanged(id) }
+                            // 'id:epoch' (or 'id' before platform migration 4)
+                            let id = notification.payload.split(separator: ":", maxSplits: 1).first.flatMap { Int64($0) }
+                            if let id { self.handlers.contentChanged(id) }
+                            self.handlers.notified("tenant_content", Self.lag(of: notification.payload))
                         }
                         throw TenantCoreError(.databaseUnavailable, "content notifications ended")
                     }
@@ -130,9 +149,18 @@ public final class CatalogueWatcher: Service, Sendable {
         }
     }
 
+    /// How long ago the change a payload `…:epoch` names was made.
+    static func lag(of payload: String) -> Duration? {
+        guard let colon = payload.lastIndex(of: ":"), let epoch = Double(payload[payload.index(after: colon)...]) else { return nil }
+        let seconds = max(0, Date().timeIntervalSince1970 - epoch)
+        return .nanoseconds(Int64(min(seconds, 86_400) * 1e9))
+    }
+
     private func reload(full: Bool) async throws {
         let old = self.directory.snapshot
+        let started = ContinuousClock.now
         let new = try await self.directory.reload(from: self.database)
+        self.handlers.reloaded(ContinuousClock.now - started)
         if full {
             self.handlers.reset()
         } else {

@@ -17,6 +17,15 @@ public struct TenantRecord: Sendable, Hashable, Codable {
     public var createdAt: Date
 }
 
+/// A backup pgBackRest made of the whole cluster (recorded by ops/backup).
+public struct BackupRecord: Sendable, Hashable, Codable {
+    public var label: String
+    public var kind: String
+    public var startedAt: Date
+    public var stoppedAt: Date
+    public var databaseBytes: Int64
+}
+
 /// A host name of a commune.
 public struct DomainRecord: Sendable, Hashable, Codable {
     public var host: String
@@ -242,6 +251,21 @@ public struct Catalogue: Sendable {
     public func touchContent(tenantID: Int64, on connection: PostgresConnection) async throws -> Int64 {
         try await connection.query("SELECT platform.touch_tenant(\(tenantID))", logger: self.logger)
             .collect().first?.decode(Int64.self) ?? 0
+    }
+
+    // MARK: Backups
+
+    /// The newest good backup, if any is recorded.
+    public func newestBackup(on connection: PostgresConnection) async throws -> BackupRecord? {
+        let rows = try await connection.query(
+            """
+            SELECT label, kind, started_at, stopped_at, database_bytes FROM platform.backups
+             ORDER BY stopped_at DESC LIMIT 1
+            """, logger: self.logger)
+        for try await (label, kind, started, stopped, bytes) in rows.decode((String, String, Date, Date, Int64).self) {
+            return BackupRecord(label: label, kind: kind, startedAt: started, stoppedAt: stopped, databaseBytes: bytes)
+        }
+        return nil
     }
 
     // MARK: Domains

@@ -46,6 +46,7 @@ final class PageCache: Sendable {
         var tick: UInt64 = 0
         var hits = 0
         var misses = 0
+        var evictions = 0
         var globalGeneration: UInt64 = 0
     }
 
@@ -121,8 +122,8 @@ final class PageCache: Sendable {
         }
     }
 
-    var statistics: (entries: Int, bytes: Int, hits: Int, misses: Int) {
-        self.state.withLock { ($0.pages.count, $0.bytes, $0.hits, $0.misses) }
+    var statistics: (entries: Int, bytes: Int, hits: Int, misses: Int, evictions: Int) {
+        self.state.withLock { ($0.pages.count, $0.bytes, $0.hits, $0.misses, $0.evictions) }
     }
 
     /// Least-recently-used eviction down to `target` bytes. Sorting is
@@ -135,6 +136,7 @@ final class PageCache: Sendable {
             s.byTenant[key.tenant]?.remove(key.target)
             if s.byTenant[key.tenant]?.isEmpty == true { s.byTenant.removeValue(forKey: key.tenant) }
             s.bytes -= node.page.cost
+            s.evictions += 1
         }
     }
 

@@ -197,6 +197,7 @@ extension ConsoleController {
         switch outcome {
         case .success((let created, .created)):
             record = created
+            self.services.metrics.communeCreated()
         case .success((let existing, _)):
             errors["ma"] = "Mã \(code) đã thuộc về \(existing.name); mỗi đơn vị hành chính chỉ có một trang."
             return self.communeForm(context, session: session, fields: form.fields, errors: errors, status: .badRequest)

@@ -282,8 +282,14 @@ struct ConsoleController: Sendable {
                 <td><a href="\(href: "\(scheme)://\(host)\(port)/")">Trang</a> · <a href="\(href: "\(scheme)://\(host)\(port)/quan-tri")">Quản trị</a></td></tr>
                 """
         })
+        let backup: HTML = self.services.operations.lastBackup.map { backup -> HTML in
+            let age = Date().timeIntervalSince(backup.stoppedAt)
+            let state: HTML = age > 26 * 3600 ? "<span class=\"status-bad\">quá 26 giờ</span>" : "<span class=\"status-ok\">đạt</span>"
+            return "<p>Bản sao lưu gần nhất: \(VietnamTime(backup.stoppedAt).timeString) \(Layout.date(backup.stoppedAt)) (cách đây \(backup.age())) · \(state)</p>"
+        } ?? "<p>Bản sao lưu gần nhất: <span class=\"status-bad\">chưa có bản sao lưu nào được ghi nhận</span></p>"
         let main: HTML = """
             <p>Phạm vi quản lý: \(communes.count) trang thông tin điện tử cấp xã.</p>
+            \(session.user.role == .province ? backup : .empty)
             <p class="actions"><a class="button" href="/quan-tri/xa/moi">Tạo xã mới</a> <a href="/quan-tri/tuan-thu">Bảng theo dõi tuân thủ</a> <a href="/quan-tri/nguoi-dung">Người dùng</a></p>
             <div class="table-scroll"><table class="data"><caption>Các xã, phường trong phạm vi quản lý</caption>
             <thead><tr><th scope="col">Mã</th><th scope="col">Tên</th><th scope="col">Trực thuộc</th><th scope="col">Trạng thái</th><th scope="col">Liên kết</th></tr></thead>

@@ -18,7 +18,25 @@ struct SiteMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if request.uri.path == "/_health" { return self.health() }
+        let started = ContinuousClock.now
+        var route = RouteClass.other
+        do {
+            let response = try await self.dispatch(request, context: context, route: &route, next: next)
+            self.services.metrics.record(route, status: response.status.code, duration: ContinuousClock.now - started)
+            return response
+        } catch {
+            self.services.metrics.record(route, status: 500, duration: ContinuousClock.now - started)
+            throw error
+        }
+    }
+
+    private func dispatch(
+        _ request: Request, context: Context, route: inout RouteClass, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if request.uri.path == "/_health" {
+            route = .health
+            return self.health()
+        }
         guard let authority = request.head.authority, !authority.isEmpty else {
             return Self.plain(.badRequest, "Yêu cầu không hợp lệ", "Yêu cầu không cho biết tên miền của trang cần truy cập.")
         }
@@ -29,12 +47,15 @@ struct SiteMiddleware: RouterMiddleware {
             return Self.plain(.badRequest, "Yêu cầu không hợp lệ", "Tên miền trong yêu cầu không hợp lệ.")
         }
         var context = context
+        // Behind the proxy, the client is the address the proxy appended
+        // last: earlier entries are whatever the client sent.
         if self.services.config.trustProxy, let forwarded = request.headers[.xForwardedFor],
-            let first = forwarded.split(separator: ",").first?.trimmingCharacters(in: .whitespaces), !first.isEmpty
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
         {
-            context.remoteAddress = String(first.prefix(64))
+            context.remoteAddress = String(last.prefix(64))
         }
         if host.value == self.services.config.adminHost {
+            route = .console
             return try await self.console(request, context: context, next: next)
         }
         let snapshot = self.services.directory.snapshot
@@ -48,6 +69,7 @@ struct SiteMiddleware: RouterMiddleware {
         case .unknown:
             return Self.plain(.notFound, "Không tìm thấy trang", "Địa chỉ này không thuộc trang thông tin điện tử nào trên hệ thống.")
         case .redirect(_, let primary):
+            route = .redirect
             let port = Self.port(of: authority).map { ":\($0)" } ?? ""
             let target = request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path
             var headers = HTTPFields()
@@ -69,28 +91,34 @@ struct SiteMiddleware: RouterMiddleware {
             case .active:
                 break
             }
-            return try await self.serve(request, context: context, tenant: tenant, host: host, authority: authority, next: next)
+            return try await self.serve(request, context: context, tenant: tenant, host: host, authority: authority, route: &route, next: next)
         }
     }
 
     private func serve(
-        _ request: Request, context: Context, tenant: Tenant, host: Hostname, authority: String,
+        _ request: Request, context: Context, tenant: Tenant, host: Hostname, authority: String, route: inout RouteClass,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
         let query = request.uri.query ?? ""
+        route = path.hasPrefix("/quan-tri") ? .console
+            : path.hasPrefix("/_static/") || path == "/favicon.svg" ? .asset
+            : request.method == .post ? .form : .page
         guard path.utf8.count <= 1024, query.utf8.count <= 2048 else {
             return Self.plain(.uriTooLong, "Địa chỉ quá dài", "Địa chỉ trang yêu cầu quá dài.")
         }
         // Only public reads are cached; the console and forms never are.
         let isRead = (request.method == .get || request.method == .head) && !path.hasPrefix("/quan-tri")
         let port = Self.port(of: authority).map { ":\($0)" } ?? ""
-        // Development aliases (any host but the primary) are plain http.
+        // Development aliases (any host but the primary) are plain http,
+        // unless the trusted proxy says how it was reached.
         let isPrimary = tenant.primaryHost == host
-        let baseURL = "\(isPrimary ? self.services.config.publicScheme : "http")://\(host.value)\(port)"
+        let scheme = self.forwardedScheme(request) ?? (isPrimary ? self.services.config.publicScheme : "http")
+        let baseURL = "\(scheme)://\(host.value)\(port)"
         let canonicalBase = "\(self.services.config.publicScheme)://\((tenant.primaryHost ?? host).value)"
         let key = isRead ? PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query) : nil
         if let key, let page = self.services.cache.lookup(key, now: .now, allowStale: !self.services.database.isAvailable) {
+            route = .pageCached
             return PageResponse.make(page, request: request)
         }
         guard self.services.database.isAvailable else {
@@ -110,6 +138,14 @@ struct SiteMiddleware: RouterMiddleware {
         } catch {
             return self.errorPage(error, context: context, path: path)
         }
+    }
+
+    /// `X-Forwarded-Proto` of a trusted proxy (http or https only).
+    private func forwardedScheme(_ request: Request) -> String? {
+        guard self.services.config.trustProxy, let proto = request.headers[.xForwardedProto]?.lowercased(),
+            proto == "https" || proto == "http"
+        else { return nil }
+        return proto
     }
 
     /// The platform console's host: only the console and static files.
@@ -196,10 +232,15 @@ struct SiteMiddleware: RouterMiddleware {
         let snapshot = self.services.directory.snapshot
         let ok = snapshot.loadedAt != .distantPast && self.services.database.isAvailable
         let cache = self.services.cache.statistics
+        let backup = self.services.operations.lastBackup.map { backup -> String in
+            let label = backup.label.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+            return #"{"label":"\#(label)","finished":"\#(ISO8601DateFormatter().string(from: backup.stoppedAt))","#
+                + #""age_seconds":\#(Int(Date().timeIntervalSince(backup.stoppedAt)))}"#
+        } ?? "null"
         let body = """
             {"status":"\(ok ? "ok" : "unavailable")","communes":\(snapshot.tenants.count),"hosts":\(snapshot.hostCount),\
             "watching":\(self.services.watcher.isListening),"cache":{"pages":\(cache.entries),"bytes":\(cache.bytes),\
-            "hits":\(cache.hits),"misses":\(cache.misses)}}
+            "hits":\(cache.hits),"misses":\(cache.misses)},"last_backup":\(backup)}
 
             """
         var headers = HTTPFields()
