@@ -2,7 +2,6 @@
 # Shared by the bench/ scripts: a private PostgreSQL, release binaries,
 # process CPU and memory readings. Source after setting ROOT.
 source "$ROOT/ops/lib/postgres.sh"
-source "$ROOT/ops/lib/deps.sh"
 BENCH_STATE=${BENCH_STATE:-/tmp/bench-platform}
 BENCH_PG_PORT=${BENCH_PG_PORT:-55460}
 mkdir -p "$BENCH_STATE"
@@ -11,13 +10,11 @@ blog() { echo "[bench] $*" >&2; }
 
 # bench_need PACKAGE COMMAND…: installs the Debian package when a command is missing.
 bench_need() {
-  local package=$1 cmd sudo=""; shift
+  local package=$1 cmd; shift
   for cmd in "$@"; do
     command -v "$cmd" >/dev/null 2>&1 && continue
-    blog "installing $package (no $cmd)"
-    [ "$(id -u)" != 0 ] && sudo="sudo -n"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >&2
+    blog "no $cmd"
+    deps_apt_install "$package"
     return
   done
 }

@@ -6,11 +6,7 @@ browser_log() { echo "[browser] $*" >&2; }
 
 browser_install() {
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-    browser_log "installing chromium and chromium-driver"
-    local sudo=""
-    [ "$(id -u)" != 0 ] && sudo="sudo -n"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >&2
+    deps_apt_install chromium chromium-driver
   fi
   if [ ! -x "$1/bin/python" ] || ! "$1/bin/python" -c "import selenium, axe_selenium_python" 2>/dev/null; then
     browser_log "installing selenium and axe-core (axe-selenium-python) into $1"

@@ -3,6 +3,8 @@
 # the server binaries, init a cluster in a directory, start and stop it.
 # Source this file; functions print what they do on stderr.
 
+source "$(dirname "${BASH_SOURCE[0]}")/deps.sh"
+
 pg_log() { echo "[postgres] $*" >&2; }
 
 # Sets PG_BIN to a directory holding initdb/pg_ctl/postgres (version 14+),
@@ -15,16 +17,8 @@ pg_find_bin() {
   if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
     PG_BIN=$(pg_config --bindir); return 0
   fi
-  pg_log "no PostgreSQL server found; installing Debian's postgresql package"
-  local sudo=""
-  if [ "$(id -u)" != 0 ]; then
-    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else
-      pg_log "cannot install PostgreSQL without root; install the postgresql package or set DATABASE_URL"; return 1
-    fi
-  fi
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >&2 || {
-      pg_log "apt-get install postgresql failed"; return 1; }
+  pg_log "no PostgreSQL server found; installing Debian's postgresql package (or set DATABASE_URL)"
+  deps_apt_install postgresql postgresql-contrib || return 1
   # The package may start a system cluster on 5432; ours use their own port.
   pg_find_bin
 }
