@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+"""Load for deploy/drill: writers into commune schemas through HAProxy, and
+readers of commune pages through nginx's TLS. Loopback only, bounded in time.
+
+  drill.py writers --dsn DSN --schemas c_1,c_2 --threads N --seconds S --acks FILE --out JSON [--stop FILE]
+  drill.py readers --hosts FILE --port 8443 --ca CA --threads N --seconds S --out JSON [--stop FILE]
+  drill.py verify  --dsn DSN --acks FILE [--since EPOCH] [--until EPOCH] --out JSON
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import ssl
+import sys
+import threading
+import time
+
+import psycopg2
+
+
+def loopback_only(host):
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit(f"drill load only targets loopback, not {host}")
+
+
+def stopped(args, deadline):
+    return time.time() >= deadline or (args.stop and os.path.exists(args.stop))
+
+
+def writers(args):
+    schemas = args.schemas.split(",")
+    deadline = time.time() + args.seconds
+    lock = threading.Lock()
+    acks = open(args.acks, "a", buffering=1)
+    events = []          # (time, ok, kind)
+    def worker(n):
+        rnd = random.Random(n)
+        conn = None
+        while not stopped(args, deadline):
+            schema = rnd.choice(schemas)
+            try:
+                if conn is None:
+                    conn = psycopg2.connect(args.dsn, connect_timeout=2, application_name="drill-writer")
+                    conn.autocommit = True
+                with conn.cursor() as cur:
+                    cur.execute("SET statement_timeout = '5s'")
+                    cur.execute(
+                        f"INSERT INTO {schema}.entries (section_id, title, status, author) "
+                        "VALUES (4, %s, 'draft', 'drill') RETURNING id",
+                        (f"drill write {time.time():.3f}",))
+                    new_id = cur.fetchone()[0]
+                now = time.time()
+                with lock:
+                    acks.write(f"{schema} {new_id} {now:.3f}\n")
+                    events.append((now, True, ""))
+                time.sleep(args.pause)
+            except Exception as e:  # any failure: count it, reconnect
+                now = time.time()
+                kind = type(e).__name__ + ": " + str(e).strip().split("\n")[0][:80]
+                with lock:
+                    events.append((now, False, kind))
+                try:
+                    if conn is not None:
+                        conn.close()
+                except Exception:
+                    pass
+                conn = None
+                time.sleep(0.1)
+        if conn is not None:
+            conn.close()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.threads)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    acks.close()
+    events.sort()
+    ok_times = [t for t, ok, _ in events if ok]
+    errors = {}
+    for _, ok, kind in events:
+        if not ok:
+            errors[kind] = errors.get(kind, 0) + 1
+    # The longest stretch without an acknowledged write (the outage as writers saw it).
+    gap, gap_from = 0.0, None
+    bounds = ok_times + [min(time.time(), deadline)]  # writes that never resumed count up to the end
+    for a, b in zip(bounds, bounds[1:]):
+        if b - a > gap:
+            gap, gap_from = b - a, a
+    first_error = next((t for t, ok, _ in events if not ok), None)
+    resumed = next((t for t in ok_times if first_error and t > first_error), None)
+    json.dump({"acked": len(ok_times), "errors": sum(errors.values()), "error_kinds": errors,
+               "longest_gap_s": round(gap, 2), "gap_from": gap_from,
+               "first_error": first_error, "resumed": resumed}, open(args.out, "w"), indent=1)
+
+
+def readers(args):
+    hosts = [h.strip() for h in open(args.hosts) if h.strip()]
+    loopback_only(args.address)
+    ctx = ssl.create_default_context(cafile=args.ca)
+    deadline = time.time() + args.seconds
+    lock = threading.Lock()
+    counts, errors, timeline = {}, {}, {}
+    def worker(n):
+        rnd = random.Random(1000 + n)
+        conn = None
+        while not stopped(args, deadline):
+            host = rnd.choice(hosts)
+            sec = int(time.time())
+            try:
+                if conn is None:
+                    # SNI (and certificate check) of the first host's zone; the
+                    # Host header of each request picks the commune.
+                    conn = http.client.HTTPSConnection(args.address, args.port, context=ctx, timeout=10)
+                    sock = socket.create_connection((args.address, args.port), timeout=10)
+                    conn.sock = ctx.wrap_socket(sock, server_hostname=hosts[0])
+                conn.request("GET", rnd.choice(args.paths), headers={"Host": host})
+                r = conn.getresponse()
+                r.read()
+                key = str(r.status)
+                if r.getheader("connection", "").lower() == "close":
+                    conn.close(); conn = None
+            except Exception as e:
+                key = "exception " + type(e).__name__
+                try:
+                    conn.close()
+                except Exception:
+                    pass
+                conn = None
+                time.sleep(0.05)
+            with lock:
+                counts[key] = counts.get(key, 0) + 1
+                slot = timeline.setdefault(sec, {})
+                slot[key] = slot.get(key, 0) + 1
+            if args.pause:
+                time.sleep(args.pause)
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.threads)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    total = sum(counts.values())
+    failed = sum(v for k, v in counts.items() if not (k.startswith("2") or k.startswith("3")))
+    bad_seconds = sorted(s for s, c in timeline.items() if any(not (k.startswith("2") or k.startswith("3")) for k in c))
+    json.dump({"requests": total, "failed": failed, "by_status": counts,
+               "failed_seconds": [(s, timeline[s]) for s in bad_seconds][:20]}, open(args.out, "w"), indent=1)
+
+
+def verify(args):
+    rows = [l.split() for l in open(args.acks) if l.strip()]
+    rows = [(s, int(i), float(t)) for s, i, t in rows
+            if (args.since is None or float(t) >= args.since) and (args.until is None or float(t) <= args.until)]
+    by_schema = {}
+    for s, i, _ in rows:
+        by_schema.setdefault(s, set()).add(i)
+    conn = psycopg2.connect(args.dsn, connect_timeout=5)
+    missing = {}
+    with conn.cursor() as cur:
+        for s, ids in by_schema.items():
+            cur.execute(f"SELECT id FROM {s}.entries WHERE id = ANY(%s) AND author = 'drill'", (list(ids),))
+            found = {r[0] for r in cur.fetchall()}
+            if ids - found:
+                missing[s] = sorted(ids - found)
+    conn.close()
+    lost = sum(len(v) for v in missing.values())
+    missing = {s: v[:10] for s, v in missing.items()}
+    json.dump({"checked": len(rows), "schemas": len(by_schema), "lost": lost, "missing": missing}, open(args.out, "w"), indent=1)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    w = sub.add_parser("writers")
+    w.add_argument("--dsn", required=True); w.add_argument("--schemas", required=True)
+    w.add_argument("--threads", type=int, default=4); w.add_argument("--seconds", type=float, required=True)
+    w.add_argument("--pause", type=float, default=0.02)
+    w.add_argument("--acks", required=True); w.add_argument("--out", required=True); w.add_argument("--stop")
+    r = sub.add_parser("readers")
+    r.add_argument("--hosts", required=True); r.add_argument("--address", default="127.0.0.1")
+    r.add_argument("--port", type=int, default=8443); r.add_argument("--ca", required=True)
+    r.add_argument("--threads", type=int, default=4); r.add_argument("--seconds", type=float, required=True)
+    r.add_argument("--paths", nargs="+", default=["/"]); r.add_argument("--pause", type=float, default=0.0)
+    r.add_argument("--out", required=True); r.add_argument("--stop")
+    v = sub.add_parser("verify")
+    v.add_argument("--dsn", required=True); v.add_argument("--acks", required=True)
+    v.add_argument("--since", type=float); v.add_argument("--until", type=float); v.add_argument("--out", required=True)
+    args = p.parse_args()
+    if args.cmd in ("writers", "verify"):
+        dsn_host = psycopg2.extensions.parse_dsn(args.dsn).get("host", "")
+        loopback_only(dsn_host)
+    {"writers": writers, "readers": readers, "verify": verify}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
