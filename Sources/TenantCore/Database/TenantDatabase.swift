@@ -105,7 +105,6 @@ public final class TenantDatabase: Service, Sendable {
                     group.addTask {
                         await withDiscardingTaskGroup { runner in
                             runner.addTask { await client.run() }
-                            // Runs until replaced, then serves what it already runs for a while.
                             await self.waitUntilRetired(client)
                             runner.cancelAll()
                         }
@@ -130,7 +129,8 @@ public final class TenantDatabase: Service, Sendable {
     private func waitUntilRetired(_ client: PostgresClient) async {
         while !Task.isCancelled {
             if self.pool.withLock({ $0.client !== client }) {
-                // Queued requests of a replaced pool fail at once; running queries get a grace period.
+                // Replaced during an outage: stop now, failing what waits on it.
+                // Replaced once PostgreSQL is back: let its running queries finish first.
                 try? await Task.sleep(for: self.available.load(ordering: .relaxed) ? self.retireAfter : .zero)
                 return
             }
