@@ -111,6 +111,32 @@ import TestSupport
         }
     }
 
+    /// The official lists an operator imports (CSV): a file is accepted
+    /// whole, with every slug valid and unique among siblings, or refused
+    /// with an invalid-input error naming where.
+    @Test func adminListCSV() {
+        let headers = [
+            "province_code,province_name,commune_code,commune_name,commune_type\n",
+            "province_code,province_name,district_code,district_name,commune_code,commune_name\n",
+            "province_code,commune_code\n", "",
+        ]
+        let fragments = [",", "\"", "\"\"", "\n", "\r\n", "46", "19900", "0", "-1", "99999999999", "Thành phố Huế", "Phường Thuận An",
+                         "Xã", "xã", "phường", " ", "\u{FEFF}", "\u{0}", "a,b", "1", "366", "Huyện Hải Hậu", "Phường X", "Xã X"]
+        Fuzz.run(iterations: Fuzz.iterations(default: 3_000)) { random, seed in
+            let text = headers.randomElement(using: &random)! + Fuzz.text(&random, fragments: fragments, maxPieces: 40)
+            do {
+                let list = try AdminList.parse(text, source: "fuzz.csv")
+                for commune in list.communes {
+                    #expect(commune.slug.range(of: "^[a-z0-9]+(-[a-z0-9]+)*$", options: .regularExpression) != nil, "seed \(seed): \(commune.slug)")
+                }
+            } catch let error as TenantCoreError {
+                #expect(error.code == .invalidInput, "seed \(seed): \(error)")
+            } catch {
+                Issue.record("seed \(seed): \(error)")
+            }
+        }
+    }
+
     /// Dates and times from forms and query strings.
     @Test func dates() {
         let fragments = ["2026", "-", "11", "02", "29", "31", "00", "T", " ", ":", "08", "30", "99", "-1", "9999999999999999999999", "+", "٣"]

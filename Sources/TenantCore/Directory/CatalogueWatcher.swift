@@ -105,9 +105,11 @@ public final class CatalogueWatcher: Service, Sendable {
         try await connection.listen(on: "platform_catalogue") { catalogue in
             try await connection.listen(on: "tenant_content") { content in
                 // Subscribed: anything that changes from here on is seen, so
-                // load the full picture now.
-                try await self.reload(full: true)
+                // load the full picture now. PostgreSQL answers on this
+                // connection, so the pool is trusted (and made fresh) first:
+                // the reload goes through it.
                 self.database.markAvailable(true)
+                try await self.reload(full: true)
                 self.connected.store(true, ordering: .relaxed)
                 self.sessions.add(1, ordering: .relaxed)
                 try await withThrowingTaskGroup(of: Void.self) { group in
