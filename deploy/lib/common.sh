@@ -92,7 +92,10 @@ platform_bin() {
   fi
   command -v swift >/dev/null || die "Swift is not installed; set PLATFORM_BIN to a directory with tenant-host and provisioner"
   log "building tenant-host and provisioner (release; the first build takes several minutes)"
-  (cd "$ROOT_DIR" && swift build -c release --product tenant-host --product provisioner >&2) || die "build failed"
+  # One product per command: given several --product options, swift build
+  # builds only the last one.
+  (cd "$ROOT_DIR" && swift build -c release --product tenant-host >&2) || die "build of tenant-host failed"
+  (cd "$ROOT_DIR" && swift build -c release --product provisioner >&2) || die "build of provisioner failed"
   (cd "$ROOT_DIR" && swift build -c release --show-bin-path)
 }
 
