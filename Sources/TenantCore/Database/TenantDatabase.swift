@@ -53,13 +53,16 @@ public final class TenantDatabase: Service, Sendable {
         var starter: AsyncStream<PostgresClient>.Continuation?
         /// Pools handed out before ``run()`` started.
         var unstarted: [PostgresClient] = []
+        /// Replacements asked for and not yet in use, oldest first.
+        var requested: [PostgresClient] = []
         var replacements = 0
     }
 
     /// The current pool.
     var client: PostgresClient { self.pool.withLock { $0.client } }
 
-    /// Pools replaced since start (after outages).
+    /// Pools started since start to replace another: on losing PostgreSQL,
+    /// every half second while it stays away, and when it is back.
     public var poolReplacements: Int { self.pool.withLock { $0.replacements } }
 
     /// - Parameters:
@@ -105,6 +108,9 @@ public final class TenantDatabase: Service, Sendable {
                     group.addTask {
                         await withDiscardingTaskGroup { runner in
                             runner.addTask { await client.run() }
+                            // Lent out only once it runs (PostgresClient warns otherwise).
+                            try? await Task.sleep(for: .milliseconds(10))
+                            self.activate(client)
                             await self.waitUntilRetired(client)
                             runner.cancelAll()
                         }
@@ -138,12 +144,22 @@ public final class TenantDatabase: Service, Sendable {
         }
     }
 
-    /// Replaces the pool with a new one (which connects with no back-off).
+    /// Makes `client` the pool in use, unless a newer one already is.
+    private func activate(_ client: PostgresClient) {
+        self.pool.withLock { pool in
+            guard let index = pool.requested.firstIndex(where: { $0 === client }) else { return }
+            pool.client = client
+            pool.requested.removeFirst(index + 1)
+        }
+    }
+
+    /// Replaces the pool with a new one (which connects with no back-off),
+    /// in use as soon as it runs.
     private func replacePool(reason: String, quietly: Bool = false) {
         let client = PostgresClient(configuration: self.clientConfiguration, backgroundLogger: self.logger)
         let started = self.pool.withLock { pool -> Bool in
             guard let starter = pool.starter else { return false }
-            pool.client = client
+            pool.requested.append(client)
             pool.replacements += 1
             starter.yield(client)
             return true

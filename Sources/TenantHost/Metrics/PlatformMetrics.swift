@@ -112,7 +112,7 @@ final class PlatformMetrics: Sendable {
         metric("db_pool_connections", "gauge", "Connections the pool keeps open.", Double(database.poolSize))
         metric("db_pool_in_use", "gauge", "Pooled connections lent out.", Double(database.leasesInUse))
         metric("db_pool_waiting", "gauge", "Requests waiting for a pooled connection.", Double(database.leasesWaiting))
-        metric("db_pool_replacements_total", "counter", "Pools replaced after PostgreSQL was lost and found again.", Double(database.poolReplacements))
+        metric("db_pool_replacements_total", "counter", "Database pools started to replace another (on losing PostgreSQL, every 0.5 s while it is away, when it is back).", Double(database.poolReplacements))
         metric("db_available", "gauge", "1 while PostgreSQL answers.", database.isAvailable ? 1 : 0)
         let watcher = services.watcher
         metric("catalogue_listening", "gauge", "1 while the LISTEN connection is up.", watcher.isListening ? 1 : 0)
