@@ -112,9 +112,12 @@ import TestSupport
                 let site = "thuan-an.hue.localhost"
                 #expect(try await host.get(host: site).status == 200)
                 await proxy.cut()
-                #expect(try await host.eventually { try await host.get("/gioi-thieu", host: site).status == 503 })
+                // Functional, not timed (OutageTests times recovery alone): generous waits.
+                #expect(try await host.eventually(timeout: .seconds(15)) { try await host.get("/gioi-thieu", host: site).status == 503 })
                 try await proxy.restore()
-                #expect(try await host.eventually { try await host.get("/_health", host: "x").text.contains("\"watching\":true") })
+                #expect(try await host.eventually(timeout: .seconds(15)) {
+                    try await host.get("/_health", host: "x").text.contains("\"watching\":true")
+                })
                 _ = try await host.get(host: site)  // cached again
                 try await platform.database.withTransaction { connection in
                     try await ContentStore(logger: platform.logger).insert(

@@ -53,8 +53,6 @@ public final class TenantDatabase: Service, Sendable {
         var starter: AsyncStream<PostgresClient>.Continuation?
         /// Pools handed out before ``run()`` started.
         var unstarted: [PostgresClient] = []
-        /// Replacements asked for and not yet in use, oldest first.
-        var requested: [PostgresClient] = []
         var replacements = 0
     }
 
@@ -108,9 +106,6 @@ public final class TenantDatabase: Service, Sendable {
                     group.addTask {
                         await withDiscardingTaskGroup { runner in
                             runner.addTask { await client.run() }
-                            // Lent out only once it runs (PostgresClient warns otherwise).
-                            try? await Task.sleep(for: .milliseconds(10))
-                            self.activate(client)
                             await self.waitUntilRetired(client)
                             runner.cancelAll()
                         }
@@ -144,22 +139,16 @@ public final class TenantDatabase: Service, Sendable {
         }
     }
 
-    /// Makes `client` the pool in use, unless a newer one already is.
-    private func activate(_ client: PostgresClient) {
-        self.pool.withLock { pool in
-            guard let index = pool.requested.firstIndex(where: { $0 === client }) else { return }
-            pool.client = client
-            pool.requested.removeFirst(index + 1)
-        }
-    }
-
-    /// Replaces the pool with a new one (which connects with no back-off),
-    /// in use as soon as it runs.
+    /// Replaces the pool with a new one (which connects with no back-off).
+    /// It is in use at once: the directory reload that follows a recovery
+    /// must not wait on the pool it replaces. (A lease asked for in the
+    /// microseconds before its run() starts waits for it, with a warning
+    /// from PostgresClient.)
     private func replacePool(reason: String, quietly: Bool = false) {
         let client = PostgresClient(configuration: self.clientConfiguration, backgroundLogger: self.logger)
         let started = self.pool.withLock { pool -> Bool in
             guard let starter = pool.starter else { return false }
-            pool.requested.append(client)
+            pool.client = client
             pool.replacements += 1
             starter.yield(client)
             return true
