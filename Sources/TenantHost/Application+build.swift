@@ -72,6 +72,7 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     router.add(middleware: SiteMiddleware(services: services))
     PublicSiteController.addStaticRoutes(to: router)
     let accounts = Accounts(database: services.database, cost: services.config.bcryptCost, logger: services.logger)
+    Task { await accounts.prepare() }
     let cache = services.cache
     let editorial = Editorial(database: services.database, accounts: accounts, logger: services.logger) {
         cache.invalidate(tenant: $0)

@@ -356,6 +356,12 @@ public struct Accounts: Sendable {
 
     private static let dummyHashes = Mutex<[UInt8: String]>([:])
 
+    /// Makes the dummy hash now, so that the first login with an unknown
+    /// name does not pay for making it (a timing difference of its own).
+    public func prepare() async {
+        _ = try? await self.dummyHash()
+    }
+
     /// 32 random bytes, base64url.
     public static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()

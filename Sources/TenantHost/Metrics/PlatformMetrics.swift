@@ -29,7 +29,7 @@ enum RouteClass: String, CaseIterable, Sendable {
 /// cache, the pool, the directory and the last backup is read when scraped.
 final class PlatformMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let requests = Mutex<[String: Counter]>([:])
+    private let requests = Mutex<[RequestKey: Counter]>([:])
     private let latency: [RouteClass: DurationHistogram]
     private let notifyLag: [String: DurationHistogram]
     private let notifications: [String: Counter]
@@ -68,8 +68,14 @@ final class PlatformMetrics: Sendable {
             descriptor: Self.name("provisioning_communes_created", "total", "Communes created from this host's console."))
     }
 
+    private struct RequestKey: Hashable {
+        var route: RouteClass
+        var status: Int
+    }
+
+    /// Called for every request: no allocation once the series exists.
     func record(_ route: RouteClass, status: Int, duration: Duration) {
-        let key = "\(route.rawValue) \(status)"
+        let key = RequestKey(route: route, status: status)
         let counter = self.requests.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = self.registry.makeCounter(
