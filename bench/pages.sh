@@ -45,7 +45,11 @@ LOG_LEVEL=warning PORT=18080 PAGE_CACHE_MB=1024 PAGE_CACHE_TTL_SECONDS=3600 "$BI
 PIDS+=($!); CACHED_PID=$!
 LOG_LEVEL=warning PORT=18081 PAGE_CACHE_MB=0 "$BIN/tenant-host" >"$BENCH_STATE/host-uncached.log" 2>&1 &
 PIDS+=($!); UNCACHED_PID=$!
+# …and with its cache answered through the router, as before the early path.
+LOG_LEVEL=warning PORT=18083 PAGE_CACHE_MB=1024 PAGE_CACHE_TTL_SECONDS=3600 CACHE_EARLY_HITS=0 "$BIN/tenant-host" >"$BENCH_STATE/host-router.log" 2>&1 &
+PIDS+=($!); ROUTER_PID=$!
 wait_http "http://127.0.0.1:18080/" "$FIRST"
+wait_http "http://127.0.0.1:18083/" "$FIRST"
 wait_http "http://127.0.0.1:18081/" "$FIRST"
 
 # nginx with a static file the size of a home page.
@@ -77,7 +81,9 @@ fi
 
 # Fill the page cache: every page the cached rows ask for, once.
 blog "warming the page cache over $N communes"
-"$ROOT/bench/warm.py" 18080 "$BENCH_STATE/hosts-$N.txt" / /tin-tuc/1 /tin-tuc/2 /tin-tuc/3 /tin-tuc/4 /tin-tuc/5
+for port in 18080 18083; do
+  "$ROOT/bench/warm.py" $port "$BENCH_STATE/hosts-$N.txt" / /tin-tuc/1 /tin-tuc/2 /tin-tuc/3 /tin-tuc/4 /tin-tuc/5
+done
 
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}'; }
 
@@ -112,6 +118,8 @@ PG=$(pg_master_pid)
   measure "nginx-static-file" http://127.0.0.1:18082 "$NGINX_PID" "" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
   measure "tenant-host-cached-home" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
   measure "tenant-host-cached-article" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
+  measure "tenant-host-cached-home-router" http://127.0.0.1:18083 "$ROUTER_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  measure "tenant-host-cached-article-router" http://127.0.0.1:18083 "$ROUTER_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
   measure "tenant-host-uncached-home" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
   measure "tenant-host-uncached-article" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
   if [ "$PEER" = 1 ]; then
@@ -134,6 +142,7 @@ def ratio(a, b):
 print()
 print(f"- cached home / nginx static file: {ratio('tenant-host-cached-home', 'nginx-static-file')} (target at least 0.8x); p99 {rows.get('tenant-host-cached-home', (0, 0))[1]} ms (target under 10 ms)")
 print(f"- cached article / nginx static file: {ratio('tenant-host-cached-article', 'nginx-static-file')}")
+print(f"- the same through the router (CACHE_EARLY_HITS=0): home {ratio('tenant-host-cached-home-router', 'nginx-static-file')}, article {ratio('tenant-host-cached-article-router', 'nginx-static-file')}")
 if sys.argv[2] == "1":
     print(f"- uncached home / django-tenants home: {ratio('tenant-host-uncached-home', 'django-tenants-home')} (target at least 10x)")
     print(f"- uncached article / django-tenants article: {ratio('tenant-host-uncached-article', 'django-tenants-article')}")

@@ -27,6 +27,10 @@ struct AppConfig: Sendable {
     /// the public port: keep it on loopback or a private network.
     var metricsBind: String = "127.0.0.1"
     var metricsPort: Int?
+    /// Answer page-cache hits on the event loop, ahead of the router
+    /// (``CacheHitHandler``); `CACHE_EARLY_HITS=0` sends every request
+    /// through the router (for comparing the two in benchmarks).
+    var earlyCacheHits = true
     /// bcrypt cost of new passwords.
     var bcryptCost: UInt8 = 12
     /// `sql/` (communes created from the console are created at its newest version).
@@ -79,6 +83,7 @@ struct AppConfig: Sendable {
             publicScheme: scheme, logLevel: level, logFormat: format)
         config.adminHost = adminHost
         config.trustProxy = environment["TRUST_PROXY"] == "1"
+        config.earlyCacheHits = environment["CACHE_EARLY_HITS"] != "0"
         config.metricsPort = metricsPort == 0 ? nil : metricsPort
         if let bind = environment["METRICS_BIND"], !bind.isEmpty { config.metricsBind = bind }
         config.bcryptCost = UInt8(cost)

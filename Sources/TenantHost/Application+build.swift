@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -40,8 +41,10 @@ func buildApplication(
     if let port = config.metricsPort {
         lifecycle.append(buildMetricsApplication(services: services, bind: config.metricsBind, port: port, logger: logger, onRunning: onMetricsRunning))
     }
+    let early = config.earlyCacheHits ? services : nil
     var app = Application(
         router: router,
+        server: HTTPServerBuilder { responder in SiteHTTP1Channel(responder: responder, services: early) },
         configuration: .init(address: .hostname(config.bind, port: config.port), serverName: nil),
         services: lifecycle,
         onServerRunning: { channel in

@@ -142,3 +142,144 @@ extension CachedPage: Equatable {
         }
     }
 }
+
+/// Cache hits answered by ``CacheHitHandler``, ahead of the router, are the
+/// responses the router would give, in order, and never outlive a write.
+@Suite struct EarlyCacheHitTests {
+    static let site = "thuan-an.hue.localhost"
+
+    static func fixture(_ platform: TestPlatform) async throws {
+        _ = try await platform.makeCommunes([(19900, "Phường Thuận An"), (19901, "Phường Phú Thượng")])
+        try await addMarkers(platform, codes: [19900, 19901])
+    }
+
+    /// Headers but the date, which each response has its own of, and
+    /// `Connection: close`, which the early path says when it closes.
+    static func comparable(_ response: RawHTTPResponse) -> [String] {
+        response.headers.filter { !["date", "connection"].contains($0.0.lowercased()) }.map { "\($0.0.lowercased()): \($0.1)" }.sorted()
+    }
+
+    @Test func hits_getTheRoutersStatusHeadersAndBytes() async throws {
+        try await withTestPlatform { platform in
+            try await Self.fixture(platform)
+            try await withTestHost(platform, cacheTTL: 3600) { host in
+                for path in ["/", "/tin-tuc", "/van-ban", "/tim-kiem?q=MARKER19900X"] {
+                    let gzip = [("Accept-Encoding", "gzip, br")]
+                    let missed = try await host.get(path, host: Self.site)
+                    let missedGzip = try await host.get(path, host: Self.site, headers: gzip)
+                    let hits = try await host.earlyHits()
+                    let hit = try await host.get(path, host: Self.site)
+                    let hitGzip = try await host.get(path, host: Self.site, headers: gzip)
+                    #expect(try await host.earlyHits() == hits + 2, "\(path) answered early")
+                    #expect(hit.status == 200 && hit.body == missed.body && hitGzip.body == missedGzip.body, "\(path)")
+                    #expect(Self.comparable(hit) == Self.comparable(missed), "\(path)")
+                    #expect(Self.comparable(hitGzip) == Self.comparable(missedGzip), "\(path)")
+                    #expect(hitGzip.header("Content-Encoding") == "gzip" && hit.header("Content-Encoding") == nil)
+                    #expect(hit.header("Date").flatMap(HTTPDate.parse) != nil)
+                    #expect(hit.text.contains("MARKER19900X") && !hit.text.contains("MARKER19901X"), "one commune's page only")
+
+                    // Conditional requests: 304 without a body, for either variant's tag.
+                    for tag in [hit.header("ETag")!, hitGzip.header("ETag")!, "W/" + hit.header("ETag")!] {
+                        let notModified = try await host.get(path, host: Self.site, headers: [("If-None-Match", tag)] + gzip)
+                        #expect(notModified.status == 304 && notModified.body.isEmpty, "\(path) \(tag)")
+                        #expect(notModified.header("Content-Encoding") == nil && notModified.header("ETag") != nil)
+                    }
+                    let changed = try await host.get(path, host: Self.site, headers: [("If-None-Match", "\"0000000000000000\"")])
+                    #expect(changed.status == 200 && changed.body == missed.body)
+                    let since = try await host.get(path, host: Self.site, headers: [("If-Modified-Since", hit.header("Last-Modified")!)])
+                    #expect(since.status == 304)
+
+                    // HEAD: the GET's headers and length, no body.
+                    let head = try await host.head(path, host: Self.site)
+                    #expect(head.status == 200 && head.body.isEmpty && head.header("Content-Length") == String(missed.body.count))
+                }
+                // The other commune, the same path: its own page.
+                let other = try await host.get(host: "phu-thuong.hue.localhost")
+                #expect(other.text.contains("MARKER19901X") && !other.text.contains("MARKER19900X"))
+            }
+        }
+    }
+
+    @Test func misses_writesAndTheConsole_goThroughTheRouter() async throws {
+        try await withTestPlatform { platform in
+            try await Self.fixture(platform)
+            try await withTestHost(platform, cacheTTL: 3600) { host in
+                _ = try await host.get(host: Self.site)
+                let hits = try await host.earlyHits()
+                // A body on a GET, an absolute URI, the console, an unknown host: never answered early.
+                let withBody = try await RawHTTPClient.send(
+                    Array("GET / HTTP/1.1\r\nHost: \(Self.site)\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab".utf8), port: host.port)
+                #expect(withBody.status == 200)
+                _ = try await host.get("/quan-tri", host: Self.site)
+                _ = try await host.get(host: "khong-co.hue.localhost")
+                _ = try await host.get("/tin-tuc/khong-co", host: Self.site)
+                #expect(try await host.earlyHits() == hits)
+            }
+        }
+    }
+
+    /// Keep-alive and pipelining: a miss passed to the router and the hits
+    /// after it on the same connection come back in the order asked.
+    @Test func pipelinedRequests_areAnsweredInOrder() async throws {
+        try await withTestPlatform { platform in
+            try await Self.fixture(platform)
+            try await withTestHost(platform, cacheTTL: 3600) { host in
+                let home = try await host.get(host: Self.site)
+                let hits = try await host.earlyHits()
+                func request(_ path: String, method: String = "GET", close: Bool = false) -> String {
+                    "\(method) \(path) HTTP/1.1\r\nHost: \(Self.site)\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n"
+                }
+                // Home (hit), list of news (miss: the router), home (hit while
+                // the miss is on its way: waits its turn), HEAD of home, home.
+                let bytes = request("/") + request("/tin-tuc") + request("/") + request("/", method: "HEAD") + request("/", close: true)
+                let data = try await RawHTTPClient.sendReadingAll(Array(bytes.utf8), port: host.port)
+                let responses = try RawHTTPClient.parseSequence(data, bodiless: [3])
+                try #require(responses.count == 5)
+                let news = try await host.get("/tin-tuc", host: Self.site)
+                #expect(responses.map(\.status) == [200, 200, 200, 200, 200])
+                #expect(responses[0].body == home.body && responses[2].body == home.body && responses[4].body == home.body)
+                #expect(responses[1].body == news.body && news.body != home.body)
+                #expect(responses[3].body.isEmpty)
+                #expect(try await host.earlyHits() > hits)
+            }
+        }
+    }
+
+    /// After a write has returned, no request — early or not — gets the
+    /// page from before it, on the host that made the write.
+    @Test func aWrite_dropsTheEarlyAnswerBeforeItReturns() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            try await withTestHost(platform, cacheTTL: 3600) { host in
+                let browser = ConsoleBrowser(host)
+                #expect(try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA).status == 303)
+                for round in 1...5 {
+                    _ = try await host.get(host: siteA)
+                    let hits = try await host.earlyHits()
+                    #expect(try await host.get(host: siteA).status == 200)
+                    #expect(try await host.earlyHits() == hits + 1, "cached before round \(round)")
+                    let title = "Bản tin vòng \(round)"
+                    let saved = try await browser.submit(
+                        "/quan-tri/bai/moi?chuyen-muc=4&loai=article", to: "/quan-tri/bai", on: siteA,
+                        [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", title), ("tom-tat", "Tóm tắt."), ("noi-dung", "Nội dung."),
+                         ("dinh-dang", "markdown"), ("dang", "dang")])
+                    #expect(saved.status == 303)
+                    #expect(try await host.get(host: siteA).text.contains(title), "round \(round)")
+                }
+            }
+        }
+    }
+
+    /// `CACHE_EARLY_HITS=0`: every hit goes through the router, same bytes.
+    @Test func earlyPath_canBeTurnedOff() async throws {
+        try await withTestPlatform { platform in
+            try await Self.fixture(platform)
+            try await withTestHost(platform, cacheTTL: 3600, configure: { $0.earlyCacheHits = false }) { host in
+                let first = try await host.get(host: Self.site)
+                let second = try await host.get(host: Self.site)
+                #expect(first.body == second.body && Self.comparable(first) == Self.comparable(second))
+                #expect(try await host.earlyHits() == 0)
+            }
+        }
+    }
+}

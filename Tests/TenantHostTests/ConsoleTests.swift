@@ -109,6 +109,10 @@ let adminSite = "quan-tri.localhost"
                 let browser = ConsoleBrowser(host)
                 let before = try await host.get(host: siteA)
                 #expect(!before.text.contains("Khai trương chợ mới"))
+                // The page is now answered ahead of the router.
+                let hits = try await host.earlyHits()
+                #expect(try await host.get(host: siteA).text == before.text)
+                #expect(try await host.earlyHits() == hits + 1)
                 let login = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
                 #expect(login.status == 303)
                 #expect(login.header("Location") == "/quan-tri")

@@ -21,6 +21,13 @@ struct TestHost: Sendable {
         return try await RawHTTPClient.send(Array(request.utf8), port: self.port)
     }
 
+    /// Cache hits answered ahead of the router so far (`/_health`).
+    func earlyHits() async throws -> Int {
+        let text = try await self.get("/_health", host: "health").text
+        guard let range = text.range(of: "\"early_hits\":") else { throw TestHostError(message: "no early_hits in \(text)") }
+        return Int(text[range.upperBound...].prefix { $0.isNumber }) ?? -1
+    }
+
     /// Polls until `condition` holds (the host learns about changes through NOTIFY).
     func eventually(
         timeout: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool

@@ -30,6 +30,11 @@ public enum RawHTTPClient {
     }
 
     public static func send(_ bytes: [UInt8], port: Int) async throws -> RawHTTPResponse {
+        try self.parse(try await self.sendReadingAll(bytes, port: port))
+    }
+
+    /// Sends `bytes` and returns everything read until the server closes.
+    public static func sendReadingAll(_ bytes: [UInt8], port: Int) async throws -> [UInt8] {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -46,7 +51,7 @@ public enum RawHTTPClient {
             }
             return data
         }
-        return try self.parse(data)
+        return data
     }
 
     static func parse(_ data: [UInt8]) throws -> RawHTTPResponse {
@@ -69,6 +74,27 @@ public enum RawHTTPClient {
             body = Array(body.prefix(length))
         }
         return RawHTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    /// Several responses read off one connection (each with Content-Length;
+    /// HEAD and 304 responses have no body whatever their length says).
+    public static func parseSequence(_ data: [UInt8], bodiless: Set<Int> = []) throws -> [RawHTTPResponse] {
+        var responses: [RawHTTPResponse] = []
+        var rest = data[...]
+        while !rest.isEmpty {
+            guard let end = rest.firstRange(of: [13, 10, 13, 10] as [UInt8]) else {
+                throw ParseError(message: "no complete response after \(responses.count)")
+            }
+            var response = try self.parse(Array(rest[..<end.upperBound]))
+            let length = bodiless.contains(responses.count) || response.status == 304 ? 0 : Int(response.header("Content-Length") ?? "") ?? 0
+            guard rest.distance(from: end.upperBound, to: rest.endIndex) >= length else {
+                throw ParseError(message: "response \(responses.count) is cut short")
+            }
+            response.body = Array(rest[end.upperBound..<(end.upperBound + length)])
+            responses.append(response)
+            rest = rest[(end.upperBound + length)...]
+        }
+        return responses
     }
 
     static func dechunk(_ data: [UInt8]) throws -> [UInt8] {

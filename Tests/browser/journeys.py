@@ -13,11 +13,11 @@ import string
 import sys
 import time
 
+from selenium.common.exceptions import WebDriverException
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PORT = sys.argv[1]
@@ -61,11 +61,26 @@ def text(driver):
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+def wait_replaced(element):
+    """Waits until the page holding `element` has been replaced by the next one."""
+
+    def left_page(_):
+        # Chromium answers either "stale element" or "node does not belong to
+        # the document" for an element of a page that was replaced.
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(element.parent, 10).until(left_page)
+
+
 def submit(driver, selector="main form button[type=submit]"):
     """Clicks a submit button and waits for the next page to load."""
     button = driver.find_element(By.CSS_SELECTOR, selector)
     button.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+    wait_replaced(button)
 
 
 def sign_out(driver, base):
@@ -123,7 +138,7 @@ def journey_editor_publishes(driver):
     shot(driver, "1-public-home-with-article")
     link = driver.find_element(By.LINK_TEXT, title)
     link.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(link))
+    wait_replaced(link)
     source = driver.page_source
     check("<strong>đậm</strong>" in source, "Markdown became HTML")
     check("alert(" not in source, "the script never reached the page")
@@ -157,7 +172,7 @@ def journey_citizen_question(driver):
     driver.get(f"{COMMUNE_A}/quan-tri/hoi-dap")
     link = driver.find_element(By.LINK_TEXT, "Hỏi về đăng ký khai sinh")
     link.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(link))
+    wait_replaced(link)
     Select(driver.find_element(By.ID, "f-trang-thai")).select_by_value("answered")
     driver.find_element(By.ID, "f-tra-loi").send_keys("Bạn có thể đăng ký trên Cổng Dịch vụ công quốc gia.")
     driver.find_element(By.ID, "f-cong-khai").click()

@@ -1,6 +1,8 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import Synchronization
 
 import HTTPTypes
@@ -16,6 +18,10 @@ struct CachedPage: Sendable {
     let expires: ContinuousClock.Instant
     let headers: HTTPFields
     let gzipHeaders: HTTPFields
+    /// `headers` and `gzipHeaders` with Content-Length, as HTTP/1 headers
+    /// for the early path (``CacheHitHandler``), which writes them as they are.
+    let wire: HTTPHeaders
+    let wireGzip: HTTPHeaders
 
     var cost: Int { self.body.readableBytes + (self.gzip?.readableBytes ?? 0) + 1024 }
 }
@@ -46,6 +52,7 @@ final class PageCache: Sendable {
         var tick: UInt64 = 0
         var hits = 0
         var misses = 0
+        var earlyHits = 0
         var evictions = 0
         var globalGeneration: UInt64 = 0
     }
@@ -69,20 +76,19 @@ final class PageCache: Sendable {
     }
 
     /// A fresh page, or — when `allowStale` (the database is unreachable) — an expired one.
-    func lookup(_ key: Key, now: ContinuousClock.Instant, allowStale: Bool = false) -> CachedPage? {
+    /// `early`: the lookup of ``CacheHitHandler``, whose misses go on to the
+    /// router and are counted there.
+    func lookup(_ key: Key, now: ContinuousClock.Instant, allowStale: Bool = false, early: Bool = false) -> CachedPage? {
         self.state.withLock { s in
-            guard var node = s.pages[key] else {
-                s.misses += 1
-                return nil
-            }
-            guard allowStale || node.page.expires > now else {
-                s.misses += 1
+            guard var node = s.pages[key], allowStale || node.page.expires > now else {
+                if !early { s.misses += 1 }
                 return nil
             }
             s.tick &+= 1
             node.tick = s.tick
             s.pages[key] = node
             s.hits += 1
+            if early { s.earlyHits += 1 }
             return node.page
         }
     }
@@ -122,8 +128,9 @@ final class PageCache: Sendable {
         }
     }
 
-    var statistics: (entries: Int, bytes: Int, hits: Int, misses: Int, evictions: Int) {
-        self.state.withLock { ($0.pages.count, $0.bytes, $0.hits, $0.misses, $0.evictions) }
+    /// `earlyHits`: the part of `hits` answered by ``CacheHitHandler``.
+    var statistics: (entries: Int, bytes: Int, hits: Int, earlyHits: Int, misses: Int, evictions: Int) {
+        self.state.withLock { ($0.pages.count, $0.bytes, $0.hits, $0.earlyHits, $0.misses, $0.evictions) }
     }
 
     /// Least-recently-used eviction down to `target` bytes. Sorting is
@@ -164,9 +171,13 @@ final class PageCache: Sendable {
         var gzipHeaders = headers
         gzipHeaders[.eTag] = String(etag.dropLast()) + "-gz\""
         gzipHeaders[.contentEncoding] = "gzip"
+        var wire = HTTPHeaders(headers)
+        wire.add(name: "Content-Length", value: String(body.readableBytes))
+        var wireGzip = HTTPHeaders(gzipHeaders)
+        wireGzip.add(name: "Content-Length", value: String(gzip?.readableBytes ?? 0))
         return CachedPage(
             body: body, gzip: gzip, contentType: contentType, etag: etag, lastModified: now, expires: .now + ttl,
-            headers: headers, gzipHeaders: gzipHeaders)
+            headers: headers, gzipHeaders: gzipHeaders, wire: wire, wireGzip: wireGzip)
     }
 
     /// `"<16 hex digits>"`: FNV-1a over the body.

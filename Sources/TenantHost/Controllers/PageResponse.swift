@@ -12,7 +12,7 @@ enum PageResponse {
 
     static func make(_ page: CachedPage, request: Request, status: HTTPResponse.Status = .ok) -> Response {
         let gzip = page.gzip != nil && self.acceptsGzip(request.headers[.acceptEncoding])
-        if status == .ok, self.notModified(request, etag: page.etag, lastModified: page.lastModified) {
+        if status == .ok, self.notModified(request.headers, etag: page.etag, lastModified: page.lastModified) {
             var headers = gzip ? page.gzipHeaders : page.headers
             headers[.contentEncoding] = nil
             return Response(status: .notModified, headers: headers)
@@ -54,8 +54,8 @@ enum PageResponse {
     }
 
     /// If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
-    static func notModified(_ request: Request, etag: String, lastModified: Date) -> Bool {
-        if let match = request.headers[.ifNoneMatch] {
+    static func notModified(_ headers: HTTPFields, etag: String, lastModified: Date) -> Bool {
+        if let match = headers[.ifNoneMatch] {
             let gz = String(etag.dropLast()) + "-gz\""
             for candidate in match.split(separator: ",") {
                 var tag = candidate.trimmingCharacters(in: .whitespaces)
@@ -65,7 +65,7 @@ enum PageResponse {
             }
             return false
         }
-        if let since = request.headers[.ifModifiedSince], let date = HTTPDate.parse(since) {
+        if let since = headers[.ifModifiedSince], let date = HTTPDate.parse(since) {
             return lastModified.timeIntervalSince1970.rounded(.down) <= date.timeIntervalSince1970
         }
         return false

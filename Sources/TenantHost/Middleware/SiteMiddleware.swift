@@ -109,12 +109,8 @@ struct SiteMiddleware: RouterMiddleware {
         }
         // Only public reads are cached; the console and forms never are.
         let isRead = (request.method == .get || request.method == .head) && !path.hasPrefix("/quan-tri")
-        let port = Self.port(of: authority).map { ":\($0)" } ?? ""
-        // Development aliases (any host but the primary) are plain http,
-        // unless the trusted proxy says how it was reached.
-        let isPrimary = tenant.primaryHost == host
-        let scheme = self.forwardedScheme(request) ?? (isPrimary ? self.services.config.publicScheme : "http")
-        let baseURL = "\(scheme)://\(host.value)\(port)"
+        let baseURL = Self.baseURL(
+            tenant: tenant, host: host, authority: authority, forwardedProto: request.headers[.xForwardedProto], config: self.services.config)
         let canonicalBase = "\(self.services.config.publicScheme)://\((tenant.primaryHost ?? host).value)"
         let key = isRead ? PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query) : nil
         if let key, let page = self.services.cache.lookup(key, now: .now, allowStale: !self.services.database.isAvailable) {
@@ -140,12 +136,18 @@ struct SiteMiddleware: RouterMiddleware {
         }
     }
 
-    /// `X-Forwarded-Proto` of a trusted proxy (http or https only).
-    private func forwardedScheme(_ request: Request) -> String? {
-        guard self.services.config.trustProxy, let proto = request.headers[.xForwardedProto]?.lowercased(),
-            proto == "https" || proto == "http"
-        else { return nil }
-        return proto
+    /// The site's address as the visitor reached it: the scheme, host and
+    /// port that links on the page use and that cached pages are keyed by.
+    /// Development aliases (any host but the primary) are plain http, unless
+    /// the trusted proxy says (`X-Forwarded-Proto`, http or https only) how
+    /// the visitor reached it.
+    static func baseURL(tenant: Tenant, host: Hostname, authority: String, forwardedProto: String?, config: AppConfig) -> String {
+        var scheme = tenant.primaryHost == host ? config.publicScheme : "http"
+        if config.trustProxy, let proto = forwardedProto?.lowercased(), proto == "https" || proto == "http" {
+            scheme = proto
+        }
+        let port = Self.port(of: authority).map { ":\($0)" } ?? ""
+        return "\(scheme)://\(host.value)\(port)"
     }
 
     /// The platform console's host: only the console and static files.
@@ -240,7 +242,7 @@ struct SiteMiddleware: RouterMiddleware {
         let body = """
             {"status":"\(ok ? "ok" : "unavailable")","communes":\(snapshot.tenants.count),"hosts":\(snapshot.hostCount),\
             "watching":\(self.services.watcher.isListening),"cache":{"pages":\(cache.entries),"bytes":\(cache.bytes),\
-            "hits":\(cache.hits),"misses":\(cache.misses)},"last_backup":\(backup)}
+            "hits":\(cache.hits),"early_hits":\(cache.earlyHits),"misses":\(cache.misses)},"last_backup":\(backup)}
 
             """
         var headers = HTTPFields()
