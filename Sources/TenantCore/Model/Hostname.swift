@@ -21,14 +21,32 @@ public struct Hostname: Hashable, Sendable, CustomStringConvertible {
         case invalidLabel
     }
 
+    /// Normalises a `Host` header as it arrives: the same as the generic
+    /// initialiser, with the common case specialised for `String`.
+    public init(normalizing raw: String) throws(Rejection) {
+        if let fast = Self.asciiFastPath(raw.utf8) {
+            self.init(normalized: fast)
+            return
+        }
+        try self.init(normalizingSlowly: raw)
+    }
+
     /// Normalises an HTTP `Host`/authority value.
     /// - Parameter raw: the header value, possibly with a port.
     /// - Throws: ``Rejection`` when the value is not a usable host name.
     public init(normalizing raw: some StringProtocol) throws(Rejection) {
         if let fast = Self.asciiFastPath(raw.utf8) {
-            self.value = fast
+            self.init(normalized: fast)
             return
         }
+        try self.init(normalizingSlowly: raw)
+    }
+
+    private init(normalized value: String) {
+        self.value = value
+    }
+
+    private init(normalizingSlowly raw: some StringProtocol) throws(Rejection) {
         var host = Substring(raw)
         guard !host.isEmpty else { throw .empty }
         guard host.utf8.count <= 1024 else { throw .tooLong }

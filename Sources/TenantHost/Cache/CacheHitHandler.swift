@@ -21,6 +21,10 @@ import TenantCore
 /// one passed on is still being answered goes on too, so responses on a
 /// connection stay in order.
 ///
+/// A hit's stored status line and headers go straight to the socket, past
+/// NIO's HTTP/1 encoder; so the encoder is not paired with the decoder, and
+/// this handler drops the bodies of Hummingbird's answers to HEAD instead.
+///
 /// Invalidation needs nothing more: the cache drops a commune's pages before
 /// the write that changed them returns, and this handler reads the cache.
 final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -30,8 +34,12 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let services: SiteServices
-    /// Requests passed on whose response has not ended yet.
-    private var passedOn = 0
+    /// Requests passed on whose response has not ended yet, by method.
+    private var passedOn = CircularBuffer<HTTPMethod>(initialCapacity: 2)
+    /// The response being written answers a HEAD (or CONNECT): its body is
+    /// dropped here, as NIO's encoder would when paired with the decoder
+    /// (the early answers bypass the encoder, so it is not paired).
+    private var dropBody = false
     /// The request being read was answered here: drop its remaining parts.
     private var answered = false
     private var date = (second: 0, value: "")
@@ -44,13 +52,13 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
             let started = ContinuousClock.now
-            if self.passedOn == 0, let page = self.cachedPage(head) {
+            if self.passedOn.isEmpty, self.socketSide != nil, let page = self.cachedPage(head) {
                 self.answered = true
                 self.write(page, for: head, context: context)
                 self.services.metrics.record(.pageCached, status: 200, duration: ContinuousClock.now - started)
             } else {
                 self.answered = false
-                self.passedOn += 1
+                self.passedOn.append(head.method)
                 context.fireChannelRead(data)
             }
         case .body:
@@ -65,7 +73,25 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = self.unwrapOutboundIn(data) { self.passedOn -= 1 }
+        switch self.unwrapOutboundIn(data) {
+        case .head(var response):
+            let method = self.passedOn.first
+            self.dropBody = method == .HEAD || method == .CONNECT
+            if self.dropBody, !response.headers.contains(name: "content-length"), !response.headers.contains(name: "transfer-encoding") {
+                // Else the encoder would frame the (dropped) body as chunked.
+                response.headers.add(name: "Content-Length", value: "0")
+                context.write(self.wrapOutboundOut(.head(response)), promise: promise)
+                return
+            }
+        case .body:
+            if self.dropBody {
+                promise?.succeed(())
+                return
+            }
+        case .end:
+            self.dropBody = false
+            if !self.passedOn.isEmpty { self.passedOn.removeFirst() }
+        }
         context.write(data, promise: promise)
     }
 
@@ -94,34 +120,60 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The same response ``PageResponse/make(_:request:status:)`` gives, written at once.
     private func write(_ page: CachedPage, for head: HTTPRequestHead, context: ChannelHandlerContext) {
         let gzip = page.gzip != nil && PageResponse.acceptsGzip(head.headers.first(name: "accept-encoding"))
-        var fields = HTTPFields()
-        if let match = head.headers.first(name: "if-none-match") { fields[.ifNoneMatch] = match }
-        if let since = head.headers.first(name: "if-modified-since") { fields[.ifModifiedSince] = since }
-        let status: HTTPResponseStatus
-        var headers: HTTPHeaders
-        var body: ByteBuffer?
-        if !fields.isEmpty, PageResponse.notModified(fields, etag: page.etag, lastModified: page.lastModified) {
-            status = .notModified
-            var notModified = gzip ? page.gzipHeaders : page.headers
-            notModified[.contentEncoding] = nil
-            headers = HTTPHeaders(notModified)
-        } else {
-            status = .ok
-            headers = gzip ? page.wireGzip : page.wire
-            if head.method == .GET { body = gzip ? page.gzip : page.body }
-        }
-        headers.add(name: "Date", value: self.currentDate())
-        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
-        context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        if let body { context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        if head.isKeepAlive {
-            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
-        } else {
-            // `Connection: close`, or HTTP/1.0 without keep-alive: as Hummingbird does.
-            context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-                context.close(promise: nil)
+        let match = head.headers.first(name: "if-none-match")
+        let since = head.headers.first(name: "if-modified-since")
+        if match != nil || since != nil {
+            var fields = HTTPFields()
+            if let match { fields[.ifNoneMatch] = match }
+            if let since { fields[.ifModifiedSince] = since }
+            if PageResponse.notModified(fields, etag: page.etag, lastModified: page.lastModified) {
+                var headers = gzip ? page.gzipHeaders : page.headers
+                headers[.contentEncoding] = nil
+                headers[.date] = self.currentDate()
+                if !head.isKeepAlive { headers[.connection] = "close" }
+                let response = HTTPResponseHead(version: .http1_1, status: .notModified, headers: HTTPHeaders(headers))
+                context.write(self.wrapOutboundOut(.head(response)), promise: nil)
+                self.finish(context: context, keepAlive: head.isKeepAlive, last: self.wrapOutboundOut(.end(nil)), on: context)
+                return
             }
         }
+        // The stored status line and headers, then this second's date, go
+        // straight to the socket: past the HTTP/1 encoder, which has nothing
+        // to do (no response of the router is under way: see `passedOn`).
+        guard let socket = self.socketSide else { return }
+        var tail = ByteBuffer()
+        tail.writeString("Date: ")
+        tail.writeString(self.currentDate())
+        tail.writeString(head.isKeepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
+        socket.write(NIOAny(IOData.byteBuffer(gzip ? page.wireGzip : page.wire)), promise: nil)
+        if head.method == .GET, let body = gzip ? page.gzip : page.body {
+            socket.write(NIOAny(IOData.byteBuffer(tail)), promise: nil)
+            self.finish(context: context, keepAlive: head.isKeepAlive, last: NIOAny(IOData.byteBuffer(body)), on: socket)
+        } else {
+            self.finish(context: context, keepAlive: head.isKeepAlive, last: NIOAny(IOData.byteBuffer(tail)), on: socket)
+        }
+    }
+
+    /// Writes the response's last part and flushes; closes the connection
+    /// after it when the request asked to (`Connection: close`, or HTTP/1.0
+    /// without keep-alive), as Hummingbird does.
+    private func finish(context: ChannelHandlerContext, keepAlive: Bool, last: NIOAny, on writer: ChannelHandlerContext) {
+        if keepAlive {
+            writer.writeAndFlush(last, promise: nil)
+        } else {
+            writer.writeAndFlush(last).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// The HTTP/1 encoder's context: writing there sends bytes to the socket as they are.
+    private var socketSide: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.socketSide = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.socketSide = nil
     }
 
     /// IMF-fixdate of the current second, formatted once a second per connection.
@@ -146,11 +198,18 @@ struct SiteHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: Self.decoderLimits)
             if let services = self.services {
-                try channel.pipeline.syncOperations.addHandler(CacheHitHandler(services: services))
+                // Encoder and decoder not paired: CacheHitHandler writes its
+                // answers past the encoder and drops HEAD bodies itself.
+                try channel.pipeline.syncOperations.addHandlers([
+                    HTTPResponseEncoder(configuration: .init()),
+                    ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: Self.decoderLimits)),
+                    CacheHitHandler(services: services),
+                ])
+            } else {
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                    withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+                    withEncoderConfiguration: .init(), withDecoderLimitConfiguration: Self.decoderLimits)
             }
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(logger: logger))

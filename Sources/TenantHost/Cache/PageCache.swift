@@ -1,8 +1,6 @@
 import CompressNIO
 import Foundation
 import NIOCore
-import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import Synchronization
 
 import HTTPTypes
@@ -18,10 +16,11 @@ struct CachedPage: Sendable {
     let expires: ContinuousClock.Instant
     let headers: HTTPFields
     let gzipHeaders: HTTPFields
-    /// `headers` and `gzipHeaders` with Content-Length, as HTTP/1 headers
-    /// for the early path (``CacheHitHandler``), which writes them as they are.
-    let wire: HTTPHeaders
-    let wireGzip: HTTPHeaders
+    /// The status line and `headers` (or `gzipHeaders`) with Content-Length,
+    /// encoded for HTTP/1.1 but for `Date` and the blank line: what the
+    /// early path (``CacheHitHandler``) writes as it is.
+    let wire: ByteBuffer
+    let wireGzip: ByteBuffer
 
     var cost: Int { self.body.readableBytes + (self.gzip?.readableBytes ?? 0) + 1024 }
 }
@@ -80,16 +79,15 @@ final class PageCache: Sendable {
     /// router and are counted there.
     func lookup(_ key: Key, now: ContinuousClock.Instant, allowStale: Bool = false, early: Bool = false) -> CachedPage? {
         self.state.withLock { s in
-            guard var node = s.pages[key], allowStale || node.page.expires > now else {
+            guard let page = s.pages[key]?.page, allowStale || page.expires > now else {
                 if !early { s.misses += 1 }
                 return nil
             }
             s.tick &+= 1
-            node.tick = s.tick
-            s.pages[key] = node
+            s.pages[key]?.tick = s.tick
             s.hits += 1
             if early { s.earlyHits += 1 }
-            return node.page
+            return page
         }
     }
 
@@ -171,13 +169,26 @@ final class PageCache: Sendable {
         var gzipHeaders = headers
         gzipHeaders[.eTag] = String(etag.dropLast()) + "-gz\""
         gzipHeaders[.contentEncoding] = "gzip"
-        var wire = HTTPHeaders(headers)
-        wire.add(name: "Content-Length", value: String(body.readableBytes))
-        var wireGzip = HTTPHeaders(gzipHeaders)
-        wireGzip.add(name: "Content-Length", value: String(gzip?.readableBytes ?? 0))
+        let wire = Self.encode(headers, length: body.readableBytes)
+        let wireGzip = Self.encode(gzipHeaders, length: gzip?.readableBytes ?? 0)
         return CachedPage(
             body: body, gzip: gzip, contentType: contentType, etag: etag, lastModified: now, expires: .now + ttl,
             headers: headers, gzipHeaders: gzipHeaders, wire: wire, wireGzip: wireGzip)
+    }
+
+    /// `HTTP/1.1 200 OK` and the fields, one per line (the values were
+    /// checked by `HTTPFields`: no CR or LF).
+    static func encode(_ fields: HTTPFields, length: Int) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeString("HTTP/1.1 200 OK\r\n")
+        for field in fields {
+            buffer.writeString(field.name.rawName)
+            buffer.writeString(": ")
+            buffer.writeString(field.value)
+            buffer.writeString("\r\n")
+        }
+        buffer.writeString("Content-Length: \(length)\r\n")
+        return buffer
     }
 
     /// `"<16 hex digits>"`: FNV-1a over the body.

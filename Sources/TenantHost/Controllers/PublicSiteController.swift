@@ -34,28 +34,28 @@ struct PublicSiteController: Sendable {
     static let html = "text/html; charset=utf-8"
 
     func addRoutes(to group: RouterGroup<TenantRequestContext>) {
-        group.get("/", use: self.home)
-        group.get("/tim-kiem", use: self.search)
-        group.get("/so-do-trang", use: self.htmlSitemap)
-        group.get("/sitemap.xml", use: self.xmlSitemap)
-        group.get("/robots.txt", use: self.robots)
-        group.get("/lich-cong-tac", use: self.schedule)
-        group.get("/rss/:file", use: self.rss)
+        group.read("/", use: self.home)
+        group.read("/tim-kiem", use: self.search)
+        group.read("/so-do-trang", use: self.htmlSitemap)
+        group.read("/sitemap.xml", use: self.xmlSitemap)
+        group.read("/robots.txt", use: self.robots)
+        group.read("/lich-cong-tac", use: self.schedule)
+        group.read("/rss/:file", use: self.rss)
         // Sections whose path also has fixed children: the router does not
         // fall back from a fixed segment to a parameter, so name them.
         for slug in [MandatorySection.questions.slug, MandatorySection.consultation.slug] {
-            group.get(RouterPath(slug)) { request, context in try await self.showSection(slug, request, context) }
-            group.get(RouterPath("\(slug)/:id")) { request, context in try await self.showEntry(slug, request, context) }
-            group.get(RouterPath("\(slug)/:id/ban-in")) { request, context in try await self.showPrint(slug, request, context) }
+            group.read(RouterPath(slug)) { request, context in try await self.showSection(slug, request, context) }
+            group.read(RouterPath("\(slug)/:id")) { request, context in try await self.showEntry(slug, request, context) }
+            group.read(RouterPath("\(slug)/:id/ban-in")) { request, context in try await self.showPrint(slug, request, context) }
         }
-        group.get("/hoi-dap/gui-cau-hoi", use: self.questionForm)
+        group.read("/hoi-dap/gui-cau-hoi", use: self.questionForm)
         group.post("/hoi-dap/gui-cau-hoi", use: self.submitQuestion)
-        group.get("/hoi-dap/tra-cuu", use: self.trackQuestion)
+        group.read("/hoi-dap/tra-cuu", use: self.trackQuestion)
         group.post("/lay-y-kien/:id/gop-y", use: self.submitComment)
-        group.get("/tep/:id", use: self.file)
-        group.get("/:section", use: self.section)
-        group.get("/:section/:id", use: self.entry)
-        group.get("/:section/:id/ban-in", use: self.printEntry)
+        group.read("/tep/:id", use: self.file)
+        group.read("/:section", use: self.section)
+        group.read("/:section/:id", use: self.entry)
+        group.read("/:section/:id/ban-in", use: self.printEntry)
     }
 
     // MARK: Routes
@@ -206,8 +206,8 @@ struct PublicSiteController: Sendable {
 
     /// The stylesheet and icon, the same for every host (commune or console).
     static func addStaticRoutes(to router: Router<SiteRequestContext>) {
-        router.get("/favicon.svg") { _, _ in Self.fixed(Stylesheet.favicon, contentType: "image/svg+xml", maxAge: 86_400 * 30) }
-        router.get("/_static/:file") { _, context in
+        router.read("/favicon.svg") { _, _ in Self.fixed(Stylesheet.favicon, contentType: "image/svg+xml", maxAge: 86_400 * 30) }
+        router.read("/_static/:file") { _, context in
             guard "/_static/" + (context.parameters.get("file") ?? "") == Stylesheet.path else { throw HTTPError(.notFound) }
             return Self.fixed(Stylesheet.css, contentType: "text/css; charset=utf-8", maxAge: 31_536_000, immutable: true)
         }
@@ -333,5 +333,15 @@ struct QueryItems {
             throw PageError.badRequest("Tuần “\(raw)” không hợp lệ; dùng dạng năm-tháng-ngày, ví dụ 2026-11-23.")
         }
         return day.addingTimeInterval(3600)
+    }
+}
+
+extension RouterMethods {
+    /// GET and HEAD, answered alike: the body of a HEAD answer is dropped on
+    /// the way out (by NIO's encoder, or by ``CacheHitHandler``).
+    @discardableResult
+    func read(_ path: RouterPath, use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        self.get(path, use: handler)
+        return self.head(path, use: handler)
     }
 }

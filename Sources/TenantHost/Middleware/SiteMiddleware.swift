@@ -252,8 +252,14 @@ struct SiteMiddleware: RouterMiddleware {
     }
 
     static func port(of authority: String) -> Int? {
-        guard let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") else { return nil }
-        return Int(authority[authority.index(after: colon)...])
+        let utf8 = authority.utf8
+        guard let colon = utf8.lastIndex(of: UInt8(ascii: ":")), utf8.last != UInt8(ascii: "]") else { return nil }
+        var port = 0
+        for byte in utf8[utf8.index(after: colon)...] {
+            guard byte >= 0x30, byte <= 0x39, port <= 65535 else { return nil }
+            port = port * 10 + Int(byte - 0x30)
+        }
+        return utf8.index(after: colon) == utf8.endIndex ? nil : port
     }
 
     static func plain(_ status: HTTPResponse.Status, _ title: String, _ message: String, retryAfter: Bool = false) -> Response {
