@@ -52,10 +52,10 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
             let started = ContinuousClock.now
-            if self.passedOn.isEmpty, self.socketSide != nil, let page = self.cachedPage(head) {
+            if self.passedOn.isEmpty, let socket = self.socketSide, let page = self.cachedPage(head) {
                 self.answered = true
-                self.write(page, for: head, context: context)
-                self.services.metrics.record(.pageCached, status: 200, duration: ContinuousClock.now - started)
+                let status = self.write(page, for: head, context: context, socket: socket)
+                self.services.metrics.record(.pageCached, status: status, duration: ContinuousClock.now - started)
             } else {
                 self.answered = false
                 self.passedOn.append(head.method)
@@ -117,8 +117,9 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return self.services.cache.lookup(PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query), now: .now, early: true)
     }
 
-    /// The same response ``PageResponse/make(_:request:status:)`` gives, written at once.
-    private func write(_ page: CachedPage, for head: HTTPRequestHead, context: ChannelHandlerContext) {
+    /// The same response ``PageResponse/make(_:request:status:)`` gives, written at once; returns its status.
+    /// `socket`: the encoder's context (``socketSide``).
+    private func write(_ page: CachedPage, for head: HTTPRequestHead, context: ChannelHandlerContext, socket: ChannelHandlerContext) -> Int {
         let gzip = page.gzip != nil && PageResponse.acceptsGzip(head.headers.first(name: "accept-encoding"))
         let match = head.headers.first(name: "if-none-match")
         let since = head.headers.first(name: "if-modified-since")
@@ -134,13 +135,12 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 let response = HTTPResponseHead(version: .http1_1, status: .notModified, headers: HTTPHeaders(headers))
                 context.write(self.wrapOutboundOut(.head(response)), promise: nil)
                 self.finish(context: context, keepAlive: head.isKeepAlive, last: self.wrapOutboundOut(.end(nil)), on: context)
-                return
+                return 304
             }
         }
         // The stored status line and headers, then this second's date, go
         // straight to the socket: past the HTTP/1 encoder, which has nothing
         // to do (no response of the router is under way: see `passedOn`).
-        guard let socket = self.socketSide else { return }
         var tail = ByteBuffer()
         tail.writeString("Date: ")
         tail.writeString(self.currentDate())
@@ -152,6 +152,7 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             self.finish(context: context, keepAlive: head.isKeepAlive, last: NIOAny(IOData.byteBuffer(tail)), on: socket)
         }
+        return 200
     }
 
     /// Writes the response's last part and flushes; closes the connection
