@@ -41,10 +41,10 @@ func buildApplication(
     if let port = config.metricsPort {
         lifecycle.append(buildMetricsApplication(services: services, bind: config.metricsBind, port: port, logger: logger, onRunning: onMetricsRunning))
     }
-    let early = config.earlyCacheHits ? services : nil
     var app = Application(
         router: router,
-        server: HTTPServerBuilder { responder in SiteHTTP1Channel(responder: responder, services: early) },
+        // CACHE_EARLY_HITS=0: Hummingbird's own HTTP/1 channel.
+        server: config.earlyCacheHits ? HTTPServerBuilder { SiteHTTP1Channel(responder: $0, services: services) } : .http1(),
         configuration: .init(address: .hostname(config.bind, port: config.port), serverName: nil),
         services: lifecycle,
         onServerRunning: { channel in

@@ -120,23 +120,20 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The same response ``PageResponse/make(_:request:status:)`` gives, written at once; returns its status.
     /// `socket`: the encoder's context (``socketSide``).
     private func write(_ page: CachedPage, for head: HTTPRequestHead, context: ChannelHandlerContext, socket: ChannelHandlerContext) -> Int {
-        let gzip = page.gzip != nil && PageResponse.acceptsGzip(head.headers.first(name: "accept-encoding"))
-        let match = head.headers.first(name: "if-none-match")
-        let since = head.headers.first(name: "if-modified-since")
-        if match != nil || since != nil {
-            var fields = HTTPFields()
-            if let match { fields[.ifNoneMatch] = match }
-            if let since { fields[.ifModifiedSince] = since }
-            if PageResponse.notModified(fields, etag: page.etag, lastModified: page.lastModified) {
-                var headers = gzip ? page.gzipHeaders : page.headers
-                headers[.contentEncoding] = nil
-                headers[.date] = self.currentDate()
-                if !head.isKeepAlive { headers[.connection] = "close" }
-                let response = HTTPResponseHead(version: .http1_1, status: .notModified, headers: HTTPHeaders(headers))
-                context.write(self.wrapOutboundOut(.head(response)), promise: nil)
-                self.finish(context: context, keepAlive: head.isKeepAlive, last: self.wrapOutboundOut(.end(nil)), on: context)
-                return 304
-            }
+        let answer = PageResponse.answer(
+            page, acceptEncoding: head.headers.first(name: "accept-encoding"), ifNoneMatch: head.headers.first(name: "if-none-match"),
+            ifModifiedSince: head.headers.first(name: "if-modified-since"))
+        let gzip: Bool
+        switch answer {
+        case .full(let variant):
+            gzip = variant
+        case .notModified(var headers):
+            headers[.date] = self.currentDate()
+            if !head.isKeepAlive { headers[.connection] = "close" }
+            let response = HTTPResponseHead(version: .http1_1, status: .notModified, headers: HTTPHeaders(headers))
+            context.write(self.wrapOutboundOut(.head(response)), promise: nil)
+            self.finish(context: context, keepAlive: head.isKeepAlive, last: self.wrapOutboundOut(.end(nil)), on: context)
+            return 304
         }
         // The stored status line and headers, then this second's date, go
         // straight to the socket: past the HTTP/1 encoder, which has nothing
@@ -194,24 +191,17 @@ struct SiteHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     let responder: HTTPChannelHandler.Responder
-    /// nil: no early path (every request goes through the router).
-    let services: SiteServices?
+    let services: SiteServices
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            if let services = self.services {
-                // Encoder and decoder not paired: CacheHitHandler writes its
-                // answers past the encoder and drops HEAD bodies itself.
-                try channel.pipeline.syncOperations.addHandlers([
-                    HTTPResponseEncoder(configuration: .init()),
-                    ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: Self.decoderLimits)),
-                    CacheHitHandler(services: services),
-                ])
-            } else {
-                try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                    withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                    withEncoderConfiguration: .init(), withDecoderLimitConfiguration: Self.decoderLimits)
-            }
+            // Encoder and decoder not paired: CacheHitHandler writes its
+            // answers past the encoder and drops HEAD bodies itself.
+            try channel.pipeline.syncOperations.addHandlers([
+                HTTPResponseEncoder(configuration: .init()),
+                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: Self.decoderLimits)),
+                CacheHitHandler(services: self.services),
+            ])
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(logger: logger))
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))

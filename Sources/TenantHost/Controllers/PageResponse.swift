@@ -11,16 +11,36 @@ enum PageResponse {
         "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src 'none'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 
     static func make(_ page: CachedPage, request: Request, status: HTTPResponse.Status = .ok) -> Response {
-        let gzip = page.gzip != nil && self.acceptsGzip(request.headers[.acceptEncoding])
-        if status == .ok, self.notModified(request.headers, etag: page.etag, lastModified: page.lastModified) {
-            var headers = gzip ? page.gzipHeaders : page.headers
-            headers[.contentEncoding] = nil
+        let headers = request.headers
+        let answer = self.answer(
+            page, acceptEncoding: headers[.acceptEncoding], ifNoneMatch: status == .ok ? headers[.ifNoneMatch] : nil,
+            ifModifiedSince: status == .ok ? headers[.ifModifiedSince] : nil)
+        switch answer {
+        case .notModified(let headers):
             return Response(status: .notModified, headers: headers)
+        case .full(gzip: true):
+            return Response(status: status, headers: page.gzipHeaders, body: .init(byteBuffer: page.gzip ?? page.body))
+        case .full(gzip: false):
+            return Response(status: status, headers: page.headers, body: .init(byteBuffer: page.body))
         }
-        if gzip, let body = page.gzip {
-            return Response(status: status, headers: page.gzipHeaders, body: .init(byteBuffer: body))
-        }
-        return Response(status: status, headers: page.headers, body: .init(byteBuffer: page.body))
+    }
+
+    /// How a cached page answers a request: the router's path and the early
+    /// path (``CacheHitHandler``) both decide here.
+    enum Answer {
+        /// 304 with these headers (the variant's, without Content-Encoding).
+        case notModified(HTTPFields)
+        /// The page; `gzip`: its gzip variant (there is one and the client takes it).
+        case full(gzip: Bool)
+    }
+
+    static func answer(_ page: CachedPage, acceptEncoding: String?, ifNoneMatch: String?, ifModifiedSince: String?) -> Answer {
+        let gzip = page.gzip != nil && self.acceptsGzip(acceptEncoding)
+        guard self.notModified(ifNoneMatch: ifNoneMatch, ifModifiedSince: ifModifiedSince, etag: page.etag, lastModified: page.lastModified)
+        else { return .full(gzip: gzip) }
+        var headers = gzip ? page.gzipHeaders : page.headers
+        headers[.contentEncoding] = nil
+        return .notModified(headers)
     }
 
     /// An uncached page (errors, redirects' bodies).
@@ -54,8 +74,8 @@ enum PageResponse {
     }
 
     /// If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
-    static func notModified(_ headers: HTTPFields, etag: String, lastModified: Date) -> Bool {
-        if let match = headers[.ifNoneMatch] {
+    static func notModified(ifNoneMatch: String?, ifModifiedSince: String?, etag: String, lastModified: Date) -> Bool {
+        if let match = ifNoneMatch {
             let gz = String(etag.dropLast()) + "-gz\""
             for candidate in match.split(separator: ",") {
                 var tag = candidate.trimmingCharacters(in: .whitespaces)
@@ -65,7 +85,7 @@ enum PageResponse {
             }
             return false
         }
-        if let since = headers[.ifModifiedSince], let date = HTTPDate.parse(since) {
+        if let since = ifModifiedSince, let date = HTTPDate.parse(since) {
             return lastModified.timeIntervalSince1970.rounded(.down) <= date.timeIntervalSince1970
         }
         return false
