@@ -31,6 +31,10 @@ struct AppConfig: Sendable {
     /// (``CacheHitHandler``); `CACHE_EARLY_HITS=0` sends every request
     /// through the router (for comparing the two in benchmarks).
     var earlyCacheHits = true
+    /// nginx's purge servers (`FRONT_CACHE_PURGE=host:port,…`): when set,
+    /// the fronts may keep pages (``FrontCache``) for `frontCacheTTL`.
+    var frontCachePurge: [FrontCache.Endpoint]?
+    var frontCacheTTL: Duration = .seconds(60)
     /// bcrypt cost of new passwords.
     var bcryptCost: UInt8 = 12
     /// `sql/` (communes created from the console are created at its newest version).
@@ -74,6 +78,13 @@ struct AppConfig: Sendable {
         }
         let cost = int("BCRYPT_COST", 12, 4...16)
         let metricsPort = int("METRICS_PORT", 0, 0...65535)
+        let frontTTL = int("FRONT_CACHE_TTL_SECONDS", ttl, 1...86_400)
+        var frontPurge: [FrontCache.Endpoint]?
+        if let raw = environment["FRONT_CACHE_PURGE"], !raw.isEmpty {
+            frontPurge = FrontCache.endpoints(raw)
+            if frontPurge == nil { problems.append("FRONT_CACHE_PURGE=\(raw) must be host:port entries separated by commas") }
+            if environment["TRUST_PROXY"] != "1" { problems.append("FRONT_CACHE_PURGE needs TRUST_PROXY=1 (the front key comes from nginx)") }
+        }
         guard problems.isEmpty else {
             throw ConfigError(problems: problems)
         }
@@ -84,6 +95,8 @@ struct AppConfig: Sendable {
         config.adminHost = adminHost
         config.trustProxy = environment["TRUST_PROXY"] == "1"
         config.earlyCacheHits = environment["CACHE_EARLY_HITS"] != "0"
+        config.frontCachePurge = frontPurge
+        config.frontCacheTTL = .seconds(frontTTL)
         config.metricsPort = metricsPort == 0 ? nil : metricsPort
         if let bind = environment["METRICS_BIND"], !bind.isEmpty { config.metricsBind = bind }
         config.bcryptCost = UInt8(cost)

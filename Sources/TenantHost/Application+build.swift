@@ -22,12 +22,26 @@ func buildApplication(
     let directory = TenantDirectory()
     let cache = PageCache(capacity: config.pageCacheBytes, ttl: config.pageCacheTTL)
     let metrics = PlatformMetrics()
+    let front = config.frontCachePurge.map {
+        FrontCache(endpoints: $0, ttl: config.frontCacheTTL, database: database, logger: logger)
+    }
+    // Every host purges the fronts when it hears of a change: the rows it
+    // deletes are the pages any host let nginx keep (FrontCache).
     let watcher = CatalogueWatcher(
         database: database, directory: directory,
         handlers: .init(
-            contentChanged: { cache.invalidate(tenant: $0) },
-            tenantsChanged: { ids in for id in ids { cache.invalidate(tenant: id) } },
-            reset: { cache.invalidateAll() },
+            contentChanged: { id in
+                cache.invalidate(tenant: id)
+                if let front { Task { await front.purge(tenant: id) } }
+            },
+            tenantsChanged: { ids in
+                for id in ids { cache.invalidate(tenant: id) }
+                if let front { Task { for id in ids { await front.purge(tenant: id) } } }
+            },
+            reset: {
+                cache.invalidateAll()
+                if let front { Task { await front.purgeAll() } }
+            },
             notified: { metrics.notified($0, lag: $1) },
             reloaded: { metrics.reloaded(in: $0) }),
         logger: logger)
@@ -35,9 +49,10 @@ func buildApplication(
     let services = SiteServices(
         config: config, database: database, directory: directory, cache: cache, watcher: watcher,
         migrations: try MigrationSet.load(from: config.sqlDirectory), domainPolicy: config.domainPolicy, metrics: metrics,
-        operations: operations, logger: logger)
+        operations: operations, front: front, logger: logger)
     let router = buildRouter(services: services)
     var lifecycle: [any Service] = [database, watcher, operations]
+    if let front { lifecycle.append(front) }
     if let port = config.metricsPort {
         lifecycle.append(buildMetricsApplication(services: services, bind: config.metricsBind, port: port, logger: logger, onRunning: onMetricsRunning))
     }
@@ -77,8 +92,10 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     let accounts = Accounts(database: services.database, cost: services.config.bcryptCost, logger: services.logger)
     Task { await accounts.prepare() }
     let cache = services.cache
+    let front = services.front
     let editorial = Editorial(database: services.database, accounts: accounts, logger: services.logger) {
         cache.invalidate(tenant: $0)
+        await front?.purge(tenant: $0)
     }
     let provisioning = CommuneProvisioning(
         database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)

@@ -14,6 +14,9 @@ struct SiteVisit: Sendable {
     let cacheKey: PageCache.Key?
     /// The commune's cache generation when the request started.
     let generation: UInt64
+    /// nginx's name for this request when its answer may be kept by the
+    /// front cache (``FrontCache/key(header:baseURL:target:)``).
+    var frontKey: String? = nil
 }
 
 /// The context of every request: `visit` is set by ``SiteMiddleware`` once

@@ -15,12 +15,15 @@ final class SiteServices: Sendable {
     let domainPolicy: DomainPolicy
     let metrics: PlatformMetrics
     let operations: OperationsMonitor
+    /// nginx's cache in front (nil: the fronts keep nothing).
+    let front: FrontCache?
 
     init(
         config: AppConfig, database: TenantDatabase, directory: TenantDirectory, cache: PageCache,
         watcher: CatalogueWatcher, migrations: MigrationSet, domainPolicy: DomainPolicy, metrics: PlatformMetrics,
-        operations: OperationsMonitor, logger: Logger
+        operations: OperationsMonitor, front: FrontCache? = nil, logger: Logger
     ) {
+        self.front = front
         self.metrics = metrics
         self.operations = operations
         self.watcher = watcher

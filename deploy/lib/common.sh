@@ -27,6 +27,7 @@ NODE_EXPORTER_PORT=15470
 PROMETHEUS_PORT=15490
 HTTPS_PORT=${HTTPS_PORT:-8443}
 HTTP_PORT=${HTTP_PORT:-8088}
+PURGE_PORT=${PURGE_PORT:-15485}           # nginx's purge server (front cache)
 DB_NAME=platform
 PG_BIN_DIR=/usr/lib/postgresql/15/bin
 
@@ -54,9 +55,10 @@ need_packages() {
     die "apt-get install ${missing[*]} failed"
 }
 
+NGINX_PURGE_MODULE=/usr/lib/nginx/modules/ngx_http_cache_purge_module.so
 need_topology_packages() {
   need_packages patroni:patroni etcd:etcd-server etcdctl:etcd-client haproxy:haproxy \
-    pgbackrest:pgbackrest nginx:nginx openssl:openssl psql:postgresql-client \
+    pgbackrest:pgbackrest nginx:nginx "$NGINX_PURGE_MODULE:libnginx-mod-http-cache-purge" openssl:openssl psql:postgresql-client \
     "$PG_BIN_DIR/postgres:postgresql-15" /usr/share/postgresql/15/extension/unaccent.control:postgresql-contrib \
     /usr/lib/python3/dist-packages/psycopg2:python3-psycopg2 curl:curl
 }

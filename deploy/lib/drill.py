@@ -5,6 +5,7 @@ readers of commune pages through nginx's TLS. Loopback only, bounded in time.
   drill.py writers --dsn DSN --schemas c_1,c_2 --threads N --seconds S --acks FILE --out JSON [--stop FILE]
   drill.py readers --hosts FILE --port 8443 --ca CA --threads N --seconds S --out JSON [--stop FILE]
   drill.py verify  --dsn DSN --acks FILE [--since EPOCH] [--until EPOCH] --out JSON
+  drill.py editor  --host HOST --port 8443 --ca CA --user U --password-file F --seconds S --out JSON
 """
 
 import argparse
@@ -17,6 +18,7 @@ import ssl
 import sys
 import threading
 import time
+import urllib.parse
 
 import psycopg2
 
@@ -165,6 +167,94 @@ def verify(args):
     json.dump({"checked": len(rows), "schemas": len(by_schema), "lost": lost, "missing": missing}, open(args.out, "w"), indent=1)
 
 
+def editor(args):
+    """An editor publishing through nginx while readers keep the home page in
+    nginx's cache: after each publish returns, the home page is read through
+    nginx at once and must show the new title (the front cache was purged
+    before the write returned)."""
+    loopback_only(args.address)
+    ctx = ssl.create_default_context(cafile=args.ca)
+    cookies = {}
+
+    def connect():
+        conn = http.client.HTTPSConnection(args.address, args.port, context=ctx, timeout=10)
+        sock = socket.create_connection((args.address, args.port), timeout=10)
+        conn.sock = ctx.wrap_socket(sock, server_hostname=args.host)
+        return conn
+    conn = connect()
+
+    def request(method, path, form=None):
+        headers = {"Host": args.host}
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        r = conn.getresponse()
+        data = r.read().decode("utf-8", "replace")
+        for name, value in r.getheaders():
+            if name.lower() == "set-cookie":
+                k, _, v = value.split(";")[0].partition("=")
+                if "Max-Age=0" in value:
+                    cookies.pop(k, None)
+                else:
+                    cookies[k] = v
+        return r.status, r.getheader("X-Cache", ""), data
+
+    def csrf(html):
+        marker = 'name="_csrf" value="'
+        i = html.find(marker)
+        return html[i + len(marker):html.find('"', i + len(marker))] if i >= 0 else ""
+
+    password = open(args.password_file).read().strip()
+    _, _, page = request("GET", "/quan-tri/dang-nhap")
+    status, _, page = request("POST", "/quan-tri/dang-nhap",
+                              [("_csrf", csrf(page)), ("ten", args.user), ("mat-khau", password), ("tiep", "/quan-tri")])
+    if status != 303:
+        sys.exit(f"login as {args.user} on {args.host} answered {status}")
+    deadline = time.time() + args.seconds
+    writes = stale = errors = hits_before = 0
+    write_ms = []
+    stale_titles = []
+    n = 0
+    while time.time() < deadline:
+        n += 1
+        try:
+            _, cache, _ = request("GET", "/")
+            hits_before += cache == "HIT"
+            _, _, form = request("GET", "/quan-tri/bai/moi?chuyen-muc=4&loai=article")
+            title = f"Tin kiểm tra bộ đệm {int(time.time())}-{n}"
+            t0 = time.time()
+            status, _, page = request("POST", "/quan-tri/bai", [
+                ("_csrf", csrf(form)), ("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", title),
+                ("tom-tat", "Bài đăng của diễn tập bộ đệm."), ("noi-dung", "Nội dung."), ("dinh-dang", "markdown"),
+                ("dang", "dang")])
+            if status != 303:
+                errors += 1
+                continue
+            write_ms.append((time.time() - t0) * 1000)
+            writes += 1
+            _, _, home = request("GET", "/")
+            if title not in home:
+                stale += 1
+                stale_titles.append(title)
+        except Exception as e:
+            errors += 1
+            try:
+                conn.close()
+            except Exception:
+                pass
+            conn = connect()
+        time.sleep(args.pause)
+    write_ms.sort()
+    json.dump({"writes": writes, "stale": stale, "errors": errors, "home_hits_before_write": hits_before,
+               "write_p50_ms": round(write_ms[len(write_ms) // 2], 1) if write_ms else None,
+               "write_max_ms": round(write_ms[-1], 1) if write_ms else None,
+               "stale_titles": stale_titles[:10]}, open(args.out, "w"), indent=1)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -182,11 +272,17 @@ def main():
     v = sub.add_parser("verify")
     v.add_argument("--dsn", required=True); v.add_argument("--acks", required=True)
     v.add_argument("--since", type=float); v.add_argument("--until", type=float); v.add_argument("--out", required=True)
+    e = sub.add_parser("editor")
+    e.add_argument("--host", required=True); e.add_argument("--address", default="127.0.0.1")
+    e.add_argument("--port", type=int, default=8443); e.add_argument("--ca", required=True)
+    e.add_argument("--user", required=True); e.add_argument("--password-file", required=True)
+    e.add_argument("--seconds", type=float, required=True); e.add_argument("--pause", type=float, default=0.2)
+    e.add_argument("--out", required=True)
     args = p.parse_args()
     if args.cmd in ("writers", "verify"):
         dsn_host = psycopg2.extensions.parse_dsn(args.dsn).get("host", "")
         loopback_only(dsn_host)
-    {"writers": writers, "readers": readers, "verify": verify}[args.cmd](args)
+    {"writers": writers, "readers": readers, "verify": verify, "editor": editor}[args.cmd](args)
 
 
 if __name__ == "__main__":

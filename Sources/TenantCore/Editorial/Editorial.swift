@@ -17,12 +17,13 @@ public struct Editorial: Sendable {
     public var maxUpload = 10 * 1024 * 1024
     /// Called with the commune's id once a change is committed, before the
     /// caller gets its answer: the host drops that commune's cached pages
-    /// here, so the next request never sees a page older than the write.
-    /// (Other host processes learn it from `NOTIFY tenant_content`.)
-    let committed: @Sendable (Int64) -> Void
+    /// here, and nginx's front cache drops them from every front, so the
+    /// next request never sees a page older than the write. (Other host
+    /// processes learn it from `NOTIFY tenant_content`.)
+    let committed: @Sendable (Int64) async -> Void
 
     public init(
-        database: TenantDatabase, accounts: Accounts, logger: Logger, committed: @escaping @Sendable (Int64) -> Void = { _ in }
+        database: TenantDatabase, accounts: Accounts, logger: Logger, committed: @escaping @Sendable (Int64) async -> Void = { _ in }
     ) {
         self.database = database
         self.accounts = accounts
@@ -60,7 +61,7 @@ public struct Editorial: Sendable {
         } catch {
             throw error.unwrapped()
         }
-        self.committed(tenant.id)
+        await self.committed(tenant.id)
         return result
     }
 

@@ -52,9 +52,9 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
             let started = ContinuousClock.now
-            if self.passedOn.isEmpty, let socket = self.socketSide, let page = self.cachedPage(head) {
+            if self.passedOn.isEmpty, let socket = self.socketSide, let (page, front) = self.cachedPage(head) {
                 self.answered = true
-                let status = self.write(page, for: head, context: context, socket: socket)
+                let status = self.write(page, front: front, for: head, context: context, socket: socket)
                 self.services.metrics.record(.pageCached, status: status, duration: ContinuousClock.now - started)
             } else {
                 self.answered = false
@@ -95,8 +95,11 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    /// The fresh cached page for this request, if the early path may answer it.
-    private func cachedPage(_ head: HTTPRequestHead) -> CachedPage? {
+    /// The fresh cached page for this request, if the early path may answer
+    /// it; `front`: nginx's front cache may keep the answer. A request nginx
+    /// may cache whose key this host has not handed out yet goes to the
+    /// router, which records it (``FrontCache/register(tenant:key:)``).
+    private func cachedPage(_ head: HTTPRequestHead) -> (CachedPage, front: Bool)? {
         guard head.method == .GET || head.method == .HEAD, head.uri.utf8.first == UInt8(ascii: "/"),
             !head.headers.contains(name: "content-length") && !head.headers.contains(name: "transfer-encoding"),
             let authority = head.headers.first(name: "host"), !authority.isEmpty,
@@ -114,12 +117,23 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let baseURL = SiteMiddleware.baseURL(
             tenant: tenant, host: host, authority: authority, forwardedProto: head.headers.first(name: "x-forwarded-proto"),
             config: self.services.config)
-        return self.services.cache.lookup(PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query), now: .now, early: true)
+        var front = false
+        if let frontCache = self.services.front, let header = head.headers.first(name: "x-front-cache-key") {
+            if let key = FrontCache.key(header: header, baseURL: baseURL, target: head.uri) {
+                guard frontCache.handsOut(tenant: tenant.id, key: key) else { return nil }
+                front = true
+            }
+        }
+        guard let page = self.services.cache.lookup(PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query), now: .now, early: true)
+        else { return nil }
+        return (page, front)
     }
 
     /// The same response ``PageResponse/make(_:request:status:)`` gives, written at once; returns its status.
     /// `socket`: the encoder's context (``socketSide``).
-    private func write(_ page: CachedPage, for head: HTTPRequestHead, context: ChannelHandlerContext, socket: ChannelHandlerContext) -> Int {
+    private func write(
+        _ page: CachedPage, front: Bool, for head: HTTPRequestHead, context: ChannelHandlerContext, socket: ChannelHandlerContext
+    ) -> Int {
         let answer = PageResponse.answer(
             page, acceptEncoding: head.headers.first(name: "accept-encoding"), ifNoneMatch: head.headers.first(name: "if-none-match"),
             ifModifiedSince: head.headers.first(name: "if-modified-since"))
@@ -143,6 +157,9 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         tail.writeString(self.currentDate())
         tail.writeString(head.isKeepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
         socket.write(NIOAny(IOData.byteBuffer(gzip ? page.wireGzip : page.wire)), promise: nil)
+        if front, let line = self.services.front?.headerLine {
+            socket.write(NIOAny(IOData.byteBuffer(line)), promise: nil)
+        }
         if head.method == .GET, let body = gzip ? page.gzip : page.body {
             socket.write(NIOAny(IOData.byteBuffer(tail)), promise: nil)
             self.finish(context: context, keepAlive: head.isKeepAlive, last: NIOAny(IOData.byteBuffer(body)), on: socket)

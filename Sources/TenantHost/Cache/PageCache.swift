@@ -91,17 +91,20 @@ final class PageCache: Sendable {
         }
     }
 
-    /// Stores a page unless the commune changed since `generation` was read.
-    func store(_ page: CachedPage, key: Key, generation: UInt64) {
-        guard page.cost <= self.capacity / 8 else { return }
-        self.state.withLock { s in
-            guard (s.generations[key.tenant] ?? 0) &+ s.globalGeneration == generation else { return }
+    /// Stores a page unless the commune changed since `generation` was read;
+    /// true if it was stored.
+    @discardableResult
+    func store(_ page: CachedPage, key: Key, generation: UInt64) -> Bool {
+        guard page.cost <= self.capacity / 8 else { return false }
+        return self.state.withLock { s in
+            guard (s.generations[key.tenant] ?? 0) &+ s.globalGeneration == generation else { return false }
             if let old = s.pages[key] { s.bytes -= old.page.cost }
             s.tick &+= 1
             s.pages[key] = Node(page: page, tick: s.tick)
             s.byTenant[key.tenant, default: []].insert(key.target)
             s.bytes += page.cost
             if s.bytes > self.capacity { Self.evict(&s, to: self.capacity * 9 / 10) }
+            return true
         }
     }
 

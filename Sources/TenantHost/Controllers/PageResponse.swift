@@ -140,3 +140,8 @@ extension HTTPField.Name {
     static let xForwardedFor = Self("X-Forwarded-For")!
     static let xForwardedProto = Self("X-Forwarded-Proto")!
 }
+
+extension HTTPField.Name {
+    /// How long nginx's front cache may keep the answer (nginx never passes it on).
+    static let xAccelExpires = HTTPField.Name("X-Accel-Expires")!
+}

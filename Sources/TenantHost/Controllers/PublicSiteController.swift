@@ -248,10 +248,15 @@ struct PublicSiteController: Sendable {
             let page = PageCache.makePage(
                 body: ByteBuffer(bytes: html.bytes), contentType: contentType, ttl: services.config.pageCacheTTL,
                 compress: key != nil || PageResponse.acceptsGzip(request.headers[.acceptEncoding]))
-            if let key {
-                services.cache.store(page, key: key, generation: visit.generation)
+            var response = PageResponse.make(page, request: request)
+            if let key, services.cache.store(page, key: key, generation: visit.generation), let front = services.front,
+                let frontKey = visit.frontKey, response.status == .ok, await front.register(tenant: visit.tenant.id, key: frontKey),
+                services.cache.generation(of: visit.tenant.id) == visit.generation
+            {
+                // Recorded, and the commune did not change while this page was made.
+                response.headers[.xAccelExpires] = front.headerValue
             }
-            return PageResponse.make(page, request: request)
+            return response
         }
     }
 

@@ -114,6 +114,12 @@ final class PlatformMetrics: Sendable {
         metric("page_cache_evictions_total", "counter", "Pages dropped to stay within the cache budget.", Double(cache.evictions))
         metric("page_cache_bytes", "gauge", "Bytes of pages kept (both encodings).", Double(cache.bytes))
         metric("page_cache_pages", "gauge", "Pages kept.", Double(cache.entries))
+        if let front = services.front?.statistics {
+            metric("front_cache_keys", "gauge", "Front keys this host lets nginx keep pages under.", Double(front.handedOut))
+            metric("front_cache_registrations_total", "counter", "Front keys recorded in platform.front_cache.", Double(front.counters.registered))
+            metric("front_cache_purged_total", "counter", "Pages purged from a front (held there when purged).", Double(front.counters.purged))
+            metric("front_cache_purge_failures_total", "counter", "Purge batches a front did not complete (it keeps those pages until they expire).", Double(front.counters.purgeFailures))
+        }
         let database = services.database
         metric("db_pool_connections", "gauge", "Connections the pool keeps open.", Double(database.poolSize))
         metric("db_pool_in_use", "gauge", "Pooled connections lent out.", Double(database.leasesInUse))

@@ -113,9 +113,20 @@ struct SiteMiddleware: RouterMiddleware {
             tenant: tenant, host: host, authority: authority, forwardedProto: request.headers[.xForwardedProto], config: self.services.config)
         let canonicalBase = "\(self.services.config.publicScheme)://\((tenant.primaryHost ?? host).value)"
         let key = isRead ? PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query) : nil
+        let frontKey = isRead && self.services.front != nil
+            ? FrontCache.key(header: request.headers[Self.frontCacheKey], baseURL: baseURL, target: request.uri.string) : nil
         if let key, let page = self.services.cache.lookup(key, now: .now, allowStale: !self.services.database.isAvailable) {
             route = .pageCached
-            return PageResponse.make(page, request: request)
+            var response = PageResponse.make(page, request: request)
+            // A fresh page only (stale ones are served while PostgreSQL is away).
+            if let front = self.services.front, let frontKey, response.status == .ok, self.services.database.isAvailable {
+                var kept = front.handsOut(tenant: tenant.id, key: frontKey)
+                if !kept { kept = await front.register(tenant: tenant.id, key: frontKey) }
+                if kept {
+                    response.headers[.xAccelExpires] = front.headerValue
+                }
+            }
+            return response
         }
         guard self.services.database.isAvailable else {
             return Self.plain(
@@ -128,7 +139,7 @@ struct SiteMiddleware: RouterMiddleware {
         context.logger[metadataKey: "host"] = "\(host)"
         context.visit = SiteVisit(
             tenant: tenant, host: host, baseURL: baseURL, canonicalBase: canonicalBase, cacheKey: key,
-            generation: self.services.cache.generation(of: tenant.id))
+            generation: self.services.cache.generation(of: tenant.id), frontKey: frontKey)
         do {
             return try await next(request, context)
         } catch {
@@ -141,6 +152,9 @@ struct SiteMiddleware: RouterMiddleware {
     /// Development aliases (any host but the primary) are plain http, unless
     /// the trusted proxy says (`X-Forwarded-Proto`, http or https only) how
     /// the visitor reached it.
+    /// Sent by nginx's front cache (deploy/nginx/tenant-proxy.conf).
+    static let frontCacheKey = HTTPField.Name("X-Front-Cache-Key")!
+
     static func baseURL(tenant: Tenant, host: Hostname, authority: String, forwardedProto: String?, config: AppConfig) -> String {
         var scheme = tenant.primaryHost == host ? config.publicScheme : "http"
         if config.trustProxy, let proto = forwardedProto?.lowercased(), proto == "https" || proto == "http" {

@@ -1,0 +1,173 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+import TenantCore
+import TestSupport
+@testable import TenantHost
+
+/// nginx (Debian's, with libnginx-mod-http-cache-purge; `ops/test`
+/// installs both) in front of a test host, configured by the repository's
+/// `deploy/nginx/nginx.conf` and `tenant-proxy.conf`, on plain HTTP.
+struct NginxFront: Sendable {
+    let port: Int
+    let purgePort: Int
+
+    static let binary = "/usr/sbin/nginx"
+    static let module = "/usr/lib/nginx/modules/ngx_http_cache_purge_module.so"
+
+    /// A free port on loopback (bound, then released).
+    static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
+    }
+
+    /// Runs nginx with `hostPort` as its only upstream for `body`; the purge
+    /// server listens on `purgePort`.
+    static func run<Result: Sendable>(
+        hostPort: Int, purgePort: Int, _ body: @Sendable (NginxFront) async throws -> Result
+    ) async throws -> Result {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary), FileManager.default.fileExists(atPath: Self.module) else {
+            throw TestHostError(message: "nginx and libnginx-mod-http-cache-purge are needed (ops/test installs them)")
+        }
+        let root = TestEnvironment.repositoryRoot.appendingPathComponent("deploy/nginx")
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("front-\(UUID().uuidString)")
+        for dir in ["tmp", "log", "cache"] {
+            try FileManager.default.createDirectory(at: work.appendingPathComponent(dir), withIntermediateDirectories: true)
+        }
+        defer { try? FileManager.default.removeItem(at: work) }
+        let port = try await Self.freePort()
+        let sites = """
+            server {
+                listen 127.0.0.1:\(port);
+                server_name _;
+                include \(root.path)/tenant-proxy.conf;
+            }
+
+            """
+        try sites.write(to: work.appendingPathComponent("sites.conf"), atomically: true, encoding: .utf8)
+        var conf = try String(contentsOf: root.appendingPathComponent("nginx.conf"), encoding: .utf8)
+        let values = [
+            "NGINX_USER": ProcessInfo.processInfo.userName, "NGINX_WORKERS": "1", "NGINX_PID": work.path + "/nginx.pid",
+            "NGINX_LOG_DIR": work.path + "/log", "NGINX_TMP": work.path + "/tmp", "NGINX_SITES_CONF": work.path + "/sites.conf",
+            "NGINX_EXTRA_INCLUDE": "", "NGINX_CACHE_DIR": work.path + "/cache", "NGINX_PURGE_LISTEN": "127.0.0.1:\(purgePort)",
+            "NGINX_PURGE_ALLOW": "        allow 127.0.0.1;",
+            "UPSTREAM_SERVERS": "        server 127.0.0.1:\(hostPort) max_fails=2 fail_timeout=5s;",
+        ]
+        for (name, value) in values { conf = conf.replacingOccurrences(of: "{{\(name)}}", with: value) }
+        #expect(!conf.contains("{{"), "nginx.conf has a placeholder the test does not fill")
+        let confPath = work.appendingPathComponent("nginx.conf").path
+        try conf.write(toFile: confPath, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["-c", confPath, "-e", work.path + "/log/error.log", "-g", "daemon off;"]
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let front = NginxFront(port: port, purgePort: purgePort)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (try? await RawHTTPClient.get(port: port, host: "health", path: "/_health")) == nil {
+            guard process.isRunning, ContinuousClock.now < deadline else {
+                let log = (try? String(contentsOfFile: work.path + "/log/error.log", encoding: .utf8)) ?? ""
+                throw TestHostError(message: "nginx did not start: \(log.suffix(1500))")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await body(front)
+    }
+
+    func get(_ path: String = "/", host: String, headers: [(String, String)] = []) async throws -> RawHTTPResponse {
+        try await RawHTTPClient.get(port: self.port, host: host, path: path, headers: headers)
+    }
+}
+
+@Suite(.serialized) struct FrontCacheTests {
+    @Test func frontKey_namesOnlyTheRequestItCameWith() {
+        let base = "https://hai-nam.hai-hau.nam-dinh.localhost"
+        #expect(FrontCache.key(header: base + "/tin-tuc?trang=2", baseURL: base, target: "/tin-tuc?trang=2") == base + "/tin-tuc?trang=2")
+        #expect(FrontCache.key(header: nil, baseURL: base, target: "/") == nil)
+        // Another commune's address, another path, another scheme: ignored.
+        #expect(FrontCache.key(header: "https://hai-minh.hai-hau.nam-dinh.localhost/", baseURL: base, target: "/") == nil)
+        #expect(FrontCache.key(header: base + "/a", baseURL: base, target: "/b") == nil)
+        #expect(FrontCache.key(header: "http://hai-nam.hai-hau.nam-dinh.localhost/", baseURL: base, target: "/") == nil)
+        #expect(FrontCache.key(header: base + "/a b", baseURL: base, target: "/a b") == nil)
+        #expect(FrontCache.endpoints("127.0.0.1:8079, 10.0.0.2:8079") == [.init(host: "127.0.0.1", port: 8079), .init(host: "10.0.0.2", port: 8079)])
+        for bad in ["", "127.0.0.1", "127.0.0.1:0", "host:70000", ":80", "a/b:80"] { #expect(FrontCache.endpoints(bad) == nil, "\(bad)") }
+    }
+
+    @Test func nginxKeepsPages_untilTheirCommuneChanges() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            let purgePort = try await NginxFront.freePort()
+            try await withTestHost(platform, cacheTTL: 3600, metrics: true, configure: {
+                $0.trustProxy = true
+                $0.frontCachePurge = [.init(host: "127.0.0.1", port: purgePort)]
+                $0.frontCacheTTL = .seconds(3600)
+            }) { host in
+                try await NginxFront.run(hostPort: host.port, purgePort: purgePort) { front in
+                    let first = try await front.get(host: siteA)
+                    #expect(first.status == 200)
+                    #expect(first.header("X-Cache") == "MISS")
+                    let second = try await front.get(host: siteA)
+                    #expect(second.header("X-Cache") == "HIT")
+                    #expect(second.body == first.body)
+                    #expect(second.text.contains("<html"), "nginx unzips for a client without gzip")
+                    let gzipped = try await front.get(host: siteA, headers: [("Accept-Encoding", "gzip")])
+                    #expect(gzipped.header("X-Cache") == "HIT")
+                    #expect(gzipped.header("Content-Encoding") == "gzip")
+                    for name in ["X-Accel-Expires", "X-Front-Cache-Key"] { #expect(second.header(name) == nil, "\(name) reaches the visitor") }
+                    #expect(try await platform.strings("SELECT key FROM platform.front_cache") == ["http://\(siteA)/"])
+                    _ = try await front.get(host: siteB)
+                    #expect(try await front.get(host: siteB).header("X-Cache") == "HIT")
+
+                    // Error pages are never kept.
+                    _ = try await front.get("/khong-co-trang-nay", host: siteA)
+                    let missing = try await front.get("/khong-co-trang-nay", host: siteA)
+                    #expect(missing.status == 404)
+                    #expect(missing.header("X-Cache") != "HIT")
+
+                    // An editor publishes through nginx: the page that follows is new.
+                    let browser = ConsoleBrowser(TestHost(port: front.port))
+                    #expect(try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA).status == 303)
+                    let saved = try await browser.submit(
+                        "/quan-tri/bai/moi?chuyen-muc=4&loai=article", to: "/quan-tri/bai", on: siteA,
+                        [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Khai trương chợ mới"), ("tom-tat", "Chợ mới mở cửa."),
+                         ("noi-dung", "Nội dung."), ("dinh-dang", "markdown"), ("dang", "dang")])
+                    #expect(saved.status == 303, "\(saved.text.prefix(300))")
+                    let after = try await front.get(host: siteA)
+                    #expect(after.header("X-Cache") == "MISS")
+                    #expect(after.text.contains("Khai trương chợ mới"))
+                    #expect(try await front.get(host: siteA).header("X-Cache") == "HIT")
+                    // The other commune's page stayed in the front cache.
+                    #expect(try await front.get(host: siteB).header("X-Cache") == "HIT")
+
+                    // A change made elsewhere (another host, the provisioner) reaches nginx through NOTIFY.
+                    try await platform.execute("INSERT INTO c_14233.entries (section_id, title) VALUES (4, 'Tiêu đề đổi từ nơi khác')")
+                    try await platform.execute("SELECT platform.touch_tenant(unit_id) FROM platform.tenants WHERE schema_name = 'c_14233'")
+                    let purged = try await host.eventually { try await front.get(host: siteB).header("X-Cache") != "HIT" }
+                    #expect(purged, "the commune's page stayed in nginx after its content changed")
+                    #expect(try await front.get(host: siteB).text.contains("Tiêu đề đổi từ nơi khác"))
+                }
+                // Straight to the host, a key naming another commune's page lets nothing be kept.
+                let forged = try await host.get(host: siteA, headers: [("X-Front-Cache-Key", "http://\(siteB)/")])
+                #expect(forged.status == 200)
+                #expect(forged.header("X-Accel-Expires") == nil)
+                let own = try await host.get(host: siteA, headers: [("X-Front-Cache-Key", "http://\(siteA)/")])
+                #expect(own.header("X-Accel-Expires") == "3600")
+
+                let scrape = try await RawHTTPClient.get(port: try #require(host.metricsPort), host: "127.0.0.1", path: "/metrics").text
+                func value(_ name: String) -> Double? {
+                    scrape.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+                }
+                // siteA's page by the editor's write, siteB's by the NOTIFY.
+                #expect((value("front_cache_purged_total") ?? 0) >= 2)
+                #expect(value("front_cache_purge_failures_total") == 0)
+                #expect((value("front_cache_registrations_total") ?? 0) >= 3)
+            }
+        }
+    }
+}
