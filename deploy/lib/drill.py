@@ -169,9 +169,10 @@ def verify(args):
 
 def editor(args):
     """An editor publishing through nginx while readers keep the home page in
-    nginx's cache: after each publish returns, the home page is read through
-    nginx at once and must show the new title (the front cache was purged
-    before the write returned)."""
+    nginx's cache. After each publish returns, the home page is read through
+    nginx at once, by the editor (with the vua_sua cookie: must show the new
+    title) and by another visitor (without cookies: polled until it shows
+    it, which measures how late another host hears of the change)."""
     loopback_only(args.address)
     ctx = ssl.create_default_context(cafile=args.ca)
     cookies = {}
@@ -183,9 +184,9 @@ def editor(args):
         return conn
     conn = connect()
 
-    def request(method, path, form=None):
+    def request(method, path, form=None, anonymous=False):
         headers = {"Host": args.host}
-        if cookies:
+        if cookies and not anonymous:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         body = None
         if form is not None:
@@ -195,7 +196,7 @@ def editor(args):
         r = conn.getresponse()
         data = r.read().decode("utf-8", "replace")
         for name, value in r.getheaders():
-            if name.lower() == "set-cookie":
+            if name.lower() == "set-cookie" and not anonymous:
                 k, _, v = value.split(";")[0].partition("=")
                 if "Max-Age=0" in value:
                     cookies.pop(k, None)
@@ -215,14 +216,14 @@ def editor(args):
     if status != 303:
         sys.exit(f"login as {args.user} on {args.host} answered {status}")
     deadline = time.time() + args.seconds
-    writes = stale = errors = hits_before = 0
-    write_ms = []
+    writes = stale = errors = hits_before = visitor_late = 0
+    write_ms, visitor_lag_ms = [], []
     stale_titles = []
     n = 0
     while time.time() < deadline:
         n += 1
         try:
-            _, cache, _ = request("GET", "/")
+            _, cache, _ = request("GET", "/", anonymous=True)
             hits_before += cache == "HIT"
             _, _, form = request("GET", "/quan-tri/bai/moi?chuyen-muc=4&loai=article")
             title = f"Tin kiểm tra bộ đệm {int(time.time())}-{n}"
@@ -240,6 +241,15 @@ def editor(args):
             if title not in home:
                 stale += 1
                 stale_titles.append(title)
+            # Another visitor, right after: fresh at once, or how many ms later.
+            _, _, home = request("GET", "/", anonymous=True)
+            if title not in home:
+                t1 = time.time()
+                while title not in home and time.time() - t1 < 5:
+                    time.sleep(0.002)
+                    _, _, home = request("GET", "/", anonymous=True)
+                visitor_late += 1
+                visitor_lag_ms.append((time.time() - t1) * 1000 if title in home else float("inf"))
         except Exception as e:
             errors += 1
             try:
@@ -249,7 +259,11 @@ def editor(args):
             conn = connect()
         time.sleep(args.pause)
     write_ms.sort()
+    visitor_lag_ms.sort()
     json.dump({"writes": writes, "stale": stale, "errors": errors, "home_hits_before_write": hits_before,
+               "visitor_late": visitor_late,
+               "visitor_never": sum(1 for lag in visitor_lag_ms if lag == float("inf")),
+               "visitor_lag_max_ms": round(min(visitor_lag_ms[-1], 99999), 1) if visitor_lag_ms else 0,
                "write_p50_ms": round(write_ms[len(write_ms) // 2], 1) if write_ms else None,
                "write_max_ms": round(write_ms[-1], 1) if write_ms else None,
                "stale_titles": stale_titles[:10]}, open(args.out, "w"), indent=1)

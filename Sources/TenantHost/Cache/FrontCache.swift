@@ -214,10 +214,15 @@ final class FrontCache: Service, Sendable {
         let description: String
     }
 
-    /// `GET /purge` with `X-Purge-Key` per key: 200 (purged) or 404 (not
-    /// held); anything else fails the batch. Returns how many were held.
+    /// The copies nginx keeps of a page, by the prefix of their cache key:
+    /// plain, and gzipped for clients that take gzip (`$front_variant`).
+    static let variants = ["", "gzip:"]
+
+    /// `GET /purge` with `X-Purge-Key` per copy of each key: 200 (purged) or
+    /// 404 (not held); anything else fails the batch. Returns how many were held.
     static func purge(_ keys: [String], at endpoint: Endpoint) async throws -> Int {
-        try await withThrowingTaskGroup(of: Int.self) { group in
+        let keys = keys.flatMap { key in Self.variants.map { $0 + key } }
+        return try await withThrowingTaskGroup(of: Int.self) { group in
             group.addTask {
                 let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connectTimeout(.seconds(1))

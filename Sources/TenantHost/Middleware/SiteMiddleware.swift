@@ -107,8 +107,12 @@ struct SiteMiddleware: RouterMiddleware {
         guard path.utf8.count <= 1024, query.utf8.count <= 2048 else {
             return Self.plain(.uriTooLong, "Địa chỉ quá dài", "Địa chỉ trang yêu cầu quá dài.")
         }
-        // Only public reads are cached; the console and forms never are.
+        // Only public reads are cached; the console and forms never are, nor
+        // the pages of a visitor who has just changed something here (their
+        // next pages are made from the database: they see their write even
+        // on a host that has not heard of it yet).
         let isRead = (request.method == .get || request.method == .head) && !path.hasPrefix("/quan-tri")
+            && !Self.justWrote(request.headers[.cookie])
         let baseURL = Self.baseURL(
             tenant: tenant, host: host, authority: authority, forwardedProto: request.headers[.xForwardedProto], config: self.services.config)
         let canonicalBase = "\(self.services.config.publicScheme)://\((tenant.primaryHost ?? host).value)"
@@ -141,10 +145,28 @@ struct SiteMiddleware: RouterMiddleware {
             tenant: tenant, host: host, baseURL: baseURL, canonicalBase: canonicalBase, cacheKey: key,
             generation: self.services.cache.generation(of: tenant.id), frontKey: frontKey)
         do {
-            return try await next(request, context)
+            var response = try await next(request, context)
+            if request.method == .post, response.status.code < 400 {
+                response.headers.append(HTTPField(name: .setCookie, value: Self.justWroteCookie))
+            }
+            return response
         } catch {
             return self.errorPage(error, context: context, path: path)
         }
+    }
+
+    /// Set on the answer to a successful form post (an editor's publish, a
+    /// citizen's question): for the next 10 s that visitor's pages of this
+    /// commune bypass the page cache and nginx's front cache. Every host
+    /// drops a commune's pages when it hears of the change (NOTIFY), a few
+    /// milliseconds after the commit; the writer must not see the old page
+    /// from a host that has not heard of it yet.
+    static let justWroteCookie = "vua_sua=1; Path=/; Max-Age=10; HttpOnly; SameSite=Lax"
+
+    /// Whether a `Cookie` header carries ``justWroteCookie``.
+    static func justWrote(_ cookie: String?) -> Bool {
+        guard let cookie, cookie.utf8.count < 8192 else { return false }
+        return cookie.split(separator: ";").contains { $0.trimmingPrefix(while: { $0 == " " }).hasPrefix("vua_sua=") }
     }
 
     /// The site's address as the visitor reached it: the scheme, host and
