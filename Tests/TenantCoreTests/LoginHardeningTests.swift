@@ -19,6 +19,7 @@ import TestSupport
             }
             let checked = results.filter { $0 == .failure(.wrongCredentials) }.count
             let refused = results.filter { $0 == .failure(.accountLocked(minutes: 15)) }.count
+            print("measured: 20 parallel wrong passwords, \(checked) reached bcrypt, \(refused) refused")
             #expect(checked == accounts.accountLimit, "\(checked) attempts reached bcrypt")
             #expect(refused == 20 - accounts.accountLimit)
             #expect(try await platform.scalar("SELECT count(*) FROM platform.login_attempts WHERE username = 'bt.a'") == accounts.accountLimit)
@@ -92,6 +93,7 @@ import TestSupport
             }
             let a = known.min()!
             let b = unknown.min()!
+            print("measured: login median, wrong password \(a) s, unknown name \(b) s")
             #expect(abs(a - b) / max(a, b) < 0.2, "wrong password \(a) s, unknown name \(b) s")
         }
     }

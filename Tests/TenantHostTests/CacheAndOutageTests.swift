@@ -123,6 +123,7 @@ extension CachedPage: Equatable {
                 }
                 #expect(Set(statuses.keys).isSubset(of: [200, 503]), "\(statuses)")
                 #expect(statuses[503, default: 0] > 0)
+                print("measured: during the outage \(statuses), slowest answer \(slowest)")
                 #expect(slowest < .seconds(1), "slowest answer during the outage: \(slowest)")
                 let page = try await host.get("/gioi-thieu", host: site)
                 #expect(page.status == 503)
@@ -136,6 +137,7 @@ extension CachedPage: Equatable {
                 }
                 let recovery = ContinuousClock.now - back
                 #expect(up)
+                print("measured: pages came back \(recovery) after PostgreSQL")
                 #expect(recovery < .seconds(2), "pages came back \(recovery) after PostgreSQL")
             }
             await proxy.cut()
