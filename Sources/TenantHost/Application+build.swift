@@ -38,9 +38,9 @@ func buildApplication(
                 for id in ids { cache.invalidate(tenant: id) }
                 if let front { Task { for id in ids { await front.purge(tenant: id) } } }
             },
-            reset: {
+            reset: { lostAt in
                 cache.invalidateAll()
-                if let front { Task { await front.purgeAll() } }
+                if let front { Task { await front.purgeChanged(since: lostAt) } }
             },
             notified: { metrics.notified($0, lag: $1) },
             reloaded: { metrics.reloaded(in: $0) }),

@@ -20,8 +20,10 @@ public final class CatalogueWatcher: Service, Sendable {
         public var contentChanged: @Sendable (Int64) -> Void
         /// These communes changed in the catalogue.
         public var tenantsChanged: @Sendable ([Int64]) -> Void
-        /// Notifications may have been missed: forget everything.
-        public var reset: @Sendable () -> Void
+        /// Notifications may have been missed: forget everything. The
+        /// argument is when the previous LISTEN session ended (nil for the
+        /// first one): changes made since then were not notified here.
+        public var reset: @Sendable (_ lostAt: Date?) -> Void
         /// A notification arrived on `channel`, `lag` after its change (for metrics).
         public var notified: @Sendable (_ channel: String, _ lag: Duration?) -> Void
         /// The directory was reloaded, taking `duration`.
@@ -29,7 +31,7 @@ public final class CatalogueWatcher: Service, Sendable {
 
         public init(
             contentChanged: @escaping @Sendable (Int64) -> Void, tenantsChanged: @escaping @Sendable ([Int64]) -> Void,
-            reset: @escaping @Sendable () -> Void, notified: @escaping @Sendable (String, Duration?) -> Void = { _, _ in },
+            reset: @escaping @Sendable (Date?) -> Void, notified: @escaping @Sendable (String, Duration?) -> Void = { _, _ in },
             reloaded: @escaping @Sendable (Duration) -> Void = { _ in }
         ) {
             self.contentChanged = contentChanged
@@ -49,6 +51,8 @@ public final class CatalogueWatcher: Service, Sendable {
     private let pendingReload = Atomic<Bool>(false)
     private let connected = Atomic<Bool>(false)
     private let sessions = Atomic<Int>(0)
+    /// When the last LISTEN session ended.
+    private let lostAt = Mutex<Date?>(nil)
 
     /// LISTEN sessions started: the first, then one after each lost connection.
     public var listenSessions: Int { self.sessions.load(ordering: .relaxed) }
@@ -87,7 +91,7 @@ public final class CatalogueWatcher: Service, Sendable {
                 }
                 try? await connection.close()
             } catch {
-                self.connected.store(false, ordering: .relaxed)
+                if self.connected.exchange(false, ordering: .relaxed) { self.lostAt.withLock { $0 = Date() } }
                 if Task.isCancelled || error is CancellationError { break }
                 self.database.markAvailable(false)
                 self.logger.warning(
@@ -164,7 +168,7 @@ public final class CatalogueWatcher: Service, Sendable {
         let new = try await self.directory.reload(from: self.database)
         self.handlers.reloaded(ContinuousClock.now - started)
         if full {
-            self.handlers.reset()
+            self.handlers.reset(self.lostAt.withLock { $0 })
         } else {
             var changed: [Int64] = []
             for (id, tenant) in new.tenants where old.tenants[id] != tenant { changed.append(id) }

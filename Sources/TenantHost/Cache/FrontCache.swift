@@ -152,12 +152,19 @@ final class FrontCache: Service, Sendable {
         await self.purgeRows(where: tenant)
     }
 
-    /// Drops every commune's pages (after a reconnect: anything may have changed).
-    func purgeAll() async {
-        await self.purgeRows(where: nil)
+    /// After notifications may have been missed (a reconnect, or this host's
+    /// start): drops the pages of every commune changed since `lostAt`
+    /// (less a margin for clocks), or, at start, since the oldest page a
+    /// front can still hold was handed out. Not every commune's pages: the
+    /// fronts keep serving what did not change, and a front that has marked
+    /// the hosts down just after an outage still has pages to serve.
+    func purgeChanged(since lostAt: Date?) async {
+        let window = 2 * Double(self.ttl.components.seconds) + 10
+        let since = lostAt.map { $0.addingTimeInterval(-10) } ?? Date().addingTimeInterval(-window)
+        await self.purgeRows(where: nil, changedSince: since)
     }
 
-    private func purgeRows(where tenant: Int64?) async {
+    private func purgeRows(where tenant: Int64?, changedSince: Date? = nil) async {
         let keys: [String]
         do {
             keys = try await self.database.withConnection { connection in
@@ -166,7 +173,12 @@ final class FrontCache: Service, Sendable {
                         try await connection.query(
                             "SELECT key FROM platform.front_cache WHERE tenant_id = \(tenant) AND expires_at > now()", logger: self.logger)
                     } else {
-                        try await connection.query("SELECT key FROM platform.front_cache WHERE expires_at > now()", logger: self.logger)
+                        try await connection.query(
+                            """
+                            SELECT f.key FROM platform.front_cache f JOIN platform.tenants t ON t.unit_id = f.tenant_id
+                             WHERE f.expires_at > now()
+                               AND (t.content_changed_at >= \(changedSince ?? .distantPast) OR t.updated_at >= \(changedSince ?? .distantPast))
+                            """, logger: self.logger)
                     }
                 var keys: [String] = []
                 for try await key in rows.decode(String.self) { keys.append(key) }
