@@ -57,7 +57,7 @@ func buildApplication(
         lifecycle.append(buildMetricsApplication(services: services, bind: config.metricsBind, port: port, logger: logger, onRunning: onMetricsRunning))
     }
     var app = Application(
-        router: router,
+        responder: ArchiveResponder(inner: router.buildResponder()),
         // CACHE_EARLY_HITS=0: Hummingbird's own HTTP/1 channel.
         server: config.earlyCacheHits ? HTTPServerBuilder { SiteHTTP1Channel(responder: $0, services: services) } : .http1(),
         configuration: .init(address: .hostname(config.bind, port: config.port), serverName: nil),

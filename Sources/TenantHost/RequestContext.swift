@@ -17,6 +17,16 @@ struct SiteVisit: Sendable {
     /// nginx's name for this request when its answer may be kept by the
     /// front cache (``FrontCache/key(header:baseURL:target:)``).
     var frontKey: String? = nil
+    /// Set when the commune is shown as an archive inside its successor's site.
+    var archive: ArchiveVisit? = nil
+}
+
+/// An old commune's site shown inside its successor's: `/luu-tru/<slug>`.
+struct ArchiveVisit: Sendable {
+    /// The successor, whose host the visitor is on.
+    let home: Tenant
+    /// `/luu-tru/hai-nam`: put in front of every link of the archived site.
+    let prefix: String
 }
 
 /// The context of every request: `visit` is set by ``SiteMiddleware`` once
@@ -28,6 +38,10 @@ struct SiteRequestContext: RequestContext {
     var isAdminHost = false
     /// The client's address (from the socket, or X-Forwarded-For behind a trusted proxy).
     var remoteAddress: String
+    /// Set by ``ArchiveResponder`` when the path was `/luu-tru/<slug>/…`:
+    /// the request now carries the rest of the path, routed as the archived
+    /// site's own page.
+    var archivePath: (slug: String, original: String)?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -16,6 +16,11 @@ public final class DirectorySnapshot: Sendable {
         case serve(Tenant)
         /// A non-primary domain: answer 301 to the primary host.
         case redirect(Tenant, to: Hostname)
+        /// A host of a commune that became an archive inside `successor`'s
+        /// site: answer 301 to the same path under `/luu-tru/<slug>/` there,
+        /// on `host` (the successor's primary host, or its development alias
+        /// when the old host was one).
+        case archived(Tenant, successor: Tenant, host: Hostname)
         /// No commune has this host: answer a plain 404 that names no commune.
         case unknown
     }
@@ -23,13 +28,43 @@ public final class DirectorySnapshot: Sendable {
     let hosts: [String: HostEntry]
     /// Every commune with a site, by unit id.
     public let tenants: [Int64: Tenant]
+    /// Archived communes by their successor and archive slug.
+    public let archives: [Int64: [String: Int64]]
+    /// Each commune's development alias (the first, if several).
+    let devHosts: [Int64: Hostname]
+    /// The old communes each commune was formed from (name, and the unit id
+    /// of the archived commune when it had a site), for its home page.
+    public let predecessors: [Int64: [Predecessor]]
+
+    public struct Predecessor: Sendable, Hashable {
+        public let name: String
+        public let share: String
+        /// The old commune's site, kept as an archive (nil: it had none here).
+        public let tenantID: Int64?
+    }
     /// Every province and district, by unit id.
     public let units: [Int64: AdminUnit]
     public let loadedAt: Date
 
-    init(hosts: [String: HostEntry], tenants: [Int64: Tenant], units: [Int64: AdminUnit], loadedAt: Date = Date()) {
+    init(
+        hosts: [String: HostEntry], tenants: [Int64: Tenant], units: [Int64: AdminUnit], predecessors: [Int64: [Predecessor]] = [:],
+        loadedAt: Date = Date()
+    ) {
         self.hosts = hosts
         self.tenants = tenants
+        var archives: [Int64: [String: Int64]] = [:]
+        for tenant in tenants.values {
+            if let successor = tenant.successorID, let slug = tenant.archiveSlug { archives[successor, default: [:]][slug] = tenant.id }
+        }
+        self.archives = archives
+        self.predecessors = predecessors
+        var devHosts: [Int64: Hostname] = [:]
+        for (host, entry) in hosts where entry.role == .dev {
+            if let name = try? Hostname(validating: host), devHosts[entry.tenantID].map({ name.value < $0.value }) ?? true {
+                devHosts[entry.tenantID] = name
+            }
+        }
+        self.devHosts = devHosts
         self.units = units
         self.loadedAt = loadedAt
     }
@@ -43,10 +78,51 @@ public final class DirectorySnapshot: Sendable {
     /// Resolves a normalised host name.
     public func resolve(_ host: Hostname) -> Resolution {
         guard let entry = self.hosts[host.value], let tenant = self.tenants[entry.tenantID] else { return .unknown }
+        if tenant.status == .archived, let id = tenant.successorID, tenant.archiveSlug != nil,
+            let successor = self.archiveHome(of: id), let target = self.address(of: successor, preferDev: entry.role == .dev)
+        {
+            return .archived(tenant, successor: successor, host: target)
+        }
         if entry.role == .redirect, let primary = tenant.primaryHost, primary != host {
             return .redirect(tenant, to: primary)
         }
         return .serve(tenant)
+    }
+
+    /// A commune's primary host, or its development alias when `preferDev`
+    /// and it has one (a visitor on a `*.localhost` alias stays on aliases).
+    public func address(of tenant: Tenant, preferDev: Bool) -> Hostname? {
+        if preferDev, let dev = self.devHosts[tenant.id] { return dev }
+        return tenant.primaryHost
+    }
+
+    /// Whether `host` is a development alias.
+    public func isDev(_ host: Hostname) -> Bool { self.hosts[host.value]?.role == .dev }
+
+    /// The commune whose site shows an archive: the successor, or its own
+    /// successor if it was reorganised again.
+    func archiveHome(of id: Int64) -> Tenant? {
+        var current = self.tenants[id]
+        var hops = 0
+        while let tenant = current, tenant.status == .archived, let next = tenant.successorID, hops < 8 {
+            current = self.tenants[next]
+            hops += 1
+        }
+        return current?.status == .archived ? nil : current
+    }
+
+    /// The archived commune shown at `/luu-tru/<slug>/` on `successor`'s site.
+    public func archive(in successor: Int64, slug: String) -> Tenant? {
+        self.archives[successor]?[slug].flatMap { self.tenants[$0] }
+    }
+
+    /// The address of an archived commune's pages: its successor's host
+    /// (see ``address(of:preferDev:)``) and `/luu-tru/<slug>`.
+    public func archivePath(of tenant: Tenant, preferDev: Bool = false) -> (host: Hostname, path: String)? {
+        guard let id = tenant.successorID, let slug = tenant.archiveSlug, let home = self.tenants[id],
+            let host = self.address(of: home, preferDev: preferDev)
+        else { return nil }
+        return (host, "/luu-tru/" + slug)
     }
 
     /// The hosts of one commune, primary first (for links and tests).

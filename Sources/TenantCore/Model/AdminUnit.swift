@@ -89,6 +89,12 @@ public struct Tenant: Sendable, Hashable {
     /// `xã Hải Nam`: the name inside a sentence (worked out once, when the
     /// directory is loaded, not on every page).
     public let nameInSentence: String
+    /// A commune that no longer exists (the 2025 reorganisation): the
+    /// commune whose site keeps it as an archive, under `/luu-tru/<archiveSlug>/`.
+    public var successorID: Int64? = nil
+    public var archiveSlug: String? = nil
+    /// The last day it existed, if it no longer does.
+    public var validUntil: Date? = nil
 
     public init(
         id: Int64, code: Int, schema: SchemaName, name: String, slug: String, status: TenantStatus, statusNote: String,

@@ -17,6 +17,24 @@ public struct SchemaName: Hashable, Sendable, CustomStringConvertible, Comparabl
         self.rawValue = "c_" + digits
     }
 
+    /// The schema of a commune of an official list: the 2024 list's as
+    /// above (`c_14224`), the 2025 list's `c_25` and the code in five digits
+    /// (`c_2514224`), since the 2025 list reuses codes of 2024 communes.
+    public init(communeCode: Int, list: Int) throws(TenantCoreError) {
+        switch list {
+        case 2024:
+            try self.init(communeCode: communeCode)
+        case 2025:
+            guard (1...99_999).contains(communeCode) else {
+                throw .invalid("invalid 2025 commune code \(communeCode): expected 1…99999")
+            }
+            let digits = String(communeCode)
+            try self.init(validating: "c_25" + String(repeating: "0", count: 5 - digits.count) + digits)
+        default:
+            throw .invalid("unknown list \(list): expected 2024 or 2025")
+        }
+    }
+
     /// Validates a name read from the catalogue: `^c_[0-9]{5,8}$`.
     public init(validating value: String) throws(TenantCoreError) {
         let bytes = Array(value.utf8)

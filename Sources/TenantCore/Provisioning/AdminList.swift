@@ -10,8 +10,13 @@ public struct UnitSpec: Sendable, Hashable {
     /// Code of the parent province, for a district.
     public var parentCode: Int?
     public var portalURL: String?
+    /// The official list it is from: 2024 or 2025.
+    public var list: Int
 
-    public init(level: UnitLevel, code: Int, name: String, kind: String, slug: String, parentCode: Int?, portalURL: String?) {
+    public init(
+        level: UnitLevel, code: Int, name: String, kind: String, slug: String, parentCode: Int?, portalURL: String?, list: Int = 2024
+    ) {
+        self.list = list
         self.level = level
         self.code = code
         self.name = name
@@ -33,8 +38,13 @@ public struct CommuneSpec: Sendable, Hashable {
     public var districtCode: Int?
     /// Where it came from, for error messages: `vn-admin-units-2024.csv:12345`.
     public var source: String
+    /// The official list it is from: 2024 (with districts) or 2025.
+    public var list: Int
 
-    public init(code: Int, name: String, kind: String, slug: String, provinceCode: Int, districtCode: Int?, source: String) {
+    public init(
+        code: Int, name: String, kind: String, slug: String, provinceCode: Int, districtCode: Int?, source: String, list: Int? = nil
+    ) {
+        self.list = list ?? (districtCode == nil ? 2025 : 2024)
         self.code = code
         self.name = name
         self.kind = kind
@@ -60,6 +70,8 @@ public struct AdminList: Sendable {
     }
 
     public var format: Format
+    /// The year of the list: 2024 (three levels) or 2025.
+    public var year: Int { self.format == .threeLevel ? 2024 : 2025 }
     public var provinces: [UnitSpec]
     public var districts: [UnitSpec]
     public var communes: [CommuneSpec]
@@ -181,6 +193,8 @@ public struct AdminList: Sendable {
             format: format, provinces: provinces.values.sorted { $0.code < $1.code },
             districts: districts.values.sorted { $0.code < $1.code }, communes: communes)
         list.assignSlugs(shortNames: shortNames)
+        for i in list.provinces.indices { list.provinces[i].list = list.year }
+        for i in list.districts.indices { list.districts[i].list = list.year }
         return list
     }
 

@@ -67,7 +67,7 @@ public struct CommuneProvisioning: Sendable {
         guard
             let unit = try await self.catalogue.insertUnit(
                 level: spec.level, code: spec.code, parentID: parent?.id, name: spec.name, kind: spec.kind, slug: spec.slug,
-                portalURL: portal, on: connection)
+                portalURL: portal, list: spec.list, on: connection)
         else {
             throw TenantCoreError.conflict("\(spec.level.rawValue) \(spec.code) was created by someone else meanwhile; run again")
         }
@@ -94,65 +94,82 @@ public struct CommuneProvisioning: Sendable {
     /// domains — all together or nothing. A commune that already exists with
     /// the same name and parent is left as it is (`unchanged`).
     public func createCommune(_ spec: CommuneSpec) async throws(TenantCoreError) -> (TenantRecord, Outcome) {
-        let schema = try SchemaName(communeCode: spec.code)
-        var metadata: Logger.Metadata = ["commune": "\(spec.code)", "tenant.schema": "\(schema)"]
+        var metadata: Logger.Metadata = ["commune": "\(spec.code)"]
         let result: (TenantRecord, Outcome) = try await self.database.withTransaction { connection in
-            guard let parent = try await self.catalogue.unit(spec.parentLevel, code: spec.parentCode, on: connection) else {
-                throw TenantCoreError.notFound(
-                    "\(spec.source): \(spec.parentLevel.rawValue) \(spec.parentCode) is not in the catalogue; add it first")
-            }
-            if let existing = try await self.catalogue.tenant(code: spec.code, on: connection) {
-                guard existing.name == spec.name, existing.parentID == parent.id else {
-                    throw TenantCoreError.conflict(
-                        "\(spec.source): commune \(spec.code) is already in the catalogue as \(existing.name.debugDescription) under unit \(existing.parentID); refusing to change it")
-                }
-                return (existing, .unchanged)
-            }
-            if try await self.catalogue.unit(.commune, code: spec.code, on: connection) != nil {
-                throw TenantCoreError.conflict("\(spec.source): commune \(spec.code) exists in the catalogue without a site")
-            }
-            var province = parent
-            var district: AdminUnit?
-            if parent.level == .district {
-                district = parent
-                guard let parentOfDistrict = parent.parentID,
-                    let found = try await self.catalogue.unit(id: parentOfDistrict, on: connection)
-                else { throw TenantCoreError.notFound("district \(parent.code) has no province") }
-                province = found
-            }
-            let hosts = try self.policy.hosts(commune: spec.slug, district: district?.slug, province: province.slug)
-            for (host, _) in hosts {
-                if let owner = try await self.catalogue.domainOwner(host, on: connection) {
-                    throw TenantCoreError.conflict(
-                        "\(spec.source): host \(host) already belongs to commune \(owner.communeCode); give this commune another slug")
-                }
-            }
-            guard
-                let unit = try await self.catalogue.insertUnit(
-                    level: .commune, code: spec.code, parentID: parent.id, name: spec.name, kind: spec.kind,
-                    slug: spec.slug, portalURL: nil, on: connection)
-            else { throw TenantCoreError.conflict("commune \(spec.code) was created by someone else meanwhile") }
-            try await connection.query(
-                """
-                INSERT INTO platform.tenants (unit_id, schema_name, schema_version)
-                VALUES (\(unit.id), \(schema.rawValue), \(self.migrations.tenantVersion))
-                """, logger: self.logger)
-            let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)
-            try await runner.createTenantSchema(schema, on: connection)
-            let split = VietnameseText.splitUnitName(spec.name)
-            let publisher = "Ủy ban nhân dân \(split.kind.isEmpty ? spec.kind : split.kind) \(split.properName)"
-            try await self.content.seed(schema, communeName: VietnameseText.inSentence(spec.name), publisher: publisher, on: connection)
-            for (host, role) in hosts {
-                try await self.catalogue.addDomain(host, tenantID: unit.id, role: role, on: connection)
-            }
-            guard let record = try await self.catalogue.tenant(code: spec.code, on: connection) else {
-                throw TenantCoreError.notFound("commune \(spec.code) vanished while being created")
-            }
-            return (record, .created)
+            try await self.createCommune(spec, on: connection)
         }
+        metadata["tenant.schema"] = "\(result.0.schema)"
         metadata["outcome"] = "\(result.1.rawValue)"
         self.logger.debug("commune provisioned", metadata: metadata)
         return result
+    }
+
+    /// ``createCommune(_:)`` inside the caller's transaction.
+    func createCommune(_ spec: CommuneSpec, on connection: PostgresConnection) async throws -> (TenantRecord, Outcome) {
+        guard let parent = try await self.catalogue.unit(spec.parentLevel, code: spec.parentCode, on: connection) else {
+            throw TenantCoreError.notFound(
+                "\(spec.source): \(spec.parentLevel.rawValue) \(spec.parentCode) is not in the catalogue; add it first")
+        }
+        if let existing = try await self.catalogue.tenant(code: spec.code, on: connection) {
+            guard existing.name == spec.name, existing.parentID == parent.id else {
+                throw TenantCoreError.conflict(
+                    "\(spec.source): commune \(spec.code) is already in the catalogue as \(existing.name.debugDescription) under unit \(existing.parentID); refusing to change it")
+            }
+            return (existing, .unchanged)
+        }
+        if try await self.catalogue.unit(.commune, code: spec.code, on: connection) != nil {
+            throw TenantCoreError.conflict("\(spec.source): commune \(spec.code) exists in the catalogue without a site")
+        }
+        let schema = try await self.schemaName(for: spec, on: connection)
+        var province = parent
+        var district: AdminUnit?
+        if parent.level == .district {
+            district = parent
+            guard let parentOfDistrict = parent.parentID,
+                let found = try await self.catalogue.unit(id: parentOfDistrict, on: connection)
+            else { throw TenantCoreError.notFound("district \(parent.code) has no province") }
+            province = found
+        }
+        let hosts = try self.policy.hosts(commune: spec.slug, district: district?.slug, province: province.slug)
+        for (host, _) in hosts {
+            if let owner = try await self.catalogue.domainOwner(host, on: connection) {
+                throw TenantCoreError.conflict(
+                    "\(spec.source): host \(host) already belongs to commune \(owner.communeCode); give this commune another slug")
+            }
+        }
+        guard
+            let unit = try await self.catalogue.insertUnit(
+                level: .commune, code: spec.code, parentID: parent.id, name: spec.name, kind: spec.kind,
+                slug: spec.slug, portalURL: nil, list: spec.list, on: connection)
+        else { throw TenantCoreError.conflict("commune \(spec.code) was created by someone else meanwhile") }
+        try await connection.query(
+            """
+            INSERT INTO platform.tenants (unit_id, schema_name, schema_version)
+            VALUES (\(unit.id), \(schema.rawValue), \(self.migrations.tenantVersion))
+            """, logger: self.logger)
+        let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)
+        try await runner.createTenantSchema(schema, on: connection)
+        let split = VietnameseText.splitUnitName(spec.name)
+        let publisher = "Ủy ban nhân dân \(split.kind.isEmpty ? spec.kind : split.kind) \(split.properName)"
+        try await self.content.seed(schema, communeName: VietnameseText.inSentence(spec.name), publisher: publisher, on: connection)
+        for (host, role) in hosts {
+            try await self.catalogue.addDomain(host, tenantID: unit.id, role: role, on: connection)
+        }
+        guard let record = try await self.catalogue.tenant(code: spec.code, on: connection) else {
+            throw TenantCoreError.notFound("commune \(spec.code) vanished while being created")
+        }
+        return (record, .created)
+    }
+
+    /// `c_<code>`, unless a commune of the 2024 list already has that schema
+    /// (the 2025 list reuses codes): then `c_25<code>`.
+    func schemaName(for spec: CommuneSpec, on connection: PostgresConnection) async throws -> SchemaName {
+        let plain = try SchemaName(communeCode: spec.code)
+        guard spec.list == 2025 else { return plain }
+        let taken = try await connection.query(
+            "SELECT 1 FROM platform.tenants WHERE schema_name = \(plain.rawValue)", logger: self.logger)
+        for try await _ in taken { return try SchemaName(communeCode: spec.code, list: 2025) }
+        return plain
     }
 
     // MARK: Bulk import
@@ -222,6 +239,20 @@ public struct CommuneProvisioning: Sendable {
                     planned[host.value] = spec.code
                 }
                 plan.communes.append(spec)
+            }
+            if !problems.isEmpty, list.year == 2025 {
+                let codes = list.communes.map(\.code)
+                let older = try await connection.query(
+                    """
+                    SELECT count(*) FROM platform.units
+                     WHERE level = 'commune' AND list = 2024 AND valid_until IS NULL AND code = ANY(\(codes))
+                    """, logger: self.logger)
+                var count = 0
+                for try await n in older.decode(Int.self) { count = n }
+                if count > 0 {
+                    throw TenantCoreError.conflict(
+                        "this catalogue holds \(count) communes of the 2024 list whose codes the 2025 list gives to other communes; nothing was changed. Carry them into the 2025 list with `provisioner reorganise plan --to FILE --successors vn-admin-successors-2025.csv --out PLAN.json`, then `provisioner reorganise apply PLAN.json`")
+                }
             }
             if !problems.isEmpty {
                 let shown = problems.prefix(10).joined(separator: "\n  ")

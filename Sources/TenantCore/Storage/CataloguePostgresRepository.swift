@@ -73,12 +73,13 @@ public struct Catalogue: Sendable {
         tenants.reserveCapacity(units.count * 16)
         let tenantRows = try await connection.query(
             """
-            SELECT u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.status_note, t.content_changed_at
+            SELECT u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.status_note, t.content_changed_at,
+                   t.successor_id, t.archive_slug, u.valid_until::timestamptz
               FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id
             """, logger: self.logger)
         var ancestorCache: [Int64: [AdminUnit]] = [:]
-        for try await (id, code, name, slug, parent, schema, status, note, changed) in tenantRows.decode(
-            (Int64, Int, String, String, Int64?, String, String, String, Date).self)
+        for try await (id, code, name, slug, parent, schema, status, note, changed, successor, archiveSlug, validUntil) in tenantRows.decode(
+            (Int64, Int, String, String, Int64?, String, String, String, Date, Int64?, String?, Date?).self)
         {
             guard let schema = try? SchemaName(validating: schema) else {
                 self.logger.error("catalogue holds an invalid schema name; commune skipped", metadata: ["commune": "\(code)"])
@@ -101,12 +102,28 @@ public struct Catalogue: Sendable {
             } else {
                 ancestors = []
             }
-            tenants[id] = Tenant(
+            var tenant = Tenant(
                 id: id, code: code, schema: schema, name: name, slug: slug,
                 status: TenantStatus(rawValue: status) ?? .suspended, statusNote: note, ancestors: ancestors,
                 primaryHost: primaries[id], contentChangedAt: changed)
+            tenant.successorID = successor
+            tenant.archiveSlug = archiveSlug
+            tenant.validUntil = validUntil
+            tenants[id] = tenant
         }
-        return DirectorySnapshot(hosts: hosts, tenants: tenants, units: units)
+        var predecessors: [Int64: [DirectorySnapshot.Predecessor]] = [:]
+        let predecessorRows = try await connection.query(
+            """
+            SELECT s.new_unit_id, u.name, s.share, t.unit_id
+              FROM platform.unit_successors s
+              JOIN platform.units u ON u.id = s.old_unit_id
+              LEFT JOIN platform.tenants t ON t.unit_id = s.old_unit_id
+             ORDER BY s.new_unit_id, s.is_primary DESC, u.name
+            """, logger: self.logger)
+        for try await (new, name, share, tenantID) in predecessorRows.decode((Int64, String, String, Int64?).self) {
+            predecessors[new, default: []].append(.init(name: name, share: share, tenantID: tenantID))
+        }
+        return DirectorySnapshot(hosts: hosts, tenants: tenants, units: units, predecessors: predecessors)
     }
 
     // MARK: Units
@@ -126,11 +143,15 @@ public struct Catalogue: Sendable {
         return result
     }
 
-    /// The unit of this level and official code, if the catalogue has it.
+    /// The current unit of this level and official code (not one that the
+    /// reorganisation ended), if the catalogue has it.
     public func unit(_ level: UnitLevel, code: Int, on connection: PostgresConnection) async throws -> AdminUnit? {
         try await self.decodeUnits(
             connection.query(
-                "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE level = \(level.rawValue) AND code = \(code)",
+                """
+                SELECT \(unescaped: Self.unitColumns) FROM platform.units
+                 WHERE level = \(level.rawValue) AND code = \(code) AND valid_until IS NULL
+                """,
                 logger: self.logger)
         ).first
     }
@@ -142,11 +163,11 @@ public struct Catalogue: Sendable {
         ).first
     }
 
-    /// Every unit of a level (all provinces, all districts…), by code.
+    /// Every current unit of a level (all provinces, all districts…), by code.
     public func units(_ level: UnitLevel, on connection: PostgresConnection) async throws -> [AdminUnit] {
         try await self.decodeUnits(
             connection.query(
-                "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE level = \(level.rawValue) ORDER BY code",
+                "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE level = \(level.rawValue) AND valid_until IS NULL ORDER BY code",
                 logger: self.logger))
     }
 
@@ -158,17 +179,18 @@ public struct Catalogue: Sendable {
                 logger: self.logger))
     }
 
-    /// Inserts a unit; `nil` when one of this level and code already exists.
+    /// Inserts a unit of an official list; `nil` when a current one of this
+    /// level and code already exists.
     public func insertUnit(
         level: UnitLevel, code: Int, parentID: Int64?, name: String, kind: String, slug: String, portalURL: String?,
-        on connection: PostgresConnection
+        list: Int = 2024, on connection: PostgresConnection
     ) async throws -> AdminUnit? {
         try await self.decodeUnits(
             connection.query(
                 """
-                INSERT INTO platform.units (level, code, parent_id, name, kind, slug, portal_url)
-                VALUES (\(level.rawValue), \(code), \(parentID), \(name), \(kind), \(slug), \(portalURL))
-                ON CONFLICT (level, code) DO NOTHING
+                INSERT INTO platform.units (level, code, parent_id, name, kind, slug, portal_url, list)
+                VALUES (\(level.rawValue), \(code), \(parentID), \(name), \(kind), \(slug), \(portalURL), \(list))
+                ON CONFLICT (level, code) WHERE valid_until IS NULL DO NOTHING
                 RETURNING \(unescaped: Self.unitColumns)
                 """, logger: self.logger)
         ).first
@@ -200,14 +222,14 @@ public struct Catalogue: Sendable {
         return result
     }
 
-    /// The commune with this official code, if it has a site.
+    /// The current commune with this official code, if it has a site.
     public func tenant(code: Int, on connection: PostgresConnection) async throws -> TenantRecord? {
         try await self.decodeTenants(
             connection.query(
                 """
                 SELECT \(unescaped: Self.tenantColumns)
                   FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id
-                 WHERE u.level = 'commune' AND u.code = \(code)
+                 WHERE u.level = 'commune' AND u.code = \(code) AND u.valid_until IS NULL
                 """, logger: self.logger)
         ).first
     }

@@ -24,6 +24,17 @@ enum Rendered: Sendable {
     case failure(HTTPResponse.Status, HTML)
 }
 
+extension Rendered {
+    /// The same answer with its HTML changed by `transform`.
+    func map(_ transform: (HTML) -> HTML) -> Rendered {
+        switch self {
+        case .page(let html, let contentType): .page(transform(html), contentType: contentType)
+        case .personal(let html, let status): .personal(transform(html), status: status)
+        case .failure(let status, let html): .failure(status, transform(html))
+        }
+    }
+}
+
 /// The public site of a commune: every mandatory section, articles, document
 /// search, procedures, schedule, search, feeds and sitemaps.
 struct PublicSiteController: Sendable {
@@ -223,11 +234,18 @@ struct PublicSiteController: Sendable {
     ) async throws -> Response {
         let visit = context.visit
         let services = self.services
-        let rendered: Rendered = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
+        var rendered: Rendered = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
             let (sections, site) = try await services.content.chrome(visit.tenant.schema, bodyOf: slug, on: connection)
-            let chrome = SiteChrome(
+            var chrome = SiteChrome(
                 tenant: visit.tenant, sections: sections, site: site, baseURL: visit.baseURL,
                 canonicalBase: visit.canonicalBase, now: Date())
+            chrome.archive = visit.archive
+            if visit.archive == nil {
+                let snapshot = services.directory.snapshot
+                chrome.predecessors = Self.predecessors(
+                    of: visit.tenant, in: snapshot, scheme: snapshot.isDev(visit.host) ? "http" : services.config.publicScheme,
+                    preferDev: snapshot.isDev(visit.host))
+            }
             do {
                 return try await body(chrome, connection)
             } catch PageError.notFound(let message) {
@@ -240,6 +258,7 @@ struct PublicSiteController: Sendable {
         case .failure(_, let html), .personal(let html, _), .page(let html, _):
             guard html.bytes.count <= Self.maximumPageBytes else { throw PageError.tooLargeToRender(bytes: html.bytes.count) }
         }
+        if let archive = visit.archive { rendered = rendered.map { ArchiveLinks.rewrite($0, prefix: archive.prefix) } }
         switch rendered {
         case .failure(let status, let html), .personal(let html, let status):
             return PageResponse.html(html, status: status)
@@ -257,6 +276,20 @@ struct PublicSiteController: Sendable {
                 response.headers[.xAccelExpires] = front.headerValue
             }
             return response
+        }
+    }
+
+    /// The old communes `tenant` was formed from, each linked to its archive
+    /// (on this site, or on the site of the commune that took its seat).
+    static func predecessors(
+        of tenant: Tenant, in snapshot: DirectorySnapshot, scheme: String, preferDev: Bool
+    ) -> [(name: String, share: String, href: String?)] {
+        (snapshot.predecessors[tenant.id] ?? []).map { p in
+            guard let id = p.tenantID, let old = snapshot.tenants[id], let (host, path) = snapshot.archivePath(of: old, preferDev: preferDev)
+            else {
+                return (p.name, p.share, nil)
+            }
+            return (p.name, p.share, old.successorID == tenant.id ? path + "/" : scheme + "://" + host.value + path + "/")
         }
     }
 

@@ -8,7 +8,9 @@ import TenantCore
 /// - a missing or malformed `Host` gets 400; an unknown one a plain 404
 ///   that names no commune ("better to fail than to reveal data");
 /// - a non-primary host gets 301 to the primary one, same path and query;
-/// - a suspended commune gets 503 with its name, an archived one 410;
+/// - a suspended commune gets 503 with its name, an archived one 410, or
+///   301 into its successor's site (`/luu-tru/<slug>/`, same path) when the
+///   reorganisation made it an archive there;
 /// - otherwise the page comes from the page cache, or the router renders it.
 /// Errors of the routes become pages here, in the commune's own layout.
 struct SiteMiddleware: RouterMiddleware {
@@ -56,6 +58,9 @@ struct SiteMiddleware: RouterMiddleware {
         }
         if host.value == self.services.config.adminHost {
             route = .console
+            guard context.archivePath == nil else {
+                return Self.plain(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại.")
+            }
             return try await self.console(request, context: context, next: next)
         }
         let snapshot = self.services.directory.snapshot
@@ -76,6 +81,18 @@ struct SiteMiddleware: RouterMiddleware {
             headers[.location] = "\(self.services.config.publicScheme)://\(primary.value)\(port)\(target)"
             headers[.cacheControl] = "public, max-age=3600"
             return Response(status: .movedPermanently, headers: headers)
+        case .archived(let old, let successor, let homeHost):
+            route = .redirect
+            let prefix = "/luu-tru/" + (old.archiveSlug ?? "")
+            let path = request.uri.path
+            let target = request.uri.query.map { path + "?" + $0 } ?? path
+            let base = Self.baseURL(
+                tenant: successor, host: homeHost, authority: authority, forwardedProto: request.headers[.xForwardedProto],
+                config: self.services.config)
+            var headers = HTTPFields()
+            headers[.location] = base + prefix + target
+            headers[.cacheControl] = "public, max-age=3600"
+            return Response(status: .movedPermanently, headers: headers)
         case .serve(let tenant):
             switch tenant.status {
             case .suspended:
@@ -91,13 +108,62 @@ struct SiteMiddleware: RouterMiddleware {
             case .active:
                 break
             }
+            let path = request.uri.path
+            if context.archivePath != nil || path == "/luu-tru" || path.hasPrefix("/luu-tru/") {
+                return try await self.archive(
+                    request, context: context, home: tenant, snapshot: snapshot, host: host, authority: authority, route: &route, next: next)
+            }
             return try await self.serve(request, context: context, tenant: tenant, host: host, authority: authority, route: &route, next: next)
         }
     }
 
+    /// `/luu-tru/<slug>/…` on a commune's host: the read-only site of an old
+    /// commune it was formed from, with the rest of the path as that site's
+    /// path and every link kept inside the archive.
+    private func archive(
+        _ request: Request, context: Context, home: Tenant, snapshot: DirectorySnapshot, host: Hostname, authority: String,
+        route: inout RouteClass, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        // `/luu-tru/<slug>/…` arrives rewritten (``ArchiveResponder``) with
+        // the slug in the context; `/luu-tru` and `/luu-tru/<slug>` as they are.
+        let path = context.archivePath.map { "/luu-tru/" + $0.slug + request.uri.path } ?? request.uri.path
+        let rest = path.dropFirst("/luu-tru".count).drop { $0 == "/" }
+        let slug = rest.prefix { $0 != "/" }
+        guard !slug.isEmpty else {
+            var headers = HTTPFields()
+            headers[.location] = "/"
+            return Response(status: .seeOther, headers: headers)
+        }
+        guard let archived = snapshot.archive(in: home.id, slug: String(slug)) else {
+            return Self.plain(.notFound, "Không tìm thấy trang", "Trang lưu trữ bạn tìm không tồn tại trên \(home.nameInSentence).")
+        }
+        let prefix = "/luu-tru/" + slug
+        let inner = String(rest.dropFirst(slug.count))
+        if inner.isEmpty {
+            var headers = HTTPFields()
+            headers[.location] = prefix + "/" + (request.uri.query.map { "?" + $0 } ?? "")
+            return Response(status: .movedPermanently, headers: headers)
+        }
+        guard !inner.hasPrefix("/quan-tri") else {
+            return Self.plain(.notFound, "Không tìm thấy trang", "Trang lưu trữ không có trang quản trị.")
+        }
+        guard request.method == .get || request.method == .head else {
+            return Self.plain(
+                .methodNotAllowed, "Trang lưu trữ chỉ để đọc",
+                "\(archived.name) nay thuộc \(home.nameInSentence); trang lưu trữ không nhận ý kiến hay câu hỏi mới. Vui lòng gửi tại trang của \(home.nameInSentence).")
+        }
+        guard context.archivePath != nil else {
+            // Not rewritten, so not routed as the archive's page.
+            return Self.plain(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại.")
+        }
+        let archive = ArchiveVisit(home: home, prefix: prefix)
+        return try await self.serve(
+            request, context: context, tenant: archived, host: host, authority: authority, route: &route, next: next, archive: archive)
+    }
+
     private func serve(
         _ request: Request, context: Context, tenant: Tenant, host: Hostname, authority: String, route: inout RouteClass,
-        next: (Request, Context) async throws -> Response
+        next: (Request, Context) async throws -> Response, archive: ArchiveVisit? = nil
     ) async throws -> Response {
         let path = request.uri.path
         let query = request.uri.query ?? ""
@@ -113,9 +179,11 @@ struct SiteMiddleware: RouterMiddleware {
         // on a host that has not heard of it yet).
         let isRead = (request.method == .get || request.method == .head) && !path.hasPrefix("/quan-tri")
             && !Self.justWrote(request.headers[.cookie])
+        let siteTenant = archive?.home ?? tenant
         let baseURL = Self.baseURL(
-            tenant: tenant, host: host, authority: authority, forwardedProto: request.headers[.xForwardedProto], config: self.services.config)
-        let canonicalBase = "\(self.services.config.publicScheme)://\((tenant.primaryHost ?? host).value)"
+            tenant: siteTenant, host: host, authority: authority, forwardedProto: request.headers[.xForwardedProto],
+            config: self.services.config) + (archive?.prefix ?? "")
+        let canonicalBase = "\(self.services.config.publicScheme)://\((siteTenant.primaryHost ?? host).value)" + (archive?.prefix ?? "")
         let key = isRead ? PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query) : nil
         let frontKey = isRead && self.services.front != nil
             ? FrontCache.key(header: request.headers[Self.frontCacheKey], baseURL: baseURL, target: request.uri.string) : nil
@@ -143,7 +211,7 @@ struct SiteMiddleware: RouterMiddleware {
         context.logger[metadataKey: "host"] = "\(host)"
         context.visit = SiteVisit(
             tenant: tenant, host: host, baseURL: baseURL, canonicalBase: canonicalBase, cacheKey: key,
-            generation: self.services.cache.generation(of: tenant.id), frontKey: frontKey)
+            generation: self.services.cache.generation(of: tenant.id), frontKey: frontKey, archive: archive)
         do {
             var response = try await next(request, context)
             if request.method == .post, response.status.code < 400 {

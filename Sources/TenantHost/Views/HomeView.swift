@@ -37,7 +37,7 @@ enum HomeView {
             </ul></section>
             </aside>
             </div>
-            <section aria-labelledby="h-sections"><h2 id="h-sections">Chuyên mục</h2>
+            \(self.predecessors(chrome))<section aria-labelledby="h-sections"><h2 id="h-sections">Chuyên mục</h2>
             <ul class="cards">\(chrome.menu.map { section -> HTML in "<li><h3><a href=\"/\(section.slug)\">\(section.title)</a></h3><p>\(section.summary)</p></li>" })</ul>
             </section>
             """
@@ -47,6 +47,21 @@ enum HomeView {
             path: "/", type: "Text", date: home.news.first?.publishedAt, subject: tenant.name, feedSlug: newsSlug,
             activeSlug: "")
         return Layout.page(chrome, meta, main: main)
+    }
+
+    /// The old communes this one was formed from (1 July 2025), with a link
+    /// to each one's archived site.
+    static func predecessors(_ chrome: SiteChrome) -> HTML {
+        guard !chrome.predecessors.isEmpty else { return .empty }
+        return """
+            <section class="panel" aria-labelledby="h-before"><h2 id="h-before">Trước ngày 1/7/2025</h2>
+            <p>\(chrome.tenant.name) được thành lập từ:</p><ul class="links">\(chrome.predecessors.map { p -> HTML in
+                let part: HTML = p.share == "part" ? " (một phần)" : .empty
+                if let href = p.href { return "<li><a href=\"\(href: href)\">\(p.name)</a>\(part)</li>" }
+                return "<li>\(p.name)\(part)</li>"
+            })</ul></section>
+
+            """
     }
 
     static func articles(_ entries: [Entry], slug: String, empty: StaticString) -> HTML {

@@ -13,6 +13,10 @@ struct SiteChrome: Sendable {
     /// `https://hainam.haihau.namdinh.gov.vn`: the official address, for canonical links.
     let canonicalBase: String
     let now: Date
+    /// Set when this is an old commune's site kept inside its successor's.
+    var archive: ArchiveVisit? = nil
+    /// The old communes this one was formed from, with their archives' addresses.
+    var predecessors: [(name: String, share: String, href: String?)] = []
 
     func section(slug: String) -> Section? { self.sections.first { $0.slug == slug } }
     func section(id: Int) -> Section? { self.sections.first { $0.id == id } }
@@ -93,7 +97,7 @@ enum Layout {
             </head>
             <body>
             <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
-            \(self.notice(chrome))<header class="masthead">
+            \(self.archiveBanner(chrome))\(self.notice(chrome))<header class="masthead">
             <div class="wrap">
             <a class="brand" href="/">\(Stylesheet.emblem)<span><span class="brand-kicker">Trang thông tin điện tử</span><span class="brand-name">\(tenant.name)</span><span class="brand-parent">\(chrome.parentLine)</span></span></a>
             <form class="search" role="search" action="/tim-kiem" method="get"><label class="visually-hidden" for="q">Tìm kiếm trên trang</label><input id="q" name="q" type="search" placeholder="Tìm kiếm…" maxlength="200"><button type="submit">Tìm</button></form>
@@ -113,6 +117,17 @@ enum Layout {
             \(self.footer(chrome))
             </body>
             </html>
+
+            """
+    }
+
+    /// "Xã Hải Nam (đến 30/6/2025), nay thuộc Xã …" on every page of an archive.
+    static func archiveBanner(_ chrome: SiteChrome) -> HTML {
+        guard let archive = chrome.archive else { return .empty }
+        let until = chrome.tenant.validUntil.map { " (đến \(Layout.date($0)))" } ?? ""
+        return """
+            <div class="notice" role="note"><div class="wrap"><p><strong>Trang lưu trữ.</strong> \(chrome.tenant.name)\(until), nay thuộc \
+            <a href="\(href: String(chrome.canonicalBase.dropLast(archive.prefix.count)) + "/")">\(archive.home.name)</a>. Nội dung dưới đây được giữ nguyên để tra cứu, không còn được cập nhật.</p></div></div>
 
             """
     }

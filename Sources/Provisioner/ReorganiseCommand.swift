@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import TenantCore
+
+struct ReorganiseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reorganise",
+        abstract: "Carry communes of the 2024 list into the 2025 list: merged, divided and renamed communes, merged provinces.",
+        discussion: """
+            `plan` reads the catalogue, the 2025 list and the successor files and writes what `apply` will do;
+            it changes nothing. `apply` carries a plan out: the old units end (their sites stay, read-only, as
+            archives inside their successors' sites under /luu-tru/<slug>/, and their hosts answer 301 there),
+            every new commune gets its site with the 16 mandatory sections and its domains, editors follow their
+            commune and district admins of ended districts are locked. Each new commune is one transaction;
+            run apply again after a crash and it finishes, with no duplicate.
+            """,
+        subcommands: [Plan.self, Apply.self])
+
+    struct Plan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Work out the reorganisation and write it as JSON; changes nothing.")
+
+        @Option(help: "The 2025 list (vn-admin-units-2025.csv).") var to: String
+        @Option(name: .customLong("successors"), help: "Successor file(s): the published mapping, then an operator's corrections.")
+        var successors: [String] = []
+        @Option(name: .customLong("province"), help: "Only these 2025 provinces (repeatable).") var provinces: [Int] = []
+        @Option(help: "Where to write the plan.") var out: String
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard !self.successors.isEmpty else { throw ValidationError("give at least one --successors file") }
+        }
+
+        func run() async throws {
+            let (to, successorFiles, provinces, out) = (self.to, self.successors, self.provinces, self.out)
+            try await withPlatform(self.database) { p in
+                let list = try AdminList.read(path: to)
+                let rows = try SuccessorList.read(paths: successorFiles)
+                let plan = try await Reorganisation(provisioning: p, logger: p.database.logger).plan(to: list, successors: rows, provinces: provinces)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                do {
+                    try encoder.encode(plan).write(to: URL(fileURLWithPath: out))
+                } catch {
+                    throw CLIError(code: 2, message: "cannot write \(out): \(error.localizedDescription)")
+                }
+                for province in plan.provinces {
+                    let communes = plan.communes.filter { $0.provinceCode == province.code }
+                    let absorbs = province.absorbs.isEmpty ? "no province on the platform" : "provinces \(province.absorbs.map(String.init).joined(separator: ", "))"
+                    Console.info("\(province.name) (\(province.code)): \(communes.count) communes, takes the communes of \(absorbs)")
+                    for commune in communes where commune.predecessors.contains(where: { $0.name != nil }) {
+                        let from = commune.predecessors.filter { $0.name != nil }.map { "\($0.name!)\($0.share == "part" ? " (part)" : "")" }
+                        let renamed = commune.renamedFrom.map { " (renamed from \($0))" } ?? ""
+                        Console.note("  \(commune.name) (\(commune.code))\(renamed) ← \(from.joined(separator: ", "))")
+                    }
+                }
+                for old in plan.unplaced { Console.note("unplaced: \(old.code) \(old.name): no successor row; add one to a --successors file") }
+                for person in plan.people { Console.note("staff: \(person.username): \(person.change)") }
+                Console.info("plan \(plan.planID): \(plan.summary); written to \(out)")
+                if !plan.unplaced.isEmpty {
+                    throw CLIError(code: 2, message: "\(plan.unplaced.count) old communes are unplaced: apply will refuse this plan")
+                }
+            }
+        }
+    }
+
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Carry out a plan; safe to run again after a crash or after success.")
+
+        @Argument(help: "The plan written by `reorganise plan`.") var plan: String
+        @Option(help: "New communes created in parallel.") var jobs: Int = 2
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard (1...64).contains(self.jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        }
+
+        func run() async throws {
+            let (path, jobs) = (self.plan, self.jobs)
+            let plan: ReorganisationPlan
+            do {
+                plan = try JSONDecoder().decode(ReorganisationPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw CLIError(code: 2, message: "\(path) is not a reorganisation plan: \(error)")
+            }
+            try await withPlatform(self.database, poolSize: jobs + 1) { p in
+                Console.note("plan \(plan.planID): \(plan.summary)")
+                let reporter = ProgressReporter(label: "reorganise")
+                let report = try await Reorganisation(provisioning: p, logger: p.database.logger).apply(plan, jobs: jobs) { reporter.update($0) }
+                reporter.finish()
+                Console.info(
+                    "new communes created \(report.created), already there \(report.unchanged), old communes archived \(report.archived), failed \(report.failures.count) in \(String(format: "%.1f", report.seconds)) s")
+                if !report.failures.isEmpty {
+                    for failure in report.failures.prefix(10) { Console.note("failed: \(failure)") }
+                    Console.note("what was committed is complete; run the same command again to finish")
+                    throw CLIError(code: 1, message: "\(report.failures.count) commune(s) failed")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,551 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One row of a successor file: which old (2024) commune went, wholly or in
+/// part, into which new (2025) one, and whether that one is where the old
+/// commune's address should now lead (its primary successor).
+public struct SuccessorRow: Sendable, Hashable, Codable {
+    public var oldCode: Int
+    public var newCode: Int
+    public var share: String
+    public var primary: Bool
+    /// `vn-admin-successors-2025.csv:12`, for messages.
+    public var source: String
+}
+
+/// Successor files (`old_commune_code,new_commune_code,share,primary`):
+/// the published mapping and any rows an operator adds for what it lacks.
+public enum SuccessorList {
+    /// Reads the files in order; a later row for the same (old, new) pair
+    /// replaces an earlier one, so an operator's file can correct the mapping.
+    public static func read(paths: [String]) throws(TenantCoreError) -> [SuccessorRow] {
+        var rows: [String: SuccessorRow] = [:]
+        var order: [String] = []
+        for path in paths {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw TenantCoreError(.io, "cannot read \(path): \(error.localizedDescription)", underlying: error)
+            }
+            for row in try self.parse(text, source: URL(fileURLWithPath: path).lastPathComponent) {
+                let key = "\(row.oldCode)>\(row.newCode)"
+                if rows.updateValue(row, forKey: key) == nil { order.append(key) }
+            }
+        }
+        return order.compactMap { rows[$0] }
+    }
+
+    public static func parse(_ text: String, source: String) throws(TenantCoreError) -> [SuccessorRow] {
+        let records = try CSV.parse(text, source: source)
+        guard let header = records.first else { throw .invalid("\(source) is empty") }
+        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let required = ["old_commune_code", "new_commune_code", "share", "primary"]
+        let missing = required.filter { !columns.contains($0) }
+        guard missing.isEmpty else {
+            throw .invalid("\(source):\(header.line): missing column(s) \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))")
+        }
+        let index = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var rows: [SuccessorRow] = []
+        for record in records.dropFirst() {
+            let at = "\(source):\(record.line)"
+            guard record.fields.count == columns.count else {
+                throw .invalid("\(at): expected \(columns.count) fields, found \(record.fields.count)")
+            }
+            func field(_ name: String) -> String { record.fields[index[name]!].trimmingCharacters(in: .whitespaces) }
+            guard let old = Int(field("old_commune_code")), (1...99_999).contains(old) else {
+                throw .invalid("\(at): old_commune_code must be a commune code, found \(field("old_commune_code").debugDescription)")
+            }
+            guard let new = Int(field("new_commune_code")), (1...99_999).contains(new) else {
+                throw .invalid("\(at): new_commune_code must be a commune code, found \(field("new_commune_code").debugDescription)")
+            }
+            let share = field("share")
+            guard share == "whole" || share == "part" else { throw .invalid("\(at): share must be whole or part, found \(share.debugDescription)") }
+            let primary = field("primary")
+            guard primary == "0" || primary == "1" else { throw .invalid("\(at): primary must be 0 or 1, found \(primary.debugDescription)") }
+            rows.append(SuccessorRow(oldCode: old, newCode: new, share: share, primary: primary == "1", source: at))
+        }
+        return rows
+    }
+}
+
+/// What `provisioner reorganise apply` will do, worked out by
+/// `reorganise plan` from the catalogue, the 2025 list and the successor
+/// files, and written as JSON for people to read before anything changes.
+public struct ReorganisationPlan: Codable, Sendable {
+    public static let formatName = "commune-platform reorganisation plan"
+
+    public struct Province: Codable, Sendable, Hashable {
+        public var code: Int
+        public var name: String
+        public var kind: String
+        public var slug: String
+        /// Codes of the 2024 provinces on the platform whose communes it takes.
+        public var absorbs: [Int]
+    }
+
+    public struct Predecessor: Codable, Sendable, Hashable {
+        public var code: Int
+        /// Name in the catalogue; nil when the old commune has no site here.
+        public var name: String?
+        public var share: String
+        public var primary: Bool
+        /// Where its site is kept on this commune's site: `/luu-tru/<slug>/`
+        /// (only for an old commune whose primary successor this is).
+        public var archiveSlug: String?
+    }
+
+    public struct Commune: Codable, Sendable, Hashable {
+        public var code: Int
+        public var name: String
+        public var kind: String
+        public var slug: String
+        public var provinceCode: Int
+        public var predecessors: [Predecessor]
+        /// The new name, when exactly one old commune went wholly into it
+        /// under another name (a rename rather than a merge).
+        public var renamedFrom: String?
+    }
+
+    public struct OldUnit: Codable, Sendable, Hashable {
+        public var level: String
+        public var code: Int
+        public var name: String
+    }
+
+    public struct PersonChange: Codable, Sendable, Hashable {
+        public var username: String
+        public var role: String
+        /// `editor of Xã Hải Nam (14224) → editor of Xã … (2025 code)`
+        public var change: String
+    }
+
+    public var format: String
+    public var formatVersion: Int
+    public var planID: String
+    public var createdAt: String
+    /// The part of the catalogue the plan was made from; apply refuses if it changed.
+    public var fingerprint: String
+    /// The last day of the old units.
+    public var lastDay: String
+    public var provinces: [Province]
+    public var communes: [Commune]
+    /// Old units on the platform that the plan ends (their sites stay, as archives).
+    public var retire: [OldUnit]
+    /// Old communes on the platform in these provinces that no successor row
+    /// places: apply refuses until an operator adds rows for them.
+    public var unplaced: [OldUnit]
+    public var people: [PersonChange]
+
+    public var summary: String {
+        let merged = self.communes.filter { $0.predecessors.filter { $0.name != nil }.count > 1 }.count
+        let archived = self.communes.reduce(0) { $0 + $1.predecessors.filter { $0.archiveSlug != nil }.count }
+        return "\(self.provinces.count) provinces, \(self.communes.count) new communes (\(merged) formed from several communes on the platform), \(archived) old communes archived into their successors, \(self.retire.count) old units ended, \(self.unplaced.count) unplaced, \(self.people.count) staff accounts changed"
+    }
+}
+
+/// The 2025 reorganisation of a catalogue: planning it, and applying a plan
+/// so that a crash at any moment leaves nothing half-made and a rerun
+/// finishes the job.
+public struct Reorganisation: Sendable {
+    public let provisioning: CommuneProvisioning
+    let logger: Logger
+    let catalogue: Catalogue
+
+    public init(provisioning: CommuneProvisioning, logger: Logger) {
+        self.provisioning = provisioning
+        self.logger = logger
+        self.catalogue = Catalogue(logger: logger)
+    }
+
+    /// The last day of the 2024 list.
+    public static let lastDay = "2025-06-30"
+
+    // MARK: Plan
+
+    /// Works out the plan for `provinces` (2025 codes; empty: every province
+    /// of the list). Reads only; every problem with the inputs is reported
+    /// at once, before anything could change.
+    public func plan(to list: AdminList, successors: [SuccessorRow], provinces: [Int]) async throws(TenantCoreError) -> ReorganisationPlan {
+        guard list.year == 2025 else { throw .invalid("--to must be the 2025 list (without districts); this one has districts") }
+        let list = try list.only(provinces: provinces)
+        var problems: [String] = []
+
+        // The successor rows, checked against the 2025 list.
+        let fullNew = Set(list.communes.map(\.code))
+        var byOld: [Int: [SuccessorRow]] = [:]
+        var byNew: [Int: [SuccessorRow]] = [:]
+        for row in successors {
+            byOld[row.oldCode, default: []].append(row)
+            byNew[row.newCode, default: []].append(row)
+        }
+        for (old, rows) in byOld.sorted(by: { $0.key < $1.key }) {
+            let primaries = rows.filter(\.primary)
+            if primaries.count > 1 {
+                problems.append(
+                    "old commune \(old) has \(primaries.count) primary successors (\(primaries.map { "\($0.newCode) at \($0.source)" }.joined(separator: ", "))); keep one")
+            }
+        }
+
+        return try await self.provisioning.database.withConnection { connection in
+            // Old communes on the platform (current units of the 2024 list).
+            let oldRows = try await connection.query(
+                """
+                SELECT u.id, u.code, u.name, u.slug, p.level, p.code, g.code, t.status, t.successor_id
+                  FROM platform.units u
+                  JOIN platform.tenants t ON t.unit_id = u.id
+                  JOIN platform.units p ON p.id = u.parent_id
+                  LEFT JOIN platform.units g ON g.id = p.parent_id
+                 WHERE u.level = 'commune' AND u.list = 2024 AND u.valid_until IS NULL
+                 ORDER BY u.code
+                """, logger: self.logger)
+            struct Old {
+                var id: Int64, code: Int, name: String, slug: String, province: Int, district: Int?, status: String, successor: Int64?
+            }
+            var olds: [Int: Old] = [:]
+            for try await (id, code, name, slug, parentLevel, parentCode, grandCode, status, successor) in oldRows.decode(
+                (Int64, Int, String, String, String, Int, Int?, String, Int64?).self)
+            {
+                let province = parentLevel == "province" ? parentCode : (grandCode ?? parentCode)
+                olds[code] = Old(
+                    id: id, code: code, name: name, slug: slug, province: province, district: parentLevel == "district" ? parentCode : nil,
+                    status: status, successor: successor)
+            }
+            let newProvinceOf = Dictionary(list.communes.map { ($0.code, $0.provinceCode) }, uniquingKeysWith: { a, _ in a })
+
+            // Old communes whose primary successor is in this plan.
+            var inScope: [Int: Old] = [:]
+            for old in olds.values {
+                guard let primary = byOld[old.code]?.first(where: \.primary) else { continue }
+                if newProvinceOf[primary.newCode] != nil { inScope[old.code] = old }
+            }
+            for row in successors where fullNew.contains(row.newCode) == false && olds[row.oldCode] != nil && inScope[row.oldCode] != nil {
+                problems.append("\(row.source): new commune \(row.newCode) is not in the 2025 list")
+            }
+            for old in inScope.values where old.successor != nil || old.status == "archived" {
+                problems.append("old commune \(old.code) \(old.name) is already archived (another plan applied to it)")
+            }
+            let touchedProvinces = Set(inScope.values.map(\.province))
+            let unplaced = olds.values.filter { touchedProvinces.contains($0.province) && byOld[$0.code] == nil }
+                .sorted { $0.code < $1.code }
+            // Old communes of a touched province whose primary successor is
+            // outside the plan would be left in a province that ends.
+            let elsewhere = olds.values.filter {
+                touchedProvinces.contains($0.province) && inScope[$0.code] == nil && byOld[$0.code] != nil
+            }
+            if !elsewhere.isEmpty {
+                let provinces = Set(elsewhere.compactMap { old in byOld[old.code]?.first(where: \.primary).flatMap { _ in old.province } })
+                problems.append(
+                    "\(elsewhere.count) old communes of provinces \(provinces.sorted().map(String.init).joined(separator: ", ")) go to provinces outside this plan (e.g. \(elsewhere.prefix(3).map { "\($0.code) \($0.name)" }.joined(separator: ", "))); add those provinces with --province")
+            }
+            if !problems.isEmpty {
+                throw TenantCoreError.invalid(
+                    "the inputs have \(problems.count) problem\(problems.count > 1 ? "s" : ""); nothing was planned:\n  "
+                        + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""))
+            }
+
+            // Old districts and provinces that end with their communes.
+            var retire: [ReorganisationPlan.OldUnit] = inScope.values.sorted { $0.code < $1.code }.map { .init(level: "commune", code: $0.code, name: $0.name) }
+            let remaining = Set(olds.values.filter { inScope[$0.code] == nil }.map(\.province))
+            let unitRows = try await connection.query(
+                """
+                SELECT u.level, u.code, u.name, coalesce(p.code, u.code)
+                  FROM platform.units u LEFT JOIN platform.units p ON p.id = u.parent_id
+                 WHERE u.level IN ('province', 'district') AND u.list = 2024 AND u.valid_until IS NULL
+                 ORDER BY u.level DESC, u.code
+                """, logger: self.logger)
+            var absorbed: [Int: Set<Int>] = [:]
+            for old in inScope.values {
+                if let primary = byOld[old.code]?.first(where: \.primary), let newProvince = newProvinceOf[primary.newCode] {
+                    absorbed[newProvince, default: []].insert(old.province)
+                }
+            }
+            for try await (level, code, name, province) in unitRows.decode((String, Int, String, Int).self) {
+                if touchedProvinces.contains(province) && !remaining.contains(province) && unplaced.isEmpty {
+                    retire.append(.init(level: level, code: code, name: name))
+                }
+            }
+
+            // New communes, each with its predecessors on the platform.
+            var communes: [ReorganisationPlan.Commune] = []
+            for spec in list.communes {
+                var predecessors: [ReorganisationPlan.Predecessor] = []
+                var usedSlugs: Set<String> = []
+                for row in (byNew[spec.code] ?? []).sorted(by: { ($0.primary ? 0 : 1, $0.oldCode) < ($1.primary ? 0 : 1, $1.oldCode) }) {
+                    let old = olds[row.oldCode]
+                    let isPrimary = old.flatMap { byOld[$0.code]?.first(where: \.primary)?.newCode } == spec.code
+                    var slug: String?
+                    if let old, isPrimary {
+                        slug = usedSlugs.contains(old.slug) ? "\(old.slug)-\(old.code)" : old.slug
+                        usedSlugs.insert(slug!)
+                    }
+                    predecessors.append(.init(code: row.oldCode, name: old?.name, share: row.share, primary: row.primary, archiveSlug: slug))
+                }
+                let onPlatform = predecessors.filter { $0.name != nil }
+                let renamed = onPlatform.count == 1 && onPlatform[0].share == "whole" && onPlatform[0].name != spec.name ? onPlatform[0].name : nil
+                communes.append(
+                    .init(
+                        code: spec.code, name: spec.name, kind: spec.kind, slug: spec.slug, provinceCode: spec.provinceCode,
+                        predecessors: predecessors, renamedFrom: renamed))
+            }
+            let newProvinces = list.provinces.map {
+                ReorganisationPlan.Province(code: $0.code, name: $0.name, kind: $0.kind, slug: $0.slug, absorbs: (absorbed[$0.code] ?? []).sorted())
+            }
+
+            // Staff: editors follow their commune; district admins of ended
+            // districts are locked; province operators of an ended province
+            // move to the province that absorbs it.
+            var people: [ReorganisationPlan.PersonChange] = []
+            let retiredDistricts = Set(retire.filter { $0.level == "district" }.map(\.code))
+            let userRows = try await connection.query(
+                """
+                SELECT us.username, us.role, u.level, u.code, u.name
+                  FROM platform.users us JOIN platform.units u ON u.id = us.scope_unit_id
+                 WHERE us.active AND u.list = 2024 AND u.valid_until IS NULL
+                 ORDER BY us.username
+                """, logger: self.logger)
+            for try await (username, role, level, code, name) in userRows.decode((String, String, String, Int, String).self) {
+                switch (role, level) {
+                case ("editor", "commune"):
+                    if let old = inScope[code], let primary = byOld[old.code]?.first(where: \.primary),
+                        let new = list.communes.first(where: { $0.code == primary.newCode })
+                    {
+                        people.append(.init(username: username, role: role, change: "editor of \(name) (\(code)) → editor of \(new.name) (\(new.code)) and reader of the archive"))
+                    }
+                case ("district", "district") where retiredDistricts.contains(code):
+                    people.append(.init(username: username, role: role, change: "district admin of \(name) (\(code)), which ends → locked"))
+                case ("province", "province"):
+                    if let new = newProvinces.first(where: { $0.absorbs.contains(code) }) {
+                        people.append(.init(username: username, role: role, change: "operator of \(name) (\(code)) → operator of \(new.name) (\(new.code))"))
+                    }
+                default:
+                    continue
+                }
+            }
+
+            let fingerprint = Self.fingerprint(olds: inScope.values.map { "\($0.id):\($0.code):\($0.name):\($0.status)" } + retire.map { "\($0.level):\($0.code):\($0.name)" })
+            let created = ISO8601DateFormatter().string(from: Date())
+            return ReorganisationPlan(
+                format: ReorganisationPlan.formatName, formatVersion: 1,
+                planID: "reorg-" + String(fingerprint.prefix(12)) + "-" + provinces.sorted().map(String.init).joined(separator: "-"),
+                createdAt: created, fingerprint: fingerprint, lastDay: Self.lastDay, provinces: newProvinces, communes: communes,
+                retire: retire, unplaced: unplaced.map { .init(level: "commune", code: $0.code, name: $0.name) }, people: people)
+        }
+    }
+
+    /// Two FNV-1a hashes (different offsets) of the sorted items: 32 hex
+    /// digits that change when any item does.
+    static func fingerprint(olds: [String]) -> String {
+        let text = Array(olds.sorted().joined(separator: "\n").utf8)
+        func fnv(_ offset: UInt64) -> String {
+            var hash = offset
+            for byte in text {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            let hex = String(hash, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }
+        return fnv(0xcbf2_9ce4_8422_2325) + fnv(0x84222325_cbf29ce4)
+    }
+
+    /// The fingerprint of the catalogue as the plan saw it, read again now.
+    func currentFingerprint(_ plan: ReorganisationPlan, on connection: PostgresConnection) async throws -> String {
+        let codes = plan.retire.filter { $0.level == "commune" }.map(\.code)
+        let rows = try await connection.query(
+            """
+            SELECT u.id, u.code, u.name, t.status FROM platform.units u JOIN platform.tenants t ON t.unit_id = u.id
+             WHERE u.level = 'commune' AND u.list = 2024 AND u.valid_until IS NULL AND u.code = ANY(\(codes))
+            """, logger: self.logger)
+        var items: [String] = []
+        for try await (id, code, name, status) in rows.decode((Int64, Int, String, String).self) { items.append("\(id):\(code):\(name):\(status)") }
+        let unitRows = try await connection.query(
+            "SELECT level, code, name FROM platform.units WHERE list = 2024 AND valid_until IS NULL", logger: self.logger)
+        var present: Set<String> = []
+        for try await (level, code, name) in unitRows.decode((String, Int, String).self) { present.insert("\(level):\(code):\(name)") }
+        items += plan.retire.map { "\($0.level):\($0.code):\($0.name)" }.filter { present.contains($0) }
+        return Self.fingerprint(olds: items)
+    }
+
+    // MARK: Apply
+
+    public struct ApplyReport: Sendable {
+        public var created: Int
+        public var unchanged: Int
+        public var archived: Int
+        public var failures: [String]
+        public var seconds: Double
+    }
+
+    /// Applies a plan: (1) the old units end and their district admins are
+    /// locked, in one transaction; (2) the new provinces; (3) each new
+    /// commune in its own transaction — its site, its predecessors archived
+    /// into it, their editors moved to it. Every step checks what is already
+    /// done, so a rerun after a crash finishes the job and a rerun after
+    /// success changes nothing.
+    public func apply(
+        _ plan: ReorganisationPlan, jobs: Int, progress: @escaping @Sendable (CommuneProvisioning.Progress) -> Void
+    ) async throws(TenantCoreError) -> ApplyReport {
+        let start = ContinuousClock.now
+        guard plan.format == ReorganisationPlan.formatName, plan.formatVersion == 1 else {
+            throw .invalid("not a reorganisation plan (format \(plan.format.debugDescription) v\(plan.formatVersion))")
+        }
+        guard plan.unplaced.isEmpty else {
+            throw .invalid(
+                "the plan leaves \(plan.unplaced.count) old communes unplaced (e.g. \(plan.unplaced.prefix(3).map { "\($0.code) \($0.name)" }.joined(separator: ", "))); add successor rows for them (a second --successors file) and plan again")
+        }
+        // (1) Recorded, checked against the catalogue, old units ended.
+        try await self.provisioning.database.withTransaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('platform.reorganisations'))", logger: self.logger)
+            let existing = try await connection.query(
+                "SELECT fingerprint, retired_at IS NOT NULL FROM platform.reorganisations WHERE plan_id = \(plan.planID)", logger: self.logger)
+            var retired: Bool?
+            for try await (fingerprint, done) in existing.decode((String, Bool).self) {
+                guard fingerprint == plan.fingerprint else { throw TenantCoreError.conflict("plan \(plan.planID) was recorded with another fingerprint") }
+                retired = done
+            }
+            if retired == true { return }
+            if retired == nil {
+                let now = try await self.currentFingerprint(plan, on: connection)
+                guard now == plan.fingerprint else {
+                    throw TenantCoreError.conflict(
+                        "the catalogue changed since the plan was made (\(plan.createdAt)): communes, districts or provinces it ends were changed, added or archived. Nothing was changed; make the plan again")
+                }
+                try await connection.query(
+                    "INSERT INTO platform.reorganisations (plan_id, fingerprint, summary) VALUES (\(plan.planID), \(plan.fingerprint), \(plan.summary))",
+                    logger: self.logger)
+            }
+            for level in ["commune", "district", "province"] {
+                let codes = plan.retire.filter { $0.level == level }.map(\.code)
+                guard !codes.isEmpty else { continue }
+                try await connection.query(
+                    """
+                    UPDATE platform.units SET valid_until = \(plan.lastDay)::date, updated_at = now()
+                     WHERE level = \(level) AND list = 2024 AND valid_until IS NULL AND code = ANY(\(codes))
+                    """, logger: self.logger)
+            }
+            try await connection.query(
+                """
+                UPDATE platform.users SET active = false, updated_at = now()
+                 WHERE role = 'district' AND active
+                   AND scope_unit_id IN (SELECT id FROM platform.units WHERE level = 'district' AND list = 2024 AND valid_until IS NOT NULL)
+                """, logger: self.logger)
+            try await connection.query(
+                "UPDATE platform.reorganisations SET retired_at = now() WHERE plan_id = \(plan.planID)", logger: self.logger)
+            try await self.audit(action: "reorganisation.retire", detail: "\(plan.planID): \(plan.retire.count) old units end on \(plan.lastDay)", on: connection)
+        }
+
+        // (2) The new provinces; operators of the old ones they absorb move to them.
+        for province in plan.provinces {
+            let spec = UnitSpec(
+                level: .province, code: province.code, name: province.name, kind: province.kind, slug: province.slug, parentCode: nil,
+                portalURL: nil, list: 2025)
+            try await self.provisioning.database.withTransaction { connection in
+                let (unit, _) = try await self.provisioning.ensureUnit(spec, on: connection)
+                if !province.absorbs.isEmpty {
+                    try await connection.query(
+                        """
+                        UPDATE platform.users SET scope_unit_id = \(unit.id), updated_at = now()
+                         WHERE role = 'province' AND scope_unit_id IN (
+                            SELECT id FROM platform.units WHERE level = 'province' AND list = 2024 AND code = ANY(\(province.absorbs)))
+                        """, logger: self.logger)
+                }
+            }
+        }
+
+        // (3) Each new commune in its own transaction.
+        let archivedCount = Locked(0)
+        let report = await CommuneProvisioning.forEach(
+            plan.communes, jobs: jobs, label: { "\($0.code) \($0.name)" }, progress: progress
+        ) { commune in
+            let (outcome, archived) = try await self.applyCommune(commune, plan: plan)
+            archivedCount.withLock { $0 += archived }
+            return outcome
+        }
+        let failures = report.failures
+        if failures.isEmpty {
+            try await self.provisioning.database.withConnection { connection in
+                try await connection.query(
+                    "UPDATE platform.reorganisations SET finished_at = coalesce(finished_at, now()) WHERE plan_id = \(plan.planID)",
+                    logger: self.logger)
+            }
+        }
+        return ApplyReport(
+            created: report.created, unchanged: report.unchanged, archived: archivedCount.withLock { $0 }, failures: failures,
+            seconds: (ContinuousClock.now - start).seconds)
+    }
+
+    /// One new commune: its site (if not there yet), its predecessors
+    /// recorded and archived into it, their editors moved to it.
+    func applyCommune(_ commune: ReorganisationPlan.Commune, plan: ReorganisationPlan) async throws -> (CommuneProvisioning.Outcome, Int) {
+        let spec = CommuneSpec(
+            code: commune.code, name: commune.name, kind: commune.kind, slug: commune.slug, provinceCode: commune.provinceCode,
+            districtCode: nil, source: "plan \(plan.planID), commune \(commune.code)", list: 2025)
+        return try await self.provisioning.database.withTransaction { connection in
+            let (record, outcome) = try await self.provisioning.createCommune(spec, on: connection)
+            var archived = 0
+            for predecessor in commune.predecessors where predecessor.name != nil {
+                let oldRows = try await connection.query(
+                    """
+                    SELECT id FROM platform.units
+                     WHERE level = 'commune' AND list = 2024 AND code = \(predecessor.code) AND valid_until IS NOT NULL
+                    """, logger: self.logger)
+                var oldID: Int64?
+                for try await id in oldRows.decode(Int64.self) { oldID = id }
+                guard let oldID else { continue }
+                try await connection.query(
+                    """
+                    INSERT INTO platform.unit_successors (old_unit_id, new_unit_id, share, is_primary)
+                    VALUES (\(oldID), \(record.unitID), \(predecessor.share), \(predecessor.primary))
+                    ON CONFLICT (old_unit_id, new_unit_id) DO NOTHING
+                    """, logger: self.logger)
+                guard let slug = predecessor.archiveSlug else { continue }
+                let note = "Từ ngày 1/7/2025 thuộc \(commune.name)."
+                let changed = try await connection.query(
+                    """
+                    UPDATE platform.tenants
+                       SET status = 'archived', status_note = \(note), successor_id = \(record.unitID), archive_slug = \(slug),
+                           updated_at = now()
+                     WHERE unit_id = \(oldID) AND successor_id IS NULL
+                    RETURNING unit_id
+                    """, logger: self.logger)
+                var didArchive = false
+                for try await _ in changed.decode(Int64.self) { didArchive = true }
+                if didArchive {
+                    archived += 1
+                    try await connection.query(
+                        """
+                        UPDATE platform.users SET scope_unit_id = \(record.unitID), updated_at = now()
+                         WHERE role = 'editor' AND scope_unit_id = \(oldID)
+                        """, logger: self.logger)
+                    try await connection.query(
+                        """
+                        INSERT INTO platform.user_communes (user_id, commune_unit_id)
+                        SELECT user_id, \(record.unitID) FROM platform.user_communes WHERE commune_unit_id = \(oldID)
+                        ON CONFLICT DO NOTHING
+                        """, logger: self.logger)
+                    try await self.audit(
+                        commune: predecessor.code, action: "reorganisation.archive",
+                        detail: "\(predecessor.name ?? "") (\(predecessor.code)) archived into \(commune.name) (\(commune.code)) at /luu-tru/\(slug)/",
+                        on: connection)
+                }
+            }
+            if outcome == .created {
+                try await self.audit(
+                    commune: commune.code, action: "reorganisation.create",
+                    detail: "\(commune.name) (\(commune.code)) from \(commune.predecessors.map { "\($0.name ?? "?") (\($0.code))" }.joined(separator: ", "))",
+                    on: connection)
+            }
+            return (outcome, archived)
+        }
+    }
+
+    func audit(commune: Int? = nil, action: String, detail: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail)
+            VALUES (NULL, 'provisioner', \(commune), \(action), \(detail))
+            """, logger: self.logger)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+import TenantCore
+import TestSupport
+@testable import TenantHost
+
+/// The 2025 reorganisation of the console fixture (Nam Định, 2024 list):
+/// Xã Hải Nam (14224) and Xã Hải Minh (14233) merge into Xã Hải Hưng, which
+/// reuses the code 14224 in the 2025 list; Xã Giao Thiện (14000) is divided
+/// between Xã Giao Thủy (its seat) and Xã Hải Hưng.
+enum Reorganised {
+    static let list2025 = """
+        province_code,province_name,commune_code,commune_name
+        37,Tỉnh Ninh Bình,14224,Xã Hải Hưng
+        37,Tỉnh Ninh Bình,14001,Xã Giao Thủy
+
+        """
+    static let successors = """
+        old_commune_code,new_commune_code,share,primary
+        14224,14224,whole,1
+        14233,14224,whole,1
+        14000,14001,part,1
+        14000,14224,part,0
+
+        """
+    static let newHost = "haihung.ninhbinh.gov.vn"
+    static let oldHost = "hainam.haihau.namdinh.gov.vn"
+    static let oldAlias = "hai-nam.hai-hau.nam-dinh.localhost"
+
+    static func plan(_ platform: TestPlatform, successors: String = Self.successors) async throws -> ReorganisationPlan {
+        let list = try AdminList.parse(Self.list2025, source: "list.csv")
+        let rows = try SuccessorList.parse(successors, source: "successors.csv")
+        return try await Reorganisation(provisioning: platform.provisioning, logger: platform.logger).plan(to: list, successors: rows, provinces: [])
+    }
+
+    static func apply(_ platform: TestPlatform, _ plan: ReorganisationPlan) async throws -> Reorganisation.ApplyReport {
+        try await Reorganisation(provisioning: platform.provisioning, logger: platform.logger).apply(plan, jobs: 2) { _ in }
+    }
+
+    /// Row counts of every content table of the old communes' schemas.
+    static func counts(_ platform: TestPlatform) async throws -> [String] {
+        var result: [String] = []
+        for schema in ["c_14224", "c_14233", "c_14000"] {
+            for table in ["entries", "sections", "questions", "comments", "files", "site"] {
+                result.append("\(schema).\(table)=\(try await platform.scalar("SELECT count(*) FROM \(schema).\(table)"))")
+            }
+        }
+        return result
+    }
+}
+
+@Suite(.serialized) struct ReorganisationTests {
+    @Test func planAndApply_keepEveryOldPageReachableUnderItsSuccessor() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            let article = try await platform.database.withConnection { connection in
+                try await ContentStore(logger: platform.logger).insert(
+                    Entry(sectionID: 4, title: "Hải Nam khánh thành nhà văn hoá", body: "<p>Xem <a href=\"/tin-tuc\">tin khác</a>.</p>"),
+                    into: SchemaName(communeCode: 14224), on: connection)
+            }
+            let before = try await Reorganised.counts(platform)
+
+            let plan = try await Reorganised.plan(platform)
+            #expect(plan.unplaced.isEmpty)
+            #expect(plan.provinces.map(\.code) == [37])
+            #expect(plan.provinces[0].absorbs == [36])
+            let hung = try #require(plan.communes.first { $0.code == 14224 })
+            #expect(Set(hung.predecessors.compactMap(\.archiveSlug)) == ["hai-nam", "hai-minh"])
+            #expect(hung.predecessors.first { $0.code == 14000 }?.archiveSlug == nil, "a part goes to the primary successor only")
+            #expect(Set(plan.retire.map { "\($0.level) \($0.code)" }) == ["commune 14224", "commune 14233", "commune 14000", "district 366", "district 367", "province 36"])
+            #expect(plan.people.contains { $0.username == "xa.hainam" && $0.change.contains("Xã Hải Hưng") })
+            #expect(plan.people.contains { $0.username == "huyen.haihau" && $0.change.hasSuffix("locked") })
+
+            let report = try await Reorganised.apply(platform, plan)
+            #expect(report.failures.isEmpty, "\(report.failures)")
+            #expect(report.created == 2)
+            #expect(report.archived == 3)
+            // The new 14224 has its own schema; the old one is untouched.
+            #expect(try await platform.strings("SELECT schema_name FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id WHERE u.list = 2025 ORDER BY u.code") == ["c_14001", "c_2514224"])
+            #expect(try await platform.scalar("SELECT count(*) FROM c_2514224.sections") >= 16)
+            #expect(try await Reorganised.counts(platform) == before, "nothing of the old communes was lost")
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.users WHERE username = 'huyen.haihau' AND active") == 0)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.users us JOIN platform.units u ON u.id = us.scope_unit_id WHERE us.username = 'xa.hainam' AND u.list = 2025 AND u.code = 14224") == 1)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action LIKE 'reorganisation.%'") == 6)
+
+            // Applying it again changes nothing.
+            let again = try await Reorganised.apply(platform, plan)
+            #expect(again.created == 0 && again.archived == 0 && again.unchanged == 2 && again.failures.isEmpty)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action LIKE 'reorganisation.%'") == 6)
+
+            try await withTestHost(platform) { host in
+                // Every old address lands on the same page inside the archive.
+                let moved = try await host.get("/tin-tuc/\(article)?x=1", host: Reorganised.oldHost)
+                #expect(moved.status == 301)
+                #expect(moved.header("Location") == "http://\(Reorganised.newHost)/luu-tru/hai-nam/tin-tuc/\(article)?x=1")
+                let page = try await host.get("/luu-tru/hai-nam/tin-tuc/\(article)?x=1", host: Reorganised.newHost)
+                #expect(page.status == 200)
+                #expect(page.text.contains("Hải Nam khánh thành nhà văn hoá"))
+                #expect(page.text.contains("Trang lưu trữ"))
+                #expect(page.text.contains("nay thuộc"))
+                #expect(page.text.contains("href=\"/luu-tru/hai-nam/tin-tuc\""), "links stay inside the archive")
+                #expect(!page.text.contains("href=\"/tin-tuc\""))
+                #expect(try await host.get("/", host: Reorganised.oldHost).header("Location") == "http://\(Reorganised.newHost)/luu-tru/hai-nam/")
+                // A development alias leads to the successor's alias, port kept.
+                #expect(try await host.get("/gioi-thieu", host: Reorganised.oldAlias + ":8080").header("Location") == "http://hai-hung.ninh-binh.localhost:8080/luu-tru/hai-nam/gioi-thieu")
+                #expect(try await host.get("/luu-tru/hai-nam/", host: Reorganised.newHost).status == 200)
+                #expect(try await host.get("/luu-tru/hai-nam", host: Reorganised.newHost).status == 301)
+                #expect(try await host.get("/luu-tru/khong-co/", host: Reorganised.newHost).status == 404)
+                // The divided commune's seat keeps its archive; the other successor links to it.
+                #expect(try await host.get("/", host: "giaothien.giaothuy.namdinh.gov.vn").header("Location") == "http://giaothuy.ninhbinh.gov.vn/luu-tru/giao-thien/")
+                let home = try await host.get(host: Reorganised.newHost)
+                #expect(home.status == 200)
+                #expect(home.text.contains("href=\"/luu-tru/hai-nam/\""))
+                #expect(home.text.contains("href=\"/luu-tru/hai-minh/\""))
+                #expect(home.text.contains("href=\"http://giaothuy.ninhbinh.gov.vn/luu-tru/giao-thien/\""))
+                // Archives are read-only.
+                let post = try await RawHTTPClient.send(
+                    Array("POST /luu-tru/hai-nam/hoi-dap/gui-cau-hoi HTTP/1.1\r\nHost: \(Reorganised.newHost)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8),
+                    port: host.port)
+                #expect(post.status == 405)
+                #expect(try await host.get("/luu-tru/hai-nam/quan-tri/dang-nhap", host: Reorganised.newHost).status == 404, "no console inside an archive")
+                // Another commune's archive is not reachable through this one.
+                #expect(try await host.get("/luu-tru/giao-thien/", host: Reorganised.newHost).status == 404)
+            }
+        }
+    }
+
+    @Test func badInput_andAChangedCatalogue_areRefusedBeforeAnyChange() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            let units = try await platform.scalar("SELECT count(*) FROM platform.units")
+            await #expect(throws: TenantCoreError.self) {
+                _ = try await Reorganised.plan(platform, successors: Reorganised.successors + "14233,14001,part,1\n")
+            }
+            await #expect(throws: TenantCoreError.self) {
+                _ = try await Reorganised.plan(platform, successors: Reorganised.successors + "14224,99999,part,0\n")
+            }
+            // An old commune with no successor row: planned as unplaced, and apply refuses.
+            let partial = try await Reorganised.plan(platform, successors: "old_commune_code,new_commune_code,share,primary\n14224,14224,whole,1\n14000,14001,whole,1\n")
+            #expect(partial.unplaced.map(\.code) == [14233])
+            await #expect(throws: TenantCoreError.self) { _ = try await Reorganised.apply(platform, partial) }
+
+            let plan = try await Reorganised.plan(platform)
+            try await platform.execute("UPDATE platform.units SET name = 'Xã Hải Minh Mới' WHERE code = 14233")
+            let refused = await #expect(throws: TenantCoreError.self) { _ = try await Reorganised.apply(platform, plan) }
+            #expect(refused?.message.contains("changed since the plan") == true)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.units") == units)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.reorganisations") == 0)
+
+            // Importing the 2025 list over the 2024 one says what to run instead.
+            let list = try AdminList.parse(Reorganised.list2025, source: "list.csv")
+            let clash = await #expect(throws: TenantCoreError.self) { _ = try await platform.provisioning.plan(list) }
+            #expect(clash?.message.contains("reorganise plan") == true)
+        }
+    }
+
+    @Test func applyStoppedHalfway_finishesOnTheNextRun() async throws {
+        try await withTestPlatform { platform in
+            try await consoleFixture(platform)
+            let plan = try await Reorganised.plan(platform)
+            // Something in the way of the second commune: its host is taken.
+            try await platform.execute(
+                "INSERT INTO platform.domains (host, tenant_id, role) SELECT 'giaothuy.ninhbinh.gov.vn', unit_id, 'redirect' FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id WHERE u.code = 14233")
+            let first = try await Reorganisation(provisioning: platform.provisioning, logger: platform.logger).apply(plan, jobs: 1) { _ in }
+            #expect(first.failures.count == 1)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.units WHERE list = 2025 AND level = 'commune'") == 1)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.tenants WHERE schema_name = 'c_14001'") == 0, "nothing half-made")
+            try await platform.execute("DELETE FROM platform.domains WHERE host = 'giaothuy.ninhbinh.gov.vn'")
+            let second = try await Reorganised.apply(platform, plan)
+            #expect(second.failures.isEmpty)
+            #expect(second.created == 1 && second.unchanged == 1)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.units WHERE list = 2025 AND level = 'commune'") == 2)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.tenants WHERE successor_id IS NOT NULL") == 3)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.reorganisations WHERE finished_at IS NOT NULL") == 1)
+        }
+    }
+}
