@@ -45,6 +45,8 @@ final class FrontCache: Service, Sendable {
     private let state = Mutex(State())
     private let counters = Mutex(Counters())
     let secondPassDelay: Duration
+    /// The longest an answer waits for its key to be recorded.
+    let registrationLimit: Duration = .milliseconds(300)
 
     struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         let host: String
@@ -125,25 +127,54 @@ final class FrontCache: Service, Sendable {
         // The row outlives the last answer this host gives with the header
         // (`handsOut` stops `ttl` after now) by what nginx keeps after it.
         let rowSeconds = 2 * self.ttl.components.seconds + 10
-        do {
-            try await self.database.withConnection { connection in
-                try await connection.query(
-                    """
-                    INSERT INTO platform.front_cache (tenant_id, key, expires_at)
-                    VALUES (\(tenant), \(key), now() + make_interval(secs => \(Double(rowSeconds))))
-                    ON CONFLICT (tenant_id, key) DO UPDATE SET expires_at = EXCLUDED.expires_at
-                    """, logger: self.logger)
+        // Never holds the answer up: a page not recorded within the limit
+        // (PostgreSQL failing over, say) is answered without the header.
+        let recorded = await Self.within(self.registrationLimit) {
+            do {
+                try await self.database.withConnection { connection in
+                    try await connection.query(
+                        """
+                        INSERT INTO platform.front_cache (tenant_id, key, expires_at)
+                        VALUES (\(tenant), \(key), now() + make_interval(secs => \(Double(rowSeconds))))
+                        ON CONFLICT (tenant_id, key) DO UPDATE SET expires_at = EXCLUDED.expires_at
+                        """, logger: self.logger)
+                }
+                return true
+            } catch {
+                self.logger.warning("front cache: cannot record a page", metadata: ["error": "\(TenantDatabase.map(error).message)"])
+                return false
             }
-        } catch {
-            self.logger.warning("front cache: cannot record a page", metadata: ["error": "\(error.message)"])
-            return false
         }
+        guard recorded else { return false }
         let until = ContinuousClock.now + self.ttl
         self.state.withLock { s in
             if s.keys[tenant, default: [:]].updateValue(until, forKey: key) == nil { s.count += 1 }
         }
         self.counters.withLock { $0.registered += 1 }
         return true
+    }
+
+    /// Whether `body` returned true within `limit`; `body` runs on to its end
+    /// either way, but the caller does not wait for it past the limit.
+    static func within(_ limit: Duration, _ body: @escaping @Sendable () async -> Bool) async -> Bool {
+        let race = Race()
+        return await withCheckedContinuation { continuation in
+            race.waiting.withLock { $0 = continuation }
+            Task {
+                let result = await body()
+                race.finish(result)
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                race.finish(false)
+            }
+        }
+    }
+
+    /// The first of two tasks to finish answers ``within(_:_:)``.
+    private final class Race: Sendable {
+        let waiting = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+        func finish(_ result: Bool) { self.waiting.withLock { $0.take() }?.resume(returning: result) }
     }
 
     /// Drops a commune's pages from every front: purges every key nginx may
