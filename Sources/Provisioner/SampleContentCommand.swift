@@ -28,7 +28,7 @@ struct SampleContent: AsyncParsableCommand {
             let directory = TenantDirectory()
             let snapshot = try await directory.reload(from: p.database)
             var provinceOf: [Int: Int] = [:]
-            for tenant in snapshot.tenants.values { provinceOf[tenant.code] = tenant.province?.code }
+            for tenant in snapshot.tenants.values where tenant.validUntil == nil { provinceOf[tenant.code] = tenant.province?.code }
             let chosen = rows.filter { all || communes.contains($0.code) || provinces.contains(provinceOf[$0.code] ?? -1) }
             guard !chosen.isEmpty else { throw CLIError(code: 4, message: "no commune matches") }
             let reporter = ProgressReporter(label: "sample content")

@@ -180,13 +180,6 @@ public struct Reorganisation: Sendable {
             byOld[row.oldCode, default: []].append(row)
             byNew[row.newCode, default: []].append(row)
         }
-        for (old, rows) in byOld.sorted(by: { $0.key < $1.key }) {
-            let primaries = rows.filter(\.primary)
-            if primaries.count > 1 {
-                problems.append(
-                    "old commune \(old) has \(primaries.count) primary successors (\(primaries.map { "\($0.newCode) at \($0.source)" }.joined(separator: ", "))); keep one")
-            }
-        }
 
         return try await self.provisioning.database.withConnection { connection in
             // Old communes on the platform (current units of the 2024 list).
@@ -213,6 +206,17 @@ public struct Reorganisation: Sendable {
                     status: status, successor: successor)
             }
             let newProvinceOf = Dictionary(list.communes.map { ($0.code, $0.provinceCode) }, uniquingKeysWith: { a, _ in a })
+            // An old commune on the platform needs exactly one address to
+            // lead to (the file has two such ambiguities elsewhere).
+            for old in olds.values.sorted(by: { $0.code < $1.code }) {
+                let primaries = (byOld[old.code] ?? []).filter(\.primary)
+                if primaries.count > 1 {
+                    problems.append(
+                        "old commune \(old.code) \(old.name) has \(primaries.count) primary successors (\(primaries.map { "\($0.newCode) at \($0.source)" }.joined(separator: ", "))); keep one")
+                } else if primaries.isEmpty, let rows = byOld[old.code], rows.contains(where: { newProvinceOf[$0.newCode] != nil }) {
+                    problems.append("old commune \(old.code) \(old.name) has successors (\(rows.map { "\($0.newCode)" }.joined(separator: ", "))) but none is primary; mark one")
+                }
+            }
 
             // Old communes whose primary successor is in this plan.
             var inScope: [Int: Old] = [:]

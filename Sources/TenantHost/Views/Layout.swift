@@ -127,7 +127,7 @@ enum Layout {
         let until = chrome.tenant.validUntil.map { " (đến \(Layout.date($0)))" } ?? ""
         return """
             <div class="notice" role="note"><div class="wrap"><p><strong>Trang lưu trữ.</strong> \(chrome.tenant.name)\(until), nay thuộc \
-            <a href="\(href: String(chrome.canonicalBase.dropLast(archive.prefix.count)) + "/")">\(archive.home.name)</a>. Nội dung dưới đây được giữ nguyên để tra cứu, không còn được cập nhật.</p></div></div>
+            <a href="\(href: String(chrome.baseURL.dropLast(archive.prefix.count)) + "/")">\(archive.home.name)</a>. Nội dung dưới đây được giữ nguyên để tra cứu, không còn được cập nhật.</p></div></div>
 
             """
     }
