@@ -137,6 +137,55 @@ import TestSupport
         }
     }
 
+    /// Successor files (an operator writes them by hand): parsed whole,
+    /// every row in range, or refused with an invalid-input error.
+    @Test func successorCSV() {
+        let headers = ["old_commune_code,new_commune_code,share,primary\n", "new_commune_code,old_commune_code,primary,share,x\n", "old_commune_code\n", ""]
+        let fragments = [",", "\"", "\"\"", "\n", "\r\n", "14224", "14248", "0", "1", "-1", "99999", "100000", "whole", "part", "Whole",
+                         " ", "\u{FEFF}", "\u{0}", "a,b", "2", "1.0", "١"]
+        Fuzz.run(iterations: Fuzz.iterations(default: 3_000)) { random, seed in
+            let text = headers.randomElement(using: &random)! + Fuzz.text(&random, fragments: fragments, maxPieces: 40)
+            do {
+                for row in try SuccessorList.parse(text, source: "fuzz.csv") {
+                    #expect((1...99_999).contains(row.oldCode) && (1...99_999).contains(row.newCode), "seed \(seed)")
+                    #expect(row.share == "whole" || row.share == "part", "seed \(seed)")
+                }
+            } catch let error as TenantCoreError {
+                #expect(error.code == .invalidInput, "seed \(seed): \(error)")
+            } catch {
+                Issue.record("seed \(seed): \(error)")
+            }
+        }
+    }
+
+    static let jsonBytes = Array("{}[]\",:0-\\ntf".utf8)
+
+    /// A plan file edited by hand or cut short: decoded or refused, never a crash.
+    @Test func reorganisationPlanJSON() throws {
+        let plan = ReorganisationPlan(
+            format: ReorganisationPlan.formatName, formatVersion: 1, planID: "reorg-x", createdAt: "2026-12-01T00:00:00Z",
+            fingerprint: "0", lastDay: "2025-06-30",
+            provinces: [.init(code: 37, name: "Ninh Bình", kind: "tỉnh", slug: "ninh-binh", absorbs: [36])],
+            communes: [.init(code: 14248, name: "Xã Hải Hưng", kind: "xã", slug: "hai-hung", provinceCode: 37,
+                             predecessors: [.init(code: 14224, name: "Xã Hải Nam", share: "whole", primary: true, archiveSlug: "hai-nam")],
+                             renamedFrom: nil)],
+            retire: [.init(level: "commune", code: 14224, name: "Xã Hải Nam")], unplaced: [], people: [])
+        let bytes = Array(try JSONEncoder().encode(plan))
+        Fuzz.run(iterations: Fuzz.iterations(default: 3_000)) { random, seed in
+            var mutated = bytes
+            for _ in 0..<(1 + Int(random.next() % 8)) {
+                let i = Int(random.next() % UInt64(mutated.count))
+                switch random.next() % 3 {
+                case 0: mutated[i] = UInt8(truncatingIfNeeded: random.next())
+                case 1: mutated.remove(at: i)
+                default: mutated.insert(Self.jsonBytes[Int(random.next() % UInt64(Self.jsonBytes.count))], at: i)
+                }
+                if mutated.isEmpty { break }
+            }
+            _ = try? JSONDecoder().decode(ReorganisationPlan.self, from: Data(mutated))
+        }
+    }
+
     /// Dates and times from forms and query strings.
     @Test func dates() {
         let fragments = ["2026", "-", "11", "02", "29", "31", "00", "T", " ", ":", "08", "30", "99", "-1", "9999999999999999999999", "+", "٣"]

@@ -59,6 +59,28 @@ import TestSupport
         "_csrf", "Content-Type: application/pdf", "%PDF-", ":", ";", "=", "--", "-", "X", "Y", "Z", "\u{0}", "ủy",
     ]
 
+    /// What nginx (or anyone reaching a host) sends as the front key and
+    /// cookies, and the HTML an archive's links are rewritten in.
+    @Test func frontKeysCookiesAndArchiveLinks() {
+        let fragments = ["http://", "https://", "hai-nam.hue.localhost", "HAI-NAM", "/", "//", "?", "#", "%2F", " ", "\t", "\r\n",
+                         "\u{0}", "é", ";", "=", "vua_sua", "vua_sua=1", "a=b", "href=\"", "src=\"", "action=\"", "\"/", "\"//",
+                         "_static/", "favicon.svg", "<a ", ">", "luu-tru"]
+        let base = "http://hai-nam.hue.localhost"
+        Fuzz.run { random, seed in
+            let header = Fuzz.text(&random, fragments: fragments, maxPieces: 12)
+            let target = "/" + Fuzz.text(&random, fragments: fragments, maxPieces: 6)
+            if let key = FrontCache.key(header: header, baseURL: base, target: target) {
+                #expect(key == base + target && key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }, "seed \(seed)")
+            }
+            _ = SiteMiddleware.justWrote(header)
+            let html = HTML(bytes: Array(header.utf8))
+            let rewritten = String(decoding: ArchiveLinks.rewrite(html, prefix: "/luu-tru/hai-nam").bytes, as: UTF8.self)
+            let added = rewritten.utf8.count - header.utf8.count
+            #expect(added >= 0 && added % "/luu-tru/hai-nam".utf8.count == 0, "seed \(seed): rewriting only adds the prefix")
+            #expect(rewritten.hasPrefix(String(header.prefix(while: { $0 != "/" }))), "seed \(seed)")
+        }
+    }
+
     @Test func multipartBodies() {
         Fuzz.run { random, seed in
             let input = Fuzz.text(&random, fragments: Self.multipartFragments, maxPieces: 30)
