@@ -113,6 +113,12 @@ enum Reorganised {
                 #expect(home.text.contains("href=\"/luu-tru/hai-nam/\""))
                 #expect(home.text.contains("href=\"/luu-tru/hai-minh/\""))
                 #expect(home.text.contains("href=\"http://giaothuy.ninhbinh.gov.vn/luu-tru/giao-thien/\""))
+                // The successor's sitemap and robots.txt name its archives; each archive has its own sitemap.
+                #expect(try await host.get("/sitemap.xml", host: Reorganised.newHost).text.contains("<loc>http://\(Reorganised.newHost)/luu-tru/hai-nam/</loc>"))
+                #expect(try await host.get("/robots.txt", host: Reorganised.newHost).text.contains("Sitemap: http://\(Reorganised.newHost)/luu-tru/hai-minh/sitemap.xml"))
+                let archiveMap = try await host.get("/luu-tru/hai-nam/sitemap.xml", host: Reorganised.newHost)
+                #expect(archiveMap.status == 200)
+                #expect(archiveMap.text.contains("http://\(Reorganised.newHost)/luu-tru/hai-nam/tin-tuc/\(article)</loc>"))
                 // Archives are read-only.
                 let post = try await RawHTTPClient.send(
                     Array("POST /luu-tru/hai-nam/hoi-dap/gui-cau-hoi HTTP/1.1\r\nHost: \(Reorganised.newHost)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8),

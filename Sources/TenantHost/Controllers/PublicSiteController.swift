@@ -212,7 +212,11 @@ struct PublicSiteController: Sendable {
     }
 
     @Sendable func robots(_ request: Request, context: TenantRequestContext) async throws -> Response {
-        Self.fixed(FeedViews.robots(baseURL: context.visit.baseURL), contentType: "text/plain; charset=utf-8", maxAge: 3600)
+        let visit = context.visit
+        let snapshot = self.services.directory.snapshot
+        let archives = visit.archive != nil ? [] : Self.predecessors(of: visit.tenant, in: snapshot, scheme: "", preferDev: false)
+            .compactMap(\.href).filter { $0.hasPrefix("/luu-tru/") }
+        return Self.fixed(FeedViews.robots(baseURL: visit.baseURL, archives: archives), contentType: "text/plain; charset=utf-8", maxAge: 3600)
     }
 
     /// The stylesheet and icon, the same for every host (commune or console).

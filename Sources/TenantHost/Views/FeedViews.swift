@@ -34,15 +34,22 @@ enum FeedViews {
             <url><loc>\(base)/</loc><changefreq>daily</changefreq></url>
             \(chrome.menu.map { s -> HTML in "<url><loc>\(base)/\(s.slug)</loc></url>\n" })<url><loc>\(base)/lich-cong-tac</loc><changefreq>weekly</changefreq></url>
             <url><loc>\(base)/so-do-trang</loc></url>
-            \(entries.map { e -> HTML in
+            \(self.archives(chrome).map { path -> HTML in "<url><loc>\(base)\(path)</loc></url>\n" })\(entries.map { e -> HTML in
                 "<url><loc>\(base)/\(chrome.slug(of: e.sectionID))/\(e.entryID)</loc><lastmod>\(VietnamTime(e.updatedAt).isoDate)</lastmod></url>\n"
             })</urlset>
 
             """
     }
 
-    static func robots(baseURL: String) -> String {
+    /// The archives kept on this site (`/luu-tru/<slug>/`), from the communes it was formed from.
+    static func archives(_ chrome: SiteChrome) -> [String] {
+        chrome.predecessors.compactMap(\.href).filter { $0.hasPrefix("/luu-tru/") }
+    }
+
+    /// Every archive kept on the site has its own sitemap, named here too.
+    static func robots(baseURL: String, archives: [String] = []) -> String {
         "User-agent: *\nAllow: /\nDisallow: /tim-kiem\nDisallow: /quan-tri\nSitemap: \(baseURL)/sitemap.xml\n"
+            + archives.map { "Sitemap: \(baseURL)\($0)sitemap.xml\n" }.joined()
     }
 
     /// `Thu, 26 Nov 2026 17:05:00 +0700`
