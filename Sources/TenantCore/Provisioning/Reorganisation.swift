@@ -194,7 +194,7 @@ public struct Reorganisation: Sendable {
                  ORDER BY u.code
                 """, logger: self.logger)
             struct Old {
-                var id: Int64, code: Int, name: String, slug: String, province: Int, district: Int?, status: String, successor: Int64?
+                var id: Int64, code: Int, name: String, slug: String, province: Int, status: String, successor: Int64?
             }
             var olds: [Int: Old] = [:]
             for try await (id, code, name, slug, parentLevel, parentCode, grandCode, status, successor) in oldRows.decode(
@@ -202,7 +202,7 @@ public struct Reorganisation: Sendable {
             {
                 let province = parentLevel == "province" ? parentCode : (grandCode ?? parentCode)
                 olds[code] = Old(
-                    id: id, code: code, name: name, slug: slug, province: province, district: parentLevel == "district" ? parentCode : nil,
+                    id: id, code: code, name: name, slug: slug, province: province,
                     status: status, successor: successor)
             }
             let newProvinceOf = Dictionary(list.communes.map { ($0.code, $0.provinceCode) }, uniquingKeysWith: { a, _ in a })

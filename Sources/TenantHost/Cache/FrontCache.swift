@@ -21,13 +21,14 @@ import TenantCore
 /// while the record is young enough to outlive what nginx keeps.
 ///
 /// When a commune changes — a write on this host (before it answers), a
-/// `NOTIFY` from another host or the provisioner, a reconnect — ``purge(tenant:)``
+/// `NOTIFY` from another host or the provisioner — ``purge(tenant:)``
 /// purges every key of the commune recorded by any host and not yet expired
 /// on every front (`FRONT_CACHE_PURGE`). Rows are not deleted by a purge but
 /// when they expire, so a page that reached nginx just after a purge (a host
 /// was sending it before it heard of the change) is purged by the next
 /// change too; the same keys are also purged once more two seconds later,
-/// and nothing is kept by nginx longer than `ttl`.
+/// and nothing is kept by nginx longer than `ttl`. After a reconnect,
+/// ``purgeChanged(since:)`` purges the communes changed while away.
 final class FrontCache: Service, Sendable {
     /// Where each front's purge server listens (`deploy/nginx/nginx.conf`).
     let endpoints: [Endpoint]
@@ -115,6 +116,13 @@ final class FrontCache: Service, Sendable {
             guard let until = s.keys[tenant]?[key] else { return false }
             return until > now
         }
+    }
+
+    /// Whether an answer to `key` may tell nginx to keep the page: handed
+    /// out already, or recorded now (``register(tenant:key:)``).
+    func allows(tenant: Int64, key: String) async -> Bool {
+        if self.handsOut(tenant: tenant, key: key) { return true }
+        return await self.register(tenant: tenant, key: key)
     }
 
     /// Records `key` in `platform.front_cache` so that the next change of the

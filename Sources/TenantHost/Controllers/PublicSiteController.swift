@@ -214,8 +214,7 @@ struct PublicSiteController: Sendable {
     @Sendable func robots(_ request: Request, context: TenantRequestContext) async throws -> Response {
         let visit = context.visit
         let snapshot = self.services.directory.snapshot
-        let archives = visit.archive != nil ? [] : Self.predecessors(of: visit.tenant, in: snapshot, scheme: "", preferDev: false)
-            .compactMap(\.href).filter { $0.hasPrefix("/luu-tru/") }
+        let archives = visit.archive != nil ? [] : FeedViews.archives(Self.predecessors(of: visit.tenant, in: snapshot, scheme: "", preferDev: false))
         return Self.fixed(FeedViews.robots(baseURL: visit.baseURL, archives: archives), contentType: "text/plain; charset=utf-8", maxAge: 3600)
     }
 

@@ -191,12 +191,10 @@ struct SiteMiddleware: RouterMiddleware {
             route = .pageCached
             var response = PageResponse.make(page, request: request)
             // A fresh page only (stale ones are served while PostgreSQL is away).
-            if let front = self.services.front, let frontKey, response.status == .ok, self.services.database.isAvailable {
-                var kept = front.handsOut(tenant: tenant.id, key: frontKey)
-                if !kept { kept = await front.register(tenant: tenant.id, key: frontKey) }
-                if kept {
-                    response.headers[.xAccelExpires] = front.headerValue
-                }
+            if let front = self.services.front, let frontKey, response.status == .ok, self.services.database.isAvailable,
+                await front.allows(tenant: tenant.id, key: frontKey)
+            {
+                response.headers[.xAccelExpires] = front.headerValue
             }
             return response
         }

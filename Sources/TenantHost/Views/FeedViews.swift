@@ -34,7 +34,7 @@ enum FeedViews {
             <url><loc>\(base)/</loc><changefreq>daily</changefreq></url>
             \(chrome.menu.map { s -> HTML in "<url><loc>\(base)/\(s.slug)</loc></url>\n" })<url><loc>\(base)/lich-cong-tac</loc><changefreq>weekly</changefreq></url>
             <url><loc>\(base)/so-do-trang</loc></url>
-            \(self.archives(chrome).map { path -> HTML in "<url><loc>\(base)\(path)</loc></url>\n" })\(entries.map { e -> HTML in
+            \(self.archives(chrome.predecessors).map { path -> HTML in "<url><loc>\(base)\(path)</loc></url>\n" })\(entries.map { e -> HTML in
                 "<url><loc>\(base)/\(chrome.slug(of: e.sectionID))/\(e.entryID)</loc><lastmod>\(VietnamTime(e.updatedAt).isoDate)</lastmod></url>\n"
             })</urlset>
 
@@ -42,8 +42,8 @@ enum FeedViews {
     }
 
     /// The archives kept on this site (`/luu-tru/<slug>/`), from the communes it was formed from.
-    static func archives(_ chrome: SiteChrome) -> [String] {
-        chrome.predecessors.compactMap(\.href).filter { $0.hasPrefix("/luu-tru/") }
+    static func archives(_ predecessors: [(name: String, share: String, href: String?)]) -> [String] {
+        predecessors.compactMap(\.href).filter { $0.hasPrefix("/luu-tru/") }
     }
 
     /// Every archive kept on the site has its own sitemap, named here too.
