@@ -24,6 +24,10 @@ struct ReorganiseCommand: AsyncParsableCommand {
         var successors: [String] = []
         @Option(name: .customLong("province"), help: "Only these 2025 provinces (repeatable).") var provinces: [Int] = []
         @Option(help: "Where to write the plan.") var out: String
+        @Flag(help: "A new commune that took the code of one of its predecessors continues that site instead of starting a new one.")
+        var continueSeats = false
+        @Option(help: "District admins of ended districts: lock (default) or convert (they keep the new communes).")
+        var districtAdmins = "lock"
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -32,10 +36,12 @@ struct ReorganiseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (to, successorFiles, provinces, out) = (self.to, self.successors, self.provinces, self.out)
+            let (continueSeats, districtAdmins) = (self.continueSeats, self.districtAdmins)
             try await withPlatform(self.database) { p in
                 let list = try AdminList.read(path: to)
                 let rows = try SuccessorList.read(paths: successorFiles)
-                let plan = try await Reorganisation(provisioning: p, logger: p.database.logger).plan(to: list, successors: rows, provinces: provinces)
+                let plan = try await Reorganisation(provisioning: p, logger: p.database.logger).plan(
+                    to: list, successors: rows, provinces: provinces, continueSeats: continueSeats, districtAdmins: districtAdmins)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 do {
@@ -49,7 +55,8 @@ struct ReorganiseCommand: AsyncParsableCommand {
                     Console.info("\(province.name) (\(province.code)): \(communes.count) communes, takes the communes of \(absorbs)")
                     for commune in communes where commune.predecessors.contains(where: { $0.name != nil }) {
                         let from = commune.predecessors.filter { $0.name != nil }.map { "\($0.name!)\($0.share == "part" ? " (part)" : "")" }
-                        let renamed = commune.renamedFrom.map { " (renamed from \($0))" } ?? ""
+                        let renamed = (commune.renamedFrom.map { " (renamed from \($0))" } ?? "")
+                            + (commune.continues.map { " (continues the site of \($0))" } ?? "")
                         Console.note("  \(commune.name) (\(commune.code))\(renamed) ← \(from.joined(separator: ", "))")
                     }
                 }

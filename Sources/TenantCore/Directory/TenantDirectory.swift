@@ -84,10 +84,16 @@ public final class DirectorySnapshot: Sendable {
             return .archived(tenant, successor: successor, host: target)
         }
         if entry.role == .redirect, let primary = tenant.primaryHost, primary != host {
+            // An old development alias leads to the current one.
+            if let dev = self.devHosts[tenant.id], dev != host, Self.lastLabel(dev) == Self.lastLabel(host) {
+                return .redirect(tenant, to: dev)
+            }
             return .redirect(tenant, to: primary)
         }
         return .serve(tenant)
     }
+
+    static func lastLabel(_ host: Hostname) -> Substring { host.value.split(separator: ".").last ?? "" }
 
     /// A commune's primary host, or its development alias when `preferDev`
     /// and it has one (a visitor on a `*.localhost` alias stays on aliases).

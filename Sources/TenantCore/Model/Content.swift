@@ -167,6 +167,26 @@ public struct SearchHit: Sendable, Hashable {
     public var title: String
     public var snippet: String
     public var publishedAt: Date?
+    /// PostgreSQL's rank of the hit (sections weigh more than entries).
+    public var rank: Double = 0
+    public var sectionSlug: String = ""
+    public var sectionTitle: String = ""
+    /// Set on a hit from an archive kept inside the site: its slug (the
+    /// page is under `/luu-tru/<slug>/`) and the old commune's name.
+    public var archive: (slug: String, name: String)? {
+        get { self.archiveSlug.map { ($0, self.archiveName) } }
+        set { self.archiveSlug = newValue?.slug; self.archiveName = newValue?.name ?? "" }
+    }
+    var archiveSlug: String?
+    var archiveName: String = ""
+
+    public init(sectionID: Int, entryID: Int64?, title: String, snippet: String, publishedAt: Date?) {
+        self.sectionID = sectionID
+        self.entryID = entryID
+        self.title = title
+        self.snippet = snippet
+        self.publishedAt = publishedAt
+    }
 }
 
 /// What the home page shows.

@@ -106,6 +106,12 @@ public struct ReorganisationPlan: Codable, Sendable {
         /// The new name, when exactly one old commune went wholly into it
         /// under another name (a rename rather than a merge).
         public var renamedFrom: String?
+        /// The old commune (on the platform, whose seat and code this one
+        /// took) whose site this commune continues instead of starting a new
+        /// one: its content, editors and schema stay, its hosts answer 301 to
+        /// the new ones. Nil (the default): a new site, the predecessor
+        /// becomes an archive in it.
+        public var continues: Int?
     }
 
     public struct OldUnit: Codable, Sendable, Hashable {
@@ -137,6 +143,10 @@ public struct ReorganisationPlan: Codable, Sendable {
     /// places: apply refuses until an operator adds rows for them.
     public var unplaced: [OldUnit]
     public var people: [PersonChange]
+    /// What happens to district admins whose district ends: `lock` (the
+    /// default) or `convert` (they keep, through user_communes, the new
+    /// communes their district's communes went into). Nil means `lock`.
+    public var districtAdmins: String?
 
     public var summary: String {
         let merged = self.communes.filter { $0.predecessors.filter { $0.name != nil }.count > 1 }.count
@@ -167,7 +177,10 @@ public struct Reorganisation: Sendable {
     /// Works out the plan for `provinces` (2025 codes; empty: every province
     /// of the list). Reads only; every problem with the inputs is reported
     /// at once, before anything could change.
-    public func plan(to list: AdminList, successors: [SuccessorRow], provinces: [Int]) async throws(TenantCoreError) -> ReorganisationPlan {
+    public func plan(
+        to list: AdminList, successors: [SuccessorRow], provinces: [Int], continueSeats: Bool = false, districtAdmins: String = "lock"
+    ) async throws(TenantCoreError) -> ReorganisationPlan {
+        guard ["lock", "convert"].contains(districtAdmins) else { throw .invalid("--district-admins is lock or convert, not \(districtAdmins.debugDescription)") }
         guard list.year == 2025 else { throw .invalid("--to must be the 2025 list (without districts); this one has districts") }
         let list = try list.only(provinces: provinces)
         var problems: [String] = []
@@ -286,12 +299,19 @@ public struct Reorganisation: Sendable {
                     }
                     predecessors.append(.init(code: row.oldCode, name: old?.name, share: row.share, primary: row.primary, archiveSlug: slug))
                 }
+                // A commune that took the code (and seat) of one of its
+                // predecessors may continue that predecessor's site.
+                var continues: Int?
+                if continueSeats, let index = predecessors.firstIndex(where: { $0.code == spec.code && $0.archiveSlug != nil }) {
+                    continues = spec.code
+                    predecessors[index].archiveSlug = nil
+                }
                 let onPlatform = predecessors.filter { $0.name != nil }
                 let renamed = onPlatform.count == 1 && onPlatform[0].share == "whole" && onPlatform[0].name != spec.name ? onPlatform[0].name : nil
                 communes.append(
                     .init(
                         code: spec.code, name: spec.name, kind: spec.kind, slug: spec.slug, provinceCode: spec.provinceCode,
-                        predecessors: predecessors, renamedFrom: renamed))
+                        predecessors: predecessors, renamedFrom: renamed, continues: continues))
             }
             let newProvinces = list.provinces.map {
                 ReorganisationPlan.Province(code: $0.code, name: $0.name, kind: $0.kind, slug: $0.slug, absorbs: (absorbed[$0.code] ?? []).sorted())
@@ -318,7 +338,12 @@ public struct Reorganisation: Sendable {
                         people.append(.init(username: username, role: role, change: "editor of \(name) (\(code)) → editor of \(new.name) (\(new.code)) and reader of the archive"))
                     }
                 case ("district", "district") where retiredDistricts.contains(code):
-                    people.append(.init(username: username, role: role, change: "district admin of \(name) (\(code)), which ends → locked"))
+                    people.append(
+                        .init(
+                            username: username, role: role,
+                            change: districtAdmins == "convert"
+                                ? "district admin of \(name) (\(code)), which ends → keeps the new communes its communes went into"
+                                : "district admin of \(name) (\(code)), which ends → locked"))
                 case ("province", "province"):
                     if let new = newProvinces.first(where: { $0.absorbs.contains(code) }) {
                         people.append(.init(username: username, role: role, change: "operator of \(name) (\(code)) → operator of \(new.name) (\(new.code))"))
@@ -334,7 +359,8 @@ public struct Reorganisation: Sendable {
                 format: ReorganisationPlan.formatName, formatVersion: 1,
                 planID: "reorg-" + String(fingerprint.prefix(12)) + "-" + provinces.sorted().map(String.init).joined(separator: "-"),
                 createdAt: created, fingerprint: fingerprint, lastDay: Self.lastDay, provinces: newProvinces, communes: communes,
-                retire: retire, unplaced: unplaced.map { .init(level: "commune", code: $0.code, name: $0.name) }, people: people)
+                retire: retire, unplaced: unplaced.map { .init(level: "commune", code: $0.code, name: $0.name) }, people: people,
+                districtAdmins: districtAdmins)
         }
     }
 
@@ -416,8 +442,12 @@ public struct Reorganisation: Sendable {
                     throw TenantCoreError.conflict(
                         "the catalogue changed since the plan was made (\(plan.createdAt)): communes, districts or provinces it ends were changed, added or archived. Nothing was changed; make the plan again")
                 }
+                let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
                 try await connection.query(
-                    "INSERT INTO platform.reorganisations (plan_id, fingerprint, summary) VALUES (\(plan.planID), \(plan.fingerprint), \(plan.summary))",
+                    """
+                    INSERT INTO platform.reorganisations (plan_id, fingerprint, summary, plan, provinces)
+                    VALUES (\(plan.planID), \(plan.fingerprint), \(plan.summary), \(json)::jsonb, \(plan.provinces.map(\.code)))
+                    """,
                     logger: self.logger)
             }
             for level in ["commune", "district", "province"] {
@@ -429,12 +459,14 @@ public struct Reorganisation: Sendable {
                      WHERE level = \(level) AND list = 2024 AND valid_until IS NULL AND code = ANY(\(codes))
                     """, logger: self.logger)
             }
-            try await connection.query(
+            if plan.districtAdmins ?? "lock" == "lock" {
+                try await connection.query(
                 """
                 UPDATE platform.users SET active = false, updated_at = now()
                  WHERE role = 'district' AND active
                    AND scope_unit_id IN (SELECT id FROM platform.units WHERE level = 'district' AND list = 2024 AND valid_until IS NOT NULL)
                 """, logger: self.logger)
+            }
             try await connection.query(
                 "UPDATE platform.reorganisations SET retired_at = now() WHERE plan_id = \(plan.planID)", logger: self.logger)
             try await self.audit(action: "reorganisation.retire", detail: "\(plan.planID): \(plan.retire.count) old units end on \(plan.lastDay)", on: connection)
@@ -486,8 +518,15 @@ public struct Reorganisation: Sendable {
         let spec = CommuneSpec(
             code: commune.code, name: commune.name, kind: commune.kind, slug: commune.slug, provinceCode: commune.provinceCode,
             districtCode: nil, source: "plan \(plan.planID), commune \(commune.code)", list: 2025)
+        let convert = plan.districtAdmins == "convert"
         return try await self.provisioning.database.withTransaction { connection in
-            let (record, outcome) = try await self.provisioning.createCommune(spec, on: connection)
+            var continued = false
+            if let code = commune.continues, try await self.provisioning.catalogue.tenant(code: commune.code, on: connection) == nil {
+                try await self.continueSite(code, as: commune, plan: plan, convertDistrictAdmins: convert, on: connection)
+                continued = true
+            }
+            var (record, outcome) = try await self.provisioning.createCommune(spec, on: connection)
+            if continued { outcome = .created }
             var archived = 0
             for predecessor in commune.predecessors where predecessor.name != nil {
                 let oldRows = try await connection.query(
@@ -505,34 +544,11 @@ public struct Reorganisation: Sendable {
                     ON CONFLICT (old_unit_id, new_unit_id) DO NOTHING
                     """, logger: self.logger)
                 guard let slug = predecessor.archiveSlug else { continue }
-                let note = "Từ ngày 1/7/2025 thuộc \(commune.name)."
-                let changed = try await connection.query(
-                    """
-                    UPDATE platform.tenants
-                       SET status = 'archived', status_note = \(note), successor_id = \(record.unitID), archive_slug = \(slug),
-                           updated_at = now()
-                     WHERE unit_id = \(oldID) AND successor_id IS NULL
-                    RETURNING unit_id
-                    """, logger: self.logger)
-                var didArchive = false
-                for try await _ in changed.decode(Int64.self) { didArchive = true }
-                if didArchive {
+                if try await self.archive(
+                    old: (oldID, predecessor.code, predecessor.name ?? ""), slug: slug,
+                    into: (record.unitID, commune.code, commune.name), convertDistrictAdmins: convert, on: connection)
+                {
                     archived += 1
-                    try await connection.query(
-                        """
-                        UPDATE platform.users SET scope_unit_id = \(record.unitID), updated_at = now()
-                         WHERE role = 'editor' AND scope_unit_id = \(oldID)
-                        """, logger: self.logger)
-                    try await connection.query(
-                        """
-                        INSERT INTO platform.user_communes (user_id, commune_unit_id)
-                        SELECT user_id, \(record.unitID) FROM platform.user_communes WHERE commune_unit_id = \(oldID)
-                        ON CONFLICT DO NOTHING
-                        """, logger: self.logger)
-                    try await self.audit(
-                        commune: predecessor.code, action: "reorganisation.archive",
-                        detail: "\(predecessor.name ?? "") (\(predecessor.code)) archived into \(commune.name) (\(commune.code)) at /luu-tru/\(slug)/",
-                        on: connection)
                 }
             }
             if outcome == .created {
@@ -543,6 +559,105 @@ public struct Reorganisation: Sendable {
             }
             return (outcome, archived)
         }
+    }
+
+    /// Makes an old commune's site a read-only archive inside `successor`'s
+    /// site at `/luu-tru/<slug>/`, and moves its editors to the successor
+    /// (and district admins who keep their communes, when the plan converts
+    /// them). False when it already was.
+    func archive(
+        old: (id: Int64, code: Int, name: String), slug: String, into successor: (id: Int64, code: Int, name: String),
+        convertDistrictAdmins: Bool = false, note: String? = nil, on connection: PostgresConnection
+    ) async throws -> Bool {
+        let note = note ?? "Từ ngày 1/7/2025 thuộc \(successor.name)."
+        let changed = try await connection.query(
+            """
+            UPDATE platform.tenants
+               SET status = 'archived', status_note = \(note), successor_id = \(successor.id), archive_slug = \(slug),
+                   updated_at = now()
+             WHERE unit_id = \(old.id) AND successor_id IS NULL
+            RETURNING unit_id
+            """, logger: self.logger)
+        var didArchive = false
+        for try await _ in changed.decode(Int64.self) { didArchive = true }
+        guard didArchive else { return false }
+        try await connection.query(
+            """
+            UPDATE platform.users SET scope_unit_id = \(successor.id), updated_at = now()
+             WHERE role = 'editor' AND scope_unit_id = \(old.id)
+            """, logger: self.logger)
+        try await connection.query(
+            """
+            INSERT INTO platform.user_communes (user_id, commune_unit_id)
+            SELECT user_id, \(successor.id) FROM platform.user_communes WHERE commune_unit_id = \(old.id)
+            ON CONFLICT DO NOTHING
+            """, logger: self.logger)
+        if convertDistrictAdmins {
+            try await connection.query(
+                """
+                INSERT INTO platform.user_communes (user_id, commune_unit_id)
+                SELECT us.id, \(successor.id) FROM platform.users us JOIN platform.units o ON o.parent_id = us.scope_unit_id
+                 WHERE o.id = \(old.id) AND us.role = 'district' AND us.active
+                ON CONFLICT DO NOTHING
+                """, logger: self.logger)
+        }
+        try await self.audit(
+            commune: old.code, action: "reorganisation.archive",
+            detail: "\(old.name) (\(old.code)) archived into \(successor.name) (\(successor.code)) at /luu-tru/\(slug)/",
+            on: connection)
+        return true
+    }
+
+    /// A new commune that continues its predecessor's site: the old unit
+    /// becomes the new one (code, list, name, parent; the site, schema and
+    /// editors stay with it), a copy keeps the old unit's identity as ended,
+    /// and the old hosts answer 301 to the new ones.
+    func continueSite(
+        _ oldCode: Int, as commune: ReorganisationPlan.Commune, plan: ReorganisationPlan, convertDistrictAdmins: Bool,
+        on connection: PostgresConnection
+    ) async throws {
+        let rows = try await connection.query(
+            """
+            SELECT u.id, u.code, u.name, u.slug, u.parent_id, u.kind, u.portal_url, t.schema_name, t.status, t.successor_id
+              FROM platform.units u JOIN platform.tenants t ON t.unit_id = u.id
+             WHERE u.level = 'commune' AND u.list = 2024 AND u.code = \(oldCode) AND u.valid_until IS NOT NULL
+            """, logger: self.logger)
+        var found: (Site, String, String?)?
+        for try await (id, code, name, slug, parent, kind, portal, schema, status, successor) in rows.decode(
+            (Int64, Int, String, String, Int64, String, String?, String, String, Int64?).self)
+        {
+            found = (Site(unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: schema, status: status, successorID: successor, list: 2024), kind, portal)
+        }
+        guard let (old, oldKind, portal) = found, old.successorID == nil else {
+            throw TenantCoreError.conflict("commune \(commune.code) continues \(oldCode), which has no site left to continue (already archived, or not ended by this plan)")
+        }
+        guard let province = try await self.provisioning.catalogue.unit(.province, code: commune.provinceCode, on: connection) else {
+            throw TenantCoreError.notFound("province \(commune.provinceCode) is not in the catalogue")
+        }
+        let hosts = try await self.reidentify(
+            old, code: commune.code, list: 2025, name: commune.name, kind: commune.kind, slug: commune.slug, parentID: province.id, on: connection)
+        let history = try await connection.query(
+            """
+            INSERT INTO platform.units (level, code, parent_id, name, kind, slug, portal_url, list, valid_until)
+            VALUES ('commune', \(old.code), \(old.parentID), \(old.name), \(oldKind), \(old.slug), \(portal), 2024, \(plan.lastDay)::date)
+            RETURNING id
+            """, logger: self.logger)
+        var historyID: Int64?
+        for try await id in history.decode(Int64.self) { historyID = id }
+        guard let historyID, let predecessor = commune.predecessors.first(where: { $0.code == oldCode }) else { return }
+        try await self.recordSuccessor(old: historyID, new: old.unitID, share: predecessor.share, primary: true, on: connection)
+        if convertDistrictAdmins {
+            try await connection.query(
+                """
+                INSERT INTO platform.user_communes (user_id, commune_unit_id)
+                SELECT id, \(old.unitID) FROM platform.users WHERE role = 'district' AND active AND scope_unit_id = \(old.parentID)
+                ON CONFLICT DO NOTHING
+                """, logger: self.logger)
+        }
+        try await self.audit(
+            commune: commune.code, action: "reorganisation.continue",
+            detail: "\(commune.name) (\(commune.code)) continues the site of \(old.name) (\(old.code)); new hosts \(hosts.joined(separator: ", "))",
+            on: connection)
     }
 
     func audit(commune: Int? = nil, action: String, detail: String, on connection: PostgresConnection) async throws {

@@ -345,6 +345,43 @@ public struct Catalogue: Sendable {
     }
 }
 
+/// A reorganisation recorded in the catalogue by `reorganise apply`.
+public struct ReorganisationRecord: Sendable, Hashable {
+    public var planID: String
+    public var summary: String
+    public var provinces: [Int]
+    public var startedAt: Date
+    public var finishedAt: Date?
+}
+
+extension Catalogue {
+    /// Reorganisations applied or being applied, newest first; only those
+    /// concerning `province` (a 2025 province code) when given.
+    public func reorganisations(province: Int?, on connection: PostgresConnection) async throws -> [ReorganisationRecord] {
+        let rows = try await connection.query(
+            """
+            SELECT plan_id, summary, provinces, created_at, finished_at FROM platform.reorganisations
+             WHERE \(province)::int4 IS NULL OR \(province)::int4 = ANY(provinces)
+             ORDER BY created_at DESC LIMIT 100
+            """, logger: self.logger)
+        var result: [ReorganisationRecord] = []
+        for try await (id, summary, provinces, started, finished) in rows.decode((String, String, [Int], Date, Date?).self) {
+            result.append(ReorganisationRecord(planID: id, summary: summary, provinces: provinces, startedAt: started, finishedAt: finished))
+        }
+        return result
+    }
+
+    /// The plan a reorganisation applied, as it was written.
+    public func reorganisationPlan(_ planID: String, on connection: PostgresConnection) async throws -> ReorganisationPlan? {
+        let rows = try await connection.query(
+            "SELECT plan::text FROM platform.reorganisations WHERE plan_id = \(planID) AND plan IS NOT NULL", logger: self.logger)
+        for try await json in rows.decode(String.self) {
+            return try JSONDecoder().decode(ReorganisationPlan.self, from: Data(json.utf8))
+        }
+        return nil
+    }
+}
+
 /// One line of `provisioner status`.
 public struct TenantStatusRow: Sendable, Codable, Hashable {
     public var code: Int

@@ -368,16 +368,21 @@ public struct ContentStore: Sendable {
                   FROM \(unescaped: schema.quoted).entries e, q
                  WHERE e.search @@ q.query AND e.status = 'published' AND e.published_at <= \(now)
             )
-            SELECT section_id, entry_id, title, snippet, published_at, count(*) OVER ()
-              FROM hits ORDER BY rank DESC, published_at DESC NULLS FIRST, entry_id
+            SELECT h.section_id, h.entry_id, h.title, h.snippet, h.published_at, count(*) OVER (), h.rank::float8, s.slug, s.title
+              FROM hits h JOIN \(unescaped: schema.quoted).sections s ON s.id = h.section_id
+             ORDER BY h.rank DESC, h.published_at DESC NULLS FIRST, h.entry_id
              LIMIT \(size) OFFSET \((page - 1) * size)
             """, logger: self.logger)
         var hits: [SearchHit] = []
         var total = 0
-        for try await (section, entry, title, snippet, published, count) in rows.decode(
-            (Int, Int64?, String, String, Date?, Int).self)
+        for try await (section, entry, title, snippet, published, count, rank, slug, sectionTitle) in rows.decode(
+            (Int, Int64?, String, String, Date?, Int, Double, String, String).self)
         {
-            hits.append(SearchHit(sectionID: section, entryID: entry, title: title, snippet: snippet, publishedAt: published))
+            var hit = SearchHit(sectionID: section, entryID: entry, title: title, snippet: snippet, publishedAt: published)
+            hit.rank = rank
+            hit.sectionSlug = slug
+            hit.sectionTitle = sectionTitle
+            hits.append(hit)
             total = count
         }
         return Page(items: hits, number: page, size: size, total: total)

@@ -369,6 +369,14 @@ extension ConsoleController {
         case "user.create": "Tạo tài khoản"
         case "user.lock": "Khóa tài khoản"
         case "user.unlock": "Mở khóa tài khoản"
+        case "reorganisation.retire": "Sắp xếp: kết thúc đơn vị cũ"
+        case "reorganisation.create": "Sắp xếp: tạo xã mới"
+        case "reorganisation.archive": "Sắp xếp: lưu trữ xã cũ"
+        case "reorganisation.continue": "Sắp xếp: xã mới kế tục trang cũ"
+        case "commune.merge": "Nhập xã"
+        case "commune.divide": "Chia xã"
+        case "commune.rename": "Đổi tên xã"
+        case "commune.move": "Chuyển xã sang đơn vị khác"
         default: action
         }
     }

@@ -47,6 +47,7 @@ struct ConsoleController: Sendable {
         group.post("/y-kien/:id", use: self.wrap(self.moderate))
         // The platform console
         group.get("/tuan-thu", use: self.wrap(self.compliance))
+        group.get("/sap-xep", use: self.wrap(self.reorganisation))
         group.get("/xa/moi", use: self.wrap(self.newCommune))
         group.post("/xa", use: self.wrap(self.createCommune))
         group.get("/nguoi-dung", use: self.wrap(self.users))

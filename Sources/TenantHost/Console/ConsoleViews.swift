@@ -108,7 +108,8 @@ enum ConsoleLayout {
                 nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/hoi-dap", "Hỏi đáp"), ("/quan-tri/y-kien", "Góp ý dự thảo"),
                        ("/quan-tri/tep", "Tệp tải lên"), ("/quan-tri/thong-tin", "Thông tin chung"), ("/", "Xem trang công khai")]
             } else {
-                nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/xa/moi", "Tạo xã mới"),
+                nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/sap-xep", "Sắp xếp ĐVHC"),
+                       ("/quan-tri/xa/moi", "Tạo xã mới"),
                        ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký")]
             }
         }

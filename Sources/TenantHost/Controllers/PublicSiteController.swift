@@ -166,11 +166,40 @@ struct PublicSiteController: Sendable {
         let query = try QueryItems(request)
         let text = try query.text("q", max: 200) ?? ""
         let page = try query.page()
+        // The archives kept inside this site (old communes it was formed
+        // from), searched too when the visitor ticks the box.
+        let snapshot = self.services.directory.snapshot
+        let archives: [(slug: String, tenant: Tenant)] =
+            context.visit.archive != nil ? [] : (snapshot.archives[context.visit.tenant.id] ?? [:])
+            .compactMap { slug, id in snapshot.tenants[id].map { (slug, $0) } }.sorted { $0.slug < $1.slug }
+        let asked = try query.text("luu-tru", max: 20)
+        if let asked, asked != "1" { throw PageError.badRequest("Tham số “luu-tru” chỉ nhận giá trị 1.") }
+        let withArchives = !archives.isEmpty && asked != nil
+        let size = Self.pageSize
         return try await self.render(request, context) { chrome, connection in
-            guard !text.isEmpty else { return .page(SearchView.render(chrome, text: "", page: nil), contentType: Self.html) }
-            let result = try await self.services.content.search(chrome.tenant.schema, text: text, page: page, size: Self.pageSize, now: chrome.now, on: connection)
+            let options = SearchView.Options(archives: archives.map(\.tenant.name), included: withArchives)
+            guard !text.isEmpty else { return .page(SearchView.render(chrome, text: "", page: nil, options: options), contentType: Self.html) }
+            let content = self.services.content
+            var result = try await content.search(chrome.tenant.schema, text: text, page: withArchives ? 1 : page, size: withArchives ? page * size : size, now: chrome.now, on: connection)
+            if withArchives {
+                guard page <= 50 else { throw PageError.notFound("Kết quả tìm kiếm có tối đa 50 trang.") }
+                var hits = result.items
+                var total = result.total
+                for archive in archives {
+                    let found = try await content.search(archive.tenant.schema, text: text, page: 1, size: page * size, now: chrome.now, on: connection)
+                    total += found.total
+                    hits += found.items.map { hit in
+                        var hit = hit
+                        hit.archive = (archive.slug, archive.tenant.name)
+                        return hit
+                    }
+                }
+                hits.sort { ($0.rank, $0.publishedAt ?? .distantFuture) > ($1.rank, $1.publishedAt ?? .distantFuture) }
+                let start = min((page - 1) * size, hits.count)
+                result = Page(items: Array(hits[start..<min(start + size, hits.count)]), number: page, size: size, total: total)
+            }
             try Self.checkRange(result)
-            return .page(SearchView.render(chrome, text: text, page: result), contentType: Self.html)
+            return .page(SearchView.render(chrome, text: text, page: result, options: options), contentType: Self.html)
         }
     }
 

@@ -70,6 +70,7 @@ enum Stylesheet {
         .table-scroll{overflow-x:auto;max-width:100%}
         main .wrap{overflow-wrap:break-word;min-width:0}
         .form-grid .check{display:flex;gap:.4rem;align-items:center}.form-grid .check input{width:auto}
+        .badge{display:inline-block;background:#fff4d6;color:#1b1b1b;border:1px solid #8a6d00;border-radius:3px;padding:0 .3rem;font-size:.85em}
         .cards{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));list-style:none;padding:0}
         .cards li{border:1px solid var(--line);border-left:4px solid var(--red);padding:.6rem .9rem}
         .cards h3{margin:.1rem 0 .3rem}

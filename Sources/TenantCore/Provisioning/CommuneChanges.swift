@@ -1,0 +1,335 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One change to the map at a time, for decisions made after a
+/// reorganisation plan: communes merged into another, a commune divided,
+/// renamed or moved to another province or district. Each is one
+/// transaction that checks everything before it changes anything; running
+/// it again after success changes nothing, and a crash leaves nothing
+/// half-made. Sites are never deleted: a commune that ends becomes a
+/// read-only archive inside its successor's site, and hosts that no longer
+/// name a commune answer 301.
+extension Reorganisation {
+    /// What a change did.
+    public struct ChangeReport: Sendable, Equatable {
+        /// Communes archived into their successor, renamed or moved by this run.
+        public var changed: [Int]
+        /// Communes that already were (a rerun).
+        public var unchanged: [Int]
+        /// Hosts added (primary and development alias) when a name or parent changed.
+        public var newHosts: [String]
+    }
+
+    /// Yesterday in Vietnam: the last day of a unit that ends today.
+    public static func yesterday(_ now: Date = Date()) -> String {
+        VietnamTime(now.addingTimeInterval(-86_400)).isoDate
+    }
+
+    /// `1/7/2025` for the day after `lastDay` (`2025-06-30`).
+    static func firstDayAfter(_ lastDay: String) -> String {
+        let parts = lastDay.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(secondsFromGMT: VietnamTime.offsetSeconds), year: parts[0], month: parts[1], day: parts[2], hour: 12).date
+        else { return lastDay }
+        let next = VietnamTime(date.addingTimeInterval(86_400))
+        return "\(next.day)/\(next.month)/\(next.year)"
+    }
+
+    static func checkDay(_ day: String) throws(TenantCoreError) {
+        let parts = day.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let d = Int(parts[2]),
+            (2000...2100).contains(year), (1...12).contains(month), (1...31).contains(d)
+        else { throw .invalid("--last-day must be a date like 2025-06-30, not \(day.debugDescription)") }
+    }
+
+    /// A current commune with a site, as a change needs it.
+    struct Site: Sendable {
+        var unitID: Int64, code: Int, name: String, slug: String, parentID: Int64, schema: String, status: String
+        var successorID: Int64?, list: Int
+    }
+
+    /// The commune with this code: the current one, else the newest that
+    /// ended (with the successor it was archived into).
+    func site(code: Int, on connection: PostgresConnection) async throws -> Site? {
+        let rows = try await connection.query(
+            """
+            SELECT u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.successor_id, u.list
+              FROM platform.units u JOIN platform.tenants t ON t.unit_id = u.id
+             WHERE u.level = 'commune' AND u.code = \(code)
+             ORDER BY u.valid_until IS NULL DESC, u.valid_until DESC LIMIT 1
+            """, logger: self.logger)
+        for try await (id, code, name, slug, parent, schema, status, successor, list) in rows.decode(
+            (Int64, Int, String, String, Int64, String, String, Int64?, Int).self)
+        {
+            return Site(unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: schema, status: status, successorID: successor, list: list)
+        }
+        return nil
+    }
+
+    func current(_ code: Int, role: String, on connection: PostgresConnection) async throws -> Site {
+        guard let site = try await self.site(code: code, on: connection), site.successorID == nil else {
+            throw TenantCoreError.notFound("\(role) \(code) is not a current commune with a site on this platform")
+        }
+        guard site.status != "archived" else {
+            throw TenantCoreError.conflict("\(role) \(code) \(site.name) is archived; resume it first (provisioner commune resume \(code))")
+        }
+        return site
+    }
+
+    /// Slugs already used by archives inside a commune's site.
+    func archiveSlugs(in successor: Int64, on connection: PostgresConnection) async throws -> Set<String> {
+        var slugs: Set<String> = []
+        let rows = try await connection.query(
+            "SELECT archive_slug FROM platform.tenants WHERE successor_id = \(successor)", logger: self.logger)
+        for try await slug in rows.decode(String.self) { slugs.insert(slug) }
+        return slugs
+    }
+
+    func end(_ site: Site, lastDay: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE platform.units SET valid_until = \(lastDay)::date, updated_at = now() WHERE id = \(site.unitID) AND valid_until IS NULL",
+            logger: self.logger)
+    }
+
+    func recordSuccessor(old: Int64, new: Int64, share: String, primary: Bool, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO platform.unit_successors (old_unit_id, new_unit_id, share, is_primary)
+            VALUES (\(old), \(new), \(share), \(primary))
+            ON CONFLICT (old_unit_id, new_unit_id) DO NOTHING
+            """, logger: self.logger)
+    }
+
+    func lockChanges(on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('platform.reorganisations'))", logger: self.logger)
+    }
+
+    // MARK: Merge
+
+    /// `commune merge OLD... --into NEW`: the old communes end on `lastDay`
+    /// and their sites become archives inside NEW's (a current commune:
+    /// the one that absorbs them, or one created with `commune add`).
+    public func merge(_ olds: [Int], into newCode: Int, lastDay: String) async throws(TenantCoreError) -> ChangeReport {
+        try Self.checkDay(lastDay)
+        guard !olds.isEmpty else { throw .invalid("name at least one commune to merge") }
+        guard !olds.contains(newCode) else { throw .invalid("commune \(newCode) cannot be merged into itself") }
+        guard Set(olds).count == olds.count else { throw .invalid("a commune is named twice") }
+        return try await self.provisioning.database.withTransaction { connection in
+            try await self.lockChanges(on: connection)
+            let target = try await self.current(newCode, role: "commune", on: connection)
+            var report = ChangeReport(changed: [], unchanged: [], newHosts: [])
+            var toArchive: [Site] = []
+            for code in olds {
+                guard let old = try await self.site(code: code, on: connection) else {
+                    throw TenantCoreError.notFound("commune \(code) has no site on this platform")
+                }
+                if let successor = old.successorID {
+                    guard successor == target.unitID else {
+                        throw TenantCoreError.conflict("commune \(code) \(old.name) is already archived into another commune")
+                    }
+                    report.unchanged.append(code)
+                } else {
+                    toArchive.append(old)
+                }
+            }
+            var used = try await self.archiveSlugs(in: target.unitID, on: connection)
+            for old in toArchive {
+                let slug = used.contains(old.slug) ? "\(old.slug)-\(old.code)" : old.slug
+                used.insert(slug)
+                try await self.end(old, lastDay: lastDay, on: connection)
+                try await self.recordSuccessor(old: old.unitID, new: target.unitID, share: "whole", primary: true, on: connection)
+                _ = try await self.archive(
+                    old: (old.unitID, old.code, old.name), slug: slug, into: (target.unitID, target.code, target.name),
+                    note: "Từ ngày \(Self.firstDayAfter(lastDay)) thuộc \(target.name).", on: connection)
+                report.changed.append(old.code)
+            }
+            if !toArchive.isEmpty {
+                try await self.provisioning.catalogue.touchContent(tenantID: target.unitID, on: connection)
+                try await self.audit(
+                    commune: target.code, action: "commune.merge",
+                    detail: "\(toArchive.map { "\($0.name) (\($0.code))" }.joined(separator: ", ")) merged into \(target.name) (\(target.code)); last day \(lastDay)",
+                    on: connection)
+            }
+            return report
+        }
+    }
+
+    // MARK: Divide
+
+    /// `commune divide OLD --into NEW... --primary NEW`: OLD ends on
+    /// `lastDay`; its site becomes an archive inside the primary successor's
+    /// site (where its hosts lead) and every other successor links to it.
+    public func divide(_ oldCode: Int, into newCodes: [Int], primary: Int, lastDay: String) async throws(TenantCoreError) -> ChangeReport {
+        try Self.checkDay(lastDay)
+        guard newCodes.count >= 2 else { throw .invalid("a commune is divided into at least two communes (--into A --into B)") }
+        guard Set(newCodes).count == newCodes.count else { throw .invalid("a commune is named twice in --into") }
+        guard newCodes.contains(primary) else { throw .invalid("--primary \(primary) must be one of the --into communes") }
+        guard !newCodes.contains(oldCode) else {
+            throw .invalid("commune \(oldCode) cannot be one of its own successors; give the part it keeps a new commune, or merge the others into it")
+        }
+        return try await self.provisioning.database.withTransaction { connection in
+            try await self.lockChanges(on: connection)
+            var targets: [Site] = []
+            for code in newCodes { targets.append(try await self.current(code, role: "successor", on: connection)) }
+            let main = targets.first { $0.code == primary }!
+            guard let old = try await self.site(code: oldCode, on: connection) else {
+                throw TenantCoreError.notFound("commune \(oldCode) has no site on this platform")
+            }
+            if let successor = old.successorID {
+                guard successor == main.unitID else {
+                    throw TenantCoreError.conflict("commune \(oldCode) \(old.name) is already archived into another commune")
+                }
+                return ChangeReport(changed: [], unchanged: [oldCode], newHosts: [])
+            }
+            let used = try await self.archiveSlugs(in: main.unitID, on: connection)
+            let slug = used.contains(old.slug) ? "\(old.slug)-\(old.code)" : old.slug
+            try await self.end(old, lastDay: lastDay, on: connection)
+            for target in targets {
+                try await self.recordSuccessor(old: old.unitID, new: target.unitID, share: "part", primary: target.code == primary, on: connection)
+                try await self.provisioning.catalogue.touchContent(tenantID: target.unitID, on: connection)
+            }
+            _ = try await self.archive(
+                old: (old.unitID, old.code, old.name), slug: slug, into: (main.unitID, main.code, main.name),
+                note: "Từ ngày \(Self.firstDayAfter(lastDay)) chia về \(targets.map(\.name).joined(separator: ", ")).", on: connection)
+            try await self.audit(
+                commune: old.code, action: "commune.divide",
+                detail: "\(old.name) (\(old.code)) divided into \(targets.map { "\($0.name) (\($0.code))" }.joined(separator: ", ")); archive in \(main.name); last day \(lastDay)",
+                on: connection)
+            return ChangeReport(changed: [oldCode], unchanged: [], newHosts: [])
+        }
+    }
+
+    // MARK: Rename and move
+
+    /// `commune rename CODE NAME`: the commune keeps its site, content and
+    /// code; its name changes, and with its slug its hosts: the new ones are
+    /// added and the old ones answer 301 to them.
+    public func rename(_ code: Int, to rawName: String, slug: String? = nil) async throws(TenantCoreError) -> ChangeReport {
+        let name = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
+        guard !name.isEmpty, name.count <= 200 else { throw .invalid("a commune needs a name of 1 to 200 characters") }
+        let split = VietnameseText.splitUnitName(name)
+        guard !split.kind.isEmpty else {
+            throw .invalid("give the name with its kind, e.g. \"Xã \(name)\" or \"Phường \(name)\"")
+        }
+        let chosen = slug.map(VietnameseText.slug) ?? VietnameseText.slug(split.properName)
+        if let slug, chosen != slug {
+            throw .invalid("slug \(slug.debugDescription) must be lower-case ASCII words joined by hyphens, like \(chosen.debugDescription)")
+        }
+        guard !chosen.isEmpty else { throw .invalid("cannot make a slug from \(name.debugDescription); pass --slug") }
+        return try await self.provisioning.database.withTransaction { connection in
+            try await self.lockChanges(on: connection)
+            let site = try await self.current(code, role: "commune", on: connection)
+            guard site.name != name || site.slug != chosen else { return ChangeReport(changed: [], unchanged: [code], newHosts: []) }
+            let hosts = try await self.reidentify(
+                site, name: name, kind: split.kind, slug: chosen, parentID: site.parentID, on: connection)
+            try await self.audit(
+                commune: code, action: "commune.rename",
+                detail: "\(site.name) → \(name) (\(code))\(hosts.isEmpty ? "" : "; new hosts \(hosts.joined(separator: ", "))")", on: connection)
+            return ChangeReport(changed: [code], unchanged: [], newHosts: hosts)
+        }
+    }
+
+    /// `commune move CODE --province P` (or `--district D`): the commune
+    /// keeps its site and content under another parent; its hosts follow the
+    /// parent's name, the old ones answering 301.
+    public func move(_ code: Int, to parentLevel: UnitLevel, code parentCode: Int) async throws(TenantCoreError) -> ChangeReport {
+        guard parentLevel != .commune else { throw .invalid("a commune moves to a province or a district") }
+        return try await self.provisioning.database.withTransaction { connection in
+            try await self.lockChanges(on: connection)
+            let site = try await self.current(code, role: "commune", on: connection)
+            guard let parent = try await self.provisioning.catalogue.unit(parentLevel, code: parentCode, on: connection) else {
+                throw TenantCoreError.notFound("\(parentLevel.rawValue) \(parentCode) is not a current unit of the catalogue")
+            }
+            guard parent.id != site.parentID else { return ChangeReport(changed: [], unchanged: [code], newHosts: []) }
+            let old = try await self.provisioning.catalogue.unit(id: site.parentID, on: connection)
+            let split = VietnameseText.splitUnitName(site.name)
+            let hosts = try await self.reidentify(
+                site, name: site.name, kind: split.kind.isEmpty ? "xã" : split.kind, slug: site.slug, parentID: parent.id, on: connection)
+            try await self.audit(
+                commune: code, action: "commune.move",
+                detail: "\(site.name) (\(code)) moved from \(old?.name ?? "?") to \(parent.name)\(hosts.isEmpty ? "" : "; new hosts \(hosts.joined(separator: ", "))")",
+                on: connection)
+            return ChangeReport(changed: [code], unchanged: [], newHosts: hosts)
+        }
+    }
+
+    /// Gives a commune's unit a new name, slug or parent (and, for a
+    /// continued site, a new code and list), and its site the hosts that
+    /// go with them: the new primary and development alias are added, the
+    /// old ones kept as redirects. The footer's publisher follows the name
+    /// when it still is the one the platform wrote. Returns the new hosts.
+    func reidentify(
+        _ site: Site, code: Int? = nil, list: Int? = nil, name: String, kind: String, slug: String, parentID: Int64,
+        on connection: PostgresConnection
+    ) async throws -> [String] {
+        let catalogue = self.provisioning.catalogue
+        guard let parent = try await catalogue.unit(id: parentID, on: connection) else {
+            throw TenantCoreError.notFound("the new parent of commune \(site.code) is not in the catalogue")
+        }
+        let compact = slug.replacingOccurrences(of: "-", with: "")
+        let siblings = try await catalogue.children(of: parent.id, on: connection)
+        if let clash = siblings.first(where: { $0.level == .commune && $0.id != site.unitID && $0.compactSlug == compact }) {
+            throw TenantCoreError.conflict(
+                "\(parent.name) already has a commune with slug \(slug) (\(clash.code) \(clash.name)); pass another --slug")
+        }
+        var province = parent
+        var district: AdminUnit?
+        if parent.level == .district {
+            district = parent
+            guard let up = parent.parentID, let found = try await catalogue.unit(id: up, on: connection) else {
+                throw TenantCoreError.notFound("district \(parent.code) has no province")
+            }
+            province = found
+        }
+        let wanted = try self.provisioning.policy.hosts(commune: slug, district: district?.slug, province: province.slug)
+        let existing = try await catalogue.domains(tenantID: site.unitID, on: connection)
+        var added: [String] = []
+        for (host, _) in wanted {
+            if let owner = try await catalogue.domainOwner(host, on: connection), owner.tenantID != site.unitID {
+                throw TenantCoreError.conflict("host \(host) already belongs to commune \(owner.communeCode); pass another --slug")
+            }
+        }
+        try await connection.query(
+            """
+            UPDATE platform.units SET name = \(name), kind = \(kind), slug = \(slug), parent_id = \(parent.id),
+                   code = coalesce(\(code), code), list = coalesce(\(list)::int2, list), valid_until = NULL, updated_at = now()
+             WHERE id = \(site.unitID)
+            """, logger: self.logger)
+        let wantedNames = Set(wanted.map(\.0.value))
+        for domain in existing where !wantedNames.contains(domain.host) && domain.role != .redirect {
+            try await connection.query(
+                "UPDATE platform.domains SET role = 'redirect' WHERE host = \(domain.host)", logger: self.logger)
+        }
+        for (host, role) in wanted {
+            if let mine = existing.first(where: { $0.host == host.value }) {
+                if mine.role != role {
+                    if role == .primary {
+                        try await connection.query(
+                            "UPDATE platform.domains SET role = 'redirect' WHERE tenant_id = \(site.unitID) AND role = 'primary'", logger: self.logger)
+                    }
+                    try await connection.query(
+                        "UPDATE platform.domains SET role = \(role.rawValue) WHERE host = \(host.value)", logger: self.logger)
+                }
+            } else {
+                try await catalogue.addDomain(host, tenantID: site.unitID, role: role, on: connection)
+                added.append(host.value)
+            }
+        }
+        // The publisher the platform wrote for the old name follows the new one.
+        if name != site.name {
+            let schema = try SchemaName(validating: site.schema)
+            func publisher(_ name: String) -> String {
+                let split = VietnameseText.splitUnitName(name)
+                return "Ủy ban nhân dân \(split.kind) \(split.properName)"
+            }
+            try await connection.query(
+                """
+                UPDATE \(unescaped: schema.quoted).site SET publisher = \(publisher(name)), updated_at = now()
+                 WHERE publisher = \(publisher(site.name))
+                """, logger: self.logger)
+        }
+        try await catalogue.touchContent(tenantID: site.unitID, on: connection)
+        return added
+    }
+}
