@@ -58,6 +58,11 @@ struct ReorganiseCommand: AsyncParsableCommand {
                         let renamed = (commune.renamedFrom.map { " (renamed from \($0))" } ?? "")
                             + (commune.continues.map { " (continues the site of \($0))" } ?? "")
                         Console.note("  \(commune.name) (\(commune.code))\(renamed) ← \(from.joined(separator: ", "))")
+                        for p in commune.predecessors {
+                            guard let hosts = p.hosts, !hosts.isEmpty else { continue }
+                            let target = commune.continues == p.code ? "the new commune's hosts, same path" : "/luu-tru/\(p.archiveSlug ?? "")/ on \(commune.slug)'s hosts"
+                            Console.note("    domains: \(hosts.joined(separator: ", ")) → \(target)")
+                        }
                     }
                 }
                 for old in plan.unplaced { Console.note("unplaced: \(old.code) \(old.name): no successor row; add one to a --successors file") }

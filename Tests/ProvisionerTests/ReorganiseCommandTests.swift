@@ -22,6 +22,7 @@ import TestSupport
                 databaseURL: platform.url)
             #expect(plan.status == 0, "\(plan.output)")
             #expect(plan.stderr.contains("Xã Hải Hưng (14248)"), "\(plan.stderr.prefix(2000))")
+            #expect(plan.stderr.contains("domains: hainam.haihau.namdinh.gov.vn, hai-nam.hai-hau.nam-dinh.localhost → /luu-tru/hai-nam/"), "\(plan.stderr.prefix(2000))")
 
             // act: kill -9 once some new communes exist
             let running = try CommandRunner.start(["provisioner", "reorganise", "apply", planFile, "--jobs", "2"], databaseURL: platform.url)

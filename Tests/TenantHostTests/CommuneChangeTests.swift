@@ -45,6 +45,10 @@ import TestSupport
 
             let again = try await Reorganised.apply(platform, plan)
             #expect(again.created == 0 && again.unchanged == 2 && again.archived == 0 && again.failures.isEmpty)
+            // A plan recorded before plans were kept is kept when apply runs again.
+            try await platform.execute("UPDATE platform.reorganisations SET plan = NULL")
+            _ = try await Reorganised.apply(platform, plan)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.reorganisations WHERE plan->>'planID' = '\(plan.planID)' AND provinces = '{37}'") == 1)
 
             try await withTestHost(platform) { host in
                 let moved = try await host.get("/tin-tuc/\(article)", host: Reorganised.oldHost)

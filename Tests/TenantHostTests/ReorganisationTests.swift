@@ -67,6 +67,7 @@ enum Reorganised {
             let hung = try #require(plan.communes.first { $0.code == 14224 })
             #expect(Set(hung.predecessors.compactMap(\.archiveSlug)) == ["hai-nam", "hai-minh"])
             #expect(hung.predecessors.first { $0.code == 14000 }?.archiveSlug == nil, "a part goes to the primary successor only")
+            #expect(hung.predecessors.first { $0.code == 14224 }?.hosts == [Reorganised.oldHost, Reorganised.oldAlias], "the plan names the domains that move")
             #expect(Set(plan.retire.map { "\($0.level) \($0.code)" }) == ["commune 14224", "commune 14233", "commune 14000", "district 366", "district 367", "province 36"])
             #expect(plan.people.contains { $0.username == "xa.hainam" && $0.change.contains("Xã Hải Hưng") })
             #expect(plan.people.contains { $0.username == "huyen.haihau" && $0.change.hasSuffix("locked") })

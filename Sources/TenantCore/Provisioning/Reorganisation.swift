@@ -94,6 +94,9 @@ public struct ReorganisationPlan: Codable, Sendable {
         /// Where its site is kept on this commune's site: `/luu-tru/<slug>/`
         /// (only for an old commune whose primary successor this is).
         public var archiveSlug: String?
+        /// Its hosts, which answer 301 into the archive (or, when its site is
+        /// continued, to the new commune's hosts) once the plan is applied.
+        public var hosts: [String]? = nil
     }
 
     public struct Commune: Codable, Sendable, Hashable {
@@ -147,6 +150,16 @@ public struct ReorganisationPlan: Codable, Sendable {
     /// default) or `convert` (they keep, through user_communes, the new
     /// communes their district's communes went into). Nil means `lock`.
     public var districtAdmins: String?
+
+    /// The summary in Vietnamese, as the console shows it.
+    public var summaryVietnamese: String {
+        let merged = self.communes.filter { $0.predecessors.filter { $0.name != nil }.count > 1 }.count
+        let archived = self.communes.reduce(0) { $0 + $1.predecessors.filter { $0.archiveSlug != nil }.count }
+        let continued = self.communes.filter { $0.continues != nil }.count
+        return "\(self.provinces.count) tỉnh, thành phố; \(self.communes.count) xã, phường mới (\(merged) xã hình thành từ nhiều xã trên hệ thống); \(archived) xã cũ được lưu trữ trong xã kế thừa"
+            + (continued > 0 ? "; \(continued) xã mới kế tục trang của xã cũ" : "")
+            + "; \(self.retire.count) đơn vị cũ kết thúc; \(self.unplaced.count) xã chưa xác định nơi chuyển đến; \(self.people.count) tài khoản thay đổi"
+    }
 
     public var summary: String {
         let merged = self.communes.filter { $0.predecessors.filter { $0.name != nil }.count > 1 }.count
@@ -262,6 +275,13 @@ public struct Reorganisation: Sendable {
                         + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  … and \(problems.count - 20) more" : ""))
             }
 
+            // The hosts of the old communes, which will lead to their successors.
+            var hostsOf: [Int64: [String]] = [:]
+            let ids = inScope.values.map(\.id)
+            let hostRows = try await connection.query(
+                "SELECT tenant_id, host FROM platform.domains WHERE tenant_id = ANY(\(ids)) ORDER BY role <> 'primary', host", logger: self.logger)
+            for try await (id, host) in hostRows.decode((Int64, String).self) { hostsOf[id, default: []].append(host) }
+
             // Old districts and provinces that end with their communes.
             var retire: [ReorganisationPlan.OldUnit] = inScope.values.sorted { $0.code < $1.code }.map { .init(level: "commune", code: $0.code, name: $0.name) }
             let remaining = Set(olds.values.filter { inScope[$0.code] == nil }.map(\.province))
@@ -297,7 +317,10 @@ public struct Reorganisation: Sendable {
                         slug = usedSlugs.contains(old.slug) ? "\(old.slug)-\(old.code)" : old.slug
                         usedSlugs.insert(slug!)
                     }
-                    predecessors.append(.init(code: row.oldCode, name: old?.name, share: row.share, primary: row.primary, archiveSlug: slug))
+                    predecessors.append(
+                        .init(
+                            code: row.oldCode, name: old?.name, share: row.share, primary: row.primary, archiveSlug: slug,
+                            hosts: isPrimary ? old.flatMap { hostsOf[$0.id] } : nil))
                 }
                 // A commune that took the code (and seat) of one of its
                 // predecessors may continue that predecessor's site.
@@ -435,6 +458,15 @@ public struct Reorganisation: Sendable {
                 guard fingerprint == plan.fingerprint else { throw TenantCoreError.conflict("plan \(plan.planID) was recorded with another fingerprint") }
                 retired = done
             }
+            let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+            if retired != nil {
+                // Recorded before plans were kept (platform migration 7): keep it now.
+                try await connection.query(
+                    """
+                    UPDATE platform.reorganisations SET plan = \(json)::jsonb, provinces = \(plan.provinces.map(\.code)), summary = \(plan.summaryVietnamese)
+                     WHERE plan_id = \(plan.planID) AND plan IS NULL
+                    """, logger: self.logger)
+            }
             if retired == true { return }
             if retired == nil {
                 let now = try await self.currentFingerprint(plan, on: connection)
@@ -442,11 +474,10 @@ public struct Reorganisation: Sendable {
                     throw TenantCoreError.conflict(
                         "the catalogue changed since the plan was made (\(plan.createdAt)): communes, districts or provinces it ends were changed, added or archived. Nothing was changed; make the plan again")
                 }
-                let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
                 try await connection.query(
                     """
                     INSERT INTO platform.reorganisations (plan_id, fingerprint, summary, plan, provinces)
-                    VALUES (\(plan.planID), \(plan.fingerprint), \(plan.summary), \(json)::jsonb, \(plan.provinces.map(\.code)))
+                    VALUES (\(plan.planID), \(plan.fingerprint), \(plan.summaryVietnamese), \(json)::jsonb, \(plan.provinces.map(\.code)))
                     """,
                     logger: self.logger)
             }

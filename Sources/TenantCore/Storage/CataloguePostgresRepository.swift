@@ -352,6 +352,9 @@ public struct ReorganisationRecord: Sendable, Hashable {
     public var provinces: [Int]
     public var startedAt: Date
     public var finishedAt: Date?
+    /// Whether the plan itself is kept (plans applied before platform
+    /// migration 7 are kept once `reorganise apply` runs again).
+    public var hasPlan: Bool
 }
 
 extension Catalogue {
@@ -360,13 +363,13 @@ extension Catalogue {
     public func reorganisations(province: Int?, on connection: PostgresConnection) async throws -> [ReorganisationRecord] {
         let rows = try await connection.query(
             """
-            SELECT plan_id, summary, provinces, created_at, finished_at FROM platform.reorganisations
+            SELECT plan_id, summary, provinces, created_at, finished_at, plan IS NOT NULL FROM platform.reorganisations
              WHERE \(province)::int4 IS NULL OR \(province)::int4 = ANY(provinces)
              ORDER BY created_at DESC LIMIT 100
             """, logger: self.logger)
         var result: [ReorganisationRecord] = []
-        for try await (id, summary, provinces, started, finished) in rows.decode((String, String, [Int], Date, Date?).self) {
-            result.append(ReorganisationRecord(planID: id, summary: summary, provinces: provinces, startedAt: started, finishedAt: finished))
+        for try await (id, summary, provinces, started, finished, hasPlan) in rows.decode((String, String, [Int], Date, Date?, Bool).self) {
+            result.append(ReorganisationRecord(planID: id, summary: summary, provinces: provinces, startedAt: started, finishedAt: finished, hasPlan: hasPlan))
         }
         return result
     }

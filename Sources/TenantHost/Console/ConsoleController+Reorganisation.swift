@@ -85,7 +85,10 @@ enum ReorganisationView {
             let rows = HTML(records.map { r -> HTML in
                 let state: HTML = r.finishedAt.map { "<span class=\"status-ok\">Hoàn tất \(Layout.date($0))</span>" }
                     ?? "<span class=\"status-warn\">Đang thực hiện: chạy lại lệnh <code>provisioner reorganise apply</code> để hoàn tất</span>"
-                return "<tr><th scope=\"row\"><a href=\"\(href: "/quan-tri/sap-xep?phuong-an=" + Layout.percentEncode(r.planID))\">\(r.planID)</a></th><td>\(Layout.date(r.startedAt))</td><td>\(state)</td><td>\(r.summary)</td></tr>"
+                let name: HTML = r.hasPlan
+                    ? "<a href=\"\(href: "/quan-tri/sap-xep?phuong-an=" + Layout.percentEncode(r.planID))\">\(r.planID)</a>"
+                    : "\(r.planID)<br><span class=\"meta\">Nội dung phương án chưa được lưu: chạy lại <code>reorganise apply</code> với tệp phương án để lưu.</span>"
+                return "<tr><th scope=\"row\">\(name)</th><td>\(Layout.date(r.startedAt))</td><td>\(state)</td><td>\(r.summary)</td></tr>"
             })
             parts.append(
                 records.isEmpty

@@ -162,7 +162,7 @@ enum SearchView {
                         let prefix = hit.archive.map { "/luu-tru/\($0.slug)" } ?? ""
                         let link = prefix + (hit.entryID.map { "/\(slug)/\($0)" } ?? "/\(slug)")
                         let section = hit.archive == nil ? chrome.section(id: hit.sectionID)?.title ?? "" : hit.sectionTitle
-                        let source: HTML = hit.archive.map { "<span class=\"badge\">Lưu trữ \($0.name)</span> " } ?? .empty
+                        let source: HTML = hit.archive.map { "<span class=\"badge\">Lưu trữ \($0.name) (cũ)</span> " } ?? .empty
                         return "<li><h2 class=\"h3\"><a href=\"\(href: link)\">\(hit.title)</a></h2><p class=\"meta\">\(source)\(section)\(hit.publishedAt.map { " · " + Layout.date($0) } ?? "")</p><p>\(hit.snippet)</p></li>"
                     })</ul>
                     \(Layout.pager(page.number, of: page.pageCount, path: "/tim-kiem", query: pagerQuery))
@@ -175,7 +175,7 @@ enum SearchView {
             <h1>Tìm kiếm</h1>
             <form class="form-grid" method="get" action="/tim-kiem" role="search" aria-label="Tìm kiếm trên trang">
             <div><label for="q2">Từ khóa</label><input id="q2" name="q" type="search" value="\(text)" maxlength="200"></div>
-            \(options.archives.isEmpty ? HTML.empty : "<div class=\"check\"><input type=\"checkbox\" id=\"luu-tru\" name=\"luu-tru\" value=\"1\"\(options.included ? " checked" as HTML : .empty)> <label for=\"luu-tru\">Tìm cả trong trang lưu trữ của \(options.archives.joined(separator: ", "))</label></div>")
+            \(options.archives.isEmpty ? HTML.empty : "<div class=\"check\"><input type=\"checkbox\" id=\"luu-tru\" name=\"luu-tru\" value=\"1\"\(options.included ? " checked" as HTML : .empty)> <label for=\"luu-tru\">Tìm cả trong trang lưu trữ của các xã cũ: \(options.archives.joined(separator: ", "))</label></div>")
             <div><button class="button" type="submit">Tìm kiếm</button></div>
             </form>
             \(results)
