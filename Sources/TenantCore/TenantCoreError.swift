@@ -14,6 +14,7 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
             case rateLimited
             case forbidden
             case caller
+            case `internal`
         }
 
         let base: Base
@@ -39,19 +40,34 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
         /// An error of the caller's own code, thrown inside a database
         /// closure and carried out unchanged in ``underlying``.
         public static let caller = Code(base: .caller)
+        /// Something that should not happen: a bug, or data PostgreSQL
+        /// returned in an unexpected shape. Never a reason to think the
+        /// database is down.
+        public static let `internal` = Code(base: .internal)
 
         public var description: String { self.base.rawValue }
+    }
+
+    /// The input an error is about, named as TenantCore names it (callers
+    /// map it to their own form fields or options).
+    public enum Field: String, Sendable, Hashable, CaseIterable {
+        case username, displayName, password, scope
+        case code, name, slug, parent, host
+        case lastDay
     }
 
     public var code: Code
     /// A message that can be shown to an operator; never contains SQL.
     public var message: String
+    /// The input the error is about, when it is about one.
+    public var field: Field?
     /// The error this one wraps, for logs only.
     public var underlying: (any Error)?
 
-    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
+    public init(_ code: Code, _ message: String, field: Field? = nil, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.field = field
         self.underlying = underlying
     }
 
@@ -62,7 +78,7 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
         self.code == .caller ? (self.underlying ?? self) : self
     }
 
-    static func invalid(_ message: String) -> TenantCoreError { .init(.invalidInput, message) }
-    static func notFound(_ message: String) -> TenantCoreError { .init(.notFound, message) }
-    static func conflict(_ message: String) -> TenantCoreError { .init(.conflict, message) }
+    static func invalid(_ message: String, field: Field? = nil) -> TenantCoreError { .init(.invalidInput, message, field: field) }
+    static func notFound(_ message: String, field: Field? = nil) -> TenantCoreError { .init(.notFound, message, field: field) }
+    static func conflict(_ message: String, field: Field? = nil) -> TenantCoreError { .init(.conflict, message, field: field) }
 }

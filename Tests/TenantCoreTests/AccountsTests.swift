@@ -89,17 +89,32 @@ import TestSupport
     @Test func entryDraft_refusesBadFieldsInVietnamese() throws {
         let section = Section(id: 6, slug: "van-ban", title: "Văn bản", kind: .feed, position: 6, mandatory: true, legalBasis: "", summary: "", body: "", starter: false)
         var draft = EntryDraft(sectionID: 6, kind: .document)
-        draft.publish = "hen-gio"
+        draft.publish = .scheduled
         draft.publishAt = "2020-01-01T08:00"
         draft.issuedOn = "2026-02-31"
         draft.fileURL = "javascript:alert(1)"
         #expect { try draft.validated(section: section) } throws: { error in
             guard let failure = error as? ValidationFailure else { return false }
-            return failure.fields["tieu-de"] == "Vui lòng nhập tiêu đề."
-                && failure.fields["so-ky-hieu"] == "Vui lòng nhập số ký hiệu."
-                && failure.fields["ngay-ban-hanh"] == "Ngày ban hành không hợp lệ (dạng năm-tháng-ngày)."
-                && failure.fields["hen-gio-luc"] == "Thời điểm hẹn giờ phải ở tương lai."
-                && failure.fields["tep"]?.contains("https://") == true
+            return failure.fields["title"] == "Vui lòng nhập tiêu đề."
+                && failure.fields["docNumber"] == "Vui lòng nhập số ký hiệu."
+                && failure.fields["issuedOn"] == "Ngày ban hành không hợp lệ (dạng năm-tháng-ngày)."
+                && failure.fields["publishAt"] == "Thời điểm hẹn giờ phải ở tương lai."
+                && failure.fields["fileURL"]?.contains("https://") == true
+        }
+    }
+
+    @Test func entryDraft_ofAKindTheSectionDoesNotTake_isRefusedByTheCore() throws {
+        let documents = Section(id: MandatorySection.documents.id, slug: "van-ban", title: "Văn bản", kind: .feed, position: 6, mandatory: true, legalBasis: "", summary: "", body: "", starter: false)
+        var draft = EntryDraft(sectionID: documents.id, kind: .leader)
+        draft.title = "Nguyễn Văn A"
+        draft.positionTitle = "Chủ tịch"
+        #expect(EntryKind.allowed(in: documents.id) == [.document])
+        #expect { try draft.validated(section: documents) } throws: { error in
+            (error as? ValidationFailure)?.fields["kind"]?.contains("không nhận loại bài này") == true
+        }
+        draft.kind = .document
+        #expect { try draft.validated(section: documents) } throws: { error in
+            (error as? ValidationFailure)?.fields["kind"] == nil
         }
     }
 }

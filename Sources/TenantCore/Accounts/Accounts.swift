@@ -59,16 +59,16 @@ public struct Accounts: Sendable {
     ) async throws(TenantCoreError) -> StaffUser {
         let username = rawUsername.lowercased().trimmingCharacters(in: .whitespaces)
         guard username.range(of: "^[a-z0-9][a-z0-9._-]{2,63}$", options: .regularExpression) != nil else {
-            throw .invalid("username \(rawUsername.debugDescription) must be 3 to 64 lower-case letters, digits, '.', '_' or '-'")
+            throw .invalid("username \(rawUsername.debugDescription) must be 3 to 64 lower-case letters, digits, '.', '_' or '-'", field: .username)
         }
         let displayName = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
-        guard !displayName.isEmpty, displayName.count <= 120 else { throw .invalid("a display name of 1 to 120 characters is needed") }
+        guard !displayName.isEmpty, displayName.count <= 120 else { throw .invalid("a display name of 1 to 120 characters is needed", field: .displayName) }
         try Self.checkPassword(password)
         switch (role, scope?.level) {
         case (.province, nil), (.province, .province?), (.district, .district?), (.district, .province?), (.editor, .commune?):
             break
         default:
-            throw .invalid("a \(role.rawValue) account is bound to \(role == .editor ? "a commune" : role == .district ? "a district (or a province, with --commune assignments)" : "a province or to nothing"), not to \(scope.map { "\($0.level.rawValue) \($0.code)" } ?? "nothing")")
+            throw TenantCoreError(.invalidInput, "a \(role.rawValue) account is bound to \(role == .editor ? "a commune" : role == .district ? "a district (or a province, with --commune assignments)" : "a province or to nothing"), not to \(scope.map { "\($0.level.rawValue) \($0.code)" } ?? "nothing")", field: .scope)
         }
         let hash = try await self.hash(password)
         let catalogue = Catalogue(logger: self.logger)
@@ -95,7 +95,7 @@ public struct Accounts: Sendable {
                 """, logger: self.logger
             ).collect()
             guard let id = try rows.first?.decode(Int64.self) else {
-                throw TenantCoreError.conflict("the username \(username) is taken")
+                throw TenantCoreError.conflict("the username \(username) is taken", field: .username)
             }
             for commune in communeIDs {
                 try await connection.query(
@@ -112,7 +112,7 @@ public struct Accounts: Sendable {
 
     static func checkPassword(_ password: String) throws(TenantCoreError) {
         guard Self.passwordLength.contains(password.count) else {
-            throw .invalid("a password needs 10 to 200 characters")
+            throw .invalid("a password needs 10 to 200 characters", field: .password)
         }
     }
 

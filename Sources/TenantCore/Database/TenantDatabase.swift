@@ -335,7 +335,12 @@ public final class TenantDatabase: Service, Sendable {
             }
             return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL (\(error.code))", underlying: error)
         }
-        let text = String(describing: error)
-        return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL: \(text)", underlying: error)
+        // The network between the host and PostgreSQL.
+        if error is ChannelError || error is IOError || String(reflecting: type(of: error)).contains("ConnectionPool") {
+            return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL: \(error)", underlying: error)
+        }
+        if error is CancellationError { return TenantCoreError(.databaseUnavailable, "the request was cancelled", underlying: error) }
+        // Anything else is a fault of the platform itself, not an outage.
+        return TenantCoreError(.internal, "unexpected error: \(String(reflecting: error).prefix(300))", underlying: error)
     }
 }

@@ -77,7 +77,7 @@ public struct Editorial: Sendable {
             try await self.content.sections(schema, on: connection)
         }
         guard let section = sections.first(where: { $0.id == draft.sectionID }), section.kind != .footer else {
-            throw ValidationFailure(["chuyen-muc": "Chuyên mục không tồn tại."])
+            throw ValidationFailure([EntryDraft.Field.sectionID.rawValue: "Chuyên mục không tồn tại."])
         }
         var existing: Entry?
         if let id {
@@ -87,7 +87,7 @@ public struct Editorial: Sendable {
         let entry = try draft.validated(section: section, existing: existing)
         // Links to uploads must name files this commune has.
         var missing: [String: String] = [:]
-        for (field, url) in [("tep", entry.fileURL), ("anh", entry.imageURL)] {
+        for (field, url) in [(EntryDraft.Field.fileURL.rawValue, entry.fileURL), (EntryDraft.Field.imageURL.rawValue, entry.imageURL)] {
             guard let url, url.hasPrefix("/tep/") else { continue }
             guard let fileID = Int64(url.dropFirst(5).prefix { $0.isNumber }),
                 try await self.database.withConnection({ connection in try await self.content.fileExists(fileID, in: schema, on: connection) })
@@ -127,7 +127,7 @@ public struct Editorial: Sendable {
     public func saveSectionBody(
         _ sectionID: Int, body: String, format: BodyFormat, in tenant: Tenant, by user: StaffUser, address: String
     ) async throws {
-        guard body.count <= 200_000 else { throw ValidationFailure(["noi-dung": "Nội dung dài quá 200.000 ký tự."]) }
+        guard body.count <= 200_000 else { throw ValidationFailure([BodyField.body.rawValue: "Nội dung dài quá 200.000 ký tự."]) }
         let source = VietnameseText.nfc(body)
         let html = format == .markdown ? Markdown.html(from: source) : HTMLSanitizer.sanitize(source)
         try await self.change(tenant, by: user, action: "section.update", detail: { _ in "section \(sectionID)" }, address: address) {
@@ -138,36 +138,37 @@ public struct Editorial: Sendable {
     }
 
     /// Replaces the footer, contact details and maintenance notice.
-    public func saveSite(_ fields: [String: String], in tenant: Tenant, by user: StaffUser, address: String) async throws {
+    public func saveSite(_ draft: SiteInfoDraft, in tenant: Tenant, by user: StaffUser, address: String) async throws {
         var errors = FieldErrors()
-        func value(_ key: String, max: Int, required: Bool = false, label: String) -> String {
-            let text = VietnameseText.nfc((fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
-            if required && text.isEmpty { errors.add(key, "Vui lòng nhập \(label).") }
-            if text.count > max { errors.add(key, "Quá \(max) ký tự.") }
+        typealias F = SiteInfoDraft.Field
+        func value(_ field: F, _ raw: String, max: Int, required: Bool = false, label: String) -> String {
+            let text = VietnameseText.nfc(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+            if required && text.isEmpty { errors.add(field, "Vui lòng nhập \(label).") }
+            if text.count > max { errors.add(field, "Quá \(max) ký tự.") }
             return text
         }
-        var site = SiteInfo(publisher: value("co-quan", max: 200, required: true, label: "cơ quan chủ quản"))
-        site.responsiblePerson = value("nguoi-chiu-trach-nhiem", max: 120, required: true, label: "người chịu trách nhiệm")
-        site.responsibleTitle = value("chuc-vu", max: 120, label: "chức vụ")
-        site.address = value("dia-chi", max: 300, label: "địa chỉ")
-        site.phone = value("dien-thoai", max: 40, label: "điện thoại")
-        site.email = value("email", max: 200, label: "thư điện tử")
-        if !site.email.isEmpty && !EntryDraft.looksLikeEmail(site.email) { errors.add("email", "Thư điện tử không hợp lệ.") }
-        site.notice = value("thong-bao", max: 1000, label: "thông báo")
-        for (key, label) in [("thong-bao-tu", "Thời điểm bắt đầu"), ("thong-bao-den", "Thời điểm kết thúc")] {
-            let raw = value(key, max: 20, label: label)
-            guard !raw.isEmpty else { continue }
-            guard let date = EntryDraft.parseLocalDateTime(raw) else {
-                errors.add(key, "\(label) không hợp lệ.")
+        var site = SiteInfo(publisher: value(.publisher, draft.publisher, max: 200, required: true, label: "cơ quan chủ quản"))
+        site.responsiblePerson = value(.responsiblePerson, draft.responsiblePerson, max: 120, required: true, label: "người chịu trách nhiệm")
+        site.responsibleTitle = value(.responsibleTitle, draft.responsibleTitle, max: 120, label: "chức vụ")
+        site.address = value(.address, draft.address, max: 300, label: "địa chỉ")
+        site.phone = value(.phone, draft.phone, max: 40, label: "điện thoại")
+        site.email = value(.email, draft.email, max: 200, label: "thư điện tử")
+        if !site.email.isEmpty && !EntryDraft.looksLikeEmail(site.email) { errors.add(F.email, "Thư điện tử không hợp lệ.") }
+        site.notice = value(.notice, draft.notice, max: 1000, label: "thông báo")
+        for (field, raw, label) in [(F.noticeFrom, draft.noticeFrom, "Thời điểm bắt đầu"), (F.noticeUntil, draft.noticeUntil, "Thời điểm kết thúc")] {
+            let text = value(field, raw, max: 20, label: label)
+            guard !text.isEmpty else { continue }
+            guard let date = EntryDraft.parseLocalDateTime(text) else {
+                errors.add(field, "\(label) không hợp lệ.")
                 continue
             }
-            if key == "thong-bao-tu" { site.noticeFrom = date } else { site.noticeUntil = date }
+            if field == .noticeFrom { site.noticeFrom = date } else { site.noticeUntil = date }
         }
         if let from = site.noticeFrom, from > Date(), WorkingDays.between(Date(), from) < 7 {
-            errors.add("thong-bao-tu", "Việc tạm ngừng có kế hoạch phải được thông báo trước ít nhất 7 ngày làm việc; chọn thời điểm muộn hơn hoặc để trống nếu là sự cố.")
+            errors.add(F.noticeFrom, "Việc tạm ngừng có kế hoạch phải được thông báo trước ít nhất 7 ngày làm việc; chọn thời điểm muộn hơn hoặc để trống nếu là sự cố.")
         }
         if let from = site.noticeFrom, let until = site.noticeUntil, until <= from {
-            errors.add("thong-bao-den", "Thời điểm ẩn thông báo phải sau thời điểm bảo trì.")
+            errors.add(F.noticeUntil, "Thời điểm ẩn thông báo phải sau thời điểm bảo trì.")
         }
         try errors.check()
         let saved = site
@@ -184,12 +185,12 @@ public struct Editorial: Sendable {
     public func upload(
         name rawName: String, data: [UInt8], in tenant: Tenant, by user: StaffUser, address: String
     ) async throws -> StoredFile {
-        guard !data.isEmpty else { throw ValidationFailure(["tep": "Chưa chọn tệp."]) }
+        guard !data.isEmpty else { throw ValidationFailure([BodyField.file.rawValue: "Chưa chọn tệp."]) }
         guard data.count <= self.maxUpload else {
-            throw ValidationFailure(["tep": "Tệp lớn quá \(self.maxUpload / 1024 / 1024) MB."])
+            throw ValidationFailure([BodyField.file.rawValue: "Tệp lớn quá \(self.maxUpload / 1024 / 1024) MB."])
         }
         guard let type = FileType.sniff(data) else {
-            throw ValidationFailure(["tep": "Chỉ nhận tệp PDF hoặc ảnh PNG, JPEG, GIF, WebP (kiểm tra theo nội dung tệp)."])
+            throw ValidationFailure([BodyField.file.rawValue: "Chỉ nhận tệp PDF hoặc ảnh PNG, JPEG, GIF, WebP (kiểm tra theo nội dung tệp)."])
         }
         var name = VietnameseText.nfc(rawName).replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "\\", with: "_")
         name = String(name.unicodeScalars.filter { $0.value >= 0x20 && $0 != "\"" }.map(Character.init)).trimmingCharacters(in: .whitespaces)
@@ -222,10 +223,10 @@ public struct Editorial: Sendable {
             logger: self.logger)
     }
 
-    static func citizenText(
-        _ fields: [String: String], _ key: String, max: Int, label: String, into errors: inout FieldErrors, required: Bool = true
-    ) -> String {
-        let text = VietnameseText.nfc((fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+    static func citizenText<Field: RawRepresentable>(
+        _ raw: String, _ key: Field, max: Int, label: String, into errors: inout FieldErrors, required: Bool = true
+    ) -> String where Field.RawValue == String {
+        let text = VietnameseText.nfc(raw.trimmingCharacters(in: .whitespacesAndNewlines))
         if required && text.isEmpty { errors.add(key, "Vui lòng nhập \(label).") }
         if text.count > max { errors.add(key, "\(label.prefix(1).uppercased() + label.dropFirst()) không được dài quá \(max) ký tự.") }
         if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
@@ -236,16 +237,17 @@ public struct Editorial: Sendable {
 
     /// A citizen's question. Returns its tracking code.
     /// - Throws: ``ValidationFailure`` (Vietnamese, per field) or a rate-limit ``TenantCoreError``.
-    public func submitQuestion(_ fields: [String: String], to tenant: Tenant, address: String) async throws -> String {
+    public func submitQuestion(_ submission: QuestionSubmission, to tenant: Tenant, address: String) async throws -> String {
         var errors = FieldErrors()
-        let name = Self.citizenText(fields, "ho-ten", max: 120, label: "họ và tên", into: &errors)
-        let contact = Self.citizenText(fields, "lien-he", max: 200, label: "số điện thoại hoặc thư điện tử", into: &errors)
-        let title = Self.citizenText(fields, "tieu-de", max: 200, label: "tiêu đề", into: &errors)
-        let body = Self.citizenText(fields, "noi-dung", max: 5000, label: "nội dung câu hỏi", into: &errors)
+        typealias F = QuestionSubmission.Field
+        let name = Self.citizenText(submission.name, F.name, max: 120, label: "họ và tên", into: &errors)
+        let contact = Self.citizenText(submission.contact, F.contact, max: 200, label: "số điện thoại hoặc thư điện tử", into: &errors)
+        let title = Self.citizenText(submission.title, F.title, max: 200, label: "tiêu đề", into: &errors)
+        let body = Self.citizenText(submission.body, F.body, max: 5000, label: "nội dung câu hỏi", into: &errors)
         if !contact.isEmpty && !EntryDraft.looksLikeEmail(contact) && contact.filter(\.isNumber).count < 9 {
-            errors.add("lien-he", "Vui lòng nhập số điện thoại (ít nhất 9 chữ số) hoặc thư điện tử hợp lệ.")
+            errors.add(F.contact, "Vui lòng nhập số điện thoại (ít nhất 9 chữ số) hoặc thư điện tử hợp lệ.")
         }
-        if !body.isEmpty && body.count < 10 { errors.add("noi-dung", "Nội dung câu hỏi quá ngắn (ít nhất 10 ký tự).") }
+        if !body.isEmpty && body.count < 10 { errors.add(F.body, "Nội dung câu hỏi quá ngắn (ít nhất 10 ký tự).") }
         try errors.check()
         return try await self.transaction { connection in
             try await self.admit(address: address, tenant: tenant, form: "question", on: connection)
@@ -272,8 +274,8 @@ public struct Editorial: Sendable {
         _ id: Int64, status: Question.Status, answer: String, publish: Bool, in tenant: Tenant, by user: StaffUser, address: String
     ) async throws {
         var errors = FieldErrors()
-        let text = Self.citizenText(["tra-loi": answer], "tra-loi", max: 20_000, label: "câu trả lời", into: &errors, required: status == .answered)
-        if publish && status != .answered { errors.add("cong-khai", "Chỉ công bố được câu hỏi đã trả lời.") }
+        let text = Self.citizenText(answer, AnswerField.answer, max: 20_000, label: "câu trả lời", into: &errors, required: status == .answered)
+        if publish && status != .answered { errors.add(AnswerField.publish, "Chỉ công bố được câu hỏi đã trả lời.") }
         try errors.check()
         // A question that does not exist changes nothing: no audit entry, no cache drop.
         try await self.change(
@@ -286,19 +288,20 @@ public struct Editorial: Sendable {
     }
 
     /// A citizen's comment on a consultation, until its deadline; shown once moderated.
-    public func submitComment(_ fields: [String: String], on entryID: Int64, to tenant: Tenant, address: String) async throws {
+    public func submitComment(_ submission: CommentSubmission, on entryID: Int64, to tenant: Tenant, address: String) async throws {
         var errors = FieldErrors()
-        let name = Self.citizenText(fields, "ho-ten", max: 120, label: "họ và tên", into: &errors)
-        let contact = Self.citizenText(fields, "lien-he", max: 200, label: "liên hệ", into: &errors, required: false)
-        let body = Self.citizenText(fields, "noi-dung", max: 5000, label: "nội dung góp ý", into: &errors)
-        if !body.isEmpty && body.count < 10 { errors.add("noi-dung", "Nội dung góp ý quá ngắn (ít nhất 10 ký tự).") }
+        typealias F = CommentSubmission.Field
+        let name = Self.citizenText(submission.name, F.name, max: 120, label: "họ và tên", into: &errors)
+        let contact = Self.citizenText(submission.contact, F.contact, max: 200, label: "liên hệ", into: &errors, required: false)
+        let body = Self.citizenText(submission.body, F.body, max: 5000, label: "nội dung góp ý", into: &errors)
+        if !body.isEmpty && body.count < 10 { errors.add(F.body, "Nội dung góp ý quá ngắn (ít nhất 10 ký tự).") }
         try errors.check()
         try await self.transaction { connection in
             guard let entry = try await self.content.entry(
                 tenant.schema, section: MandatorySection.consultation.id, id: entryID, now: Date(), on: connection)
             else { throw TenantCoreError(.notFound, "consultation \(entryID) does not exist") }
             if let deadline = entry.consultationDeadline, deadline < Date() {
-                throw ValidationFailure(["noi-dung": "Đã hết hạn góp ý cho dự thảo này."])
+                throw ValidationFailure([CommentSubmission.Field.body.rawValue: "Đã hết hạn góp ý cho dự thảo này."])
             }
             try await self.admit(address: address, tenant: tenant, form: "comment", on: connection)
             try await self.content.insertComment(entry: entryID, name: name, contact: contact, body: body, in: tenant.schema, on: connection)

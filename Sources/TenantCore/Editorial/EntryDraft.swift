@@ -6,10 +6,46 @@ public enum BodyFormat: String, Sendable, CaseIterable {
     case html
 }
 
+/// When an entry is published.
+public enum PublishChoice: String, Sendable, CaseIterable {
+    /// Kept as a draft, not shown.
+    case draft
+    /// Published now.
+    case now
+    /// Published at ``EntryDraft/publishAt``.
+    case scheduled
+    /// Stays published with the date it has (editing a published entry).
+    case keep
+}
+
+extension EntryKind {
+    /// The kinds of entry each section accepts: the rule every caller of
+    /// ``Editorial/saveEntry(_:id:in:by:address:)`` is held to.
+    public static func allowed(in section: Int) -> [EntryKind] {
+        switch section {
+        case MandatorySection.introduction.id: [.leader]
+        case MandatorySection.direction.id: [.article, .schedule]
+        case MandatorySection.documents.id: [.document]
+        case MandatorySection.procedures.id: [.procedure]
+        case MandatorySection.budget.id: [.budget, .article]
+        default: [.article]
+        }
+    }
+}
+
 /// What an editor submits for an entry, as text fields from a form; turned
 /// into an ``Entry`` by ``validated(section:now:)`` or refused with
 /// Vietnamese messages per field.
 public struct EntryDraft: Sendable, Equatable {
+    /// The fields a ``ValidationFailure`` names (by raw value).
+    public enum Field: String, Sendable, CaseIterable {
+        case sectionID, kind, title, summary, body, bodyFormat, author, publish, publishAt
+        case docType, docNumber, issuer, signer, issuedOn, effectiveOn, fileURL
+        case field, serviceLevel, portalURL, processingTime, fee
+        case startsAt, endsAt, location, presider, positionTitle, phone, email
+        case periodYear, periodLabel, imageURL, imageAlt, consultationDeadline, consultationResult
+    }
+
     public var sectionID: Int
     public var kind: EntryKind
     public var title = ""
@@ -17,9 +53,7 @@ public struct EntryDraft: Sendable, Equatable {
     public var body = ""
     public var bodyFormat = BodyFormat.markdown
     public var author = ""
-    /// `nhap` (draft), `dang` (publish now), `hen-gio` (publish at
-    /// ``publishAt``), `giu` (stay published with the date it has).
-    public var publish = "dang"
+    public var publish = PublishChoice.now
     public var publishAt = ""
     public var docType = ""
     public var docNumber = ""
@@ -62,7 +96,7 @@ public struct EntryDraft: Sendable, Equatable {
         self.bodyFormat = e.bodySource.isEmpty ? .html : (BodyFormat(rawValue: e.bodyFormat) ?? .html)
         self.author = e.author
         // Editing a published entry keeps its date unless the editor asks otherwise.
-        self.publish = e.status == .draft || e.status == .unpublished ? "nhap" : (e.publishedAt > Date() ? "hen-gio" : "giu")
+        self.publish = e.status == .draft || e.status == .unpublished ? .draft : (e.publishedAt > Date() ? .scheduled : .keep)
         self.publishAt = Self.localDateTime(e.publishedAt)
         self.docType = e.docType ?? ""
         self.docNumber = e.docNumber ?? ""
@@ -125,7 +159,7 @@ public struct EntryDraft: Sendable, Equatable {
     /// sanitised here, so what is stored is already safe.
     public func validated(section: Section, existing: Entry? = nil, now: Date = Date()) throws(ValidationFailure) -> Entry {
         var errors = FieldErrors()
-        func text(_ name: String, _ value: String, max: Int, required: Bool = false, label: String) -> String {
+        func text(_ name: Field, _ value: String, max: Int, required: Bool = false, label: String) -> String {
             let trimmed = VietnameseText.nfc(value.trimmingCharacters(in: .whitespacesAndNewlines))
             if required && trimmed.isEmpty { errors.add(name, "Vui lòng nhập \(label).") }
             if trimmed.count > max { errors.add(name, "\(label.prefix(1).uppercased() + label.dropFirst()) dài quá \(max) ký tự.") }
@@ -135,7 +169,7 @@ public struct EntryDraft: Sendable, Equatable {
             return trimmed
         }
         func optional(_ value: String) -> String? { value.isEmpty ? nil : value }
-        func url(_ name: String, _ value: String, label: String) -> String? {
+        func url(_ name: Field, _ value: String, label: String) -> String? {
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { return nil }
             guard trimmed.count <= 500, SafeURL.check(trimmed, allowing: .resource) != nil,
@@ -146,7 +180,7 @@ public struct EntryDraft: Sendable, Equatable {
             }
             return trimmed
         }
-        func date(_ name: String, _ value: String, label: String) -> Date? {
+        func date(_ name: Field, _ value: String, label: String) -> Date? {
             guard !value.isEmpty else { return nil }
             guard let parsed = Self.parseDate(value) else {
                 errors.add(name, "\(label) không hợp lệ (dạng năm-tháng-ngày).")
@@ -154,7 +188,7 @@ public struct EntryDraft: Sendable, Equatable {
             }
             return parsed
         }
-        func dateTime(_ name: String, _ value: String, label: String) -> Date? {
+        func dateTime(_ name: Field, _ value: String, label: String) -> Date? {
             guard !value.isEmpty else { return nil }
             guard let parsed = Self.parseLocalDateTime(value) else {
                 errors.add(name, "\(label) không hợp lệ (ngày và giờ).")
@@ -163,11 +197,14 @@ public struct EntryDraft: Sendable, Equatable {
             return parsed
         }
 
+        guard EntryKind.allowed(in: section.id).contains(self.kind) else {
+            throw ValidationFailure([Field.kind.rawValue: "Chuyên mục “\(section.title)” không nhận loại bài này."])
+        }
         var entry = Entry(sectionID: section.id, kind: self.kind, title: "")
-        entry.title = text("tieu-de", self.title, max: 500, required: true, label: "tiêu đề")
-        entry.summary = text("tom-tat", self.summary, max: 2000, label: "tóm tắt")
-        entry.author = text("tac-gia", self.author, max: 200, label: "tác giả")
-        let body = text("noi-dung", self.body, max: Self.maximumBodyLength, label: "nội dung")
+        entry.title = text(.title, self.title, max: 500, required: true, label: "tiêu đề")
+        entry.summary = text(.summary, self.summary, max: 2000, label: "tóm tắt")
+        entry.author = text(.author, self.author, max: 200, label: "tác giả")
+        let body = text(.body, self.body, max: Self.maximumBodyLength, label: "nội dung")
         // A body past the limit is refused above and never rendered.
         if body.count <= Self.maximumBodyLength {
             entry.body = self.bodyFormat == .markdown ? Markdown.html(from: body).value : HTMLSanitizer.sanitize(body).value
@@ -176,19 +213,19 @@ public struct EntryDraft: Sendable, Equatable {
         entry.bodyFormat = self.bodyFormat.rawValue
 
         switch self.publish {
-        case "giu" where existing?.status == .published:
+        case .keep where existing?.status == .published:
             entry.status = .published
             entry.publishedAt = existing!.publishedAt
-        case "nhap":
+        case .draft:
             entry.status = .draft
             entry.publishedAt = now
-        case "hen-gio":
+        case .scheduled:
             entry.status = .published
-            if let at = dateTime("hen-gio-luc", self.publishAt, label: "Thời điểm đăng") {
-                if at <= now { errors.add("hen-gio-luc", "Thời điểm hẹn giờ phải ở tương lai.") }
+            if let at = dateTime(.publishAt, self.publishAt, label: "Thời điểm đăng") {
+                if at <= now { errors.add(Field.publishAt, "Thời điểm hẹn giờ phải ở tương lai.") }
                 entry.publishedAt = at
             } else if self.publishAt.isEmpty {
-                errors.add("hen-gio-luc", "Vui lòng chọn thời điểm đăng.")
+                errors.add(Field.publishAt, "Vui lòng chọn thời điểm đăng.")
             }
         default:
             entry.status = .published
@@ -197,60 +234,60 @@ public struct EntryDraft: Sendable, Equatable {
 
         switch self.kind {
         case .document:
-            entry.docType = optional(text("loai-van-ban", self.docType, max: 100, required: true, label: "hình thức văn bản"))
-            entry.docNumber = optional(text("so-ky-hieu", self.docNumber, max: 60, required: true, label: "số ký hiệu"))
-            entry.issuer = optional(text("co-quan", self.issuer, max: 200, required: true, label: "cơ quan ban hành"))
-            entry.signer = optional(text("nguoi-ky", self.signer, max: 200, label: "người ký"))
-            entry.issuedOn = date("ngay-ban-hanh", self.issuedOn, label: "Ngày ban hành")
-            if entry.issuedOn == nil && self.issuedOn.isEmpty { errors.add("ngay-ban-hanh", "Vui lòng nhập ngày ban hành.") }
-            entry.effectiveOn = date("ngay-hieu-luc", self.effectiveOn, label: "Ngày hiệu lực")
-            entry.fileURL = url("tep", self.fileURL, label: "Tệp văn bản")
+            entry.docType = optional(text(.docType, self.docType, max: 100, required: true, label: "hình thức văn bản"))
+            entry.docNumber = optional(text(.docNumber, self.docNumber, max: 60, required: true, label: "số ký hiệu"))
+            entry.issuer = optional(text(.issuer, self.issuer, max: 200, required: true, label: "cơ quan ban hành"))
+            entry.signer = optional(text(.signer, self.signer, max: 200, label: "người ký"))
+            entry.issuedOn = date(.issuedOn, self.issuedOn, label: "Ngày ban hành")
+            if entry.issuedOn == nil && self.issuedOn.isEmpty { errors.add(Field.issuedOn, "Vui lòng nhập ngày ban hành.") }
+            entry.effectiveOn = date(.effectiveOn, self.effectiveOn, label: "Ngày hiệu lực")
+            entry.fileURL = url(.fileURL, self.fileURL, label: "Tệp văn bản")
         case .procedure:
-            entry.field = optional(text("linh-vuc", self.field, max: 200, required: true, label: "lĩnh vực"))
+            entry.field = optional(text(.field, self.field, max: 200, required: true, label: "lĩnh vực"))
             if !["toàn trình", "một phần"].contains(self.serviceLevel) {
-                errors.add("muc-do", "Vui lòng chọn mức độ dịch vụ công: toàn trình hoặc một phần.")
+                errors.add(Field.serviceLevel, "Vui lòng chọn mức độ dịch vụ công: toàn trình hoặc một phần.")
             }
             entry.serviceLevel = self.serviceLevel
-            entry.portalURL = url("lien-ket", self.portalURL, label: "Liên kết Cổng Dịch vụ công")
-            entry.processingTime = optional(text("thoi-han", self.processingTime, max: 200, label: "thời hạn giải quyết"))
-            entry.fee = optional(text("phi", self.fee, max: 200, label: "phí, lệ phí"))
+            entry.portalURL = url(.portalURL, self.portalURL, label: "Liên kết Cổng Dịch vụ công")
+            entry.processingTime = optional(text(.processingTime, self.processingTime, max: 200, label: "thời hạn giải quyết"))
+            entry.fee = optional(text(.fee, self.fee, max: 200, label: "phí, lệ phí"))
         case .schedule:
-            entry.startsAt = dateTime("bat-dau", self.startsAt, label: "Thời gian bắt đầu")
-            if self.startsAt.isEmpty { errors.add("bat-dau", "Vui lòng nhập thời gian bắt đầu.") }
-            entry.endsAt = dateTime("ket-thuc", self.endsAt, label: "Thời gian kết thúc")
+            entry.startsAt = dateTime(.startsAt, self.startsAt, label: "Thời gian bắt đầu")
+            if self.startsAt.isEmpty { errors.add(Field.startsAt, "Vui lòng nhập thời gian bắt đầu.") }
+            entry.endsAt = dateTime(.endsAt, self.endsAt, label: "Thời gian kết thúc")
             if let start = entry.startsAt, let end = entry.endsAt, end < start {
-                errors.add("ket-thuc", "Thời gian kết thúc phải sau thời gian bắt đầu.")
+                errors.add(Field.endsAt, "Thời gian kết thúc phải sau thời gian bắt đầu.")
             }
-            entry.location = optional(text("dia-diem", self.location, max: 200, label: "địa điểm"))
-            entry.presider = optional(text("chu-tri", self.presider, max: 200, label: "người chủ trì"))
+            entry.location = optional(text(.location, self.location, max: 200, label: "địa điểm"))
+            entry.presider = optional(text(.presider, self.presider, max: 200, label: "người chủ trì"))
         case .leader:
-            entry.positionTitle = optional(text("chuc-vu", self.positionTitle, max: 200, required: true, label: "chức vụ"))
-            entry.phone = optional(text("dien-thoai", self.phone, max: 40, label: "điện thoại"))
-            let email = text("email", self.email, max: 200, label: "thư điện tử")
-            if !email.isEmpty && !Self.looksLikeEmail(email) { errors.add("email", "Thư điện tử không hợp lệ.") }
+            entry.positionTitle = optional(text(.positionTitle, self.positionTitle, max: 200, required: true, label: "chức vụ"))
+            entry.phone = optional(text(.phone, self.phone, max: 40, label: "điện thoại"))
+            let email = text(.email, self.email, max: 200, label: "thư điện tử")
+            if !email.isEmpty && !Self.looksLikeEmail(email) { errors.add(Field.email, "Thư điện tử không hợp lệ.") }
             entry.email = optional(email)
         case .budget:
             if let year = Int(self.periodYear), (1990...2200).contains(year) {
                 entry.periodYear = year
             } else {
-                errors.add("nam", "Vui lòng nhập năm của kỳ báo cáo.")
+                errors.add(Field.periodYear, "Vui lòng nhập năm của kỳ báo cáo.")
             }
             if !["Quý I", "Quý II", "Quý III", "Quý IV", "6 tháng", "Năm", "Quyết toán"].contains(self.periodLabel) {
-                errors.add("ky", "Vui lòng chọn kỳ báo cáo.")
+                errors.add(Field.periodLabel, "Vui lòng chọn kỳ báo cáo.")
             }
             entry.periodLabel = self.periodLabel
-            entry.fileURL = url("tep", self.fileURL, label: "Tệp biểu mẫu")
+            entry.fileURL = url(.fileURL, self.fileURL, label: "Tệp biểu mẫu")
         case .article:
             break
         }
-        entry.imageURL = url("anh", self.imageURL, label: "Ảnh minh họa")
-        entry.imageAlt = optional(text("mo-ta-anh", self.imageAlt, max: 300, label: "mô tả ảnh"))
+        entry.imageURL = url(.imageURL, self.imageURL, label: "Ảnh minh họa")
+        entry.imageAlt = optional(text(.imageAlt, self.imageAlt, max: 300, label: "mô tả ảnh"))
         if entry.imageURL != nil && (entry.imageAlt ?? "").isEmpty {
-            errors.add("mo-ta-anh", "Vui lòng mô tả ảnh cho người không nhìn thấy ảnh.")
+            errors.add(Field.imageAlt, "Vui lòng mô tả ảnh cho người không nhìn thấy ảnh.")
         }
         if section.id == MandatorySection.consultation.id {
-            entry.consultationDeadline = dateTime("han-gop-y", self.consultationDeadline, label: "Hạn góp ý")
-            let result = text("ket-qua", self.consultationResult, max: 100_000, label: "kết quả tổng hợp")
+            entry.consultationDeadline = dateTime(.consultationDeadline, self.consultationDeadline, label: "Hạn góp ý")
+            let result = text(.consultationResult, self.consultationResult, max: 100_000, label: "kết quả tổng hợp")
             if result.count <= 100_000 { entry.consultationResult = Markdown.html(from: result).value }
         }
         do {

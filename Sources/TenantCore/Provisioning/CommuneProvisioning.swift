@@ -108,17 +108,17 @@ public struct CommuneProvisioning: Sendable {
     func createCommune(_ spec: CommuneSpec, on connection: PostgresConnection) async throws -> (TenantRecord, Outcome) {
         guard let parent = try await self.catalogue.unit(spec.parentLevel, code: spec.parentCode, on: connection) else {
             throw TenantCoreError.notFound(
-                "\(spec.source): \(spec.parentLevel.rawValue) \(spec.parentCode) is not in the catalogue; add it first")
+                "\(spec.source): \(spec.parentLevel.rawValue) \(spec.parentCode) is not in the catalogue; add it first", field: .parent)
         }
         if let existing = try await self.catalogue.tenant(code: spec.code, on: connection) {
             guard existing.name == spec.name, existing.parentID == parent.id else {
                 throw TenantCoreError.conflict(
-                    "\(spec.source): commune \(spec.code) is already in the catalogue as \(existing.name.debugDescription) under unit \(existing.parentID); refusing to change it")
+                    "\(spec.source): commune \(spec.code) is already in the catalogue as \(existing.name.debugDescription) under unit \(existing.parentID); refusing to change it", field: .code)
             }
             return (existing, .unchanged)
         }
         if try await self.catalogue.unit(.commune, code: spec.code, on: connection) != nil {
-            throw TenantCoreError.conflict("\(spec.source): commune \(spec.code) exists in the catalogue without a site")
+            throw TenantCoreError.conflict("\(spec.source): commune \(spec.code) exists in the catalogue without a site", field: .code)
         }
         let schema = try await self.schemaName(for: spec, on: connection)
         var province = parent
@@ -134,7 +134,7 @@ public struct CommuneProvisioning: Sendable {
         for (host, _) in hosts {
             if let owner = try await self.catalogue.domainOwner(host, on: connection) {
                 throw TenantCoreError.conflict(
-                    "\(spec.source): host \(host) already belongs to commune \(owner.communeCode); give this commune another slug")
+                    "\(spec.source): host \(host) already belongs to commune \(owner.communeCode); give this commune another slug", field: .host)
             }
         }
         guard
@@ -408,10 +408,10 @@ public struct CommuneProvisioning: Sendable {
         do {
             host = try Hostname(normalizing: raw)
         } catch {
-            throw .invalid("\(raw.debugDescription) is not a valid host name (\(error))")
+            throw .invalid("\(raw.debugDescription) is not a valid host name (\(error))", field: .host)
         }
         guard host.value.contains(".") else {
-            throw .invalid("host name \(host) needs at least two labels, e.g. xa.tinh.gov.vn")
+            throw .invalid("host name \(host) needs at least two labels, e.g. xa.tinh.gov.vn", field: .host)
         }
         return try await self.database.withTransaction { connection in
             guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
@@ -422,7 +422,7 @@ public struct CommuneProvisioning: Sendable {
                     return owner
                 }
                 guard owner.tenantID == record.unitID else {
-                    throw TenantCoreError.conflict("host \(host) already belongs to commune \(owner.communeCode)")
+                    throw TenantCoreError.conflict("host \(host) already belongs to commune \(owner.communeCode)", field: .host)
                 }
                 _ = try await self.catalogue.removeDomain(host, on: connection)
             }
@@ -437,7 +437,7 @@ public struct CommuneProvisioning: Sendable {
         do {
             host = try Hostname(normalizing: raw)
         } catch {
-            throw .invalid("\(raw.debugDescription) is not a valid host name")
+            throw .invalid("\(raw.debugDescription) is not a valid host name", field: .host)
         }
         try await self.database.withTransaction { connection in
             guard let owner = try await self.catalogue.domainOwner(host, on: connection) else {
@@ -489,24 +489,24 @@ extension CommuneProvisioning {
         code: Int, name rawName: String, parentLevel: UnitLevel, parentCode: Int, slug: String? = nil
     ) async throws(TenantCoreError) -> CommuneSpec {
         let name = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
-        guard !name.isEmpty, name.count <= 200 else { throw .invalid("a commune needs a name of 1 to 200 characters") }
-        guard parentLevel != .commune else { throw .invalid("a commune's parent is a district or a province") }
+        guard !name.isEmpty, name.count <= 200 else { throw .invalid("a commune needs a name of 1 to 200 characters", field: .name) }
+        guard parentLevel != .commune else { throw .invalid("a commune's parent is a district or a province", field: .parent) }
         let split = VietnameseText.splitUnitName(name)
         var chosen = slug.map(VietnameseText.slug) ?? VietnameseText.slug(split.properName)
         if let slug, chosen != slug {
-            throw .invalid("slug \(slug.debugDescription) must be lower-case ASCII words joined by hyphens, like \(chosen.debugDescription)")
+            throw .invalid("slug \(slug.debugDescription) must be lower-case ASCII words joined by hyphens, like \(chosen.debugDescription)", field: .slug)
         }
         if chosen.isEmpty { chosen = "\(code)" }
         let candidate = chosen
         let taken: Bool = try await self.database.withConnection { connection in
             guard let parent = try await self.catalogue.unit(parentLevel, code: parentCode, on: connection) else {
-                throw TenantCoreError.notFound("\(parentLevel.rawValue) \(parentCode) is not in the catalogue; add it first")
+                throw TenantCoreError.notFound("\(parentLevel.rawValue) \(parentCode) is not in the catalogue; add it first", field: .parent)
             }
             let siblings = try await self.catalogue.children(of: parent.id, on: connection)
             return siblings.contains { $0.level == .commune && $0.code != code && $0.compactSlug == candidate.replacingOccurrences(of: "-", with: "") }
         }
         if taken {
-            guard slug == nil else { throw .conflict("slug \(candidate) is already used by another commune of this parent") }
+            guard slug == nil else { throw .conflict("slug \(candidate) is already used by another commune of this parent", field: .slug) }
             chosen = "\(candidate)-\(code)"
         }
         return CommuneSpec(

@@ -16,17 +16,6 @@ extension EntryKind {
         }
     }
 
-    /// What an editor may add to each section.
-    static func allowed(in section: Int) -> [EntryKind] {
-        switch section {
-        case MandatorySection.introduction.id: [.leader]
-        case MandatorySection.direction.id: [.article, .schedule]
-        case MandatorySection.documents.id: [.document]
-        case MandatorySection.procedures.id: [.procedure]
-        case MandatorySection.budget.id: [.budget, .article]
-        default: [.article]
-        }
-    }
 }
 
 extension ConsoleController {
@@ -109,7 +98,7 @@ extension ConsoleController {
         guard let sectionID = Int(form["chuyen-muc"]), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }),
             let kind = EntryKind(rawValue: form["loai"]), EntryKind.allowed(in: sectionID).contains(kind)
         else { throw PageError.badRequest("Chuyên mục hoặc loại bài không hợp lệ.") }
-        let draft = Self.draft(from: form, section: sectionID, kind: kind)
+        let draft = EntryForm.draft(from: form, section: sectionID, kind: kind)
         do {
             let saved = try await self.editorial.saveEntry(draft, id: id, in: tenant, by: session.user, address: context.remoteAddress)
             return Self.redirect("/quan-tri/bai/\(saved)?da-luu=1")
@@ -121,45 +110,8 @@ extension ConsoleController {
                 publishedOn = existing.publishedAt
             }
             return self.entryForm(
-                context, section: section, draft: draft, id: id, errors: failure.fields, status: .badRequest, publishedOn: publishedOn)
+                context, section: section, draft: draft, id: id, errors: EntryForm.errors(failure), status: .badRequest, publishedOn: publishedOn)
         }
-    }
-
-    static func draft(from form: FormBody, section: Int, kind: EntryKind) -> EntryDraft {
-        var d = EntryDraft(sectionID: section, kind: kind)
-        d.title = form["tieu-de"]
-        d.summary = form["tom-tat"]
-        d.body = form["noi-dung"]
-        d.bodyFormat = BodyFormat(rawValue: form["dinh-dang"]) ?? .markdown
-        d.author = form["tac-gia"]
-        d.publish = form["dang"]
-        d.publishAt = form["hen-gio-luc"]
-        d.docType = form["loai-van-ban"]
-        d.docNumber = form["so-ky-hieu"]
-        d.issuer = form["co-quan"]
-        d.signer = form["nguoi-ky"]
-        d.issuedOn = form["ngay-ban-hanh"]
-        d.effectiveOn = form["ngay-hieu-luc"]
-        d.fileURL = form["tep"]
-        d.field = form["linh-vuc"]
-        d.serviceLevel = form["muc-do"]
-        d.portalURL = form["lien-ket"]
-        d.processingTime = form["thoi-han"]
-        d.fee = form["phi"]
-        d.startsAt = form["bat-dau"]
-        d.endsAt = form["ket-thuc"]
-        d.location = form["dia-diem"]
-        d.presider = form["chu-tri"]
-        d.positionTitle = form["chuc-vu"]
-        d.phone = form["dien-thoai"]
-        d.email = form["email"]
-        d.periodYear = form["nam"]
-        d.periodLabel = form["ky"]
-        d.imageURL = form["anh"]
-        d.imageAlt = form["mo-ta-anh"]
-        d.consultationDeadline = form["han-gop-y"]
-        d.consultationResult = form["ket-qua"]
-        return d
     }
 
     func entryForm(
@@ -206,7 +158,7 @@ extension ConsoleController {
         var choices = [("nhap", "Lưu nháp"), ("dang", "Đăng ngay (ngày đăng là hôm nay)"), ("hen-gio", "Hẹn giờ đăng")]
         if let publishedOn { choices.insert(("giu", "Giữ nguyên, đã đăng ngày \(Layout.date(publishedOn))"), at: 0) }
         let publish = HTML(choices.map { value, label -> HTML in
-            "<div class=\"field check\"><input type=\"radio\" id=\"f-dang-\(value)\" name=\"dang\" value=\"\(value)\"\(d.publish == value ? " checked" as HTML : .empty)> <label for=\"f-dang-\(value)\">\(label)</label></div>"
+            "<div class=\"field check\"><input type=\"radio\" id=\"f-dang-\(value)\" name=\"dang\" value=\"\(value)\"\(EntryForm.value(d.publish) == value ? " checked" as HTML : .empty)> <label for=\"f-dang-\(value)\">\(label)</label></div>"
         })
         let title = id == nil ? "Thêm \(d.kind.title.lowercased()) – \(section.title)" : "Sửa \(d.kind.title.lowercased())"
         let main: HTML = """
@@ -290,7 +242,7 @@ extension ConsoleController {
         do {
             try await self.editorial.saveSectionBody(id, body: form["noi-dung"], format: format, in: tenant, by: session.user, address: context.remoteAddress)
         } catch let failure as ValidationFailure {
-            return self.sectionForm(context, session: session, section: section, body: form["noi-dung"], format: format, errors: failure.fields, status: .badRequest, notice: nil)
+            return self.sectionForm(context, session: session, section: section, body: form["noi-dung"], format: format, errors: SmallForms.bodyErrors(failure), status: .badRequest, notice: nil)
         }
         return Self.redirect("/quan-tri/trang/\(id)?da-luu=1")
     }
@@ -300,11 +252,7 @@ extension ConsoleController {
         let site = try await self.services.database.withConnection { connection in
             try await self.services.content.site(tenant.schema, on: connection)
         } ?? SiteInfo(publisher: "")
-        let fields: [String: String] = [
-            "co-quan": site.publisher, "nguoi-chiu-trach-nhiem": site.responsiblePerson, "chuc-vu": site.responsibleTitle,
-            "dia-chi": site.address, "dien-thoai": site.phone, "email": site.email, "thong-bao": site.notice,
-            "thong-bao-tu": site.noticeFrom.map(EntryDraft.localDateTime) ?? "", "thong-bao-den": site.noticeUntil.map(EntryDraft.localDateTime) ?? "",
-        ]
+        let fields = SiteForm.values(SiteInfoDraft(site))
         return self.siteForm(context, session: session, fields: fields, errors: [:], status: .ok, notice: Self.saved(request))
     }
 
@@ -337,9 +285,9 @@ extension ConsoleController {
         let (tenant, session) = try self.commune(request, context)
         let form = try await self.form(request, context, session: session)
         do {
-            try await self.editorial.saveSite(form.fields, in: tenant, by: session.user, address: context.remoteAddress)
+            try await self.editorial.saveSite(SiteForm.draft(from: form), in: tenant, by: session.user, address: context.remoteAddress)
         } catch let failure as ValidationFailure {
-            return self.siteForm(context, session: session, fields: form.fields, errors: failure.fields, status: .badRequest, notice: nil)
+            return self.siteForm(context, session: session, fields: form.fields, errors: SiteForm.errors(failure), status: .badRequest, notice: nil)
         }
         return Self.redirect("/quan-tri/thong-tin?da-luu=1")
     }
@@ -394,7 +342,7 @@ extension ConsoleController {
             let stored = try await self.editorial.upload(name: file.name, data: file.data, in: tenant, by: session.user, address: context.remoteAddress)
             return try await self.filesPage(context, tenant: tenant, session: session, errors: [:], status: .ok, notice: "Đã tải lên \(stored.name): dùng địa chỉ /tep/\(stored.id)")
         } catch let failure as ValidationFailure {
-            return try await self.filesPage(context, tenant: tenant, session: session, errors: failure.fields, status: .badRequest, notice: nil)
+            return try await self.filesPage(context, tenant: tenant, session: session, errors: SmallForms.bodyErrors(failure), status: .badRequest, notice: nil)
         }
     }
 
@@ -456,7 +404,7 @@ extension ConsoleController {
             guard let q = try await self.services.database.withConnection(schema: tenant.schema, { connection in
                 try await self.services.content.question(id: id, in: tenant.schema, on: connection)
             }) else { throw HTTPError(.notFound) }
-            return self.questionPage(context, session: session, q: q, errors: failure.fields, status: .badRequest, answer: form["tra-loi"], state: state, publish: publish)
+            return self.questionPage(context, session: session, q: q, errors: SmallForms.answerErrors(failure), status: .badRequest, answer: form["tra-loi"], state: state, publish: publish)
         }
         return Self.redirect("/quan-tri/hoi-dap?da-luu=1")
     }

@@ -201,7 +201,7 @@ extension ConsoleController {
         case .success((let existing, _)):
             errors["ma"] = "Mã \(code) đã thuộc về \(existing.name); mỗi đơn vị hành chính chỉ có một trang."
             return self.communeForm(context, session: session, fields: form.fields, errors: errors, status: .badRequest)
-        case .failure(let error) where error.code == .conflict && error.message.contains("host"):
+        case .failure(let error) where error.field == .host || error.field == .slug:
             errors["slug"] = "Địa chỉ trang tạo từ tên này trùng với một xã khác; hãy nhập một tên khác trong ô này."
             return self.communeForm(context, session: session, fields: form.fields, errors: errors, status: .badRequest)
         case .failure(let error) where error.code == .conflict:
@@ -319,7 +319,7 @@ extension ConsoleController {
         case .success(let user):
             try await self.accounts.audit(session.user, commune: tenant.code, action: "user.create", detail: user.username, address: context.remoteAddress)
         case .failure(let error) where error.code == .invalidInput || error.code == .conflict:
-            let field = error.message.contains("password") ? "mat-khau" : error.message.contains("display name") ? "ho-ten" : "ten-dang-nhap"
+            let field = error.field == .password ? "mat-khau" : error.field == .displayName ? "ho-ten" : "ten-dang-nhap"
             let message: String
             switch field {
             case "mat-khau": message = Self.passwordLengthMessage()

@@ -23,7 +23,7 @@ extension PublicSiteController {
             outcome = .success(nil)
         } else {
             do {
-                outcome = .success(try await self.editorial.submitQuestion(form.fields, to: tenant, address: address))
+                outcome = .success(try await self.editorial.submitQuestion(CitizenForm.question(from: form), to: tenant, address: address))
             } catch {
                 outcome = .failure(error)
             }
@@ -38,9 +38,10 @@ extension PublicSiteController {
             case .success:
                 throw PageError.badRequest("")
             case .failure(let failure as ValidationFailure):
-                return .personal(CitizenViews.questionForm(chrome, fields: form.fields, errors: failure.fields), status: .badRequest)
+                return .personal(CitizenViews.questionForm(chrome, fields: form.fields, errors: CitizenForm.questionErrors(failure)), status: .badRequest)
             case .failure(let error as TenantCoreError) where error.code == .rateLimited:
-                return .personal(ErrorView.inSite(chrome, title: "Gửi quá nhiều lần", message: error.message), status: .tooManyRequests)
+                let answer = ErrorMapping.answer(for: error)
+                return .personal(ErrorView.inSite(chrome, title: answer.title, message: answer.message), status: answer.status)
             case .failure(let error):
                 throw error
             }
@@ -65,7 +66,7 @@ extension PublicSiteController {
         var failure: (any Error)?
         if form["website"].isEmpty {
             do {
-                try await self.editorial.submitComment(form.fields, on: id, to: tenant, address: context.remoteAddress)
+                try await self.editorial.submitComment(CitizenForm.comment(from: form), on: id, to: tenant, address: context.remoteAddress)
             } catch {
                 failure = error
             }
@@ -82,10 +83,11 @@ extension PublicSiteController {
                 throw PageError.badRequest("")
             case let failure as ValidationFailure:
                 let comments = try await store.comments(entry: id, status: .approved, in: chrome.tenant.schema, on: connection)
-                let block = CitizenViews.consultation(entry, comments: comments, now: chrome.now, fields: form.fields, errors: failure.fields)
+                let block = CitizenViews.consultation(entry, comments: comments, now: chrome.now, fields: form.fields, errors: CitizenForm.commentErrors(failure))
                 return .personal(EntryView.render(chrome, section, entry, related: [], extra: block), status: .badRequest)
             case let error as TenantCoreError where error.code == .rateLimited:
-                return .personal(ErrorView.inSite(chrome, title: "Gửi quá nhiều lần", message: error.message), status: .tooManyRequests)
+                let answer = ErrorMapping.answer(for: error)
+                return .personal(ErrorView.inSite(chrome, title: answer.title, message: answer.message), status: answer.status)
             case let error as TenantCoreError where error.code == .notFound:
                 throw PageError.notFound("Dự thảo không tồn tại.")
             case let error?:

@@ -303,19 +303,16 @@ struct SiteMiddleware: RouterMiddleware {
             return page(.contentTooLarge, "Dữ liệu gửi lên quá lớn", "Nội dung hoặc tệp gửi lên vượt quá giới hạn cho phép.")
         case let error as any HTTPResponseError where error.status.code < 500:
             return page(error.status, "Yêu cầu không hợp lệ", "Yêu cầu không thể xử lý.")
-        case let error as TenantCoreError where error.code == .notFound:
-            return page(.notFound, "Không tìm thấy trang", "Mục bạn tìm không tồn tại hoặc đã được gỡ bỏ.")
-        case let error as TenantCoreError where error.code == .invalidInput:
-            return page(.badRequest, "Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ.")
-        case let error as TenantCoreError where error.code == .conflict:
-            return page(.conflict, "Không thực hiện được", "Dữ liệu vừa được thay đổi ở nơi khác. Vui lòng tải lại trang và thử lại.")
-        case let error as TenantCoreError where error.code == .rateLimited:
-            return page(.tooManyRequests, "Gửi quá nhiều lần", error.message)
-        case let error as TenantCoreError where error.code == .databaseUnavailable:
-            context.logger.error("database unavailable", metadata: ["error": "\(error.message)"])
-            return Self.plain(
-                .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
-                "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
+        case let error as TenantCoreError:
+            let answer = ErrorMapping.answer(for: error)
+            if answer.status.code >= 500 {
+                context.logger.error(
+                    answer.retryAfter ? "database unavailable" : "request failed",
+                    metadata: ["error": "\(error.message)", "path": "\(path)", "commune": "\(context.visit?.tenant.code ?? 0)"])
+            }
+            // An outage is answered without the commune's chrome (it needs the database).
+            if answer.retryAfter { return Self.plain(answer.status, answer.title, answer.message, retryAfter: true) }
+            return page(answer.status, answer.title, answer.message)
         default:
             // Only this commune's page fails; the line names it (tenant.schema).
             context.logger.error(

@@ -1,0 +1,82 @@
+import Foundation
+
+/// What an editor submits for the footer, contact details and maintenance
+/// notice of a site. Dates are as a `datetime-local` input holds them
+/// (`2026-11-26T08:30`, Vietnam time).
+public struct SiteInfoDraft: Sendable, Equatable {
+    public enum Field: String, Sendable, CaseIterable {
+        case publisher, responsiblePerson, responsibleTitle, address, phone, email, notice, noticeFrom, noticeUntil
+    }
+
+    public var publisher = ""
+    public var responsiblePerson = ""
+    public var responsibleTitle = ""
+    public var address = ""
+    public var phone = ""
+    public var email = ""
+    public var notice = ""
+    public var noticeFrom = ""
+    public var noticeUntil = ""
+
+    public init() {}
+
+    /// The values of a saved site, for editing.
+    public init(_ site: SiteInfo) {
+        self.publisher = site.publisher
+        self.responsiblePerson = site.responsiblePerson
+        self.responsibleTitle = site.responsibleTitle
+        self.address = site.address
+        self.phone = site.phone
+        self.email = site.email
+        self.notice = site.notice
+        self.noticeFrom = site.noticeFrom.map(EntryDraft.localDateTime) ?? ""
+        self.noticeUntil = site.noticeUntil.map(EntryDraft.localDateTime) ?? ""
+    }
+}
+
+/// A citizen's question (Hỏi đáp).
+public struct QuestionSubmission: Sendable, Equatable {
+    public enum Field: String, Sendable, CaseIterable {
+        case name, contact, title, body
+    }
+
+    public var name = ""
+    /// A phone number or an e-mail address.
+    public var contact = ""
+    public var title = ""
+    public var body = ""
+
+    public init(name: String = "", contact: String = "", title: String = "", body: String = "") {
+        self.name = name
+        self.contact = contact
+        self.title = title
+        self.body = body
+    }
+}
+
+/// A citizen's comment on a draft under consultation.
+public struct CommentSubmission: Sendable, Equatable {
+    public enum Field: String, Sendable, CaseIterable {
+        case name, contact, body
+    }
+
+    public var name = ""
+    public var contact = ""
+    public var body = ""
+
+    public init(name: String = "", contact: String = "", body: String = "") {
+        self.name = name
+        self.contact = contact
+        self.body = body
+    }
+}
+
+/// The fields of an editor's answer to a question.
+public enum AnswerField: String, Sendable, CaseIterable {
+    case answer, publish
+}
+
+/// The field of a section body or an upload.
+public enum BodyField: String, Sendable, CaseIterable {
+    case body, file
+}
