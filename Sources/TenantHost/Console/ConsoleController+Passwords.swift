@@ -7,12 +7,6 @@ import TenantCore
 /// administrator sets a new one for an account they manage. Either way
 /// every session of that account ends, and the change is audited.
 extension ConsoleController {
-    static let passwordHint = "Từ \(Accounts.passwordLength.lowerBound) đến \(Accounts.passwordLength.upperBound) ký tự"
-    /// "Mật khẩu cần từ 10 đến 200 ký tự.", with `subject` in front.
-    static func passwordLengthMessage(_ subject: String = "Mật khẩu") -> String {
-        "\(subject) cần từ \(Accounts.passwordLength.lowerBound) đến \(Accounts.passwordLength.upperBound) ký tự."
-    }
-
     @Sendable func passwordForm(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
         let session = try self.signedIn(request, context)
         return self.passwordPage(context, session: session, errors: [:], status: .ok, notice: Self.saved(request))
@@ -64,60 +58,4 @@ extension ConsoleController {
         return response
     }
 
-    @Sendable func resetPasswordForm(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (session, target) = try await self.managedUser(request, context)
-        return self.resetPasswordPage(context, session: session, target: target, errors: [:], status: .ok)
-    }
-
-    func resetPasswordPage(
-        _ context: ConsoleRequestContext, session: ConsoleSession, target: StaffUser, errors: [String: String],
-        status: HTTPResponse.Status
-    ) -> Response {
-        let main: HTML = """
-            <p>Đặt mật khẩu mới cho <strong>\(target.username)</strong> (\(target.displayName), \(target.roleTitle)). Các phiên đăng nhập của tài khoản này kết thúc; hãy báo mật khẩu mới cho người dùng qua kênh an toàn.</p>
-            \(Field.summary(errors, order: ["mat-khau-moi", "nhap-lai"]))<form method="post" action="/quan-tri/nguoi-dung/\(target.id)/mat-khau">\(Field.csrf(session.csrf))
-            \(Field.text("mat-khau-moi", "Mật khẩu mới", value: "", errors: errors, required: true, type: "password", hint: Self.passwordHint, autocomplete: "new-password"))\
-            \(Field.text("nhap-lai", "Nhập lại mật khẩu mới", value: "", errors: errors, required: true, type: "password", autocomplete: "new-password"))\
-            <p><button class="button" type="submit">Đặt mật khẩu</button> <a href="/quan-tri/nguoi-dung">Quay lại</a></p>
-            </form>
-            """
-        return self.page(context, title: "Đặt lại mật khẩu", status: status, active: "/quan-tri/nguoi-dung", main: main)
-    }
-
-    @Sendable func resetPassword(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (session, target) = try await self.managedUser(request, context)
-        let form = try await self.form(request, context, session: session)
-        let errors = Self.newPasswordErrors(form["mat-khau-moi"], again: form["nhap-lai"])
-        if !errors.isEmpty {
-            return self.resetPasswordPage(context, session: session, target: target, errors: errors, status: .badRequest)
-        }
-        try await self.accounts.setPassword(userID: target.id, form["mat-khau-moi"])
-        try await self.accounts.audit(session.user, commune: self.communeCode(of: target), action: "password.reset", detail: target.username, address: context.remoteAddress)
-        return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
-    }
-
-    /// The account named in the path, if the signed-in administrator manages it.
-    func managedUser(_ request: Request, _ context: ConsoleRequestContext) async throws -> (ConsoleSession, StaffUser) {
-        let session = try self.administrator(request, context)
-        let id = try Self.id(context)
-        guard let target = try await self.accounts.user(id: id), self.manageable(session.user, among: [target]).count == 1 else {
-            throw ConsoleOutcome.forbidden("Bạn không quản lý tài khoản này.")
-        }
-        return (session, target)
-    }
-
-    /// The commune an editor's account belongs to, for the audit log.
-    func communeCode(of user: StaffUser) -> Int? {
-        user.scopeUnitID.flatMap { self.services.directory.snapshot.tenants[$0]?.code }
-    }
-
-    static func newPasswordErrors(_ password: String, again: String) -> [String: String] {
-        var errors: [String: String] = [:]
-        if !Accounts.passwordLength.contains(password.count) {
-            errors["mat-khau-moi"] = Self.passwordLengthMessage("Mật khẩu mới")
-        } else if password != again {
-            errors["nhap-lai"] = "Hai lần nhập mật khẩu mới không khớp."
-        }
-        return errors
-    }
 }

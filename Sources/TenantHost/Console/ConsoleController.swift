@@ -10,160 +10,38 @@ import TenantCore
 /// Every form carries the session's CSRF token; every change goes through
 /// TenantCore in one transaction with an audit entry; a request outside
 /// one's scope gets 403 and is logged.
-struct ConsoleController: Sendable {
+struct ConsoleController: ConsoleBase {
     let services: SiteServices
     let accounts: Accounts
     let editorial: Editorial
     let provisioning: CommuneProvisioning
 
-    static let formLimit = 1024 * 1024
-
+    /// Every route of `/quan-tri`: signing in and one's own password here;
+    /// the commune editor's pages and the platform's pages in their own
+    /// controllers, each on a group whose context guarantees who may be there.
     func addRoutes(to router: Router<SiteRequestContext>) {
         let group = router.group("/quan-tri", context: ConsoleRequestContext.self)
         group.add(middleware: SessionMiddleware(accounts: self.accounts))
-        group.get("/", use: self.wrap(self.dashboard))
-        group.get("/dang-nhap", use: self.wrap(self.loginForm))
-        group.post("/dang-nhap", use: self.wrap(self.login))
-        group.post("/dang-xuat", use: self.wrap(self.logout))
-        group.get("/mat-khau", use: self.wrap(self.passwordForm))
-        group.post("/mat-khau", use: self.wrap(self.changeOwnPassword))
-        // A commune's console
-        group.get("/chuyen-muc/:section", use: self.wrap(self.sectionEntries))
-        group.get("/bai/moi", use: self.wrap(self.newEntry))
-        group.post("/bai", use: self.wrap(self.createEntry))
-        group.get("/bai/:id", use: self.wrap(self.editEntry))
-        group.post("/bai/:id", use: self.wrap(self.updateEntry))
-        group.post("/bai/:id/trang-thai", use: self.wrap(self.changeEntryStatus))
-        group.get("/trang/:section", use: self.wrap(self.editSectionBody))
-        group.post("/trang/:section", use: self.wrap(self.saveSectionBody))
-        group.get("/thong-tin", use: self.wrap(self.editSite))
-        group.post("/thong-tin", use: self.wrap(self.saveSite))
-        group.get("/tep", use: self.wrap(self.files))
-        group.post("/tep", use: self.wrap(self.upload))
-        group.get("/hoi-dap", use: self.wrap(self.questions))
-        group.get("/hoi-dap/:id", use: self.wrap(self.question))
-        group.post("/hoi-dap/:id", use: self.wrap(self.answer))
-        group.get("/y-kien", use: self.wrap(self.comments))
-        group.post("/y-kien/:id", use: self.wrap(self.moderate))
-        // The platform console
-        group.get("/tuan-thu", use: self.wrap(self.compliance))
-        group.get("/sap-xep", use: self.wrap(self.reorganisation))
-        group.get("/xa/moi", use: self.wrap(self.newCommune))
-        group.post("/xa", use: self.wrap(self.createCommune))
-        group.get("/nguoi-dung", use: self.wrap(self.users))
-        group.post("/nguoi-dung", use: self.wrap(self.createUser))
-        group.post("/nguoi-dung/:id", use: self.wrap(self.changeUser))
-        group.get("/nguoi-dung/:id/mat-khau", use: self.wrap(self.resetPasswordForm))
-        group.post("/nguoi-dung/:id/mat-khau", use: self.wrap(self.resetPassword))
-        group.get("/nhat-ky", use: self.wrap(self.audit))
-    }
+        group.add(middleware: ConsoleOutcomeMiddleware(accounts: self.accounts))
+        group.get("/", use: self.dashboard)
+        group.get("/dang-nhap", use: self.loginForm)
+        group.post("/dang-nhap", use: self.login)
+        group.post("/dang-xuat", use: self.logout)
+        group.get("/mat-khau", use: self.passwordForm)
+        group.post("/mat-khau", use: self.changeOwnPassword)
 
-    typealias Handler = @Sendable (Request, ConsoleRequestContext) async throws -> Response
-
-    /// Maps the console's outcomes to responses: login redirects, 403 (logged), bad tokens.
-    func wrap(_ handler: @escaping Handler) -> Handler {
-        { request, context in
-            do {
-                return try await handler(request, context)
-            } catch ConsoleOutcome.signIn(let next) {
-                return Self.redirect("/quan-tri/dang-nhap?tiep=\(Layout.percentEncode(next))")
-            } catch ConsoleOutcome.forbidden(let message) {
-                try? await self.accounts.audit(
-                    context.session?.user, commune: context.visit?.tenant.code, action: "access.denied",
-                    detail: "\(request.method) \(request.uri.path)", address: context.remoteAddress)
-                context.logger.warning("access denied", metadata: ["path": "\(request.uri.path)"])
-                return self.page(context, title: "Không có quyền truy cập", status: .forbidden, main: "<p>\(message)</p><p><a href=\"/quan-tri\">Về trang quản trị</a></p>")
-            } catch ConsoleOutcome.badToken {
-                return self.page(context, title: "Phiên làm việc không hợp lệ", status: .forbidden,
-                                 main: "<p>Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.</p>")
-            }
-        }
-    }
-
-    // MARK: Helpers
-
-    static func redirect(_ location: String, status: HTTPResponse.Status = .seeOther) -> Response {
-        var headers = HTTPFields()
-        headers[.location] = location
-        headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers)
-    }
-
-    func frame(_ context: ConsoleRequestContext, notice: String? = nil) -> ConsoleFrame {
-        ConsoleFrame(
-            user: context.session?.user, tenant: context.visit?.tenant, csrf: context.session?.csrf ?? "",
-            isAdminHost: context.isAdminHost, notice: notice)
-    }
-
-    func page(
-        _ context: ConsoleRequestContext, title: String, status: HTTPResponse.Status = .ok, notice: String? = nil,
-        active: String = "", main: HTML, headers: HTTPFields = [:]
-    ) -> Response {
-        PageResponse.html(ConsoleLayout.page(self.frame(context, notice: notice), title: title, main: main, active: active), status: status, extra: headers)
+        EditorConsoleController(base: self).addRoutes(to: group.group(context: CommuneConsoleContext.self))
+        let platform = group.group(context: PlatformConsoleContext.self)
+        ComplianceConsoleController(base: self).addRoutes(to: platform)
+        CommunesConsoleController(base: self).addRoutes(to: platform)
+        UsersConsoleController(base: self).addRoutes(to: platform)
+        AuditConsoleController(base: self).addRoutes(to: platform)
+        ReorganisationConsoleController(base: self).addRoutes(to: platform)
     }
 
     func signedIn(_ request: Request, _ context: ConsoleRequestContext) throws -> ConsoleSession {
-        guard let session = context.session else {
-            throw ConsoleOutcome.signIn(next: request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path)
-        }
+        guard let session = context.session else { throw ConsoleOutcome.signIn(next: context.target) }
         return session
-    }
-
-    /// The commune of this host, if the signed-in person may manage it.
-    func commune(_ request: Request, _ context: ConsoleRequestContext) throws -> (Tenant, ConsoleSession) {
-        let session = try self.signedIn(request, context)
-        guard let tenant = context.visit?.tenant else {
-            throw ConsoleOutcome.forbidden("Trang này chỉ dùng trên địa chỉ của trang thông tin điện tử cấp xã.")
-        }
-        guard session.user.mayManage(tenant) else {
-            throw ConsoleOutcome.forbidden("Tài khoản \(session.user.username) không được quản trị trang thông tin điện tử \(tenant.name).")
-        }
-        return (tenant, session)
-    }
-
-    /// District and province staff on the platform console's host.
-    func administrator(_ request: Request, _ context: ConsoleRequestContext) throws -> ConsoleSession {
-        let session = try self.signedIn(request, context)
-        guard context.isAdminHost, session.user.isAdministrator else {
-            throw ConsoleOutcome.forbidden("Trang này dành cho quản trị cấp huyện và cấp tỉnh.")
-        }
-        return session
-    }
-
-    func form(_ request: Request, _ context: ConsoleRequestContext, session: ConsoleSession?, limit: Int = formLimit) async throws -> FormBody {
-        let form = try await FormBody.read(request, context: context, limit: limit)
-        if let session {
-            guard Self.constantTimeEqual(form["_csrf"], session.csrf) else { throw ConsoleOutcome.badToken }
-        }
-        return form
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count, !x.isEmpty else { return false }
-        var difference: UInt8 = 0
-        for i in 0..<x.count { difference |= x[i] ^ y[i] }
-        return difference == 0
-    }
-
-    func communesInScope(_ user: StaffUser) -> [Tenant] {
-        self.services.directory.snapshot.tenants.values.filter { user.mayManage($0) }.sorted { $0.code < $1.code }
-    }
-
-    func sections(_ tenant: Tenant) async throws -> [Section] {
-        try await self.services.database.withConnection { connection in
-            try await self.services.content.sections(tenant.schema, on: connection)
-        }
-    }
-
-    static func id(_ context: ConsoleRequestContext, _ name: String = "id") throws -> Int64 {
-        guard let raw = context.parameters.get(name), raw.count <= 18, let id = Int64(raw), id > 0 else { throw HTTPError(.notFound) }
-        return id
-    }
-
-    static func saved(_ request: Request) -> String? {
-        request.uri.query?.contains("da-luu=1") == true ? "Đã lưu." : nil
     }
 
     // MARK: Login
@@ -187,13 +65,6 @@ struct ConsoleController: Sendable {
             </form>
             """
         return self.page(context, title: "Đăng nhập", status: status, main: main, headers: headers)
-    }
-
-    var secure: String { self.services.config.publicScheme == "https" ? "; Secure" : "" }
-
-    /// The session cookie holding `token` (eight hours), or clearing it with `maxAge` 0.
-    func sessionCookie(_ token: String, maxAge: Int = 28_800) -> String {
-        "\(SessionMiddleware.cookie)=\(token); Path=/quan-tri; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)\(self.secure)"
     }
 
     @Sendable func login(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
@@ -232,8 +103,8 @@ struct ConsoleController: Sendable {
     // MARK: Dashboards
 
     @Sendable func dashboard(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        if context.isAdminHost { return try await self.platformDashboard(request, context) }
-        let (tenant, _) = try self.commune(request, context)
+        if context.isAdminHost { return try await self.platformDashboard(request, try PlatformConsoleContext(context: context)) }
+        let tenant = try CommuneConsoleContext(context: context).tenant
         let now = Date()
         let (row, open, pending) = try await self.services.database.withConnection { connection in
             let row = try await self.services.content.compliance([tenant], now: now, on: connection).first
@@ -270,8 +141,8 @@ struct ConsoleController: Sendable {
         return self.page(context, title: "Tổng quan", active: "/quan-tri", main: main)
     }
 
-    func platformDashboard(_ request: Request, _ context: ConsoleRequestContext) async throws -> Response {
-        let session = try self.administrator(request, context)
+    func platformDashboard(_ request: Request, _ context: PlatformConsoleContext) async throws -> Response {
+        let session = context.session
         let communes = self.communesInScope(session.user)
         let snapshot = self.services.directory.snapshot
         let rows = HTML(communes.prefix(2000).map { tenant -> HTML in

@@ -2,13 +2,30 @@ import Foundation
 import Hummingbird
 import TenantCore
 
-extension ConsoleController {
+/// `/quan-tri/sap-xep`: the reorganisation of the operator's province.
+struct ReorganisationConsoleController: ConsoleBase {
+    let services: SiteServices
+    let accounts: Accounts
+    let editorial: Editorial
+    let provisioning: CommuneProvisioning
+
+    init(base: some ConsoleBase) {
+        self.services = base.services
+        self.accounts = base.accounts
+        self.editorial = base.editorial
+        self.provisioning = base.provisioning
+    }
+
+    func addRoutes(to group: RouterGroup<PlatformConsoleContext>) {
+        group.get("/sap-xep", use: self.reorganisation)
+    }
+
     /// `/quan-tri/sap-xep`: the reorganisations applied to the operator's
     /// province (each plan as it was written, with the state of each of its
     /// new communes), and every commune in scope with its state: served,
     /// suspended, or kept as an archive inside its successor's site.
-    @Sendable func reorganisation(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let session = try self.administrator(request, context)
+    @Sendable func reorganisation(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let session = context.session
         let query = QueryItemsOf(request)
         let snapshot = self.services.directory.snapshot
         // A province operator sees the plans of their province; the platform

@@ -18,11 +18,47 @@ extension EntryKind {
 
 }
 
-extension ConsoleController {
+/// The commune editor's console on the commune's own host: sections and
+/// entries, static pages, the footer, uploads, questions and comments. The
+/// group's ``CommuneConsoleContext`` guarantees a session that may manage
+/// this commune.
+struct EditorConsoleController: ConsoleBase {
+    let services: SiteServices
+    let accounts: Accounts
+    let editorial: Editorial
+    let provisioning: CommuneProvisioning
+
+    init(base: some ConsoleBase) {
+        self.services = base.services
+        self.accounts = base.accounts
+        self.editorial = base.editorial
+        self.provisioning = base.provisioning
+    }
+
+    func addRoutes(to group: RouterGroup<CommuneConsoleContext>) {
+        group.get("/chuyen-muc/:section", use: self.sectionEntries)
+        group.get("/bai/moi", use: self.newEntry)
+        group.post("/bai", use: self.createEntry)
+        group.get("/bai/:id", use: self.editEntry)
+        group.post("/bai/:id", use: self.updateEntry)
+        group.post("/bai/:id/trang-thai", use: self.changeEntryStatus)
+        group.get("/trang/:section", use: self.editSectionBody)
+        group.post("/trang/:section", use: self.saveSectionBody)
+        group.get("/thong-tin", use: self.editSite)
+        group.post("/thong-tin", use: self.saveSite)
+        group.get("/tep", use: self.files)
+        group.post("/tep", use: self.upload)
+        group.get("/hoi-dap", use: self.questions)
+        group.get("/hoi-dap/:id", use: self.question)
+        group.post("/hoi-dap/:id", use: self.answer)
+        group.get("/y-kien", use: self.comments)
+        group.post("/y-kien/:id", use: self.moderate)
+    }
+
     // MARK: Entries
 
-    @Sendable func sectionEntries(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func sectionEntries(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         guard let sectionID = Int(context.parameters.get("section") ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }) else {
             throw HTTPError(.notFound)
         }
@@ -59,8 +95,8 @@ extension ConsoleController {
         return self.page(context, title: section.title, notice: Self.saved(request), main: main)
     }
 
-    @Sendable func newEntry(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func newEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         let query = QueryItemsOf(request)
         guard let sectionID = Int(query["chuyen-muc"] ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }),
             section.kind != .static, section.kind != .footer
@@ -73,8 +109,8 @@ extension ConsoleController {
         return self.entryForm(context, section: section, draft: draft, id: nil, errors: [:], status: .ok)
     }
 
-    @Sendable func editEntry(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, _) = try self.commune(request, context)
+    @Sendable func editEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let tenant = context.tenant
         let id = try Self.id(context)
         guard let entry = try await self.services.database.withConnection(schema: tenant.schema, { connection in
             try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
@@ -84,16 +120,16 @@ extension ConsoleController {
             publishedOn: entry.status == .published && entry.publishedAt <= Date() ? entry.publishedAt : nil)
     }
 
-    @Sendable func createEntry(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+    @Sendable func createEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         try await self.saveEntry(request, context, id: nil)
     }
 
-    @Sendable func updateEntry(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
+    @Sendable func updateEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         try await self.saveEntry(request, context, id: try Self.id(context))
     }
 
-    func saveEntry(_ request: Request, _ context: ConsoleRequestContext, id: Int64?) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    func saveEntry(_ request: Request, _ context: CommuneConsoleContext, id: Int64?) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         let form = try await self.form(request, context, session: session)
         guard let sectionID = Int(form["chuyen-muc"]), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }),
             let kind = EntryKind(rawValue: form["loai"]), EntryKind.allowed(in: sectionID).contains(kind)
@@ -115,10 +151,10 @@ extension ConsoleController {
     }
 
     func entryForm(
-        _ context: ConsoleRequestContext, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String],
+        _ context: CommuneConsoleContext, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String],
         status: HTTPResponse.Status, notice: String? = nil, publishedOn: Date? = nil
     ) -> Response {
-        let csrf = context.session?.csrf ?? ""
+        let csrf = context.session.csrf
         var specific: [HTML] = []
         switch d.kind {
         case .document:
@@ -179,8 +215,8 @@ extension ConsoleController {
         return self.page(context, title: title, status: status, notice: notice, main: main)
     }
 
-    @Sendable func changeEntryStatus(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func changeEntryStatus(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         let id = try Self.id(context)
         let form = try await self.form(request, context, session: session)
         guard let status = EntryStatus(rawValue: form["trang-thai"]) else { throw PageError.badRequest("Trạng thái không hợp lệ.") }
@@ -193,8 +229,8 @@ extension ConsoleController {
 
     // MARK: Static sections and site
 
-    @Sendable func editSectionBody(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func editSectionBody(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         guard let id = Int(context.parameters.get("section") ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == id }) else {
             throw HTTPError(.notFound)
         }
@@ -212,7 +248,7 @@ extension ConsoleController {
     }
 
     func sectionForm(
-        _ context: ConsoleRequestContext, session: ConsoleSession, section: Section, body: String, format: BodyFormat,
+        _ context: CommuneConsoleContext, session: ConsoleSession, section: Section, body: String, format: BodyFormat,
         errors: [String: String], status: HTTPResponse.Status, notice: String?, leaders: [Entry] = []
     ) -> Response {
         let leaderList: HTML = section.id == MandatorySection.introduction.id ? """
@@ -232,8 +268,8 @@ extension ConsoleController {
         return self.page(context, title: section.title, status: status, notice: notice, main: main)
     }
 
-    @Sendable func saveSectionBody(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func saveSectionBody(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         guard let id = Int(context.parameters.get("section") ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == id }) else {
             throw HTTPError(.notFound)
         }
@@ -247,8 +283,8 @@ extension ConsoleController {
         return Self.redirect("/quan-tri/trang/\(id)?da-luu=1")
     }
 
-    @Sendable func editSite(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func editSite(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         let site = try await self.services.database.withConnection { connection in
             try await self.services.content.site(tenant.schema, on: connection)
         } ?? SiteInfo(publisher: "")
@@ -257,7 +293,7 @@ extension ConsoleController {
     }
 
     func siteForm(
-        _ context: ConsoleRequestContext, session: ConsoleSession, fields f: [String: String], errors: [String: String],
+        _ context: CommuneConsoleContext, session: ConsoleSession, fields f: [String: String], errors: [String: String],
         status: HTTPResponse.Status, notice: String?
     ) -> Response {
         let main: HTML = """
@@ -281,8 +317,8 @@ extension ConsoleController {
         return self.page(context, title: "Thông tin chung", status: status, notice: notice, active: "/quan-tri/thong-tin", main: main)
     }
 
-    @Sendable func saveSite(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func saveSite(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         let form = try await self.form(request, context, session: session)
         do {
             try await self.editorial.saveSite(SiteForm.draft(from: form), in: tenant, by: session.user, address: context.remoteAddress)
@@ -294,13 +330,13 @@ extension ConsoleController {
 
     // MARK: Files
 
-    @Sendable func files(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func files(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         return try await self.filesPage(context, tenant: tenant, session: session, errors: [:], status: .ok, notice: Self.saved(request))
     }
 
     func filesPage(
-        _ context: ConsoleRequestContext, tenant: Tenant, session: ConsoleSession, errors: [String: String],
+        _ context: CommuneConsoleContext, tenant: Tenant, session: ConsoleSession, errors: [String: String],
         status: HTTPResponse.Status, notice: String?
     ) async throws -> Response {
         let files = try await self.services.database.withConnection { connection in
@@ -332,8 +368,8 @@ extension ConsoleController {
         }
     }
 
-    @Sendable func upload(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func upload(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         let form = try await self.form(request, context, session: session, limit: 11 * 1024 * 1024)
         guard let file = form.files["tep"] else {
             return try await self.filesPage(context, tenant: tenant, session: session, errors: ["tep": "Chưa chọn tệp."], status: .badRequest, notice: nil)
@@ -348,8 +384,8 @@ extension ConsoleController {
 
     // MARK: Questions and comments
 
-    @Sendable func questions(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, _) = try self.commune(request, context)
+    @Sendable func questions(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let tenant = context.tenant
         let questions = try await self.services.database.withConnection { connection in
             try await self.services.content.questions(publishedOnly: false, in: tenant.schema, on: connection)
         }
@@ -367,8 +403,8 @@ extension ConsoleController {
         return self.page(context, title: "Hỏi đáp", notice: Self.saved(request), active: "/quan-tri/hoi-dap", main: main)
     }
 
-    @Sendable func question(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func question(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         guard let q = try await self.services.database.withConnection(schema: tenant.schema, { connection in
             try await self.services.content.question(id: try Self.id(context), in: tenant.schema, on: connection)
         }) else { throw HTTPError(.notFound) }
@@ -376,7 +412,7 @@ extension ConsoleController {
     }
 
     func questionPage(
-        _ context: ConsoleRequestContext, session: ConsoleSession, q: Question, errors: [String: String], status: HTTPResponse.Status,
+        _ context: CommuneConsoleContext, session: ConsoleSession, q: Question, errors: [String: String], status: HTTPResponse.Status,
         answer: String, state: Question.Status, publish: Bool
     ) -> Response {
         let main: HTML = """
@@ -392,8 +428,8 @@ extension ConsoleController {
         return self.page(context, title: q.title, status: status, active: "/quan-tri/hoi-dap", main: main)
     }
 
-    @Sendable func answer(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func answer(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         let id = try Self.id(context)
         let form = try await self.form(request, context, session: session)
         let state = Question.Status(rawValue: form["trang-thai"]) ?? .received
@@ -409,8 +445,8 @@ extension ConsoleController {
         return Self.redirect("/quan-tri/hoi-dap?da-luu=1")
     }
 
-    @Sendable func comments(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func comments(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         let pending = try await self.services.database.withConnection { connection in
             try await self.services.content.comments(entry: nil, status: .pending, in: tenant.schema, on: connection)
         }
@@ -429,8 +465,8 @@ extension ConsoleController {
         return self.page(context, title: "Góp ý dự thảo", notice: Self.saved(request), active: "/quan-tri/y-kien", main: main)
     }
 
-    @Sendable func moderate(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        let (tenant, session) = try self.commune(request, context)
+    @Sendable func moderate(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
         let id = try Self.id(context)
         let form = try await self.form(request, context, session: session)
         try await self.editorial.moderateComment(id, approve: form["duyet"] == "1", in: tenant, by: session.user, address: context.remoteAddress)

@@ -1,0 +1,108 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TenantCore
+
+/// Pages and redirects of the console, drawn from a frame.
+enum ConsolePages {
+    static func redirect(_ location: String, status: HTTPResponse.Status = .seeOther) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers)
+    }
+
+    static func page(
+        _ frame: ConsoleFrame, title: String, status: HTTPResponse.Status = .ok, notice: String? = nil, active: String = "",
+        main: HTML, headers: HTTPFields = [:]
+    ) -> Response {
+        var frame = frame
+        frame.notice = notice
+        return PageResponse.html(ConsoleLayout.page(frame, title: title, main: main, active: active), status: status, extra: headers)
+    }
+}
+
+/// What every console controller has and shares: the platform's services
+/// and TenantCore's operations, and the helpers of a console page.
+protocol ConsoleBase: Sendable {
+    var services: SiteServices { get }
+    var accounts: Accounts { get }
+    var editorial: Editorial { get }
+    var provisioning: CommuneProvisioning { get }
+}
+
+extension ConsoleBase {
+    static var formLimit: Int { 1024 * 1024 }
+
+    static func redirect(_ location: String, status: HTTPResponse.Status = .seeOther) -> Response {
+        ConsolePages.redirect(location, status: status)
+    }
+
+    func page(
+        _ context: some ConsolePageContext, title: String, status: HTTPResponse.Status = .ok, notice: String? = nil,
+        active: String = "", main: HTML, headers: HTTPFields = [:]
+    ) -> Response {
+        ConsolePages.page(context.frame, title: title, status: status, notice: notice, active: active, main: main, headers: headers)
+    }
+
+    /// The form of a request, its CSRF token checked against the session's.
+    func form(_ request: Request, _ context: some RequestContext, session: ConsoleSession?, limit: Int = Self.formLimit) async throws -> FormBody {
+        let form = try await FormBody.read(request, context: context, limit: limit)
+        if let session {
+            guard Self.constantTimeEqual(form["_csrf"], session.csrf) else { throw ConsoleOutcome.badToken }
+        }
+        return form
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count, !x.isEmpty else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<x.count { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+
+    func communesInScope(_ user: StaffUser) -> [Tenant] {
+        self.services.directory.snapshot.tenants.values.filter { user.mayManage($0) }.sorted { $0.code < $1.code }
+    }
+
+    func sections(_ tenant: Tenant) async throws -> [Section] {
+        try await self.services.database.withConnection { connection in
+            try await self.services.content.sections(tenant.schema, on: connection)
+        }
+    }
+
+    static func id(_ context: some RequestContext, _ name: String = "id") throws -> Int64 {
+        guard let raw = context.parameters.get(name), raw.count <= 18, let id = Int64(raw), id > 0 else { throw HTTPError(.notFound) }
+        return id
+    }
+
+    static func saved(_ request: Request) -> String? {
+        request.uri.query?.contains("da-luu=1") == true ? "Đã lưu." : nil
+    }
+
+    var secure: String { self.services.config.publicScheme == "https" ? "; Secure" : "" }
+
+    /// The session cookie holding `token` (eight hours), or clearing it with `maxAge` 0.
+    func sessionCookie(_ token: String, maxAge: Int = 28_800) -> String {
+        "\(SessionMiddleware.cookie)=\(token); Path=/quan-tri; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)\(self.secure)"
+    }
+
+    static var passwordHint: String { "Từ \(Accounts.passwordLength.lowerBound) đến \(Accounts.passwordLength.upperBound) ký tự" }
+
+    /// "Mật khẩu cần từ 10 đến 200 ký tự.", with `subject` in front.
+    static func passwordLengthMessage(_ subject: String = "Mật khẩu") -> String {
+        "\(subject) cần từ \(Accounts.passwordLength.lowerBound) đến \(Accounts.passwordLength.upperBound) ký tự."
+    }
+
+    static func newPasswordErrors(_ password: String, again: String) -> [String: String] {
+        var errors: [String: String] = [:]
+        if !Accounts.passwordLength.contains(password.count) {
+            errors["mat-khau-moi"] = Self.passwordLengthMessage("Mật khẩu mới")
+        } else if password != again {
+            errors["nhap-lai"] = "Hai lần nhập mật khẩu mới không khớp."
+        }
+        return errors
+    }
+}

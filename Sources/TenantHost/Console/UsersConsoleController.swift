@@ -1,0 +1,191 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TenantCore
+
+/// `/quan-tri/nguoi-dung`: accounts an administrator manages, creating
+/// editors, locking and unlocking, and setting a new password.
+struct UsersConsoleController: ConsoleBase {
+    let services: SiteServices
+    let accounts: Accounts
+    let editorial: Editorial
+    let provisioning: CommuneProvisioning
+
+    init(base: some ConsoleBase) {
+        self.services = base.services
+        self.accounts = base.accounts
+        self.editorial = base.editorial
+        self.provisioning = base.provisioning
+    }
+
+    func addRoutes(to group: RouterGroup<PlatformConsoleContext>) {
+        group.get("/nguoi-dung", use: self.users)
+        group.post("/nguoi-dung", use: self.createUser)
+        group.post("/nguoi-dung/:id", use: self.changeUser)
+        group.get("/nguoi-dung/:id/mat-khau", use: self.resetPasswordForm)
+        group.post("/nguoi-dung/:id/mat-khau", use: self.resetPassword)
+    }
+
+    // MARK: Users
+
+    /// Accounts this person may see and manage: editors of their communes;
+    /// for operators, district admins of their province too.
+    func manageable(_ user: StaffUser, among users: [StaffUser]) -> [StaffUser] {
+        let snapshot = self.services.directory.snapshot
+        return users.filter { other in
+            switch other.role {
+            case .editor:
+                guard let id = other.scopeUnitID, let tenant = snapshot.tenants[id] else { return user.role == .province && user.scopeUnitID == nil }
+                return user.mayManage(tenant)
+            case .district:
+                guard user.role == .province else { return false }
+                guard let scope = user.scopeUnitID else { return true }
+                return other.scopeUnitID == scope || snapshot.units[other.scopeUnitID ?? 0]?.parentID == scope
+            case .province:
+                return user.role == .province && user.scopeUnitID == nil && other.id != user.id
+            }
+        }
+    }
+
+    @Sendable func users(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let session = context.session
+        return try await self.usersPage(context, session: session, fields: [:], errors: [:], status: .ok, notice: Self.saved(request))
+    }
+
+    func usersPage(
+        _ context: PlatformConsoleContext, session: ConsoleSession, fields: [String: String], errors: [String: String],
+        status: HTTPResponse.Status, notice: String?
+    ) async throws -> Response {
+        let all = try await self.accounts.users()
+        let shown = self.manageable(session.user, among: all)
+        let snapshot = self.services.directory.snapshot
+        let rows = HTML(shown.map { u -> HTML in
+            let scope = u.scopeUnitID.flatMap { snapshot.tenants[$0]?.name ?? snapshot.units[$0]?.name } ?? "Toàn hệ thống"
+            return """
+                <tr><td>\(u.username)</td><td>\(u.displayName)</td><td>\(u.roleTitle)</td><td>\(scope)</td><td>\(u.active ? "Hoạt động" : "Đã khóa")</td>\
+                <td><form method="post" action="/quan-tri/nguoi-dung/\(u.id)">\(Field.csrf(session.csrf))<input type="hidden" name="thao-tac" value="\(u.active ? "khoa" : "mo")"><button class="linkbutton" type="submit">\(u.active ? "Khóa" : "Mở khóa")<span class="visually-hidden"> tài khoản \(u.username)</span></button></form> \
+                <a href="/quan-tri/nguoi-dung/\(u.id)/mat-khau">Đặt lại mật khẩu<span class="visually-hidden"> của \(u.username)</span></a></td></tr>
+                """
+        })
+        let communes = [("", "— Chọn xã, phường —")] + self.communesInScope(session.user).map { ("\($0.code)", "\($0.name) (\($0.code))") }
+        let main: HTML = """
+            <div class="table-scroll"><table class="data"><caption>Tài khoản trong phạm vi quản lý</caption>
+            <thead><tr><th scope="col">Tên đăng nhập</th><th scope="col">Họ tên</th><th scope="col">Vai trò</th><th scope="col">Phạm vi</th><th scope="col">Trạng thái</th><th scope="col">Thao tác</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            <h2>Thêm biên tập viên cấp xã</h2>
+            \(Field.summary(errors, order: ["ten-dang-nhap", "ho-ten", "xa", "mat-khau"]))<form method="post" action="/quan-tri/nguoi-dung">\(Field.csrf(session.csrf))
+            \(Field.text("ten-dang-nhap", "Tên đăng nhập", value: fields["ten-dang-nhap"] ?? "", errors: errors, required: true, hint: "Chữ thường, số, dấu chấm, gạch dưới hoặc gạch ngang; ít nhất 3 ký tự"))\
+            \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true))\
+            \(Field.select("xa", "Xã, phường", options: communes, selected: fields["xa"] ?? "", errors: errors))\
+            \(Field.text("mat-khau", "Mật khẩu ban đầu", value: "", errors: errors, required: true, type: "password", hint: "Ít nhất 10 ký tự", autocomplete: "new-password"))\
+            <p><button class="button" type="submit">Tạo tài khoản</button></p>
+            </form>
+            """
+        return self.page(context, title: "Người dùng", status: status, notice: notice, active: "/quan-tri/nguoi-dung", main: main)
+    }
+
+    @Sendable func createUser(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let session = context.session
+        let form = try await self.form(request, context, session: session)
+        var errors: [String: String] = [:]
+        let username = form["ten-dang-nhap"].lowercased().trimmingCharacters(in: .whitespaces)
+        if username.range(of: "^[a-z0-9][a-z0-9._-]{2,63}$", options: .regularExpression) == nil {
+            errors["ten-dang-nhap"] = "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang."
+        }
+        if form["ho-ten"].trimmingCharacters(in: .whitespaces).isEmpty || form["ho-ten"].count > 120 {
+            errors["ho-ten"] = "Vui lòng nhập họ và tên (tối đa 120 ký tự)."
+        }
+        if !Accounts.passwordLength.contains(form["mat-khau"].count) { errors["mat-khau"] = Self.passwordLengthMessage() }
+        if form["xa"].isEmpty { errors["xa"] = "Vui lòng chọn xã, phường." }
+        if !errors.isEmpty {
+            return try await self.usersPage(context, session: session, fields: form.fields, errors: errors, status: .badRequest, notice: nil)
+        }
+        guard let code = Int(form["xa"]), let tenant = self.communesInScope(session.user).first(where: { $0.code == code }) else {
+            throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.")
+        }
+        let created: Result<StaffUser, TenantCoreError>
+        do {
+            created = .success(try await self.accounts.createUser(
+                username: form["ten-dang-nhap"], displayName: form["ho-ten"], password: form["mat-khau"], role: .editor,
+                scope: (.commune, tenant.code)))
+        } catch {
+            created = .failure(error)
+        }
+        switch created {
+        case .success(let user):
+            try await self.accounts.audit(session.user, commune: tenant.code, action: "user.create", detail: user.username, address: context.remoteAddress)
+        case .failure(let error) where error.code == .invalidInput || error.code == .conflict:
+            let field = error.field == .password ? "mat-khau" : error.field == .displayName ? "ho-ten" : "ten-dang-nhap"
+            let message: String
+            switch field {
+            case "mat-khau": message = Self.passwordLengthMessage()
+            case "ho-ten": message = "Vui lòng nhập họ và tên (tối đa 120 ký tự)."
+            default: message = error.code == .conflict ? "Tên đăng nhập này đã có người dùng." : "Tên đăng nhập gồm 3–64 ký tự: chữ thường, số, dấu chấm, gạch dưới, gạch ngang."
+            }
+            return try await self.usersPage(context, session: session, fields: form.fields, errors: [field: message], status: .badRequest, notice: nil)
+        case .failure(let error):
+            throw error
+        }
+        return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
+    }
+
+    @Sendable func changeUser(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let (session, target) = try await self.managedUser(request, context)
+        let form = try await self.form(request, context, session: session)
+        let active = form["thao-tac"] == "mo"
+        try await self.accounts.setActive(userID: target.id, active)
+        try await self.accounts.audit(session.user, commune: self.communeCode(of: target), action: active ? "user.unlock" : "user.lock", detail: target.username, address: context.remoteAddress)
+        return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
+    }
+
+    // MARK: Passwords
+
+    @Sendable func resetPasswordForm(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let (session, target) = try await self.managedUser(request, context)
+        return self.resetPasswordPage(context, session: session, target: target, errors: [:], status: .ok)
+    }
+
+    func resetPasswordPage(
+        _ context: PlatformConsoleContext, session: ConsoleSession, target: StaffUser, errors: [String: String],
+        status: HTTPResponse.Status
+    ) -> Response {
+        let main: HTML = """
+            <p>Đặt mật khẩu mới cho <strong>\(target.username)</strong> (\(target.displayName), \(target.roleTitle)). Các phiên đăng nhập của tài khoản này kết thúc; hãy báo mật khẩu mới cho người dùng qua kênh an toàn.</p>
+            \(Field.summary(errors, order: ["mat-khau-moi", "nhap-lai"]))<form method="post" action="/quan-tri/nguoi-dung/\(target.id)/mat-khau">\(Field.csrf(session.csrf))
+            \(Field.text("mat-khau-moi", "Mật khẩu mới", value: "", errors: errors, required: true, type: "password", hint: Self.passwordHint, autocomplete: "new-password"))\
+            \(Field.text("nhap-lai", "Nhập lại mật khẩu mới", value: "", errors: errors, required: true, type: "password", autocomplete: "new-password"))\
+            <p><button class="button" type="submit">Đặt mật khẩu</button> <a href="/quan-tri/nguoi-dung">Quay lại</a></p>
+            </form>
+            """
+        return self.page(context, title: "Đặt lại mật khẩu", status: status, active: "/quan-tri/nguoi-dung", main: main)
+    }
+
+    @Sendable func resetPassword(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let (session, target) = try await self.managedUser(request, context)
+        let form = try await self.form(request, context, session: session)
+        let errors = Self.newPasswordErrors(form["mat-khau-moi"], again: form["nhap-lai"])
+        if !errors.isEmpty {
+            return self.resetPasswordPage(context, session: session, target: target, errors: errors, status: .badRequest)
+        }
+        try await self.accounts.setPassword(userID: target.id, form["mat-khau-moi"])
+        try await self.accounts.audit(session.user, commune: self.communeCode(of: target), action: "password.reset", detail: target.username, address: context.remoteAddress)
+        return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
+    }
+
+    /// The account named in the path, if the signed-in administrator manages it.
+    func managedUser(_ request: Request, _ context: PlatformConsoleContext) async throws -> (ConsoleSession, StaffUser) {
+        let session = context.session
+        let id = try Self.id(context)
+        guard let target = try await self.accounts.user(id: id), self.manageable(session.user, among: [target]).count == 1 else {
+            throw ConsoleOutcome.forbidden("Bạn không quản lý tài khoản này.")
+        }
+        return (session, target)
+    }
+
+    /// The commune an editor's account belongs to, for the audit log.
+    func communeCode(of user: StaffUser) -> Int? {
+        user.scopeUnitID.flatMap { self.services.directory.snapshot.tenants[$0]?.code }
+    }
+
+}
