@@ -132,6 +132,34 @@ public struct Accounts: Sendable {
         }
     }
 
+    /// Sets the communes a district admin manages besides their district
+    /// (how a province without districts delegates): exactly `codes`, each a
+    /// current commune with a site.
+    public func setCommunes(userID: Int64, codes: [Int]) async throws(TenantCoreError) -> StaffUser {
+        guard codes.count <= 5_000 else { throw .invalid("at most 5,000 communes per account") }
+        let catalogue = Catalogue(logger: self.logger)
+        let staff = StaffRepository(logger: self.logger)
+        return try await self.database.withTransaction { connection in
+            guard let user = try await self.decodeUsers(
+                connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.id = \(userID) FOR UPDATE", logger: self.logger)
+            ).first else { throw TenantCoreError.notFound("account \(userID) does not exist") }
+            guard user.role == .district else {
+                throw TenantCoreError.invalid("only district admins are assigned communes; \(user.username) is \(user.role.rawValue)", field: .scope)
+            }
+            var ids: [Int64] = []
+            for code in Set(codes).sorted() {
+                guard let tenant = try await catalogue.tenant(code: code, on: connection) else {
+                    throw TenantCoreError.notFound("commune \(code) has no site on this platform", field: .code)
+                }
+                ids.append(tenant.unitID)
+            }
+            try await staff.replaceCommunes(userID: userID, communeIDs: ids, on: connection)
+            var updated = user
+            updated.assignedCommunes = Set(ids)
+            return updated
+        }
+    }
+
     public func setActive(userID: Int64, _ active: Bool) async throws(TenantCoreError) {
         try await self.database.withTransaction { connection in
             try await connection.query(

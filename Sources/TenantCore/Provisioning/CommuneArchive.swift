@@ -42,6 +42,34 @@ extension CommuneProvisioning {
     /// atomically, and records the export so the commune may later be deleted.
     /// Returns the header written and the file size.
     public func export(code: Int, to path: String) async throws(TenantCoreError) -> (CommuneArchiveHeader, Int) {
+        let (header, data) = try await self.exportDocument(code: code)
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+        do {
+            try data.write(to: temporary)
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+            try FileManager.default.moveItem(at: temporary, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw TenantCoreError(.io, "cannot write \(path): \(error.localizedDescription)", underlying: error)
+        }
+        let absolute = url.standardizedFileURL.path
+        let bytes = data.count
+        try await self.database.withConnection { connection in
+            try await connection.query(
+                """
+                INSERT INTO platform.exports (commune_code, schema_name, file, content_version, bytes)
+                VALUES (\(code), \(header.schema), \(absolute), \(header.content_version), \(bytes))
+                """, logger: self.logger)
+        }
+        self.logger.info("commune exported", metadata: ["commune": "\(code)", "tenant.schema": "\(header.schema)", "file": "\(absolute)"])
+        return (header, bytes)
+    }
+
+    /// A commune's whole schema and catalogue rows as one JSON document (the
+    /// format ``restore(from:)`` reads), from one consistent snapshot: what
+    /// `commune export` writes and the console hands out as a download.
+    public func exportDocument(code: Int) async throws(TenantCoreError) -> (CommuneArchiveHeader, Data) {
         let (header, document) = try await self.database.withTransaction { connection in
             // A consistent snapshot of catalogue rows and content.
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
@@ -85,27 +113,7 @@ extension CommuneProvisioning {
         }
         // {"header":…,"tables":…} without decoding the tables in Swift.
         data = Data("{\"header\":".utf8) + data + Data(",\"tables\":".utf8) + Data(document.utf8) + Data("}\n".utf8)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
-        do {
-            try data.write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            try FileManager.default.moveItem(at: temporary, to: url)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw TenantCoreError(.io, "cannot write \(path): \(error.localizedDescription)", underlying: error)
-        }
-        let absolute = url.standardizedFileURL.path
-        let bytes = data.count
-        try await self.database.withConnection { connection in
-            try await connection.query(
-                """
-                INSERT INTO platform.exports (commune_code, schema_name, file, content_version, bytes)
-                VALUES (\(code), \(header.schema), \(absolute), \(header.content_version), \(bytes))
-                """, logger: self.logger)
-        }
-        self.logger.info("commune exported", metadata: ["commune": "\(code)", "tenant.schema": "\(header.schema)", "file": "\(absolute)"])
-        return (header, bytes)
+        return (header, data)
     }
 
     /// Recreates a commune from an export file: catalogue rows (and missing

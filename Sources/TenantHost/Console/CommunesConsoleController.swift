@@ -4,7 +4,9 @@ import Hummingbird
 import NIOCore
 import TenantCore
 
-/// `/quan-tri/xa`: communes in scope, and creating one.
+/// `/quan-tri/xa`: the communes in scope (paged, searched, filtered), one
+/// commune's status, domains and export, and creating a commune. Province
+/// operators change; district admins see.
 struct CommunesConsoleController: ConsoleBase {
     let services: SiteServices
     let accounts: Accounts
@@ -19,8 +21,14 @@ struct CommunesConsoleController: ConsoleBase {
     }
 
     func addRoutes(to group: RouterGroup<PlatformConsoleContext>) {
+        group.get("/xa", use: self.list)
         group.get("/xa/moi", use: self.newCommune)
         group.post("/xa", use: self.createCommune)
+        group.get("/xa/:code", use: self.detail)
+        group.post("/xa/:code/trang-thai", use: self.changeStatus)
+        group.post("/xa/:code/ten-mien", use: self.addDomain)
+        group.post("/xa/:code/ten-mien/go", use: self.removeDomain)
+        group.get("/xa/:code/xuat", use: self.export)
     }
 
     // MARK: Communes
@@ -137,5 +145,166 @@ struct CommunesConsoleController: ConsoleBase {
             <p class="saved" role="status">Đã tạo trang thông tin điện tử \(record.name) (mã \(record.code)) với 16 chuyên mục bắt buộc.</p>
             <ul>\(links)</ul><p><a href="/quan-tri">Về tổng quan</a></p>
             """)
+    }
+
+    // MARK: List
+
+    @Sendable func list(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let query = QueryItemsOf(request)
+        var filter = CommuneListView.Filter()
+        filter.text = String((query["q"] ?? "").prefix(100))
+        filter.province = query["tinh"].flatMap { Int($0) }
+        filter.status = query["trang-thai"].flatMap(TenantStatus.init(rawValue:))
+        filter.incomplete = query["tuan-thu"] == "thieu"
+        filter.page = max(1, min(100_000, Int(query["trang"] ?? "1") ?? 1))
+        let inScope = self.communesInScope(context.user)
+        var provinces: [Int64: AdminUnit] = [:]
+        for tenant in inScope { if let province = tenant.province { provinces[province.id] = province } }
+        let folded = VietnameseText.fold(filter.text)
+        var rows = inScope.filter { tenant in
+            (folded.isEmpty || VietnameseText.fold(tenant.name).contains(folded) || String(tenant.code) == filter.text)
+                && (filter.province == nil || tenant.province?.code == filter.province)
+                && (filter.status == nil || tenant.status == filter.status)
+        }
+        if filter.incomplete {
+            let now = Date()
+            let incomplete = try await self.services.database.withConnection { connection in
+                try await self.services.content.compliance(rows, now: now, on: connection)
+            }.filter { !$0.missing.isEmpty || !$0.stale(at: now).isEmpty || $0.responsiblePerson.isEmpty }
+            let codes = Set(incomplete.map(\.tenant.code))
+            rows = rows.filter { codes.contains($0.code) }
+        }
+        let total = rows.count
+        let start = min((filter.page - 1) * CommuneListView.pageSize, total)
+        let page = Array(rows[start..<min(start + CommuneListView.pageSize, total)])
+        let snapshot = self.services.directory.snapshot
+        let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
+        let main = CommuneListView.render(
+            filter: filter, provinces: provinces.values.sorted { $0.code < $1.code }, rows: page, total: total
+        ) { tenant in
+            let host = snapshot.hosts(of: tenant.id).first { $0.role == .dev }?.host ?? tenant.primaryHost?.value ?? ""
+            let scheme = host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme
+            return ("\(scheme)://\(host)\(port)/", "\(scheme)://\(host)\(port)/quan-tri")
+        }
+        return self.page(context, title: "Xã, phường", active: "/quan-tri/xa", main: main)
+    }
+
+    // MARK: One commune
+
+    /// The commune named in the path, if this person manages it.
+    func managedCommune(_ context: PlatformConsoleContext) throws -> Tenant {
+        guard let raw = context.parameters.get("code"), raw.count <= 8, let code = Int(raw),
+            let tenant = self.services.directory.snapshot.tenants.values.first(where: { $0.code == code && $0.successorID == nil })
+        else { throw HTTPError(.notFound) }
+        guard context.user.mayManage(tenant) else { throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.") }
+        return tenant
+    }
+
+    /// Changes are for province operators.
+    func operatorOf(_ tenant: Tenant, _ context: PlatformConsoleContext) throws {
+        guard context.user.role == .province else {
+            throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh thay đổi trạng thái, tên miền và tải bản xuất của xã.")
+        }
+    }
+
+    @Sendable func detail(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let tenant = try self.managedCommune(context)
+        return try await self.detailPage(request, context, tenant, errors: [:], fields: [:], status: .ok, notice: Self.saved(request))
+    }
+
+    func detailPage(
+        _ request: Request, _ context: PlatformConsoleContext, _ tenant: Tenant, errors: [String: String], fields: [String: String],
+        status: HTTPResponse.Status, notice: String?
+    ) async throws -> Response {
+        let catalogue = Catalogue(logger: context.logger)
+        let (record, domains) = try await self.services.database.withConnection { connection in
+            (try await catalogue.tenant(code: tenant.code, on: connection), try await catalogue.domains(tenantID: tenant.id, on: connection))
+        }
+        guard let record else { throw HTTPError(.notFound) }
+        let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
+        let main = CommuneDetailView.render(
+            record: record, tenant: tenant, domains: domains, canChange: context.user.role == .province, csrf: context.session.csrf,
+            errors: errors, fields: fields
+        ) { host in "\(host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme)://\(host)\(port)/" }
+        return self.page(context, title: tenant.name, status: status, notice: notice, active: "/quan-tri/xa", main: main)
+    }
+
+    @Sendable func changeStatus(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let tenant = try self.managedCommune(context)
+        try self.operatorOf(tenant, context)
+        let form = try await self.form(request, context, session: context.session)
+        let note = VietnameseText.nfc(form["ghi-chu"].trimmingCharacters(in: .whitespacesAndNewlines))
+        var errors: [String: String] = [:]
+        let status = TenantStatus(rawValue: form["trang-thai"])
+        if status == nil { errors["trang-thai"] = "Vui lòng chọn một trạng thái." }
+        if note.count > 500 { errors["ghi-chu"] = "Ghi chú dài quá 500 ký tự." }
+        guard let status, errors.isEmpty else {
+            return try await self.detailPage(request, context, tenant, errors: errors, fields: form.fields, status: .badRequest, notice: nil)
+        }
+        _ = try await self.provisioning.setStatus(code: tenant.code, to: status, note: note)
+        try await self.accounts.audit(
+            context.user, commune: tenant.code, action: "commune.status", detail: "\(status.rawValue)\(note.isEmpty ? "" : ": \(note)")",
+            address: context.remoteAddress)
+        return Self.redirect("/quan-tri/xa/\(tenant.code)?da-luu=1")
+    }
+
+    @Sendable func addDomain(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let tenant = try self.managedCommune(context)
+        try self.operatorOf(tenant, context)
+        let form = try await self.form(request, context, session: context.session)
+        let role: DomainRole = form["vai-tro"] == "primary" ? .primary : .redirect
+        let outcome: Result<DomainRecord, TenantCoreError>
+        do {
+            outcome = .success(try await self.provisioning.addDomain(String(form["ten-mien"].prefix(300)), code: tenant.code, role: role))
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success(let added):
+            try await self.accounts.audit(
+                context.user, commune: tenant.code, action: "domain.add", detail: "\(added.host) (\(role.rawValue))", address: context.remoteAddress)
+            return Self.redirect("/quan-tri/xa/\(tenant.code)?da-luu=1")
+        case .failure(let error) where error.field == .host:
+            let message = error.code == .conflict
+                ? "Tên miền này đã thuộc về một xã khác."
+                : "Tên miền không hợp lệ: cần ít nhất hai phần, chỉ gồm chữ, số và dấu gạch ngang (ví dụ hainam.namdinh.gov.vn)."
+            return try await self.detailPage(request, context, tenant, errors: ["ten-mien": message], fields: form.fields, status: .badRequest, notice: nil)
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    @Sendable func removeDomain(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let tenant = try self.managedCommune(context)
+        try self.operatorOf(tenant, context)
+        let form = try await self.form(request, context, session: context.session)
+        let host = form["ten-mien"]
+        let catalogue = Catalogue(logger: context.logger)
+        let owned = try await self.services.database.withConnection { connection in
+            try await catalogue.domains(tenantID: tenant.id, on: connection)
+        }
+        guard let domain = owned.first(where: { $0.host == host }) else { throw HTTPError(.notFound) }
+        guard domain.role != .primary else {
+            return try await self.detailPage(
+                request, context, tenant, errors: ["ten-mien": "Không gỡ được địa chỉ chính thức; hãy đặt một tên miền khác làm chính thức trước."],
+                fields: [:], status: .conflict, notice: nil)
+        }
+        try await self.provisioning.removeDomain(domain.host)
+        try await self.accounts.audit(context.user, commune: tenant.code, action: "domain.remove", detail: domain.host, address: context.remoteAddress)
+        return Self.redirect("/quan-tri/xa/\(tenant.code)?da-luu=1")
+    }
+
+    @Sendable func export(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let tenant = try self.managedCommune(context)
+        try self.operatorOf(tenant, context)
+        let (header, data) = try await self.provisioning.exportDocument(code: tenant.code)
+        try await self.accounts.audit(
+            context.user, commune: tenant.code, action: "commune.export", detail: "\(header.schema) v\(header.schema_version), \(data.count) B",
+            address: context.remoteAddress)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.contentDisposition] = "attachment; filename=\"xa-\(tenant.code)-\(VietnamTime(Date()).isoDate).json\""
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

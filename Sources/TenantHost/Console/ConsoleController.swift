@@ -145,7 +145,7 @@ struct ConsoleController: ConsoleBase {
         let session = context.session
         let communes = self.communesInScope(session.user)
         let snapshot = self.services.directory.snapshot
-        let rows = HTML(communes.prefix(2000).map { tenant -> HTML in
+        let rows = HTML(communes.prefix(20).map { tenant -> HTML in
             let host = snapshot.hosts(of: tenant.id).first { $0.role == .dev }?.host ?? tenant.primaryHost?.value ?? ""
             let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
             let scheme = host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme
@@ -163,7 +163,8 @@ struct ConsoleController: ConsoleBase {
             <p>Phạm vi quản lý: \(communes.count) trang thông tin điện tử cấp xã.</p>
             \(session.user.role == .province ? backup : .empty)
             <p class="actions"><a class="button" href="/quan-tri/xa/moi">Tạo xã mới</a> <a href="/quan-tri/tuan-thu">Bảng theo dõi tuân thủ</a> <a href="/quan-tri/nguoi-dung">Người dùng</a></p>
-            <div class="table-scroll"><table class="data"><caption>Các xã, phường trong phạm vi quản lý</caption>
+            <p><a href="/quan-tri/xa">Tìm, lọc và quản lý tất cả \(communes.count) xã, phường</a> (trạng thái, tên miền, bản xuất dữ liệu).</p>
+            <div class="table-scroll"><table class="data"><caption>\(min(20, communes.count)) xã, phường đầu tiên trong phạm vi quản lý</caption>
             <thead><tr><th scope="col">Mã</th><th scope="col">Tên</th><th scope="col">Trực thuộc</th><th scope="col">Trạng thái</th><th scope="col">Liên kết</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """

@@ -97,6 +97,8 @@ enum ConsoleLayout {
         .linkbutton{background:none;border:0;color:#0a4a8f;text-decoration:underline;font:inherit;cursor:pointer;padding:0}
         .status-ok{color:#0e6b2a;font-weight:700}.status-bad{color:#b00020;font-weight:700}.status-warn{color:#7a4a00;font-weight:700}
         fieldset{border:1px solid #d6d6d6;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:700}
+        .plain{list-style:none;padding-left:0}
+        .facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}.facts dt{font-weight:700}.facts dd{margin:0}
         </style>
         """
 
@@ -108,7 +110,7 @@ enum ConsoleLayout {
                 nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/hoi-dap", "Hỏi đáp"), ("/quan-tri/y-kien", "Góp ý dự thảo"),
                        ("/quan-tri/tep", "Tệp tải lên"), ("/quan-tri/thong-tin", "Thông tin chung"), ("/", "Xem trang công khai")]
             } else {
-                nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/sap-xep", "Sắp xếp ĐVHC"),
+                nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/xa", "Xã, phường"), ("/quan-tri/sap-xep", "Sắp xếp ĐVHC"),
                        ("/quan-tri/xa/moi", "Tạo xã mới"),
                        ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký")]
             }

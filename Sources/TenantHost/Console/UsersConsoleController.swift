@@ -4,8 +4,9 @@ import Hummingbird
 import NIOCore
 import TenantCore
 
-/// `/quan-tri/nguoi-dung`: accounts an administrator manages, creating
-/// editors, locking and unlocking, and setting a new password.
+/// `/quan-tri/nguoi-dung`: accounts an administrator manages: creating
+/// editors (and, for province operators, district admins), assigning
+/// communes to a district admin, locking and unlocking, setting a new password.
 struct UsersConsoleController: ConsoleBase {
     let services: SiteServices
     let accounts: Accounts
@@ -23,6 +24,8 @@ struct UsersConsoleController: ConsoleBase {
         group.get("/nguoi-dung", use: self.users)
         group.post("/nguoi-dung", use: self.createUser)
         group.post("/nguoi-dung/:id", use: self.changeUser)
+        group.get("/nguoi-dung/:id/xa", use: self.communesForm)
+        group.post("/nguoi-dung/:id/xa", use: self.assignCommunes)
         group.get("/nguoi-dung/:id/mat-khau", use: self.resetPasswordForm)
         group.post("/nguoi-dung/:id/mat-khau", use: self.resetPassword)
     }
@@ -65,19 +68,25 @@ struct UsersConsoleController: ConsoleBase {
             return """
                 <tr><td>\(u.username)</td><td>\(u.displayName)</td><td>\(u.roleTitle)</td><td>\(scope)</td><td>\(u.active ? "Hoạt động" : "Đã khóa")</td>\
                 <td><form method="post" action="/quan-tri/nguoi-dung/\(u.id)">\(Field.csrf(session.csrf))<input type="hidden" name="thao-tac" value="\(u.active ? "khoa" : "mo")"><button class="linkbutton" type="submit">\(u.active ? "Khóa" : "Mở khóa")<span class="visually-hidden"> tài khoản \(u.username)</span></button></form> \
-                <a href="/quan-tri/nguoi-dung/\(u.id)/mat-khau">Đặt lại mật khẩu<span class="visually-hidden"> của \(u.username)</span></a></td></tr>
+                <a href="/quan-tri/nguoi-dung/\(u.id)/mat-khau">Đặt lại mật khẩu<span class="visually-hidden"> của \(u.username)</span></a>\
+                \(u.role == .district ? " <a href=\"/quan-tri/nguoi-dung/\(u.id)/xa\">Giao xã<span class=\"visually-hidden\"> cho \(u.username)</span></a> (\(u.assignedCommunes.count))" as HTML : .empty)</td></tr>
                 """
         })
-        let communes = [("", "— Chọn xã, phường —")] + self.communesInScope(session.user).map { ("\($0.code)", "\($0.name) (\($0.code))") }
+        let inScope = self.communesInScope(session.user)
+        let communes = [("", "— Chọn xã, phường —")] + inScope.map { ("\($0.code)", "\($0.name) (\($0.code))") }
+        let isOperator = session.user.role == .province
+        let units = [("", "— Chọn huyện hoặc tỉnh —")] + Self.unitsOf(inScope).map { ("\($0.level.rawValue)-\($0.code)", "\($0.name) (\($0.code))") }
         let main: HTML = """
             <div class="table-scroll"><table class="data"><caption>Tài khoản trong phạm vi quản lý</caption>
             <thead><tr><th scope="col">Tên đăng nhập</th><th scope="col">Họ tên</th><th scope="col">Vai trò</th><th scope="col">Phạm vi</th><th scope="col">Trạng thái</th><th scope="col">Thao tác</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
-            <h2>Thêm biên tập viên cấp xã</h2>
-            \(Field.summary(errors, order: ["ten-dang-nhap", "ho-ten", "xa", "mat-khau"]))<form method="post" action="/quan-tri/nguoi-dung">\(Field.csrf(session.csrf))
+            <h2>\(isOperator ? "Thêm tài khoản" : "Thêm biên tập viên cấp xã")</h2>
+            \(Field.summary(errors, order: ["vai-tro", "ten-dang-nhap", "ho-ten", "xa", "don-vi", "mat-khau"]))<form method="post" action="/quan-tri/nguoi-dung">\(Field.csrf(session.csrf))
+            \(isOperator ? Field.select("vai-tro", "Vai trò", options: [("editor", "Biên tập viên cấp xã"), ("district", "Quản trị cấp huyện, hoặc người được giao quản lý một số xã")], selected: fields["vai-tro"] ?? "editor", errors: errors) : .empty)
             \(Field.text("ten-dang-nhap", "Tên đăng nhập", value: fields["ten-dang-nhap"] ?? "", errors: errors, required: true, hint: "Chữ thường, số, dấu chấm, gạch dưới hoặc gạch ngang; ít nhất 3 ký tự"))\
             \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true))\
-            \(Field.select("xa", "Xã, phường", options: communes, selected: fields["xa"] ?? "", errors: errors))\
+            \(Field.select("xa", "Xã, phường (biên tập viên)", options: communes, selected: fields["xa"] ?? "", errors: errors))\
+            \(isOperator ? Field.select("don-vi", "Đơn vị (quản trị cấp huyện)", options: units, selected: fields["don-vi"] ?? "", errors: errors, hint: "Huyện: quản lý các xã của huyện. Tỉnh không còn cấp huyện: chọn tỉnh, rồi giao từng xã sau khi tạo.") : .empty)\
             \(Field.text("mat-khau", "Mật khẩu ban đầu", value: "", errors: errors, required: true, type: "password", hint: "Ít nhất 10 ký tự", autocomplete: "new-password"))\
             <p><button class="button" type="submit">Tạo tài khoản</button></p>
             </form>
@@ -97,24 +106,39 @@ struct UsersConsoleController: ConsoleBase {
             errors["ho-ten"] = "Vui lòng nhập họ và tên (tối đa 120 ký tự)."
         }
         if !Accounts.passwordLength.contains(form["mat-khau"].count) { errors["mat-khau"] = Self.passwordLengthMessage() }
-        if form["xa"].isEmpty { errors["xa"] = "Vui lòng chọn xã, phường." }
+        let district = form["vai-tro"] == "district"
+        if district && session.user.role != .province { throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh tạo tài khoản quản trị cấp huyện.") }
+        if !district && form["xa"].isEmpty { errors["xa"] = "Vui lòng chọn xã, phường." }
+        if district && form["don-vi"].isEmpty { errors["don-vi"] = "Vui lòng chọn huyện hoặc tỉnh." }
         if !errors.isEmpty {
             return try await self.usersPage(context, session: session, fields: form.fields, errors: errors, status: .badRequest, notice: nil)
         }
-        guard let code = Int(form["xa"]), let tenant = self.communesInScope(session.user).first(where: { $0.code == code }) else {
-            throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.")
+        let role: StaffRole
+        let scope: (level: UnitLevel, code: Int)
+        var commune: Int?
+        if district {
+            let units = Self.unitsOf(self.communesInScope(session.user))
+            guard let unit = units.first(where: { "\($0.level.rawValue)-\($0.code)" == form["don-vi"] }) else {
+                throw ConsoleOutcome.forbidden("Bạn không quản lý đơn vị này.")
+            }
+            (role, scope) = (.district, (unit.level, unit.code))
+        } else {
+            guard let code = Int(form["xa"]), let tenant = self.communesInScope(session.user).first(where: { $0.code == code }) else {
+                throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.")
+            }
+            (role, scope, commune) = (.editor, (.commune, tenant.code), tenant.code)
         }
         let created: Result<StaffUser, TenantCoreError>
         do {
             created = .success(try await self.accounts.createUser(
-                username: form["ten-dang-nhap"], displayName: form["ho-ten"], password: form["mat-khau"], role: .editor,
-                scope: (.commune, tenant.code)))
+                username: form["ten-dang-nhap"], displayName: form["ho-ten"], password: form["mat-khau"], role: role, scope: scope))
         } catch {
             created = .failure(error)
         }
         switch created {
         case .success(let user):
-            try await self.accounts.audit(session.user, commune: tenant.code, action: "user.create", detail: user.username, address: context.remoteAddress)
+            try await self.accounts.audit(session.user, commune: commune, action: "user.create", detail: "\(user.username) (\(role.rawValue))", address: context.remoteAddress)
+            if district { return Self.redirect("/quan-tri/nguoi-dung/\(user.id)/xa") }
         case .failure(let error) where error.code == .invalidInput || error.code == .conflict:
             let field = error.field == .password ? "mat-khau" : error.field == .displayName ? "ho-ten" : "ten-dang-nhap"
             let message: String
@@ -137,6 +161,58 @@ struct UsersConsoleController: ConsoleBase {
         try await self.accounts.setActive(userID: target.id, active)
         try await self.accounts.audit(session.user, commune: self.communeCode(of: target), action: active ? "user.unlock" : "user.lock", detail: target.username, address: context.remoteAddress)
         return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
+    }
+
+    /// Districts and provinces that hold communes in scope, for a district admin's unit.
+    static func unitsOf(_ communes: [Tenant]) -> [AdminUnit] {
+        var units: [Int64: AdminUnit] = [:]
+        for tenant in communes where tenant.successorID == nil {
+            for unit in tenant.ancestors { units[unit.id] = unit }
+        }
+        return units.values.sorted { ($0.level == .province ? 0 : 1, $0.code) < ($1.level == .province ? 0 : 1, $1.code) }
+    }
+
+    // MARK: Communes of a district admin
+
+    @Sendable func communesForm(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let (session, target) = try await self.assignable(request, context)
+        let filter = String((QueryItemsOf(request)["loc"] ?? "").prefix(100))
+        let main = UserCommunesView.render(user: target, communes: self.shown(session, filter: filter), filter: filter, csrf: session.csrf)
+        return self.page(context, title: "Giao xã cho \(target.username)", notice: Self.saved(request), active: "/quan-tri/nguoi-dung", main: main)
+    }
+
+    @Sendable func assignCommunes(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let (session, target) = try await self.assignable(request, context)
+        let form = try await self.form(request, context, session: session)
+        let filter = String(form["loc"].prefix(100))
+        let shown = self.shown(session, filter: filter)
+        let shownIDs = Set(shown.map(\.id))
+        let snapshot = self.services.directory.snapshot
+        // Assignments outside the list shown stay; inside it, the boxes decide.
+        var codes = target.assignedCommunes.filter { !shownIDs.contains($0) }.compactMap { snapshot.tenants[$0]?.code }
+        codes += shown.filter { form["xa-\($0.code)"] == "1" }.map(\.code)
+        let updated = try await self.accounts.setCommunes(userID: target.id, codes: codes)
+        try await self.accounts.audit(
+            session.user, commune: nil, action: "user.communes", detail: "\(target.username): \(updated.assignedCommunes.count) communes",
+            address: context.remoteAddress)
+        let query = filter.isEmpty ? "da-luu=1" : "loc=\(Layout.percentEncode(filter))&da-luu=1"
+        return Self.redirect("/quan-tri/nguoi-dung/\(target.id)/xa?\(query)")
+    }
+
+    /// A district admin the signed-in province operator manages.
+    func assignable(_ request: Request, _ context: PlatformConsoleContext) async throws -> (ConsoleSession, StaffUser) {
+        guard context.user.role == .province else { throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh giao xã cho tài khoản.") }
+        let (session, target) = try await self.managedUser(request, context)
+        guard target.role == .district else { throw HTTPError(.notFound) }
+        return (session, target)
+    }
+
+    /// The communes an operator may assign, filtered without diacritics.
+    func shown(_ session: ConsoleSession, filter: String) -> [Tenant] {
+        let folded = VietnameseText.fold(filter)
+        return self.communesInScope(session.user).filter {
+            $0.successorID == nil && (folded.isEmpty || VietnameseText.fold($0.name).contains(folded) || String($0.code) == filter)
+        }
     }
 
     // MARK: Passwords
