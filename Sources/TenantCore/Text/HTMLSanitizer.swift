@@ -55,19 +55,10 @@ public enum HTMLSanitizer {
     }
 
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        HTMLEscaping.escape(text, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     struct Parser {
@@ -369,4 +360,30 @@ extension String {
 
 extension Character {
     var isASCIIDigit: Bool { self >= "0" && self <= "9" }
+}
+
+/// The platform's one HTML escaper: `& < > " '` become entities, in text
+/// and attribute values alike.
+public enum HTMLEscaping {
+    public static func escape(_ text: String, into bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            for i in 0..<utf8.count {
+                let replacement: StaticString
+                switch utf8[i] {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case UInt8(ascii: "'"): replacement = "&#39;"
+                default: continue
+                }
+                if start < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
+                replacement.withUTF8Buffer { bytes.append(contentsOf: $0) }
+                start = i + 1
+            }
+            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
+        }
+    }
 }

@@ -27,7 +27,12 @@ public struct VietnamTime: Sendable, Hashable, Comparable {
         self.minute = (rest % 3600) / 60
         // 1970-01-01 was a Thursday (ISO 4).
         self.weekday = ((days % 7) + 7 + 3) % 7 + 1
-        // Howard Hinnant's civil_from_days.
+        (self.year, self.month, self.day) = Self.civil(fromDays: days)
+    }
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard
+    /// Hinnant's civil_from_days): the one calendar algorithm of the platform.
+    public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -36,21 +41,23 @@ public struct VietnamTime: Sendable, Hashable, Comparable {
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        self.month = m
-        self.day = d
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    /// Midnight (Vietnam time) starting the given civil date.
-    public static func startOfDay(year: Int, month: Int, day: Int) -> Date {
+    /// The day, counted from 1970-01-01, of a proleptic Gregorian date (days_from_civil).
+    public static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
         let mp = (month + 9) % 12
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 - Self.offsetSeconds))
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Midnight (Vietnam time) starting the given civil date.
+    public static func startOfDay(year: Int, month: Int, day: Int) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(Self.days(fromCivil: year, month, day) * 86_400 - Self.offsetSeconds))
     }
 
     /// Monday 00:00 of the week containing this moment.

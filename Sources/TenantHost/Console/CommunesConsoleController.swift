@@ -175,6 +175,8 @@ struct CommunesConsoleController: ConsoleBase {
             rows = rows.filter { codes.contains($0.code) }
         }
         let total = rows.count
+        // A page past the end shows the last one.
+        filter.page = min(filter.page, max(1, (total + CommuneListView.pageSize - 1) / CommuneListView.pageSize))
         let start = min((filter.page - 1) * CommuneListView.pageSize, total)
         let page = Array(rows[start..<min(start + CommuneListView.pageSize, total)])
         let snapshot = self.services.directory.snapshot

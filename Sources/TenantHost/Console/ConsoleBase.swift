@@ -6,10 +6,7 @@ import TenantCore
 /// Pages and redirects of the console, drawn from a frame.
 enum ConsolePages {
     static func redirect(_ location: String, status: HTTPResponse.Status = .seeOther) -> Response {
-        var headers = HTTPFields()
-        headers[.location] = location
-        headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers)
+        Redirect.to(location, status: status)
     }
 
     static func page(

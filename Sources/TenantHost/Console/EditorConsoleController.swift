@@ -78,7 +78,7 @@ struct EditorConsoleController: ConsoleBase {
             let toggle: HTML = e.status == .published
                 ? "<form method=\"post\" action=\"/quan-tri/bai/\(e.id)/trang-thai\">\(Field.csrf(session.csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"unpublished\"><button class=\"linkbutton\" type=\"submit\">Gỡ xuống<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
                 : "<form method=\"post\" action=\"/quan-tri/bai/\(e.id)/trang-thai\">\(Field.csrf(session.csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"published\"><button class=\"linkbutton\" type=\"submit\">Đăng<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
-            return "<tr><td>\(e.title)\(Layout.sampleTag(e))</td><td>\(e.kind.title)</td><td>\(state)</td><td>\(Layout.date(e.publishedAt))</td><td class=\"actions\"><a href=\"/quan-tri/bai/\(e.id)\">Sửa<span class=\"visually-hidden\">: \(e.title)</span></a> \(toggle)</td></tr>"
+            return "<tr><td>\(e.title)\(Layout.sampleTag(e))</td><td>\(e.kind.title)</td><td>\(state)</td><td>\(Layout.date(e.publishedAt))</td><td><div class=\"actions\"><a href=\"/quan-tri/bai/\(e.id)\">Sửa<span class=\"visually-hidden\">: \(e.title)</span></a> \(toggle)</div></td></tr>"
         })
         let add = HTML(EntryKind.allowed(in: section.id).map { kind -> HTML in
             "<a class=\"button\" href=\"/quan-tri/bai/moi?chuyen-muc=\(section.id)&amp;loai=\(kind.rawValue)\">Thêm \(kind.title.lowercased())</a>"

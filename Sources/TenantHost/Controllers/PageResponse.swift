@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import TenantCore
 import NIOCore
 
 /// Builds responses from rendered pages: content negotiation (gzip),
@@ -92,6 +93,18 @@ enum PageResponse {
     }
 }
 
+/// Redirects: the one helper of the site and the console.
+enum Redirect {
+    /// `status` to `location`; answers to forms and console pages are never
+    /// cached (`no-store`), permanent moves of public pages for an hour.
+    static func to(_ location: String, status: HTTPResponse.Status = .seeOther, cacheControl: String = "no-store") -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        headers[.cacheControl] = cacheControl
+        return Response(status: status, headers: headers)
+    }
+}
+
 /// IMF-fixdate (`Thu, 26 Nov 2026 10:00:00 GMT`), formatted and parsed without Foundation formatters.
 enum HTTPDate {
     static let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -101,15 +114,7 @@ enum HTTPDate {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = seconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let (y, m, d) = VietnamTime.civil(fromDays: days)
         let weekday = ((days % 7) + 7 + 3) % 7
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(self.days[weekday]), \(two(d)) \(self.months[m - 1]) \(y) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
@@ -122,13 +127,7 @@ enum HTTPDate {
         else { return nil }
         let time = parts[4].split(separator: ":").compactMap { Int($0) }
         guard time.count == 3 else { return nil }
-        let y = month + 1 <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 1 + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let epochDays = era * 146_097 + doe - 719_468
+        let epochDays = VietnamTime.days(fromCivil: year, month + 1, day)
         return Date(timeIntervalSince1970: TimeInterval(epochDays * 86_400 + time[0] * 3600 + time[1] * 60 + time[2]))
     }
 }

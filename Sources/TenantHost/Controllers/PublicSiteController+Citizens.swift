@@ -96,12 +96,7 @@ extension PublicSiteController {
         }
     }
 
-    static func seeOther(_ location: String) -> Response {
-        var headers = HTTPFields()
-        headers[.location] = location
-        headers[.cacheControl] = "no-store"
-        return Response(status: .seeOther, headers: headers)
-    }
+    static func seeOther(_ location: String) -> Response { Redirect.to(location) }
 
     /// An uploaded file, with the type found when it was uploaded.
     @Sendable func file(_ request: Request, context: TenantRequestContext) async throws -> Response {

@@ -77,10 +77,9 @@ struct SiteMiddleware: RouterMiddleware {
             route = .redirect
             let port = Self.port(of: authority).map { ":\($0)" } ?? ""
             let target = request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path
-            var headers = HTTPFields()
-            headers[.location] = "\(self.services.config.publicScheme)://\(primary.value)\(port)\(target)"
-            headers[.cacheControl] = "public, max-age=3600"
-            return Response(status: .movedPermanently, headers: headers)
+            return Redirect.to(
+                "\(self.services.config.publicScheme)://\(primary.value)\(port)\(target)", status: .movedPermanently,
+                cacheControl: "public, max-age=3600")
         case .archived(let old, let successor, let homeHost):
             route = .redirect
             let prefix = "/luu-tru/" + (old.archiveSlug ?? "")
@@ -89,10 +88,7 @@ struct SiteMiddleware: RouterMiddleware {
             let base = Self.baseURL(
                 tenant: successor, host: homeHost, authority: authority, forwardedProto: request.headers[.xForwardedProto],
                 config: self.services.config)
-            var headers = HTTPFields()
-            headers[.location] = base + prefix + target
-            headers[.cacheControl] = "public, max-age=3600"
-            return Response(status: .movedPermanently, headers: headers)
+            return Redirect.to(base + prefix + target, status: .movedPermanently, cacheControl: "public, max-age=3600")
         case .serve(let tenant):
             switch tenant.status {
             case .suspended:

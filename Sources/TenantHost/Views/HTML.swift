@@ -100,24 +100,6 @@ struct HTML: ExpressibleByStringInterpolation, Sendable {
     }
 
     static func escape(_ text: String, into bytes: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for i in 0..<utf8.count {
-                let replacement: StaticString
-                switch utf8[i] {
-                case UInt8(ascii: "&"): replacement = "&amp;"
-                case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: ">"): replacement = "&gt;"
-                case UInt8(ascii: "\""): replacement = "&quot;"
-                case UInt8(ascii: "'"): replacement = "&#39;"
-                default: continue
-                }
-                if start < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
-                replacement.withUTF8Buffer { bytes.append(contentsOf: $0) }
-                start = i + 1
-            }
-            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
-        }
+        HTMLEscaping.escape(text, into: &bytes)
     }
 }

@@ -18,10 +18,10 @@ enum CommuneDetailView {
             let remove: HTML = canChange && d.role != .primary
                 ? "<form method=\"post\" action=\"\(href: base + "/ten-mien/go")\">\(Field.csrf(csrf))<input type=\"hidden\" name=\"ten-mien\" value=\"\(d.host)\"><button class=\"linkbutton\" type=\"submit\">Gỡ<span class=\"visually-hidden\"> \(d.host)</span></button></form>"
                 : .empty
-            let primary: HTML = canChange && d.role != .primary
+            let primary: HTML = canChange && d.role == .redirect
                 ? "<form method=\"post\" action=\"\(href: base + "/ten-mien")\">\(Field.csrf(csrf))<input type=\"hidden\" name=\"ten-mien\" value=\"\(d.host)\"><input type=\"hidden\" name=\"vai-tro\" value=\"primary\"><button class=\"linkbutton\" type=\"submit\">Đặt làm chính thức<span class=\"visually-hidden\"> \(d.host)</span></button></form>"
                 : .empty
-            return "<tr><td><a href=\"\(href: siteHref(d.host))\">\(d.host)</a></td><td>\(role)</td><td class=\"actions\">\(primary) \(remove)</td></tr>"
+            return "<tr><td><a href=\"\(href: siteHref(d.host))\">\(d.host)</a></td><td>\(role)</td><td><div class=\"actions\">\(primary) \(remove)</div></td></tr>"
         })
         let statusOptions = TenantStatus.allCases.map { ($0.rawValue, $0.title) }
         let changes: HTML = canChange
