@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "TenantHost", "TenantCore", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: swiftSettings

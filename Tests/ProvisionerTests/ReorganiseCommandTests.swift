@@ -32,8 +32,12 @@ import TestSupport
                 if created >= 10 { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            running.kill()
-            _ = await CommandRunner.finish(running)
+            // Hold the audit log so the next commune's transaction waits,
+            // then kill: apply is stopped halfway whatever the machine's load.
+            try await platform.holding("LOCK TABLE platform.audit_log IN SHARE MODE") {
+                running.kill()
+                _ = await CommandRunner.finish(running)
+            }
             let afterKill = try await platform.scalar("SELECT count(*) FROM platform.units WHERE list = 2025 AND level = 'commune'")
             #expect(afterKill >= 10)
             #expect(afterKill < 129, "apply finished before it could be killed")

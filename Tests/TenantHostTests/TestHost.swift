@@ -11,9 +11,13 @@ struct TestHost: Sendable {
     let port: Int
     /// Where `/metrics` answers, when the host was started with metrics.
     var metricsPort: Int?
+    /// The application's responder without a socket; nil when the test is
+    /// about the wire (``withTestHost(_:wire:…)``).
+    var client: InProcessClient?
 
     func get(_ path: String = "/", host: String?, headers: [(String, String)] = []) async throws -> RawHTTPResponse {
-        try await RawHTTPClient.get(port: self.port, host: host, path: path, headers: headers)
+        if let client { return try await client.send(.get, path, host: host, headers: headers) }
+        return try await RawHTTPClient.get(port: self.port, host: host, path: path, headers: headers)
     }
 
     func head(_ path: String, host: String) async throws -> RawHTTPResponse {
@@ -42,7 +46,7 @@ struct TestHost: Sendable {
 }
 
 func withTestHost<Result: Sendable>(
-    _ platform: TestPlatform, database: DatabaseConfig? = nil, cacheTTL: Int = 60, metrics: Bool = false,
+    _ platform: TestPlatform, database: DatabaseConfig? = nil, cacheTTL: Int = 60, metrics: Bool = false, wire: Bool = false,
     configure: (inout AppConfig) -> Void = { _ in },
     _ body: @Sendable (TestHost) async throws -> Result
 ) async throws -> Result {
@@ -60,7 +64,8 @@ func withTestHost<Result: Sendable>(
         group.addTask { try await app.run() }
         defer { group.cancelAll() }
         guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
-        let host = TestHost(port: port, metricsPort: metrics ? await metricsPorts.first(where: { _ in true }) : nil)
+        let client = wire ? nil : try await InProcessClient(app, logger: Logger(label: "test"))
+        let host = TestHost(port: port, metricsPort: metrics ? await metricsPorts.first(where: { _ in true }) : nil, client: client)
         // Ready once the catalogue watcher listens (it resets the cache when it starts).
         let ready = try await host.eventually { try await host.get("/_health", host: "health").text.contains("\"watching\":true") }
         guard ready || database != nil else { throw TestHostError(message: "the host did not load its directory within 5 s") }

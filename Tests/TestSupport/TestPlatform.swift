@@ -156,6 +156,15 @@ public final class TestPlatform: Sendable {
         }
     }
 
+    /// Runs `body` inside a transaction that first ran `sql` (a `LOCK`, say),
+    /// so others wait until `body` is done.
+    public func holding(_ sql: String, while body: @Sendable () async throws -> Void) async throws {
+        try await self.database.withTransaction { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
+            try await body()
+        }
+    }
+
     public func execute(_ sql: String) async throws {
         try await self.database.withConnection { connection in
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
