@@ -21,7 +21,7 @@ import TestSupport
     @Test func createCommune_recordsEveryTenantVersionForItsSchema() async throws {
         try await withTestPlatform { platform in
             let records = try await platform.makeCommunes([(19774, "Phường Thuận An")])
-            #expect(records[0].schema == "c_19774")
+            #expect(records[0].schema.rawValue == "c_19774")
             #expect(records[0].schemaVersion == platform.migrations.tenantVersion)
             let versions = try await platform.scalar("SELECT count(*) FROM platform.schema_migrations WHERE schema_name = 'c_19774'")
             #expect(versions == platform.migrations.tenant.count)

@@ -54,3 +54,16 @@ public struct SchemaName: Hashable, Sendable, CustomStringConvertible, Comparabl
 
     public static func < (lhs: SchemaName, rhs: SchemaName) -> Bool { lhs.rawValue < rhs.rawValue }
 }
+
+/// Encoded as its name; decoding validates it like ``init(validating:)``.
+extension SchemaName: Codable {
+    public init(from decoder: any Decoder) throws {
+        let value = try decoder.singleValueContainer().decode(String.self)
+        try self.init(validating: value)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.rawValue)
+    }
+}

@@ -76,7 +76,7 @@ extension CommuneProvisioning {
             guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
                 throw TenantCoreError.notFound("commune \(code) has no site on this platform")
             }
-            let schema = try SchemaName(validating: record.schema)
+            let schema = record.schema
             var units: [CommuneArchiveHeader.Unit] = []
             var next: Int64? = record.unitID
             var child: Int? = nil
@@ -226,7 +226,7 @@ extension CommuneProvisioning {
             let exports = try await connection.query(
                 """
                 SELECT file, content_version FROM platform.exports
-                 WHERE commune_code = \(code) AND schema_name = \(record.schema) ORDER BY exported_at DESC
+                 WHERE commune_code = \(code) AND schema_name = \(record.schema.rawValue) ORDER BY exported_at DESC
                 """, logger: self.logger)
             var saved: String?
             for try await (file, version) in exports.decode((String, Int64).self)
@@ -238,7 +238,7 @@ extension CommuneProvisioning {
                 throw TenantCoreError.conflict(
                     "commune \(code) has no export of its current content; run `provisioner commune export \(code) --out FILE` first")
             }
-            let schema = try SchemaName(validating: record.schema)
+            let schema = record.schema
             try await connection.query("DELETE FROM platform.domains WHERE tenant_id = \(record.unitID)", logger: self.logger)
             try await connection.query("DELETE FROM platform.tenants WHERE unit_id = \(record.unitID)", logger: self.logger)
             try await connection.query("DELETE FROM platform.units WHERE id = \(record.unitID)", logger: self.logger)

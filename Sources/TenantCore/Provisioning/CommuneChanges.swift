@@ -43,28 +43,14 @@ extension Reorganisation {
         else { throw .invalid("--last-day must be a date like 2025-06-30, not \(day.debugDescription)") }
     }
 
-    /// A current commune with a site, as a change needs it.
+    /// A commune with a site, as a change needs it.
     struct Site: Sendable {
-        var unitID: Int64, code: Int, name: String, slug: String, parentID: Int64, schema: String, status: String
+        var unitID: Int64, code: Int, name: String, slug: String, parentID: Int64, schema: SchemaName, status: String
         var successorID: Int64?, list: Int
     }
 
-    /// The commune with this code: the current one, else the newest that
-    /// ended (with the successor it was archived into).
     func site(code: Int, on connection: PostgresConnection) async throws -> Site? {
-        let rows = try await connection.query(
-            """
-            SELECT u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.successor_id, u.list
-              FROM platform.units u JOIN platform.tenants t ON t.unit_id = u.id
-             WHERE u.level = 'commune' AND u.code = \(code)
-             ORDER BY u.valid_until IS NULL DESC, u.valid_until DESC LIMIT 1
-            """, logger: self.logger)
-        for try await (id, code, name, slug, parent, schema, status, successor, list) in rows.decode(
-            (Int64, Int, String, String, Int64, String, String, Int64?, Int).self)
-        {
-            return Site(unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: schema, status: status, successorID: successor, list: list)
-        }
-        return nil
+        try await self.rows.site(code: code, on: connection)
     }
 
     func current(_ code: Int, role: String, on connection: PostgresConnection) async throws -> Site {
@@ -77,32 +63,20 @@ extension Reorganisation {
         return site
     }
 
-    /// Slugs already used by archives inside a commune's site.
     func archiveSlugs(in successor: Int64, on connection: PostgresConnection) async throws -> Set<String> {
-        var slugs: Set<String> = []
-        let rows = try await connection.query(
-            "SELECT archive_slug FROM platform.tenants WHERE successor_id = \(successor)", logger: self.logger)
-        for try await slug in rows.decode(String.self) { slugs.insert(slug) }
-        return slugs
+        try await self.rows.archiveSlugs(in: successor, on: connection)
     }
 
     func end(_ site: Site, lastDay: String, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "UPDATE platform.units SET valid_until = \(lastDay)::date, updated_at = now() WHERE id = \(site.unitID) AND valid_until IS NULL",
-            logger: self.logger)
+        try await self.rows.endUnit(id: site.unitID, lastDay: lastDay, on: connection)
     }
 
     func recordSuccessor(old: Int64, new: Int64, share: String, primary: Bool, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            """
-            INSERT INTO platform.unit_successors (old_unit_id, new_unit_id, share, is_primary)
-            VALUES (\(old), \(new), \(share), \(primary))
-            ON CONFLICT (old_unit_id, new_unit_id) DO NOTHING
-            """, logger: self.logger)
+        try await self.rows.recordSuccessor(old: old, new: new, share: share, primary: primary, on: connection)
     }
 
     func lockChanges(on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('platform.reorganisations'))", logger: self.logger)
+        try await self.rows.lock(on: connection)
     }
 
     // MARK: Merge
@@ -290,26 +264,17 @@ extension Reorganisation {
                 throw TenantCoreError.conflict("host \(host) already belongs to commune \(owner.communeCode); pass another --slug")
             }
         }
-        try await connection.query(
-            """
-            UPDATE platform.units SET name = \(name), kind = \(kind), slug = \(slug), parent_id = \(parent.id),
-                   code = coalesce(\(code), code), list = coalesce(\(list)::int2, list), valid_until = NULL, updated_at = now()
-             WHERE id = \(site.unitID)
-            """, logger: self.logger)
+        try await self.rows.updateUnit(
+            id: site.unitID, name: name, kind: kind, slug: slug, parentID: parent.id, code: code, list: list, on: connection)
         let wantedNames = Set(wanted.map(\.0.value))
         for domain in existing where !wantedNames.contains(domain.host) && domain.role != .redirect {
-            try await connection.query(
-                "UPDATE platform.domains SET role = 'redirect' WHERE host = \(domain.host)", logger: self.logger)
+            try await self.rows.setDomainRole(domain.host, to: .redirect, on: connection)
         }
         for (host, role) in wanted {
             if let mine = existing.first(where: { $0.host == host.value }) {
                 if mine.role != role {
-                    if role == .primary {
-                        try await connection.query(
-                            "UPDATE platform.domains SET role = 'redirect' WHERE tenant_id = \(site.unitID) AND role = 'primary'", logger: self.logger)
-                    }
-                    try await connection.query(
-                        "UPDATE platform.domains SET role = \(role.rawValue) WHERE host = \(host.value)", logger: self.logger)
+                    if role == .primary { try await self.rows.demotePrimary(of: site.unitID, on: connection) }
+                    try await self.rows.setDomainRole(host.value, to: role, on: connection)
                 }
             } else {
                 try await catalogue.addDomain(host, tenantID: site.unitID, role: role, on: connection)
@@ -318,16 +283,11 @@ extension Reorganisation {
         }
         // The publisher the platform wrote for the old name follows the new one.
         if name != site.name {
-            let schema = try SchemaName(validating: site.schema)
             func publisher(_ name: String) -> String {
                 let split = VietnameseText.splitUnitName(name)
                 return "Ủy ban nhân dân \(split.kind) \(split.properName)"
             }
-            try await connection.query(
-                """
-                UPDATE \(unescaped: schema.quoted).site SET publisher = \(publisher(name)), updated_at = now()
-                 WHERE publisher = \(publisher(site.name))
-                """, logger: self.logger)
+            try await self.rows.replacePublisher(in: site.schema, old: publisher(site.name), new: publisher(name), on: connection)
         }
         try await catalogue.touchContent(tenantID: site.unitID, on: connection)
         return added

@@ -370,7 +370,7 @@ public struct CommuneProvisioning: Sendable {
         }
         let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)
         return await Self.forEach(lagging, jobs: jobs, label: { "\($0.schema)" }, progress: progress) { record in
-            let schema = try SchemaName(validating: record.schema)
+            let schema = record.schema
             let applied = try await self.database.withTransaction { connection in
                 try await runner.migrateTenant(schema, on: connection)
             }

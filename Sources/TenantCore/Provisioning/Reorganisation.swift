@@ -175,11 +175,13 @@ public struct Reorganisation: Sendable {
     public let provisioning: CommuneProvisioning
     let logger: Logger
     let catalogue: Catalogue
+    let rows: ReorganisationRepository
 
     public init(provisioning: CommuneProvisioning, logger: Logger) {
         self.provisioning = provisioning
         self.logger = logger
         self.catalogue = Catalogue(logger: logger)
+        self.rows = ReorganisationRepository(logger: logger)
     }
 
     /// The last day of the 2024 list.
@@ -209,28 +211,7 @@ public struct Reorganisation: Sendable {
 
         return try await self.provisioning.database.withConnection { connection in
             // Old communes on the platform (current units of the 2024 list).
-            let oldRows = try await connection.query(
-                """
-                SELECT u.id, u.code, u.name, u.slug, p.level, p.code, g.code, t.status, t.successor_id
-                  FROM platform.units u
-                  JOIN platform.tenants t ON t.unit_id = u.id
-                  JOIN platform.units p ON p.id = u.parent_id
-                  LEFT JOIN platform.units g ON g.id = p.parent_id
-                 WHERE u.level = 'commune' AND u.list = 2024 AND u.valid_until IS NULL
-                 ORDER BY u.code
-                """, logger: self.logger)
-            struct Old {
-                var id: Int64, code: Int, name: String, slug: String, province: Int, status: String, successor: Int64?
-            }
-            var olds: [Int: Old] = [:]
-            for try await (id, code, name, slug, parentLevel, parentCode, grandCode, status, successor) in oldRows.decode(
-                (Int64, Int, String, String, String, Int, Int?, String, Int64?).self)
-            {
-                let province = parentLevel == "province" ? parentCode : (grandCode ?? parentCode)
-                olds[code] = Old(
-                    id: id, code: code, name: name, slug: slug, province: province,
-                    status: status, successor: successor)
-            }
+            let olds = try await self.rows.oldCommunes(on: connection)
             let newProvinceOf = Dictionary(list.communes.map { ($0.code, $0.provinceCode) }, uniquingKeysWith: { a, _ in a })
             // An old commune on the platform needs exactly one address to
             // lead to (the file has two such ambiguities elsewhere).
@@ -245,7 +226,7 @@ public struct Reorganisation: Sendable {
             }
 
             // Old communes whose primary successor is in this plan.
-            var inScope: [Int: Old] = [:]
+            var inScope: [Int: ReorganisationRepository.OldCommune] = [:]
             for old in olds.values {
                 guard let primary = byOld[old.code]?.first(where: \.primary) else { continue }
                 if newProvinceOf[primary.newCode] != nil { inScope[old.code] = old }
@@ -276,29 +257,19 @@ public struct Reorganisation: Sendable {
             }
 
             // The hosts of the old communes, which will lead to their successors.
-            var hostsOf: [Int64: [String]] = [:]
-            let ids = inScope.values.map(\.id)
-            let hostRows = try await connection.query(
-                "SELECT tenant_id, host FROM platform.domains WHERE tenant_id = ANY(\(ids)) ORDER BY role <> 'primary', host", logger: self.logger)
-            for try await (id, host) in hostRows.decode((Int64, String).self) { hostsOf[id, default: []].append(host) }
+            let hostsOf = try await self.rows.hosts(ofTenants: inScope.values.map(\.id), on: connection)
 
             // Old districts and provinces that end with their communes.
             var retire: [ReorganisationPlan.OldUnit] = inScope.values.sorted { $0.code < $1.code }.map { .init(level: "commune", code: $0.code, name: $0.name) }
             let remaining = Set(olds.values.filter { inScope[$0.code] == nil }.map(\.province))
-            let unitRows = try await connection.query(
-                """
-                SELECT u.level, u.code, u.name, coalesce(p.code, u.code)
-                  FROM platform.units u LEFT JOIN platform.units p ON p.id = u.parent_id
-                 WHERE u.level IN ('province', 'district') AND u.list = 2024 AND u.valid_until IS NULL
-                 ORDER BY u.level DESC, u.code
-                """, logger: self.logger)
+            let units = try await self.rows.currentUnits2024(on: connection)
             var absorbed: [Int: Set<Int>] = [:]
             for old in inScope.values {
                 if let primary = byOld[old.code]?.first(where: \.primary), let newProvince = newProvinceOf[primary.newCode] {
                     absorbed[newProvince, default: []].insert(old.province)
                 }
             }
-            for try await (level, code, name, province) in unitRows.decode((String, Int, String, Int).self) {
+            for (level, code, name, province) in units {
                 if touchedProvinces.contains(province) && !remaining.contains(province) && unplaced.isEmpty {
                     retire.append(.init(level: level, code: code, name: name))
                 }
@@ -345,14 +316,7 @@ public struct Reorganisation: Sendable {
             // move to the province that absorbs it.
             var people: [ReorganisationPlan.PersonChange] = []
             let retiredDistricts = Set(retire.filter { $0.level == "district" }.map(\.code))
-            let userRows = try await connection.query(
-                """
-                SELECT us.username, us.role, u.level, u.code, u.name
-                  FROM platform.users us JOIN platform.units u ON u.id = us.scope_unit_id
-                 WHERE us.active AND u.list = 2024 AND u.valid_until IS NULL
-                 ORDER BY us.username
-                """, logger: self.logger)
-            for try await (username, role, level, code, name) in userRows.decode((String, String, String, Int, String).self) {
+            for (username, role, level, code, name) in try await self.rows.staffOf2024Units(on: connection) {
                 switch (role, level) {
                 case ("editor", "commune"):
                     if let old = inScope[code], let primary = byOld[old.code]?.first(where: \.primary),
@@ -406,17 +370,8 @@ public struct Reorganisation: Sendable {
     /// The fingerprint of the catalogue as the plan saw it, read again now.
     func currentFingerprint(_ plan: ReorganisationPlan, on connection: PostgresConnection) async throws -> String {
         let codes = plan.retire.filter { $0.level == "commune" }.map(\.code)
-        let rows = try await connection.query(
-            """
-            SELECT u.id, u.code, u.name, t.status FROM platform.units u JOIN platform.tenants t ON t.unit_id = u.id
-             WHERE u.level = 'commune' AND u.list = 2024 AND u.valid_until IS NULL AND u.code = ANY(\(codes))
-            """, logger: self.logger)
-        var items: [String] = []
-        for try await (id, code, name, status) in rows.decode((Int64, Int, String, String).self) { items.append("\(id):\(code):\(name):\(status)") }
-        let unitRows = try await connection.query(
-            "SELECT level, code, name FROM platform.units WHERE list = 2024 AND valid_until IS NULL", logger: self.logger)
-        var present: Set<String> = []
-        for try await (level, code, name) in unitRows.decode((String, Int, String).self) { present.insert("\(level):\(code):\(name)") }
+        let (communes, present) = try await self.rows.fingerprintItems(communeCodes: codes, on: connection)
+        var items = communes
         items += plan.retire.map { "\($0.level):\($0.code):\($0.name)" }.filter { present.contains($0) }
         return Self.fingerprint(olds: items)
     }
@@ -450,22 +405,17 @@ public struct Reorganisation: Sendable {
         }
         // (1) Recorded, checked against the catalogue, old units ended.
         try await self.provisioning.database.withTransaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('platform.reorganisations'))", logger: self.logger)
-            let existing = try await connection.query(
-                "SELECT fingerprint, retired_at IS NOT NULL FROM platform.reorganisations WHERE plan_id = \(plan.planID)", logger: self.logger)
+            try await self.rows.lock(on: connection)
             var retired: Bool?
-            for try await (fingerprint, done) in existing.decode((String, Bool).self) {
-                guard fingerprint == plan.fingerprint else { throw TenantCoreError.conflict("plan \(plan.planID) was recorded with another fingerprint") }
-                retired = done
+            if let recorded = try await self.rows.recordedPlan(plan.planID, on: connection) {
+                guard recorded.fingerprint == plan.fingerprint else { throw TenantCoreError.conflict("plan \(plan.planID) was recorded with another fingerprint") }
+                retired = recorded.retired
             }
             let json = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
             if retired != nil {
                 // Recorded before plans were kept (platform migration 7): keep it now.
-                try await connection.query(
-                    """
-                    UPDATE platform.reorganisations SET plan = \(json)::jsonb, provinces = \(plan.provinces.map(\.code)), summary = \(plan.summaryVietnamese)
-                     WHERE plan_id = \(plan.planID) AND plan IS NULL
-                    """, logger: self.logger)
+                try await self.rows.keepPlan(
+                    plan.planID, summary: plan.summaryVietnamese, json: json, provinces: plan.provinces.map(\.code), on: connection)
             }
             if retired == true { return }
             if retired == nil {
@@ -474,32 +424,19 @@ public struct Reorganisation: Sendable {
                     throw TenantCoreError.conflict(
                         "the catalogue changed since the plan was made (\(plan.createdAt)): communes, districts or provinces it ends were changed, added or archived. Nothing was changed; make the plan again")
                 }
-                try await connection.query(
-                    """
-                    INSERT INTO platform.reorganisations (plan_id, fingerprint, summary, plan, provinces)
-                    VALUES (\(plan.planID), \(plan.fingerprint), \(plan.summaryVietnamese), \(json)::jsonb, \(plan.provinces.map(\.code)))
-                    """,
-                    logger: self.logger)
+                try await self.rows.recordPlan(
+                    plan.planID, fingerprint: plan.fingerprint, summary: plan.summaryVietnamese, json: json,
+                    provinces: plan.provinces.map(\.code), on: connection)
             }
             for level in ["commune", "district", "province"] {
                 let codes = plan.retire.filter { $0.level == level }.map(\.code)
                 guard !codes.isEmpty else { continue }
-                try await connection.query(
-                    """
-                    UPDATE platform.units SET valid_until = \(plan.lastDay)::date, updated_at = now()
-                     WHERE level = \(level) AND list = 2024 AND valid_until IS NULL AND code = ANY(\(codes))
-                    """, logger: self.logger)
+                try await self.rows.endUnits(level: level, codes: codes, lastDay: plan.lastDay, on: connection)
             }
             if plan.districtAdmins ?? "lock" == "lock" {
-                try await connection.query(
-                """
-                UPDATE platform.users SET active = false, updated_at = now()
-                 WHERE role = 'district' AND active
-                   AND scope_unit_id IN (SELECT id FROM platform.units WHERE level = 'district' AND list = 2024 AND valid_until IS NOT NULL)
-                """, logger: self.logger)
+                try await self.rows.lockAdminsOfEndedDistricts(on: connection)
             }
-            try await connection.query(
-                "UPDATE platform.reorganisations SET retired_at = now() WHERE plan_id = \(plan.planID)", logger: self.logger)
+            try await self.rows.markRetired(plan.planID, on: connection)
             try await self.audit(action: "reorganisation.retire", detail: "\(plan.planID): \(plan.retire.count) old units end on \(plan.lastDay)", on: connection)
         }
 
@@ -511,12 +448,7 @@ public struct Reorganisation: Sendable {
             try await self.provisioning.database.withTransaction { connection in
                 let (unit, _) = try await self.provisioning.ensureUnit(spec, on: connection)
                 if !province.absorbs.isEmpty {
-                    try await connection.query(
-                        """
-                        UPDATE platform.users SET scope_unit_id = \(unit.id), updated_at = now()
-                         WHERE role = 'province' AND scope_unit_id IN (
-                            SELECT id FROM platform.units WHERE level = 'province' AND list = 2024 AND code = ANY(\(province.absorbs)))
-                        """, logger: self.logger)
+                    try await self.rows.moveProvinceOperators(fromProvinces: province.absorbs, to: unit.id, on: connection)
                 }
             }
         }
@@ -533,9 +465,7 @@ public struct Reorganisation: Sendable {
         let failures = report.failures
         if failures.isEmpty {
             try await self.provisioning.database.withConnection { connection in
-                try await connection.query(
-                    "UPDATE platform.reorganisations SET finished_at = coalesce(finished_at, now()) WHERE plan_id = \(plan.planID)",
-                    logger: self.logger)
+                try await self.rows.markFinished(plan.planID, on: connection)
             }
         }
         return ApplyReport(
@@ -560,20 +490,9 @@ public struct Reorganisation: Sendable {
             if continued { outcome = .created }
             var archived = 0
             for predecessor in commune.predecessors where predecessor.name != nil {
-                let oldRows = try await connection.query(
-                    """
-                    SELECT id FROM platform.units
-                     WHERE level = 'commune' AND list = 2024 AND code = \(predecessor.code) AND valid_until IS NOT NULL
-                    """, logger: self.logger)
-                var oldID: Int64?
-                for try await id in oldRows.decode(Int64.self) { oldID = id }
-                guard let oldID else { continue }
-                try await connection.query(
-                    """
-                    INSERT INTO platform.unit_successors (old_unit_id, new_unit_id, share, is_primary)
-                    VALUES (\(oldID), \(record.unitID), \(predecessor.share), \(predecessor.primary))
-                    ON CONFLICT (old_unit_id, new_unit_id) DO NOTHING
-                    """, logger: self.logger)
+                guard let oldID = try await self.rows.endedCommuneID(code: predecessor.code, on: connection) else { continue }
+                try await self.rows.recordSuccessor(
+                    old: oldID, new: record.unitID, share: predecessor.share, primary: predecessor.primary, on: connection)
                 guard let slug = predecessor.archiveSlug else { continue }
                 if try await self.archive(
                     old: (oldID, predecessor.code, predecessor.name ?? ""), slug: slug,
@@ -601,36 +520,10 @@ public struct Reorganisation: Sendable {
         convertDistrictAdmins: Bool = false, note: String? = nil, on connection: PostgresConnection
     ) async throws -> Bool {
         let note = note ?? "Từ ngày 1/7/2025 thuộc \(successor.name)."
-        let changed = try await connection.query(
-            """
-            UPDATE platform.tenants
-               SET status = 'archived', status_note = \(note), successor_id = \(successor.id), archive_slug = \(slug),
-                   updated_at = now()
-             WHERE unit_id = \(old.id) AND successor_id IS NULL
-            RETURNING unit_id
-            """, logger: self.logger)
-        var didArchive = false
-        for try await _ in changed.decode(Int64.self) { didArchive = true }
-        guard didArchive else { return false }
-        try await connection.query(
-            """
-            UPDATE platform.users SET scope_unit_id = \(successor.id), updated_at = now()
-             WHERE role = 'editor' AND scope_unit_id = \(old.id)
-            """, logger: self.logger)
-        try await connection.query(
-            """
-            INSERT INTO platform.user_communes (user_id, commune_unit_id)
-            SELECT user_id, \(successor.id) FROM platform.user_communes WHERE commune_unit_id = \(old.id)
-            ON CONFLICT DO NOTHING
-            """, logger: self.logger)
-        if convertDistrictAdmins {
-            try await connection.query(
-                """
-                INSERT INTO platform.user_communes (user_id, commune_unit_id)
-                SELECT us.id, \(successor.id) FROM platform.users us JOIN platform.units o ON o.parent_id = us.scope_unit_id
-                 WHERE o.id = \(old.id) AND us.role = 'district' AND us.active
-                ON CONFLICT DO NOTHING
-                """, logger: self.logger)
+        guard try await self.rows.archiveTenant(old.id, into: successor.id, slug: slug, note: note, on: connection) else { return false }
+        try await self.rows.moveStaff(from: old.id, to: successor.id, on: connection)
+        if convertDistrictAdmins, let parent = try await self.rows.parent(of: old.id, on: connection) {
+            try await self.rows.assignDistrictAdmins(of: parent, to: successor.id, on: connection)
         }
         try await self.audit(
             commune: old.code, action: "reorganisation.archive",
@@ -647,18 +540,7 @@ public struct Reorganisation: Sendable {
         _ oldCode: Int, as commune: ReorganisationPlan.Commune, plan: ReorganisationPlan, convertDistrictAdmins: Bool,
         on connection: PostgresConnection
     ) async throws {
-        let rows = try await connection.query(
-            """
-            SELECT u.id, u.code, u.name, u.slug, u.parent_id, u.kind, u.portal_url, t.schema_name, t.status, t.successor_id
-              FROM platform.units u JOIN platform.tenants t ON t.unit_id = u.id
-             WHERE u.level = 'commune' AND u.list = 2024 AND u.code = \(oldCode) AND u.valid_until IS NOT NULL
-            """, logger: self.logger)
-        var found: (Site, String, String?)?
-        for try await (id, code, name, slug, parent, kind, portal, schema, status, successor) in rows.decode(
-            (Int64, Int, String, String, Int64, String, String?, String, String, Int64?).self)
-        {
-            found = (Site(unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: schema, status: status, successorID: successor, list: 2024), kind, portal)
-        }
+        let found = try await self.rows.endedSite(code: oldCode, on: connection)
         guard let (old, oldKind, portal) = found, old.successorID == nil else {
             throw TenantCoreError.conflict("commune \(commune.code) continues \(oldCode), which has no site left to continue (already archived, or not ended by this plan)")
         }
@@ -667,23 +549,13 @@ public struct Reorganisation: Sendable {
         }
         let hosts = try await self.reidentify(
             old, code: commune.code, list: 2025, name: commune.name, kind: commune.kind, slug: commune.slug, parentID: province.id, on: connection)
-        let history = try await connection.query(
-            """
-            INSERT INTO platform.units (level, code, parent_id, name, kind, slug, portal_url, list, valid_until)
-            VALUES ('commune', \(old.code), \(old.parentID), \(old.name), \(oldKind), \(old.slug), \(portal), 2024, \(plan.lastDay)::date)
-            RETURNING id
-            """, logger: self.logger)
-        var historyID: Int64?
-        for try await id in history.decode(Int64.self) { historyID = id }
+        let historyID = try await self.rows.insertEndedUnit(
+            code: old.code, parentID: old.parentID, name: old.name, kind: oldKind, slug: old.slug, portalURL: portal, lastDay: plan.lastDay,
+            on: connection)
         guard let historyID, let predecessor = commune.predecessors.first(where: { $0.code == oldCode }) else { return }
         try await self.recordSuccessor(old: historyID, new: old.unitID, share: predecessor.share, primary: true, on: connection)
         if convertDistrictAdmins {
-            try await connection.query(
-                """
-                INSERT INTO platform.user_communes (user_id, commune_unit_id)
-                SELECT id, \(old.unitID) FROM platform.users WHERE role = 'district' AND active AND scope_unit_id = \(old.parentID)
-                ON CONFLICT DO NOTHING
-                """, logger: self.logger)
+            try await self.rows.assignDistrictAdmins(of: old.parentID, to: old.unitID, on: connection)
         }
         try await self.audit(
             commune: commune.code, action: "reorganisation.continue",
@@ -692,10 +564,6 @@ public struct Reorganisation: Sendable {
     }
 
     func audit(commune: Int? = nil, action: String, detail: String, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            """
-            INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail)
-            VALUES (NULL, 'provisioner', \(commune), \(action), \(detail))
-            """, logger: self.logger)
+        try await self.rows.audit(commune: commune, action: action, detail: detail, on: connection)
     }
 }

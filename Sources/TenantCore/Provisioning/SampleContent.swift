@@ -19,7 +19,7 @@ public struct SampleContent: Sendable {
     public func add(
         to tenant: TenantRecord, hosts: [String], now: Date = Date(), on connection: PostgresConnection
     ) async throws -> Int {
-        let schema = try SchemaName(validating: tenant.schema)
+        let schema = tenant.schema
         let store = ContentStore(logger: self.logger)
         if try await store.hasSampleContent(schema, on: connection) { return 0 }
         let split = VietnameseText.splitUnitName(tenant.name)

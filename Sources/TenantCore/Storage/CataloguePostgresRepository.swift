@@ -9,7 +9,7 @@ public struct TenantRecord: Sendable, Hashable, Codable {
     public var name: String
     public var slug: String
     public var parentID: Int64
-    public var schema: String
+    public var schema: SchemaName
     public var status: TenantStatus
     public var statusNote: String
     public var schemaVersion: Int
@@ -215,7 +215,7 @@ public struct Catalogue: Sendable {
         {
             result.append(
                 TenantRecord(
-                    unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: schema,
+                    unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: try SchemaName(validating: schema),
                     status: TenantStatus(rawValue: status) ?? .suspended, statusNote: note, schemaVersion: version,
                     contentVersion: content, createdAt: created))
         }

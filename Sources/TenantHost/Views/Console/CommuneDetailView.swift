@@ -45,7 +45,7 @@ enum CommuneDetailView {
         return """
             <dl class="facts"><dt>Mã</dt><dd>\(record.code)</dd><dt>Trực thuộc</dt><dd>\(tenant.ancestors.map(\.name).joined(separator: ", "))</dd>\
             <dt>Trạng thái</dt><dd>\(record.status.title)\(record.statusNote.isEmpty ? "" : " — \(record.statusNote)")</dd>\
-            <dt>Lược đồ dữ liệu</dt><dd>\(record.schema), phiên bản \(record.schemaVersion)</dd></dl>
+            <dt>Lược đồ dữ liệu</dt><dd>\(record.schema.rawValue), phiên bản \(record.schemaVersion)</dd></dl>
             <h2>Tên miền</h2>
             <div class="table-scroll"><table class="data"><caption>Tên miền của trang</caption>
             <thead><tr><th scope="col">Tên miền</th><th scope="col">Vai trò</th><th scope="col">Thao tác</th></tr></thead>
