@@ -102,7 +102,7 @@ extension CachedPage: Equatable {
             var viaProxy = platform.config
             viaProxy.host = "127.0.0.1"
             viaProxy.port = proxy.port
-            try await withTestHost(platform, database: viaProxy, cacheTTL: 3600) { host in
+            try await withTestHost(platform, database: viaProxy, cacheTTL: 3600, wire: true) { host in
                 let site = "thuan-an.hue.localhost"
                 #expect(try await host.get(host: site).status == 200)
                 // act
@@ -164,7 +164,7 @@ extension CachedPage: Equatable {
     @Test func hits_getTheRoutersStatusHeadersAndBytes() async throws {
         try await withTestPlatform { platform in
             try await Self.fixture(platform)
-            try await withTestHost(platform, cacheTTL: 3600) { host in
+            try await withTestHost(platform, cacheTTL: 3600, wire: true) { host in
                 for path in ["/", "/tin-tuc", "/van-ban", "/tim-kiem?q=MARKER19900X"] {
                     let gzip = [("Accept-Encoding", "gzip, br")]
                     let missed = try await host.get(path, host: Self.site)
@@ -205,7 +205,7 @@ extension CachedPage: Equatable {
     @Test func misses_writesAndTheConsole_goThroughTheRouter() async throws {
         try await withTestPlatform { platform in
             try await Self.fixture(platform)
-            try await withTestHost(platform, cacheTTL: 3600) { host in
+            try await withTestHost(platform, cacheTTL: 3600, wire: true) { host in
                 _ = try await host.get(host: Self.site)
                 let hits = try await host.earlyHits()
                 // A body on a GET, an absolute URI, the console, an unknown host: never answered early.
@@ -232,7 +232,7 @@ extension CachedPage: Equatable {
     @Test func pipelinedRequests_areAnsweredInOrder() async throws {
         try await withTestPlatform { platform in
             try await Self.fixture(platform)
-            try await withTestHost(platform, cacheTTL: 3600) { host in
+            try await withTestHost(platform, cacheTTL: 3600, wire: true) { host in
                 let home = try await host.get(host: Self.site)
                 let hits = try await host.earlyHits()
                 func request(_ path: String, method: String = "GET", close: Bool = false) -> String {
@@ -259,7 +259,7 @@ extension CachedPage: Equatable {
     @Test func aWrite_dropsTheEarlyAnswerBeforeItReturns() async throws {
         try await withTestPlatform { platform in
             try await consoleFixture(platform)
-            try await withTestHost(platform, cacheTTL: 3600) { host in
+            try await withTestHost(platform, cacheTTL: 3600, wire: true) { host in
                 let browser = ConsoleBrowser(host)
                 #expect(try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA).status == 303)
                 for round in 1...5 {
@@ -286,7 +286,7 @@ extension CachedPage: Equatable {
     @Test func earlyPath_canBeTurnedOff() async throws {
         try await withTestPlatform { platform in
             try await Self.fixture(platform)
-            try await withTestHost(platform, cacheTTL: 3600, configure: { $0.earlyCacheHits = false }) { host in
+            try await withTestHost(platform, cacheTTL: 3600, wire: true, configure: { $0.earlyCacheHits = false }) { host in
                 let first = try await host.get(host: Self.site)
                 let second = try await host.get(host: Self.site)
                 #expect(first.body == second.body && Self.comparable(first) == Self.comparable(second))

@@ -34,23 +34,7 @@ public struct Accounts: Sendable {
 
     // MARK: Users
 
-    static let userColumns = """
-        u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.active,
-        coalesce((SELECT array_agg(commune_unit_id) FROM platform.user_communes c WHERE c.user_id = u.id), '{}')
-        """
-
-    func decodeUsers(_ rows: PostgresRowSequence) async throws -> [StaffUser] {
-        var users: [StaffUser] = []
-        for try await (id, username, name, role, scope, active, communes) in rows.decode(
-            (Int64, String, String, String, Int64?, Bool, [Int64]).self)
-        {
-            users.append(
-                StaffUser(
-                    id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
-                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active))
-        }
-        return users
-    }
+    var rows: StaffRepository { StaffRepository(logger: self.logger) }
 
     /// Creates an account. `scope` is the unit the role is bound to (see ``StaffRole``).
     public func createUser(
@@ -87,20 +71,12 @@ public struct Accounts: Sendable {
                 }
                 communeIDs.append(unit.id)
             }
-            let rows = try await connection.query(
-                """
-                INSERT INTO platform.users (username, display_name, password_hash, role, scope_unit_id)
-                VALUES (\(username), \(displayName), \(hash), \(role.rawValue), \(scopeID))
-                ON CONFLICT (username) DO NOTHING RETURNING id
-                """, logger: self.logger
-            ).collect()
-            guard let id = try rows.first?.decode(Int64.self) else {
+            guard let id = try await self.rows.insertUser(
+                username: username, displayName: displayName, passwordHash: hash, role: role, scopeUnitID: scopeID, on: connection)
+            else {
                 throw TenantCoreError.conflict("the username \(username) is taken", field: .username)
             }
-            for commune in communeIDs {
-                try await connection.query(
-                    "INSERT INTO platform.user_communes (user_id, commune_unit_id) VALUES (\(id), \(commune))", logger: self.logger)
-            }
+            try await self.rows.replaceCommunes(userID: id, communeIDs: communeIDs, on: connection)
             return StaffUser(
                 id: id, username: username, displayName: displayName, role: role, scopeUnitID: scopeID,
                 assignedCommunes: Set(communeIDs), active: true)
@@ -117,19 +93,12 @@ public struct Accounts: Sendable {
     }
 
     public func user(id: Int64) async throws(TenantCoreError) -> StaffUser? {
-        try await self.database.withConnection { connection in
-            try await self.decodeUsers(
-                connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.id = \(id)", logger: self.logger)
-            ).first
-        }
+        try await self.database.withConnection { connection in try await self.rows.user(id: id, on: connection) }
     }
 
     /// Every account, for the console's user list (filtered there by scope).
     public func users() async throws(TenantCoreError) -> [StaffUser] {
-        try await self.database.withConnection { connection in
-            try await self.decodeUsers(
-                connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u ORDER BY u.role, u.username", logger: self.logger))
-        }
+        try await self.database.withConnection { connection in try await self.rows.users(on: connection) }
     }
 
     /// Sets the communes a district admin manages besides their district
@@ -138,11 +107,11 @@ public struct Accounts: Sendable {
     public func setCommunes(userID: Int64, codes: [Int]) async throws(TenantCoreError) -> StaffUser {
         guard codes.count <= 5_000 else { throw .invalid("at most 5,000 communes per account") }
         let catalogue = Catalogue(logger: self.logger)
-        let staff = StaffRepository(logger: self.logger)
+        let staff = self.rows
         return try await self.database.withTransaction { connection in
-            guard let user = try await self.decodeUsers(
-                connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.id = \(userID) FOR UPDATE", logger: self.logger)
-            ).first else { throw TenantCoreError.notFound("account \(userID) does not exist") }
+            guard let user = try await staff.user(id: userID, forUpdate: true, on: connection) else {
+                throw TenantCoreError.notFound("account \(userID) does not exist")
+            }
             guard user.role == .district else {
                 throw TenantCoreError.invalid("only district admins are assigned communes; \(user.username) is \(user.role.rawValue)", field: .scope)
             }
@@ -162,11 +131,8 @@ public struct Accounts: Sendable {
 
     public func setActive(userID: Int64, _ active: Bool) async throws(TenantCoreError) {
         try await self.database.withTransaction { connection in
-            try await connection.query(
-                "UPDATE platform.users SET active = \(active), updated_at = now() WHERE id = \(userID)", logger: self.logger)
-            if !active {
-                try await connection.query("DELETE FROM platform.sessions WHERE user_id = \(userID)", logger: self.logger)
-            }
+            try await self.rows.setActive(userID: userID, active, on: connection)
+            if !active { try await self.rows.deleteSessions(userID: userID, on: connection) }
         }
     }
 
@@ -174,9 +140,8 @@ public struct Accounts: Sendable {
         try Self.checkPassword(password)
         let hash = try await self.hash(password)
         try await self.database.withTransaction { connection in
-            try await connection.query(
-                "UPDATE platform.users SET password_hash = \(hash), updated_at = now() WHERE id = \(userID)", logger: self.logger)
-            try await connection.query("DELETE FROM platform.sessions WHERE user_id = \(userID)", logger: self.logger)
+            try await self.rows.setPasswordHash(userID: userID, hash, on: connection)
+            try await self.rows.deleteSessions(userID: userID, on: connection)
         }
     }
 
@@ -199,33 +164,12 @@ public struct Accounts: Sendable {
         let minutes = Int(self.window.components.seconds / 60)
         let (accountLimit, addressLimit) = (self.accountLimit, self.addressLimit)
         let admitted: Result<(attempt: Int64, stored: (String, Bool)?), LoginRefusal> = try await self.database.withTransaction { connection in
-            // One lock order everywhere (account, then address): no deadlock.
-            try await connection.query(
-                """
-                SELECT pg_advisory_xact_lock(hashtextextended('login.account:' || \(username), 0)),
-                       pg_advisory_xact_lock(hashtextextended('login.address:' || \(address), 0))
-                """, logger: self.logger)
-            let counts = try await connection.query(
-                """
-                SELECT
-                  (SELECT count(*) FROM platform.login_attempts
-                    WHERE username = \(username) AND NOT succeeded AND at > now() - make_interval(secs => \(windowSeconds))
-                      AND at > coalesce((SELECT max(at) FROM platform.login_attempts WHERE username = \(username) AND succeeded), '-infinity')),
-                  (SELECT count(*) FROM platform.login_attempts
-                    WHERE address = \(address) AND NOT succeeded AND at > now() - make_interval(secs => \(windowSeconds)))
-                """, logger: self.logger
-            ).collect().first?.decode((Int, Int).self) ?? (0, 0)
-            if counts.1 >= addressLimit { return .failure(.addressLocked(minutes: minutes)) }
-            if counts.0 >= accountLimit { return .failure(.accountLocked(minutes: minutes)) }
-            let attempt = try await connection.query(
-                """
-                INSERT INTO platform.login_attempts (username, address, succeeded)
-                VALUES (\(username), \(address), false) RETURNING id
-                """, logger: self.logger
-            ).collect().first?.decode(Int64.self) ?? 0
-            let user = try await connection.query(
-                "SELECT password_hash, active FROM platform.users WHERE username = \(username)", logger: self.logger
-            ).collect().first?.decode((String, Bool).self)
+            try await self.rows.lockLogin(username: username, address: address, on: connection)
+            let counts = try await self.rows.failedAttempts(username: username, address: address, windowSeconds: windowSeconds, on: connection)
+            if counts.address >= addressLimit { return .failure(.addressLocked(minutes: minutes)) }
+            if counts.account >= accountLimit { return .failure(.accountLocked(minutes: minutes)) }
+            let attempt = try await self.rows.insertAttempt(username: username, address: address, on: connection)
+            let user = try await self.rows.credentials(username: username, on: connection).map { ($0.hash, $0.active) }
             return .success((attempt, user))
         }
         let attempt: Int64
@@ -240,22 +184,14 @@ public struct Accounts: Sendable {
         let ok = matches && stored?.1 == true
         try await self.database.withTransaction { connection in
             if ok {
-                try await connection.query("UPDATE platform.login_attempts SET succeeded = true WHERE id = \(attempt)", logger: self.logger)
-                try await connection.query("UPDATE platform.users SET last_login_at = now() WHERE username = \(username)", logger: self.logger)
+                try await self.rows.attemptSucceeded(attempt, username: username, on: connection)
             } else {
-                try await connection.query(
-                    """
-                    INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail, address)
-                    VALUES (NULL, \(username), NULL, 'login.failed', '', \(address))
-                    """, logger: self.logger)
+                try await self.rows.insertAudit(
+                    userID: nil, username: username, commune: nil, action: "login.failed", detail: "", address: address, on: connection)
             }
         }
         guard ok else { return .failure(.wrongCredentials) }
-        let user = try await self.database.withConnection { connection in
-            try await self.decodeUsers(
-                connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.username = \(username)", logger: self.logger)
-            ).first
-        }
+        let user = try await self.database.withConnection { connection in try await self.rows.user(username: username, on: connection) }
         guard let user else { return .failure(.wrongCredentials) }
         return .success(user)
     }
@@ -268,12 +204,7 @@ public struct Accounts: Sendable {
         let csrf = Self.randomToken()
         let seconds = Int(self.sessionLifetime.components.seconds)
         try await self.database.withConnection { connection in
-            try await connection.query(
-                """
-                INSERT INTO platform.sessions (token_hash, user_id, csrf_token, expires_at, address)
-                VALUES (sha256(convert_to(\(token), 'UTF8')), \(user.id), \(csrf), now() + make_interval(secs => \(seconds)), \(address))
-                """, logger: self.logger)
-            try await connection.query("DELETE FROM platform.sessions WHERE expires_at < now()", logger: self.logger)
+            try await self.rows.insertSession(token: token, userID: user.id, csrf: csrf, seconds: seconds, address: address, on: connection)
         }
         return (token, csrf)
     }
@@ -282,30 +213,12 @@ public struct Accounts: Sendable {
     public func session(token: String) async throws(TenantCoreError) -> (user: StaffUser, csrf: String)? {
         guard token.count >= 20, token.count <= 100 else { return nil }
         return try await self.database.withConnection(retryingReads: true) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT \(unescaped: Self.userColumns), s.csrf_token
-                  FROM platform.sessions s JOIN platform.users u ON u.id = s.user_id
-                 WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8')) AND s.expires_at > now() AND u.active
-                """, logger: self.logger)
-            for try await (id, username, name, role, scope, active, communes, csrf) in rows.decode(
-                (Int64, String, String, String, Int64?, Bool, [Int64], String).self)
-            {
-                return (
-                    StaffUser(
-                        id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
-                        scopeUnitID: scope, assignedCommunes: Set(communes), active: active), csrf
-                )
-            }
-            return nil
+            try await self.rows.session(token: token, on: connection)
         }
     }
 
     public func endSession(token: String) async throws(TenantCoreError) {
-        try await self.database.withConnection { connection in
-            try await connection.query(
-                "DELETE FROM platform.sessions WHERE token_hash = sha256(convert_to(\(token), 'UTF8'))", logger: self.logger)
-        }
+        try await self.database.withConnection { connection in try await self.rows.deleteSession(token: token, on: connection) }
     }
 
     // MARK: Audit
@@ -317,18 +230,20 @@ public struct Accounts: Sendable {
         _ user: StaffUser?, actor: String = "provisioner", commune: Int?, action: String, detail: String = "",
         address: String = "", on connection: PostgresConnection? = nil
     ) async throws(TenantCoreError) {
-        let query: PostgresQuery = """
-            INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail, address)
-            VALUES (\(user?.id), \(user?.username ?? actor), \(commune), \(action), \(detail), \(address))
-            """
+        let rows = self.rows
+        @Sendable func insert(_ connection: PostgresConnection) async throws {
+            try await rows.insertAudit(
+                userID: user?.id, username: user?.username ?? actor, commune: commune, action: action, detail: detail, address: address,
+                on: connection)
+        }
         if let connection {
             do {
-                try await connection.query(query, logger: self.logger)
+                try await insert(connection)
             } catch {
                 throw TenantDatabase.map(error)
             }
         } else {
-            try await self.database.withConnection { connection in try await connection.query(query, logger: self.logger) }
+            try await self.database.withConnection { connection in try await insert(connection) }
         }
         self.logger.info(
             "audit", metadata: ["user": "\(user?.username ?? "-")", "commune": "\(commune.map(String.init) ?? "-")", "action": "\(action)"])
@@ -336,19 +251,7 @@ public struct Accounts: Sendable {
 
     /// The latest audit entries, optionally of some communes only.
     public func auditLog(communes: [Int]?, limit: Int = 200) async throws(TenantCoreError) -> [AuditEntry] {
-        try await self.database.withConnection { connection in
-            let rows = try await connection.query(
-                """
-                SELECT at, username, commune_code, action, detail, address FROM platform.audit_log
-                 WHERE \(communes == nil) OR commune_code = ANY(\(communes ?? []))
-                 ORDER BY at DESC, id DESC LIMIT \(limit)
-                """, logger: self.logger)
-            var entries: [AuditEntry] = []
-            for try await (at, username, commune, action, detail, address) in rows.decode((Date, String, Int?, String, String, String).self) {
-                entries.append(AuditEntry(at: at, username: username, commune: commune, action: action, detail: detail, address: address))
-            }
-            return entries
-        }
+        try await self.database.withConnection { connection in try await self.rows.auditLog(communes: communes, limit: limit, on: connection) }
     }
 
     // MARK: Crypto

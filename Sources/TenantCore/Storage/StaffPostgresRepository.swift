@@ -1,9 +1,64 @@
+import Foundation
 import Logging
 import PostgresNIO
 
-/// Rows of staff accounts in `platform.users` and `platform.user_communes`.
+/// Rows of staff accounts, their sessions, login attempts and the audit log
+/// (`platform.users`, `user_communes`, `sessions`, `login_attempts`,
+/// `audit_log`), on the caller's connection.
 struct StaffRepository: Sendable {
     let logger: Logger
+
+    static let userColumns = """
+        u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.active,
+        coalesce((SELECT array_agg(commune_unit_id) FROM platform.user_communes c WHERE c.user_id = u.id), '{}')
+        """
+
+    func decodeUsers(_ rows: PostgresRowSequence) async throws -> [StaffUser] {
+        var users: [StaffUser] = []
+        for try await (id, username, name, role, scope, active, communes) in rows.decode(
+            (Int64, String, String, String, Int64?, Bool, [Int64]).self)
+        {
+            users.append(
+                StaffUser(
+                    id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
+                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active))
+        }
+        return users
+    }
+
+    // MARK: Accounts
+
+    func user(id: Int64, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> StaffUser? {
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        return try await self.decodeUsers(
+            connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.id = \(id)\(unescaped: lock)", logger: self.logger)
+        ).first
+    }
+
+    func user(username: String, on connection: PostgresConnection) async throws -> StaffUser? {
+        try await self.decodeUsers(
+            connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.username = \(username)", logger: self.logger)
+        ).first
+    }
+
+    func users(on connection: PostgresConnection) async throws -> [StaffUser] {
+        try await self.decodeUsers(
+            connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u ORDER BY u.role, u.username", logger: self.logger))
+    }
+
+    /// Inserts an account; nil when the username is taken.
+    func insertUser(
+        username: String, displayName: String, passwordHash: String, role: StaffRole, scopeUnitID: Int64?, on connection: PostgresConnection
+    ) async throws -> Int64? {
+        let rows = try await connection.query(
+            """
+            INSERT INTO platform.users (username, display_name, password_hash, role, scope_unit_id)
+            VALUES (\(username), \(displayName), \(passwordHash), \(role.rawValue), \(scopeUnitID))
+            ON CONFLICT (username) DO NOTHING RETURNING id
+            """, logger: self.logger
+        ).collect()
+        return try rows.first?.decode(Int64.self)
+    }
 
     /// Replaces the communes assigned to an account with `communeIDs`.
     func replaceCommunes(userID: Int64, communeIDs: [Int64], on connection: PostgresConnection) async throws {
@@ -17,5 +72,129 @@ struct StaffRepository: Sendable {
             ON CONFLICT DO NOTHING
             """, logger: self.logger)
         try await connection.query("UPDATE platform.users SET updated_at = now() WHERE id = \(userID)", logger: self.logger)
+    }
+
+    func setActive(userID: Int64, _ active: Bool, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE platform.users SET active = \(active), updated_at = now() WHERE id = \(userID)", logger: self.logger)
+    }
+
+    func setPasswordHash(userID: Int64, _ hash: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE platform.users SET password_hash = \(hash), updated_at = now() WHERE id = \(userID)", logger: self.logger)
+    }
+
+    // MARK: Login attempts
+
+    /// Serialises attempts on one account and one address (in that order everywhere: no deadlock).
+    func lockLogin(username: String, address: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            SELECT pg_advisory_xact_lock(hashtextextended('login.account:' || \(username), 0)),
+                   pg_advisory_xact_lock(hashtextextended('login.address:' || \(address), 0))
+            """, logger: self.logger)
+    }
+
+    /// Failed attempts within the window: of the account since its last
+    /// success, and of the address.
+    func failedAttempts(username: String, address: String, windowSeconds: Int, on connection: PostgresConnection) async throws -> (account: Int, address: Int) {
+        try await connection.query(
+            """
+            SELECT
+              (SELECT count(*) FROM platform.login_attempts
+                WHERE username = \(username) AND NOT succeeded AND at > now() - make_interval(secs => \(windowSeconds))
+                  AND at > coalesce((SELECT max(at) FROM platform.login_attempts WHERE username = \(username) AND succeeded), '-infinity')),
+              (SELECT count(*) FROM platform.login_attempts
+                WHERE address = \(address) AND NOT succeeded AND at > now() - make_interval(secs => \(windowSeconds)))
+            """, logger: self.logger
+        ).collect().first?.decode((Int, Int).self) ?? (0, 0)
+    }
+
+    /// Records an attempt as failed until its password is found right.
+    func insertAttempt(username: String, address: String, on connection: PostgresConnection) async throws -> Int64 {
+        try await connection.query(
+            """
+            INSERT INTO platform.login_attempts (username, address, succeeded)
+            VALUES (\(username), \(address), false) RETURNING id
+            """, logger: self.logger
+        ).collect().first?.decode(Int64.self) ?? 0
+    }
+
+    /// The password hash and whether the account is active.
+    func credentials(username: String, on connection: PostgresConnection) async throws -> (hash: String, active: Bool)? {
+        try await connection.query(
+            "SELECT password_hash, active FROM platform.users WHERE username = \(username)", logger: self.logger
+        ).collect().first?.decode((String, Bool).self)
+    }
+
+    func attemptSucceeded(_ attempt: Int64, username: String, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE platform.login_attempts SET succeeded = true WHERE id = \(attempt)", logger: self.logger)
+        try await connection.query("UPDATE platform.users SET last_login_at = now() WHERE username = \(username)", logger: self.logger)
+    }
+
+    // MARK: Sessions
+
+    func insertSession(token: String, userID: Int64, csrf: String, seconds: Int, address: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO platform.sessions (token_hash, user_id, csrf_token, expires_at, address)
+            VALUES (sha256(convert_to(\(token), 'UTF8')), \(userID), \(csrf), now() + make_interval(secs => \(seconds)), \(address))
+            """, logger: self.logger)
+        try await connection.query("DELETE FROM platform.sessions WHERE expires_at < now()", logger: self.logger)
+    }
+
+    /// The active user and CSRF token of a live session.
+    func session(token: String, on connection: PostgresConnection) async throws -> (user: StaffUser, csrf: String)? {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.userColumns), s.csrf_token
+              FROM platform.sessions s JOIN platform.users u ON u.id = s.user_id
+             WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8')) AND s.expires_at > now() AND u.active
+            """, logger: self.logger)
+        for try await (id, username, name, role, scope, active, communes, csrf) in rows.decode(
+            (Int64, String, String, String, Int64?, Bool, [Int64], String).self)
+        {
+            return (
+                StaffUser(
+                    id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
+                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active), csrf
+            )
+        }
+        return nil
+    }
+
+    func deleteSession(token: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "DELETE FROM platform.sessions WHERE token_hash = sha256(convert_to(\(token), 'UTF8'))", logger: self.logger)
+    }
+
+    func deleteSessions(userID: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM platform.sessions WHERE user_id = \(userID)", logger: self.logger)
+    }
+
+    // MARK: Audit
+
+    func insertAudit(
+        userID: Int64?, username: String, commune: Int?, action: String, detail: String, address: String, on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail, address)
+            VALUES (\(userID), \(username), \(commune), \(action), \(detail), \(address))
+            """, logger: self.logger)
+    }
+
+    func auditLog(communes: [Int]?, limit: Int, on connection: PostgresConnection) async throws -> [AuditEntry] {
+        let rows = try await connection.query(
+            """
+            SELECT at, username, commune_code, action, detail, address FROM platform.audit_log
+             WHERE \(communes == nil) OR commune_code = ANY(\(communes ?? []))
+             ORDER BY at DESC, id DESC LIMIT \(limit)
+            """, logger: self.logger)
+        var entries: [AuditEntry] = []
+        for try await (at, username, commune, action, detail, address) in rows.decode((Date, String, Int?, String, String, String).self) {
+            entries.append(AuditEntry(at: at, username: username, commune: commune, action: action, detail: detail, address: address))
+        }
+        return entries
     }
 }
