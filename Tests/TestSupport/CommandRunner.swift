@@ -35,14 +35,32 @@ public enum CommandRunner {
         return running
     }
 
+    /// Reads both pipes to their end and waits for the process, on threads
+    /// of their own: blocking reads on Swift's cooperative pool (two threads
+    /// on this machine) could starve every other test of the run.
     public static func finish(_ running: RunningCommand) async -> CommandResult {
-        async let stdout = Task.detached { running.out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { running.err.fileHandleForReading.readDataToEndOfFile() }.value
-        let (o, e) = await (stdout, stderr)
-        running.process.waitUntilExit()
-        return CommandResult(
-            status: running.process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: e, as: UTF8.self))
+        await withCheckedContinuation { continuation in
+            let output = Collected()
+            let reader = Thread {
+                output.stdout = running.out.fileHandleForReading.readDataToEndOfFile()
+                output.done.signal()
+            }
+            reader.start()
+            Thread {
+                let stderr = running.err.fileHandleForReading.readDataToEndOfFile()
+                output.done.wait()
+                running.process.waitUntilExit()
+                continuation.resume(
+                    returning: CommandResult(
+                        status: running.process.terminationStatus, stdout: String(decoding: output.stdout, as: UTF8.self),
+                        stderr: String(decoding: stderr, as: UTF8.self)))
+            }.start()
+        }
+    }
+
+    final class Collected: @unchecked Sendable {
+        var stdout = Data()
+        let done = DispatchSemaphore(value: 0)
     }
 }
 

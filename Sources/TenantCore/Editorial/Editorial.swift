@@ -209,18 +209,11 @@ public struct Editorial: Sendable {
     /// Records a submission for the rate limit; refuses when the address sent
     /// too many to this commune within the hour.
     func admit(address: String, tenant: Tenant, form: String, on connection: PostgresConnection) async throws {
-        let recent = try await connection.query(
-            """
-            SELECT count(*) FROM platform.form_submissions
-             WHERE address = \(address) AND tenant_id = \(tenant.id) AND at > now() - interval '1 hour'
-            """, logger: self.logger
-        ).collect().first?.decode(Int.self) ?? 0
+        let recent = try await self.content.recentSubmissions(address: address, tenantID: tenant.id, on: connection)
         guard recent < self.submissionsPerHour else {
             throw TenantCoreError(.rateLimited, "Bạn đã gửi \(recent) lần trong một giờ qua. Vui lòng thử lại sau.")
         }
-        try await connection.query(
-            "INSERT INTO platform.form_submissions (address, tenant_id, form) VALUES (\(address), \(tenant.id), \(form))",
-            logger: self.logger)
+        try await self.content.recordSubmission(address: address, tenantID: tenant.id, form: form, on: connection)
     }
 
     static func citizenText<Field: RawRepresentable>(

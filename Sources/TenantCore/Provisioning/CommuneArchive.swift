@@ -55,12 +55,10 @@ extension CommuneProvisioning {
         }
         let absolute = url.standardizedFileURL.path
         let bytes = data.count
+        let archive = ArchiveRepository(logger: self.logger)
         try await self.database.withConnection { connection in
-            try await connection.query(
-                """
-                INSERT INTO platform.exports (commune_code, schema_name, file, content_version, bytes)
-                VALUES (\(code), \(header.schema), \(absolute), \(header.content_version), \(bytes))
-                """, logger: self.logger)
+            try await archive.recordExport(
+                code: code, schema: header.schema, file: absolute, contentVersion: header.content_version, bytes: bytes, on: connection)
         }
         self.logger.info("commune exported", metadata: ["commune": "\(code)", "tenant.schema": "\(header.schema)", "file": "\(absolute)"])
         return (header, bytes)
@@ -70,9 +68,10 @@ extension CommuneProvisioning {
     /// format ``restore(from:)`` reads), from one consistent snapshot: what
     /// `commune export` writes and the console hands out as a download.
     public func exportDocument(code: Int) async throws(TenantCoreError) -> (CommuneArchiveHeader, Data) {
+        let archive = ArchiveRepository(logger: self.logger)
         let (header, document) = try await self.database.withTransaction { connection in
             // A consistent snapshot of catalogue rows and content.
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
+            try await archive.snapshot(on: connection)
             guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
                 throw TenantCoreError.notFound("commune \(code) has no site on this platform")
             }
@@ -89,13 +88,7 @@ extension CommuneProvisioning {
             }
             let domains = try await self.catalogue.domains(tenantID: record.unitID, on: connection)
                 .map { CommuneArchiveHeader.Domain(host: $0.host, role: $0.role) }
-            let tables = try await connection.query(
-                "SELECT platform.export_schema(\(schema.rawValue))::text", logger: self.logger
-            ).collect().first?.decode(String.self) ?? "{}"
-            let counts = try await connection.query(
-                "SELECT key, jsonb_array_length(value) FROM jsonb_each(\(tables)::jsonb)", logger: self.logger)
-            var rowCounts: [String: Int] = [:]
-            for try await (table, count) in counts.decode((String, Int).self) { rowCounts[table] = count }
+            let (tables, rowCounts) = try await archive.exportTables(schema, on: connection)
             let header = CommuneArchiveHeader(
                 format: Self.exportFormat, format_version: 1, exported_at: ISO8601DateFormatter().string(from: Date()),
                 schema: schema.rawValue, schema_version: record.schemaVersion, status: record.status,
@@ -148,14 +141,12 @@ extension CommuneProvisioning {
         }
         let hosts = try header.domains.map { d throws(TenantCoreError) in (try Hostname(validating: d.host), d.role) }
         let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)
+        let archive = ArchiveRepository(logger: self.logger)
         let restoredRows: Int = try await self.database.withTransaction { connection in
             if try await self.catalogue.unit(.commune, code: commune.code, on: connection) != nil {
                 throw TenantCoreError.conflict("commune \(commune.code) already exists; delete it before restoring")
             }
-            let schemaExists = try await connection.query(
-                "SELECT to_regnamespace(\(schema.rawValue)) IS NOT NULL", logger: self.logger
-            ).collect().first?.decode(Bool.self) ?? false
-            if schemaExists {
+            if try await archive.schemaExists(schema, on: connection) {
                 throw TenantCoreError.conflict("schema \(schema) already exists without a catalogue entry; drop it first")
             }
             for (host, _) in hosts {
@@ -184,13 +175,9 @@ extension CommuneProvisioning {
                     level: .commune, code: commune.code, parentID: parentID, name: commune.name, kind: commune.kind,
                     slug: commune.slug, portalURL: nil, on: connection)
             else { throw TenantCoreError.invalid("the export has no parent for commune \(commune.code)") }
-            try await connection.query(
-                """
-                INSERT INTO platform.tenants (unit_id, schema_name, status, status_note, schema_version, content_version)
-                VALUES (\(unit.id), \(schema.rawValue), \(header.status.rawValue), \(header.status_note),
-                        \(header.schema_version), \(header.content_version))
-                """, logger: self.logger)
-            try await connection.query("CREATE SCHEMA \(unescaped: schema.quoted)", logger: self.logger)
+            try await archive.insertTenant(
+                unitID: unit.id, schema: schema, status: header.status, note: header.status_note, schemaVersion: header.schema_version,
+                contentVersion: header.content_version, on: connection)
             try await TenantDatabase.setLocalSearchPath(schema, on: connection, logger: self.logger)
             try await MigrationRunner.runScript(
                 self.migrations.tenantScript(upTo: header.schema_version), on: connection, logger: self.logger)
@@ -198,9 +185,7 @@ extension CommuneProvisioning {
                 try await runner.record(migration, schema: schema.rawValue, on: connection)
             }
             let document = String(decoding: data, as: UTF8.self)
-            let count = try await connection.query(
-                "SELECT platform.import_schema(\(schema.rawValue), (\(document)::jsonb) -> 'tables')", logger: self.logger
-            ).collect().first?.decode(Int.self) ?? 0
+            let count = try await archive.importTables(schema, document: document, on: connection)
             let expected = header.row_counts.values.reduce(0, +)
             guard count == expected else {
                 throw TenantCoreError.invalid("\(path) holds \(count) rows but its header promises \(expected); not restored")
@@ -219,32 +204,20 @@ extension CommuneProvisioning {
     /// Deletes a commune — schema, catalogue rows, domains — only when an
     /// export of its current content exists on disk.
     public func delete(code: Int) async throws(TenantCoreError) -> String {
-        try await self.database.withTransaction { connection in
+        let archive = ArchiveRepository(logger: self.logger)
+        return try await self.database.withTransaction { connection in
             guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
                 throw TenantCoreError.notFound("commune \(code) has no site on this platform")
             }
-            let exports = try await connection.query(
-                """
-                SELECT file, content_version FROM platform.exports
-                 WHERE commune_code = \(code) AND schema_name = \(record.schema.rawValue) ORDER BY exported_at DESC
-                """, logger: self.logger)
-            var saved: String?
-            for try await (file, version) in exports.decode((String, Int64).self)
-            where version == record.contentVersion && FileManager.default.fileExists(atPath: file) {
-                saved = file
-                break
-            }
+            let saved = try await archive.exports(code: code, schema: record.schema, on: connection).first {
+                $0.contentVersion == record.contentVersion && FileManager.default.fileExists(atPath: $0.file)
+            }?.file
             guard let saved else {
                 throw TenantCoreError.conflict(
                     "commune \(code) has no export of its current content; run `provisioner commune export \(code) --out FILE` first")
             }
             let schema = record.schema
-            try await connection.query("DELETE FROM platform.domains WHERE tenant_id = \(record.unitID)", logger: self.logger)
-            try await connection.query("DELETE FROM platform.tenants WHERE unit_id = \(record.unitID)", logger: self.logger)
-            try await connection.query("DELETE FROM platform.units WHERE id = \(record.unitID)", logger: self.logger)
-            try await connection.query(
-                "DELETE FROM platform.schema_migrations WHERE schema_name = \(schema.rawValue)", logger: self.logger)
-            try await connection.query("DROP SCHEMA \(unescaped: schema.quoted) CASCADE", logger: self.logger)
+            try await archive.deleteSite(unitID: record.unitID, schema: schema, on: connection)
             self.logger.notice("commune deleted", metadata: ["commune": "\(code)", "tenant.schema": "\(schema)", "export": "\(saved)"])
             return saved
         }

@@ -142,11 +142,7 @@ public struct CommuneProvisioning: Sendable {
                 level: .commune, code: spec.code, parentID: parent.id, name: spec.name, kind: spec.kind,
                 slug: spec.slug, portalURL: nil, list: spec.list, on: connection)
         else { throw TenantCoreError.conflict("commune \(spec.code) was created by someone else meanwhile") }
-        try await connection.query(
-            """
-            INSERT INTO platform.tenants (unit_id, schema_name, schema_version)
-            VALUES (\(unit.id), \(schema.rawValue), \(self.migrations.tenantVersion))
-            """, logger: self.logger)
+        try await self.catalogue.insertTenant(unitID: unit.id, schema: schema, schemaVersion: self.migrations.tenantVersion, on: connection)
         let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)
         try await runner.createTenantSchema(schema, on: connection)
         let split = VietnameseText.splitUnitName(spec.name)
@@ -166,10 +162,7 @@ public struct CommuneProvisioning: Sendable {
     func schemaName(for spec: CommuneSpec, on connection: PostgresConnection) async throws -> SchemaName {
         let plain = try SchemaName(communeCode: spec.code)
         guard spec.list == 2025 else { return plain }
-        let taken = try await connection.query(
-            "SELECT 1 FROM platform.tenants WHERE schema_name = \(plain.rawValue)", logger: self.logger)
-        for try await _ in taken { return try SchemaName(communeCode: spec.code, list: 2025) }
-        return plain
+        return try await self.catalogue.schemaTaken(plain, on: connection) ? try SchemaName(communeCode: spec.code, list: 2025) : plain
     }
 
     // MARK: Bulk import
@@ -242,13 +235,7 @@ public struct CommuneProvisioning: Sendable {
             }
             if !problems.isEmpty, list.year == 2025 {
                 let codes = list.communes.map(\.code)
-                let older = try await connection.query(
-                    """
-                    SELECT count(*) FROM platform.units
-                     WHERE level = 'commune' AND list = 2024 AND valid_until IS NULL AND code = ANY(\(codes))
-                    """, logger: self.logger)
-                var count = 0
-                for try await n in older.decode(Int.self) { count = n }
+                let count = try await self.catalogue.countCurrentCommunes(list: 2024, codes: codes, on: connection)
                 if count > 0 {
                     throw TenantCoreError.conflict(
                         "this catalogue holds \(count) communes of the 2024 list whose codes the 2025 list gives to other communes; nothing was changed. Carry them into the 2025 list with `provisioner reorganise plan --to FILE --successors vn-admin-successors-2025.csv --out PLAN.json`, then `provisioner reorganise apply PLAN.json`")

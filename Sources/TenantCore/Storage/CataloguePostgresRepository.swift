@@ -196,6 +196,32 @@ public struct Catalogue: Sendable {
         ).first
     }
 
+    /// How many current communes of a list have one of these codes.
+    func countCurrentCommunes(list: Int, codes: [Int], on connection: PostgresConnection) async throws -> Int {
+        try await connection.query(
+            """
+            SELECT count(*) FROM platform.units
+             WHERE level = 'commune' AND list = \(list) AND valid_until IS NULL AND code = ANY(\(codes))
+            """, logger: self.logger
+        ).collect().first?.decode(Int.self) ?? 0
+    }
+
+    /// The catalogue row of a new site, at schema version `schemaVersion`.
+    func insertTenant(unitID: Int64, schema: SchemaName, schemaVersion: Int, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO platform.tenants (unit_id, schema_name, schema_version)
+            VALUES (\(unitID), \(schema.rawValue), \(schemaVersion))
+            """, logger: self.logger)
+    }
+
+    /// Whether a site already has this schema name.
+    func schemaTaken(_ schema: SchemaName, on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query(
+            "SELECT count(*) FROM platform.tenants WHERE schema_name = \(schema.rawValue)", logger: self.logger
+        ).collect().first?.decode(Int.self) ?? 0 > 0
+    }
+
     public func setPortal(unitID: Int64, url: String?, on connection: PostgresConnection) async throws {
         try await connection.query(
             "UPDATE platform.units SET portal_url = \(url), updated_at = now() WHERE id = \(unitID)", logger: self.logger)

@@ -279,3 +279,21 @@ extension ContentStore {
         ).collect().first?.decode(Int64.self)
     }
 }
+
+extension ContentStore {
+    /// Citizens' submissions from one address to one commune within the hour.
+    func recentSubmissions(address: String, tenantID: Int64, on connection: PostgresConnection) async throws -> Int {
+        try await connection.query(
+            """
+            SELECT count(*) FROM platform.form_submissions
+             WHERE address = \(address) AND tenant_id = \(tenantID) AND at > now() - interval '1 hour'
+            """, logger: self.logger
+        ).collect().first?.decode(Int.self) ?? 0
+    }
+
+    func recordSubmission(address: String, tenantID: Int64, form: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "INSERT INTO platform.form_submissions (address, tenant_id, form) VALUES (\(address), \(tenantID), \(form))",
+            logger: self.logger)
+    }
+}
