@@ -58,19 +58,9 @@ struct CommunesConsoleController: ConsoleBase {
     ) -> Response {
         let parents = self.parentsInScope(session.user)
         guard !parents.isEmpty else {
-            return self.page(context, title: "Tạo xã mới", status: .forbidden, main: "<p>Tài khoản của bạn không được tạo xã mới.</p>")
+            return self.page(context, title: "Tạo xã mới", status: .forbidden, main: CommuneFormView.forbidden)
         }
-        let options = parents.map { ("\($0.level.rawValue):\($0.code)", "\($0.name) (\($0.code))") }
-        let main: HTML = """
-            \(Field.summary(errors, order: ["ma", "ten", "cap-tren", "slug"]))<p>Trang của xã mới có ngay 16 chuyên mục bắt buộc, tên miền và liên kết tới cổng thông tin cấp trên.</p>
-            <form method="post" action="/quan-tri/xa">\(Field.csrf(session.csrf))
-            \(Field.text("ma", "Mã đơn vị hành chính (theo danh mục của Cục Thống kê)", value: fields["ma"] ?? "", errors: errors, required: true, hint: "Từ 1 đến 5 chữ số, ví dụ 14224"))\
-            \(Field.text("ten", "Tên đầy đủ", value: fields["ten"] ?? "", errors: errors, required: true, hint: "Ví dụ: Xã Hải Nam, Phường Thuận An"))\
-            \(Field.select("cap-tren", "Trực thuộc", options: options, selected: fields["cap-tren"] ?? options[0].0, errors: errors))\
-            \(Field.text("slug", "Tên viết trong địa chỉ trang (không bắt buộc)", value: fields["slug"] ?? "", errors: errors, hint: "Chữ thường không dấu, nối bằng dấu gạch ngang, ví dụ hai-nam; để trống để tạo tự động"))\
-            <p><button class="button" type="submit">Tạo xã</button></p>
-            </form>
-            """
+        let main = CommuneFormView.render(parents: parents, fields: fields, errors: errors, csrf: session.csrf)
         return self.page(context, title: "Tạo xã mới", status: status, active: "/quan-tri/xa/moi", main: main)
     }
 
@@ -137,14 +127,10 @@ struct CommunesConsoleController: ConsoleBase {
             try await Catalogue(logger: self.services.logger).domains(tenantID: record.unitID, on: connection)
         }
         let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
-        let links = HTML(hosts.map { d -> HTML in
-            let scheme = d.host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme
-            return "<li><a href=\"\(href: "\(scheme)://\(d.host)\(port)/")\">\(d.host)</a> (\(d.role == .primary ? "tên miền chính" : d.role == .dev ? "địa chỉ thử nghiệm" : "chuyển hướng"))</li>"
-        })
-        return self.page(context, title: "Đã tạo \(record.name)", main: """
-            <p class="saved" role="status">Đã tạo trang thông tin điện tử \(record.name) (mã \(record.code)) với 16 chuyên mục bắt buộc.</p>
-            <ul>\(links)</ul><p><a href="/quan-tri">Về tổng quan</a></p>
-            """)
+        let main = CommuneFormView.created(record: record, domains: hosts) { host in
+            "\(host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme)://\(host)\(port)/"
+        }
+        return self.page(context, title: "Đã tạo \(record.name)", main: main)
     }
 
     // MARK: List

@@ -16,15 +16,7 @@ extension ConsoleController {
         _ context: ConsoleRequestContext, session: ConsoleSession, errors: [String: String], status: HTTPResponse.Status,
         notice: String?
     ) -> Response {
-        let main: HTML = """
-            <p>Tài khoản <strong>\(session.user.username)</strong>. Sau khi đổi mật khẩu, các phiên đăng nhập khác của tài khoản này kết thúc.</p>
-            \(Field.summary(errors, order: ["mat-khau-cu", "mat-khau-moi", "nhap-lai"]))<form method="post" action="/quan-tri/mat-khau">\(Field.csrf(session.csrf))
-            \(Field.text("mat-khau-cu", "Mật khẩu hiện tại", value: "", errors: errors, required: true, type: "password", autocomplete: "current-password"))\
-            \(Field.text("mat-khau-moi", "Mật khẩu mới", value: "", errors: errors, required: true, type: "password", hint: Self.passwordHint, autocomplete: "new-password"))\
-            \(Field.text("nhap-lai", "Nhập lại mật khẩu mới", value: "", errors: errors, required: true, type: "password", autocomplete: "new-password"))\
-            <p><button class="button" type="submit">Đổi mật khẩu</button></p>
-            </form>
-            """
+        let main = AccountViews.password(username: session.user.username, errors: errors, csrf: session.csrf, passwordHint: Self.passwordHint)
         return self.page(context, title: "Đổi mật khẩu", status: status, notice: notice, main: main)
     }
 

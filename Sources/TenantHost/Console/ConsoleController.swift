@@ -55,15 +55,7 @@ struct ConsoleController: ConsoleBase {
         let token = Accounts.randomToken()
         var headers = HTTPFields()
         headers[.setCookie] = "csrf_dn=\(token); Path=/quan-tri; HttpOnly; SameSite=Strict\(self.secure)"
-        let error: HTML = message.map { "<div class=\"error-summary\" role=\"alert\"><p>\($0)</p></div>" } ?? .empty
-        let main: HTML = """
-            \(error)<form method="post" action="/quan-tri/dang-nhap">
-            <input type="hidden" name="_csrf" value="\(token)"><input type="hidden" name="tiep" value="\(next)">
-            \(Field.text("ten", "Tên đăng nhập", value: username, errors: [:], required: true, autocomplete: "username"))\
-            \(Field.text("mat-khau", "Mật khẩu", value: "", errors: [:], required: true, type: "password", autocomplete: "current-password"))\
-            <button class="button" type="submit">Đăng nhập</button>
-            </form>
-            """
+        let main = AccountViews.login(token: token, next: next, username: username, message: message)
         return self.page(context, title: "Đăng nhập", status: status, main: main, headers: headers)
     }
 
@@ -113,31 +105,7 @@ struct ConsoleController: ConsoleBase {
             return (row, open, pending)
         }
         let sections = try await self.sections(tenant)
-        let rows = HTML(sections.filter { $0.kind != .footer }.map { section -> HTML in
-            let state = row?.sections[section.id]
-            let status: HTML
-            if !(state?.hasContent ?? false) {
-                status = "<span class=\"status-bad\">Chưa có nội dung</span>"
-            } else if section.kind == .feed, let age = state?.age(at: now), age > 5 {
-                status = "<span class=\"status-warn\">Tin mới nhất cách đây \(age) ngày làm việc</span>"
-            } else {
-                status = "<span class=\"status-ok\">Đạt</span>"
-            }
-            let manage: HTML = section.id == MandatorySection.introduction.id
-                ? "<a href=\"/quan-tri/trang/\(section.id)\">Sửa trang</a> · <a href=\"/quan-tri/trang/\(section.id)#lanh-dao\">Lãnh đạo</a>"
-                : section.id == MandatorySection.questions.id
-                ? "<a href=\"/quan-tri/hoi-dap\">Trả lời câu hỏi</a>"
-                : section.kind == .static
-                ? "<a href=\"/quan-tri/trang/\(section.id)\">Sửa trang</a>"
-                : "<a href=\"/quan-tri/chuyen-muc/\(section.id)\">Quản lý bài</a>"
-            return "<tr><td>\(section.title)</td><td>\(state?.items ?? 0)</td><td>\(status)</td><td>\(manage)</td></tr>"
-        })
-        let main: HTML = """
-            <p>Câu hỏi chưa trả lời: <a href="/quan-tri/hoi-dap">\(open)</a> · Góp ý chờ duyệt: <a href="/quan-tri/y-kien">\(pending)</a> · Người chịu trách nhiệm: \(row?.responsiblePerson.isEmpty == false ? "<span class=\"status-ok\">\(row!.responsiblePerson)</span>" as HTML : "<span class=\"status-bad\">chưa cập nhật</span> (<a href=\"/quan-tri/thong-tin\">cập nhật</a>)")</p>
-            <div class="table-scroll"><table class="data"><caption>Các chuyên mục bắt buộc</caption>
-            <thead><tr><th scope="col">Chuyên mục</th><th scope="col">Số bài đã đăng</th><th scope="col">Tình trạng</th><th scope="col">Thao tác</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """
+        let main = DashboardViews.commune(sections: sections, compliance: row, open: open, pending: pending, now: now)
         return self.page(context, title: "Tổng quan", active: "/quan-tri", main: main)
     }
 
@@ -145,29 +113,14 @@ struct ConsoleController: ConsoleBase {
         let session = context.session
         let communes = self.communesInScope(session.user)
         let snapshot = self.services.directory.snapshot
-        let rows = HTML(communes.prefix(20).map { tenant -> HTML in
+        let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
+        let main = DashboardViews.platform(
+            communes: communes, lastBackup: self.services.operations.lastBackup, showsBackup: session.user.role == .province, now: Date()
+        ) { tenant in
             let host = snapshot.hosts(of: tenant.id).first { $0.role == .dev }?.host ?? tenant.primaryHost?.value ?? ""
-            let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
             let scheme = host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme
-            return """
-                <tr><td>\(tenant.code)</td><td>\(tenant.name)</td><td>\(tenant.ancestors.first?.name ?? "")</td><td>\(tenant.status.title)</td>\
-                <td><a href="\(href: "\(scheme)://\(host)\(port)/")">Trang</a> · <a href="\(href: "\(scheme)://\(host)\(port)/quan-tri")">Quản trị</a></td></tr>
-                """
-        })
-        let backup: HTML = self.services.operations.lastBackup.map { backup -> HTML in
-            let age = Date().timeIntervalSince(backup.stoppedAt)
-            let state: HTML = age > 26 * 3600 ? "<span class=\"status-bad\">quá 26 giờ</span>" : "<span class=\"status-ok\">đạt</span>"
-            return "<p>Bản sao lưu gần nhất: \(VietnamTime(backup.stoppedAt).timeString) \(Layout.date(backup.stoppedAt)) (cách đây \(backup.age())) · \(state)</p>"
-        } ?? "<p>Bản sao lưu gần nhất: <span class=\"status-bad\">chưa có bản sao lưu nào được ghi nhận</span></p>"
-        let main: HTML = """
-            <p>Phạm vi quản lý: \(communes.count) trang thông tin điện tử cấp xã.</p>
-            \(session.user.role == .province ? backup : .empty)
-            <p class="actions"><a class="button" href="/quan-tri/xa/moi">Tạo xã mới</a> <a href="/quan-tri/tuan-thu">Bảng theo dõi tuân thủ</a> <a href="/quan-tri/nguoi-dung">Người dùng</a></p>
-            <p><a href="/quan-tri/xa">Tìm, lọc và quản lý tất cả \(communes.count) xã, phường</a> (trạng thái, tên miền, bản xuất dữ liệu).</p>
-            <div class="table-scroll"><table class="data"><caption>\(min(20, communes.count)) xã, phường đầu tiên trong phạm vi quản lý</caption>
-            <thead><tr><th scope="col">Mã</th><th scope="col">Tên</th><th scope="col">Trực thuộc</th><th scope="col">Trạng thái</th><th scope="col">Liên kết</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """
+            return ("\(scheme)://\(host)\(port)/", "\(scheme)://\(host)\(port)/quan-tri")
+        }
         return self.page(context, title: "Tổng quan", active: "/quan-tri", main: main)
     }
 }

@@ -4,20 +4,6 @@ import Hummingbird
 import NIOCore
 import TenantCore
 
-extension EntryKind {
-    var title: String {
-        switch self {
-        case .article: "Bài viết"
-        case .document: "Văn bản"
-        case .procedure: "Thủ tục hành chính"
-        case .schedule: "Lịch công tác"
-        case .leader: "Lãnh đạo"
-        case .budget: "Báo cáo ngân sách"
-        }
-    }
-
-}
-
 /// The commune editor's console on the commune's own host: sections and
 /// entries, static pages, the footer, uploads, questions and comments. The
 /// group's ``CommuneConsoleContext`` guarantees a session that may manage
@@ -68,30 +54,7 @@ struct EditorConsoleController: ConsoleBase {
             try await self.services.content.editorEntries(tenant.schema, section: section.id, page: page, size: 30, on: connection)
         }
         let now = Date()
-        let rows = HTML(entries.items.map { e -> HTML in
-            let state: String
-            switch e.status {
-            case .draft: state = "Nháp"
-            case .unpublished: state = "Đã gỡ"
-            case .published: state = e.publishedAt > now ? "Hẹn giờ \(Layout.date(e.publishedAt)) \(VietnamTime(e.publishedAt).timeString)" : "Đã đăng"
-            }
-            let toggle: HTML = e.status == .published
-                ? "<form method=\"post\" action=\"/quan-tri/bai/\(e.id)/trang-thai\">\(Field.csrf(session.csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"unpublished\"><button class=\"linkbutton\" type=\"submit\">Gỡ xuống<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
-                : "<form method=\"post\" action=\"/quan-tri/bai/\(e.id)/trang-thai\">\(Field.csrf(session.csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"published\"><button class=\"linkbutton\" type=\"submit\">Đăng<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
-            return "<tr><td>\(e.title)\(Layout.sampleTag(e))</td><td>\(e.kind.title)</td><td>\(state)</td><td>\(Layout.date(e.publishedAt))</td><td><div class=\"actions\"><a href=\"/quan-tri/bai/\(e.id)\">Sửa<span class=\"visually-hidden\">: \(e.title)</span></a> \(toggle)</div></td></tr>"
-        })
-        let add = HTML(EntryKind.allowed(in: section.id).map { kind -> HTML in
-            "<a class=\"button\" href=\"/quan-tri/bai/moi?chuyen-muc=\(section.id)&amp;loai=\(kind.rawValue)\">Thêm \(kind.title.lowercased())</a>"
-        })
-        let main: HTML = """
-            <p class="actions">\(add) <a href="/\(section.slug)">Xem chuyên mục trên trang</a></p>
-            \(entries.items.isEmpty ? "<p>Chuyên mục chưa có bài nào.</p>" as HTML : """
-            <div class="table-scroll"><table class="data"><caption>Các bài của chuyên mục</caption>
-            <thead><tr><th scope="col">Tiêu đề</th><th scope="col">Loại</th><th scope="col">Trạng thái</th><th scope="col">Ngày</th><th scope="col">Thao tác</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """)
-            \(Layout.pager(page, of: entries.pageCount, path: "/quan-tri/chuyen-muc/\(section.id)"))
-            """
+        let main = EditorViews.sectionEntries(section: section, entries: entries, page: page, now: now, csrf: session.csrf)
         return self.page(context, title: section.title, notice: Self.saved(request), main: main)
     }
 
@@ -154,64 +117,8 @@ struct EditorConsoleController: ConsoleBase {
         _ context: CommuneConsoleContext, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String],
         status: HTTPResponse.Status, notice: String? = nil, publishedOn: Date? = nil
     ) -> Response {
-        let csrf = context.session.csrf
-        var specific: [HTML] = []
-        switch d.kind {
-        case .document:
-            specific.append(Field.select("loai-van-ban", "Hình thức văn bản", options: [("", "— Chọn —")] + ["Quyết định", "Nghị quyết", "Chỉ thị", "Kế hoạch", "Thông báo", "Công văn", "Báo cáo", "Tờ trình", "Hướng dẫn"].map { ($0, $0) }, selected: d.docType, errors: errors))
-            specific.append(Field.text("so-ky-hieu", "Số ký hiệu", value: d.docNumber, errors: errors, required: true, hint: "Ví dụ 125/QĐ-UBND"))
-            specific.append(Field.text("co-quan", "Cơ quan ban hành", value: d.issuer, errors: errors, required: true))
-            specific.append(Field.text("nguoi-ky", "Người ký", value: d.signer, errors: errors))
-            specific.append(Field.text("ngay-ban-hanh", "Ngày ban hành", value: d.issuedOn, errors: errors, required: true, type: "date"))
-            specific.append(Field.text("ngay-hieu-luc", "Ngày hiệu lực", value: d.effectiveOn, errors: errors, type: "date"))
-            specific.append(Field.text("tep", "Tệp văn bản (PDF)", value: d.fileURL, errors: errors, hint: "Tải tệp lên ở mục “Tệp tải lên” rồi dán địa chỉ, ví dụ /tep/12"))
-        case .procedure:
-            specific.append(Field.text("linh-vuc", "Lĩnh vực", value: d.field, errors: errors, required: true, hint: "Ví dụ Hộ tịch, Chứng thực"))
-            specific.append(Field.select("muc-do", "Mức độ dịch vụ công trực tuyến", options: [("", "— Chọn —"), ("toàn trình", "Toàn trình"), ("một phần", "Một phần")], selected: d.serviceLevel, errors: errors))
-            specific.append(Field.text("lien-ket", "Liên kết trên Cổng Dịch vụ công quốc gia", value: d.portalURL, errors: errors, type: "url"))
-            specific.append(Field.text("thoi-han", "Thời hạn giải quyết", value: d.processingTime, errors: errors))
-            specific.append(Field.text("phi", "Phí, lệ phí", value: d.fee, errors: errors))
-        case .schedule:
-            specific.append(Field.text("bat-dau", "Bắt đầu", value: d.startsAt, errors: errors, required: true, type: "datetime-local"))
-            specific.append(Field.text("ket-thuc", "Kết thúc", value: d.endsAt, errors: errors, type: "datetime-local"))
-            specific.append(Field.text("dia-diem", "Địa điểm", value: d.location, errors: errors))
-            specific.append(Field.text("chu-tri", "Chủ trì", value: d.presider, errors: errors))
-        case .leader:
-            specific.append(Field.text("chuc-vu", "Chức vụ", value: d.positionTitle, errors: errors, required: true))
-            specific.append(Field.text("dien-thoai", "Điện thoại", value: d.phone, errors: errors))
-            specific.append(Field.text("email", "Thư điện tử", value: d.email, errors: errors, type: "email"))
-        case .budget:
-            specific.append(Field.text("nam", "Năm", value: d.periodYear, errors: errors, required: true, type: "number"))
-            specific.append(Field.select("ky", "Kỳ báo cáo", options: [("", "— Chọn —")] + ["Quý I", "Quý II", "Quý III", "Quý IV", "6 tháng", "Năm", "Quyết toán"].map { ($0, $0) }, selected: d.periodLabel, errors: errors))
-            specific.append(Field.text("tep", "Tệp biểu mẫu", value: d.fileURL, errors: errors, hint: "Địa chỉ tệp đã tải lên, ví dụ /tep/12"))
-        case .article:
-            break
-        }
-        if section.id == MandatorySection.consultation.id {
-            specific.append(Field.text("han-gop-y", "Hạn nhận góp ý", value: d.consultationDeadline, errors: errors, type: "datetime-local"))
-            specific.append(Field.area("ket-qua", "Kết quả tổng hợp, tiếp thu, giải trình", value: d.consultationResult, errors: errors, rows: 6, hint: "Công bố sau khi hết hạn góp ý (Markdown)."))
-        }
-        var choices = [("nhap", "Lưu nháp"), ("dang", "Đăng ngay (ngày đăng là hôm nay)"), ("hen-gio", "Hẹn giờ đăng")]
-        if let publishedOn { choices.insert(("giu", "Giữ nguyên, đã đăng ngày \(Layout.date(publishedOn))"), at: 0) }
-        let publish = HTML(choices.map { value, label -> HTML in
-            "<div class=\"field check\"><input type=\"radio\" id=\"f-dang-\(value)\" name=\"dang\" value=\"\(value)\"\(EntryForm.value(d.publish) == value ? " checked" as HTML : .empty)> <label for=\"f-dang-\(value)\">\(label)</label></div>"
-        })
         let title = id == nil ? "Thêm \(d.kind.title.lowercased()) – \(section.title)" : "Sửa \(d.kind.title.lowercased())"
-        let main: HTML = """
-            \(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: id.map { "/quan-tri/bai/\($0)" } ?? "/quan-tri/bai")">
-            \(Field.csrf(csrf))<input type="hidden" name="chuyen-muc" value="\(section.id)"><input type="hidden" name="loai" value="\(d.kind.rawValue)">
-            \(Field.text("tieu-de", d.kind == .leader ? "Họ và tên" : "Tiêu đề", value: d.title, errors: errors, required: true))\
-            \(Field.area("tom-tat", d.kind == .leader ? "Nhiệm vụ được phân công" : "Tóm tắt", value: d.summary, errors: errors, rows: 3))\
-            \(specific)\
-            \(Field.area("noi-dung", d.kind == .leader ? "Tiểu sử tóm tắt" : "Nội dung", value: d.body, errors: errors, rows: 14, hint: "Viết theo Markdown (# tiêu đề, **chữ đậm**, - gạch đầu dòng, [chữ](https://địa chỉ)) hoặc HTML. Mã lệnh và định dạng có thể gây hại được tự động loại bỏ."))\
-            \(Field.select("dinh-dang", "Định dạng nội dung", options: [("markdown", "Markdown"), ("html", "HTML")], selected: d.bodyFormat.rawValue, errors: errors))\
-            \(Field.text("anh", "Ảnh minh họa", value: d.imageURL, errors: errors, hint: "Địa chỉ ảnh đã tải lên, ví dụ /tep/3"))\
-            \(Field.text("mo-ta-anh", "Mô tả ảnh (cho người không nhìn thấy ảnh)", value: d.imageAlt, errors: errors))\
-            \(Field.text("tac-gia", "Tác giả", value: d.author, errors: errors))\
-            <fieldset><legend>Đăng bài</legend>\(publish)\(Field.text("hen-gio-luc", "Thời điểm đăng (khi hẹn giờ)", value: d.publishAt, errors: errors, type: "datetime-local"))</fieldset>
-            <p class="actions"><button class="button" type="submit">Lưu</button> <a href="/quan-tri/chuyen-muc/\(section.id)">Về danh sách</a></p>
-            </form>
-            """
+        let main = EditorViews.entryForm(section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, publishedOn: publishedOn)
         return self.page(context, title: title, status: status, notice: notice, main: main)
     }
 
@@ -251,20 +158,7 @@ struct EditorConsoleController: ConsoleBase {
         _ context: CommuneConsoleContext, session: ConsoleSession, section: Section, body: String, format: BodyFormat,
         errors: [String: String], status: HTTPResponse.Status, notice: String?, leaders: [Entry] = []
     ) -> Response {
-        let leaderList: HTML = section.id == MandatorySection.introduction.id ? """
-            <h2 id="lanh-dao">Lãnh đạo Ủy ban nhân dân</h2>
-            <ul class="items">\(leaders.map { l -> HTML in "<li><a href=\"/quan-tri/bai/\(l.id)\">\(l.title)</a> – \(l.positionTitle ?? "")\(l.status == .published ? HTML.empty : " (chưa đăng)")</li>" })</ul>
-            <p><a class="button" href="/quan-tri/bai/moi?chuyen-muc=1&amp;loai=leader">Thêm lãnh đạo</a></p>
-            """ : .empty
-        let main: HTML = """
-            \(Field.summary(errors))<p>\(section.summary)</p>
-            <form method="post" action="/quan-tri/trang/\(section.id)">\(Field.csrf(session.csrf))
-            \(Field.area("noi-dung", "Nội dung trang", value: body, errors: errors, rows: 18, hint: "Markdown hoặc HTML an toàn."))\
-            \(Field.select("dinh-dang", "Định dạng", options: [("markdown", "Markdown"), ("html", "HTML")], selected: format.rawValue, errors: errors))\
-            <p class="actions"><button class="button" type="submit">Lưu</button> <a href="/\(section.slug)">Xem trang</a></p>
-            </form>
-            \(leaderList)
-            """
+        let main = EditorViews.sectionBody(section: section, body: body, format: format, errors: errors, csrf: session.csrf, leaders: leaders)
         return self.page(context, title: section.title, status: status, notice: notice, main: main)
     }
 
@@ -296,24 +190,7 @@ struct EditorConsoleController: ConsoleBase {
         _ context: CommuneConsoleContext, session: ConsoleSession, fields f: [String: String], errors: [String: String],
         status: HTTPResponse.Status, notice: String?
     ) -> Response {
-        let main: HTML = """
-            \(Field.summary(errors))<form method="post" action="/quan-tri/thong-tin">\(Field.csrf(session.csrf))
-            <fieldset><legend>Chân trang (Thông tư 32/2017/TT-BTTTT, Điều 16)</legend>
-            \(Field.text("co-quan", "Cơ quan chủ quản", value: f["co-quan"] ?? "", errors: errors, required: true))\
-            \(Field.text("nguoi-chiu-trach-nhiem", "Người chịu trách nhiệm", value: f["nguoi-chiu-trach-nhiem"] ?? "", errors: errors, required: true))\
-            \(Field.text("chuc-vu", "Chức vụ người chịu trách nhiệm", value: f["chuc-vu"] ?? "", errors: errors))\
-            \(Field.text("dia-chi", "Địa chỉ", value: f["dia-chi"] ?? "", errors: errors))\
-            \(Field.text("dien-thoai", "Điện thoại", value: f["dien-thoai"] ?? "", errors: errors))\
-            \(Field.text("email", "Thư điện tử", value: f["email"] ?? "", errors: errors, type: "email"))\
-            </fieldset>
-            <fieldset><legend>Thông báo bảo trì (báo trước ít nhất 7 ngày làm việc)</legend>
-            \(Field.area("thong-bao", "Nội dung thông báo", value: f["thong-bao"] ?? "", errors: errors, rows: 3))\
-            \(Field.text("thong-bao-tu", "Thời điểm bảo trì", value: f["thong-bao-tu"] ?? "", errors: errors, type: "datetime-local", hint: "Thông báo hiện trên mọi trang từ 14 ngày trước thời điểm này."))\
-            \(Field.text("thong-bao-den", "Ẩn thông báo sau", value: f["thong-bao-den"] ?? "", errors: errors, type: "datetime-local"))\
-            </fieldset>
-            <p><button class="button" type="submit">Lưu</button></p>
-            </form>
-            """
+        let main = EditorViews.site(fields: f, errors: errors, csrf: session.csrf)
         return self.page(context, title: "Thông tin chung", status: status, notice: notice, active: "/quan-tri/thong-tin", main: main)
     }
 
@@ -342,30 +219,8 @@ struct EditorConsoleController: ConsoleBase {
         let files = try await self.services.database.withConnection { connection in
             try await self.services.content.files(in: tenant.schema, on: connection)
         }
-        let rows = HTML(files.map { f -> HTML in
-            "<tr><td><a href=\"/tep/\(f.id)\">\(f.name)</a></td><td>\(Self.fileKind(f.contentType))</td><td>\(f.size / 1024 + 1) KB</td><td><code>/tep/\(f.id)</code></td></tr>"
-        })
-        let main: HTML = """
-            \(Field.summary(errors))<form method="post" action="/quan-tri/tep" enctype="multipart/form-data">\(Field.csrf(session.csrf))
-            <div class="field"><label for="f-tep">Chọn tệp (PDF, PNG, JPEG, GIF, WebP; tối đa 10 MB)</label>\(Field.message("tep", errors: errors, hint: nil))<input id="f-tep" name="tep" type="file" accept=".pdf,image/png,image/jpeg,image/gif,image/webp"\(Field.describedBy("tep", errors: errors, hint: false))></div>
-            <p><button class="button" type="submit">Tải lên</button></p>
-            </form>
-            <div class="table-scroll"><table class="data"><caption>Tệp đã tải lên</caption>
-            <thead><tr><th scope="col">Tên</th><th scope="col">Loại</th><th scope="col">Cỡ</th><th scope="col">Địa chỉ dùng trong bài</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """
+        let main = EditorViews.files(files, errors: errors, csrf: session.csrf)
         return self.page(context, title: "Tệp tải lên", status: status, notice: notice, active: "/quan-tri/tep", main: main)
-    }
-
-    static func fileKind(_ type: String) -> String {
-        switch type {
-        case "application/pdf": "Tài liệu PDF"
-        case "image/png": "Ảnh PNG"
-        case "image/jpeg": "Ảnh JPEG"
-        case "image/gif": "Ảnh GIF"
-        case "image/webp": "Ảnh WebP"
-        default: type
-        }
     }
 
     @Sendable func upload(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -390,16 +245,7 @@ struct EditorConsoleController: ConsoleBase {
             try await self.services.content.questions(publishedOnly: false, in: tenant.schema, on: connection)
         }
         let now = Date()
-        let rows = HTML(questions.map { q -> HTML in
-            let age = WorkingDays.between(q.createdAt, now)
-            let late: HTML = q.status != .answered && age > 15 ? " <span class=\"status-bad\">quá hạn \(age) ngày làm việc</span>" : .empty
-            return "<tr><td>\(q.code)</td><td><a href=\"/quan-tri/hoi-dap/\(q.id)\">\(q.title)</a></td><td>\(q.status.title)\(late)\(q.published ? " · đã công bố" : "")</td><td>\(Layout.date(q.createdAt))</td></tr>"
-        })
-        let main: HTML = questions.isEmpty ? "<p>Chưa có câu hỏi nào.</p>" : """
-            <div class="table-scroll"><table class="data"><caption>Câu hỏi của người dân (thời hạn trả lời 15 ngày làm việc)</caption>
-            <thead><tr><th scope="col">Mã</th><th scope="col">Tiêu đề</th><th scope="col">Tình trạng</th><th scope="col">Ngày gửi</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """
+        let main = EditorViews.questions(questions, now: now)
         return self.page(context, title: "Hỏi đáp", notice: Self.saved(request), active: "/quan-tri/hoi-dap", main: main)
     }
 
@@ -415,16 +261,7 @@ struct EditorConsoleController: ConsoleBase {
         _ context: CommuneConsoleContext, session: ConsoleSession, q: Question, errors: [String: String], status: HTTPResponse.Status,
         answer: String, state: Question.Status, publish: Bool
     ) -> Response {
-        let main: HTML = """
-            \(Field.summary(errors))<dl><dt>Mã theo dõi</dt><dd>\(q.code)</dd><dt>Người hỏi</dt><dd>\(q.askerName) (\(q.contact))</dd>
-            <dt>Ngày gửi</dt><dd>\(Layout.date(q.createdAt))</dd><dt>Câu hỏi</dt><dd>\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.body))</dd></dl>
-            <form method="post" action="/quan-tri/hoi-dap/\(q.id)">\(Field.csrf(session.csrf))
-            \(Field.select("trang-thai", "Tình trạng", options: Question.Status.allCases.map { ($0.rawValue, $0.title) }, selected: state.rawValue, errors: errors))\
-            \(Field.area("tra-loi", "Câu trả lời", value: answer, errors: errors, rows: 8))\
-            \(Field.check("cong-khai", "Công bố câu hỏi và câu trả lời trên trang", checked: publish))\
-            <p><button class="button" type="submit">Lưu</button> <a href="/quan-tri/hoi-dap">Về danh sách</a></p>
-            </form>
-            """
+        let main = EditorViews.question(q, errors: errors, csrf: session.csrf, answer: answer, state: state, publish: publish)
         return self.page(context, title: q.title, status: status, active: "/quan-tri/hoi-dap", main: main)
     }
 
@@ -450,18 +287,7 @@ struct EditorConsoleController: ConsoleBase {
         let pending = try await self.services.database.withConnection { connection in
             try await self.services.content.comments(entry: nil, status: .pending, in: tenant.schema, on: connection)
         }
-        let rows = HTML(pending.map { c -> HTML in
-            """
-            <tr><td>\(c.entryTitle)</td><td>\(c.authorName)</td><td>\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: c.body))</td><td>\(Layout.date(c.createdAt))</td>\
-            <td class="actions"><form method="post" action="/quan-tri/y-kien/\(c.id)">\(Field.csrf(session.csrf))<input type="hidden" name="duyet" value="1"><button class="linkbutton" type="submit">Duyệt<span class="visually-hidden"> góp ý của \(c.authorName)</span></button></form>\
-            <form method="post" action="/quan-tri/y-kien/\(c.id)">\(Field.csrf(session.csrf))<input type="hidden" name="duyet" value="0"><button class="linkbutton" type="submit">Từ chối<span class="visually-hidden"> góp ý của \(c.authorName)</span></button></form></td></tr>
-            """
-        })
-        let main: HTML = pending.isEmpty ? "<p>Không có góp ý nào chờ duyệt.</p>" : """
-            <div class="table-scroll"><table class="data"><caption>Góp ý chờ duyệt</caption>
-            <thead><tr><th scope="col">Dự thảo</th><th scope="col">Người góp ý</th><th scope="col">Nội dung</th><th scope="col">Ngày</th><th scope="col">Thao tác</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """
+        let main = EditorViews.comments(pending, csrf: session.csrf)
         return self.page(context, title: "Góp ý dự thảo", notice: Self.saved(request), active: "/quan-tri/y-kien", main: main)
     }
 

@@ -63,34 +63,11 @@ struct UsersConsoleController: ConsoleBase {
         let all = try await self.accounts.users()
         let shown = self.manageable(session.user, among: all)
         let snapshot = self.services.directory.snapshot
-        let rows = HTML(shown.map { u -> HTML in
-            let scope = u.scopeUnitID.flatMap { snapshot.tenants[$0]?.name ?? snapshot.units[$0]?.name } ?? "Toàn hệ thống"
-            return """
-                <tr><td>\(u.username)</td><td>\(u.displayName)</td><td>\(u.roleTitle)</td><td>\(scope)</td><td>\(u.active ? "Hoạt động" : "Đã khóa")</td>\
-                <td><form method="post" action="/quan-tri/nguoi-dung/\(u.id)">\(Field.csrf(session.csrf))<input type="hidden" name="thao-tac" value="\(u.active ? "khoa" : "mo")"><button class="linkbutton" type="submit">\(u.active ? "Khóa" : "Mở khóa")<span class="visually-hidden"> tài khoản \(u.username)</span></button></form> \
-                <a href="/quan-tri/nguoi-dung/\(u.id)/mat-khau">Đặt lại mật khẩu<span class="visually-hidden"> của \(u.username)</span></a>\
-                \(u.role == .district ? " <a href=\"/quan-tri/nguoi-dung/\(u.id)/xa\">Giao xã<span class=\"visually-hidden\"> cho \(u.username)</span></a> (\(u.assignedCommunes.count))" as HTML : .empty)</td></tr>
-                """
-        })
+        let rows = shown.map { u in (user: u, scope: u.scopeUnitID.flatMap { snapshot.tenants[$0]?.name ?? snapshot.units[$0]?.name } ?? "Toàn hệ thống") }
         let inScope = self.communesInScope(session.user)
-        let communes = [("", "— Chọn xã, phường —")] + inScope.map { ("\($0.code)", "\($0.name) (\($0.code))") }
-        let isOperator = session.user.role == .province
-        let units = [("", "— Chọn huyện hoặc tỉnh —")] + Self.unitsOf(inScope).map { ("\($0.level.rawValue)-\($0.code)", "\($0.name) (\($0.code))") }
-        let main: HTML = """
-            <div class="table-scroll"><table class="data"><caption>Tài khoản trong phạm vi quản lý</caption>
-            <thead><tr><th scope="col">Tên đăng nhập</th><th scope="col">Họ tên</th><th scope="col">Vai trò</th><th scope="col">Phạm vi</th><th scope="col">Trạng thái</th><th scope="col">Thao tác</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            <h2>\(isOperator ? "Thêm tài khoản" : "Thêm biên tập viên cấp xã")</h2>
-            \(Field.summary(errors, order: ["vai-tro", "ten-dang-nhap", "ho-ten", "xa", "don-vi", "mat-khau"]))<form method="post" action="/quan-tri/nguoi-dung">\(Field.csrf(session.csrf))
-            \(isOperator ? Field.select("vai-tro", "Vai trò", options: [("editor", "Biên tập viên cấp xã"), ("district", "Quản trị cấp huyện, hoặc người được giao quản lý một số xã")], selected: fields["vai-tro"] ?? "editor", errors: errors) : .empty)
-            \(Field.text("ten-dang-nhap", "Tên đăng nhập", value: fields["ten-dang-nhap"] ?? "", errors: errors, required: true, hint: "Chữ thường, số, dấu chấm, gạch dưới hoặc gạch ngang; ít nhất 3 ký tự"))\
-            \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true))\
-            \(Field.select("xa", "Xã, phường (biên tập viên)", options: communes, selected: fields["xa"] ?? "", errors: errors))\
-            \(isOperator ? Field.select("don-vi", "Đơn vị (quản trị cấp huyện)", options: units, selected: fields["don-vi"] ?? "", errors: errors, hint: "Huyện: quản lý các xã của huyện. Tỉnh không còn cấp huyện: chọn tỉnh, rồi giao từng xã sau khi tạo.") : .empty)\
-            \(Field.text("mat-khau", "Mật khẩu ban đầu", value: "", errors: errors, required: true, type: "password", hint: "Ít nhất 10 ký tự", autocomplete: "new-password"))\
-            <p><button class="button" type="submit">Tạo tài khoản</button></p>
-            </form>
-            """
+        let main = UsersView.users(
+            rows, communes: inScope, units: Self.unitsOf(inScope), isOperator: session.user.role == .province, fields: fields, errors: errors,
+            csrf: session.csrf)
         return self.page(context, title: "Người dùng", status: status, notice: notice, active: "/quan-tri/nguoi-dung", main: main)
     }
 
@@ -226,14 +203,7 @@ struct UsersConsoleController: ConsoleBase {
         _ context: PlatformConsoleContext, session: ConsoleSession, target: StaffUser, errors: [String: String],
         status: HTTPResponse.Status
     ) -> Response {
-        let main: HTML = """
-            <p>Đặt mật khẩu mới cho <strong>\(target.username)</strong> (\(target.displayName), \(target.roleTitle)). Các phiên đăng nhập của tài khoản này kết thúc; hãy báo mật khẩu mới cho người dùng qua kênh an toàn.</p>
-            \(Field.summary(errors, order: ["mat-khau-moi", "nhap-lai"]))<form method="post" action="/quan-tri/nguoi-dung/\(target.id)/mat-khau">\(Field.csrf(session.csrf))
-            \(Field.text("mat-khau-moi", "Mật khẩu mới", value: "", errors: errors, required: true, type: "password", hint: Self.passwordHint, autocomplete: "new-password"))\
-            \(Field.text("nhap-lai", "Nhập lại mật khẩu mới", value: "", errors: errors, required: true, type: "password", autocomplete: "new-password"))\
-            <p><button class="button" type="submit">Đặt mật khẩu</button> <a href="/quan-tri/nguoi-dung">Quay lại</a></p>
-            </form>
-            """
+        let main = UsersView.resetPassword(target: target, errors: errors, csrf: session.csrf, passwordHint: Self.passwordHint)
         return self.page(context, title: "Đặt lại mật khẩu", status: status, active: "/quan-tri/nguoi-dung", main: main)
     }
 

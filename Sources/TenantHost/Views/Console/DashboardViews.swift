@@ -1,0 +1,63 @@
+import Foundation
+import TenantCore
+
+/// `/quan-tri`: the overview of a commune's console, or of the platform's.
+enum DashboardViews {
+    /// A commune's mandatory sections with their state, open questions and
+    /// pending comments.
+    static func commune(sections: [Section], compliance row: ComplianceRow?, open: Int, pending: Int, now: Date) -> HTML {
+        let rows = HTML(sections.filter { $0.kind != .footer }.map { section -> HTML in
+            let state = row?.sections[section.id]
+            let status: HTML
+            if !(state?.hasContent ?? false) {
+                status = "<span class=\"status-bad\">Chưa có nội dung</span>"
+            } else if section.kind == .feed, let age = state?.age(at: now), age > 5 {
+                status = "<span class=\"status-warn\">Tin mới nhất cách đây \(age) ngày làm việc</span>"
+            } else {
+                status = "<span class=\"status-ok\">Đạt</span>"
+            }
+            let manage: HTML = section.id == MandatorySection.introduction.id
+                ? "<a href=\"/quan-tri/trang/\(section.id)\">Sửa trang</a> · <a href=\"/quan-tri/trang/\(section.id)#lanh-dao\">Lãnh đạo</a>"
+                : section.id == MandatorySection.questions.id
+                ? "<a href=\"/quan-tri/hoi-dap\">Trả lời câu hỏi</a>"
+                : section.kind == .static
+                ? "<a href=\"/quan-tri/trang/\(section.id)\">Sửa trang</a>"
+                : "<a href=\"/quan-tri/chuyen-muc/\(section.id)\">Quản lý bài</a>"
+            return "<tr><td>\(section.title)</td><td>\(state?.items ?? 0)</td><td>\(status)</td><td>\(manage)</td></tr>"
+        })
+        return """
+            <p>Câu hỏi chưa trả lời: <a href="/quan-tri/hoi-dap">\(open)</a> · Góp ý chờ duyệt: <a href="/quan-tri/y-kien">\(pending)</a> · Người chịu trách nhiệm: \(row?.responsiblePerson.isEmpty == false ? "<span class=\"status-ok\">\(row!.responsiblePerson)</span>" as HTML : "<span class=\"status-bad\">chưa cập nhật</span> (<a href=\"/quan-tri/thong-tin\">cập nhật</a>)")</p>
+            <div class="table-scroll"><table class="data"><caption>Các chuyên mục bắt buộc</caption>
+            <thead><tr><th scope="col">Chuyên mục</th><th scope="col">Số bài đã đăng</th><th scope="col">Tình trạng</th><th scope="col">Thao tác</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    /// The communes in scope (the first twenty listed) and, if `showsBackup`,
+    /// the newest backup.
+    static func platform(
+        communes: [Tenant], lastBackup: BackupRecord?, showsBackup: Bool, now: Date, hrefs: (Tenant) -> (site: String, console: String)
+    ) -> HTML {
+        let rows = HTML(communes.prefix(20).map { tenant -> HTML in
+            let links = hrefs(tenant)
+            return """
+                <tr><td>\(tenant.code)</td><td>\(tenant.name)</td><td>\(tenant.ancestors.first?.name ?? "")</td><td>\(tenant.status.title)</td>\
+                <td><a href="\(href: links.site)">Trang</a> · <a href="\(href: links.console)">Quản trị</a></td></tr>
+                """
+        })
+        let backup: HTML = lastBackup.map { backup -> HTML in
+            let age = now.timeIntervalSince(backup.stoppedAt)
+            let state: HTML = age > 26 * 3600 ? "<span class=\"status-bad\">quá 26 giờ</span>" : "<span class=\"status-ok\">đạt</span>"
+            return "<p>Bản sao lưu gần nhất: \(VietnamTime(backup.stoppedAt).timeString) \(Layout.date(backup.stoppedAt)) (cách đây \(backup.age(at: now))) · \(state)</p>"
+        } ?? "<p>Bản sao lưu gần nhất: <span class=\"status-bad\">chưa có bản sao lưu nào được ghi nhận</span></p>"
+        return """
+            <p>Phạm vi quản lý: \(communes.count) trang thông tin điện tử cấp xã.</p>
+            \(showsBackup ? backup : .empty)
+            <p class="actions"><a class="button" href="/quan-tri/xa/moi">Tạo xã mới</a> <a href="/quan-tri/tuan-thu">Bảng theo dõi tuân thủ</a> <a href="/quan-tri/nguoi-dung">Người dùng</a></p>
+            <p><a href="/quan-tri/xa">Tìm, lọc và quản lý tất cả \(communes.count) xã, phường</a> (trạng thái, tên miền, bản xuất dữ liệu).</p>
+            <div class="table-scroll"><table class="data"><caption>\(min(20, communes.count)) xã, phường đầu tiên trong phạm vi quản lý</caption>
+            <thead><tr><th scope="col">Mã</th><th scope="col">Tên</th><th scope="col">Trực thuộc</th><th scope="col">Trạng thái</th><th scope="col">Liên kết</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+    }
+}
