@@ -99,7 +99,9 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     }
     let provisioning = CommuneProvisioning(
         database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)
-    ConsoleController(services: services, accounts: accounts, editorial: editorial, provisioning: provisioning).addRoutes(to: router)
+    ConsoleController(
+        dependencies: ConsoleDependencies(services: services, accounts: accounts, editorial: editorial, provisioning: provisioning)
+    ).addRoutes(to: router)
     let site = router.group(context: TenantRequestContext.self)
     PublicSiteController(services: services, editorial: editorial).addRoutes(to: site)
     return router

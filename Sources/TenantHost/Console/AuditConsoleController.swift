@@ -6,17 +6,7 @@ import TenantCore
 
 /// `/quan-tri/nhat-ky`: the audit log of what one may see.
 struct AuditConsoleController: ConsoleBase {
-    let services: SiteServices
-    let accounts: Accounts
-    let editorial: Editorial
-    let provisioning: CommuneProvisioning
-
-    init(base: some ConsoleBase) {
-        self.services = base.services
-        self.accounts = base.accounts
-        self.editorial = base.editorial
-        self.provisioning = base.provisioning
-    }
+    let dependencies: ConsoleDependencies
 
     func addRoutes(to group: RouterGroup<PlatformConsoleContext>) {
         group.get("/nhat-ky", use: self.audit)

@@ -8,17 +8,7 @@ import TenantCore
 /// commune's status, domains and export, and creating a commune. Province
 /// operators change; district admins see.
 struct CommunesConsoleController: ConsoleBase {
-    let services: SiteServices
-    let accounts: Accounts
-    let editorial: Editorial
-    let provisioning: CommuneProvisioning
-
-    init(base: some ConsoleBase) {
-        self.services = base.services
-        self.accounts = base.accounts
-        self.editorial = base.editorial
-        self.provisioning = base.provisioning
-    }
+    let dependencies: ConsoleDependencies
 
     func addRoutes(to group: RouterGroup<PlatformConsoleContext>) {
         group.get("/xa", use: self.list)

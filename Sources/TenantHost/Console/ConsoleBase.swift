@@ -19,16 +19,27 @@ enum ConsolePages {
     }
 }
 
-/// What every console controller has and shares: the platform's services
-/// and TenantCore's operations, and the helpers of a console page.
+/// The platform's services and TenantCore's operations the console's
+/// controllers work with.
+struct ConsoleDependencies: Sendable {
+    let services: SiteServices
+    let accounts: Accounts
+    let editorial: Editorial
+    let provisioning: CommuneProvisioning
+}
+
+/// What every console controller has and shares: its dependencies and the
+/// helpers of a console page.
 protocol ConsoleBase: Sendable {
-    var services: SiteServices { get }
-    var accounts: Accounts { get }
-    var editorial: Editorial { get }
-    var provisioning: CommuneProvisioning { get }
+    var dependencies: ConsoleDependencies { get }
 }
 
 extension ConsoleBase {
+    var services: SiteServices { self.dependencies.services }
+    var accounts: Accounts { self.dependencies.accounts }
+    var editorial: Editorial { self.dependencies.editorial }
+    var provisioning: CommuneProvisioning { self.dependencies.provisioning }
+
     static var formLimit: Int { 1024 * 1024 }
 
     static func redirect(_ location: String, status: HTTPResponse.Status = .seeOther) -> Response {

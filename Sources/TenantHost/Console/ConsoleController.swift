@@ -11,10 +11,7 @@ import TenantCore
 /// TenantCore in one transaction with an audit entry; a request outside
 /// one's scope gets 403 and is logged.
 struct ConsoleController: ConsoleBase {
-    let services: SiteServices
-    let accounts: Accounts
-    let editorial: Editorial
-    let provisioning: CommuneProvisioning
+    let dependencies: ConsoleDependencies
 
     /// Every route of `/quan-tri`: signing in and one's own password here;
     /// the commune editor's pages and the platform's pages in their own
@@ -30,13 +27,13 @@ struct ConsoleController: ConsoleBase {
         group.get("/mat-khau", use: self.passwordForm)
         group.post("/mat-khau", use: self.changeOwnPassword)
 
-        EditorConsoleController(base: self).addRoutes(to: group.group(context: CommuneConsoleContext.self))
+        EditorConsoleController(dependencies: self.dependencies).addRoutes(to: group.group(context: CommuneConsoleContext.self))
         let platform = group.group(context: PlatformConsoleContext.self)
-        ComplianceConsoleController(base: self).addRoutes(to: platform)
-        CommunesConsoleController(base: self).addRoutes(to: platform)
-        UsersConsoleController(base: self).addRoutes(to: platform)
-        AuditConsoleController(base: self).addRoutes(to: platform)
-        ReorganisationConsoleController(base: self).addRoutes(to: platform)
+        ComplianceConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
+        CommunesConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
+        UsersConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
+        AuditConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
+        ReorganisationConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
     }
 
     func signedIn(_ request: Request, _ context: ConsoleRequestContext) throws -> ConsoleSession {

@@ -9,17 +9,7 @@ import TenantCore
 /// group's ``CommuneConsoleContext`` guarantees a session that may manage
 /// this commune.
 struct EditorConsoleController: ConsoleBase {
-    let services: SiteServices
-    let accounts: Accounts
-    let editorial: Editorial
-    let provisioning: CommuneProvisioning
-
-    init(base: some ConsoleBase) {
-        self.services = base.services
-        self.accounts = base.accounts
-        self.editorial = base.editorial
-        self.provisioning = base.provisioning
-    }
+    let dependencies: ConsoleDependencies
 
     func addRoutes(to group: RouterGroup<CommuneConsoleContext>) {
         group.get("/chuyen-muc/:section", use: self.sectionEntries)

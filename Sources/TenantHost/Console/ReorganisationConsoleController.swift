@@ -4,17 +4,7 @@ import TenantCore
 
 /// `/quan-tri/sap-xep`: the reorganisation of the operator's province.
 struct ReorganisationConsoleController: ConsoleBase {
-    let services: SiteServices
-    let accounts: Accounts
-    let editorial: Editorial
-    let provisioning: CommuneProvisioning
-
-    init(base: some ConsoleBase) {
-        self.services = base.services
-        self.accounts = base.accounts
-        self.editorial = base.editorial
-        self.provisioning = base.provisioning
-    }
+    let dependencies: ConsoleDependencies
 
     func addRoutes(to group: RouterGroup<PlatformConsoleContext>) {
         group.get("/sap-xep", use: self.reorganisation)

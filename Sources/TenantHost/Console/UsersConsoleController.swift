@@ -8,17 +8,7 @@ import TenantCore
 /// editors (and, for province operators, district admins), assigning
 /// communes to a district admin, locking and unlocking, setting a new password.
 struct UsersConsoleController: ConsoleBase {
-    let services: SiteServices
-    let accounts: Accounts
-    let editorial: Editorial
-    let provisioning: CommuneProvisioning
-
-    init(base: some ConsoleBase) {
-        self.services = base.services
-        self.accounts = base.accounts
-        self.editorial = base.editorial
-        self.provisioning = base.provisioning
-    }
+    let dependencies: ConsoleDependencies
 
     func addRoutes(to group: RouterGroup<PlatformConsoleContext>) {
         group.get("/nguoi-dung", use: self.users)
