@@ -19,48 +19,45 @@ public struct ContentStore: Sendable {
         portal_url, processing_time, fee, starts_at, ends_at, location, presider, position_title, phone, email,
         period_year, period_label, consultation_deadline, consultation_result, body_source, body_format
         """
-    /// Index of `count(*) OVER ()` appended after the entry columns.
-    static let countColumn = 38
     /// The listing columns: everything but the body.
     static let summaryColumns = entryColumns.replacingOccurrences(of: " body,", with: " ''::text AS body,")
         .replacingOccurrences(of: " body_source,", with: " ''::text AS body_source,")
 
-    static func decodeEntry(_ row: PostgresRow) throws -> Entry {
+    static func decodeEntry(_ row: PostgresRow, _ c: Columns) throws -> Entry {
         let r = row.makeRandomAccess()
         var e = Entry(
-            id: try r[0].decode(Int64.self), sectionID: try r[1].decode(Int.self),
-            kind: EntryKind(rawValue: try r[2].decode(String.self)) ?? .article,
-            status: EntryStatus(rawValue: try r[3].decode(String.self)) ?? .draft, title: try r[4].decode(String.self),
-            summary: try r[5].decode(String.self), body: try r[6].decode(String.self), author: try r[7].decode(String.self),
-            publishedAt: try r[8].decode(Date.self), updatedAt: try r[9].decode(Date.self),
-            isSample: try r[10].decode(Bool.self))
-        e.imageURL = try r[11].decode(String?.self)
-        e.imageAlt = try r[12].decode(String?.self)
-        e.docType = try r[13].decode(String?.self)
-        e.docNumber = try r[14].decode(String?.self)
-        e.issuer = try r[15].decode(String?.self)
-        e.signer = try r[16].decode(String?.self)
-        e.issuedOn = try r[17].decode(Date?.self)
-        e.effectiveOn = try r[18].decode(Date?.self)
-        e.fileURL = try r[19].decode(String?.self)
-        e.field = try r[20].decode(String?.self)
-        e.serviceLevel = try r[21].decode(String?.self)
-        e.portalURL = try r[22].decode(String?.self)
-        e.processingTime = try r[23].decode(String?.self)
-        e.fee = try r[24].decode(String?.self)
-        e.startsAt = try r[25].decode(Date?.self)
-        e.endsAt = try r[26].decode(Date?.self)
-        e.location = try r[27].decode(String?.self)
-        e.presider = try r[28].decode(String?.self)
-        e.positionTitle = try r[29].decode(String?.self)
-        e.phone = try r[30].decode(String?.self)
-        e.email = try r[31].decode(String?.self)
-        e.periodYear = try r[32].decode(Int?.self)
-        e.periodLabel = try r[33].decode(String?.self)
-        e.consultationDeadline = try r[34].decode(Date?.self)
-        e.consultationResult = try r[35].decode(String.self)
-        e.bodySource = try r[36].decode(String.self)
-        e.bodyFormat = try r[37].decode(String.self)
+            id: try c("id", r), sectionID: try c("section_id", r),
+            kind: EntryKind(rawValue: try c("kind", r)) ?? .article,
+            status: EntryStatus(rawValue: try c("status", r)) ?? .draft, title: try c("title", r),
+            summary: try c("summary", r), body: try c("body", r), author: try c("author", r),
+            publishedAt: try c("published_at", r), updatedAt: try c("updated_at", r), isSample: try c("is_sample", r))
+        e.imageURL = try c("image_url", r)
+        e.imageAlt = try c("image_alt", r)
+        e.docType = try c("doc_type", r)
+        e.docNumber = try c("doc_number", r)
+        e.issuer = try c("issuer", r)
+        e.signer = try c("signer", r)
+        e.issuedOn = try c("issued_on", r)
+        e.effectiveOn = try c("effective_on", r)
+        e.fileURL = try c("file_url", r)
+        e.field = try c("field", r)
+        e.serviceLevel = try c("service_level", r)
+        e.portalURL = try c("portal_url", r)
+        e.processingTime = try c("processing_time", r)
+        e.fee = try c("fee", r)
+        e.startsAt = try c("starts_at", r)
+        e.endsAt = try c("ends_at", r)
+        e.location = try c("location", r)
+        e.presider = try c("presider", r)
+        e.positionTitle = try c("position_title", r)
+        e.phone = try c("phone", r)
+        e.email = try c("email", r)
+        e.periodYear = try c("period_year", r)
+        e.periodLabel = try c("period_label", r)
+        e.consultationDeadline = try c("consultation_deadline", r)
+        e.consultationResult = try c("consultation_result", r)
+        e.bodySource = try c("body_source", r)
+        e.bodyFormat = try c("body_format", r)
         return e
     }
 
@@ -95,16 +92,24 @@ public struct ContentStore: Sendable {
     func page(_ rows: PostgresRowSequence, number: Int, size: Int) async throws -> Page<Entry> {
         var items: [Entry] = []
         var total = 0
+        var columns: Columns?
         for try await row in rows {
-            items.append(try Self.decodeEntry(row))
-            total = try row.makeRandomAccess()[Self.countColumn].decode(Int.self)
+            let c = columns ?? Columns(row)
+            columns = c
+            items.append(try Self.decodeEntry(row, c))
+            total = try c("total", row.makeRandomAccess())
         }
         return Page(items: items, number: number, size: size, total: total)
     }
 
     func entries(_ rows: PostgresRowSequence) async throws -> [Entry] {
         var result: [Entry] = []
-        for try await row in rows { result.append(try Self.decodeEntry(row)) }
+        var columns: Columns?
+        for try await row in rows {
+            let c = columns ?? Columns(row)
+            columns = c
+            result.append(try Self.decodeEntry(row, c))
+        }
         return result
     }
 
@@ -139,7 +144,7 @@ public struct ContentStore: Sendable {
         let rows = try await connection.query(
             """
             SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary,
-                   CASE WHEN s.slug = \(slug ?? "") THEN s.body ELSE '' END, s.starter,
+                   CASE WHEN s.slug = \(slug ?? "") THEN s.body ELSE '' END AS body, s.starter,
                    t.publisher, t.responsible_person, t.responsible_title, t.address, t.phone, t.email, t.notice,
                    t.notice_from, t.notice_until, t.updated_at
               FROM \(unescaped: schema.quoted).sections s CROSS JOIN \(unescaped: schema.quoted).site t
@@ -147,21 +152,24 @@ public struct ContentStore: Sendable {
             """, logger: self.logger)
         var sections: [Section] = []
         var site: SiteInfo?
+        var columns: Columns?
         for try await row in rows {
+            let c = columns ?? Columns(row)
+            columns = c
             let r = row.makeRandomAccess()
             sections.append(
                 Section(
-                    id: try r[0].decode(Int.self), slug: try r[1].decode(String.self), title: try r[2].decode(String.self),
-                    kind: SectionKind(rawValue: try r[3].decode(String.self)) ?? .feed, position: try r[4].decode(Int.self),
-                    mandatory: try r[5].decode(Bool.self), legalBasis: try r[6].decode(String.self),
-                    summary: try r[7].decode(String.self), body: try r[8].decode(String.self), starter: try r[9].decode(Bool.self)))
+                    id: try c("id", r), slug: try c("slug", r), title: try c("title", r),
+                    kind: SectionKind(rawValue: try c("kind", r)) ?? .feed, position: try c("position", r),
+                    mandatory: try c("mandatory", r), legalBasis: try c("legal_basis", r),
+                    summary: try c("summary", r), body: try c("body", r), starter: try c("starter", r)))
             if site == nil {
                 site = SiteInfo(
-                    publisher: try r[10].decode(String.self), responsiblePerson: try r[11].decode(String.self),
-                    responsibleTitle: try r[12].decode(String.self), address: try r[13].decode(String.self),
-                    phone: try r[14].decode(String.self), email: try r[15].decode(String.self),
-                    notice: try r[16].decode(String.self), noticeFrom: try r[17].decode(Date?.self),
-                    noticeUntil: try r[18].decode(Date?.self), updatedAt: try r[19].decode(Date.self))
+                    publisher: try c("publisher", r), responsiblePerson: try c("responsible_person", r),
+                    responsibleTitle: try c("responsible_title", r), address: try c("address", r),
+                    phone: try c("phone", r), email: try c("email", r),
+                    notice: try c("notice", r), noticeFrom: try c("notice_from", r),
+                    noticeUntil: try c("notice_until", r), updatedAt: try c("updated_at", r))
             }
         }
         guard let site else {
@@ -235,7 +243,7 @@ public struct ContentStore: Sendable {
         let kindNames = (kinds ?? EntryKind.allCases).map(\.rawValue)
         let rows = try await connection.query(
             """
-            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () FROM \(unescaped: schema.quoted).entries
+            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
              WHERE section_id = \(section) AND kind = ANY(\(kindNames)) AND status = 'published' AND published_at <= \(now)
              ORDER BY published_at DESC, id DESC
              LIMIT \(size) OFFSET \((page - 1) * size)
@@ -310,7 +318,7 @@ public struct ContentStore: Sendable {
         let text = query.text
         let rows = try await connection.query(
             """
-            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () FROM \(unescaped: schema.quoted).entries
+            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
              WHERE section_id = 6 AND kind = 'document' AND status = 'published' AND published_at <= \(now)
                AND (\(query.type)::text IS NULL OR doc_type = \(query.type))
                AND (\(number)::text IS NULL OR doc_number ILIKE \(number))
@@ -508,5 +516,22 @@ public struct ContentStore: Sendable {
         try await connection.query(
             "SELECT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).entries WHERE is_sample)", logger: self.logger
         ).collect().first?.decode(Bool.self) ?? false
+    }
+}
+
+/// The cells of a result's rows by column name: the names are looked up
+/// once per result, from its first row, not once per cell.
+struct Columns: Sendable {
+    private let index: [String: Int]
+
+    init(_ row: PostgresRow) {
+        var index: [String: Int] = [:]
+        for (position, cell) in row.enumerated() where index[cell.columnName] == nil { index[cell.columnName] = position }
+        self.index = index
+    }
+
+    func callAsFunction<Value: PostgresDecodable>(_ name: String, _ row: PostgresRandomAccessRow) throws -> Value {
+        guard let position = self.index[name] else { throw TenantCoreError(.internal, "the result has no column \(name)") }
+        return try row[position].decode(Value.self)
     }
 }

@@ -65,7 +65,7 @@ extension ContentStore {
     ) async throws -> Page<Entry> {
         let rows = try await connection.query(
             """
-            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () FROM \(unescaped: schema.quoted).entries
+            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
              WHERE section_id = \(section)
              ORDER BY published_at DESC, id DESC LIMIT \(size) OFFSET \((page - 1) * size)
             """, logger: self.logger)
