@@ -51,11 +51,11 @@ func sqlDirectory(withExtraTenantMigration sql: String) throws -> String {
     @Test func killedMidMigration_rerunFinishes() async throws {
         try await withTestPlatform { platform in
             // setup
-            let list = try AdminList.read(path: TestEnvironment.dataFile("vn-admin-units-2025.csv")).only(provinces: [1])
+            let list = try AdminList.read(path: TestEnvironment.dataFile("vn-admin-units-2025.csv")).only(provinces: [11])
             _ = try await platform.provisioning.execute(try await platform.provisioning.plan(list), jobs: 2) { _ in }
             let total = try await platform.scalar("SELECT count(*) FROM platform.tenants")
             // a migration slow enough to be caught half-way
-            let dir = try sqlDirectory(withExtraTenantMigration: "SELECT pg_sleep(0.03);\nALTER TABLE site ADD COLUMN test_flag boolean NOT NULL DEFAULT false;")
+            let dir = try sqlDirectory(withExtraTenantMigration: "SELECT pg_sleep(0.05);\nALTER TABLE site ADD COLUMN test_flag boolean NOT NULL DEFAULT false;")
             let version = try MigrationSet.load(from: dir).tenantVersion
             let running = try CommandRunner.start(["provisioner", "migrate", "--jobs", "2"], databaseURL: platform.url, environment: ["PLATFORM_SQL_DIR": dir])
             // act
@@ -63,8 +63,12 @@ func sqlDirectory(withExtraTenantMigration sql: String) throws -> String {
                 if try await platform.scalar("SELECT count(*) FROM platform.tenants WHERE schema_version = \(version)") >= 10 { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            running.kill()
-            _ = await CommandRunner.finish(running)
+            // Hold the catalogue's tenants so the next schema's transaction
+            // waits, then kill: the migration stops halfway whatever the load.
+            try await platform.holding("LOCK TABLE platform.tenants IN SHARE MODE") {
+                running.kill()
+                _ = await CommandRunner.finish(running)
+            }
             let done = try await platform.scalar("SELECT count(*) FROM platform.tenants WHERE schema_version = \(version)")
             #expect(done >= 10 && done < total)
             // Each schema is whole: version recorded exactly where the column exists.
