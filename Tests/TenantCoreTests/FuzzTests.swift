@@ -195,6 +195,20 @@ import TestSupport
                 #expect((1900...2200).contains(VietnamTime(date).year), "seed \(seed)")
             }
             _ = EntryDraft.parseLocalDateTime(input)
+            // A reorganisation's --last-day: a real date, or refused as invalid input.
+            do {
+                try Reorganisation.checkDay(input)
+                #expect(EntryDraft.parseDate(input) != nil, "seed \(seed): \(input.debugDescription)")
+                let next = Reorganisation.firstDayAfter(input).split(separator: "/").compactMap { Int($0) }
+                #expect(next.count == 3, "seed \(seed): \(input.debugDescription)")
+            } catch let error as TenantCoreError {
+                #expect(error.code == .invalidInput && error.field == .lastDay, "seed \(seed)")
+            } catch {
+                Issue.record("seed \(seed): \(error)")
+            }
         }
+        #expect(throws: TenantCoreError.self) { try Reorganisation.checkDay("2026-02-31") }
+        #expect(Reorganisation.firstDayAfter("2025-06-30") == "1/7/2025")
+        #expect(Reorganisation.firstDayAfter("2026-12-31") == "1/1/2027")
     }
 }

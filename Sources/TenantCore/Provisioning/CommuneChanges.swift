@@ -28,19 +28,16 @@ extension Reorganisation {
 
     /// `1/7/2025` for the day after `lastDay` (`2025-06-30`).
     static func firstDayAfter(_ lastDay: String) -> String {
-        let parts = lastDay.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, let date = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(secondsFromGMT: VietnamTime.offsetSeconds), year: parts[0], month: parts[1], day: parts[2], hour: 12).date
-        else { return lastDay }
-        let next = VietnamTime(date.addingTimeInterval(86_400))
+        guard let day = EntryDraft.parseDate(lastDay) else { return lastDay }
+        let next = VietnamTime(day.addingTimeInterval(86_400 + 3600))
         return "\(next.day)/\(next.month)/\(next.year)"
     }
 
     static func checkDay(_ day: String) throws(TenantCoreError) {
         let parts = day.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let d = Int(parts[2]),
-            (2000...2100).contains(year), (1...12).contains(month), (1...31).contains(d)
-        else { throw .invalid("--last-day must be a date like 2025-06-30, not \(day.debugDescription)") }
+            let year = Int(parts[0]), (2000...2100).contains(year), EntryDraft.parseDate(day) != nil
+        else { throw .invalid("--last-day must be a date like 2025-06-30, not \(day.debugDescription)", field: .lastDay) }
     }
 
     /// A commune with a site, as a change needs it.
