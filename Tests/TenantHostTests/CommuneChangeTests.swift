@@ -122,22 +122,30 @@ import TestSupport
             #expect(moved.newHosts == ["hainammoi.giaothuy.namdinh.gov.vn", "hai-nam-moi.giao-thuy.nam-dinh.localhost"])
             #expect(try await changes.move(14224, to: .district, code: 367).unchanged == [14224])
             #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action LIKE 'commune.%'") == 4)
+            // A unit a reorganisation ended is not renamed, moved or merged into.
+            try await platform.execute("UPDATE platform.units SET valid_until = '2026-11-30' WHERE level = 'commune' AND code = 14011")
+            await #expect(throws: TenantCoreError.self) { _ = try await changes.rename(14011, to: "Xã Giao Lạc Mới") }
+            await #expect(throws: TenantCoreError.self) { _ = try await changes.merge([14010], into: 14011, lastDay: "2026-11-30") }
+            try await platform.execute("UPDATE platform.units SET valid_until = NULL WHERE level = 'commune' AND code = 14011")
             #expect(try await platform.strings("SELECT publisher FROM c_14224.site") == ["Ủy ban nhân dân xã Hải Nam Mới"])
             #expect(try await platform.strings("SELECT host FROM platform.domains d JOIN platform.units u ON u.id = d.tenant_id WHERE u.code = 14224 AND d.role <> 'redirect' ORDER BY host")
                 == ["hai-nam-moi.giao-thuy.nam-dinh.localhost", "hainammoi.giaothuy.namdinh.gov.vn"])
+            // Merging a commune that keeps archives moves them along.
+            #expect(try await changes.merge([14224], into: 14010, lastDay: "2026-11-30").changed == [14224])
+            #expect(try await platform.strings("SELECT t.archive_slug FROM platform.tenants t JOIN platform.units s ON s.id = t.successor_id WHERE s.code = 14010 ORDER BY 1")
+                == ["giao-thien", "hai-minh", "hai-nam-moi"])
 
             try await withTestHost(platform) { host in
-                let current = "hainammoi.giaothuy.namdinh.gov.vn"
-                // Every host the commune ever had leads to the same page on its current one.
-                for old in [Reorganised.oldHost, "hainammoi.haihau.namdinh.gov.vn"] {
-                    #expect(try await host.get("/gioi-thieu?a=1", host: old).header("Location") == "http://\(current)/gioi-thieu?a=1")
+                let current = "giaoan.giaothuy.namdinh.gov.vn"
+                // Every host Hải Nam ever had leads into its archive on Giao An, which took it last.
+                for old in [Reorganised.oldHost, "hainammoi.haihau.namdinh.gov.vn", "hainammoi.giaothuy.namdinh.gov.vn"] {
+                    #expect(try await host.get("/gioi-thieu?a=1", host: old).header("Location") == "http://\(current)/luu-tru/hai-nam-moi/gioi-thieu?a=1")
                 }
-                #expect(try await host.get("/gioi-thieu", host: Reorganised.oldAlias + ":8080").header("Location") == "http://hai-nam-moi.giao-thuy.nam-dinh.localhost:8080/gioi-thieu")
-                let home = try await host.get(host: current)
+                #expect(try await host.get("/gioi-thieu", host: Reorganised.oldAlias + ":8080").header("Location") == "http://giao-an.giao-thuy.nam-dinh.localhost:8080/luu-tru/hai-nam-moi/gioi-thieu")
+                let home = try await host.get("/luu-tru/hai-nam-moi/", host: current)
                 #expect(home.status == 200)
                 #expect(home.text.contains("Xã Hải Nam Mới"))
-                #expect(home.text.contains("href=\"/luu-tru/hai-minh/\""))
-                // The merged commune's hosts lead into the archive on the renamed, moved successor.
+                // The archive Hải Nam kept moved with it: its old hosts still land on the page.
                 #expect(try await host.get("/tin-tuc/\(bridge)", host: "haiminh.haihau.namdinh.gov.vn").header("Location") == "http://\(current)/luu-tru/hai-minh/tin-tuc/\(bridge)")
                 #expect(try await host.get("/luu-tru/hai-minh/tin-tuc/\(bridge)", host: current).status == 200)
                 // The divided commune: its hosts go to the primary successor, the other one links there.

@@ -126,6 +126,17 @@ import TestSupport
                     ("vai-tro", "district"), ("ten-dang-nhap", "khac.huyen"), ("ho-ten", "Khác"), ("don-vi", "district-366"), ("mat-khau", "matkhau-khac-1"),
                 ])
                 #expect(refused.status == 403)
+
+                // An account with a commune outside this operator's province is not theirs to manage.
+                try await platform.makeCommunes([SiteRoutingTests.a])
+                let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
+                let shared = try await accounts.createUser(
+                    username: "giao.hue", displayName: "Giao Huế", password: "matkhau-giao-hue", role: .district, scope: (.district, 367),
+                    communes: [SiteRoutingTests.a.0])
+                #expect(try await host.eventually { try await host.get("/_health", host: "x").text.contains("\"communes\":4") })
+                #expect(!(try await browser.get("/quan-tri/nguoi-dung", on: adminSite).text.contains("giao.hue")))
+                #expect(try await browser.get("/quan-tri/nguoi-dung/\(shared.id)/mat-khau", on: adminSite).status == 403)
+                #expect(try await browser.get("/quan-tri/nguoi-dung/\(shared.id)/xa", on: adminSite).status == 403)
             }
         }
     }

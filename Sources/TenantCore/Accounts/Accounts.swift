@@ -102,11 +102,12 @@ public struct Accounts: Sendable {
     }
 
     /// Sets the communes a district admin manages besides their district
-    /// (how a province without districts delegates): exactly `codes`, each a
-    /// current commune with a site.
-    public func setCommunes(userID: Int64, codes: [Int]) async throws(TenantCoreError) -> StaffUser {
-        guard codes.count <= 5_000 else { throw .invalid("at most 5,000 communes per account") }
-        let catalogue = Catalogue(logger: self.logger)
+    /// (how a province without districts delegates): exactly these communes
+    /// (unit ids of communes with a site; a code could name another commune
+    /// after the reorganisation).
+    public func setCommunes(userID: Int64, communeIDs: [Int64]) async throws(TenantCoreError) -> StaffUser {
+        let ids = Array(Set(communeIDs)).sorted()
+        guard ids.count <= 5_000 else { throw .invalid("at most 5,000 communes per account") }
         let staff = self.rows
         return try await self.database.withTransaction { connection in
             guard let user = try await staff.user(id: userID, forUpdate: true, on: connection) else {
@@ -115,12 +116,9 @@ public struct Accounts: Sendable {
             guard user.role == .district else {
                 throw TenantCoreError.invalid("only district admins are assigned communes; \(user.username) is \(user.role.rawValue)", field: .scope)
             }
-            var ids: [Int64] = []
-            for code in Set(codes).sorted() {
-                guard let tenant = try await catalogue.tenant(code: code, on: connection) else {
-                    throw TenantCoreError.notFound("commune \(code) has no site on this platform", field: .code)
-                }
-                ids.append(tenant.unitID)
+            let known = try await staff.communesWithSites(ids, on: connection)
+            if let missing = ids.first(where: { !known.contains($0) }) {
+                throw TenantCoreError.notFound("unit \(missing) is not a commune with a site on this platform", field: .code)
             }
             try await staff.replaceCommunes(userID: userID, communeIDs: ids, on: connection)
             var updated = user

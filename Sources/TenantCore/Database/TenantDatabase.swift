@@ -303,7 +303,7 @@ public final class TenantDatabase: Service, Sendable {
     /// PostgresNIO and connection-pool errors, as opposed to what the caller's code threw.
     static func isDatabaseError(_ error: any Error) -> Bool {
         error is PSQLError || String(reflecting: type(of: error)).contains("ConnectionPool")
-            || error is CancellationError || error is ChannelError
+            || error is CancellationError || error is ChannelError || error is IOError
     }
 
     static func isDeadConnection(_ error: any Error) -> Bool {
@@ -339,7 +339,8 @@ public final class TenantDatabase: Service, Sendable {
         if error is ChannelError || error is IOError || String(reflecting: type(of: error)).contains("ConnectionPool") {
             return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL: \(error)", underlying: error)
         }
-        if error is CancellationError { return TenantCoreError(.databaseUnavailable, "the request was cancelled", underlying: error) }
+        // One cancelled request (its client went away) says nothing about PostgreSQL.
+        if error is CancellationError { return TenantCoreError(.internal, "the request was cancelled", underlying: error) }
         // Anything else is a fault of the platform itself, not an outage.
         return TenantCoreError(.internal, "unexpected error: \(String(reflecting: error).prefix(300))", underlying: error)
     }

@@ -78,16 +78,17 @@ public final class DirectorySnapshot: Sendable {
     /// Resolves a normalised host name.
     public func resolve(_ host: Hostname) -> Resolution {
         guard let entry = self.hosts[host.value], let tenant = self.tenants[entry.tenantID] else { return .unknown }
+        // A development alias, or an old one kept as a redirect, leads to aliases.
+        let onAlias = entry.role == .dev
+            || (entry.role == .redirect && self.devHosts[tenant.id].map { Self.lastLabel($0) == Self.lastLabel(host) } == true)
         if tenant.status == .archived, let id = tenant.successorID, tenant.archiveSlug != nil,
-            let successor = self.archiveHome(of: id), let target = self.address(of: successor, preferDev: entry.role == .dev)
+            let successor = self.archiveHome(of: id), let target = self.address(of: successor, preferDev: onAlias)
         {
             return .archived(tenant, successor: successor, host: target)
         }
         if entry.role == .redirect, let primary = tenant.primaryHost, primary != host {
             // An old development alias leads to the current one.
-            if let dev = self.devHosts[tenant.id], dev != host, Self.lastLabel(dev) == Self.lastLabel(host) {
-                return .redirect(tenant, to: dev)
-            }
+            if onAlias, let dev = self.devHosts[tenant.id], dev != host { return .redirect(tenant, to: dev) }
             return .redirect(tenant, to: primary)
         }
         return .serve(tenant)

@@ -44,6 +44,8 @@ extension Reorganisation {
     struct Site: Sendable {
         var unitID: Int64, code: Int, name: String, slug: String, parentID: Int64, schema: SchemaName, status: String
         var successorID: Int64?, list: Int
+        /// Set when a reorganisation has ended the unit.
+        var ended = false
     }
 
     func site(code: Int, on connection: PostgresConnection) async throws -> Site? {
@@ -51,7 +53,7 @@ extension Reorganisation {
     }
 
     func current(_ code: Int, role: String, on connection: PostgresConnection) async throws -> Site {
-        guard let site = try await self.site(code: code, on: connection), site.successorID == nil else {
+        guard let site = try await self.site(code: code, on: connection), site.successorID == nil, !site.ended else {
             throw TenantCoreError.notFound("\(role) \(code) is not a current commune with a site on this platform")
         }
         guard site.status != "archived" else {
@@ -74,6 +76,17 @@ extension Reorganisation {
 
     func lockChanges(on connection: PostgresConnection) async throws {
         try await self.rows.lock(on: connection)
+    }
+
+    /// The archives an ending commune kept move with it into its successor
+    /// (a slug already used there gets the old commune's code), so their old
+    /// addresses keep leading somewhere.
+    func moveArchives(of old: Site, into successor: Int64, used: inout Set<String>, on connection: PostgresConnection) async throws {
+        for archive in try await self.rows.archives(keptBy: old.unitID, on: connection) {
+            let slug = used.contains(archive.slug) ? "\(archive.slug)-\(archive.code)" : archive.slug
+            used.insert(slug)
+            try await self.rows.moveArchive(archive.id, to: successor, slug: slug, on: connection)
+        }
     }
 
     // MARK: Merge
@@ -109,6 +122,7 @@ extension Reorganisation {
                 let slug = used.contains(old.slug) ? "\(old.slug)-\(old.code)" : old.slug
                 used.insert(slug)
                 try await self.end(old, lastDay: lastDay, on: connection)
+                try await self.moveArchives(of: old, into: target.unitID, used: &used, on: connection)
                 try await self.recordSuccessor(old: old.unitID, new: target.unitID, share: "whole", primary: true, on: connection)
                 _ = try await self.archive(
                     old: (old.unitID, old.code, old.name), slug: slug, into: (target.unitID, target.code, target.name),
@@ -153,9 +167,11 @@ extension Reorganisation {
                 }
                 return ChangeReport(changed: [], unchanged: [oldCode], newHosts: [])
             }
-            let used = try await self.archiveSlugs(in: main.unitID, on: connection)
+            var used = try await self.archiveSlugs(in: main.unitID, on: connection)
             let slug = used.contains(old.slug) ? "\(old.slug)-\(old.code)" : old.slug
+            used.insert(slug)
             try await self.end(old, lastDay: lastDay, on: connection)
+            try await self.moveArchives(of: old, into: main.unitID, used: &used, on: connection)
             for target in targets {
                 try await self.recordSuccessor(old: old.unitID, new: target.unitID, share: "part", primary: target.code == primary, on: connection)
                 try await self.provisioning.catalogue.touchContent(tenantID: target.unitID, on: connection)

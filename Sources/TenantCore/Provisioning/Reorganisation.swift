@@ -455,12 +455,19 @@ public struct Reorganisation: Sendable {
 
         // (3) Each new commune in its own transaction.
         let archivedCount = Locked(0)
-        let report = await CommuneProvisioning.forEach(
-            plan.communes, jobs: jobs, label: { "\($0.code) \($0.name)" }, progress: progress
-        ) { commune in
-            let (outcome, archived) = try await self.applyCommune(commune, plan: plan)
-            archivedCount.withLock { $0 += archived }
-            return outcome
+        // Communes that continue a predecessor's site first: the others then
+        // find that predecessor's ended identity whatever the order of jobs.
+        var report = CommuneProvisioning.Report(created: 0, unchanged: 0, failures: [], seconds: 0, durations: [])
+        for batch in [plan.communes.filter { $0.continues != nil }, plan.communes.filter { $0.continues == nil }] where !batch.isEmpty {
+            let part = await CommuneProvisioning.forEach(batch, jobs: jobs, label: { "\($0.code) \($0.name)" }, progress: progress) { commune in
+                let (outcome, archived) = try await self.applyCommune(commune, plan: plan)
+                archivedCount.withLock { $0 += archived }
+                return outcome
+            }
+            report.created += part.created
+            report.unchanged += part.unchanged
+            report.failures += part.failures
+            report.durations += part.durations
         }
         let failures = report.failures
         if failures.isEmpty {

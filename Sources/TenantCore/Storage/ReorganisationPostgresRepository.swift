@@ -210,17 +210,17 @@ struct ReorganisationRepository: Sendable {
     func site(code: Int, on connection: PostgresConnection) async throws -> Reorganisation.Site? {
         let rows = try await connection.query(
             """
-            SELECT u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.successor_id, u.list
+            SELECT u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.successor_id, u.list, u.valid_until IS NOT NULL
               FROM platform.units u JOIN platform.tenants t ON t.unit_id = u.id
              WHERE u.level = 'commune' AND u.code = \(code)
              ORDER BY u.valid_until IS NULL DESC, u.valid_until DESC LIMIT 1
             """, logger: self.logger)
-        for try await (id, code, name, slug, parent, schema, status, successor, list) in rows.decode(
-            (Int64, Int, String, String, Int64, String, String, Int64?, Int).self)
+        for try await (id, code, name, slug, parent, schema, status, successor, list, ended) in rows.decode(
+            (Int64, Int, String, String, Int64, String, String, Int64?, Int, Bool).self)
         {
             return Reorganisation.Site(
                 unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: try SchemaName(validating: schema), status: status,
-                successorID: successor, list: list)
+                successorID: successor, list: list, ended: ended)
         }
         return nil
     }
@@ -268,6 +268,25 @@ struct ReorganisationRepository: Sendable {
         var didArchive = false
         for try await _ in changed.decode(Int64.self) { didArchive = true }
         return didArchive
+    }
+
+    /// The archives kept inside a site: (unit id, slug, code).
+    func archives(keptBy successor: Int64, on connection: PostgresConnection) async throws -> [(id: Int64, slug: String, code: Int)] {
+        let rows = try await connection.query(
+            """
+            SELECT t.unit_id, t.archive_slug, u.code FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id
+             WHERE t.successor_id = \(successor) ORDER BY u.code
+            """, logger: self.logger)
+        var result: [(id: Int64, slug: String, code: Int)] = []
+        for try await (id, slug, code) in rows.decode((Int64, String, Int).self) { result.append((id, slug, code)) }
+        return result
+    }
+
+    /// Moves an archive into another site under `slug`.
+    func moveArchive(_ id: Int64, to successor: Int64, slug: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE platform.tenants SET successor_id = \(successor), archive_slug = \(slug), updated_at = now() WHERE unit_id = \(id)",
+            logger: self.logger)
     }
 
     // MARK: Domains and footer

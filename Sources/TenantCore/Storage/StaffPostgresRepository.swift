@@ -74,6 +74,14 @@ struct StaffRepository: Sendable {
         try await connection.query("UPDATE platform.users SET updated_at = now() WHERE id = \(userID)", logger: self.logger)
     }
 
+    /// Which of these units are communes with a site.
+    func communesWithSites(_ ids: [Int64], on connection: PostgresConnection) async throws -> Set<Int64> {
+        var found: Set<Int64> = []
+        let rows = try await connection.query("SELECT unit_id FROM platform.tenants WHERE unit_id = ANY(\(ids))", logger: self.logger)
+        for try await id in rows.decode(Int64.self) { found.insert(id) }
+        return found
+    }
+
     func setActive(userID: Int64, _ active: Bool, on connection: PostgresConnection) async throws {
         try await connection.query(
             "UPDATE platform.users SET active = \(active), updated_at = now() WHERE id = \(userID)", logger: self.logger)

@@ -75,6 +75,13 @@ extension ConsoleBase {
         self.services.directory.snapshot.tenants.values.filter { user.mayManage($0) }.sorted { $0.code < $1.code }
     }
 
+    /// Communes in scope that still exist (not ended by a reorganisation):
+    /// the only ones an account can be bound to. An ended commune's code may
+    /// belong to another commune now.
+    func currentCommunesInScope(_ user: StaffUser) -> [Tenant] {
+        self.communesInScope(user).filter { $0.validUntil == nil && $0.successorID == nil }
+    }
+
     func sections(_ tenant: Tenant) async throws -> [Section] {
         try await self.services.database.withConnection { connection in
             try await self.services.content.sections(tenant.schema, on: connection)

@@ -34,7 +34,9 @@ struct UsersConsoleController: ConsoleBase {
             case .district:
                 guard user.role == .province else { return false }
                 guard let scope = user.scopeUnitID else { return true }
-                return other.scopeUnitID == scope || snapshot.units[other.scopeUnitID ?? 0]?.parentID == scope
+                // Every commune assigned to the account must be this operator's too.
+                let assigned = other.assignedCommunes.allSatisfy { id in snapshot.tenants[id].map(user.mayManage) ?? false }
+                return assigned && (other.scopeUnitID == scope || snapshot.units[other.scopeUnitID ?? 0]?.parentID == scope)
             case .province:
                 return user.role == .province && user.scopeUnitID == nil && other.id != user.id
             }
@@ -54,7 +56,7 @@ struct UsersConsoleController: ConsoleBase {
         let shown = self.manageable(session.user, among: all)
         let snapshot = self.services.directory.snapshot
         let rows = shown.map { u in (user: u, scope: u.scopeUnitID.flatMap { snapshot.tenants[$0]?.name ?? snapshot.units[$0]?.name } ?? "Toàn hệ thống") }
-        let inScope = self.communesInScope(session.user)
+        let inScope = self.currentCommunesInScope(session.user)
         let main = UsersView.users(
             rows, communes: inScope, units: Self.unitsOf(inScope), isOperator: session.user.role == .province, fields: fields, errors: errors,
             csrf: session.csrf)
@@ -84,13 +86,13 @@ struct UsersConsoleController: ConsoleBase {
         let scope: (level: UnitLevel, code: Int)
         var commune: Int?
         if district {
-            let units = Self.unitsOf(self.communesInScope(session.user))
+            let units = Self.unitsOf(self.currentCommunesInScope(session.user))
             guard let unit = units.first(where: { "\($0.level.rawValue)-\($0.code)" == form["don-vi"] }) else {
                 throw ConsoleOutcome.forbidden("Bạn không quản lý đơn vị này.")
             }
             (role, scope) = (.district, (unit.level, unit.code))
         } else {
-            guard let code = Int(form["xa"]), let tenant = self.communesInScope(session.user).first(where: { $0.code == code }) else {
+            guard let code = Int(form["xa"]), let tenant = self.currentCommunesInScope(session.user).first(where: { $0.code == code }) else {
                 throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.")
             }
             (role, scope, commune) = (.editor, (.commune, tenant.code), tenant.code)
@@ -154,13 +156,15 @@ struct UsersConsoleController: ConsoleBase {
         let filter = String(form["loc"].prefix(100))
         let shown = self.shown(session, filter: filter)
         let shownIDs = Set(shown.map(\.id))
-        let snapshot = self.services.directory.snapshot
         // Assignments outside the list shown stay; inside it, the boxes decide.
-        var codes = target.assignedCommunes.filter { !shownIDs.contains($0) }.compactMap { snapshot.tenants[$0]?.code }
-        codes += shown.filter { form["xa-\($0.code)"] == "1" }.map(\.code)
-        let updated = try await self.accounts.setCommunes(userID: target.id, codes: codes)
+        let kept = target.assignedCommunes.filter { !shownIDs.contains($0) }
+        let chosen = shown.filter { form["xa-\($0.code)"] == "1" }
+        let updated = try await self.accounts.setCommunes(userID: target.id, communeIDs: Array(kept) + chosen.map(\.id))
+        let added = chosen.filter { !target.assignedCommunes.contains($0.id) }.map { String($0.code) }
+        let removed = shown.filter { target.assignedCommunes.contains($0.id) && !updated.assignedCommunes.contains($0.id) }.map { String($0.code) }
         try await self.accounts.audit(
-            session.user, commune: nil, action: "user.communes", detail: "\(target.username): \(updated.assignedCommunes.count) communes",
+            session.user, commune: nil, action: "user.communes",
+            detail: "\(target.username): +[\(added.joined(separator: ","))] -[\(removed.joined(separator: ","))], \(updated.assignedCommunes.count) in all",
             address: context.remoteAddress)
         let query = filter.isEmpty ? "da-luu=1" : "loc=\(Layout.percentEncode(filter))&da-luu=1"
         return Self.redirect("/quan-tri/nguoi-dung/\(target.id)/xa?\(query)")
@@ -177,7 +181,7 @@ struct UsersConsoleController: ConsoleBase {
     /// The communes an operator may assign, filtered without diacritics.
     func shown(_ session: ConsoleSession, filter: String) -> [Tenant] {
         let folded = VietnameseText.fold(filter)
-        return self.communesInScope(session.user).filter {
+        return self.currentCommunesInScope(session.user).filter {
             $0.successorID == nil && (folded.isEmpty || VietnameseText.fold($0.name).contains(folded) || String($0.code) == filter)
         }
     }

@@ -176,13 +176,14 @@ struct PublicSiteController: Sendable {
         if let asked, asked != "1" { throw PageError.badRequest("Tham số “luu-tru” chỉ nhận giá trị 1.") }
         let withArchives = !archives.isEmpty && asked != nil
         let size = Self.pageSize
+        // Results of several sites are merged in memory: fifty pages at most.
+        guard !withArchives || page <= 50 else { throw PageError.notFound("Kết quả tìm kiếm có tối đa 50 trang.") }
         return try await self.render(request, context) { chrome, connection in
             let options = SearchView.Options(archives: archives.map(\.tenant.name), included: withArchives)
             guard !text.isEmpty else { return .page(SearchView.render(chrome, text: "", page: nil, options: options), contentType: Self.html) }
             let content = self.services.content
             var result = try await content.search(chrome.tenant.schema, text: text, page: withArchives ? 1 : page, size: withArchives ? page * size : size, now: chrome.now, on: connection)
             if withArchives {
-                guard page <= 50 else { throw PageError.notFound("Kết quả tìm kiếm có tối đa 50 trang.") }
                 var hits = result.items
                 var total = result.total
                 for archive in archives {
