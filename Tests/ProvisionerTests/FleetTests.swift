@@ -58,18 +58,10 @@ func sqlDirectory(withExtraTenantMigration sql: String) throws -> String {
             let dir = try sqlDirectory(withExtraTenantMigration: "SELECT pg_sleep(0.05);\nALTER TABLE site ADD COLUMN test_flag boolean NOT NULL DEFAULT false;")
             let version = try MigrationSet.load(from: dir).tenantVersion
             let running = try CommandRunner.start(["provisioner", "migrate", "--jobs", "2"], databaseURL: platform.url, environment: ["PLATFORM_SQL_DIR": dir])
-            // act
-            for _ in 0..<500 {
-                if try await platform.scalar("SELECT count(*) FROM platform.tenants WHERE schema_version = \(version)") >= 10 { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            // Hold the catalogue's tenants so the next schema's transaction
-            // waits, then kill: the migration stops halfway whatever the load.
-            try await platform.holding("LOCK TABLE platform.tenants IN SHARE MODE") {
-                running.kill()
-                _ = await CommandRunner.finish(running)
-            }
-            let done = try await platform.scalar("SELECT count(*) FROM platform.tenants WHERE schema_version = \(version)")
+            // act: kill it halfway, the catalogue's tenants held
+            let done = try await platform.kill(
+                running, whenCount: "SELECT count(*) FROM platform.tenants WHERE schema_version = \(version)", reaches: 10,
+                holding: "LOCK TABLE platform.tenants IN SHARE MODE")
             #expect(done >= 10 && done < total)
             // Each schema is whole: version recorded exactly where the column exists.
             let columns = try await platform.scalar("SELECT count(*) FROM information_schema.columns WHERE column_name = 'test_flag'")

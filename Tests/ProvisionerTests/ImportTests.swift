@@ -55,21 +55,10 @@ import TestSupport
             let total = 64
             let running = try CommandRunner.start(
                 ["provisioner", "import", Self.file2024, "--province", "95", "--jobs", "2"], databaseURL: platform.url)
-            // act: kill it once part of the communes exist
-            var created = 0
-            for _ in 0..<600 {
-                created = try await platform.scalar("SELECT count(*) FROM platform.tenants")
-                if created >= 15 { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            // Hold the catalogue's units so the next commune's transaction
-            // waits, then kill: the import stops halfway whatever the load.
-            try await platform.holding("LOCK TABLE platform.units IN SHARE MODE") {
-                running.kill()
-                _ = await CommandRunner.finish(running)
-            }
+            // act: kill it once part of the communes exist, the catalogue's units held
+            let afterKill = try await platform.kill(
+                running, whenCount: "SELECT count(*) FROM platform.tenants", reaches: 15, holding: "LOCK TABLE platform.units IN SHARE MODE")
             // check: whatever got committed is whole
-            let afterKill = try await platform.scalar("SELECT count(*) FROM platform.tenants")
             #expect(afterKill >= 15)
             #expect(afterKill < total, "the import finished before it could be killed")
             #expect(try await platform.halfMadeCommunes() == [])

@@ -26,19 +26,10 @@ import TestSupport
 
             // act: kill -9 once some new communes exist
             let running = try CommandRunner.start(["provisioner", "reorganise", "apply", planFile, "--jobs", "2"], databaseURL: platform.url)
-            var created = 0
-            for _ in 0..<1500 {
-                created = try await platform.scalar("SELECT count(*) FROM platform.units WHERE list = 2025 AND level = 'commune'")
-                if created >= 10 { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            // Hold the audit log so the next commune's transaction waits,
-            // then kill: apply is stopped halfway whatever the machine's load.
-            try await platform.holding("LOCK TABLE platform.audit_log IN SHARE MODE") {
-                running.kill()
-                _ = await CommandRunner.finish(running)
-            }
-            let afterKill = try await platform.scalar("SELECT count(*) FROM platform.units WHERE list = 2025 AND level = 'commune'")
+            // The audit log is held so the next commune's transaction waits.
+            let afterKill = try await platform.kill(
+                running, whenCount: "SELECT count(*) FROM platform.units WHERE list = 2025 AND level = 'commune'", reaches: 10,
+                holding: "LOCK TABLE platform.audit_log IN SHARE MODE")
             #expect(afterKill >= 10)
             #expect(afterKill < 129, "apply finished before it could be killed")
             // Whatever was committed is whole: each new commune with its site, each archive with its successor.

@@ -165,6 +165,24 @@ public final class TestPlatform: Sendable {
         }
     }
 
+    /// Kills `running` with SIGKILL halfway: once `count` (a query of one
+    /// integer) reaches `atLeast` (waiting at most 30 s), while `lock` holds
+    /// back the command's next transaction, so the kill lands mid-run
+    /// whatever the machine's load. Returns the count after the kill.
+    public func kill(
+        _ running: RunningCommand, whenCount count: String, reaches atLeast: Int, holding lock: String
+    ) async throws -> Int {
+        for _ in 0..<1500 {
+            if try await self.scalar(count) >= atLeast { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await self.holding(lock) {
+            running.kill()
+            _ = await CommandRunner.finish(running)
+        }
+        return try await self.scalar(count)
+    }
+
     public func execute(_ sql: String) async throws {
         try await self.database.withConnection { connection in
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
