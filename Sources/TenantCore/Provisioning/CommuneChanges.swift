@@ -48,12 +48,8 @@ extension Reorganisation {
         var ended = false
     }
 
-    func site(code: Int, on connection: PostgresConnection) async throws -> Site? {
-        try await self.rows.site(code: code, on: connection)
-    }
-
     func current(_ code: Int, role: String, on connection: PostgresConnection) async throws -> Site {
-        guard let site = try await self.site(code: code, on: connection), site.successorID == nil, !site.ended else {
+        guard let site = try await self.rows.site(code: code, on: connection), site.successorID == nil, !site.ended else {
             throw TenantCoreError.notFound("\(role) \(code) is not a current commune with a site on this platform")
         }
         guard site.status != "archived" else {
@@ -62,20 +58,12 @@ extension Reorganisation {
         return site
     }
 
-    func archiveSlugs(in successor: Int64, on connection: PostgresConnection) async throws -> Set<String> {
-        try await self.rows.archiveSlugs(in: successor, on: connection)
-    }
-
-    func end(_ site: Site, lastDay: String, on connection: PostgresConnection) async throws {
-        try await self.rows.endUnit(id: site.unitID, lastDay: lastDay, on: connection)
-    }
-
-    func recordSuccessor(old: Int64, new: Int64, share: String, primary: Bool, on connection: PostgresConnection) async throws {
-        try await self.rows.recordSuccessor(old: old, new: new, share: share, primary: primary, on: connection)
-    }
-
-    func lockChanges(on connection: PostgresConnection) async throws {
-        try await self.rows.lock(on: connection)
+    /// The slug of an archive inside a site: the old commune's own slug, or
+    /// with its code when another archive there has it. Records it in `used`.
+    static func archiveSlug(_ slug: String, code: Int, used: inout Set<String>) -> String {
+        let chosen = used.contains(slug) ? "\(slug)-\(code)" : slug
+        used.insert(chosen)
+        return chosen
     }
 
     /// The archives an ending commune kept move with it into its successor
@@ -83,8 +71,7 @@ extension Reorganisation {
     /// addresses keep leading somewhere.
     func moveArchives(of old: Site, into successor: Int64, used: inout Set<String>, on connection: PostgresConnection) async throws {
         for archive in try await self.rows.archives(keptBy: old.unitID, on: connection) {
-            let slug = used.contains(archive.slug) ? "\(archive.slug)-\(archive.code)" : archive.slug
-            used.insert(slug)
+            let slug = Self.archiveSlug(archive.slug, code: archive.code, used: &used)
             try await self.rows.moveArchive(archive.id, to: successor, slug: slug, on: connection)
         }
     }
@@ -100,12 +87,12 @@ extension Reorganisation {
         guard !olds.contains(newCode) else { throw .invalid("commune \(newCode) cannot be merged into itself") }
         guard Set(olds).count == olds.count else { throw .invalid("a commune is named twice") }
         return try await self.provisioning.database.withTransaction { connection in
-            try await self.lockChanges(on: connection)
+            try await self.rows.lock(on: connection)
             let target = try await self.current(newCode, role: "commune", on: connection)
             var report = ChangeReport(changed: [], unchanged: [], newHosts: [])
             var toArchive: [Site] = []
             for code in olds {
-                guard let old = try await self.site(code: code, on: connection) else {
+                guard let old = try await self.rows.site(code: code, on: connection) else {
                     throw TenantCoreError.notFound("commune \(code) has no site on this platform")
                 }
                 if let successor = old.successorID {
@@ -117,13 +104,12 @@ extension Reorganisation {
                     toArchive.append(old)
                 }
             }
-            var used = try await self.archiveSlugs(in: target.unitID, on: connection)
+            var used = try await self.rows.archiveSlugs(in: target.unitID, on: connection)
             for old in toArchive {
-                let slug = used.contains(old.slug) ? "\(old.slug)-\(old.code)" : old.slug
-                used.insert(slug)
-                try await self.end(old, lastDay: lastDay, on: connection)
+                let slug = Self.archiveSlug(old.slug, code: old.code, used: &used)
+                try await self.rows.endUnit(id: old.unitID, lastDay: lastDay, on: connection)
                 try await self.moveArchives(of: old, into: target.unitID, used: &used, on: connection)
-                try await self.recordSuccessor(old: old.unitID, new: target.unitID, share: "whole", primary: true, on: connection)
+                try await self.rows.recordSuccessor(old: old.unitID, new: target.unitID, share: "whole", primary: true, on: connection)
                 _ = try await self.archive(
                     old: (old.unitID, old.code, old.name), slug: slug, into: (target.unitID, target.code, target.name),
                     note: "Từ ngày \(Self.firstDayAfter(lastDay)) thuộc \(target.name).", on: connection)
@@ -154,11 +140,11 @@ extension Reorganisation {
             throw .invalid("commune \(oldCode) cannot be one of its own successors; give the part it keeps a new commune, or merge the others into it")
         }
         return try await self.provisioning.database.withTransaction { connection in
-            try await self.lockChanges(on: connection)
+            try await self.rows.lock(on: connection)
             var targets: [Site] = []
             for code in newCodes { targets.append(try await self.current(code, role: "successor", on: connection)) }
             let main = targets.first { $0.code == primary }!
-            guard let old = try await self.site(code: oldCode, on: connection) else {
+            guard let old = try await self.rows.site(code: oldCode, on: connection) else {
                 throw TenantCoreError.notFound("commune \(oldCode) has no site on this platform")
             }
             if let successor = old.successorID {
@@ -167,13 +153,12 @@ extension Reorganisation {
                 }
                 return ChangeReport(changed: [], unchanged: [oldCode], newHosts: [])
             }
-            var used = try await self.archiveSlugs(in: main.unitID, on: connection)
-            let slug = used.contains(old.slug) ? "\(old.slug)-\(old.code)" : old.slug
-            used.insert(slug)
-            try await self.end(old, lastDay: lastDay, on: connection)
+            var used = try await self.rows.archiveSlugs(in: main.unitID, on: connection)
+            let slug = Self.archiveSlug(old.slug, code: old.code, used: &used)
+            try await self.rows.endUnit(id: old.unitID, lastDay: lastDay, on: connection)
             try await self.moveArchives(of: old, into: main.unitID, used: &used, on: connection)
             for target in targets {
-                try await self.recordSuccessor(old: old.unitID, new: target.unitID, share: "part", primary: target.code == primary, on: connection)
+                try await self.rows.recordSuccessor(old: old.unitID, new: target.unitID, share: "part", primary: target.code == primary, on: connection)
                 try await self.provisioning.catalogue.touchContent(tenantID: target.unitID, on: connection)
             }
             _ = try await self.archive(
@@ -205,7 +190,7 @@ extension Reorganisation {
         }
         guard !chosen.isEmpty else { throw .invalid("cannot make a slug from \(name.debugDescription); pass --slug") }
         return try await self.provisioning.database.withTransaction { connection in
-            try await self.lockChanges(on: connection)
+            try await self.rows.lock(on: connection)
             let site = try await self.current(code, role: "commune", on: connection)
             guard site.name != name || site.slug != chosen else { return ChangeReport(changed: [], unchanged: [code], newHosts: []) }
             let hosts = try await self.reidentify(
@@ -223,7 +208,7 @@ extension Reorganisation {
     public func move(_ code: Int, to parentLevel: UnitLevel, code parentCode: Int) async throws(TenantCoreError) -> ChangeReport {
         guard parentLevel != .commune else { throw .invalid("a commune moves to a province or a district") }
         return try await self.provisioning.database.withTransaction { connection in
-            try await self.lockChanges(on: connection)
+            try await self.rows.lock(on: connection)
             let site = try await self.current(code, role: "commune", on: connection)
             guard let parent = try await self.provisioning.catalogue.unit(parentLevel, code: parentCode, on: connection) else {
                 throw TenantCoreError.notFound("\(parentLevel.rawValue) \(parentCode) is not a current unit of the catalogue")

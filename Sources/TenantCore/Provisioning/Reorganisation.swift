@@ -285,8 +285,7 @@ public struct Reorganisation: Sendable {
                     let isPrimary = old.flatMap { byOld[$0.code]?.first(where: \.primary)?.newCode } == spec.code
                     var slug: String?
                     if let old, isPrimary {
-                        slug = usedSlugs.contains(old.slug) ? "\(old.slug)-\(old.code)" : old.slug
-                        usedSlugs.insert(slug!)
+                        slug = Self.archiveSlug(old.slug, code: old.code, used: &usedSlugs)
                     }
                     predecessors.append(
                         .init(
@@ -560,7 +559,7 @@ public struct Reorganisation: Sendable {
             code: old.code, parentID: old.parentID, name: old.name, kind: oldKind, slug: old.slug, portalURL: portal, lastDay: plan.lastDay,
             on: connection)
         guard let historyID, let predecessor = commune.predecessors.first(where: { $0.code == oldCode }) else { return }
-        try await self.recordSuccessor(old: historyID, new: old.unitID, share: predecessor.share, primary: true, on: connection)
+        try await self.rows.recordSuccessor(old: historyID, new: old.unitID, share: predecessor.share, primary: true, on: connection)
         if convertDistrictAdmins {
             try await self.rows.assignDistrictAdmins(of: old.parentID, to: old.unitID, on: connection)
         }

@@ -116,10 +116,7 @@ struct CommunesConsoleController: ConsoleBase {
         let hosts = try await self.services.database.withConnection { connection in
             try await Catalogue(logger: self.services.logger).domains(tenantID: record.unitID, on: connection)
         }
-        let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
-        let main = CommuneFormView.created(record: record, domains: hosts) { host in
-            "\(host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme)://\(host)\(port)/"
-        }
+        let main = CommuneFormView.created(record: record, domains: hosts) { self.siteURL($0, for: request) }
         return self.page(context, title: "Đã tạo \(record.name)", main: main)
     }
 
@@ -155,15 +152,9 @@ struct CommunesConsoleController: ConsoleBase {
         filter.page = min(filter.page, max(1, (total + CommuneListView.pageSize - 1) / CommuneListView.pageSize))
         let start = min((filter.page - 1) * CommuneListView.pageSize, total)
         let page = Array(rows[start..<min(start + CommuneListView.pageSize, total)])
-        let snapshot = self.services.directory.snapshot
-        let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
         let main = CommuneListView.render(
             filter: filter, provinces: provinces.values.sorted { $0.code < $1.code }, rows: page, total: total
-        ) { tenant in
-            let host = snapshot.hosts(of: tenant.id).first { $0.role == .dev }?.host ?? tenant.primaryHost?.value ?? ""
-            let scheme = host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme
-            return ("\(scheme)://\(host)\(port)/", "\(scheme)://\(host)\(port)/quan-tri")
-        }
+        ) { self.siteLinks($0, for: request) }
         return self.page(context, title: "Xã, phường", active: "/quan-tri/xa", main: main)
     }
 
@@ -199,11 +190,10 @@ struct CommunesConsoleController: ConsoleBase {
             (try await catalogue.tenant(code: tenant.code, on: connection), try await catalogue.domains(tenantID: tenant.id, on: connection))
         }
         guard let record else { throw HTTPError(.notFound) }
-        let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
         let main = CommuneDetailView.render(
             record: record, tenant: tenant, domains: domains, canChange: context.user.role == .province, csrf: context.session.csrf,
             errors: errors, fields: fields
-        ) { host in "\(host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme)://\(host)\(port)/" }
+        ) { self.siteURL($0, for: request) }
         return self.page(context, title: tenant.name, status: status, notice: notice, active: "/quan-tri/xa", main: main)
     }
 

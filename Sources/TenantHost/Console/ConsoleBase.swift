@@ -93,6 +93,21 @@ extension ConsoleBase {
         return id
     }
 
+    /// `scheme://host:port/` of a commune's host, as the staff member who
+    /// asked would reach it (a `*.localhost` alias over plain HTTP, on the
+    /// port of this request).
+    func siteURL(_ host: String, for request: Request) -> String {
+        let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
+        return "\(host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme)://\(host)\(port)/"
+    }
+
+    /// A commune's public site and console, on its development alias when it has one.
+    func siteLinks(_ tenant: Tenant, for request: Request) -> (site: String, console: String) {
+        let host = self.services.directory.snapshot.hosts(of: tenant.id).first { $0.role == .dev }?.host ?? tenant.primaryHost?.value ?? ""
+        let site = self.siteURL(host, for: request)
+        return (site, site + "quan-tri")
+    }
+
     static func saved(_ request: Request) -> String? {
         request.uri.query?.contains("da-luu=1") == true ? "Đã lưu." : nil
     }

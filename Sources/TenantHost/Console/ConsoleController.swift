@@ -109,15 +109,9 @@ struct ConsoleController: ConsoleBase {
     func platformDashboard(_ request: Request, _ context: PlatformConsoleContext) async throws -> Response {
         let session = context.session
         let communes = self.communesInScope(session.user)
-        let snapshot = self.services.directory.snapshot
-        let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
         let main = DashboardViews.platform(
             communes: communes, lastBackup: self.services.operations.lastBackup, showsBackup: session.user.role == .province, now: Date()
-        ) { tenant in
-            let host = snapshot.hosts(of: tenant.id).first { $0.role == .dev }?.host ?? tenant.primaryHost?.value ?? ""
-            let scheme = host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme
-            return ("\(scheme)://\(host)\(port)/", "\(scheme)://\(host)\(port)/quan-tri")
-        }
+        ) { self.siteLinks($0, for: request) }
         return self.page(context, title: "Tổng quan", active: "/quan-tri", main: main)
     }
 }
