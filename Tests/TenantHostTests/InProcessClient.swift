@@ -35,7 +35,9 @@ struct InProcessClient: Sendable {
             body: RequestBody(buffer: ByteBuffer(bytes: body ?? [])))
         let response: Response
         do {
-            response = try await self.respond(request)
+            response = try await Self.within(.seconds(60), "\(method) \(target) on \(host ?? "-")") { try await self.respond(request) }
+        } catch let error as InProcessTimeout {
+            throw error
         } catch let error as any HTTPResponseError {
             response = Response(status: error.status)
         } catch {
@@ -47,6 +49,30 @@ struct InProcessClient: Sendable {
         if response.headers[.contentLength] == nil { headerList.append(("Content-Length", String(collector.bytes.count))) }
         return RawHTTPResponse(status: response.status.code, headers: headerList, body: method == .head ? [] : collector.bytes)
     }
+}
+
+extension InProcessClient {
+    /// Runs `body`, or fails naming the request when it takes longer than
+    /// `limit`: a stuck request fails its test instead of holding the run.
+    static func within(
+        _ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> Response
+    ) async throws -> Response {
+        try await withThrowingTaskGroup(of: Response?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let response = first else { throw InProcessTimeout(request: what) }
+            return response
+        }
+    }
+}
+
+struct InProcessTimeout: Error, CustomStringConvertible {
+    var request: String
+    var description: String { "no answer within 60 s to \(self.request)" }
 }
 
 /// Collects a response body written by Hummingbird.

@@ -108,7 +108,9 @@ import TestSupport
             var viaProxy = platform.config
             viaProxy.host = "127.0.0.1"
             viaProxy.port = proxy.port
-            try await withTestHost(platform, database: viaProxy, cacheTTL: 3600, metrics: true) { host in
+            // Over the wire, like the outage tests: requests made while the
+            // database is cut away go through the server, not the test's task.
+            try await withTestHost(platform, database: viaProxy, cacheTTL: 3600, metrics: true, wire: true) { host in
                 let site = "thuan-an.hue.localhost"
                 #expect(try await host.get(host: site).status == 200)
                 await proxy.cut()
