@@ -37,6 +37,9 @@ struct AppConfig: Sendable {
     var frontCacheTTL: Duration = .seconds(60)
     /// bcrypt cost of new passwords.
     var bcryptCost: UInt8 = 12
+    /// Largest file an editor may upload, in MB (nginx's
+    /// `client_max_body_size` in front must be larger).
+    var uploadLimitMB = 10
     /// `sql/` (communes created from the console are created at its newest version).
     var sqlDirectory: String = "sql"
     /// Host names of communes created from the console.
@@ -77,6 +80,7 @@ struct AppConfig: Sendable {
             if let host = try? Hostname(normalizing: raw) { adminHost = host.value } else { problems.append("ADMIN_HOST=\(raw) is not a host name") }
         }
         let cost = int("BCRYPT_COST", 12, 4...16)
+        let uploadMB = int("UPLOAD_MAX_MB", 10, 1...100)
         let metricsPort = int("METRICS_PORT", 0, 0...65535)
         let frontTTL = int("FRONT_CACHE_TTL_SECONDS", ttl, 1...86_400)
         var frontPurge: [FrontCache.Endpoint]?
@@ -100,6 +104,7 @@ struct AppConfig: Sendable {
         config.metricsPort = metricsPort == 0 ? nil : metricsPort
         if let bind = environment["METRICS_BIND"], !bind.isEmpty { config.metricsBind = bind }
         config.bcryptCost = UInt8(cost)
+        config.uploadLimitMB = uploadMB
         do {
             config.sqlDirectory = try MigrationSet.locate(environment: environment)
         } catch {

@@ -93,10 +93,11 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     Task { await accounts.prepare() }
     let cache = services.cache
     let front = services.front
-    let editorial = Editorial(database: services.database, accounts: accounts, logger: services.logger) {
+    var editorial = Editorial(database: services.database, accounts: accounts, logger: services.logger) {
         cache.invalidate(tenant: $0)
         await front?.purge(tenant: $0)
     }
+    editorial.maxUpload = services.config.uploadLimitMB * 1024 * 1024
     let provisioning = CommuneProvisioning(
         database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)
     ConsoleController(

@@ -49,7 +49,8 @@ struct SiteRequestContext: RequestContext {
         self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
-    /// Uploads up to 10 MB (forms are read with their own, smaller limits).
+    /// The limit of Hummingbird's own body decoding; the console's forms and
+    /// uploads are read with their own limits (``FormBody/read(_:context:limit:)``).
     var maxUploadSize: Int { 11 * 1024 * 1024 }
 }
 

@@ -72,7 +72,11 @@ actor ConsoleBrowser {
 }
 
 /// Two communes of Huyện Hải Hậu, an editor for each, a district admin.
-func consoleFixture(_ platform: TestPlatform) async throws {
+/// Nam Định's Hải Hậu district with two communes, a commune of Giao Thủy,
+/// an editor of Hải Nam and Hải Hậu's district admin.
+let consoleFixture = TestFixture("console", setup: makeConsoleFixture)
+
+func makeConsoleFixture(_ platform: TestPlatform) async throws {
     let policy = DomainPolicy()
     _ = policy
     let province = try platform.provisioning.unitSpec(level: .province, code: 36, name: "Tỉnh Nam Định", parentCode: nil, slug: nil, portalURL: nil)
@@ -96,8 +100,7 @@ let adminSite = "quan-tri.localhost"
 
 @Suite struct ConsoleTests {
     @Test func login_wrongPasswordThenLockout() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
                 let wrong = try await browser.login("xa.hainam", "sai-mat-khau-1", on: siteA)
@@ -114,8 +117,7 @@ let adminSite = "quan-tri.localhost"
     }
 
     @Test func editorPublishes_andTheNextRequestShowsIt() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             // Over the wire: the hit after the write must be answered ahead of the router.
             try await withTestHost(platform, cacheTTL: 3600, wire: true) { host in
                 let browser = ConsoleBrowser(host)
@@ -147,8 +149,7 @@ let adminSite = "quan-tri.localhost"
     }
 
     @Test func editing_keepsTheDateAndTheEditorsMarkdown() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let weekAgo = Date().addingTimeInterval(-7 * 86_400)
             try await platform.database.withConnection { connection in
                 var old = Entry(sectionID: 4, title: "Tin cũ", publishedAt: weekAgo)
@@ -187,8 +188,7 @@ let adminSite = "quan-tri.localhost"
     }
 
     @Test func formWithoutToken_isRefusedAndChangesNothing() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
                 _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
@@ -201,8 +201,7 @@ let adminSite = "quan-tri.localhost"
     }
 
     @Test func editorOfOneCommune_isRefusedOnAnother_andItIsLogged() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
                 let login = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteB)
@@ -222,8 +221,7 @@ let adminSite = "quan-tri.localhost"
     }
 
     @Test func sessionsLiveInPostgreSQL_andSurviveARestart() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let browser = try await withTestHost(platform) { host -> ConsoleBrowser in
                 let browser = ConsoleBrowser(host)
                 _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
@@ -246,12 +244,14 @@ let adminSite = "quan-tri.localhost"
     }
 
     @Test func uploads_areCheckedByContentAndServedWithTheirType() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
-            try await withTestHost(platform) { host in
+        try await withTestPlatform(from: consoleFixture) { platform in
+            // UPLOAD_MAX_MB=1: the limit's edge is checked without parsing 10 MB.
+            try await withTestHost(platform, configure: { $0.uploadLimitMB = 1 }) { host in
                 let browser = ConsoleBrowser(host)
                 _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
-                let token = ConsoleBrowser.csrf(in: try await browser.get("/quan-tri/tep", on: siteA).text) ?? ""
+                let form = try await browser.get("/quan-tri/tep", on: siteA).text
+                #expect(form.contains("tối đa 1 MB"))
+                let token = ConsoleBrowser.csrf(in: form) ?? ""
                 func multipart(_ name: String, _ bytes: [UInt8]) -> [UInt8] {
                     var body = Array("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n".utf8)
                     body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"\(name)\"\r\nContent-Type: application/pdf\r\n\r\n".utf8)
@@ -269,9 +269,14 @@ let adminSite = "quan-tri.localhost"
                 let disguised = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("bao-cao.pdf", Array("<html><script>x()</script>".utf8)), contentType: "multipart/form-data; boundary=XYZ")
                 #expect(disguised.status == 400)
                 #expect(disguised.text.contains("Chỉ nhận tệp PDF hoặc ảnh"))
-                let huge = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("lon.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 32, count: 10 * 1024 * 1024 + 10)), contentType: "multipart/form-data; boundary=XYZ")
-                #expect(huge.status == 400)
-                #expect(huge.text.contains("Tệp lớn quá 10 MB"))
+                // One byte over the limit: parsed, then refused by the editorial rule.
+                let over = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("lon.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 32, count: 1024 * 1024 - 4)), contentType: "multipart/form-data; boundary=XYZ")
+                #expect(over.status == 400)
+                #expect(over.text.contains("Tệp lớn quá 1 MB"))
+                // Far over it: 413 before the body is parsed, with the same message.
+                let huge = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("lon.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 32, count: 3 * 1024 * 1024)), contentType: "multipart/form-data; boundary=XYZ")
+                #expect(huge.status == 413)
+                #expect(huge.text.contains("Tệp lớn quá 1 MB"))
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files") == 1)
                 // Another commune does not serve this commune's file.
                 #expect(try await host.get("/tep/1", host: siteB).status == 404)
@@ -280,8 +285,7 @@ let adminSite = "quan-tri.localhost"
     }
 
     @Test func districtAdmin_createsCommunesOnlyInScope_andExportsCompliance() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
                 _ = try await browser.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)

@@ -33,6 +33,11 @@ public struct Editorial: Sendable {
         self.committed = committed
     }
 
+    /// The message for a file over `limit` bytes.
+    public static func tooLarge(_ limit: Int) -> String {
+        "Tệp lớn quá \(limit / 1024 / 1024) MB."
+    }
+
     /// A transaction whose body may throw form errors (``ValidationFailure``)
     /// as well as database ones; both reach the caller unchanged.
     @discardableResult
@@ -187,7 +192,7 @@ public struct Editorial: Sendable {
     ) async throws -> StoredFile {
         guard !data.isEmpty else { throw ValidationFailure([BodyField.file.rawValue: "Chưa chọn tệp."]) }
         guard data.count <= self.maxUpload else {
-            throw ValidationFailure([BodyField.file.rawValue: "Tệp lớn quá \(self.maxUpload / 1024 / 1024) MB."])
+            throw ValidationFailure([BodyField.file.rawValue: Self.tooLarge(self.maxUpload)])
         }
         guard let type = FileType.sniff(data) else {
             throw ValidationFailure([BodyField.file.rawValue: "Chỉ nhận tệp PDF hoặc ảnh PNG, JPEG, GIF, WebP (kiểm tra theo nội dung tệp)."])

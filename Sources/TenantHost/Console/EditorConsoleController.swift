@@ -209,13 +209,23 @@ struct EditorConsoleController: ConsoleBase {
         let files = try await self.services.database.withConnection { connection in
             try await self.services.content.files(in: tenant.schema, on: connection)
         }
-        let main = EditorViews.files(files, errors: errors, csrf: session.csrf)
+        let main = EditorViews.files(files, limitMB: self.editorial.maxUpload / 1024 / 1024, errors: errors, csrf: session.csrf)
         return self.page(context, title: "Tệp tải lên", status: status, notice: notice, active: "/quan-tri/tep", main: main)
     }
 
     @Sendable func upload(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         let (tenant, session) = (context.tenant, context.session)
-        let form = try await self.form(request, context, session: session, limit: 11 * 1024 * 1024)
+        // A body larger than the largest file and its form fields is
+        // refused before it is parsed, with the same message as a file just
+        // over the limit.
+        let limit = self.editorial.maxUpload
+        let form: FormBody
+        do {
+            form = try await self.form(request, context, session: session, limit: limit + 64 * 1024)
+        } catch is NIOTooManyBytesError {
+            return try await self.filesPage(
+                context, tenant: tenant, session: session, errors: ["tep": Editorial.tooLarge(limit)], status: .contentTooLarge, notice: nil)
+        }
         guard let file = form.files["tep"] else {
             return try await self.filesPage(context, tenant: tenant, session: session, errors: ["tep": "Chưa chọn tệp."], status: .badRequest, notice: nil)
         }

@@ -150,13 +150,13 @@ enum EditorViews {
     }
 
     /// `/quan-tri/tep`: the upload form and the files uploaded.
-    static func files(_ files: [StoredFile], errors: [String: String], csrf: String) -> HTML {
+    static func files(_ files: [StoredFile], limitMB: Int, errors: [String: String], csrf: String) -> HTML {
         let rows = HTML(files.map { f -> HTML in
             "<tr><td><a href=\"/tep/\(f.id)\">\(f.name)</a></td><td>\(Self.fileKind(f.contentType))</td><td>\(f.size / 1024 + 1) KB</td><td><code>/tep/\(f.id)</code></td></tr>"
         })
         return """
             \(Field.summary(errors))<form method="post" action="/quan-tri/tep" enctype="multipart/form-data">\(Field.csrf(csrf))
-            <div class="field"><label for="f-tep">Chọn tệp (PDF, PNG, JPEG, GIF, WebP; tối đa 10 MB)</label>\(Field.message("tep", errors: errors, hint: nil))<input id="f-tep" name="tep" type="file" accept=".pdf,image/png,image/jpeg,image/gif,image/webp"\(Field.describedBy("tep", errors: errors, hint: false))></div>
+            <div class="field"><label for="f-tep">Chọn tệp (PDF, PNG, JPEG, GIF, WebP; tối đa \(limitMB) MB)</label>\(Field.message("tep", errors: errors, hint: nil))<input id="f-tep" name="tep" type="file" accept=".pdf,image/png,image/jpeg,image/gif,image/webp"\(Field.describedBy("tep", errors: errors, hint: false))></div>
             <p><button class="button" type="submit">Tải lên</button></p>
             </form>
             <div class="table-scroll"><table class="data"><caption>Tệp đã tải lên</caption>
