@@ -54,14 +54,12 @@ func sqlDirectory(withExtraTenantMigration sql: String) throws -> String {
             let list = try AdminList.read(path: TestEnvironment.dataFile("vn-admin-units-2025.csv")).only(provinces: [11])
             _ = try await platform.provisioning.execute(try await platform.provisioning.plan(list), jobs: 2) { _ in }
             let total = try await platform.scalar("SELECT count(*) FROM platform.tenants")
-            // a migration slow enough to be caught half-way
-            let dir = try sqlDirectory(withExtraTenantMigration: "SELECT pg_sleep(0.05);\nALTER TABLE site ADD COLUMN test_flag boolean NOT NULL DEFAULT false;")
+            let dir = try sqlDirectory(withExtraTenantMigration: "ALTER TABLE site ADD COLUMN test_flag boolean NOT NULL DEFAULT false;")
             let version = try MigrationSet.load(from: dir).tenantVersion
-            let running = try CommandRunner.start(["provisioner", "migrate", "--jobs", "2"], databaseURL: platform.url, environment: ["PLATFORM_SQL_DIR": dir])
-            // act: kill it halfway, the catalogue's tenants held
-            let done = try await platform.kill(
-                running, whenCount: "SELECT count(*) FROM platform.tenants WHERE schema_version = \(version)", reaches: 10,
-                holding: "LOCK TABLE platform.tenants IN SHARE MODE")
+            // act: kill it once 10 schemas are migrated
+            let done = try await platform.killHalfway(
+                ["provisioner", "migrate", "--jobs", "2"], environment: ["PLATFORM_SQL_DIR": dir],
+                gate: "platform.tenants", after: "UPDATE", count: "SELECT count(*) FROM platform.tenants WHERE schema_version = \(version)", reaches: 10)
             #expect(done >= 10 && done < total)
             // Each schema is whole: version recorded exactly where the column exists.
             let columns = try await platform.scalar("SELECT count(*) FROM information_schema.columns WHERE column_name = 'test_flag'")

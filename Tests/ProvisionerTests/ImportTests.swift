@@ -53,11 +53,10 @@ import TestSupport
         try await withTestPlatform { platform in
             // setup: Bạc Liêu, 64 communes in the 2024 list
             let total = 64
-            let running = try CommandRunner.start(
-                ["provisioner", "import", Self.file2024, "--province", "95", "--jobs", "2"], databaseURL: platform.url)
-            // act: kill it once part of the communes exist, the catalogue's units held
-            let afterKill = try await platform.kill(
-                running, whenCount: "SELECT count(*) FROM platform.tenants", reaches: 15, holding: "LOCK TABLE platform.units IN SHARE MODE")
+            // act: kill it once 15 communes exist
+            let afterKill = try await platform.killHalfway(
+                ["provisioner", "import", Self.file2024, "--province", "95", "--jobs", "2"],
+                gate: "platform.tenants", after: "INSERT", count: "SELECT count(*) FROM platform.tenants", reaches: 15)
             // check: whatever got committed is whole
             #expect(afterKill >= 15)
             #expect(afterKill < total, "the import finished before it could be killed")

@@ -24,12 +24,10 @@ import TestSupport
             #expect(plan.stderr.contains("Xã Hải Hưng (14248)"), "\(plan.stderr.prefix(2000))")
             #expect(plan.stderr.contains("domains: hainam.haihau.namdinh.gov.vn, hai-nam.hai-hau.nam-dinh.localhost → /luu-tru/hai-nam/"), "\(plan.stderr.prefix(2000))")
 
-            // act: kill -9 once some new communes exist
-            let running = try CommandRunner.start(["provisioner", "reorganise", "apply", planFile, "--jobs", "2"], databaseURL: platform.url)
-            // The audit log is held so the next commune's transaction waits.
-            let afterKill = try await platform.kill(
-                running, whenCount: "SELECT count(*) FROM platform.units WHERE list = 2025 AND level = 'commune'", reaches: 10,
-                holding: "LOCK TABLE platform.audit_log IN SHARE MODE")
+            // act: kill -9 once 10 new communes exist
+            let afterKill = try await platform.killHalfway(
+                ["provisioner", "reorganise", "apply", planFile, "--jobs", "2"],
+                gate: "platform.units", after: "INSERT", count: "SELECT count(*) FROM platform.units WHERE list = 2025 AND level = 'commune'", reaches: 10)
             #expect(afterKill >= 10)
             #expect(afterKill < 129, "apply finished before it could be killed")
             // Whatever was committed is whole: each new commune with its site, each archive with its successor.

@@ -257,8 +257,7 @@ extension CachedPage: Equatable {
     /// After a write has returned, no request — early or not — gets the
     /// page from before it, on the host that made the write.
     @Test func aWrite_dropsTheEarlyAnswerBeforeItReturns() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform, cacheTTL: 3600, wire: true) { host in
                 let browser = ConsoleBrowser(host)
                 #expect(try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA).status == 303)

@@ -9,8 +9,7 @@ import TestSupport
                            ("noi-dung", "Xin hỏi thủ tục cấp lại giấy khai sinh cần những giấy tờ gì?")]
 
     @Test func question_getsACode_isAnswered_andPublished() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let citizen = ConsoleBrowser(host)
                 // Bad input: clear Vietnamese messages, nothing stored.
@@ -51,8 +50,7 @@ import TestSupport
     }
 
     @Test func honeypotAndRateLimit_stopSpam() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let bot = ConsoleBrowser(host)
                 let trapped = try await bot.request("POST", "/hoi-dap/gui-cau-hoi", on: siteA, form: Self.question + [("website", "http://spam.example")])
@@ -72,8 +70,7 @@ import TestSupport
     }
 
     @Test func consultationComments_showOnlyOnceApproved_andStopAtTheDeadline() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let schema = try SchemaName(communeCode: 14224)
             let (open, closed) = try await platform.database.withConnection { connection in
                 let store = ContentStore(logger: platform.logger)

@@ -12,8 +12,7 @@ import TestSupport
     }
 
     @Test func planThatContinuesSeats_keepsTheSiteAndMovesItsHosts() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let article = try await platform.database.withConnection { connection in
                 try await ContentStore(logger: platform.logger).insert(
                     Entry(sectionID: 4, title: "Hải Nam khánh thành nhà văn hoá", body: "<p>Nội dung.</p>"),
@@ -83,8 +82,7 @@ import TestSupport
     }
 
     @Test func mergeDivideRenameMove_oneAtATime_keepEveryAddress() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let changes = Self.changes(platform)
             for (code, name) in [(14010, "Xã Giao An"), (14011, "Xã Giao Lạc")] {
                 _ = try await platform.provisioning.createCommune(try await platform.provisioning.spec(code: code, name: name, parentLevel: .district, parentCode: 367))

@@ -100,8 +100,7 @@ struct NginxFront: Sendable {
     }
 
     @Test func nginxKeepsPages_untilTheirCommuneChanges() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let purgePort = try await NginxFront.freePort()
             try await withTestHost(platform, cacheTTL: 3600, metrics: true, configure: {
                 $0.trustProxy = true

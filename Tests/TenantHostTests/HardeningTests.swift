@@ -103,8 +103,7 @@ import TestSupport
 @Suite struct ClientErrorTests {
     /// Bodies past their limit get a 413 page and change nothing.
     @Test func bodiesPastTheirLimit_get413() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let citizen = ConsoleBrowser(host)
                 let big = String(repeating: "x", count: 70 * 1024)
@@ -130,8 +129,7 @@ import TestSupport
     /// Posts about a question, comment or entry that does not exist: 404,
     /// nothing written (no audit entry either).
     @Test func postsToMissingIDs_get404() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let editor = ConsoleBrowser(host)
                 _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
@@ -155,8 +153,7 @@ import TestSupport
     /// and malformed bodies, signed in or not: always a 4xx (or a redirect
     /// to the login page), never a 5xx.
     @Test func everyRoute_answersBadRequestsWith4xx() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let editor = ConsoleBrowser(host)
                 _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)

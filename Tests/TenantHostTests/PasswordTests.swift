@@ -8,8 +8,7 @@ import TestSupport
     /// Changing one's own password needs the current one, ends every other
     /// session, keeps this one, and is audited.
     @Test func editorChangesOwnPassword_andOtherSessionsEnd() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 // setup: the same editor signed in from two browsers
                 let browser = ConsoleBrowser(host)
@@ -49,8 +48,7 @@ import TestSupport
     /// A district admin sets a new password for an editor of their district,
     /// and only there; an editor cannot reach the page at all.
     @Test func districtAdmin_resetsEditorPasswordsOnlyInScope() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
             _ = try await accounts.createUser(
                 username: "xa.giaothien", displayName: "Biên tập Giao Thiện", password: "matkhau-giao-thien", role: .editor, scope: (.commune, 14000))

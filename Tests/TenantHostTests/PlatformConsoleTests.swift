@@ -8,16 +8,16 @@ import TestSupport
 /// commune's status, domains and export, and district admins with the
 /// communes assigned to them.
 @Suite struct PlatformConsoleTests {
-    static func fixture(_ platform: TestPlatform) async throws {
-        try await consoleFixture(platform)
+    /// The console fixture and Nam Định's province operator.
+    static let fixture = TestFixture("operator") { platform in
+        try await makeConsoleFixture(platform)
         let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
         _ = try await accounts.createUser(
             username: "tinh.namdinh", displayName: "Sở Nam Định", password: "matkhau-nam-dinh", role: .province, scope: (.province, 36))
     }
 
     @Test func communeList_searchesWithoutDiacritics_filtersAndPages() async throws {
-        try await withTestPlatform { platform in
-            try await Self.fixture(platform)
+        try await withTestPlatform(from: Self.fixture) { platform in
             _ = try await platform.provisioning.setStatus(code: 14000, to: .suspended, note: "Kiểm tra")
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
@@ -42,8 +42,7 @@ import TestSupport
     }
 
     @Test func communeDetail_statusDomainsAndExport_forOperatorsOnly() async throws {
-        try await withTestPlatform { platform in
-            try await Self.fixture(platform)
+        try await withTestPlatform(from: Self.fixture) { platform in
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
                 _ = try await browser.login("tinh.namdinh", "matkhau-nam-dinh", on: adminSite)
@@ -93,8 +92,7 @@ import TestSupport
     }
 
     @Test func districtAdmins_createdAndAssignedCommunes_manageThem() async throws {
-        try await withTestPlatform { platform in
-            try await Self.fixture(platform)
+        try await withTestPlatform(from: Self.fixture) { platform in
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
                 _ = try await browser.login("tinh.namdinh", "matkhau-nam-dinh", on: adminSite)

@@ -51,8 +51,7 @@ enum Reorganised {
 
 @Suite(.serialized) struct ReorganisationTests {
     @Test func planAndApply_keepEveryOldPageReachableUnderItsSuccessor() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let article = try await platform.database.withConnection { connection in
                 try await ContentStore(logger: platform.logger).insert(
                     Entry(sectionID: 4, title: "Hải Nam khánh thành nhà văn hoá", body: "<p>Xem <a href=\"/tin-tuc\">tin khác</a>.</p>"),
@@ -133,8 +132,7 @@ enum Reorganised {
     }
 
     @Test func badInput_andAChangedCatalogue_areRefusedBeforeAnyChange() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let units = try await platform.scalar("SELECT count(*) FROM platform.units")
             await #expect(throws: TenantCoreError.self) {
                 _ = try await Reorganised.plan(platform, successors: Reorganised.successors + "14233,14001,part,1\n")
@@ -162,8 +160,7 @@ enum Reorganised {
     }
 
     @Test func applyStoppedHalfway_finishesOnTheNextRun() async throws {
-        try await withTestPlatform { platform in
-            try await consoleFixture(platform)
+        try await withTestPlatform(from: consoleFixture) { platform in
             let plan = try await Reorganised.plan(platform)
             // Something in the way of the second commune: its host is taken.
             try await platform.execute(

@@ -61,6 +61,7 @@ actor TemplateDatabase {
         let task = Task { () throws -> String in
             let admin = try TestEnvironment.adminConfig()
             let name = "platform_template_\(ProcessInfo.processInfo.processIdentifier)"
+            try await Self.dropLeftovers(on: admin)
             try await Admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)", on: admin)
             try await Admin.execute("CREATE DATABASE \"\(name)\"", on: admin)
             let database = TenantDatabase(config: admin.with(database: name), poolSize: 1, recycleAfter: 0, logger: TestEnvironment.logger)
@@ -69,36 +70,52 @@ actor TemplateDatabase {
                 try await MigrationRunner(migrations: try TestEnvironment.migrations, logger: TestEnvironment.logger).migratePlatform(database)
                 group.cancelAll()
             }
-            // Let the pool close its connection: a template must have no sessions.
-            for _ in 0..<50 {
-                let sessions = try await Admin.scalar(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = '\(name)'", on: admin)
-                if sessions == 0 { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await Self.waitForNoSessions(name, on: admin)
             return name
         }
         self.ready = task
         return try await task.value
+    }
+
+    /// Lets a pool close its connections: a template must have no sessions.
+    static func waitForNoSessions(_ name: String, on admin: DatabaseConfig) async throws {
+        for _ in 0..<100 {
+            let sessions = try await Admin.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = '\(name)'", on: admin)
+            if sessions == 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Drops the templates and fixtures of test processes that are gone
+    /// (a process cannot drop its own when it exits).
+    static func dropLeftovers(on admin: DatabaseConfig) async throws {
+        let names = try await Admin.strings(
+            "SELECT datname FROM pg_database WHERE datname ~ '^(platform_template|fixture_[a-z0-9]+)_[0-9]+$'", on: admin)
+        for name in names {
+            guard let pid = name.split(separator: "_").last.flatMap({ Int32($0) }), pid != ProcessInfo.processInfo.processIdentifier,
+                kill(pid, 0) != 0
+            else { continue }
+            try? await Admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)", on: admin)
+        }
     }
 }
 
 /// One-off statements on the admin database.
 public enum Admin {
     public static func execute(_ sql: String, on config: DatabaseConfig) async throws {
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(host: config.host, port: config.port, username: config.username, password: config.password, database: config.database, tls: .disable),
-            id: Int.random(in: 1...1_000_000), logger: TestEnvironment.logger)
-        do {
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: TestEnvironment.logger)
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        try? await connection.close()
+        _ = try await self.rows(sql, on: config)
     }
 
     public static func scalar(_ sql: String, on config: DatabaseConfig) async throws -> Int {
+        try await self.rows(sql, on: config).first?.decode(Int.self) ?? 0
+    }
+
+    static func strings(_ sql: String, on config: DatabaseConfig) async throws -> [String] {
+        try await self.rows(sql, on: config).map { try $0.decode(String.self) }
+    }
+
+    /// The rows of one statement on a connection of its own.
+    static func rows(_ sql: String, on config: DatabaseConfig) async throws -> [PostgresRow] {
         let connection = try await PostgresConnection.connect(
             configuration: .init(host: config.host, port: config.port, username: config.username, password: config.password, database: config.database, tls: .disable),
             id: Int.random(in: 1...1_000_000), logger: TestEnvironment.logger)
@@ -110,7 +127,7 @@ public enum Admin {
             throw error
         }
         try? await connection.close()
-        return try rows.first?.decode(Int.self) ?? 0
+        return rows
     }
 }
 
@@ -156,30 +173,49 @@ public final class TestPlatform: Sendable {
         }
     }
 
-    /// Runs `body` inside a transaction that first ran `sql` (a `LOCK`, say),
-    /// so others wait until `body` is done.
-    public func holding(_ sql: String, while body: @Sendable () async throws -> Void) async throws {
-        try await self.database.withTransaction { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
-            try await body()
-        }
-    }
-
-    /// Kills `running` with SIGKILL halfway: once `count` (a query of one
-    /// integer) reaches `atLeast` (waiting at most 30 s), while `lock` holds
-    /// back the command's next transaction, so the kill lands mid-run
-    /// whatever the machine's load. Returns the count after the kill.
-    public func kill(
-        _ running: RunningCommand, whenCount count: String, reaches atLeast: Int, holding lock: String
+    /// Starts `command` and kills it with SIGKILL halfway, whatever the
+    /// machine's load: a trigger on `table` holds back (on an advisory lock
+    /// the test owns) each transaction that would take `count` — a query of
+    /// one integer — past `atLeast`; once one waits there, the command is
+    /// killed and its open transactions roll back. Returns `count` after the
+    /// kill: at least `atLeast`, and at most `atLeast` plus the command's
+    /// parallel jobs less one.
+    public func killHalfway(
+        _ command: [String], environment: [String: String] = [:], gate table: String, after event: String, count: String, reaches atLeast: Int
     ) async throws -> Int {
-        for _ in 0..<1500 {
-            if try await self.scalar(count) >= atLeast { break }
+        let key = 4_242
+        try await self.execute("""
+            CREATE FUNCTION public.test_gate() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF (\(count)) > \(atLeast) THEN PERFORM pg_advisory_xact_lock_shared(\(key)); END IF;
+                RETURN NULL;
+            END $$
+            """)
+        try await self.execute("CREATE TRIGGER test_gate AFTER \(event) ON \(table) FOR EACH ROW EXECUTE FUNCTION public.test_gate()")
+        let gate = try await PostgresConnection.connect(
+            configuration: .init(host: config.host, port: config.port, username: config.username, password: config.password, database: config.database, tls: .disable),
+            id: 4_242, logger: self.logger)
+        try await gate.query("SELECT pg_advisory_lock(\(key))", logger: self.logger)
+        let running = try CommandRunner.start(command, databaseURL: self.url, environment: environment)
+        for _ in 0..<3_000 where running.process.isRunning {
+            let waiting = try await self.scalar(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = \(key) AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+            if waiting > 0 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        try await self.holding(lock) {
-            running.kill()
-            _ = await CommandRunner.finish(running)
+        running.kill()
+        _ = await CommandRunner.finish(running)
+        try await gate.close()
+        // The killed command's transactions finish their statement, find the
+        // client gone and roll back.
+        for _ in 0..<500 {
+            let busy = try await self.scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'")
+            if busy == 0 { break }
+            try await Task.sleep(for: .milliseconds(20))
         }
+        try await self.execute("DROP TRIGGER test_gate ON \(table)")
+        try await self.execute("DROP FUNCTION public.test_gate()")
         return try await self.scalar(count)
     }
 
@@ -204,13 +240,65 @@ public final class TestPlatform: Sendable {
     }
 }
 
+/// A starting state several tests share: `setup` runs once per test
+/// process on a database of its own, and each test gets a fresh copy of
+/// that database, so tests stay independent without repeating the setup.
+public struct TestFixture: Sendable {
+    public let name: String
+    let setup: @Sendable (TestPlatform) async throws -> Void
+
+    public init(_ name: String, setup: @escaping @Sendable (TestPlatform) async throws -> Void) {
+        precondition(name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "fixture names are ASCII letters and digits")
+        self.name = name
+        self.setup = setup
+    }
+}
+
+/// The fixtures' databases, each built once per test process from the
+/// platform template.
+actor FixtureDatabases {
+    static let shared = FixtureDatabases()
+    private var ready: [String: Task<String, any Error>] = [:]
+
+    func name(of fixture: TestFixture) async throws -> String {
+        if let task = self.ready[fixture.name] { return try await task.value }
+        let task = Task { () throws -> String in
+            let admin = try TestEnvironment.adminConfig()
+            let template = try await TemplateDatabase.shared.name()
+            let name = "fixture_\(fixture.name.lowercased())_\(ProcessInfo.processInfo.processIdentifier)"
+            try await Admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)", on: admin)
+            try await Admin.execute("CREATE DATABASE \"\(name)\" TEMPLATE \"\(template)\"", on: admin)
+            let platform = TestPlatform(
+                name: name, config: admin.with(database: name), poolSize: 2, migrations: try TestEnvironment.migrations, policy: DomainPolicy())
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await platform.database.run() }
+                try await fixture.setup(platform)
+                group.cancelAll()
+            }
+            try await TemplateDatabase.waitForNoSessions(name, on: admin)
+            return name
+        }
+        self.ready[fixture.name] = task
+        return try await task.value
+    }
+}
+
+/// Runs `body` against a fresh copy of `fixture`'s database, then drops it.
+public func withTestPlatform<Result: Sendable>(
+    from fixture: TestFixture, poolSize: Int = 2, _ body: @Sendable (TestPlatform) async throws -> Result
+) async throws -> Result {
+    let source = try await FixtureDatabases.shared.name(of: fixture)
+    return try await withTestPlatform(poolSize: poolSize, template: source, body)
+}
+
 /// Runs `body` against a fresh database, then drops it.
 public func withTestPlatform<Result: Sendable>(
-    poolSize: Int = 2, policy: DomainPolicy = DomainPolicy(), migrations: MigrationSet? = nil,
+    poolSize: Int = 2, policy: DomainPolicy = DomainPolicy(), migrations: MigrationSet? = nil, template source: String? = nil,
     _ body: @Sendable (TestPlatform) async throws -> Result
 ) async throws -> Result {
     let admin = try TestEnvironment.adminConfig()
-    let template = try await TemplateDatabase.shared.name()
+    let template: String
+    if let source { template = source } else { template = try await TemplateDatabase.shared.name() }
     let name = "t_\(UUID().uuidString.prefix(8).lowercased())"
     try await Admin.execute("CREATE DATABASE \"\(name)\" TEMPLATE \"\(template)\"", on: admin)
     let platform = TestPlatform(
