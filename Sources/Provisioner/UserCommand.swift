@@ -61,10 +61,8 @@ struct UserCommand: AsyncParsableCommand {
             let secret = password
             let user = try await withPlatform(self.database) { p in
                 let accounts = Accounts(database: p.database, logger: p.database.logger)
-                let user = try await accounts.createUser(
-                    username: username, displayName: name, password: secret, role: role, scope: chosen, communes: assignedCodes)
-                try await accounts.audit(nil, commune: role == .editor ? assignedCodes.first : nil, action: "user.create", detail: "\(username) (\(role.rawValue))")
-                return user
+                return try await accounts.createUser(
+                    username: username, displayName: name, password: secret, role: role, scope: chosen, communes: assignedCodes, by: .provisioner)
             }
             Console.info("created \(user.role.rawValue) account \(user.username)")
             if generated { Console.info("password: \(password)") }

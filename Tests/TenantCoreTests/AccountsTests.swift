@@ -37,6 +37,40 @@ import TestSupport
         }
     }
 
+    /// A change made by a staff member and its audit entry are one
+    /// transaction: when the entry cannot be written, nothing changed.
+    @Test func changesAndTheirAuditEntries_commitTogether() async throws {
+        try await withTestPlatform { platform in
+            try await consoleUnits(platform)
+            let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
+            let admin = try await accounts.createUser(
+                username: "tinh.hue", displayName: "Tỉnh", password: "mat-khau-dai-du", role: .province, scope: (.province, 46), by: .provisioner)
+            let actor = AuditActor.staff(admin, address: "10.9.0.1")
+            let editor = try await accounts.createUser(
+                username: "bt.hue", displayName: "B", password: "mat-khau-dai-du", role: .editor, scope: (.commune, 19900), by: actor)
+            _ = try await platform.provisioning.setStatus(code: 19774, to: .suspended, note: "Kiểm tra", by: actor)
+            _ = try await platform.provisioning.addDomain("thuanan.hue.gov.vn.example", code: 19900, role: .redirect, by: actor)
+            try await accounts.setActive(userID: editor.id, false, by: actor)
+            #expect(try await platform.scalar("""
+                SELECT count(*) FROM platform.audit_log WHERE username = 'tinh.hue' AND address = '10.9.0.1' AND (
+                    (action = 'user.create' AND detail = 'bt.hue (editor)' AND commune_code = 19900)
+                    OR (action = 'commune.status' AND detail = 'suspended: Kiểm tra' AND commune_code = 19774)
+                    OR (action = 'domain.add' AND detail = 'thuanan.hue.gov.vn.example (redirect)')
+                    OR (action = 'user.lock' AND detail = 'bt.hue' AND commune_code = 19900))
+                """) == 4)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE username = 'provisioner' AND action = 'user.create'") == 1)
+            // act: the audit log refuses the next entries
+            try await platform.execute("ALTER TABLE platform.audit_log ADD CONSTRAINT refuse CHECK (address <> '10.9.0.1') NOT VALID")
+            await #expect(throws: TenantCoreError.self) { _ = try await platform.provisioning.setStatus(code: 19774, to: .active, by: actor) }
+            await #expect(throws: TenantCoreError.self) { try await accounts.setActive(userID: editor.id, true, by: actor) }
+            await #expect(throws: TenantCoreError.self) { try await platform.provisioning.removeDomain("thuanan.hue.gov.vn.example", by: actor) }
+            // check: none of those changes happened
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.tenants WHERE status = 'suspended'") == 1)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.users WHERE username = 'bt.hue' AND active") == 0)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.domains WHERE host = 'thuanan.hue.gov.vn.example'") == 1)
+        }
+    }
+
     @Test func addressThrottle_coversEveryAccountFromThatAddress() async throws {
         try await withTestPlatform { platform in
             try await consoleUnits(platform)

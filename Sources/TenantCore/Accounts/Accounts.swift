@@ -39,7 +39,7 @@ public struct Accounts: Sendable {
     /// Creates an account. `scope` is the unit the role is bound to (see ``StaffRole``).
     public func createUser(
         username rawUsername: String, displayName rawName: String, password: String, role: StaffRole,
-        scope: (level: UnitLevel, code: Int)?, communes: [Int] = []
+        scope: (level: UnitLevel, code: Int)?, communes: [Int] = [], by actor: AuditActor? = nil
     ) async throws(TenantCoreError) -> StaffUser {
         let username = rawUsername.lowercased().trimmingCharacters(in: .whitespaces)
         guard username.range(of: "^[a-z0-9][a-z0-9._-]{2,63}$", options: .regularExpression) != nil else {
@@ -77,6 +77,9 @@ public struct Accounts: Sendable {
                 throw TenantCoreError.conflict("the username \(username) is taken", field: .username)
             }
             try await self.rows.replaceCommunes(userID: id, communeIDs: communeIDs, on: connection)
+            try await actor?.record(
+                "user.create", commune: role == .editor ? scope?.code : communes.first, detail: "\(username) (\(role.rawValue))", on: connection,
+                logger: self.logger)
             return StaffUser(
                 id: id, username: username, displayName: displayName, role: role, scopeUnitID: scopeID,
                 assignedCommunes: Set(communeIDs), active: true)
@@ -105,7 +108,7 @@ public struct Accounts: Sendable {
     /// (how a province without districts delegates): exactly these communes
     /// (unit ids of communes with a site; a code could name another commune
     /// after the reorganisation).
-    public func setCommunes(userID: Int64, communeIDs: [Int64]) async throws(TenantCoreError) -> StaffUser {
+    public func setCommunes(userID: Int64, communeIDs: [Int64], by actor: AuditActor? = nil) async throws(TenantCoreError) -> StaffUser {
         let ids = Array(Set(communeIDs)).sorted()
         guard ids.count <= 5_000 else { throw .invalid("at most 5,000 communes per account") }
         let staff = self.rows
@@ -123,24 +126,60 @@ public struct Accounts: Sendable {
             try await staff.replaceCommunes(userID: userID, communeIDs: ids, on: connection)
             var updated = user
             updated.assignedCommunes = Set(ids)
+            if let actor {
+                let catalogue = Catalogue(logger: self.logger)
+                func codes(_ ids: Set<Int64>) async throws -> String {
+                    var codes: [Int] = []
+                    for id in ids { if let unit = try await catalogue.unit(id: id, on: connection) { codes.append(unit.code) } }
+                    return codes.sorted().map(String.init).joined(separator: ",")
+                }
+                let added = try await codes(updated.assignedCommunes.subtracting(user.assignedCommunes))
+                let removed = try await codes(user.assignedCommunes.subtracting(updated.assignedCommunes))
+                try await actor.record(
+                    "user.communes", commune: nil, detail: "\(user.username): +[\(added)] -[\(removed)], \(ids.count) in all", on: connection,
+                    logger: self.logger)
+            }
             return updated
         }
     }
 
-    public func setActive(userID: Int64, _ active: Bool) async throws(TenantCoreError) {
+    /// Locks (ending its sessions) or unlocks an account.
+    public func setActive(userID: Int64, _ active: Bool, by actor: AuditActor? = nil) async throws(TenantCoreError) {
         try await self.database.withTransaction { connection in
             try await self.rows.setActive(userID: userID, active, on: connection)
             if !active { try await self.rows.deleteSessions(userID: userID, on: connection) }
+            try await self.record(active ? "user.unlock" : "user.lock", about: userID, by: actor, on: connection)
         }
     }
 
-    public func setPassword(userID: Int64, _ password: String) async throws(TenantCoreError) {
+    /// Why a password is set: its owner changed it, or an admin reset it.
+    public enum PasswordChange: String, Sendable {
+        case change = "password.change"
+        case reset = "password.reset"
+    }
+
+    /// Sets a password and ends every session of the account.
+    public func setPassword(
+        userID: Int64, _ password: String, _ why: PasswordChange = .reset, by actor: AuditActor? = nil
+    ) async throws(TenantCoreError) {
         try Self.checkPassword(password)
         let hash = try await self.hash(password)
         try await self.database.withTransaction { connection in
             try await self.rows.setPasswordHash(userID: userID, hash, on: connection)
             try await self.rows.deleteSessions(userID: userID, on: connection)
+            try await self.record(why.rawValue, about: userID, by: actor, on: connection)
         }
+    }
+
+    /// The audit entry of a change to an account, naming the account (and
+    /// an editor's commune).
+    func record(_ action: String, about userID: Int64, by actor: AuditActor?, on connection: PostgresConnection) async throws {
+        guard let actor, let user = try await self.rows.user(id: userID, forUpdate: false, on: connection) else { return }
+        var commune: Int?
+        if user.role == .editor, let scope = user.scopeUnitID {
+            commune = try await Catalogue(logger: self.logger).unit(id: scope, on: connection)?.code
+        }
+        try await actor.record(action, commune: commune, detail: user.username, on: connection, logger: self.logger)
     }
 
     // MARK: Login

@@ -92,11 +92,17 @@ public struct CommuneProvisioning: Sendable {
     /// Creates a commune in one transaction: its catalogue rows, its schema at
     /// the newest tenant version, its sixteen sections and footer, and its
     /// domains — all together or nothing. A commune that already exists with
-    /// the same name and parent is left as it is (`unchanged`).
-    public func createCommune(_ spec: CommuneSpec) async throws(TenantCoreError) -> (TenantRecord, Outcome) {
+    /// the same name and parent is left as it is (`unchanged`). With an
+    /// `actor`, a new commune's audit entry is part of the transaction.
+    public func createCommune(_ spec: CommuneSpec, by actor: AuditActor? = nil) async throws(TenantCoreError) -> (TenantRecord, Outcome) {
         var metadata: Logger.Metadata = ["commune": "\(spec.code)"]
+        let logger = self.logger
         let result: (TenantRecord, Outcome) = try await self.database.withTransaction { connection in
-            try await self.createCommune(spec, on: connection)
+            let result = try await self.createCommune(spec, on: connection)
+            if result.1 == .created {
+                try await actor?.record("commune.create", commune: spec.code, detail: result.0.name, on: connection, logger: logger)
+            }
+            return result
         }
         metadata["tenant.schema"] = "\(result.0.schema)"
         metadata["outcome"] = "\(result.1.rawValue)"
@@ -373,12 +379,15 @@ public struct CommuneProvisioning: Sendable {
     // MARK: Lifecycle
 
     /// Changes a commune's status; host processes pick it up at once (NOTIFY).
-    public func setStatus(code: Int, to status: TenantStatus, note: String = "") async throws(TenantCoreError) -> TenantRecord {
-        try await self.database.withTransaction { connection in
+    public func setStatus(code: Int, to status: TenantStatus, note: String = "", by actor: AuditActor? = nil) async throws(TenantCoreError) -> TenantRecord {
+        let logger = self.logger
+        return try await self.database.withTransaction { connection in
             guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
                 throw TenantCoreError.notFound("commune \(code) has no site on this platform")
             }
             try await self.catalogue.setStatus(tenantID: record.unitID, status: status, note: note, on: connection)
+            try await actor?.record(
+                "commune.status", commune: code, detail: "\(status.rawValue)\(note.isEmpty ? "" : ": \(note)")", on: connection, logger: logger)
             var updated = record
             updated.status = status
             updated.statusNote = note
@@ -390,7 +399,7 @@ public struct CommuneProvisioning: Sendable {
     // MARK: Domains
 
     /// Adds a host to a commune (optionally as its new primary).
-    public func addDomain(_ raw: String, code: Int, role: DomainRole) async throws(TenantCoreError) -> DomainRecord {
+    public func addDomain(_ raw: String, code: Int, role: DomainRole, by actor: AuditActor? = nil) async throws(TenantCoreError) -> DomainRecord {
         let host: Hostname
         do {
             host = try Hostname(normalizing: raw)
@@ -414,12 +423,13 @@ public struct CommuneProvisioning: Sendable {
                 _ = try await self.catalogue.removeDomain(host, on: connection)
             }
             try await self.catalogue.addDomain(host, tenantID: record.unitID, role: role, on: connection)
+            try await actor?.record("domain.add", commune: code, detail: "\(host.value) (\(role.rawValue))", on: connection, logger: self.logger)
             return DomainRecord(host: host.value, tenantID: record.unitID, communeCode: code, role: role)
         }
     }
 
     /// Removes a host. The primary host can only go once another host is primary.
-    public func removeDomain(_ raw: String) async throws(TenantCoreError) {
+    public func removeDomain(_ raw: String, by actor: AuditActor? = nil) async throws(TenantCoreError) {
         let host: Hostname
         do {
             host = try Hostname(normalizing: raw)
@@ -435,6 +445,7 @@ public struct CommuneProvisioning: Sendable {
                     "\(host) is the primary host of commune \(owner.communeCode); make another host primary first (domain add HOST --commune \(owner.communeCode) --primary)")
             }
             _ = try await self.catalogue.removeDomain(host, on: connection)
+            try await actor?.record("domain.remove", commune: owner.communeCode, detail: host.value, on: connection, logger: self.logger)
         }
     }
 }

@@ -86,7 +86,7 @@ struct CommunesConsoleController: ConsoleBase {
         do {
             let spec = try await self.provisioning.spec(
                 code: code, name: name, parentLevel: level, parentCode: parentCode, slug: slug.isEmpty ? nil : slug)
-            outcome = .success(try await self.provisioning.createCommune(spec))
+            outcome = .success(try await self.provisioning.createCommune(spec, by: .staff(session.user, address: context.remoteAddress)))
         } catch {
             outcome = .failure(error)
         }
@@ -110,7 +110,6 @@ struct CommunesConsoleController: ConsoleBase {
         case .failure(let error):
             throw error
         }
-        try await self.accounts.audit(session.user, commune: record.code, action: "commune.create", detail: record.name, address: context.remoteAddress)
         // Serve the new site from this process at once, without waiting for NOTIFY.
         try await self.services.directory.reload(from: self.services.database)
         let hosts = try await self.services.database.withConnection { connection in
@@ -209,10 +208,7 @@ struct CommunesConsoleController: ConsoleBase {
         guard let status, errors.isEmpty else {
             return try await self.detailPage(request, context, tenant, errors: errors, fields: form.fields, status: .badRequest, notice: nil)
         }
-        _ = try await self.provisioning.setStatus(code: tenant.code, to: status, note: note)
-        try await self.accounts.audit(
-            context.user, commune: tenant.code, action: "commune.status", detail: "\(status.rawValue)\(note.isEmpty ? "" : ": \(note)")",
-            address: context.remoteAddress)
+        _ = try await self.provisioning.setStatus(code: tenant.code, to: status, note: note, by: .staff(context.user, address: context.remoteAddress))
         return Self.redirect("/quan-tri/xa/\(tenant.code)?da-luu=1")
     }
 
@@ -223,14 +219,13 @@ struct CommunesConsoleController: ConsoleBase {
         let role: DomainRole = form["vai-tro"] == "primary" ? .primary : .redirect
         let outcome: Result<DomainRecord, TenantCoreError>
         do {
-            outcome = .success(try await self.provisioning.addDomain(String(form["ten-mien"].prefix(300)), code: tenant.code, role: role))
+            outcome = .success(try await self.provisioning.addDomain(
+                String(form["ten-mien"].prefix(300)), code: tenant.code, role: role, by: .staff(context.user, address: context.remoteAddress)))
         } catch {
             outcome = .failure(error)
         }
         switch outcome {
-        case .success(let added):
-            try await self.accounts.audit(
-                context.user, commune: tenant.code, action: "domain.add", detail: "\(added.host) (\(role.rawValue))", address: context.remoteAddress)
+        case .success:
             return Self.redirect("/quan-tri/xa/\(tenant.code)?da-luu=1")
         case .failure(let error) where error.field == .host:
             let message = error.code == .conflict
@@ -257,8 +252,7 @@ struct CommunesConsoleController: ConsoleBase {
                 request, context, tenant, errors: ["ten-mien": "Không gỡ được địa chỉ chính thức; hãy đặt một tên miền khác làm chính thức trước."],
                 fields: [:], status: .conflict, notice: nil)
         }
-        try await self.provisioning.removeDomain(domain.host)
-        try await self.accounts.audit(context.user, commune: tenant.code, action: "domain.remove", detail: domain.host, address: context.remoteAddress)
+        try await self.provisioning.removeDomain(domain.host, by: .staff(context.user, address: context.remoteAddress))
         return Self.redirect("/quan-tri/xa/\(tenant.code)?da-luu=1")
     }
 

@@ -39,10 +39,8 @@ extension ConsoleController {
         if !errors.isEmpty {
             return self.passwordPage(context, session: session, errors: errors, status: .badRequest, notice: nil)
         }
-        try await self.accounts.setPassword(userID: session.user.id, form["mat-khau-moi"])
-        try await self.accounts.audit(
-            session.user, commune: context.visit?.tenant.code, action: "password.change", detail: session.user.username,
-            address: context.remoteAddress)
+        try await self.accounts.setPassword(
+            userID: session.user.id, form["mat-khau-moi"], .change, by: .staff(session.user, address: context.remoteAddress))
         // Every session ended with the change, this one too: open a new one.
         let (token, _) = try await self.accounts.startSession(for: session.user, address: context.remoteAddress)
         var response = Self.redirect("/quan-tri/mat-khau?da-luu=1")

@@ -84,7 +84,6 @@ struct UsersConsoleController: ConsoleBase {
         }
         let role: StaffRole
         let scope: (level: UnitLevel, code: Int)
-        var commune: Int?
         if district {
             let units = Self.unitsOf(self.currentCommunesInScope(session.user))
             guard let unit = units.first(where: { "\($0.level.rawValue)-\($0.code)" == form["don-vi"] }) else {
@@ -95,18 +94,18 @@ struct UsersConsoleController: ConsoleBase {
             guard let code = Int(form["xa"]), let tenant = self.currentCommunesInScope(session.user).first(where: { $0.code == code }) else {
                 throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.")
             }
-            (role, scope, commune) = (.editor, (.commune, tenant.code), tenant.code)
+            (role, scope) = (.editor, (.commune, tenant.code))
         }
         let created: Result<StaffUser, TenantCoreError>
         do {
             created = .success(try await self.accounts.createUser(
-                username: form["ten-dang-nhap"], displayName: form["ho-ten"], password: form["mat-khau"], role: role, scope: scope))
+                username: form["ten-dang-nhap"], displayName: form["ho-ten"], password: form["mat-khau"], role: role, scope: scope,
+                by: .staff(session.user, address: context.remoteAddress)))
         } catch {
             created = .failure(error)
         }
         switch created {
         case .success(let user):
-            try await self.accounts.audit(session.user, commune: commune, action: "user.create", detail: "\(user.username) (\(role.rawValue))", address: context.remoteAddress)
             if district { return Self.redirect("/quan-tri/nguoi-dung/\(user.id)/xa") }
         case .failure(let error) where error.code == .invalidInput || error.code == .conflict:
             let field = error.field == .password ? "mat-khau" : error.field == .displayName ? "ho-ten" : "ten-dang-nhap"
@@ -127,8 +126,7 @@ struct UsersConsoleController: ConsoleBase {
         let (session, target) = try await self.managedUser(request, context)
         let form = try await self.form(request, context, session: session)
         let active = form["thao-tac"] == "mo"
-        try await self.accounts.setActive(userID: target.id, active)
-        try await self.accounts.audit(session.user, commune: self.communeCode(of: target), action: active ? "user.unlock" : "user.lock", detail: target.username, address: context.remoteAddress)
+        try await self.accounts.setActive(userID: target.id, active, by: .staff(session.user, address: context.remoteAddress))
         return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
     }
 
@@ -159,13 +157,8 @@ struct UsersConsoleController: ConsoleBase {
         // Assignments outside the list shown stay; inside it, the boxes decide.
         let kept = target.assignedCommunes.filter { !shownIDs.contains($0) }
         let chosen = shown.filter { form["xa-\($0.code)"] == "1" }
-        let updated = try await self.accounts.setCommunes(userID: target.id, communeIDs: Array(kept) + chosen.map(\.id))
-        let added = chosen.filter { !target.assignedCommunes.contains($0.id) }.map { String($0.code) }
-        let removed = shown.filter { target.assignedCommunes.contains($0.id) && !updated.assignedCommunes.contains($0.id) }.map { String($0.code) }
-        try await self.accounts.audit(
-            session.user, commune: nil, action: "user.communes",
-            detail: "\(target.username): +[\(added.joined(separator: ","))] -[\(removed.joined(separator: ","))], \(updated.assignedCommunes.count) in all",
-            address: context.remoteAddress)
+        _ = try await self.accounts.setCommunes(
+            userID: target.id, communeIDs: Array(kept) + chosen.map(\.id), by: .staff(session.user, address: context.remoteAddress))
         let query = filter.isEmpty ? "da-luu=1" : "loc=\(Layout.percentEncode(filter))&da-luu=1"
         return Self.redirect("/quan-tri/nguoi-dung/\(target.id)/xa?\(query)")
     }
@@ -208,8 +201,7 @@ struct UsersConsoleController: ConsoleBase {
         if !errors.isEmpty {
             return self.resetPasswordPage(context, session: session, target: target, errors: errors, status: .badRequest)
         }
-        try await self.accounts.setPassword(userID: target.id, form["mat-khau-moi"])
-        try await self.accounts.audit(session.user, commune: self.communeCode(of: target), action: "password.reset", detail: target.username, address: context.remoteAddress)
+        try await self.accounts.setPassword(userID: target.id, form["mat-khau-moi"], .reset, by: .staff(session.user, address: context.remoteAddress))
         return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
     }
 
@@ -224,8 +216,5 @@ struct UsersConsoleController: ConsoleBase {
     }
 
     /// The commune an editor's account belongs to, for the audit log.
-    func communeCode(of user: StaffUser) -> Int? {
-        user.scopeUnitID.flatMap { self.services.directory.snapshot.tenants[$0]?.code }
-    }
 
 }
