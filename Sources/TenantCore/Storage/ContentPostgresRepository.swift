@@ -378,7 +378,7 @@ public struct ContentStore: Sendable {
             )
             SELECT h.section_id, h.entry_id, h.title, h.snippet, h.published_at, count(*) OVER (), h.rank::float8, s.slug, s.title
               FROM hits h JOIN \(unescaped: schema.quoted).sections s ON s.id = h.section_id
-             ORDER BY h.rank DESC, h.published_at DESC NULLS FIRST, h.entry_id
+             ORDER BY h.rank DESC, h.published_at DESC NULLS FIRST, h.entry_id NULLS FIRST, h.section_id
              LIMIT \(size) OFFSET \((page - 1) * size)
             """, logger: self.logger)
         var hits: [SearchHit] = []
