@@ -15,12 +15,15 @@ func sqlDirectory(withExtraTenantMigration sql: String) throws -> String {
 }
 
 @Suite struct FleetMigrationTests {
+    /// Điện Biên and Huế from the 2025 list, imported once per test process.
+    static let twoProvinces = TestFixture("dienbienhue2025") { platform in
+        let list = try AdminList.read(path: TestEnvironment.dataFile("vn-admin-units-2025.csv")).only(provinces: [46, 11])
+        _ = try await platform.provisioning.execute(try await platform.provisioning.plan(list), jobs: 2) { _ in }
+    }
+
     @Test func newTenantMigration_reachesEverySchema_andRerunIsANoop() async throws {
-        try await withTestPlatform { platform in
+        try await withTestPlatform(from: Self.twoProvinces) { platform in
             // setup: 60 communes at the current version
-            let list = try AdminList.read(path: TestEnvironment.dataFile("vn-admin-units-2025.csv")).only(provinces: [46, 11])
-            let plan = try await platform.provisioning.plan(list)
-            _ = try await platform.provisioning.execute(plan, jobs: 2) { _ in }
             let count = try await platform.scalar("SELECT count(*) FROM platform.tenants")
             #expect(count > 60)
             let dir = try sqlDirectory(withExtraTenantMigration: "ALTER TABLE entries ADD COLUMN test_note text;\nCREATE INDEX entries_test_note ON entries (test_note);")
@@ -49,10 +52,8 @@ func sqlDirectory(withExtraTenantMigration sql: String) throws -> String {
     }
 
     @Test func killedMidMigration_rerunFinishes() async throws {
-        try await withTestPlatform { platform in
-            // setup
-            let list = try AdminList.read(path: TestEnvironment.dataFile("vn-admin-units-2025.csv")).only(provinces: [11])
-            _ = try await platform.provisioning.execute(try await platform.provisioning.plan(list), jobs: 2) { _ in }
+        try await withTestPlatform(from: Self.twoProvinces) { platform in
+            // setup: Điện Biên and Huế
             let total = try await platform.scalar("SELECT count(*) FROM platform.tenants")
             let dir = try sqlDirectory(withExtraTenantMigration: "ALTER TABLE site ADD COLUMN test_flag boolean NOT NULL DEFAULT false;")
             let version = try MigrationSet.load(from: dir).tenantVersion

@@ -12,9 +12,8 @@ import TestSupport
     static let successors = TestEnvironment.dataFile("vn-admin-successors-2025.csv")
 
     @Test func killedMidApply_rerunFinishesWithNothingHalfMadeOrDuplicated() async throws {
-        try await withTestPlatform { platform in
-            let imported = try await CommandRunner.provisioner(["import", Self.file2024, "--province", "36", "--jobs", "2"], databaseURL: platform.url)
-            #expect(imported.status == 0, "\(imported.output)")
+        try await withTestPlatform(from: ImportTests.namDinh2024) { platform in
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.tenants") == 175)
             let planFile = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).json").path
             defer { try? FileManager.default.removeItem(atPath: planFile) }
             let plan = try await CommandRunner.provisioner(
