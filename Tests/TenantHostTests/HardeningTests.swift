@@ -179,7 +179,9 @@ import TestSupport
                     for route in routes {
                         for id in ids {
                             let path = route.replacingOccurrences(of: ":id", with: id)
-                            for method in ["GET", "PUT", "DELETE", "PATCH"] {
+                            // PUT, DELETE and PATCH (no route takes them) with two ids
+                            // per route; GET and POST with every id.
+                            for method in ["GET", "PUT", "DELETE", "PATCH"] where method == "GET" || ids.prefix(2).contains(id) {
                                 let response = try await browser.request(method, path, on: site)
                                 #expect((300..<500).contains(response.status), "\(method) \(path) on \(site): \(response.status)")
                                 checked += 1
