@@ -32,6 +32,16 @@ import TestSupport
         }
     }
 
+    /// A name typed in the console reaches the starter pages as text.
+    @Test func communeName_isEscapedInTheStarterPages() async throws {
+        try await withTestPlatform { platform in
+            try await platform.makeCommunes([(99901, "Xã <img src=x onerror=alert(1)> & Thử")])
+            let bodies = try await platform.strings("SELECT body FROM c_99901.sections WHERE body <> '' ORDER BY id")
+            #expect(bodies.count == 4)
+            #expect(bodies.allSatisfy { $0.contains("&lt;img src=x onerror=alert(1)&gt; &amp; Thử") && !$0.contains("<img") })
+        }
+    }
+
     @Test func withTenant_setsSearchPathOnlyForTheTransaction() async throws {
         try await withTestPlatform(poolSize: 1) { platform in
             // setup

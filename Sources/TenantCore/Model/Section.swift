@@ -195,8 +195,10 @@ public enum MandatorySection: Int, Sendable, CaseIterable {
     }
 
     /// The body seeded at provisioning for static sections, until an editor writes the real one.
-    public func starterBody(communeName: String) -> String {
-        switch self {
+    public func starterBody(communeName rawName: String) -> String {
+        // Names come from lists and from the console: escaped like any text.
+        let communeName = HTMLEscaping.escape(rawName)
+        return switch self {
         case .introduction:
             "<p>Trang giới thiệu \(communeName): tổ chức bộ máy, địa giới hành chính, điều kiện tự nhiên, lịch sử và văn hóa. Nội dung đang được Ủy ban nhân dân cập nhật.</p>"
         case .organisation:

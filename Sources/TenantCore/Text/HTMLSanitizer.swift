@@ -365,6 +365,13 @@ extension Character {
 /// The platform's one HTML escaper: `& < > " '` become entities, in text
 /// and attribute values alike.
 public enum HTMLEscaping {
+    public static func escape(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        Self.escape(text, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     public static func escape(_ text: String, into bytes: inout [UInt8]) {
         var text = text
         text.withUTF8 { utf8 in
