@@ -120,8 +120,8 @@ func sqlDirectory(withExtraTenantMigration sql: String) throws -> String {
     }
 
     @Test func deleteAfterContentChanged_needsAFreshExport() async throws {
-        try await withTestPlatform { platform in
-            let record = try await platform.makeCommunes([(19774, "Phường Thuận An")])[0]
+        try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
+            let record = try await platform.record(19774)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("c-\(UUID().uuidString).json").path
             _ = try await platform.provisioning.export(code: 19774, to: file)
             try await platform.database.withConnection { connection in
@@ -135,8 +135,7 @@ func sqlDirectory(withExtraTenantMigration sql: String) throws -> String {
     }
 
     @Test func suspendResumeArchive_changeStatus() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19774, "Phường Thuận An")])
+        try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
             let suspend = try await CommandRunner.provisioner(["commune", "suspend", "19774", "--note", "Bảo trì"], databaseURL: platform.url)
             #expect(suspend.status == 0)
             #expect(try await platform.strings("SELECT status || ' ' || status_note FROM platform.tenants") == ["suspended Bảo trì"])

@@ -143,8 +143,7 @@ import TestSupport
     }
 
     @Test func duplicateAndMalformedDomains() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19774, "Phường Thuận An"), (19777, "Phường Hóa Châu")])
+        try await withTestPlatform(from: .communes([(19774, "Phường Thuận An"), (19777, "Phường Hóa Châu")])) { platform in
             try await self.expectRefused(
                 ["domain", "add", "ThuanAn.Hue.gov.vn", "--commune", "19777"], status: 3,
                 message: "host thuanan.hue.gov.vn already belongs to commune 19774", in: platform)

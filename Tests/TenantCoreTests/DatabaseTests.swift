@@ -132,8 +132,7 @@ import TestSupport
     }
 
     @Test func search_findsDiacriticsFromPlainLetters() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19774, "Phường Thuận An")])
+        try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
             let schema = try SchemaName(communeCode: 19774)
             let store = ContentStore(logger: platform.logger)
             try await platform.database.withConnection { connection in
@@ -150,8 +149,7 @@ import TestSupport
     }
 
     @Test func scheduledAndDraftEntries_stayHidden() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19774, "Phường Thuận An")])
+        try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
             let schema = try SchemaName(communeCode: 19774)
             let store = ContentStore(logger: platform.logger)
             try await platform.database.withConnection { connection in

@@ -65,8 +65,8 @@ extension CachedPage: Equatable {
     /// A page served from the cache is replaced as soon as the commune's
     /// content changes, through NOTIFY from another connection.
     @Test func publishedArticle_appearsOnTheNextRequests() async throws {
-        try await withTestPlatform { platform in
-            let record = try await platform.makeCommunes([(19900, "Phường Thuận An")])[0]
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
+            let record = try await platform.record(19900)
             try await withTestHost(platform, cacheTTL: 3600) { host in
                 let site = "thuan-an.hue.localhost"
                 let first = try await host.get(host: site)
@@ -96,8 +96,7 @@ extension CachedPage: Equatable {
     /// cached page, or a 503 page) within a second; once PostgreSQL is back,
     /// pages are served again within two seconds.
     @Test func databaseDown_gives503Fast_thenRecoversWithinTwoSeconds() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19900, "Phường Thuận An")])
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
             let proxy = try await TCPProxy(targetPort: platform.config.port)
             var viaProxy = platform.config
             viaProxy.host = "127.0.0.1"

@@ -207,8 +207,7 @@ import TestSupport
     /// rendering limit, a table lost in a failed migration) gives that
     /// commune's page a 500; the other commune is served throughout.
     @Test func brokenCommune_failsAloneAndOthersAreServed() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([SiteRoutingTests.a, SiteRoutingTests.b])
+        try await withTestPlatform(from: .communes([SiteRoutingTests.a, SiteRoutingTests.b])) { platform in
             let store = ContentStore(logger: platform.logger)
             let huge = "<p>" + String(repeating: "nội dung rất dài ", count: 400_000) + "</p>"
             let broken = try await platform.database.withConnection { connection in

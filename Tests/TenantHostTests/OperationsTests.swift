@@ -8,8 +8,7 @@ import TestSupport
 /// proxy's headers, and the host finding PostgreSQL again by itself.
 @Suite struct OperationsTests {
     @Test func metrics_countRequestsCacheAndDirectory_onTheirOwnPort() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([SiteRoutingTests.a, SiteRoutingTests.b])
+        try await withTestPlatform(from: .communes([SiteRoutingTests.a, SiteRoutingTests.b])) { platform in
             _ = try await platform.provisioning.addDomain("www.thuanan.hue.gov.vn", code: 19900, role: .redirect)
             try await platform.execute(
                 """
@@ -78,8 +77,7 @@ import TestSupport
     /// nginx appended; earlier ones are what the client sent), and links
     /// follow X-Forwarded-Proto.
     @Test func trustedProxy_headersAreRead() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([SiteRoutingTests.a])
+        try await withTestPlatform(from: .communes([SiteRoutingTests.a])) { platform in
             try await withTestHost(platform, configure: { $0.trustProxy = true }) { host in
                 let robots = try await host.get(
                     "/robots.txt", host: "thuan-an.hue.localhost", headers: [("X-Forwarded-Proto", "https"), ("X-Forwarded-For", "1.2.3.4, 10.9.8.7")])
@@ -102,8 +100,8 @@ import TestSupport
     /// After PostgreSQL restarts, the host listens again: a change made
     /// after the restart drops the cached page at once.
     @Test func afterADatabaseRestart_notificationsArriveAgain() async throws {
-        try await withTestPlatform { platform in
-            let record = try await platform.makeCommunes([SiteRoutingTests.a])[0]
+        try await withTestPlatform(from: .communes([SiteRoutingTests.a])) { platform in
+            let record = try await platform.record(SiteRoutingTests.a.0)
             let proxy = try await TCPProxy(targetPort: platform.config.port)
             var viaProxy = platform.config
             viaProxy.host = "127.0.0.1"

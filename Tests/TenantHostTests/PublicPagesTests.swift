@@ -54,8 +54,7 @@ import TestSupport
     }
 
     @Test func everyMandatorySection_hasAPage() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19900, "Phường Thuận An")])
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
             try await withTestHost(platform) { host in
                 for section in MandatorySection.allCases {
                     let response = try await host.get("/\(section.slug)", host: "thuan-an.hue.localhost")
@@ -67,8 +66,8 @@ import TestSupport
     }
 
     @Test func homePage_hasWhatTheLawAsksFor() async throws {
-        try await withTestPlatform { platform in
-            let record = try await platform.makeCommunes([(19900, "Phường Thuận An")])[0]
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
+            let record = try await platform.record(19900)
             try await platform.database.withConnection { connection in
                 _ = try await SampleContent(logger: platform.logger).add(to: record, hosts: ["thuanan.hue.gov.vn"], on: connection)
             }
@@ -102,8 +101,7 @@ import TestSupport
         ("/tim-kiem?q=%ZZ", 400), ("/_static/../../etc/passwd", 404), ("/_static/site-0.css", 404),
     ])
     func badPaths_getClear4xx(_ path: String, _ status: Int) async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19900, "Phường Thuận An")])
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
             try await withTestHost(platform) { host in
                 let response = try await host.get(path, host: "thuan-an.hue.localhost")
                 #expect(response.status == status, "\(path) → \(response.status)")
@@ -113,8 +111,7 @@ import TestSupport
     }
 
     @Test func hugeQueryString_is414() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19900, "Phường Thuận An")])
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
             try await withTestHost(platform) { host in
                 let response = try await host.get("/tim-kiem?q=" + String(repeating: "a", count: 5000), host: "thuan-an.hue.localhost")
                 #expect(response.status == 414)
@@ -130,8 +127,7 @@ import TestSupport
     }
 
     @Test func searchWithoutDiacritics_findsVietnameseText() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19900, "Phường Thuận An")])
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
             try await platform.database.withConnection { connection in
                 try await ContentStore(logger: platform.logger).insert(
                     Entry(sectionID: 4, title: "Đoàn công tác huyện Hải Hậu đến thăm", summary: "Giao lưu"), into: SchemaName(communeCode: 19900), on: connection)
@@ -146,8 +142,8 @@ import TestSupport
     }
 
     @Test func documentSearch_filtersByTypeNumberIssuerYearText() async throws {
-        try await withTestPlatform { platform in
-            let record = try await platform.makeCommunes([(19900, "Phường Thuận An")])[0]
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
+            let record = try await platform.record(19900)
             try await platform.database.withConnection { connection in
                 _ = try await SampleContent(logger: platform.logger).add(to: record, hosts: [], on: connection)
             }
@@ -169,8 +165,7 @@ import TestSupport
     }
 
     @Test func conditionalRequestsAndGzip() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([(19900, "Phường Thuận An")])
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
             try await withTestHost(platform) { host in
                 let site = "thuan-an.hue.localhost"
                 let first = try await host.get(host: site)
@@ -201,8 +196,8 @@ import TestSupport
     }
 
     @Test func feedsAndSitemaps_areWellFormedXML() async throws {
-        try await withTestPlatform { platform in
-            let record = try await platform.makeCommunes([(19900, "Phường Thuận An")])[0]
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
+            let record = try await platform.record(19900)
             try await platform.database.withConnection { connection in
                 _ = try await SampleContent(logger: platform.logger).add(to: record, hosts: [], on: connection)
             }

@@ -35,8 +35,7 @@ import TestSupport
     }
 
     @Test func unicodeHost_isMatchedAsPunycode() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([Self.a])
+        try await withTestPlatform(from: .communes([Self.a])) { platform in
             _ = try await platform.provisioning.addDomain("thuận-an.huế.vn", code: 19900, role: .dev)
             try await withTestHost(platform) { host in
                 let response = try await host.get(host: "xn--thun-an-2p4c.xn--hu-07s.vn")
@@ -49,8 +48,7 @@ import TestSupport
     }
 
     @Test func nonPrimaryHost_redirectsToPrimaryWithSamePath() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([Self.a])
+        try await withTestPlatform(from: .communes([Self.a])) { platform in
             _ = try await platform.provisioning.addDomain("www.thuanan.hue.gov.vn", code: 19900, role: .redirect)
             try await withTestHost(platform) { host in
                 let response = try await host.get("/tin-tuc?trang=2", host: "WWW.thuanan.hue.gov.vn")
@@ -61,8 +59,7 @@ import TestSupport
     }
 
     @Test func unknownHost_getsPlain404NamingNoCommune() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([Self.a, Self.b])
+        try await withTestPlatform(from: .communes([Self.a, Self.b])) { platform in
             try await withTestHost(platform) { host in
                 for name in ["unknown.hue.gov.vn", "thuan-an.hue.localhost.evil.vn", "hue.localhost", "localhost", "example.com:8080"] {
                     let response = try await host.get(host: name)
@@ -85,8 +82,7 @@ import TestSupport
     }
 
     @Test func suspendedArchivedResumed_followTheCatalogue() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([Self.a])
+        try await withTestPlatform(from: .communes([Self.a])) { platform in
             try await withTestHost(platform) { host in
                 #expect(try await host.get(host: "thuan-an.hue.localhost").status == 200)
                 _ = try await platform.provisioning.setStatus(code: 19900, to: .suspended, note: "Đang kiểm tra an toàn thông tin.")
@@ -105,8 +101,7 @@ import TestSupport
     }
 
     @Test func newCommune_isServedWithoutRestart() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([Self.a])
+        try await withTestPlatform(from: .communes([Self.a])) { platform in
             try await withTestHost(platform) { host in
                 #expect(try await host.get(host: "hoa-chau.hue.localhost").status == 404)
                 try await platform.makeCommunes([Self.b])
@@ -122,8 +117,7 @@ import TestSupport
         "thuan-an.hue.localhost/../x", "%74huan-an.hue.localhost", "-.localhost", "a\u{7F}b.localhost",
     ])
     func fuzzedHosts_get4xxAndNoCommuneData(_ hostValue: String) async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([Self.a])
+        try await withTestPlatform(from: .communes([Self.a])) { platform in
             try await addMarkers(platform, codes: [19900])
             try await withTestHost(platform) { host in
                 let response = try await host.get(host: hostValue)
@@ -134,8 +128,7 @@ import TestSupport
     }
 
     @Test func controlBytesInHost_neverReach500() async throws {
-        try await withTestPlatform { platform in
-            try await platform.makeCommunes([Self.a])
+        try await withTestPlatform(from: .communes([Self.a])) { platform in
             try await withTestHost(platform) { host in
                 for bytes: [UInt8] in [[0x00], [0x01], [0x0B], [0xC3, 0x28], [0xFF, 0xFE]] {
                     var request = Array("GET / HTTP/1.1\r\nHost: thuan".utf8)

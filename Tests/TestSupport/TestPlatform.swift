@@ -219,6 +219,14 @@ public final class TestPlatform: Sendable {
         return try await self.scalar(count)
     }
 
+    /// The catalogue's record of a commune.
+    public func record(_ code: Int) async throws -> TenantRecord {
+        let catalogue = Catalogue(logger: self.logger)
+        let found = try await self.database.withConnection { connection in try await catalogue.tenant(code: code, on: connection) }
+        guard let found else { throw TenantCoreError(.notFound, "commune \(code) is not in the test database") }
+        return found
+    }
+
     public func execute(_ sql: String) async throws {
         try await self.database.withConnection { connection in
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
@@ -251,6 +259,18 @@ public struct TestFixture: Sendable {
         precondition(name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }, "fixture names are ASCII letters and digits")
         self.name = name
         self.setup = setup
+    }
+}
+
+extension TestFixture {
+    /// Huế (a province without districts) with these communes, as
+    /// ``TestPlatform/makeCommunes(province:provinceName:_:)`` makes them.
+    public static func communes(_ list: [(Int, String)]) -> TestFixture {
+        // Named by the codes and a checksum of the names.
+        let names = list.map(\.1).joined().unicodeScalars.reduce(0) { ($0 &* 31 &+ Int($1.value)) % 1_000_003 }
+        return TestFixture("communes\(list.map { String($0.0) }.joined(separator: "x"))n\(names)") { platform in
+            try await platform.makeCommunes(list)
+        }
     }
 }
 
