@@ -153,6 +153,8 @@ import TestSupport
                     ("", 4), ("loai=K%E1%BA%BF+ho%E1%BA%A1ch", 1), ("so=125", 1),
                     ("co-quan=H%C4%90ND+ph%C6%B0%E1%BB%9Dng+Thu%E1%BA%ADn+An", 1), ("tu-khoa=chuyen+doi+so", 1),
                     ("nam=1990", 0), ("loai=Quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh&so=999", 0),
+                    // 125/QĐ-UBND by its number typed without Đ, in the number box and as words
+                    ("so=125%2FQD", 1), ("so=125%2Fq%C4%91-ubnd", 1), ("so=%25", 0), ("tu-khoa=125%2FQD", 1), ("tu-khoa=QD+UBND+125", 1),
                 ]
                 for (query, expected) in queries {
                     let html = try await host.get("/van-ban?\(query)", host: "thuan-an.hue.localhost").text

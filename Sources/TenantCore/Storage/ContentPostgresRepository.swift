@@ -313,7 +313,8 @@ public struct ContentStore: Sendable {
     public func documents(
         _ schema: SchemaName, query: DocumentQuery, page: Int, size: Int, now: Date, on connection: PostgresConnection
     ) async throws -> Page<Entry> {
-        let number = query.number.map { "%" + Self.likeEscaped($0) + "%" }
+        // 125/QD finds 125/QĐ-UBND: numbers compare folded, like the text search.
+        let number = query.number.map { "%" + Self.likeEscaped(VietnameseText.fold($0)) + "%" }
         let issuer = query.issuer
         let text = query.text
         let rows = try await connection.query(
@@ -321,10 +322,10 @@ public struct ContentStore: Sendable {
             SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
              WHERE section_id = 6 AND kind = 'document' AND status = 'published' AND published_at <= \(now)
                AND (\(query.type)::text IS NULL OR doc_type = \(query.type))
-               AND (\(number)::text IS NULL OR doc_number ILIKE \(number))
+               AND (\(number)::text IS NULL OR platform.fold(doc_number) LIKE \(number))
                AND (\(issuer)::text IS NULL OR issuer = \(issuer))
                AND (\(query.year)::int8 IS NULL OR extract(year FROM issued_on) = \(query.year))
-               AND (\(text)::text IS NULL OR search @@ plainto_tsquery('simple', platform.fold(\(text))))
+               AND (\(text)::text IS NULL OR search @@ plainto_tsquery('simple', platform.search_words(\(text))))
              ORDER BY issued_on DESC NULLS LAST, published_at DESC, id DESC
              LIMIT \(size) OFFSET \((page - 1) * size)
             """, logger: self.logger)
@@ -366,7 +367,7 @@ public struct ContentStore: Sendable {
     ) async throws -> Page<SearchHit> {
         let rows = try await connection.query(
             """
-            WITH q AS (SELECT plainto_tsquery('simple', platform.fold(\(text))) AS query),
+            WITH q AS (SELECT plainto_tsquery('simple', platform.search_words(\(text))) AS query),
             hits AS (
                 SELECT s.id AS section_id, NULL::int8 AS entry_id, s.title, s.summary AS snippet, NULL::timestamptz AS published_at,
                        ts_rank(s.search, q.query) + 0.5 AS rank
