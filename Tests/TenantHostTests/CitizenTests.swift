@@ -45,6 +45,10 @@ import TestSupport
                 #expect(after.text.contains("Đã trả lời") && after.text.contains("Cần tờ khai và giấy tờ tùy thân."))
                 let page = try await host.get("/hoi-dap", host: siteA)
                 #expect(page.text.contains("Hỏi về cấp giấy khai sinh"))
+                // The list is one page, and questions have no RSS feed.
+                #expect(try await host.get("/hoi-dap?trang=2", host: siteA).status == 404)
+                #expect(try await host.get("/hoi-dap?trang=1", host: siteA).status == 200)
+                #expect(try await host.get("/rss/hoi-dap.xml", host: siteA).status == 404)
             }
         }
     }

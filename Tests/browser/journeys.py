@@ -116,6 +116,15 @@ def journey_accessibility(driver):
     shot(driver, "0-home-phone")
     width = driver.execute_script("return document.documentElement.scrollWidth")
     check(width <= 390, f"the home page fits a phone screen (scroll width {width})")
+    # WCAG 2.1 SC 1.4.10: content reflows at 320 CSS pixels without scrolling
+    # sideways (a data table may scroll inside its own box).
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 320, "height": 1600, "deviceScaleFactor": 1, "mobile": True})
+    for path in ["/", "/tin-tuc", "/van-ban", "/thu-tuc-hanh-chinh", "/lien-he", "/hoi-dap"]:
+        driver.get(f"{COMMUNE_A}{path}")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        check(width <= 320, f"{path} reflows at 320 px (scroll width {width})")
+    shot(driver, "0-procedures-320")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.set_window_size(1280, 1800)
 
 

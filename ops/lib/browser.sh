@@ -25,6 +25,9 @@ browser_journeys() {
   "$bin/provisioner" setup >/dev/null
   "$bin/provisioner" import "$ROOT/data/vn-admin-units-2024.csv" --province 36 >/dev/null 2>&1
   "$bin/provisioner" sample-content --commune 14224 --commune 14233 >/dev/null 2>&1
+  # A footer e-mail as long as real ones get: pages must still reflow at 320 px.
+  "$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d browser -qc \
+    "update c_14224.site set email = 'vanphonguybannhandanxahainamhuyenhaihau@namdinh.gov.vn'" >/dev/null
   echo "matkhau-bien-tap-a" | "$bin/provisioner" user add xa.hainam --role editor --commune 14224 --name "Biên tập viên Hải Nam" --password-stdin >/dev/null
   echo "matkhau-bien-tap-b" | "$bin/provisioner" user add xa.haiminh --role editor --commune 14233 --name "Biên tập viên Hải Minh" --password-stdin >/dev/null
   echo "matkhau-huyen-hai-hau" | "$bin/provisioner" user add huyen.haihau --role district --district 366 --name "Quản trị huyện Hải Hậu" --password-stdin >/dev/null

@@ -97,6 +97,8 @@ struct PublicSiteController: Sendable {
                 try Self.checkRange(result)
                 return .page(DocumentsView.render(chrome, section, query: filter, facets: facets, page: result), contentType: Self.html)
             case (.questions?, _):
+                // One page: the latest 200 answered questions; no other page exists.
+                guard try query.page() == 1 else { throw PageError.notFound("Trang hỏi đáp chỉ có 1 trang.") }
                 let questions = try await store.questions(publishedOnly: true, in: schema, on: connection)
                 return .page(CitizenViews.questionsPage(chrome, section, questions), contentType: Self.html)
             case (.procedures?, _):
@@ -219,7 +221,10 @@ struct PublicSiteController: Sendable {
         guard file.hasSuffix(".xml") else { throw HTTPError(.notFound) }
         let slug = String(file.dropLast(4))
         return try await self.render(request, context) { chrome, connection in
-            guard let section = chrome.section(slug: slug), section.kind == .feed || section.kind == .periodic else {
+            // Questions and answers live apart from entries: no feed of them.
+            guard let section = chrome.section(slug: slug), section.kind == .feed || section.kind == .periodic,
+                section.id != MandatorySection.questions.id
+            else {
                 throw PageError.notFound("Chuyên mục này không có bản tin RSS.")
             }
             let items = try await self.services.content.feed(chrome.tenant.schema, section: section.id, limit: 20, now: chrome.now, on: connection)

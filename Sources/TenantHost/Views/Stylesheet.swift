@@ -23,6 +23,7 @@ enum Stylesheet {
         .notice{background:#fff4d6;border-bottom:2px solid #c98a00;padding:.6rem 0;color:#3d2b00}
         .notice p{margin:0}
         .masthead{background:var(--red);color:#fff;border-bottom:4px solid var(--gold)}
+        .masthead a{color:#fff}
         .masthead .wrap{display:flex;flex-wrap:wrap;align-items:center;gap:.8rem 1.5rem;padding-top:.8rem;padding-bottom:.8rem}
         .brand{display:flex;align-items:center;gap:.8rem;color:#fff;text-decoration:none;flex:1 1 18rem}
         .brand:hover{color:#fff}
@@ -67,8 +68,9 @@ enum Stylesheet {
         .prose table,.data{border-collapse:collapse;width:100%;margin:1rem 0}
         .data th,.data td,.prose th,.prose td{border:1px solid var(--line);padding:.45rem .6rem;text-align:left;vertical-align:top}
         .data th{background:var(--bg)}
-        .table-scroll{overflow-x:auto;max-width:100%}
-        main .wrap{overflow-wrap:break-word;min-width:0}
+        .table-scroll{overflow-x:auto;max-width:100%;position:relative}
+        main .wrap,.footer .wrap{overflow-wrap:anywhere;min-width:0}
+        .layout>*{min-width:0}
         .form-grid .check{display:flex;gap:.4rem;align-items:center}.form-grid .check input{width:auto}
         .badge{display:inline-block;background:#fff4d6;color:#1b1b1b;border:1px solid #8a6d00;border-radius:3px;padding:0 .3rem;font-size:.85em}
         .cards{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));list-style:none;padding:0}
