@@ -71,6 +71,7 @@ enum Stylesheet {
         .table-scroll{overflow-x:auto;max-width:100%;position:relative}
         main .wrap,.footer .wrap{overflow-wrap:anywhere;min-width:0}
         .layout>*{min-width:0}
+        main table{overflow-wrap:normal}
         .form-grid .check{display:flex;gap:.4rem;align-items:center}.form-grid .check input{width:auto}
         .badge{display:inline-block;background:#fff4d6;color:#1b1b1b;border:1px solid #8a6d00;border-radius:3px;padding:0 .3rem;font-size:.85em}
         .cards{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));list-style:none;padding:0}
