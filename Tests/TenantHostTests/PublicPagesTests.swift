@@ -219,6 +219,12 @@ import TestSupport
                 #expect(printView.status == 200)
                 #expect(!printView.text.contains("class=\"menu\""))
                 #expect(printView.text.contains("Nguồn: http://thuanan.hue.gov.vn/tin-tuc/1"))
+                // The print view carries the page's Dublin Core elements, all of them.
+                for element in ["title", "creator", "publisher", "date", "description", "identifier", "language", "type", "subject", "source"] {
+                    #expect(printView.text.contains("<meta name=\"DC.\(element)\""), "DC.\(element)")
+                }
+                // The HTML sitemap is in the menu.
+                #expect(try await host.get("/", host: "thuan-an.hue.localhost").text.contains("<li><a href=\"/so-do-trang\">Sơ đồ trang</a></li>"))
             }
         }
     }

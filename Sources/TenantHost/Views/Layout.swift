@@ -66,11 +66,28 @@ enum Layout {
     static let nationalPortal = "https://dichvucong.gov.vn"
     static let governmentPortal = "https://chinhphu.vn"
 
+    /// The Dublin Core elements of a page (Decree 42/2022's metadata), for
+    /// pages and their print views alike.
+    static func dublinCore(_ chrome: SiteChrome, _ meta: PageMeta, identifier: String) -> HTML {
+        """
+        <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">
+        <meta name="DC.title" content="\(meta.title)">
+        <meta name="DC.creator" content="\(chrome.site.publisher)">
+        <meta name="DC.publisher" content="\(chrome.site.publisher)">
+        <meta name="DC.date" content="\(VietnamTime(meta.date ?? chrome.now).isoDate)">
+        <meta name="DC.description" content="\(meta.description)">
+        <meta name="DC.identifier" content="\(href: identifier)">
+        <meta name="DC.language" content="vi">
+        <meta name="DC.type" content="\(meta.type)">
+        <meta name="DC.subject" content="\(meta.subject ?? chrome.tenant.name)">
+        <meta name="DC.source" content="\(href: chrome.canonicalBase + "/")">
+        """
+    }
+
     static func page(_ chrome: SiteChrome, _ meta: PageMeta, main: HTML) -> HTML {
         let tenant = chrome.tenant
         let fullTitle = meta.title == tenant.name ? "Trang thông tin điện tử \(tenant.nameInSentence)" : "\(meta.title) – \(tenant.name)"
         let canonical = chrome.canonicalBase + meta.path
-        let date = VietnamTime(meta.date ?? chrome.now).isoDate
         let feed: HTML = meta.feedSlug.map { slug in
             "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"\(meta.title)\" href=\"/rss/\(slug).xml\">"
         } ?? .empty
@@ -80,17 +97,7 @@ enum Layout {
             <title>\(fullTitle)</title>
             <meta name="description" content="\(meta.description)">
             \(robots)<link rel="canonical" href="\(href: canonical)">
-            <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">
-            <meta name="DC.title" content="\(meta.title)">
-            <meta name="DC.creator" content="\(chrome.site.publisher)">
-            <meta name="DC.publisher" content="\(chrome.site.publisher)">
-            <meta name="DC.date" content="\(date)">
-            <meta name="DC.description" content="\(meta.description)">
-            <meta name="DC.identifier" content="\(href: canonical)">
-            <meta name="DC.language" content="vi">
-            <meta name="DC.type" content="\(meta.type)">
-            <meta name="DC.subject" content="\(meta.subject ?? tenant.name)">
-            <meta name="DC.source" content="\(href: chrome.canonicalBase + "/")">
+            \(self.dublinCore(chrome, meta, identifier: canonical))
             <link rel="stylesheet" href="\(href: Stylesheet.path)">
             <link rel="icon" href="/favicon.svg" type="image/svg+xml">
             \(feed)
@@ -149,6 +156,9 @@ enum Layout {
                 items.append("<li><a href=\"/\(section.slug)\">\(section.title)</a></li>")
             }
         }
+        // The HTML sitemap belongs in the menu as well as in the footer.
+        items.append(active == SitemapView.slug
+            ? "<li><a href=\"/so-do-trang\" aria-current=\"page\">Sơ đồ trang</a></li>" : "<li><a href=\"/so-do-trang\">Sơ đồ trang</a></li>")
         return HTML(items)
     }
 

@@ -117,9 +117,7 @@ enum EntryView {
             </article>
             \(extra)\(relatedHTML)
             """
-        var meta = PageMeta(
-            title: e.title, description: e.summary.isEmpty ? e.title : e.summary, path: path,
-            type: e.kind == .document ? "Text.Document" : "Text", date: e.publishedAt, subject: section.title)
+        var meta = Self.entryMeta(section, e, path: path)
         meta.crumbs = [(section.title, "/\(section.slug)"), (e.title, nil)]
         meta.activeSlug = section.slug
         return Layout.page(chrome, meta, main: main)
@@ -169,6 +167,13 @@ enum EntryView {
     }
 
     /// A plain page for printing or saving: title, facts, body, source.
+    /// An entry's title, description, type and subject, for its page and its print view.
+    static func entryMeta(_ section: Section, _ e: Entry, path: String) -> PageMeta {
+        PageMeta(
+            title: e.title, description: e.summary.isEmpty ? e.title : e.summary, path: path,
+            type: e.kind == .document ? "Text.Document" : "Text", date: e.publishedAt, subject: section.title)
+    }
+
     static func print(_ chrome: SiteChrome, _ section: Section, _ e: Entry) -> HTML {
         let url = chrome.canonicalBase + "/\(section.slug)/\(e.id)"
         return """
@@ -176,13 +181,7 @@ enum EntryView {
             <title>\(e.title) – \(chrome.tenant.name) (bản in)</title>
             <meta name="robots" content="noindex">
             <link rel="canonical" href="\(href: url)">
-            <meta name="DC.title" content="\(e.title)">
-            <meta name="DC.creator" content="\(chrome.site.publisher)">
-            <meta name="DC.publisher" content="\(chrome.site.publisher)">
-            <meta name="DC.date" content="\(VietnamTime(e.publishedAt).isoDate)">
-            <meta name="DC.description" content="\(e.summary)">
-            <meta name="DC.identifier" content="\(href: url)">
-            <meta name="DC.language" content="vi">
+            \(Layout.dublinCore(chrome, Self.entryMeta(section, e, path: "/\(section.slug)/\(e.id)"), identifier: url))
             <link rel="stylesheet" href="\(href: Stylesheet.path)">
             </head>
             <body>

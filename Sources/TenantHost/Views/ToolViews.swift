@@ -188,6 +188,8 @@ enum SearchView {
 }
 
 enum SitemapView {
+    static let slug = "so-do-trang"
+
     static func render(_ chrome: SiteChrome, entries: [SitemapEntry]) -> HTML {
         let bySection = Dictionary(grouping: entries, by: \.sectionID)
         let main: HTML = """
@@ -206,6 +208,7 @@ enum SitemapView {
             """
         var meta = PageMeta(title: "Sơ đồ trang", description: "Sơ đồ trang thông tin điện tử \(chrome.tenant.nameInSentence)", path: "/so-do-trang")
         meta.crumbs = [("Sơ đồ trang", nil)]
+        meta.activeSlug = Self.slug
         return Layout.page(chrome, meta, main: main)
     }
 }
