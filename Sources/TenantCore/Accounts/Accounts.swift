@@ -78,7 +78,7 @@ public struct Accounts: Sendable {
             }
             try await self.rows.replaceCommunes(userID: id, communeIDs: communeIDs, on: connection)
             try await actor?.record(
-                "user.create", commune: role == .editor ? scope?.code : communes.first, detail: "\(username) (\(role.rawValue))", on: connection,
+                "user.create", commune: role == .editor ? scope?.code : nil, detail: "\(username) (\(role.rawValue))", on: connection,
                 logger: self.logger)
             return StaffUser(
                 id: id, username: username, displayName: displayName, role: role, scopeUnitID: scopeID,
