@@ -132,9 +132,9 @@ struct CommunesConsoleController: ConsoleBase {
         let inScope = self.communesInScope(context.user)
         var provinces: [Int64: AdminUnit] = [:]
         for tenant in inScope { if let province = tenant.province { provinces[province.id] = province } }
-        let folded = VietnameseText.fold(filter.text)
+        let search = CommuneSearch(filter.text)
         var rows = inScope.filter { tenant in
-            (folded.isEmpty || VietnameseText.fold(tenant.name).contains(folded) || String(tenant.code) == filter.text)
+            search.matches(tenant.name, code: tenant.code)
                 && (filter.province == nil || tenant.province?.code == filter.province)
                 && (filter.status == nil || tenant.status == filter.status)
         }

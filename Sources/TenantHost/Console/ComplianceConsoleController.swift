@@ -24,8 +24,8 @@ struct ComplianceConsoleController: ConsoleBase {
         let now = Date()
         var communes = self.communesInScope(session.user)
         if let text = query["loc"] {
-            let folded = VietnameseText.fold(text)
-            communes = communes.filter { VietnameseText.fold($0.name + " " + ($0.ancestors.first?.name ?? "")).contains(folded) || String($0.code) == text }
+            let search = CommuneSearch(text)
+            communes = communes.filter { search.matches($0.name + " " + ($0.ancestors.first?.name ?? ""), code: $0.code) }
         }
         var rows = try await self.services.database.withConnection { connection in
             try await self.services.content.compliance(Array(communes.prefix(3000)), now: now, on: connection)

@@ -28,6 +28,22 @@ struct ConsoleDependencies: Sendable {
     let provisioning: CommuneProvisioning
 }
 
+/// What an operator typed to find a commune: a name matched without
+/// diacritics ("hai nam" finds "Hải Nam"), or exactly a code. Empty finds all.
+struct CommuneSearch {
+    let text: String
+    private let folded: String
+
+    init(_ text: String) {
+        self.text = text
+        self.folded = VietnameseText.fold(text)
+    }
+
+    func matches(_ name: String, code: Int) -> Bool {
+        self.folded.isEmpty || VietnameseText.fold(name).contains(self.folded) || String(code) == self.text
+    }
+}
+
 /// What every console controller has and shares: its dependencies and the
 /// helpers of a console page.
 protocol ConsoleBase: Sendable {

@@ -40,8 +40,8 @@ struct ReorganisationConsoleController: ConsoleBase {
         rows += snapshot.tenants.values.filter { $0.successorID != nil && !ids.contains($0.id) && $0.successorID.map(ids.contains) == true }
         rows += inScope.filter { $0.successorID != nil }
         if let text = query["loc"] {
-            let folded = VietnameseText.fold(text)
-            rows = rows.filter { VietnameseText.fold($0.name).contains(folded) || String($0.code) == text }
+            let search = CommuneSearch(text)
+            rows = rows.filter { search.matches($0.name, code: $0.code) }
         }
         rows.sort { ($0.successorID == nil ? 0 : 1, $0.code, $0.id) < ($1.successorID == nil ? 0 : 1, $1.code, $1.id) }
         let states = rows.prefix(3000).map { tenant in

@@ -173,10 +173,8 @@ struct UsersConsoleController: ConsoleBase {
 
     /// The communes an operator may assign, filtered without diacritics.
     func shown(_ session: ConsoleSession, filter: String) -> [Tenant] {
-        let folded = VietnameseText.fold(filter)
-        return self.currentCommunesInScope(session.user).filter {
-            $0.successorID == nil && (folded.isEmpty || VietnameseText.fold($0.name).contains(folded) || String($0.code) == filter)
-        }
+        let search = CommuneSearch(filter)
+        return self.currentCommunesInScope(session.user).filter { $0.successorID == nil && search.matches($0.name, code: $0.code) }
     }
 
     // MARK: Passwords
