@@ -2,11 +2,13 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Working days (Monday to Friday) in Vietnam, for the legal deadlines:
-/// content within 5 working days of a decision, answers within 15.
+/// Working days in Vietnam (Monday to Friday, less public holidays and
+/// compensatory days off, plus announced make-up Saturdays: `VietnamHolidays`),
+/// for the legal deadlines: content within 5 working days of a decision,
+/// answers within 15.
 public enum WorkingDays {
     /// Working days after the day of `from` up to the day of `to`: 0 on the
-    /// same day, 5 from a Monday to the next Monday.
+    /// same day, 5 from a Monday to the next Monday in a week without holidays.
     public static func between(_ from: Date, _ to: Date) -> Int {
         let a = self.epochDay(from)
         let b = self.epochDay(to)
@@ -17,7 +19,7 @@ public enum WorkingDays {
             day += 1
             if self.weekday(day) <= 5 { count += 1 }
         }
-        return count
+        return count + VietnamHolidays.adjustment(after: a, through: b)
     }
 
     static func epochDay(_ date: Date) -> Int {
@@ -27,15 +29,18 @@ public enum WorkingDays {
     /// 1 = Monday … 7 = Sunday.
     static func weekday(_ epochDay: Int) -> Int { ((epochDay % 7) + 7 + 3) % 7 + 1 }
 
-    /// The moment `days` working days before `date`.
+    /// The moment `days` working days before `date` (same time of day: Vietnam
+    /// has no daylight saving).
     public static func back(_ days: Int, from date: Date) -> Date {
-        var cursor = date
+        var day = self.epochDay(date)
         var left = days
+        var steps = 0
         while left > 0 {
-            cursor = cursor.addingTimeInterval(-86_400)
-            if VietnamTime(cursor).weekday <= 5 { left -= 1 }
+            day -= 1
+            steps += 1
+            if VietnamHolidays.isWorkingDay(epochDay: day) { left -= 1 }
         }
-        return cursor
+        return date.addingTimeInterval(-86_400 * Double(steps))
     }
 }
 
