@@ -1,24 +1,52 @@
 # shellcheck shell=bash
 # Browser journeys for ops/test: Chromium + chromedriver from Debian,
-# Selenium from PyPI in a private venv, a fixture database, tenant-host.
+# Selenium and axe-core 4 from PyPI in a private venv, a fixture database,
+# tenant-host.
 
 browser_log() { echo "[browser] $*" >&2; }
 
+# axe-core 4 (WCAG 2.0, 2.1 and 2.2 rules) for Selenium: the axe.min.js that
+# the PyPI wheel axe-playwright-python ships (axe 4.12.1 in 0.1.8). Only the
+# wheel is downloaded and that one file taken out of it; Playwright is never
+# installed. The wheel's hash is pinned.
+BROWSER_AXE_WHEEL="axe-playwright-python==0.1.8"
+BROWSER_AXE_WHEEL_SHA256="fdd263c998388f1a8e67cad02677e612d946248bd44d163be5e8650ea31f95f8"
+
 browser_install() {
+  local venv=$1 wheels
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
     deps_apt_install chromium chromium-driver
   fi
-  if [ ! -x "$1/bin/python" ] || ! "$1/bin/python" -c "import selenium, axe_selenium_python" 2>/dev/null; then
-    browser_log "installing selenium and axe-core (axe-selenium-python) into $1"
-    python3 -m venv "$1" >&2
-    "$1/bin/pip" install -q "selenium==4.27.1" "axe-selenium-python==2.1.6" >&2
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+    browser_log "installing selenium into $venv"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install -q "selenium==4.27.1" >&2
+  fi
+  if [ ! -s "$venv/axe.min.js" ]; then
+    browser_log "fetching axe-core 4 (axe.min.js from the $BROWSER_AXE_WHEEL wheel) into $venv"
+    wheels="$venv/axe-wheel"
+    rm -rf "$wheels"; mkdir -p "$wheels"
+    echo "$BROWSER_AXE_WHEEL --hash=sha256:$BROWSER_AXE_WHEEL_SHA256" >"$wheels/requirements.txt"
+    "$venv/bin/pip" download -q --no-deps --only-binary=:all: --require-hashes -r "$wheels/requirements.txt" -d "$wheels" >&2 || return 1
+    "$venv/bin/python" - "$wheels" "$venv/axe.min.js" <<'PY' || return 1
+import glob, sys, zipfile
+wheel, = glob.glob(f"{sys.argv[1]}/axe_playwright_python-*.whl")
+with zipfile.ZipFile(wheel) as archive:
+    source = archive.read("axe_playwright_python/axe.min.js")
+if not source.startswith(b"/*! axe v4."):
+    sys.exit(f"{wheel} holds no axe-core 4")
+with open(sys.argv[2] + ".part", "wb") as out:
+    out.write(source)
+PY
+    mv "$venv/axe.min.js.part" "$venv/axe.min.js"
+    rm -rf "$wheels"
   fi
 }
 
 # browser_journeys WORKDIR PG_PORT BIN ARTIFACTS
 browser_journeys() {
   local work=$1 pg_port=$2 bin=$3 artifacts=$4 port host_pid status
-  browser_install "$work/venv"
+  browser_install "$work/venv" || return 1
   "$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qc "create database browser" >/dev/null
   export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/browser"
   browser_log "fixture: Nam Định communes, sample content, accounts"
@@ -38,7 +66,7 @@ browser_journeys() {
   browser_log "journeys in headless Chromium against 127.0.0.1:$port; screenshots in $artifacts"
   rm -rf "$artifacts"; mkdir -p "$artifacts"   # no screenshot of an earlier run left behind
   status=0
-  "$work/venv/bin/python" "$ROOT/Tests/browser/journeys.py" "$port" "$artifacts" || status=$?
+  AXE_JS="$work/venv/axe.min.js" "$work/venv/bin/python" "$ROOT/Tests/browser/journeys.py" "$port" "$artifacts" || status=$?
   kill "$host_pid" 2>/dev/null; wait "$host_pid" 2>/dev/null || true
   if [ "$status" != 0 ]; then tail -20 "$work/browser-host.log" >&2; fi
   return "$status"
