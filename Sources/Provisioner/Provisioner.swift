@@ -18,7 +18,7 @@ struct Provisioner: AsyncParsableCommand {
             """,
         subcommands: [
             Setup.self, ProvinceCommand.self, DistrictCommand.self, CommuneCommand.self, Import.self, DomainCommand.self,
-            Migrate.self, Status.self, SampleContent.self, UserCommand.self, ReorganiseCommand.self,
+            Migrate.self, Status.self, SampleContent.self, UserCommand.self, ReorganiseCommand.self, ProceduresCommand.self,
         ]
     )
 }

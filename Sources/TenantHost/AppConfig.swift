@@ -40,6 +40,9 @@ struct AppConfig: Sendable {
     /// Largest file an editor may upload, in MB (nginx's
     /// `client_max_body_size` in front must be larger).
     var uploadLimitMB = 10
+    /// Hours between two rounds of the compliance audit of every commune
+    /// (AUDIT_INTERVAL_HOURS, default 24; 0 or unset in tests: none).
+    var auditIntervalHours: Int? = nil
     /// `sql/` (communes created from the console are created at its newest version).
     var sqlDirectory: String = "sql"
     /// Host names of communes created from the console.
@@ -105,6 +108,7 @@ struct AppConfig: Sendable {
         if let bind = environment["METRICS_BIND"], !bind.isEmpty { config.metricsBind = bind }
         config.bcryptCost = UInt8(cost)
         config.uploadLimitMB = uploadMB
+        config.auditIntervalHours = Int(environment["AUDIT_INTERVAL_HOURS"] ?? "24").flatMap { $0 > 0 ? $0 : nil }
         do {
             config.sqlDirectory = try MigrationSet.locate(environment: environment)
         } catch {

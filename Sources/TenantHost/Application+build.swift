@@ -56,8 +56,13 @@ func buildApplication(
     if let port = config.metricsPort {
         lifecycle.append(buildMetricsApplication(services: services, bind: config.metricsBind, port: port, logger: logger, onRunning: onMetricsRunning))
     }
+    let responder = ArchiveResponder(inner: router.buildResponder())
+    services.probe.install(responder, logger: logger)
+    if let hours = config.auditIntervalHours, hours > 0 {
+        lifecycle.append(AuditScheduler(auditor: services.auditor, interval: .seconds(hours * 3600)))
+    }
     var app = Application(
-        responder: ArchiveResponder(inner: router.buildResponder()),
+        responder: responder,
         // CACHE_EARLY_HITS=0: Hummingbird's own HTTP/1 channel.
         server: config.earlyCacheHits ? HTTPServerBuilder { SiteHTTP1Channel(responder: $0, services: services) } : .http1(),
         configuration: .init(address: .hostname(config.bind, port: config.port), serverName: nil),

@@ -17,6 +17,9 @@ final class SiteServices: Sendable {
     let operations: OperationsMonitor
     /// nginx's cache in front (nil: the fronts keep nothing).
     let front: FrontCache?
+    /// The host's own router, for the compliance audit's page checks.
+    let probe = SiteProbe()
+    var auditor: SiteAuditor { SiteAuditor(services: self, probe: self.probe) }
 
     init(
         config: AppConfig, database: TenantDatabase, directory: TenantDirectory, cache: PageCache,

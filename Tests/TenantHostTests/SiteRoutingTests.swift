@@ -61,7 +61,7 @@ import TestSupport
     @Test func unknownHost_getsPlain404NamingNoCommune() async throws {
         try await withTestPlatform(from: .communes([Self.a, Self.b])) { platform in
             try await withTestHost(platform) { host in
-                for name in ["unknown.hue.gov.vn", "thuan-an.hue.localhost.evil.vn", "hue.localhost", "localhost", "example.com:8080"] {
+                for name in ["unknown.hue.gov.vn", "thuan-an.hue.localhost.evil.vn", "hue.localhost.evil.vn", "localhost", "example.com:8080"] {
                     let response = try await host.get(host: name)
                     #expect(response.status == 404, "\(name)")
                     #expect(response.text.contains("Không tìm thấy trang"))

@@ -174,6 +174,8 @@ public final class CatalogueWatcher: Service, Sendable {
             for (id, tenant) in new.tenants where old.tenants[id] != tenant { changed.append(id) }
             for id in old.tenants.keys where new.tenants[id] == nil { changed.append(id) }
             if !changed.isEmpty { self.handlers.tenantsChanged(changed) }
+            // The platform notice is on every page of every site.
+            if new.notice != old.notice { self.handlers.reset(.distantPast) }
         }
         self.logger.info(
             "directory loaded", metadata: ["communes": "\(new.tenants.count)", "hosts": "\(new.hostCount)", "full": "\(full)"])

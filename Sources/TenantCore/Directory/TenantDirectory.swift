@@ -21,6 +21,9 @@ public final class DirectorySnapshot: Sendable {
         /// on `host` (the successor's primary host, or its development alias
         /// when the old host was one).
         case archived(Tenant, successor: Tenant, host: Hostname)
+        /// The portal of a province or district: its communes and what they
+        /// publish.
+        case portal(AdminUnit)
         /// No commune has this host: answer a plain 404 that names no commune.
         case unknown
     }
@@ -44,13 +47,18 @@ public final class DirectorySnapshot: Sendable {
     }
     /// Every province and district, by unit id.
     public let units: [Int64: AdminUnit]
+    /// Host names of province and district portals (see ``portalHosts(of:)``).
+    let portalHosts: [String: Int64]
+    /// The notice every site shows, set by the province operator.
+    public let notice: PlatformNotice?
     public let loadedAt: Date
 
     init(
         hosts: [String: HostEntry], tenants: [Int64: Tenant], units: [Int64: AdminUnit], predecessors: [Int64: [Predecessor]] = [:],
-        loadedAt: Date = Date()
+        notice: PlatformNotice? = nil, loadedAt: Date = Date()
     ) {
         self.hosts = hosts
+        self.notice = notice
         self.tenants = tenants
         var archives: [Int64: [String: Int64]] = [:]
         for tenant in tenants.values {
@@ -66,7 +74,46 @@ public final class DirectorySnapshot: Sendable {
         }
         self.devHosts = devHosts
         self.units = units
+        var portalHosts: [String: Int64] = [:]
+        for unit in units.values {
+            for host in Self.portalHosts(of: unit, units: units) where hosts[host.value] == nil {
+                portalHosts[host.value] = unit.id
+            }
+        }
+        self.portalHosts = portalHosts
         self.loadedAt = loadedAt
+    }
+
+    /// Suffix of the portals' development aliases, as the communes' default.
+    public static let portalDevSuffix = "localhost"
+
+    /// A province's or district's portal hosts: the host of its portal URL
+    /// (`namdinh.gov.vn`, set by the provisioner from ``DomainPolicy``) and a
+    /// development alias (`nam-dinh.localhost`, `hai-hau.nam-dinh.localhost`).
+    /// A commune's host of the same name wins.
+    static func portalHosts(of unit: AdminUnit, units: [Int64: AdminUnit]) -> [Hostname] {
+        var result: [Hostname] = []
+        if let url = unit.portalURL, let host = URLComponents(string: url)?.host, let name = try? Hostname(normalizing: host) {
+            result.append(name)
+        }
+        var labels = [unit.slug]
+        if unit.level == .district, let parent = unit.parentID.flatMap({ units[$0] }) { labels.append(parent.slug) }
+        if let alias = try? Hostname(validating: (labels + [Self.portalDevSuffix]).joined(separator: ".")) { result.append(alias) }
+        return result
+    }
+
+    /// The address of a province's or district's portal: its development
+    /// alias when `preferDev`, else the host of its portal URL.
+    public func portalAddress(of unit: AdminUnit, preferDev: Bool) -> Hostname? {
+        let hosts = Self.portalHosts(of: unit, units: self.units).filter { self.portalHosts[$0.value] == unit.id }
+        return preferDev ? hosts.last : hosts.first
+    }
+
+    /// The active communes of a province or district (directly or through
+    /// a district), by name.
+    public func communes(below unitID: Int64) -> [Tenant] {
+        self.tenants.values.filter { $0.status == .active && $0.ancestors.contains { $0.id == unitID } }
+            .sorted { ($0.name, $0.code) < ($1.name, $1.code) }
     }
 
     /// A snapshot that knows no host.
@@ -77,7 +124,10 @@ public final class DirectorySnapshot: Sendable {
 
     /// Resolves a normalised host name.
     public func resolve(_ host: Hostname) -> Resolution {
-        guard let entry = self.hosts[host.value], let tenant = self.tenants[entry.tenantID] else { return .unknown }
+        guard let entry = self.hosts[host.value], let tenant = self.tenants[entry.tenantID] else {
+            if let id = self.portalHosts[host.value], let unit = self.units[id] { return .portal(unit) }
+            return .unknown
+        }
         // A development alias, or an old one kept as a redirect, leads to aliases.
         let onAlias = entry.role == .dev
             || (entry.role == .redirect && self.devHosts[tenant.id].map { Self.lastLabel($0) == Self.lastLabel(host) } == true)

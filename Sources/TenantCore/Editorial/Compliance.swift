@@ -53,6 +53,8 @@ public struct SectionCompliance: Sendable, Hashable {
     public var newest: Date?
     /// The static page still holds the text seeded at provisioning.
     public var starter: Bool
+    /// Published sample items (not counted in `items`).
+    public var samples: Int = 0
 
     public var hasContent: Bool {
         switch self.kind {
@@ -74,11 +76,22 @@ public struct ComplianceRow: Sendable {
     public var openQuestions: Int
     /// Questions unanswered for more than 15 working days.
     public var overdueQuestions: Int
+    /// The footer as the commune filled it in.
+    public var footer = FooterFields()
+    /// Slots of the leaders' schedule in the current week.
+    public var scheduleThisWeek = 0
 
     /// Mandatory sections with nothing in them.
     public var missing: [Int] {
         MandatorySection.allCases.map(\.id).filter { !(self.sections[$0]?.hasContent ?? false) }
     }
+
+    /// The audit's checks that these figures decide (``ComplianceAudit``).
+    public func checks(at now: Date) -> [AuditCheck] { ComplianceAudit.checks(self, now: now) }
+
+    /// No check fails: real content in every mandatory section, a complete
+    /// footer, deadlines kept. Sample content never counts.
+    public func isCompliant(at now: Date) -> Bool { !self.checks(at: now).contains { $0.status == .fail } }
 
     /// Feed sections whose newest item is older than `days` working days.
     public func stale(at now: Date, days: Int = 5) -> [Int] {

@@ -91,7 +91,8 @@ public struct Catalogue: Sendable {
         for try await (new, name, share, tenantID) in predecessorRows.decode((Int64, String, String, Int64?).self) {
             predecessors[new, default: []].append(.init(name: name, share: share, tenantID: tenantID))
         }
-        return DirectorySnapshot(hosts: hosts, tenants: tenants, units: units, predecessors: predecessors)
+        let notice = try await PortalStore(logger: self.logger).notice(on: connection)
+        return DirectorySnapshot(hosts: hosts, tenants: tenants, units: units, predecessors: predecessors, notice: notice)
     }
 
     // MARK: Units

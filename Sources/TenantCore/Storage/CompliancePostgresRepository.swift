@@ -19,10 +19,14 @@ extension ContentStore {
                 if index > 0 { sql += " UNION ALL " }
                 sql += """
                     SELECT \(tenant.id)::int8, x.id::int, x.kind, x.starter, x.n, x.newest, si.responsible_person, q.open, q.overdue,
-                           q.answered, q.newest_answer
+                           q.answered, q.newest_answer, x.samples,
+                           concat_ws(E'\\x1f', si.publisher, si.responsible_title, si.address, si.phone, si.email),
+                           (SELECT count(*) FROM \(s).entries w WHERE w.kind = 'schedule' AND w.status = 'published'
+                               AND w.starts_at >= $3 AND w.starts_at < $3 + interval '7 days')::int
                       FROM (SELECT s.id, s.kind, s.starter,
-                                   count(e.id) FILTER (WHERE e.status = 'published' AND e.published_at <= $1) AS n,
-                                   max(e.published_at) FILTER (WHERE e.status = 'published' AND e.published_at <= $1) AS newest
+                                   count(e.id) FILTER (WHERE e.status = 'published' AND e.published_at <= $1 AND NOT e.is_sample) AS n,
+                                   max(e.published_at) FILTER (WHERE e.status = 'published' AND e.published_at <= $1 AND NOT e.is_sample) AS newest,
+                                   count(e.id) FILTER (WHERE e.status = 'published' AND e.is_sample) AS samples
                               FROM \(s).sections s LEFT JOIN \(s).entries e ON e.section_id = s.id
                              WHERE s.mandatory GROUP BY s.id, s.kind, s.starter) x
                       CROSS JOIN \(s).site si
@@ -36,20 +40,98 @@ extension ContentStore {
             var bindings = PostgresBindings()
             bindings.append(now)
             bindings.append(cutoff)
+            bindings.append(VietnamTime(now).startOfWeek)
             let result = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
-            for try await (tenantID, section, kind, starter, items, newest, person, open, overdue, answered, newestAnswer) in result.decode(
-                (Int64, Int, String, Bool, Int, Date?, String, Int, Int, Int, Date?).self)
+            for try await (tenantID, section, kind, starter, items, newest, person, open, overdue, answered, newestAnswer, samples, footer, week)
+                in result.decode((Int64, Int, String, Bool, Int, Date?, String, Int, Int, Int, Date?, Int, String, Int).self)
             {
                 // Hỏi đáp is filled by published answers as well as by entries.
                 let isQuestions = section == MandatorySection.questions.id
                 rows[tenantID]?.sections[section] = SectionCompliance(
                     sectionID: section, kind: SectionKind(rawValue: kind) ?? .feed, items: items + (isQuestions ? answered : 0),
-                    newest: isQuestions ? [newest, newestAnswer].compactMap { $0 }.max() : newest, starter: starter)
+                    newest: isQuestions ? [newest, newestAnswer].compactMap { $0 }.max() : newest, starter: starter, samples: samples)
+                let parts = footer.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+                if parts.count == 5 {
+                    rows[tenantID]?.footer = FooterFields(
+                        publisher: parts[0], responsiblePerson: person, responsibleTitle: parts[1], address: parts[2], phone: parts[3],
+                        email: parts[4])
+                }
+                rows[tenantID]?.scheduleThisWeek = week
                 rows[tenantID]?.responsiblePerson = person
                 rows[tenantID]?.openQuestions = open
                 rows[tenantID]?.overdueQuestions = overdue
             }
         }
         return tenants.compactMap { rows[$0.id] }
+    }
+}
+
+/// One stored run of the audit (`platform.audit_runs`).
+public struct AuditRun: Sendable, Hashable {
+    public var id: Int64
+    public var tenantID: Int64
+    public var ranAt: Date
+    public var passed: Int
+    public var failed: Int
+    public var compliant: Bool
+    public var checks: [AuditCheck]
+}
+
+extension ContentStore {
+    /// Stores a report in the history.
+    public func record(_ report: AuditReport, on connection: PostgresConnection) async throws {
+        let json = String(decoding: try JSONEncoder().encode(report.checks), as: UTF8.self)
+        try await connection.query(
+            """
+            INSERT INTO platform.audit_runs (tenant_id, ran_at, passed, failed, compliant, checks)
+            VALUES (\(report.tenant.id), \(report.ranAt), \(report.passed), \(report.failed), \(report.compliant), \(json)::jsonb)
+            """, logger: self.logger)
+    }
+
+    /// Claims the scheduled round of the audit unless a host started one
+    /// within `seconds` (less a minute): true when this host runs it.
+    public func claimAuditRound(every seconds: Int, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO platform.audit_schedule (singleton, started_at) VALUES (true, now())
+            ON CONFLICT (singleton) DO UPDATE SET started_at = now()
+             WHERE platform.audit_schedule.started_at < now() - make_interval(secs => \(Double(seconds - 60)))
+            RETURNING started_at
+            """, logger: self.logger)
+        var won = false
+        for try await _ in rows.decode(Date.self) { won = true }
+        return won
+    }
+
+    /// A commune's runs, newest first.
+    public func auditRuns(tenantID: Int64, limit: Int, on connection: PostgresConnection) async throws -> [AuditRun] {
+        let rows = try await connection.query(
+            """
+            SELECT id, tenant_id, ran_at, passed, failed, compliant, checks::text FROM platform.audit_runs
+             WHERE tenant_id = \(tenantID) ORDER BY ran_at DESC, id DESC LIMIT \(limit)
+            """, logger: self.logger)
+        return try await Self.decodeRuns(rows)
+    }
+
+    /// The newest run of each of these communes.
+    public func latestAuditRuns(tenantIDs: [Int64], on connection: PostgresConnection) async throws -> [Int64: AuditRun] {
+        guard !tenantIDs.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            """
+            SELECT DISTINCT ON (tenant_id) id, tenant_id, ran_at, passed, failed, compliant, checks::text FROM platform.audit_runs
+             WHERE tenant_id = ANY(\(tenantIDs)) ORDER BY tenant_id, ran_at DESC, id DESC
+            """, logger: self.logger)
+        var result: [Int64: AuditRun] = [:]
+        for run in try await Self.decodeRuns(rows) { result[run.tenantID] = run }
+        return result
+    }
+
+    static func decodeRuns(_ rows: PostgresRowSequence) async throws -> [AuditRun] {
+        var result: [AuditRun] = []
+        for try await (id, tenant, ranAt, passed, failed, compliant, json) in rows.decode((Int64, Int64, Date, Int, Int, Bool, String).self) {
+            let checks = (try? JSONDecoder().decode([AuditCheck].self, from: Data(json.utf8))) ?? []
+            result.append(AuditRun(id: id, tenantID: tenant, ranAt: ranAt, passed: passed, failed: failed, compliant: compliant, checks: checks))
+        }
+        return result
     }
 }

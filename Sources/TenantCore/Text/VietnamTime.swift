@@ -67,6 +67,8 @@ public struct VietnamTime: Sendable, Hashable, Comparable {
 
     /// `26/11/2026`
     public var dateString: String { "\(Self.two(self.day))/\(Self.two(self.month))/\(self.year)" }
+    /// `14:05 02/12/2026`
+    public var dateTimeString: String { "\(Self.two(self.hour)):\(Self.two(self.minute)) \(self.dateString)" }
     /// `08:30`
     public var timeString: String { "\(Self.two(self.hour)):\(Self.two(self.minute))" }
     /// `2026-11-26`

@@ -159,15 +159,6 @@ struct CommunesConsoleController: ConsoleBase {
 
     // MARK: One commune
 
-    /// The commune named in the path, if this person manages it.
-    func managedCommune(_ context: PlatformConsoleContext) throws -> Tenant {
-        guard let raw = context.parameters.get("code"), raw.count <= 8, let code = Int(raw),
-            let tenant = self.services.directory.snapshot.tenants.values.first(where: { $0.code == code && $0.successorID == nil })
-        else { throw HTTPError(.notFound) }
-        guard context.user.mayManage(tenant) else { throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.") }
-        return tenant
-    }
-
     /// Changes are for province operators.
     func operatorOf(_ tenant: Tenant, _ context: PlatformConsoleContext) throws {
         guard context.user.role == .province else {

@@ -10,6 +10,8 @@ struct ComplianceConsoleController: ConsoleBase {
 
     func addRoutes(to group: RouterGroup<PlatformConsoleContext>) {
         group.get("/tuan-thu", use: self.compliance)
+        group.get("/tuan-thu/:code", use: self.report)
+        group.post("/tuan-thu/:code", use: self.runAudit)
     }
 
     // MARK: Compliance
@@ -31,7 +33,7 @@ struct ComplianceConsoleController: ConsoleBase {
             try await self.services.content.compliance(Array(communes.prefix(3000)), now: now, on: connection)
         }
         if query["chi-thieu"] == "1" {
-            rows = rows.filter { !$0.missing.isEmpty || !$0.stale(at: now).isEmpty || $0.responsiblePerson.isEmpty || $0.overdueQuestions > 0 }
+            rows = rows.filter { !$0.isCompliant(at: now) }
         }
         let sort = query["sap-xep"] ?? "ma"
         switch sort {
@@ -66,6 +68,46 @@ struct ComplianceConsoleController: ConsoleBase {
         }
         let main = ComplianceView.render(rows: rows, now: now, filterText: query["loc"], onlyIncomplete: query["chi-thieu"] == "1", sort: sort)
         return self.page(context, title: "Theo dõi tuân thủ", active: "/quan-tri/tuan-thu", main: main)
+    }
+
+    // MARK: One commune's audit
+
+    /// `/quan-tri/tuan-thu/<code>`: the latest audit of one commune, each
+    /// check with its legal basis, and the history of its runs; printable,
+    /// and as CSV (`?dinh-dang=csv`). A commune never audited is audited now.
+    @Sendable func report(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let tenant = try self.managedCommune(context)
+        var runs = try await self.services.database.withConnection(retryingReads: true) { connection in
+            try await self.services.content.auditRuns(tenantID: tenant.id, limit: 30, on: connection)
+        }
+        if runs.isEmpty {
+            _ = try await self.services.auditor.audit(tenant)
+            runs = try await self.services.database.withConnection(retryingReads: true) { connection in
+                try await self.services.content.auditRuns(tenantID: tenant.id, limit: 30, on: connection)
+            }
+        }
+        guard let latest = runs.first else { throw HTTPError(.notFound) }
+        if QueryItemsOf(request)["dinh-dang"] == "csv" {
+            var csv = "Mã kiểm tra,Nội dung kiểm tra,Căn cứ pháp lý,Kết quả,Chi tiết\r\n"
+            for check in latest.checks {
+                csv += [check.id, check.title, check.basis, check.status.title, check.detail].map(Self.csvField).joined(separator: ",") + "\r\n"
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/csv; charset=utf-8"
+            headers[.contentDisposition] = "attachment; filename=\"kiem-tra-\(tenant.code)-\(VietnamTime(latest.ranAt).isoDate).csv\""
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + csv)))
+        }
+        let main = AuditReportView.render(tenant: tenant, latest: latest, history: runs, csrf: context.session.csrf)
+        return self.page(context, title: "Kiểm tra tuân thủ – \(tenant.name)", active: "/quan-tri/tuan-thu", main: main)
+    }
+
+    /// Runs the audit of one commune now.
+    @Sendable func runAudit(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let tenant = try self.managedCommune(context)
+        _ = try await self.form(request, context, session: context.session)
+        _ = try await self.services.auditor.audit(tenant)
+        return Self.redirect("/quan-tri/tuan-thu/\(tenant.code)")
     }
 
     /// Vietnamese alphabetical order (ă, â, đ, ê… after their base letters).

@@ -87,6 +87,15 @@ extension ConsoleBase {
         return difference == 0
     }
 
+    /// The commune named in the path, if this person manages it.
+    func managedCommune(_ context: PlatformConsoleContext) throws -> Tenant {
+        guard let raw = context.parameters.get("code"), raw.count <= 8, let code = Int(raw),
+            let tenant = self.services.directory.snapshot.tenants.values.first(where: { $0.code == code && $0.successorID == nil })
+        else { throw HTTPError(.notFound) }
+        guard context.user.mayManage(tenant) else { throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.") }
+        return tenant
+    }
+
     func communesInScope(_ user: StaffUser) -> [Tenant] {
         self.services.directory.snapshot.tenants.values.filter { user.mayManage($0) }.sorted { $0.code < $1.code }
     }

@@ -64,6 +64,8 @@ struct PublicSiteController: Sendable {
         group.read("/hoi-dap/tra-cuu", use: self.trackQuestion)
         group.post("/lay-y-kien/:id/gop-y", use: self.submitComment)
         group.read("/tep/:id", use: self.file)
+        group.read("/tin-tu-tinh", use: self.announcements)
+        group.read("/tin-tu-tinh/:id", use: self.announcement)
         group.read("/:section", use: self.section)
         group.read("/:section/:id", use: self.entry)
         group.read("/:section/:id/ban-in", use: self.printEntry)
@@ -74,7 +76,8 @@ struct PublicSiteController: Sendable {
     @Sendable func home(_ request: Request, context: TenantRequestContext) async throws -> Response {
         try await self.render(request, context) { chrome, connection in
             let home = try await self.services.content.home(chrome.tenant.schema, now: chrome.now, on: connection)
-            return .page(HomeView.render(chrome, home), contentType: Self.html)
+            let fromProvince = try await self.provinceAnnouncements(chrome, limit: 3, on: connection)
+            return .page(HomeView.render(chrome, home, fromProvince: fromProvince), contentType: Self.html)
         }
     }
 
@@ -103,7 +106,11 @@ struct PublicSiteController: Sendable {
                 return .page(CitizenViews.questionsPage(chrome, section, questions), contentType: Self.html)
             case (.procedures?, _):
                 let procedures = try await store.procedures(schema, now: chrome.now, on: connection)
-                return .page(ProceduresView.render(chrome, section, procedures), contentType: Self.html)
+                var catalogue: [ProvinceProcedure] = []
+                if let province = chrome.tenant.province {
+                    catalogue = try await PortalStore(logger: self.services.logger).procedures(province: province.id, on: connection)
+                }
+                return .page(ProceduresView.render(chrome, section, procedures, catalogue: catalogue), contentType: Self.html)
             case (_, .static), (_, .footer):
                 var leaders: [Entry] = []
                 var documents: [Entry] = []
@@ -119,8 +126,11 @@ struct PublicSiteController: Sendable {
                 let kinds: [EntryKind]? = section.id == MandatorySection.direction.id ? [.article, .document] : nil
                 let result = try await store.list(schema, section: section.id, kinds: kinds, page: page, size: Self.pageSize, now: chrome.now, on: connection)
                 try Self.checkRange(result)
-                let extra: HTML = section.id == MandatorySection.direction.id
+                var extra: HTML = section.id == MandatorySection.direction.id
                     ? "<p><a class=\"button\" href=\"/lich-cong-tac\">Lịch công tác tuần của lãnh đạo</a></p>\n" : .empty
+                if section.id == MandatorySection.news.id, page == 1 {
+                    extra = AnnouncementViews.panel(chrome, try await self.provinceAnnouncements(chrome, limit: 5, on: connection))
+                }
                 return .page(SectionView.list(chrome, section, result, extra: extra), contentType: Self.html)
             }
         }
@@ -228,8 +238,40 @@ struct PublicSiteController: Sendable {
                 throw PageError.notFound("Chuyên mục này không có bản tin RSS.")
             }
             let items = try await self.services.content.feed(chrome.tenant.schema, section: section.id, limit: 20, now: chrome.now, on: connection)
-            return .page(FeedViews.rss(chrome, section, items), contentType: "application/rss+xml; charset=utf-8")
+            // The news feed carries the province's announcements too.
+            let fromProvince = section.id == MandatorySection.news.id
+                ? try await self.provinceAnnouncements(chrome, limit: 10, on: connection) : []
+            return .page(FeedViews.rss(chrome, section, items, fromProvince: fromProvince), contentType: "application/rss+xml; charset=utf-8")
         }
+    }
+
+    /// `/tin-tu-tinh`: the announcements of the commune's province.
+    @Sendable func announcements(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try await self.render(request, context) { chrome, connection in
+            let items = try await self.provinceAnnouncements(chrome, limit: 50, on: connection)
+            return .page(AnnouncementViews.list(chrome, items), contentType: Self.html)
+        }
+    }
+
+    /// `/tin-tu-tinh/<id>`: one announcement of the commune's province.
+    @Sendable func announcement(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }), id > 0 else {
+            throw PageError.notFound("Tin này không tồn tại.")
+        }
+        return try await self.render(request, context) { chrome, connection in
+            guard let province = chrome.tenant.province,
+                let item = try await PortalStore(logger: self.services.logger).announcement(id, province: province.id, now: chrome.now, on: connection)
+            else {
+                throw PageError.notFound("Tin này không tồn tại hoặc đã được gỡ bỏ.")
+            }
+            return .page(AnnouncementViews.page(chrome, item, province: province), contentType: Self.html)
+        }
+    }
+
+    /// The newest announcements of the commune's province ("Tin từ tỉnh").
+    func provinceAnnouncements(_ chrome: SiteChrome, limit: Int, on connection: PostgresConnection) async throws -> [Announcement] {
+        guard let province = chrome.tenant.province, chrome.archive == nil else { return [] }
+        return try await PortalStore(logger: self.services.logger).announcements(province: province.id, limit: limit, now: chrome.now, on: connection)
     }
 
     @Sendable func htmlSitemap(_ request: Request, context: TenantRequestContext) async throws -> Response {
@@ -278,6 +320,7 @@ struct PublicSiteController: Sendable {
                 tenant: visit.tenant, sections: sections, site: site, baseURL: visit.baseURL,
                 canonicalBase: visit.canonicalBase, now: Date())
             chrome.archive = visit.archive
+            chrome.platformNotice = services.directory.snapshot.notice?.active(at: chrome.now)
             if visit.archive == nil {
                 let snapshot = services.directory.snapshot
                 chrome.predecessors = Self.predecessors(

@@ -17,6 +17,8 @@ enum RouteClass: String, CaseIterable, Sendable {
     case console
     /// Stylesheet, icon.
     case asset
+    /// A page of a province's or district's portal.
+    case portal
     /// A non-primary host sent to the primary.
     case redirect
     /// A host no commune has, a malformed Host, a suspended or archived commune.

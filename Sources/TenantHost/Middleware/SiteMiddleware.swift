@@ -73,6 +73,20 @@ struct SiteMiddleware: RouterMiddleware {
         switch snapshot.resolve(host) {
         case .unknown:
             return Self.plain(.notFound, "Không tìm thấy trang", "Địa chỉ này không thuộc trang thông tin điện tử nào trên hệ thống.")
+        case .portal(let unit):
+            let path = request.uri.path
+            if path.hasPrefix("/_static/") || path == "/favicon.svg" {
+                route = .asset
+                return try await next(request, context)
+            }
+            route = .portal
+            guard self.services.database.isAvailable else {
+                return Self.plain(
+                    .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
+                    "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
+            }
+            return try await PortalController(services: self.services).respond(
+                request, unit: unit, snapshot: snapshot, host: host, authority: authority)
         case .redirect(_, let primary):
             route = .redirect
             let port = Self.port(of: authority).map { ":\($0)" } ?? ""

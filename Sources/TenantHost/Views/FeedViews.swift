@@ -3,9 +3,20 @@ import TenantCore
 
 /// RSS 2.0, sitemap.xml and robots.txt. XML is escaped with the same rules as HTML.
 enum FeedViews {
-    static func rss(_ chrome: SiteChrome, _ section: Section, _ items: [Entry]) -> HTML {
+    static func rss(_ chrome: SiteChrome, _ section: Section, _ items: [Entry], fromProvince: [Announcement] = []) -> HTML {
         let base = chrome.baseURL
-        let built = items.first?.publishedAt ?? chrome.site.updatedAt
+        let built = max(items.first?.publishedAt ?? chrome.site.updatedAt, fromProvince.first?.publishedAt ?? .distantPast)
+        // Both lists are newest first; the feed merges them by date.
+        var merged: [(date: Date, item: HTML)] = items.map { e in
+            let link = "\(base)/\(section.slug)/\(e.id)"
+            return (e.publishedAt, "<item><title>\(e.title)</title><link>\(link)</link><guid isPermaLink=\"true\">\(link)</guid><pubDate>\(self.rfc822(e.publishedAt))</pubDate><description>\(e.summary)</description></item>\n")
+        }
+        let source = chrome.tenant.province.map { "Ủy ban nhân dân " + VietnameseText.inSentence($0.name) } ?? ""
+        merged += fromProvince.map { a in
+            let link = "\(base)/tin-tu-tinh/\(a.id)"
+            return (a.publishedAt, "<item><title>\(a.title)</title><link>\(link)</link><guid isPermaLink=\"true\">\(link)</guid><pubDate>\(self.rfc822(a.publishedAt))</pubDate><description>\(a.summary)</description><source url=\"\(chrome.tenant.province?.portalURL ?? link)\">\(source)</source></item>\n")
+        }
+        merged.sort { $0.date > $1.date }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
@@ -17,10 +28,7 @@ enum FeedViews {
             <copyright>\(chrome.site.publisher)</copyright>
             <lastBuildDate>\(self.rfc822(built))</lastBuildDate>
             <atom:link href="\(base)/rss/\(section.slug).xml" rel="self" type="application/rss+xml"/>
-            \(items.map { e -> HTML in
-                let link = "\(base)/\(section.slug)/\(e.id)"
-                return "<item><title>\(e.title)</title><link>\(link)</link><guid isPermaLink=\"true\">\(link)</guid><pubDate>\(self.rfc822(e.publishedAt))</pubDate><description>\(e.summary)</description></item>\n"
-            })</channel>
+            \(merged.prefix(20).map(\.item))</channel>
             </rss>
 
             """

@@ -2,7 +2,7 @@ import Foundation
 import TenantCore
 
 enum HomeView {
-    static func render(_ chrome: SiteChrome, _ home: HomeContent) -> HTML {
+    static func render(_ chrome: SiteChrome, _ home: HomeContent, fromProvince: [Announcement] = []) -> HTML {
         let tenant = chrome.tenant
         let hasSample = (home.news + home.documents + home.direction + home.schedule).contains(where: \.isSample)
         let sampleNotice: HTML = hasSample
@@ -15,7 +15,7 @@ enum HomeView {
             <h1 class="visually-hidden">Trang thông tin điện tử \(tenant.nameInSentence)</h1>
             \(sampleNotice)<div class="layout">
             <div>
-            <section class="panel" aria-labelledby="h-news"><h2 id="h-news"><a href="/\(newsSlug)">Tin tức – Sự kiện</a></h2>
+            \(AnnouncementViews.panel(chrome, fromProvince))<section class="panel" aria-labelledby="h-news"><h2 id="h-news"><a href="/\(newsSlug)">Tin tức – Sự kiện</a></h2>
             \(self.articles(home.news, slug: newsSlug, empty: "Chưa có tin tức nào được đăng."))<p><a href="/\(newsSlug)">Xem tất cả tin tức</a></p></section>
             <section class="panel" aria-labelledby="h-direction"><h2 id="h-direction"><a href="/\(directionSlug)">Chỉ đạo, điều hành</a></h2>
             \(self.articles(home.direction, slug: directionSlug, empty: "Chưa có ý kiến chỉ đạo, điều hành nào được đăng."))</section>

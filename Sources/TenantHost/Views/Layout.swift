@@ -17,6 +17,12 @@ struct SiteChrome: Sendable {
     var archive: ArchiveVisit? = nil
     /// The old communes this one was formed from, with their archives' addresses.
     var predecessors: [(name: String, share: String, href: String?)] = []
+    /// The platform-wide notice (planned maintenance), when one is shown.
+    var platformNotice: String? = nil
+
+    /// The body that issues the site, as the header names it (Circular
+    /// 32/2017, Art. 16(3)): `Ủy ban nhân dân xã Hải Nam`.
+    var issuingBody: String { "Ủy ban nhân dân " + self.tenant.nameInSentence }
 
     func section(slug: String) -> Section? { self.sections.first { $0.slug == slug } }
     func section(id: Int) -> Section? { self.sections.first { $0.id == id } }
@@ -106,7 +112,7 @@ enum Layout {
             <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
             \(self.archiveBanner(chrome))\(self.notice(chrome))<header class="masthead">
             <div class="wrap">
-            <a class="brand" href="/">\(Stylesheet.emblem)<span><span class="brand-kicker">Trang thông tin điện tử</span><span class="brand-name">\(tenant.name)</span><span class="brand-parent">\(chrome.parentLine)</span></span></a>
+            <a class="brand" href="/">\(Stylesheet.emblem)<span><span class="brand-kicker">\(chrome.issuingBody)</span><span class="brand-name">\(tenant.name)</span><span class="brand-parent">Trang thông tin điện tử · \(chrome.parentLine)</span></span></a>
             <form class="search" role="search" action="/tim-kiem" method="get"><label class="visually-hidden" for="q">Tìm kiếm trên trang</label><input id="q" name="q" type="search" placeholder="Tìm kiếm…" maxlength="200"><button type="submit">Tìm</button></form>
             </div>
             </header>
@@ -140,8 +146,14 @@ enum Layout {
     }
 
     static func notice(_ chrome: SiteChrome) -> HTML {
-        guard let text = chrome.site.activeNotice(at: chrome.now) else { return .empty }
-        return "<div class=\"notice\" role=\"status\"><div class=\"wrap\"><p><strong>Thông báo:</strong> \(text)</p></div></div>\n"
+        var notices: [HTML] = []
+        if let text = chrome.platformNotice { notices.append(self.notice(text, from: "Thông báo của hệ thống")) }
+        if let text = chrome.site.activeNotice(at: chrome.now) { notices.append(self.notice(text, from: "Thông báo")) }
+        return HTML(notices)
+    }
+
+    static func notice(_ text: String, from: StaticString) -> HTML {
+        "<div class=\"notice\" role=\"status\"><div class=\"wrap\"><p><strong>\(HTML(stringLiteral: from)):</strong> \(text)</p></div></div>\n"
     }
 
     static func menuItems(_ chrome: SiteChrome, active: String?, home: Bool = false) -> HTML {

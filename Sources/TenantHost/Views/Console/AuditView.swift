@@ -52,7 +52,7 @@ enum AuditView {
             "<tr><td>\(Layout.date(e.at)) \(VietnamTime(e.at).timeString)</td><td>\(e.username)</td><td>\(e.commune.map { names[$0] ?? String($0) } ?? "")</td><td>\(Self.actionTitle(e.action))</td><td>\(e.detail)</td><td>\(e.address)</td></tr>"
         })
         return """
-            <div class="table-scroll"><table class="data"><caption>300 thao tác gần nhất</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="300 thao tác gần nhất"><table class="data"><caption>300 thao tác gần nhất</caption>
             <thead><tr><th scope="col">Thời điểm</th><th scope="col">Người thực hiện</th><th scope="col">Xã</th><th scope="col">Thao tác</th><th scope="col">Chi tiết</th><th scope="col">Địa chỉ</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """

@@ -47,7 +47,7 @@ enum CommuneDetailView {
             <dt>Trạng thái</dt><dd>\(record.status.title)\(record.statusNote.isEmpty ? "" : " — \(record.statusNote)")</dd>\
             <dt>Lược đồ dữ liệu</dt><dd>\(record.schema.rawValue), phiên bản \(record.schemaVersion)</dd></dl>
             <h2>Tên miền</h2>
-            <div class="table-scroll"><table class="data"><caption>Tên miền của trang</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Tên miền của trang"><table class="data"><caption>Tên miền của trang</caption>
             <thead><tr><th scope="col">Tên miền</th><th scope="col">Vai trò</th><th scope="col">Thao tác</th></tr></thead>
             <tbody>\(hostRows)</tbody></table></div>
             \(changes)

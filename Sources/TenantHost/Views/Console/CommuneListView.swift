@@ -50,7 +50,7 @@ enum CommuneListView {
             </form>
             <p role="status">\(total == 0 ? "Không có xã, phường nào phù hợp." as HTML : "Xã, phường \(first)–\(last) trong \(total).")</p>
             \(total == 0 ? HTML.empty : """
-            <div class="table-scroll"><table class="data"><caption>Các xã, phường trong phạm vi quản lý</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Các xã, phường trong phạm vi quản lý"><table class="data"><caption>Các xã, phường trong phạm vi quản lý</caption>
             <thead><tr><th scope="col">Mã</th><th scope="col">Tên</th><th scope="col">Trực thuộc</th><th scope="col">Trạng thái</th><th scope="col">Liên kết</th></tr></thead>
             <tbody>\(body)</tbody></table></div>
             """)

@@ -27,7 +27,7 @@ enum DashboardViews {
         })
         return """
             <p>Câu hỏi chưa trả lời: <a href="/quan-tri/hoi-dap">\(open)</a> · Góp ý chờ duyệt: <a href="/quan-tri/y-kien">\(pending)</a> · Người chịu trách nhiệm: \(row?.responsiblePerson.isEmpty == false ? "<span class=\"status-ok\">\(row!.responsiblePerson)</span>" as HTML : "<span class=\"status-bad\">chưa cập nhật</span> (<a href=\"/quan-tri/thong-tin\">cập nhật</a>)")</p>
-            <div class="table-scroll"><table class="data"><caption>Các chuyên mục bắt buộc</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Các chuyên mục bắt buộc"><table class="data"><caption>Các chuyên mục bắt buộc</caption>
             <thead><tr><th scope="col">Chuyên mục</th><th scope="col">Số bài đã đăng</th><th scope="col">Tình trạng</th><th scope="col">Thao tác</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
@@ -55,7 +55,7 @@ enum DashboardViews {
             \(showsBackup ? backup : .empty)
             <p class="actions"><a class="button" href="/quan-tri/xa/moi">Tạo xã mới</a> <a href="/quan-tri/tuan-thu">Bảng theo dõi tuân thủ</a> <a href="/quan-tri/nguoi-dung">Người dùng</a></p>
             <p><a href="/quan-tri/xa">Tìm, lọc và quản lý tất cả \(communes.count) xã, phường</a> (trạng thái, tên miền, bản xuất dữ liệu).</p>
-            <div class="table-scroll"><table class="data"><caption>\(min(20, communes.count)) xã, phường đầu tiên trong phạm vi quản lý</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="\(min(20, communes.count)) xã, phường đầu tiên trong phạm vi quản lý"><table class="data"><caption>\(min(20, communes.count)) xã, phường đầu tiên trong phạm vi quản lý</caption>
             <thead><tr><th scope="col">Mã</th><th scope="col">Tên</th><th scope="col">Trực thuộc</th><th scope="col">Trạng thái</th><th scope="col">Liên kết</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """

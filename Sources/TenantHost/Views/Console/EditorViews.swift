@@ -39,7 +39,7 @@ enum EditorViews {
         return """
             <p class="actions">\(add) <a href="/\(section.slug)">Xem chuyên mục trên trang</a></p>
             \(entries.items.isEmpty ? "<p>Chuyên mục chưa có bài nào.</p>" as HTML : """
-            <div class="table-scroll"><table class="data"><caption>Các bài của chuyên mục</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Các bài của chuyên mục"><table class="data"><caption>Các bài của chuyên mục</caption>
             <thead><tr><th scope="col">Tiêu đề</th><th scope="col">Loại</th><th scope="col">Trạng thái</th><th scope="col">Ngày</th><th scope="col">Thao tác</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """)
@@ -159,7 +159,7 @@ enum EditorViews {
             <div class="field"><label for="f-tep">Chọn tệp (PDF, PNG, JPEG, GIF, WebP; tối đa \(limitMB) MB)</label>\(Field.message("tep", errors: errors, hint: nil))<input id="f-tep" name="tep" type="file" accept=".pdf,image/png,image/jpeg,image/gif,image/webp"\(Field.describedBy("tep", errors: errors, hint: false))></div>
             <p><button class="button" type="submit">Tải lên</button></p>
             </form>
-            <div class="table-scroll"><table class="data"><caption>Tệp đã tải lên</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Tệp đã tải lên"><table class="data"><caption>Tệp đã tải lên</caption>
             <thead><tr><th scope="col">Tên</th><th scope="col">Loại</th><th scope="col">Cỡ</th><th scope="col">Địa chỉ dùng trong bài</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
@@ -185,7 +185,7 @@ enum EditorViews {
             return "<tr><td>\(q.code)</td><td><a href=\"/quan-tri/hoi-dap/\(q.id)\">\(q.title)</a></td><td>\(q.status.title)\(late)\(q.published ? " · đã công bố" : "")</td><td>\(Layout.date(q.createdAt))</td></tr>"
         })
         return questions.isEmpty ? "<p>Chưa có câu hỏi nào.</p>" : """
-            <div class="table-scroll"><table class="data"><caption>Câu hỏi của người dân (thời hạn trả lời 15 ngày làm việc)</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Câu hỏi của người dân (thời hạn trả lời 15 ngày làm việc)"><table class="data"><caption>Câu hỏi của người dân (thời hạn trả lời 15 ngày làm việc)</caption>
             <thead><tr><th scope="col">Mã</th><th scope="col">Tiêu đề</th><th scope="col">Tình trạng</th><th scope="col">Ngày gửi</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
@@ -215,7 +215,7 @@ enum EditorViews {
             """
         })
         return pending.isEmpty ? "<p>Không có góp ý nào chờ duyệt.</p>" : """
-            <div class="table-scroll"><table class="data"><caption>Góp ý chờ duyệt</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Góp ý chờ duyệt"><table class="data"><caption>Góp ý chờ duyệt</caption>
             <thead><tr><th scope="col">Dự thảo</th><th scope="col">Người góp ý</th><th scope="col">Nội dung</th><th scope="col">Ngày</th><th scope="col">Thao tác</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """

@@ -41,7 +41,7 @@ enum ReorganisationView {
                     ? "<h2>Phương án sắp xếp</h2><p>Chưa có phương án nào được áp dụng. Phương án được lập bằng lệnh <code>provisioner reorganise plan</code> và áp dụng bằng <code>provisioner reorganise apply</code>.</p>"
                     : """
                     <h2>Phương án sắp xếp</h2>
-                    <div class="table-scroll"><table class="data"><caption>Các phương án đã áp dụng</caption>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Các phương án đã áp dụng"><table class="data"><caption>Các phương án đã áp dụng</caption>
                     <thead><tr><th scope="col">Phương án</th><th scope="col">Bắt đầu</th><th scope="col">Tình trạng</th><th scope="col">Tóm tắt</th></tr></thead>
                     <tbody>\(rows)</tbody></table></div>
                     """)
@@ -68,7 +68,7 @@ enum ReorganisationView {
                 <h2>Phương án \(plan.plan.planID)</h2>
                 <p>Lập lúc \(plan.plan.createdAt); đơn vị cũ kết thúc ngày \(plan.plan.lastDay). \(plan.plan.summary).</p>
                 <p role="status">\(missing == 0 ? "Mọi xã mới của phương án đã được tạo và lưu trữ đầy đủ." as HTML : "Còn \(missing) xã chưa xong: chạy lại lệnh apply với cùng tệp phương án.")</p>
-                <div class="table-scroll"><table class="data"><caption>Các xã mới và các xã cũ hình thành nên</caption>
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Các xã mới và các xã cũ hình thành nên"><table class="data"><caption>Các xã mới và các xã cũ hình thành nên</caption>
                 <thead><tr><th scope="col">Xã mới</th><th scope="col">Hình thành từ</th><th scope="col">Tình trạng</th></tr></thead>
                 <tbody>\(rows)</tbody></table></div>
                 \(plan.plan.people.isEmpty ? HTML.empty : "<h3>Tài khoản thay đổi</h3><ul>\(people)</ul>")
@@ -91,7 +91,7 @@ enum ReorganisationView {
             <div><label for="loc">Tên hoặc mã xã, phường</label><input id="loc" name="loc" value="\(filter)"></div>
             <div><button class="button" type="submit">Lọc</button></div>
             </form>
-            <div class="table-scroll"><table class="data"><caption>\(communes.count) xã, phường (cả các xã cũ được lưu trữ)</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="\(communes.count) xã, phường (cả các xã cũ được lưu trữ)"><table class="data"><caption>\(communes.count) xã, phường (cả các xã cũ được lưu trữ)</caption>
             <thead><tr><th scope="col">Xã, phường</th><th scope="col">Trực thuộc</th><th scope="col">Tình trạng</th><th scope="col">Hình thành từ</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """)

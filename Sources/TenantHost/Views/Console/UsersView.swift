@@ -21,7 +21,7 @@ enum UsersView {
         let communes = [("", "— Chọn xã, phường —")] + inScope.map { ("\($0.code)", "\($0.name) (\($0.code))") }
         let units = [("", "— Chọn huyện hoặc tỉnh —")] + allUnits.map { ("\($0.level.rawValue)-\($0.code)", "\($0.name) (\($0.code))") }
         return """
-            <div class="table-scroll"><table class="data"><caption>Tài khoản trong phạm vi quản lý</caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Tài khoản trong phạm vi quản lý"><table class="data"><caption>Tài khoản trong phạm vi quản lý</caption>
             <thead><tr><th scope="col">Tên đăng nhập</th><th scope="col">Họ tên</th><th scope="col">Vai trò</th><th scope="col">Phạm vi</th><th scope="col">Trạng thái</th><th scope="col">Thao tác</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             <h2>\(isOperator ? "Thêm tài khoản" : "Thêm biên tập viên cấp xã")</h2>

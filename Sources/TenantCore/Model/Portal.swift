@@ -1,0 +1,111 @@
+import Foundation
+
+/// A published news item or document of a commune, as province and district
+/// portals gather it (`platform.gathered`).
+public struct GatheredItem: Sendable, Hashable {
+    public var tenantID: Int64
+    public var entryID: Int64
+    public var sectionID: Int
+    public var kind: EntryKind
+    public var title: String
+    public var summary: String
+    public var docNumber: String?
+    public var publishedAt: Date
+    public var isSample: Bool
+
+    public init(
+        tenantID: Int64, entryID: Int64, sectionID: Int, kind: EntryKind, title: String, summary: String, docNumber: String?,
+        publishedAt: Date, isSample: Bool
+    ) {
+        self.tenantID = tenantID
+        self.entryID = entryID
+        self.sectionID = sectionID
+        self.kind = kind
+        self.title = title
+        self.summary = summary
+        self.docNumber = docNumber
+        self.publishedAt = publishedAt
+        self.isSample = isSample
+    }
+}
+
+/// "Tin từ tỉnh": an announcement a province publishes once for every
+/// commune of the province.
+public struct Announcement: Sendable, Hashable {
+    public var id: Int64
+    public var provinceID: Int64
+    public var title: String
+    public var summary: String
+    /// Sanitised HTML.
+    public var body: String
+    public var author: String
+    public var publishedAt: Date
+    public var withdrawn: Bool
+
+    public init(
+        id: Int64 = 0, provinceID: Int64, title: String, summary: String, body: String, author: String, publishedAt: Date,
+        withdrawn: Bool = false
+    ) {
+        self.id = id
+        self.provinceID = provinceID
+        self.title = title
+        self.summary = summary
+        self.body = body
+        self.author = author
+        self.publishedAt = publishedAt
+        self.withdrawn = withdrawn
+    }
+}
+
+/// The notice every site of the platform shows (planned maintenance).
+public struct PlatformNotice: Sendable, Hashable {
+    public var text: String
+    public var from: Date?
+    public var until: Date?
+
+    public init(text: String, from: Date? = nil, until: Date? = nil) {
+        self.text = text
+        self.from = from
+        self.until = until
+    }
+
+    /// The text while it is to be shown: from 14 days before `from` (the
+    /// maintenance itself) until `until`, as a commune's own notice.
+    public func active(at now: Date) -> String? {
+        guard !self.text.isEmpty else { return nil }
+        if let until = self.until, now > until { return nil }
+        if let from = self.from, now < from.addingTimeInterval(-14 * 86_400) { return nil }
+        return self.text
+    }
+}
+
+/// One administrative procedure of a province's catalogue (thủ tục hành
+/// chính cấp xã), shown by every commune of the province.
+public struct ProvinceProcedure: Sendable, Hashable {
+    /// The national code (mã TTHC), `1.001193`.
+    public var code: String
+    public var name: String
+    /// Lĩnh vực.
+    public var field: String
+    /// `toàn trình`, `một phần`, or empty when the catalogue does not say.
+    public var serviceLevel: String
+    /// Cơ quan thực hiện.
+    public var body: String
+    public var processingTime: String
+    public var fee: String
+
+    public init(code: String, name: String, field: String, serviceLevel: String, body: String, processingTime: String, fee: String) {
+        self.code = code
+        self.name = name
+        self.field = field
+        self.serviceLevel = serviceLevel
+        self.body = body
+        self.processingTime = processingTime
+        self.fee = fee
+    }
+
+    /// The procedure on the National Public Service Portal, found by its
+    /// code (the portal's own page of a procedure is keyed by an internal
+    /// id, not by the code; see data/procedures/README.md).
+    public var portalURL: String { "https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword=" + self.code }
+}

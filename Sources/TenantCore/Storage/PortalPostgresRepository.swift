@@ -1,0 +1,186 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What province and district portals read, and what a province keeps once
+/// for all its communes: gathered news and documents, announcements, the
+/// procedure catalogue, the platform-wide notice. Platform tables only;
+/// every value is a bind.
+public struct PortalStore: Sendable {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    // MARK: Gathered news and documents
+
+    /// The newest published items of one section (4 news, 6 documents) of
+    /// the active communes of a province or district: one index range.
+    public func gathered(
+        unit: AdminUnit, section: Int, limit: Int, now: Date, on connection: PostgresConnection
+    ) async throws -> [GatheredItem] {
+        let column = unit.level == .district ? "district_id" : "province_id"
+        let rows = try await connection.query(
+            """
+            SELECT g.tenant_id, g.entry_id, g.section_id::int, g.kind, g.title, g.summary, g.doc_number, g.published_at, g.is_sample
+              FROM platform.gathered g
+              JOIN platform.tenants t ON t.unit_id = g.tenant_id AND t.status = 'active'
+             WHERE g.\(unescaped: column) = \(unit.id) AND g.section_id = \(section) AND g.published_at <= \(now)
+             ORDER BY g.published_at DESC, g.tenant_id, g.entry_id
+             LIMIT \(limit)
+            """, logger: self.logger)
+        var items: [GatheredItem] = []
+        for try await (tenant, entry, sectionID, kind, title, summary, number, published, sample) in rows.decode(
+            (Int64, Int64, Int, String, String, String, String?, Date, Bool).self)
+        {
+            items.append(
+                GatheredItem(
+                    tenantID: tenant, entryID: entry, sectionID: sectionID, kind: EntryKind(rawValue: kind) ?? .article, title: title,
+                    summary: summary, docNumber: number, publishedAt: published, isSample: sample))
+        }
+        return items
+    }
+
+    // MARK: Announcements
+
+    static let announcementColumns = "id, province_id, title, summary, body, author, published_at, withdrawn"
+
+    func decodeAnnouncements(_ rows: PostgresRowSequence) async throws -> [Announcement] {
+        var result: [Announcement] = []
+        for try await (id, province, title, summary, body, author, published, withdrawn) in rows.decode(
+            (Int64, Int64, String, String, String, String, Date, Bool).self)
+        {
+            result.append(
+                Announcement(
+                    id: id, provinceID: province, title: title, summary: summary, body: body, author: author, publishedAt: published,
+                    withdrawn: withdrawn))
+        }
+        return result
+    }
+
+    /// A province's announcements, newest first: the published ones, or
+    /// every one (the console) when `includeWithdrawn`.
+    public func announcements(
+        province: Int64, limit: Int, now: Date, includeWithdrawn: Bool = false, on connection: PostgresConnection
+    ) async throws -> [Announcement] {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.announcementColumns) FROM platform.announcements
+             WHERE province_id = \(province) AND (\(includeWithdrawn) OR (NOT withdrawn AND published_at <= \(now)))
+             ORDER BY published_at DESC, id DESC LIMIT \(limit)
+            """, logger: self.logger)
+        return try await self.decodeAnnouncements(rows)
+    }
+
+    /// One published announcement of a province.
+    public func announcement(_ id: Int64, province: Int64, now: Date, on connection: PostgresConnection) async throws -> Announcement? {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.announcementColumns) FROM platform.announcements
+             WHERE id = \(id) AND province_id = \(province) AND NOT withdrawn AND published_at <= \(now)
+            """, logger: self.logger)
+        return try await self.decodeAnnouncements(rows).first
+    }
+
+    /// Stores a new announcement and marks every commune of the province
+    /// changed, so their pages show it at once.
+    public func insert(_ announcement: Announcement, on connection: PostgresConnection) async throws -> Int64 {
+        let rows = try await connection.query(
+            """
+            INSERT INTO platform.announcements (province_id, title, summary, body, author, published_at)
+            VALUES (\(announcement.provinceID), \(announcement.title), \(announcement.summary), \(announcement.body),
+                    \(announcement.author), \(announcement.publishedAt))
+            RETURNING id
+            """, logger: self.logger)
+        var id: Int64 = 0
+        for try await value in rows.decode(Int64.self) { id = value }
+        try await self.touchCommunes(province: announcement.provinceID, on: connection)
+        return id
+    }
+
+    /// Withdraws an announcement from every commune site. False when the
+    /// province has no such announcement.
+    public func withdraw(_ id: Int64, province: Int64, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE platform.announcements SET withdrawn = true, updated_at = now()
+             WHERE id = \(id) AND province_id = \(province) AND NOT withdrawn RETURNING id
+            """, logger: self.logger)
+        var found = false
+        for try await _ in rows.decode(Int64.self) { found = true }
+        if found { try await self.touchCommunes(province: province, on: connection) }
+        return found
+    }
+
+    /// Every commune below a province (directly or under a district) marked
+    /// changed: their cached pages are dropped on every host.
+    func touchCommunes(province: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            SELECT platform.touch_tenant(t.unit_id)
+              FROM platform.tenants t
+              JOIN platform.units u ON u.id = t.unit_id
+              LEFT JOIN platform.units p ON p.id = u.parent_id
+             WHERE u.parent_id = \(province) OR p.parent_id = \(province)
+            """, logger: self.logger)
+    }
+
+    // MARK: Platform notice
+
+    public func notice(on connection: PostgresConnection) async throws -> PlatformNotice? {
+        let rows = try await connection.query(
+            "SELECT text, shown_from, shown_until FROM platform.notice", logger: self.logger)
+        for try await (text, from, until) in rows.decode((String, Date?, Date?).self) {
+            return PlatformNotice(text: text, from: from, until: until)
+        }
+        return nil
+    }
+
+    /// Sets the notice (an empty text removes it). Every host reloads its
+    /// directory and drops its cached pages.
+    public func setNotice(_ notice: PlatformNotice, on connection: PostgresConnection) async throws {
+        if notice.text.isEmpty {
+            try await connection.query("DELETE FROM platform.notice", logger: self.logger)
+        } else {
+            try await connection.query(
+                """
+                INSERT INTO platform.notice (text, shown_from, shown_until) VALUES (\(notice.text), \(notice.from), \(notice.until))
+                ON CONFLICT (singleton) DO UPDATE
+                   SET text = EXCLUDED.text, shown_from = EXCLUDED.shown_from, shown_until = EXCLUDED.shown_until, updated_at = now()
+                """, logger: self.logger)
+        }
+    }
+
+    // MARK: Procedures
+
+    /// A province's procedure catalogue, by field then name.
+    public func procedures(province: Int64, on connection: PostgresConnection) async throws -> [ProvinceProcedure] {
+        let rows = try await connection.query(
+            """
+            SELECT code, name, field, service_level, body, processing_time, fee FROM platform.procedures
+             WHERE province_id = \(province) ORDER BY field, name, code
+            """, logger: self.logger)
+        var result: [ProvinceProcedure] = []
+        for try await (code, name, field, level, body, time, fee) in rows.decode(
+            (String, String, String, String, String, String, String).self)
+        {
+            result.append(ProvinceProcedure(code: code, name: name, field: field, serviceLevel: level, body: body, processingTime: time, fee: fee))
+        }
+        return result
+    }
+
+    /// Replaces a province's catalogue with `procedures` (inside the
+    /// caller's transaction) and marks its communes changed.
+    public func replaceProcedures(_ procedures: [ProvinceProcedure], province: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM platform.procedures WHERE province_id = \(province)", logger: self.logger)
+        for p in procedures {
+            try await connection.query(
+                """
+                INSERT INTO platform.procedures (province_id, code, name, field, service_level, body, processing_time, fee)
+                VALUES (\(province), \(p.code), \(p.name), \(p.field), \(p.serviceLevel), \(p.body), \(p.processingTime), \(p.fee))
+                """, logger: self.logger)
+        }
+        try await self.touchCommunes(province: province, on: connection)
+    }
+}

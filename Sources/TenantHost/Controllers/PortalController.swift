@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TenantCore
+
+/// The portal of a province or of a district (where that level still
+/// exists), served from the catalogue on its own hosts: its communes (a
+/// directory searchable without diacritics), their latest news and
+/// documents, the province's announcements and procedure catalogue.
+///
+/// What the communes publish comes from `platform.gathered`, kept by each
+/// publish (one index range per list, whatever the number of communes);
+/// the directory comes from the in-memory catalogue.
+struct PortalController: Sendable {
+    let services: SiteServices
+
+    struct Visit: Sendable {
+        let unit: AdminUnit
+        let snapshot: DirectorySnapshot
+        /// Links to communes stay on development aliases when the visitor uses one.
+        let preferDev: Bool
+        let port: String
+        let baseURL: String
+        let now: Date
+
+        var province: AdminUnit? { self.unit.level == .province ? self.unit : self.unit.parentID.flatMap { self.snapshot.units[$0] } }
+
+        /// The address of a commune's site.
+        func base(of tenant: Tenant, scheme: String) -> String? {
+            guard let host = self.snapshot.address(of: tenant, preferDev: self.preferDev) else { return nil }
+            return self.preferDev ? "http://\(host.value)\(self.port)" : "\(scheme)://\(host.value)"
+        }
+    }
+
+    func respond(_ request: Request, unit: AdminUnit, snapshot: DirectorySnapshot, host: Hostname, authority: String) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            return SiteMiddleware.plain(.methodNotAllowed, "Không hỗ trợ", "Cổng thông tin chỉ phục vụ việc đọc.")
+        }
+        let port = SiteMiddleware.port(of: authority).map { ":\($0)" } ?? ""
+        let preferDev = snapshot.portalAddress(of: unit, preferDev: true) == host
+        let scheme = preferDev ? "http" : self.services.config.publicScheme
+        let visit = Visit(
+            unit: unit, snapshot: snapshot, preferDev: preferDev, port: port, baseURL: "\(scheme)://\(host.value)\(port)", now: Date())
+        let query = QueryItemsOf(request)
+        let path = request.uri.path
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        let store = PortalStore(logger: self.services.logger)
+        // Not found travels as a value: the database's closure throws its own errors only.
+        let notFound = { (message: String) -> (HTML, Bool) in
+            (PortalViews.page(visit, title: "Không tìm thấy trang", path: path, main: "<h1>Không tìm thấy trang</h1><p>\(message)</p>"), false)
+        }
+        let (html, found): (HTML, Bool) = try await self.services.database.withConnection(retryingReads: true) { connection in
+                switch parts.count {
+                case 0:
+                    let news = try await store.gathered(unit: unit, section: MandatorySection.news.id, limit: 12, now: visit.now, on: connection)
+                    let documents = try await store.gathered(unit: unit, section: MandatorySection.documents.id, limit: 10, now: visit.now, on: connection)
+                    var announcements: [Announcement] = []
+                    if let province = visit.province {
+                        announcements = try await store.announcements(province: province.id, limit: 5, now: visit.now, on: connection)
+                    }
+                    return (PortalViews.home(visit, news: news, documents: documents, announcements: announcements, scheme: self.services.config.publicScheme), true)
+                case 1 where parts[0] == "xa-phuong":
+                    return (PortalViews.directory(visit, search: query["q"] ?? "", scheme: self.services.config.publicScheme), true)
+                case 1 where parts[0] == "tin-tu-tinh":
+                    var items: [Announcement] = []
+                    if let province = visit.province {
+                        items = try await store.announcements(province: province.id, limit: 50, now: visit.now, on: connection)
+                    }
+                    return (PortalViews.announcements(visit, items), true)
+                case 2 where parts[0] == "tin-tu-tinh":
+                    guard let id = Int64(parts[1]), let province = visit.province,
+                        let item = try await store.announcement(id, province: province.id, now: visit.now, on: connection)
+                    else { return notFound("Tin này không tồn tại hoặc đã được gỡ bỏ.") }
+                    return (PortalViews.announcement(visit, item), true)
+                case 1 where parts[0] == "thu-tuc-hanh-chinh":
+                    var procedures: [ProvinceProcedure] = []
+                    if let province = visit.province { procedures = try await store.procedures(province: province.id, on: connection) }
+                    return (PortalViews.procedures(visit, procedures), true)
+                default:
+                    return notFound("Trang bạn tìm không tồn tại.")
+                }
+            }
+        guard found else { return PageResponse.html(html, status: .notFound) }
+        var response = PageResponse.html(html, status: .ok)
+        response.headers[.cacheControl] = "public, max-age=60"
+        return response
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import TenantCore
+
+/// The pages of a province's or district's portal.
+enum PortalViews {
+    typealias Visit = PortalController.Visit
+
+    /// `Ủy ban nhân dân tỉnh Ninh Bình`
+    static func body(_ unit: AdminUnit) -> String { "Ủy ban nhân dân " + VietnameseText.inSentence(unit.name) }
+
+    static func page(_ visit: Visit, title: String, path: String, main: HTML) -> HTML {
+        let unit = visit.unit
+        let fullTitle = title == unit.name ? "Cổng thông tin các xã, phường – \(unit.name)" : "\(title) – \(unit.name)"
+        let notice: HTML = visit.snapshot.notice?.active(at: visit.now).map { Layout.notice($0, from: "Thông báo của hệ thống") } ?? .empty
+        func item(_ href: String, _ label: String) -> HTML {
+            href == path ? "<li><a href=\"\(href: href)\" aria-current=\"page\">\(label)</a></li>" : "<li><a href=\"\(href: href)\">\(label)</a></li>"
+        }
+        var menu = [item("/", "Trang chủ"), item("/xa-phuong", "Xã, phường"), item("/tin-tu-tinh", "Tin từ tỉnh")]
+        if visit.province != nil { menu.append(item("/thu-tuc-hanh-chinh", "Thủ tục hành chính")) }
+        var links: [HTML] = []
+        if let parent = unit.parentID.flatMap({ visit.snapshot.units[$0] }), let url = parent.portalURL {
+            links.append("<li><a href=\"\(href: url)\">Cổng thông tin điện tử \(parent.name)</a></li>")
+        }
+        links.append("<li><a href=\"\(href: Layout.nationalPortal)\">Cổng Dịch vụ công quốc gia</a></li>")
+        links.append("<li><a href=\"\(href: Layout.governmentPortal)\">Cổng thông tin điện tử Chính phủ</a></li>")
+        return """
+            \(Layout.documentStart)
+            <title>\(fullTitle)</title>
+            <meta name="description" content="Các xã, phường của \(unit.name): danh bạ, tin tức và văn bản mới, tin từ tỉnh.">
+            <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">
+            <meta name="DC.title" content="\(title)">
+            <meta name="DC.creator" content="\(self.body(unit))">
+            <meta name="DC.publisher" content="\(self.body(unit))">
+            <meta name="DC.date" content="\(VietnamTime(visit.now).isoDate)">
+            <meta name="DC.language" content="vi">
+            <meta name="DC.identifier" content="\(href: visit.baseURL + path)">
+            <link rel="stylesheet" href="\(href: Stylesheet.path)">
+            <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+            </head>
+            <body>
+            <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
+            \(notice)<header class="masthead">
+            <div class="wrap">
+            <a class="brand" href="/">\(Stylesheet.emblem)<span><span class="brand-kicker">\(self.body(unit))</span><span class="brand-name">\(unit.name)</span><span class="brand-parent">Cổng thông tin các xã, phường</span></span></a>
+            <form class="search" role="search" action="/xa-phuong" method="get"><label class="visually-hidden" for="q">Tìm xã, phường</label><input id="q" name="q" type="search" placeholder="Tìm xã, phường…" maxlength="100"><button type="submit">Tìm</button></form>
+            </div>
+            </header>
+            <nav class="menu" aria-label="Danh mục chính">
+            <div class="wrap">
+            <ul class="menu-wide">\(menu)</ul>
+            </div>
+            </nav>
+            <main id="noi-dung" tabindex="-1">
+            <div class="wrap">
+            \(main)
+            </div>
+            </main>
+            <footer class="footer">
+            <div class="wrap cols">
+            <section aria-labelledby="ft-owner"><h2 id="ft-owner">Cơ quan chủ quản</h2><p><strong>\(self.body(unit))</strong></p></section>
+            <section aria-labelledby="ft-links"><h2 id="ft-links">Liên kết</h2><ul class="links">\(links)</ul></section>
+            </div>
+            </footer>
+            </body>
+            </html>
+
+            """
+    }
+
+    static func home(_ visit: Visit, news: [GatheredItem], documents: [GatheredItem], announcements: [Announcement], scheme: String) -> HTML {
+        let communes = visit.snapshot.communes(below: visit.unit.id)
+        let main: HTML = """
+            <h1>Các xã, phường của \(VietnameseText.inSentence(visit.unit.name))</h1>
+            <p class="lead">\(communes.count) trang thông tin điện tử xã, phường, đặc khu trên hệ thống. <a href="/xa-phuong">Xem danh bạ và tìm xã, phường</a>.</p>
+            <div class="layout">
+            <div>
+            <section class="panel" aria-labelledby="h-news"><h2 id="h-news">Tin tức từ các xã, phường</h2>
+            \(self.gathered(visit, news, section: .news, scheme: scheme, empty: "Chưa có tin tức nào được đăng."))</section>
+            <section class="panel" aria-labelledby="h-docs"><h2 id="h-docs">Văn bản mới</h2>
+            \(self.gathered(visit, documents, section: .documents, scheme: scheme, empty: "Chưa có văn bản nào được đăng."))</section>
+            </div>
+            <aside aria-label="Tin từ tỉnh">
+            <section class="panel" aria-labelledby="h-province"><h2 id="h-province"><a href="/tin-tu-tinh">Tin từ tỉnh</a></h2>
+            \(self.announcementItems(announcements))</section>
+            </aside>
+            </div>
+            """
+        return self.page(visit, title: visit.unit.name, path: "/", main: main)
+    }
+
+    static func gathered(_ visit: Visit, _ items: [GatheredItem], section: MandatorySection, scheme: String, empty: StaticString) -> HTML {
+        guard !items.isEmpty else { return "<p>\(HTML(stringLiteral: empty))</p>" }
+        return """
+            <ul class="items">\(items.compactMap { item -> HTML? in
+                guard let tenant = visit.snapshot.tenants[item.tenantID], let base = visit.base(of: tenant, scheme: scheme) else { return nil }
+                let number: HTML = item.docNumber.map { "\($0) – " } ?? .empty
+                let sample: HTML = item.isSample ? " <span class=\"tag tag-sample\">Nội dung mẫu</span>" : .empty
+                return "<li><h3><a href=\"\(href: "\(base)/\(section.slug)/\(item.entryID)")\">\(number)\(item.title)</a>\(sample)</h3><p class=\"meta\"><a href=\"\(href: base + "/")\">\(tenant.name)</a> · <time datetime=\"\(VietnamTime(item.publishedAt).isoDate)\">\(Layout.date(item.publishedAt))</time></p></li>"
+            })</ul>
+            """
+    }
+
+    static func announcementItems(_ items: [Announcement]) -> HTML {
+        guard !items.isEmpty else { return "<p>Chưa có tin nào từ tỉnh.</p>" }
+        return """
+            <ul class="items">\(items.map { a -> HTML in
+                "<li><h3><a href=\"/tin-tu-tinh/\(a.id)\">\(a.title)</a></h3><p class=\"meta\"><time datetime=\"\(VietnamTime(a.publishedAt).isoDate)\">\(Layout.date(a.publishedAt))</time></p><p>\(a.summary)</p></li>"
+            })</ul>
+            """
+    }
+
+    /// Every commune below the unit, grouped by district where there are
+    /// districts, filtered by a search without diacritics.
+    static func directory(_ visit: Visit, search text: String, scheme: String) -> HTML {
+        let search = CommuneSearch(String(text.prefix(100)))
+        let communes = visit.snapshot.communes(below: visit.unit.id).filter { search.matches($0.name, code: $0.code) }
+        var groups: [(String, [Tenant])] = []
+        for tenant in communes.sorted(by: { ($0.district?.name ?? "", $0.name) < ($1.district?.name ?? "", $1.name) }) {
+            let group = visit.unit.level == .province ? tenant.district?.name ?? "" : ""
+            if let last = groups.indices.last, groups[last].0 == group { groups[last].1.append(tenant) } else { groups.append((group, [tenant])) }
+        }
+        let list: HTML = communes.isEmpty
+            ? "<p>Không tìm thấy xã, phường nào khớp với “\(search.text)”.</p>"
+            : HTML(groups.map { group, tenants -> HTML in
+                let heading: HTML = group.isEmpty ? .empty : "<h2>\(group)</h2>"
+                return "\(heading)<ul class=\"directory\">\(tenants.map { t -> HTML in visit.base(of: t, scheme: scheme).map { "<li><a href=\"\(href: $0 + "/")\">\(t.name)</a></li>" } ?? "<li>\(t.name)</li>" })</ul>"
+            })
+        let main: HTML = """
+            <h1>Xã, phường của \(VietnameseText.inSentence(visit.unit.name))</h1>
+            <form class="filters" role="search" action="/xa-phuong" method="get"><p><label for="tim-xa">Tên hoặc mã xã, phường (gõ có dấu hoặc không dấu)</label>
+            <input id="tim-xa" name="q" type="search" value="\(search.text)" maxlength="100"> <button type="submit">Tìm</button></p></form>
+            <p>\(communes.count) xã, phường\(search.text.isEmpty ? HTML.empty : " khớp với “\(search.text)”").</p>
+            \(list)
+            """
+        return self.page(visit, title: "Xã, phường", path: "/xa-phuong", main: main)
+    }
+
+    static func announcements(_ visit: Visit, _ items: [Announcement]) -> HTML {
+        let source = visit.province.map(self.body) ?? ""
+        let main: HTML = """
+            <h1>Tin từ tỉnh</h1>
+            <p class="lead">Thông báo của \(source), đăng trên trang của mọi xã, phường trong tỉnh.</p>
+            \(self.announcementItems(items))
+            """
+        return self.page(visit, title: "Tin từ tỉnh", path: "/tin-tu-tinh", main: main)
+    }
+
+    static func announcement(_ visit: Visit, _ a: Announcement) -> HTML {
+        let source = visit.province.map(self.body) ?? ""
+        let main: HTML = """
+            <article>
+            <h1>\(a.title)</h1>
+            <p class="meta"><time datetime="\(VietnamTime(a.publishedAt).isoDate)">\(Layout.date(a.publishedAt))</time> · Nguồn: <strong>\(source)</strong></p>
+            \(a.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(a.summary)</p>")
+            <div class="prose">\(sanitized: HTMLSanitizer.sanitize(a.body))</div>
+            </article>
+            """
+        return self.page(visit, title: a.title, path: "/tin-tu-tinh/\(a.id)", main: main)
+    }
+
+    static func procedures(_ visit: Visit, _ procedures: [ProvinceProcedure]) -> HTML {
+        let main: HTML = """
+            <h1>Thủ tục hành chính cấp xã</h1>
+            <p class="lead">Danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của Ủy ban nhân dân cấp xã trong \(visit.province.map { VietnameseText.inSentence($0.name) } ?? ""), dùng chung cho mọi xã, phường.</p>
+            \(ProceduresView.catalogue(procedures))
+            """
+        return self.page(visit, title: "Thủ tục hành chính", path: "/thu-tuc-hanh-chinh", main: main)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TenantCore
+import TestSupport
+@testable import TenantHost
+
+/// The compliance audit: checks with their legal basis, never "compliant"
+/// with sample content or a placeholder footer, a history per commune.
+@Suite struct AuditTests {
+    static func latest(_ platform: TestPlatform, _ code: Int) async throws -> [AuditRun] {
+        let record = try await platform.record(code)
+        return try await platform.database.withConnection { connection in
+            try await ContentStore(logger: platform.logger).auditRuns(tenantID: record.unitID, limit: 10, on: connection)
+        }
+    }
+
+    @Test func sampleContentOrPlaceholderFooter_isNeverCompliant_andFunctionsAreChecked() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let record = try await platform.record(14224)
+            try await platform.database.withConnection { connection in
+                _ = try await SampleContent(logger: platform.logger).add(to: record, hosts: [], on: connection)
+            }
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
+                let report = try await browser.get("/quan-tri/tuan-thu/14224", on: adminSite)
+                #expect(report.status == 200)
+                #expect(report.text.contains("Chưa đạt"))
+                #expect(report.text.contains("Thông tư 32/2017/TT-BTTTT, Điều 16 khoản 3 điểm c"))
+                var runs = try await Self.latest(platform, 14224)
+                #expect(runs.count == 1)
+                var checks = Dictionary(uniqueKeysWithValues: runs[0].checks.map { ($0.id, $0) })
+                #expect(runs[0].compliant == false)
+                #expect(checks["footer"]?.status == .fail)
+                #expect(checks["footer"]?.detail.contains("còn là thông tin mẫu") == true)
+                #expect(checks["footer"]?.detail.contains("chưa có điện thoại") == true)
+                #expect(checks["section.4"]?.status == .fail)
+                #expect(checks["section.4"]?.detail.contains("nội dung mẫu") == true)
+                #expect(checks["section.1"]?.status == .fail)  // starter text
+                for id in ["function.sitemap", "function.rss", "function.search", "function.dublincore", "function.print", "function.links"] {
+                    #expect(checks[id]?.status == .pass, "\(id): \(checks[id]?.detail ?? "missing")")
+                }
+                #expect(runs[0].checks.allSatisfy { !$0.basis.isEmpty })
+
+                // Real content and a complete footer: those checks pass on the next run.
+                try await addMarkers(platform, codes: [14224])
+                try await platform.database.withConnection { connection in
+                    try await ContentStore(logger: platform.logger).updateSite(
+                        SiteInfo(publisher: "Ủy ban nhân dân xã Hải Nam", responsiblePerson: "Trần Văn Bình", responsibleTitle: "Chủ tịch UBND xã",
+                            address: "Xóm 5, xã Hải Nam", phone: "0228 3877 123", email: "ubnd.hainam@namdinh.gov.vn"),
+                        in: record.schema, on: connection)
+                }
+                let rerun = try await browser.submit("/quan-tri/tuan-thu/14224", to: "/quan-tri/tuan-thu/14224", on: adminSite, [])
+                #expect(rerun.status == 303)
+                runs = try await Self.latest(platform, 14224)
+                #expect(runs.count == 2)
+                checks = Dictionary(uniqueKeysWithValues: runs[0].checks.map { ($0.id, $0) })
+                #expect(checks["footer"]?.status == .pass)
+                #expect(checks["section.4"]?.status == .pass)
+                #expect(checks["deadline.news"]?.status == .pass)
+                #expect(runs[0].compliant, "\(runs[0].checks.filter { $0.status == .fail })")
+                let csv = try await browser.get("/quan-tri/tuan-thu/14224?dinh-dang=csv", on: adminSite)
+                #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
+                #expect(csv.text.contains("footer,\"Chân trang đủ cơ quan chủ quản"))
+
+                // The list names the verdict; another district's commune is refused.
+                let list = try await browser.get("/quan-tri/tuan-thu", on: adminSite)
+                #expect(list.text.contains("href=\"/quan-tri/tuan-thu/14224\""))
+                #expect(list.text.contains("<span class=\"status-ok\">Đạt</span>"))
+                #expect(try await browser.get("/quan-tri/tuan-thu/14000", on: adminSite).status == 403)
+            }
+        }
+    }
+
+    @Test func footerPlaceholders_areRecognised() {
+        #expect(FooterFields.isPlaceholder("Nguyễn Văn An (thông tin mẫu)"))
+        #expect(FooterFields.isPlaceholder("Trụ sở UBND (địa chỉ mẫu)"))
+        #expect(FooterFields.isPlaceholder("Đang cập nhật"))
+        #expect(!FooterFields.isPlaceholder("Trần Văn Bình"))
+        let footer = FooterFields(publisher: "UBND", responsiblePerson: "Trần Văn Bình", responsibleTitle: "Chủ tịch", address: "Xóm 5", phone: "0123", email: "a@b.vn")
+        #expect(footer.problems == ["số điện thoại không đủ chữ số"])
+    }
+}

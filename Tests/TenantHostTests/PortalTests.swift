@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import TenantCore
+import TestSupport
+@testable import TenantHost
+
+/// Province portals, "Tin từ tỉnh", the province's procedure catalogue.
+@Suite struct PortalTests {
+    static let a = (19900, "Phường Thuận An")
+    static let b = (19774, "Phường Hóa Châu")
+    static let other = (20194, "Phường Hải Châu")
+
+    /// Huế with two communes, Đà Nẵng with one; every commune has content.
+    static func twoProvinces(_ platform: TestPlatform) async throws {
+        try await platform.makeCommunes([Self.a, Self.b])
+        try await platform.makeCommunes(province: 48, provinceName: "Thành phố Đà Nẵng", [Self.other])
+        try await addMarkers(platform, codes: [19900, 19774, 20194])
+    }
+
+    static func province(_ platform: TestPlatform, _ code: Int) async throws -> AdminUnit {
+        try await platform.database.withConnection { connection in
+            guard let unit = try await Catalogue(logger: platform.logger).unit(.province, code: code, on: connection) else {
+                throw TestHostError(message: "no province \(code)")
+            }
+            return unit
+        }
+    }
+
+    @Test func provincePortal_gathersItsOwnCommunesOnly() async throws {
+        try await withTestPlatform { platform in
+            try await Self.twoProvinces(platform)
+            try await withTestHost(platform) { host in
+                let portal = try await host.get(host: "hue.localhost")
+                #expect(portal.status == 200)
+                #expect(portal.text.contains("Tin MARKER19900X số 4"))
+                #expect(portal.text.contains("Tin MARKER19774X số 4"))
+                #expect(portal.text.contains("19900/QĐ-UBND"))
+                #expect(portal.text.contains("http://thuan-an.hue.localhost/tin-tuc/"))
+                #expect(!portal.text.contains("MARKER20194X"))
+                let daNang = try await host.get(host: "da-nang.localhost")
+                #expect(daNang.text.contains("Tin MARKER20194X số 4"))
+                #expect(!daNang.text.contains("MARKER19900X"))
+
+                // The directory, searched without diacritics.
+                let found = try await host.get("/xa-phuong?q=thuan+an", host: "hue.localhost")
+                #expect(found.status == 200)
+                #expect(found.text.contains(">Phường Thuận An</a>"))
+                #expect(!found.text.contains(">Phường Hóa Châu</a>"))
+                #expect(try await host.get("/khong-co", host: "hue.localhost").status == 404)
+
+                // Unpublishing takes the item off the portal in the same transaction.
+                try await platform.database.withConnection { connection in
+                    let store = ContentStore(logger: platform.logger)
+                    let schema = try SchemaName(communeCode: 19900)
+                    for entry in try await store.list(schema, section: 4, kinds: nil, page: 1, size: 50, now: Date(), on: connection).items {
+                        _ = try await store.setStatus(.unpublished, entry: entry.id, in: schema, now: Date(), on: connection)
+                    }
+                }
+                let after = try await host.get(host: "hue.localhost")
+                #expect(!after.text.contains("Tin MARKER19900X số 4"))
+                #expect(after.text.contains("Tin MARKER19774X số 4"))
+
+                // A suspended commune's items are not gathered.
+                _ = try await platform.provisioning.setStatus(code: 19774, to: .suspended)
+                #expect(try await host.eventually { try await !host.get(host: "hue.localhost").text.contains("MARKER19774X") })
+            }
+        }
+    }
+
+    @Test func provinceAnnouncement_showsOnEachOfItsCommunesWithItsSource() async throws {
+        try await withTestPlatform { platform in
+            try await Self.twoProvinces(platform)
+            let hue = try await Self.province(platform, 46)
+            let store = PortalStore(logger: platform.logger)
+            try await withTestHost(platform) { host in
+                _ = try await host.get(host: "thuan-an.hue.localhost")  // cached before the announcement
+                let id = try await platform.database.withTransaction { connection in
+                    try await store.insert(
+                        Announcement(provinceID: hue.id, title: "Thông báo lịch nghỉ Tết TINTINH", summary: "Tóm tắt TINTINH",
+                            body: "<p>Nội dung TINTINH</p>", author: "Văn phòng", publishedAt: Date().addingTimeInterval(-60)),
+                        on: connection)
+                }
+                #expect(try await host.eventually { try await host.get(host: "thuan-an.hue.localhost").text.contains("Thông báo lịch nghỉ Tết TINTINH") })
+                #expect(try await host.get(host: "hoa-chau.hue.localhost").text.contains("Thông báo lịch nghỉ Tết TINTINH"))
+                #expect(try await host.get("/tin-tuc", host: "thuan-an.hue.localhost").text.contains("TINTINH"))
+                let rss = try await host.get("/rss/tin-tuc.xml", host: "thuan-an.hue.localhost").text
+                #expect(rss.contains("/tin-tu-tinh/\(id)</link>"))
+                #expect(rss.contains("Ủy ban nhân dân thành phố Huế</source>"))
+                let page = try await host.get("/tin-tu-tinh/\(id)", host: "hoa-chau.hue.localhost")
+                #expect(page.status == 200)
+                #expect(page.text.contains("Nguồn: <strong>Ủy ban nhân dân thành phố Huế</strong>"))
+                #expect(try await host.get(host: "hue.localhost").text.contains("TINTINH"))
+                // Another province's communes never show it.
+                #expect(!(try await host.get(host: "hai-chau.da-nang.localhost").text.contains("TINTINH")))
+                #expect(try await host.get("/tin-tu-tinh/\(id)", host: "hai-chau.da-nang.localhost").status == 404)
+
+                // Withdrawn: gone from every commune.
+                let withdrawn = try await platform.database.withConnection { connection in
+                    try await store.withdraw(id, province: hue.id, on: connection)
+                }
+                #expect(withdrawn)
+                #expect(try await host.eventually { try await !host.get(host: "thuan-an.hue.localhost").text.contains("TINTINH") })
+                #expect(try await host.get("/tin-tu-tinh/\(id)", host: "thuan-an.hue.localhost").status == 404)
+            }
+        }
+    }
+
+    @Test func procedureCatalogue_refusesBadRows_andEveryCommuneOfTheProvinceShowsIt() async throws {
+        let sample = try String(contentsOfFile: TestEnvironment.repositoryRoot.appendingPathComponent("data/procedures/sample-thu-tuc-cap-xa.csv").path, encoding: .utf8)
+        let procedures = try ProcedureCatalogue.parse(sample, source: "sample")
+        #expect(procedures.count >= 30)
+        #expect(procedures.contains { $0.code == "1.001193" && $0.field == "Hộ tịch" })
+
+        let header = ProcedureCatalogue.header.joined(separator: ",")
+        let bad = """
+            \(header)
+            1.001193,Đăng ký khai sinh,Hộ tịch,toàn trình,UBND cấp xã,,
+            1.2345,Mã sai,Hộ tịch,,,,
+            1.000656,,Hộ tịch,,,,
+            1.000894,Kết hôn,Hộ tịch,trực tuyến,,,
+            1.001193,Trùng mã,Hộ tịch,,,,
+            """
+        do {
+            _ = try ProcedureCatalogue.parse(bad, source: "bad.csv")
+            Issue.record("a catalogue with bad rows was accepted")
+        } catch {
+            #expect(error.message.contains("4 bad row(s)"))
+            #expect(error.message.contains("line 3: ma_thu_tuc \"1.2345\""))
+            #expect(error.message.contains("line 4: ten_thu_tuc is empty"))
+            #expect(error.message.contains("line 5: muc_do \"trực tuyến\""))
+            #expect(error.message.contains("line 6: ma_thu_tuc 1.001193 already on line 2"))
+        }
+
+        try await withTestPlatform { platform in
+            try await Self.twoProvinces(platform)
+            _ = try await ProcedureCatalogue.replace(procedures, province: 46, database: platform.database)
+            try await withTestHost(platform) { host in
+                let page = try await host.get("/thu-tuc-hanh-chinh", host: "thuan-an.hue.localhost")
+                #expect(page.status == 200)
+                #expect(page.text.contains("<td>1.001193</td>"))
+                #expect(page.text.contains("tim-kiem-thu-tuc-hanh-chinh?keyword=1.001193"))
+                #expect(page.text.contains("Thủ tục MARKER19900X"))  // the commune's own addition stays
+                #expect(!(try await host.get("/thu-tuc-hanh-chinh", host: "hai-chau.da-nang.localhost").text.contains("1.001193")))
+                #expect(try await host.get("/thu-tuc-hanh-chinh", host: "hue.localhost").text.contains("1.001193"))
+            }
+        }
+    }
+
+    @Test func platformNotice_isShownOnEverySite() async throws {
+        try await withTestPlatform { platform in
+            try await Self.twoProvinces(platform)
+            try await withTestHost(platform) { host in
+                _ = try await host.get(host: "hai-chau.da-nang.localhost")
+                try await platform.database.withConnection { connection in
+                    try await PortalStore(logger: platform.logger).setNotice(
+                        PlatformNotice(text: "Hệ thống bảo trì BAOTRI", until: Date().addingTimeInterval(86_400)), on: connection)
+                }
+                #expect(try await host.eventually { try await host.get(host: "hai-chau.da-nang.localhost").text.contains("BAOTRI") })
+                #expect(try await host.get(host: "thuan-an.hue.localhost").text.contains("Thông báo của hệ thống:</strong> Hệ thống bảo trì BAOTRI"))
+                #expect(try await host.get(host: "hue.localhost").text.contains("BAOTRI"))
+                try await platform.database.withConnection { connection in
+                    try await PortalStore(logger: platform.logger).setNotice(PlatformNotice(text: ""), on: connection)
+                }
+                #expect(try await host.eventually { try await !host.get(host: "hai-chau.da-nang.localhost").text.contains("BAOTRI") })
+            }
+        }
+    }
+}
