@@ -81,3 +81,41 @@ import TestSupport
         #expect(footer.problems == ["số điện thoại không đủ chữ số"])
     }
 }
+
+/// The province operator's console: announcements and the platform notice.
+@Suite struct ProvinceConsoleTests {
+    @Test func operatorPublishesAndWithdraws_districtAdminIsRefused() async throws {
+        try await withTestPlatform(from: PlatformConsoleTests.fixture) { platform in
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("tinh.namdinh", "matkhau-nam-dinh", on: adminSite)
+                let empty = try await browser.submit("/quan-tri/tin-tu-tinh", to: "/quan-tri/tin-tu-tinh", on: adminSite, [("tieu-de", "")])
+                #expect(empty.status == 400)
+                #expect(empty.text.contains("Vui lòng nhập tiêu đề."))
+                let sent = try await browser.submit(
+                    "/quan-tri/tin-tu-tinh", to: "/quan-tri/tin-tu-tinh", on: adminSite,
+                    [("tieu-de", "Lịch tiếp công dân THONGBAOTINH"), ("tom-tat", "Tóm tắt"), ("noi-dung", "Nội dung **chính**.")])
+                #expect(sent.status == 303)
+                #expect(try await host.eventually { try await host.get(host: siteA).text.contains("THONGBAOTINH") })
+                let list = try await browser.get("/quan-tri/tin-tu-tinh", on: adminSite).text
+                #expect(list.contains("THONGBAOTINH"))
+                guard let range = list.range(of: #"/quan-tri/tin-tu-tinh/[0-9]+/go"#, options: .regularExpression) else {
+                    Issue.record("no withdraw form")
+                    return
+                }
+                let gone = try await browser.submit("/quan-tri/tin-tu-tinh", to: String(list[range]), on: adminSite, [])
+                #expect(gone.status == 303)
+                #expect(try await host.eventually { try await !host.get(host: siteA).text.contains("THONGBAOTINH") })
+
+                let notice = try await browser.submit("/quan-tri/thong-bao", to: "/quan-tri/thong-bao", on: adminSite, [("noi-dung", "Bảo trì HETHONG")])
+                #expect(notice.status == 303)
+                #expect(try await host.eventually { try await host.get(host: siteB).text.contains("Bảo trì HETHONG") })
+
+                let district = ConsoleBrowser(host)
+                _ = try await district.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
+                #expect(try await district.get("/quan-tri/tin-tu-tinh", on: adminSite).status == 403)
+                #expect(try await district.get("/quan-tri/thong-bao", on: adminSite).status == 403)
+            }
+        }
+    }
+}

@@ -34,6 +34,7 @@ struct ConsoleController: ConsoleBase {
         UsersConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         AuditConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         ReorganisationConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
+        ProvinceConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
     }
 
     func signedIn(_ request: Request, _ context: ConsoleRequestContext) throws -> ConsoleSession {

@@ -1,0 +1,49 @@
+import Foundation
+import TenantCore
+
+/// The province operator's pages: announcements and the platform notice.
+enum ProvinceConsoleViews {
+    static func announcements(
+        provinces: [AdminUnit], items: [Announcement], names: [Int64: String], fields: [String: String], errors: [String: String], csrf: String
+    ) -> HTML {
+        let choose: HTML = provinces.count == 1
+            ? "<p>Tin được đăng trên trang của mọi xã, phường thuộc <strong>\(provinces[0].name)</strong>, ghi nguồn là Ủy ban nhân dân tỉnh.</p>"
+            : """
+                <div><label for="tinh">Tỉnh</label>
+                <select id="tinh" name="tinh"\(Field.describedBy("tinh", errors: errors, hint: false))>\(provinces.map { p -> HTML in
+                    "<option value=\"\(String(p.code))\"\(fields["tinh"] == String(p.code) ? " selected" as HTML : .empty)>\(p.name)</option>"
+                })</select>\(Field.message("tinh", errors: errors, hint: nil))</div>
+                """
+        let rows = HTML(items.map { a -> HTML in
+            let action: HTML = a.withdrawn
+                ? "Đã gỡ"
+                : "<form method=\"post\" action=\"/quan-tri/tin-tu-tinh/\(a.id)/go\">\(Field.csrf(csrf))<button class=\"linkbutton\" type=\"submit\">Gỡ<span class=\"visually-hidden\"> \(a.title)</span></button></form>"
+            return "<tr><td>\(Layout.date(a.publishedAt))</td><th scope=\"row\">\(a.title)</th><td>\(names[a.provinceID] ?? "")</td><td>\(a.author)</td><td>\(action)</td></tr>"
+        })
+        return """
+            \(Field.summary(errors, order: ["tinh", "tieu-de", "tom-tat", "noi-dung"]))<form method="post" action="/quan-tri/tin-tu-tinh" class="form-grid">
+            \(Field.csrf(csrf))\(choose)
+            <div><label for="tieu-de">Tiêu đề</label><input id="tieu-de" name="tieu-de" maxlength="300" required value="\(fields["tieu-de"] ?? "")"\(Field.describedBy("tieu-de", errors: errors, hint: false))>\(Field.message("tieu-de", errors: errors, hint: nil))</div>
+            <div><label for="tom-tat">Tóm tắt</label><textarea id="tom-tat" name="tom-tat" rows="2" maxlength="1000"\(Field.describedBy("tom-tat", errors: errors, hint: false))>\(fields["tom-tat"] ?? "")</textarea>\(Field.message("tom-tat", errors: errors, hint: nil))</div>
+            <div><label for="noi-dung">Nội dung</label><textarea id="noi-dung" name="noi-dung" rows="8"\(Field.describedBy("noi-dung", errors: errors, hint: true))>\(fields["noi-dung"] ?? "")</textarea>\(Field.message("noi-dung", errors: errors, hint: "Viết bằng Markdown: dòng trống tách đoạn, # cho tiêu đề, - cho danh sách."))</div>
+            <div><button class="button" type="submit">Đăng cho mọi xã, phường</button></div>
+            </form>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Tin đã đăng"><table class="data"><caption>Tin đã đăng</caption>
+            <thead><tr><th scope="col">Ngày</th><th scope="col">Tiêu đề</th><th scope="col">Tỉnh</th><th scope="col">Người đăng</th><th scope="col">Thao tác</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    static func notice(fields: [String: String], errors: [String: String], csrf: String) -> HTML {
+        """
+        \(Field.summary(errors, order: ["noi-dung", "tu", "den"]))<p>Thông báo hiện trên mọi trang của mọi xã, phường và cổng của tỉnh. Để trống nội dung để gỡ thông báo.</p>
+        <form method="post" action="/quan-tri/thong-bao" class="form-grid">
+        \(Field.csrf(csrf))
+        <div><label for="noi-dung">Nội dung thông báo</label><textarea id="noi-dung" name="noi-dung" rows="3" maxlength="1000"\(Field.describedBy("noi-dung", errors: errors, hint: false))>\(fields["noi-dung"] ?? "")</textarea>\(Field.message("noi-dung", errors: errors, hint: nil))</div>
+        <div><label for="tu">Thời điểm bảo trì (nếu có)</label><input id="tu" name="tu" type="datetime-local" value="\(fields["tu"] ?? "")"\(Field.describedBy("tu", errors: errors, hint: true))>\(Field.message("tu", errors: errors, hint: "Tạm ngừng có kế hoạch phải báo trước ít nhất 7 ngày làm việc; thông báo hiện từ 14 ngày trước."))</div>
+        <div><label for="den">Ẩn thông báo sau</label><input id="den" name="den" type="datetime-local" value="\(fields["den"] ?? "")"\(Field.describedBy("den", errors: errors, hint: false))>\(Field.message("den", errors: errors, hint: nil))</div>
+        <div><button class="button" type="submit">Lưu thông báo</button></div>
+        </form>
+        """
+    }
+}
