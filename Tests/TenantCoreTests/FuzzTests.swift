@@ -137,6 +137,29 @@ import TestSupport
         }
     }
 
+    /// A province's procedure catalogue: accepted rows are whole and valid,
+    /// anything else an invalid-input error.
+    @Test func procedureCatalogueCSV() {
+        let headers = [ProcedureCatalogue.header.joined(separator: ",") + "\n", "ma_thu_tuc,ten_thu_tuc\n", ""]
+        let fragments = [",", "\"", "\"\"", "\n", "\r\n", "1.001193", "2.000794", "1.2", "Thủ tục đăng ký khai sinh", "Hộ tịch", "toàn trình",
+                         "một phần", "trực tuyến", " ", "\u{FEFF}", "\u{0}", "\u{7}", "Ủy ban nhân dân cấp xã", "Miễn phí", "a,b"]
+        Fuzz.run(iterations: Fuzz.iterations(default: 3_000)) { random, seed in
+            let text = headers.randomElement(using: &random)! + Fuzz.text(&random, fragments: fragments, maxPieces: 40)
+            do {
+                let procedures = try ProcedureCatalogue.parse(text, source: "fuzz.csv")
+                #expect(Set(procedures.map(\.code)).count == procedures.count, "seed \(seed)")
+                for p in procedures {
+                    #expect(p.code.range(of: #"^[0-9]\.[0-9]{6}$"#, options: .regularExpression) != nil, "seed \(seed): \(p.code)")
+                    #expect(!p.name.isEmpty && !p.field.isEmpty && ["toàn trình", "một phần", ""].contains(p.serviceLevel), "seed \(seed)")
+                }
+            } catch let error as TenantCoreError {
+                #expect(error.code == .invalidInput, "seed \(seed): \(error)")
+            } catch {
+                Issue.record("seed \(seed): \(error)")
+            }
+        }
+    }
+
     /// Successor files (an operator writes them by hand): parsed whole,
     /// every row in range, or refused with an invalid-input error.
     @Test func successorCSV() {
