@@ -15,6 +15,7 @@ struct NginxFront: Sendable {
 
     static let binary = "/usr/sbin/nginx"
     static let module = "/usr/lib/nginx/modules/ngx_http_cache_purge_module.so"
+    static let brotliModule = "/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so"
 
     /// A free port on loopback (bound, then released).
     static func freePort() async throws -> Int {
@@ -29,7 +30,9 @@ struct NginxFront: Sendable {
     static func run<Result: Sendable>(
         hostPort: Int, purgePort: Int, _ body: @Sendable (NginxFront) async throws -> Result
     ) async throws -> Result {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary), FileManager.default.fileExists(atPath: Self.module) else {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary), FileManager.default.fileExists(atPath: Self.module),
+            FileManager.default.fileExists(atPath: Self.brotliModule)
+        else {
             throw TestHostError(message: "nginx and libnginx-mod-http-cache-purge are needed (ops/test installs them)")
         }
         let root = TestEnvironment.repositoryRoot.appendingPathComponent("deploy/nginx")
@@ -121,6 +124,11 @@ struct NginxFront: Sendable {
                     let gzipped = try await front.get(host: siteA, headers: [("Accept-Encoding", "gzip")])
                     #expect(gzipped.header("X-Cache") == "HIT")
                     #expect(gzipped.header("Content-Encoding") == "gzip")
+                    // A browser that takes Brotli gets the plain copy, compressed by nginx.
+                    let brotli = try await front.get(host: siteA, headers: [("Accept-Encoding", "gzip, deflate, br, zstd")])
+                    #expect(brotli.header("X-Cache") == "HIT")
+                    #expect(brotli.header("Content-Encoding") == "br")
+                    #expect(brotli.body.count < first.body.count / 3)
                     for name in ["X-Accel-Expires", "X-Front-Cache-Key"] { #expect(second.header(name) == nil, "\(name) reaches the visitor") }
                     #expect(try await platform.strings("SELECT key FROM platform.front_cache") == ["http://\(siteA)/"])
                     _ = try await front.get(host: siteB)

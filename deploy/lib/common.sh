@@ -56,9 +56,10 @@ need_packages() {
 }
 
 NGINX_PURGE_MODULE=/usr/lib/nginx/modules/ngx_http_cache_purge_module.so
+NGINX_BROTLI_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so
 need_topology_packages() {
   need_packages patroni:patroni etcd:etcd-server etcdctl:etcd-client haproxy:haproxy \
-    pgbackrest:pgbackrest nginx:nginx "$NGINX_PURGE_MODULE:libnginx-mod-http-cache-purge" openssl:openssl psql:postgresql-client \
+    pgbackrest:pgbackrest nginx:nginx "$NGINX_PURGE_MODULE:libnginx-mod-http-cache-purge" "$NGINX_BROTLI_MODULE:libnginx-mod-http-brotli-filter" openssl:openssl psql:postgresql-client \
     "$PG_BIN_DIR/postgres:postgresql-15" /usr/share/postgresql/15/extension/unaccent.control:postgresql-contrib \
     /usr/lib/python3/dist-packages/psycopg2:python3-psycopg2 curl:curl
 }

@@ -160,6 +160,13 @@ public struct Editorial: Sendable {
         site.email = value(.email, draft.email, max: 200, label: "thư điện tử")
         if !site.email.isEmpty && !EntryDraft.looksLikeEmail(site.email) { errors.add(F.email, "Thư điện tử không hợp lệ.") }
         site.notice = value(.notice, draft.notice, max: 1000, label: "thông báo")
+        site.emcScript = value(.emcScript, draft.emcScript, max: 300, label: "mã EMC")
+        if !site.emcScript.isEmpty,
+            site.emcScript.range(of: #"^https://[a-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._~/?=&%-]*$"#, options: .regularExpression) == nil
+                || site.emcOrigin == nil
+        {
+            errors.add(F.emcScript, "Mã EMC phải là địa chỉ https của tệp script do Hệ thống EMC cấp, ví dụ https://emc.example.gov.vn/tracking.js.")
+        }
         for (field, raw, label) in [(F.noticeFrom, draft.noticeFrom, "Thời điểm bắt đầu"), (F.noticeUntil, draft.noticeUntil, "Thời điểm kết thúc")] {
             let text = value(field, raw, max: 20, label: label)
             guard !text.isEmpty else { continue }

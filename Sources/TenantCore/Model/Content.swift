@@ -90,6 +90,16 @@ public struct SiteInfo: Sendable, Hashable, Codable {
     public var noticeFrom: Date?
     public var noticeUntil: Date?
     public var updatedAt: Date
+    /// The EMC monitoring script's address (Circular 22/2023), or empty.
+    public var emcScript: String = ""
+    /// When the commune's content last changed (`platform.tenants`).
+    public var contentChangedAt: Date?
+
+    /// The EMC script's origin (`https://host[:port]`), when one is set.
+    public var emcOrigin: String? {
+        guard !self.emcScript.isEmpty, let url = URLComponents(string: self.emcScript), url.scheme == "https", let host = url.host else { return nil }
+        return "https://" + host + (url.port.map { ":\($0)" } ?? "")
+    }
 
     public init(
         publisher: String, responsiblePerson: String = "", responsibleTitle: String = "", address: String = "",

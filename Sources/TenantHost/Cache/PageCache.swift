@@ -152,7 +152,14 @@ final class PageCache: Sendable {
     /// bodies worth compressing.
     /// A page with its headers; `compress` adds the gzip variant (worth
     /// its cost when the page is kept or the client asked for it).
-    static func makePage(body: ByteBuffer, contentType: String, ttl: Duration, compress: Bool = true, now: Date = Date()) -> CachedPage {
+    /// `lastModified`: when what the page shows last changed (never later
+    /// than now); `contentSecurityPolicy`: the page's own policy (a site's
+    /// EMC script origin), else the platform's.
+    static func makePage(
+        body: ByteBuffer, contentType: String, ttl: Duration, lastModified: Date? = nil, contentSecurityPolicy: String? = nil,
+        compress: Bool = true, now: Date = Date()
+    ) -> CachedPage {
+        let modified = min(lastModified ?? now, now)
         var gzip: ByteBuffer?
         if compress, body.readableBytes >= 512 {
             var input = body
@@ -166,16 +173,17 @@ final class PageCache: Sendable {
         headers[.contentType] = contentType
         headers[.cacheControl] = "public, no-cache"
         headers[.eTag] = etag
-        headers[.lastModified] = HTTPDate.format(now)
+        headers[.lastModified] = HTTPDate.format(modified)
         headers[.vary] = "Accept-Encoding"
         PageResponse.addSecurityHeaders(&headers)
+        if let contentSecurityPolicy { headers[.contentSecurityPolicy] = contentSecurityPolicy }
         var gzipHeaders = headers
         gzipHeaders[.eTag] = String(etag.dropLast()) + "-gz\""
         gzipHeaders[.contentEncoding] = "gzip"
         let wire = Self.encode(headers, length: body.readableBytes)
         let wireGzip = Self.encode(gzipHeaders, length: gzip?.readableBytes ?? 0)
         return CachedPage(
-            body: body, gzip: gzip, contentType: contentType, etag: etag, lastModified: now, expires: .now + ttl,
+            body: body, gzip: gzip, contentType: contentType, etag: etag, lastModified: modified, expires: .now + ttl,
             headers: headers, gzipHeaders: gzipHeaders, wire: wire, wireGzip: wireGzip)
     }
 

@@ -11,6 +11,27 @@ enum PageResponse {
     static let contentSecurityPolicy =
         "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src 'none'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 
+    /// The policy of a page that loads the site's EMC script: that origin
+    /// may run scripts and receive its measurements, nothing else.
+    static func contentSecurityPolicy(emcOrigin: String?) -> String? {
+        guard let origin = emcOrigin else { return nil }
+        return "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src \(origin); connect-src 'self' \(origin); object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+    }
+
+    /// When a commune's page last changed: its content (every publish
+    /// touches `platform.tenants.content_changed_at`), the platform notice,
+    /// and the program that renders it (its executable's date).
+    static func lastModified(_ site: SiteInfo, snapshot: DirectorySnapshot) -> Date {
+        var date = max(site.contentChangedAt ?? Date(), site.updatedAt, Self.programDate)
+        if snapshot.notice != nil { date = max(date, snapshot.loadedAt) }
+        return date
+    }
+
+    static let programDate: Date = {
+        let path = ProcessInfo.processInfo.arguments.first ?? ""
+        return (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
+    }()
+
     static func make(_ page: CachedPage, request: Request, status: HTTPResponse.Status = .ok) -> Response {
         let headers = request.headers
         let answer = self.answer(

@@ -298,9 +298,13 @@ struct PublicSiteController: Sendable {
     /// The stylesheet and icon, the same for every host (commune or console).
     static func addStaticRoutes(to router: Router<SiteRequestContext>) {
         router.read("/favicon.svg") { _, _ in Self.fixed(Stylesheet.favicon, contentType: "image/svg+xml", maxAge: 86_400 * 30) }
-        router.read("/_static/:file") { _, context in
+        router.read("/_static/:file") { request, context in
             guard "/_static/" + (context.parameters.get("file") ?? "") == Stylesheet.path else { throw HTTPError(.notFound) }
-            return Self.fixed(Stylesheet.css, contentType: "text/css; charset=utf-8", maxAge: 31_536_000, immutable: true)
+            // Compressed once, for every client that takes gzip; its name
+            // changes with its content, so it is kept for a year.
+            var response = PageResponse.make(Self.stylesheet, request: request)
+            response.headers[.cacheControl] = "public, max-age=31536000, immutable"
+            return response
         }
     }
 
@@ -314,7 +318,7 @@ struct PublicSiteController: Sendable {
     ) async throws -> Response {
         let visit = context.visit
         let services = self.services
-        var rendered: Rendered = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
+        let (first, site): (Rendered, SiteInfo) = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
             let (sections, site) = try await services.content.chrome(visit.tenant.schema, bodyOf: slug, on: connection)
             var chrome = SiteChrome(
                 tenant: visit.tenant, sections: sections, site: site, baseURL: visit.baseURL,
@@ -328,13 +332,14 @@ struct PublicSiteController: Sendable {
                     preferDev: snapshot.isDev(visit.host))
             }
             do {
-                return try await body(chrome, connection)
+                return (try await body(chrome, connection), site)
             } catch PageError.notFound(let message) {
-                return .failure(.notFound, ErrorView.inSite(chrome, title: "Không tìm thấy trang", message: message))
+                return (.failure(.notFound, ErrorView.inSite(chrome, title: "Không tìm thấy trang", message: message)), site)
             } catch PageError.badRequest(let message) {
-                return .failure(.badRequest, ErrorView.inSite(chrome, title: "Yêu cầu không hợp lệ", message: message))
+                return (.failure(.badRequest, ErrorView.inSite(chrome, title: "Yêu cầu không hợp lệ", message: message)), site)
             }
         }
+        var rendered = first
         switch rendered {
         case .failure(_, let html), .personal(let html, _), .page(let html, _):
             guard html.bytes.count <= Self.maximumPageBytes else { throw PageError.tooLargeToRender(bytes: html.bytes.count) }
@@ -347,6 +352,8 @@ struct PublicSiteController: Sendable {
             let key = services.cache.capacity > 0 ? visit.cacheKey : nil
             let page = PageCache.makePage(
                 body: ByteBuffer(bytes: html.bytes), contentType: contentType, ttl: services.config.pageCacheTTL,
+                lastModified: PageResponse.lastModified(site, snapshot: services.directory.snapshot),
+                contentSecurityPolicy: PageResponse.contentSecurityPolicy(emcOrigin: site.emcOrigin),
                 compress: key != nil || PageResponse.acceptsGzip(request.headers[.acceptEncoding]))
             var response = PageResponse.make(page, request: request)
             if let key, services.cache.store(page, key: key, generation: visit.generation), let front = services.front,
@@ -389,6 +396,10 @@ struct PublicSiteController: Sendable {
         else { throw HTTPError(.notFound) }
         return id
     }
+
+    static let stylesheet = PageCache.makePage(
+        body: ByteBuffer(string: Stylesheet.css), contentType: "text/css; charset=utf-8", ttl: .seconds(31_536_000),
+        lastModified: PageResponse.programDate)
 
     static func fixed(_ text: String, contentType: String, maxAge: Int, immutable: Bool = false) -> Response {
         var headers = HTTPFields()

@@ -106,7 +106,7 @@ enum Layout {
             \(self.dublinCore(chrome, meta, identifier: canonical))
             <link rel="stylesheet" href="\(href: Stylesheet.path)">
             <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-            \(feed)
+            \(chrome.site.emcOrigin != nil ? "<script src=\"\(href: chrome.site.emcScript)\" async></script>\n" as HTML : .empty)\(feed)
             </head>
             <body>
             <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>

@@ -144,6 +144,9 @@ enum EditorViews {
             \(Field.text("thong-bao-tu", "Thời điểm bảo trì", value: f["thong-bao-tu"] ?? "", errors: errors, type: "datetime-local", hint: "Thông báo hiện trên mọi trang từ 14 ngày trước thời điểm này."))\
             \(Field.text("thong-bao-den", "Ẩn thông báo sau", value: f["thong-bao-den"] ?? "", errors: errors, type: "datetime-local"))\
             </fieldset>
+            <fieldset><legend>Mã giám sát EMC (Thông tư 22/2023/TT-BTTTT)</legend>
+            \(Field.text("ma-emc", "Địa chỉ tệp script EMC", value: f["ma-emc"] ?? "", errors: errors, type: "url", hint: "Địa chỉ https do Hệ thống giám sát, đo lường mức độ cung cấp và sử dụng dịch vụ Chính phủ số cấp; trang chỉ cho phép chạy script từ đúng địa chỉ này."))\
+            </fieldset>
             <p><button class="button" type="submit">Lưu</button></p>
             </form>
             """
