@@ -37,7 +37,8 @@ import TestSupport
                 #expect(checks["section.4"]?.status == .fail)
                 #expect(checks["section.4"]?.detail.contains("nội dung mẫu") == true)
                 #expect(checks["section.1"]?.status == .fail)  // starter text
-                for id in ["function.sitemap", "function.rss", "function.search", "function.dublincore", "function.print", "function.links"] {
+                #expect(checks["pages.accessibility"]?.status == .warn)  // ops/audit-pages has not run
+                for id in ["function.sitemap", "function.rss", "function.search", "function.dublincore", "function.print", "function.links", "function.rating"] {
                     #expect(checks[id]?.status == .pass, "\(id): \(checks[id]?.detail ?? "missing")")
                 }
                 #expect(runs[0].checks.allSatisfy { !$0.basis.isEmpty })
@@ -50,6 +51,9 @@ import TestSupport
                             address: "Xóm 5, xã Hải Nam", phone: "0228 3877 123", email: "ubnd.hainam@namdinh.gov.vn"),
                         in: record.schema, on: connection)
                 }
+                // What the browser found on the site's pages (ops/audit-pages) counts too.
+                _ = try await platform.strings(
+                    "INSERT INTO platform.page_checks (tenant_id, tool, pages, problems, detail) VALUES (\(record.unitID), 'axe', 5, 0, '[]'), (\(record.unitID), 'vnu', 5, 2, '[{\"page\": \"/tin-tuc\", \"id\": \"error\", \"message\": \"Stray end tag\"}]') RETURNING id")
                 let rerun = try await browser.submit("/quan-tri/tuan-thu/14224", to: "/quan-tri/tuan-thu/14224", on: adminSite, [])
                 #expect(rerun.status == 303)
                 runs = try await Self.latest(platform, 14224)
@@ -58,6 +62,15 @@ import TestSupport
                 #expect(checks["footer"]?.status == .pass)
                 #expect(checks["section.4"]?.status == .pass)
                 #expect(checks["deadline.news"]?.status == .pass)
+                #expect(checks["pages.accessibility"]?.status == .pass)
+                #expect(checks["pages.html"]?.status == .fail)
+                #expect(checks["pages.html"]?.detail.contains("/tin-tuc: error") == true)
+                #expect(runs[0].checks.filter { $0.status == .fail }.map(\.id) == ["pages.html"])
+                // Valid pages: compliant.
+                _ = try await platform.strings(
+                    "INSERT INTO platform.page_checks (tenant_id, tool, pages, problems) VALUES (\(record.unitID), 'vnu', 5, 0) RETURNING id")
+                _ = try await browser.submit("/quan-tri/tuan-thu/14224", to: "/quan-tri/tuan-thu/14224", on: adminSite, [])
+                runs = try await Self.latest(platform, 14224)
                 #expect(runs[0].compliant, "\(runs[0].checks.filter { $0.status == .fail })")
                 let csv = try await browser.get("/quan-tri/tuan-thu/14224?dinh-dang=csv", on: adminSite)
                 #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
@@ -115,6 +128,46 @@ import TestSupport
                 _ = try await district.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
                 #expect(try await district.get("/quan-tri/tin-tu-tinh", on: adminSite).status == 403)
                 #expect(try await district.get("/quan-tri/thong-bao", on: adminSite).status == 403)
+            }
+        }
+    }
+}
+
+/// Citizens rate a site (Decree 224/2026, Art. 10(3)(b)); the commune and
+/// the district see the results.
+@Suite struct RatingTests {
+    @Test func citizenRates_badScoresAreRefused_andResultsReachCommuneAndDistrict() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            try await withTestHost(platform) { host in
+                let form = try await host.get("/danh-gia", host: siteA)
+                #expect(form.status == 200)
+                #expect(form.text.contains("name=\"thong-tin\" value=\"5\""))
+                #expect(try await host.get(host: siteA).text.contains("href=\"/danh-gia\""))
+                let citizen = ConsoleBrowser(host)
+                for (fields, message) in [([("thong-tin", "9")], "Chọn một mức từ 1 đến 5."), ([("y-kien", "Tốt")], "Chọn mức độ hài lòng"),
+                                          ([("thong-tin", "4"), ("y-kien", String(repeating: "a", count: 1001))], "không được dài quá 1000 ký tự")] {
+                    let refused = try await citizen.request("POST", "/danh-gia", on: siteA, form: fields)
+                    #expect(refused.status == 400, "\(fields)")
+                    #expect(refused.text.contains(message), "\(message)")
+                }
+                #expect(try await platform.strings("SELECT count(*)::text FROM platform.ratings") == ["0"])
+                let sent = try await citizen.request("POST", "/danh-gia", on: siteA, form: [("thong-tin", "4"), ("dich-vu", "5"), ("y-kien", "Trang dễ tìm thông tin")])
+                #expect(sent.status == 303)
+                #expect(sent.header("Location") == "/danh-gia?da-gui=1")
+                _ = try await citizen.request("POST", "/danh-gia", on: siteB, form: [("thong-tin", "1")])
+                #expect(try await platform.strings("SELECT information || '/' || services || '/' || remark FROM platform.ratings r JOIN platform.units u ON u.id = r.tenant_id WHERE u.code = 14224") == ["4/5/Trang dễ tìm thông tin"])
+
+                let editor = ConsoleBrowser(host)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                let dashboard = try await editor.get("/quan-tri", on: siteA).text
+                #expect(dashboard.contains("1 lượt đánh giá trong 12 tháng qua"))
+                #expect(dashboard.contains("thông tin trên trang: <strong>4,0/5</strong>"))
+                #expect(dashboard.contains("Trang dễ tìm thông tin"))
+                let district = ConsoleBrowser(host)
+                _ = try await district.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
+                let list = try await district.get("/quan-tri/tuan-thu", on: adminSite).text
+                #expect(list.contains("4,0/5 (1)"))
+                #expect(list.contains("1,0/5 (1)"))
             }
         }
     }

@@ -51,6 +51,8 @@ public final class DirectorySnapshot: Sendable {
     let portalHosts: [String: Int64]
     /// The notice every site shows, set by the province operator.
     public let notice: PlatformNotice?
+    /// Active communes under each province and district, by name.
+    let communesBelow: [Int64: [Tenant]]
     public let loadedAt: Date
 
     init(
@@ -81,6 +83,11 @@ public final class DirectorySnapshot: Sendable {
             }
         }
         self.portalHosts = portalHosts
+        var below: [Int64: [Tenant]] = [:]
+        for tenant in tenants.values where tenant.status == .active {
+            for unit in tenant.ancestors { below[unit.id, default: []].append(tenant) }
+        }
+        self.communesBelow = below.mapValues { $0.sorted { ($0.name, $0.code) < ($1.name, $1.code) } }
         self.loadedAt = loadedAt
     }
 
@@ -110,11 +117,8 @@ public final class DirectorySnapshot: Sendable {
     }
 
     /// The active communes of a province or district (directly or through
-    /// a district), by name.
-    public func communes(below unitID: Int64) -> [Tenant] {
-        self.tenants.values.filter { $0.status == .active && $0.ancestors.contains { $0.id == unitID } }
-            .sorted { ($0.name, $0.code) < ($1.name, $1.code) }
-    }
+    /// a district), by name; worked out once per snapshot.
+    public func communes(below unitID: Int64) -> [Tenant] { self.communesBelow[unitID] ?? [] }
 
     /// A snapshot that knows no host.
     public static let empty = DirectorySnapshot(hosts: [:], tenants: [:], units: [:], loadedAt: .distantPast)

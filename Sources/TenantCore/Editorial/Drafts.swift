@@ -36,6 +36,37 @@ public struct SiteInfoDraft: Sendable, Equatable {
     }
 }
 
+/// A citizen's rating of a site (Decree 224/2026, Art. 10(3)(b)): each
+/// score `1`…`5` or empty, at least one of them.
+public struct RatingSubmission: Sendable, Equatable {
+    public enum Field: String, Sendable, CaseIterable {
+        case information, services, remark
+    }
+
+    public var information: String
+    public var services: String
+    public var remark: String
+
+    public init(information: String, services: String, remark: String) {
+        self.information = information
+        self.services = services
+        self.remark = remark
+    }
+}
+
+/// How citizens rated a site over a period.
+public struct RatingSummary: Sendable, Hashable {
+    public var count: Int
+    public var information: Double?
+    public var services: Double?
+
+    public init(count: Int, information: Double?, services: Double?) {
+        self.count = count
+        self.information = information
+        self.services = services
+    }
+}
+
 /// A citizen's question (Hỏi đáp).
 public struct QuestionSubmission: Sendable, Equatable {
     public enum Field: String, Sendable, CaseIterable {

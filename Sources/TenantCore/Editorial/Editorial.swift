@@ -267,6 +267,33 @@ public struct Editorial: Sendable {
         }
     }
 
+    /// A citizen's rating of the site; nothing that names them is kept.
+    public func submitRating(_ submission: RatingSubmission, to tenant: Tenant, address: String) async throws {
+        var errors = FieldErrors()
+        typealias F = RatingSubmission.Field
+        func score(_ raw: String, _ field: F) -> Int? {
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return nil }
+            guard text.count == 1, let value = Int(text), (1...5).contains(value) else {
+                errors.add(field, "Chọn một mức từ 1 đến 5.")
+                return nil
+            }
+            return value
+        }
+        let information = score(submission.information, .information)
+        let services = score(submission.services, .services)
+        let remark = Self.citizenText(submission.remark, F.remark, max: 1000, label: "ý kiến", into: &errors, required: false)
+        if information == nil && services == nil && submission.information.isEmpty && submission.services.isEmpty {
+            errors.add(F.information, "Chọn mức độ hài lòng về thông tin hoặc về dịch vụ công.")
+        }
+        try errors.check()
+        try await self.transaction { connection in
+            try await self.admit(address: address, tenant: tenant, form: "rating", on: connection)
+            try await PortalStore(logger: self.logger).insertRating(
+                tenantID: tenant.id, information: information, services: services, remark: remark, on: connection)
+        }
+    }
+
     /// `HD-7K3M9Q2P`: letters and digits that cannot be mistaken for each other.
     static func trackingCode() -> String {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")

@@ -135,3 +135,38 @@ extension ContentStore {
         return result
     }
 }
+
+/// What a browser found on a sample of a site's pages (`platform.page_checks`,
+/// written by ops/audit-pages).
+public struct PageCheck: Sendable, Hashable {
+    public struct Problem: Sendable, Hashable, Codable {
+        public var page: String
+        public var id: String
+        public var message: String
+        public var target: String?
+    }
+
+    /// `axe` or `vnu`.
+    public var tool: String
+    public var checkedAt: Date
+    public var pages: Int
+    public var problems: Int
+    public var detail: [Problem]
+}
+
+extension ContentStore {
+    /// The newest result of each tool for one commune.
+    public func latestPageChecks(tenantID: Int64, on connection: PostgresConnection) async throws -> [String: PageCheck] {
+        let rows = try await connection.query(
+            """
+            SELECT DISTINCT ON (tool) tool, checked_at, pages, problems, detail::text FROM platform.page_checks
+             WHERE tenant_id = \(tenantID) ORDER BY tool, checked_at DESC, id DESC
+            """, logger: self.logger)
+        var result: [String: PageCheck] = [:]
+        for try await (tool, checkedAt, pages, problems, json) in rows.decode((String, Date, Int, Int, String).self) {
+            let detail = (try? JSONDecoder().decode([PageCheck.Problem].self, from: Data(json.utf8))) ?? []
+            result[tool] = PageCheck(tool: tool, checkedAt: checkedAt, pages: pages, problems: problems, detail: detail)
+        }
+        return result
+    }
+}

@@ -152,6 +152,43 @@ public struct PortalStore: Sendable {
         }
     }
 
+    // MARK: Ratings
+
+    public func insertRating(tenantID: Int64, information: Int?, services: Int?, remark: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO platform.ratings (tenant_id, information, services, remark)
+            VALUES (\(tenantID), \(information), \(services), \(remark))
+            """, logger: self.logger)
+    }
+
+    /// Count and average scores per commune since `since`.
+    public func ratingSummaries(tenantIDs: [Int64], since: Date, on connection: PostgresConnection) async throws -> [Int64: RatingSummary] {
+        guard !tenantIDs.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            """
+            SELECT tenant_id, count(*)::int, avg(information)::float8, avg(services)::float8 FROM platform.ratings
+             WHERE tenant_id = ANY(\(tenantIDs)) AND rated_on >= \(since)::date GROUP BY tenant_id
+            """, logger: self.logger)
+        var result: [Int64: RatingSummary] = [:]
+        for try await (tenant, count, information, services) in rows.decode((Int64, Int, Double?, Double?).self) {
+            result[tenant] = RatingSummary(count: count, information: information, services: services)
+        }
+        return result
+    }
+
+    /// The newest remarks of a commune, newest first.
+    public func ratingRemarks(tenantID: Int64, limit: Int, on connection: PostgresConnection) async throws -> [(date: Date, remark: String)] {
+        let rows = try await connection.query(
+            """
+            SELECT rated_on::timestamptz, remark FROM platform.ratings
+             WHERE tenant_id = \(tenantID) AND remark <> '' ORDER BY rated_on DESC, id DESC LIMIT \(limit)
+            """, logger: self.logger)
+        var result: [(date: Date, remark: String)] = []
+        for try await (date, remark) in rows.decode((Date, String).self) { result.append((date, remark)) }
+        return result
+    }
+
     // MARK: Procedures
 
     /// A province's procedure catalogue, by field then name.

@@ -62,6 +62,9 @@ struct SiteAuditor: Sendable {
     static let dublinCoreBasis = "Thông tư 24/2011/TT-BTTTT, Điều 4–6; Nghị định 43/2011/NĐ-CP, Điều 14"
     static let printBasis = "Nghị định 43/2011/NĐ-CP, Điều 15 khoản 1 điểm c (in và lưu bài)"
     static let linksBasis = "Nghị định 43/2011/NĐ-CP, Điều 15 khoản 1 điểm b (liên kết cổng thông tin cơ quan nhà nước)"
+    static let ratingBasis = "Nghị định 224/2026/NĐ-CP, Điều 10 khoản 3 điểm b (đánh giá mức độ hài lòng trực tuyến)"
+    static let accessibilityBasis = "Thông tư 26/2020/TT-BTTTT, Điều 2, 5; Thông tư 32/2017/TT-BTTTT, Điều 18; Nghị định 224/2026/NĐ-CP, Điều 10 khoản 3 điểm c (mức của nền tảng: WCAG 2.1 AA)"
+    static let htmlBasis = "Thông tư 39/2017/TT-BTTTT (danh mục tiêu chuẩn kỹ thuật ứng dụng công nghệ thông tin: định dạng HTML)"
     static let rssBasis = "Chức năng của nền tảng (RSS không thấy quy định bắt buộc trong văn bản đã tra cứu)"
 
     /// Audits one commune and records the report.
@@ -71,6 +74,10 @@ struct SiteAuditor: Sendable {
         }
         var checks = row?.checks(at: now) ?? []
         checks += await self.functionChecks(tenant)
+        let pageChecks = try await self.services.database.withConnection(retryingReads: true) { connection in
+            try await self.services.content.latestPageChecks(tenantID: tenant.id, on: connection)
+        }
+        checks += Self.browserChecks(pageChecks, now: now)
         let report = AuditReport(tenant: tenant, ranAt: now, checks: checks)
         try await self.services.database.withConnection { connection in
             try await self.services.content.record(report, on: connection)
@@ -85,6 +92,7 @@ struct SiteAuditor: Sendable {
         let started = ContinuousClock.now
         var done = 0
         for tenant in tenants {
+            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
             do { _ = try await self.audit(tenant) } catch {
                 self.services.logger.error("compliance audit failed", metadata: ["commune": "\(tenant.code)", "error": "\(error)"])
             }
@@ -93,6 +101,31 @@ struct SiteAuditor: Sendable {
                 self.services.logger.notice(
                     "compliance audit progress", metadata: ["done": "\(done)", "of": "\(tenants.count)", "elapsed": "\(ContinuousClock.now - started)"])
             }
+        }
+    }
+
+    /// axe-core 4 and the Nu Html Checker on a sample of the site's pages,
+    /// as ops/audit-pages last found them (older than 14 days: to be run again).
+    static func browserChecks(_ results: [String: PageCheck], now: Date) -> [AuditCheck] {
+        let tools: [(tool: String, id: String, title: String, basis: String, what: String)] = [
+            ("axe", "pages.accessibility", "Trợ năng: không vi phạm WCAG 2.0/2.1 mức A, AA (axe-core 4) trên các trang mẫu", Self.accessibilityBasis, "vi phạm"),
+            ("vnu", "pages.html", "Mã HTML hợp lệ (Nu Html Checker) trên các trang mẫu", Self.htmlBasis, "lỗi"),
+        ]
+        return tools.map { tool in
+            guard let result = results[tool.tool] else {
+                return AuditCheck(id: tool.id, title: tool.title, basis: tool.basis, status: .warn, detail: "Chưa kiểm tra bằng trình duyệt (ops/audit-pages).")
+            }
+            let when = VietnamTime(result.checkedAt).dateTimeString
+            let examples = result.detail.prefix(3).map { "\($0.page): \($0.id)" }.joined(separator: "; ")
+            if result.problems > 0 {
+                return AuditCheck(
+                    id: tool.id, title: tool.title, basis: tool.basis, status: .fail,
+                    detail: "\(result.problems) \(tool.what) trên \(result.pages) trang (kiểm tra lúc \(when))\(examples.isEmpty ? "" : ": " + examples).")
+            }
+            let stale = now.timeIntervalSince(result.checkedAt) > 14 * 86_400
+            return AuditCheck(
+                id: tool.id, title: tool.title, basis: tool.basis, status: stale ? .warn : .pass,
+                detail: "Không có \(tool.what) trên \(result.pages) trang (kiểm tra lúc \(when))\(stale ? "; đã quá 14 ngày, cần kiểm tra lại" : "").")
         }
     }
 
@@ -138,6 +171,11 @@ struct SiteAuditor: Sendable {
                 id: "function.print", title: "Bản in của bài viết", basis: Self.printBasis, status: .warn,
                 detail: "Chưa có bài tin tức để thử bản in."))
         }
+        let rating = await self.probe.get("/danh-gia", host: host)
+        checks.append(AuditCheck(
+            id: "function.rating", title: "Người dân đánh giá mức độ hài lòng trực tuyến", basis: Self.ratingBasis,
+            status: rating.status == 200 && rating.body.contains("name=\"thong-tin\"") ? .pass : .fail,
+            detail: "/danh-gia: \(rating.status)."))
         let links = [Layout.nationalPortal, Layout.governmentPortal] + (tenant.province?.portalURL.map { [$0] } ?? [])
         let absent = links.filter { !home.body.contains("href=\"\($0)") }
         checks.append(AuditCheck(
@@ -155,8 +193,13 @@ struct AuditScheduler: Service {
     let interval: Duration
 
     func run() async throws {
-        // Let the directory load and the server start first.
-        try? await Task.sleep(for: .seconds(30))
+        // Let the directory load and the server start first. Every wait
+        // ends when the host shuts down.
+        do {
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(30)) }
+        } catch {
+            return
+        }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let seconds = Int(self.interval.components.seconds)
             let claimed = (try? await self.auditor.services.database.withConnection { connection in
@@ -166,7 +209,11 @@ struct AuditScheduler: Service {
                 let tenants = self.auditor.services.directory.snapshot.tenants.values.filter { $0.status == .active }.sorted { $0.code < $1.code }
                 await self.auditor.auditAll(tenants)
             }
-            try? await Task.sleep(for: .seconds(min(seconds, 3600)))
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(min(seconds, 3600))) }
+            } catch {
+                return
+            }
         }
     }
 }

@@ -29,8 +29,12 @@ struct ComplianceConsoleController: ConsoleBase {
             let search = CommuneSearch(text)
             communes = communes.filter { search.matches($0.name + " " + ($0.ancestors.first?.name ?? ""), code: $0.code) }
         }
-        var rows = try await self.services.database.withConnection { connection in
-            try await self.services.content.compliance(Array(communes.prefix(3000)), now: now, on: connection)
+        let chosen = Array(communes.prefix(3000))
+        var (rows, ratings): ([ComplianceRow], [Int64: RatingSummary]) = try await self.services.database.withConnection { connection in
+            let rows = try await self.services.content.compliance(chosen, now: now, on: connection)
+            let ratings = try await PortalStore(logger: self.services.logger).ratingSummaries(
+                tenantIDs: chosen.map(\.id), since: now.addingTimeInterval(-365 * 86_400), on: connection)
+            return (rows, ratings)
         }
         if query["chi-thieu"] == "1" {
             rows = rows.filter { !$0.isCompliant(at: now) }
@@ -46,12 +50,14 @@ struct ComplianceConsoleController: ConsoleBase {
         let sections = MandatorySection.allCases
         if query["dinh-dang"] == "csv" {
             var csv = ["Mã", "Tên", "Trực thuộc", "Người chịu trách nhiệm", "Câu hỏi quá 15 ngày làm việc", "Số mục thiếu",
-                       "Số mục quá 5 ngày làm việc"].joined(separator: ",")
+                       "Số mục quá 5 ngày làm việc", "Lượt đánh giá 12 tháng", "Hài lòng về thông tin", "Hài lòng về dịch vụ"].joined(separator: ",")
             for s in sections { csv += "," + Self.csvField("\(s.id). \(s.title)") }
             csv += "\r\n"
             for row in rows {
                 var fields = [String(row.tenant.code), row.tenant.name, row.tenant.ancestors.first?.name ?? "", row.responsiblePerson,
-                              String(row.overdueQuestions), String(row.missing.count), String(row.stale(at: now).count)]
+                              String(row.overdueQuestions), String(row.missing.count), String(row.stale(at: now).count),
+                              String(ratings[row.tenant.id]?.count ?? 0), DashboardViews.score(ratings[row.tenant.id]?.information),
+                              DashboardViews.score(ratings[row.tenant.id]?.services)]
                 for s in sections {
                     let state = row.sections[s.id]
                     if !(state?.hasContent ?? false) { fields.append("Thiếu") }
@@ -66,7 +72,8 @@ struct ComplianceConsoleController: ConsoleBase {
             headers[.cacheControl] = "no-store"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + csv)))
         }
-        let main = ComplianceView.render(rows: rows, now: now, filterText: query["loc"], onlyIncomplete: query["chi-thieu"] == "1", sort: sort)
+        let main = ComplianceView.render(
+            rows: rows, ratings: ratings, now: now, filterText: query["loc"], onlyIncomplete: query["chi-thieu"] == "1", sort: sort)
         return self.page(context, title: "Theo dõi tuân thủ", active: "/quan-tri/tuan-thu", main: main)
     }
 

@@ -96,14 +96,20 @@ struct ConsoleController: ConsoleBase {
         if context.isAdminHost { return try await self.platformDashboard(request, try PlatformConsoleContext(context: context)) }
         let tenant = try CommuneConsoleContext(context: context).tenant
         let now = Date()
-        let (row, open, pending) = try await self.services.database.withConnection { connection in
+        let (row, open, pending, rating, remarks) = try await self.services.database.withConnection { connection in
             let row = try await self.services.content.compliance([tenant], now: now, on: connection).first
             let open = try await self.services.content.questions(publishedOnly: false, in: tenant.schema, on: connection).filter { $0.status != .answered }.count
             let pending = try await self.services.content.comments(entry: nil, status: .pending, in: tenant.schema, on: connection).count
-            return (row, open, pending)
+            let store = PortalStore(logger: self.services.logger)
+            let rating = try await store.ratingSummaries(tenantIDs: [tenant.id], since: now.addingTimeInterval(-365 * 86_400), on: connection)[tenant.id]
+            let remarks = try await store.ratingRemarks(tenantID: tenant.id, limit: 5, on: connection)
+            return (row, open, pending, rating, remarks)
         }
         let sections = try await self.sections(tenant)
-        let main = DashboardViews.commune(sections: sections, compliance: row, open: open, pending: pending, now: now)
+        let main = HTML([
+            DashboardViews.commune(sections: sections, compliance: row, open: open, pending: pending, now: now),
+            DashboardViews.ratings(rating, remarks: remarks),
+        ])
         return self.page(context, title: "Tổng quan", active: "/quan-tri", main: main)
     }
 

@@ -48,6 +48,50 @@ extension PublicSiteController {
         }
     }
 
+    @Sendable func ratingForm(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let sent = request.uri.query == "da-gui=1"
+        return try await self.render(request, context) { chrome, _ in
+            .page(CitizenViews.ratingForm(chrome, fields: [:], errors: [:], sent: sent), contentType: Self.html)
+        }
+    }
+
+    @Sendable func submitRating(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request, context: context, limit: 16 * 1024)
+        let tenant = context.tenant
+        var failure: (any Error)?
+        if form["website"].isEmpty {
+            do {
+                try await self.editorial.submitRating(
+                    RatingSubmission(information: form["thong-tin"], services: form["dich-vu"], remark: form["y-kien"]), to: tenant,
+                    address: context.remoteAddress)
+            } catch {
+                failure = error
+            }
+        }
+        let problem = failure
+        if problem == nil { return Self.seeOther("/danh-gia?da-gui=1") }
+        return try await self.render(request, context) { chrome, _ in
+            switch problem {
+            case let failure as ValidationFailure:
+                let errors = failure.renamed { name in
+                    RatingSubmission.Field(rawValue: name).map { field in
+                        switch field {
+                        case .information: "thong-tin"
+                        case .services: "dich-vu"
+                        case .remark: "y-kien"
+                        }
+                    }
+                }
+                return .personal(CitizenViews.ratingForm(chrome, fields: form.fields, errors: errors, sent: false), status: .badRequest)
+            case let error as TenantCoreError where error.code == .rateLimited:
+                let answer = ErrorMapping.answer(for: error)
+                return .personal(ErrorView.inSite(chrome, title: answer.title, message: answer.message), status: answer.status)
+            default:
+                throw problem ?? PageError.badRequest("")
+            }
+        }
+    }
+
     @Sendable func trackQuestion(_ request: Request, context: TenantRequestContext) async throws -> Response {
         let query = try QueryItems(request)
         let code = (try query.text("ma", max: 20) ?? "").uppercased()

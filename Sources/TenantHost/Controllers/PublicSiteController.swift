@@ -64,6 +64,8 @@ struct PublicSiteController: Sendable {
         group.read("/hoi-dap/tra-cuu", use: self.trackQuestion)
         group.post("/lay-y-kien/:id/gop-y", use: self.submitComment)
         group.read("/tep/:id", use: self.file)
+        group.read("/danh-gia", use: self.ratingForm)
+        group.post("/danh-gia", use: self.submitRating)
         group.read("/tin-tu-tinh", use: self.announcements)
         group.read("/tin-tu-tinh/:id", use: self.announcement)
         group.read("/:section", use: self.section)

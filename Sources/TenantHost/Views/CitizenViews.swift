@@ -48,6 +48,38 @@ enum CitizenViews {
         return self.page(chrome, title: "Gửi câu hỏi", path: "/hoi-dap/gui-cau-hoi", main: main)
     }
 
+    /// `/danh-gia`: how satisfied a citizen is with the site's information
+    /// and the commune's public services (Decree 224/2026, Art. 10(3)(b)).
+    static func ratingForm(_ chrome: SiteChrome, fields: [String: String], errors: [String: String], sent: Bool) -> HTML {
+        let levels = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+        func scale(_ name: String, _ legend: String) -> HTML {
+            let options = HTML(levels.enumerated().map { index, label -> HTML in
+                let value = String(index + 1)
+                let checked: HTML = fields[name] == value ? " checked" : .empty
+                return "<div class=\"check\"><input type=\"radio\" id=\"\(name)-\(value)\" name=\"\(name)\" value=\"\(value)\"\(checked)> <label for=\"\(name)-\(value)\">\(value) – \(label)</label></div>"
+            })
+            return """
+                <fieldset\(Field.describedBy(name, errors: errors, hint: false))><legend>\(legend)</legend>\(Field.message(name, errors: errors, hint: nil))\(options)</fieldset>
+
+                """
+        }
+        let thanks: HTML = sent
+            ? "<p class=\"notice-box\" role=\"status\">Cảm ơn bạn đã đánh giá. Ý kiến của bạn giúp Ủy ban nhân dân cải thiện trang và dịch vụ.</p>\n"
+            : .empty
+        let main: HTML = """
+            \(thanks)<p>Đánh giá mức độ hài lòng của bạn với thông tin trên trang và với dịch vụ công của \(chrome.issuingBody). Không cần họ tên hay thông tin liên hệ; kết quả được tổng hợp cho Ủy ban nhân dân xã và tỉnh.</p>
+            \(Field.summary(errors, order: ["thong-tin", "dich-vu", "y-kien"]))<form method="post" action="/danh-gia">
+            \(scale("thong-tin", "Thông tin trên trang (đầy đủ, chính xác, kịp thời, dễ tìm)"))\(scale("dich-vu", "Dịch vụ công, thủ tục hành chính của xã"))\
+            \(Field.area("y-kien", "Ý kiến thêm (không bắt buộc)", value: fields["y-kien"] ?? "", errors: errors, rows: 4))\
+            \(self.honeypot)
+            <p><button class="button" type="submit">Gửi đánh giá</button></p>
+            </form>
+            """
+        var meta = PageMeta(title: "Đánh giá mức độ hài lòng", description: "Đánh giá mức độ hài lòng với trang và dịch vụ công của \(chrome.issuingBody).", path: "/danh-gia")
+        meta.crumbs = [("Đánh giá mức độ hài lòng", nil)]
+        return Layout.page(chrome, meta, main: "<h1>Đánh giá mức độ hài lòng</h1>\n\(main)")
+    }
+
     static func tracking(_ chrome: SiteChrome, code: String, question: Question?, searched: Bool, isNew: Bool = false) -> HTML {
         var result: HTML = .empty
         if isNew, question != nil {

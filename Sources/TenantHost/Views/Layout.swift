@@ -216,6 +216,7 @@ enum Layout {
             <li><a href="/\(chrome.slug(of: MandatorySection.accessToInformation.id))">Tiếp cận thông tin</a></li>
             <li><a href="/\(chrome.slug(of: MandatorySection.questions.id))">Hỏi đáp</a></li>
             <li><a href="/rss/\(chrome.slug(of: MandatorySection.news.id)).xml">RSS tin tức</a></li>
+            <li><a href="/danh-gia">Đánh giá mức độ hài lòng</a></li>
             </ul></section>
             </div>
             </footer>

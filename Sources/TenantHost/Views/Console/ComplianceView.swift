@@ -4,7 +4,9 @@ import TenantCore
 /// `/quan-tri/tuan-thu`: the mandatory sections of every commune in scope,
 /// with the filter, the sort links and the CSV link.
 enum ComplianceView {
-    static func render(rows: [ComplianceRow], now: Date, filterText: String?, onlyIncomplete: Bool, sort: String) -> HTML {
+    static func render(
+        rows: [ComplianceRow], ratings: [Int64: RatingSummary], now: Date, filterText: String?, onlyIncomplete: Bool, sort: String
+    ) -> HTML {
         let sections = MandatorySection.allCases
         func sortLink(_ key: String, _ label: String) -> HTML {
             var items: [String] = ["sap-xep=\(key)"]
@@ -27,7 +29,7 @@ enum ComplianceView {
             let overdue: HTML = row.overdueQuestions > 0 ? "<span class=\"status-bad\">\(row.overdueQuestions)</span>" : "0"
             let failed = row.checks(at: now).count { $0.status == .fail }
             let verdict: HTML = failed == 0 ? "<span class=\"status-ok\">Đạt</span>" : "<span class=\"status-bad\">Không đạt (\(failed))</span>"
-            return "<tr><th scope=\"row\"><a href=\"/quan-tri/tuan-thu/\(row.tenant.code)\">\(row.tenant.name)</a> <span class=\"meta\">\(row.tenant.code)</span></th><td>\(verdict)</td><td>\(row.tenant.ancestors.first?.name ?? "")</td><td>\(person)</td><td>\(overdue)</td><td>\(row.missing.count)</td>\(cells)</tr>"
+            return "<tr><th scope=\"row\"><a href=\"/quan-tri/tuan-thu/\(row.tenant.code)\">\(row.tenant.name)</a> <span class=\"meta\">\(row.tenant.code)</span></th><td>\(verdict)</td><td>\(row.tenant.ancestors.first?.name ?? "")</td><td>\(ratings[row.tenant.id].map { "\(DashboardViews.score($0.information)) (\($0.count))" } ?? "–")</td><td>\(person)</td><td>\(overdue)</td><td>\(row.missing.count)</td>\(cells)</tr>"
         })
         var csvQuery = ["dinh-dang=csv", "sap-xep=\(sort)"]
         if let text = filterText { csvQuery.append("loc=\(Layout.percentEncode(text))") }
@@ -44,7 +46,7 @@ enum ComplianceView {
             <h2>Số thứ tự các chuyên mục bắt buộc</h2><ol class="legend">\(legend)</ol>
             \(rows.isEmpty ? "<p role=\"status\">Không có xã, phường nào phù hợp với điều kiện lọc.</p>" as HTML : .empty)
             <div class="table-scroll" tabindex="0" role="region" aria-label="Tình trạng các chuyên mục bắt buộc (số ngày: ngày làm việc kể từ bài mới nhất)"><table class="data"><caption>Tình trạng các chuyên mục bắt buộc (số ngày: ngày làm việc kể từ bài mới nhất)</caption>
-            <thead><tr><th scope="col">Xã, phường</th><th scope="col">Kiểm tra</th><th scope="col">Trực thuộc</th><th scope="col">Người chịu trách nhiệm</th><th scope="col">Câu hỏi quá 15 ngày làm việc</th><th scope="col">Mục thiếu</th>\(headerCells)</tr></thead>
+            <thead><tr><th scope="col">Xã, phường</th><th scope="col">Kiểm tra</th><th scope="col">Trực thuộc</th><th scope="col">Hài lòng về thông tin (lượt)</th><th scope="col">Người chịu trách nhiệm</th><th scope="col">Câu hỏi quá 15 ngày làm việc</th><th scope="col">Mục thiếu</th>\(headerCells)</tr></thead>
             <tbody>\(body)</tbody></table></div>
             """
     }

@@ -3,6 +3,26 @@ import TenantCore
 
 /// `/quan-tri`: the overview of a commune's console, or of the platform's.
 enum DashboardViews {
+    /// `4,3/5`
+    static func score(_ value: Double?) -> String {
+        guard let value else { return "–" }
+        return String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",") + "/5"
+    }
+
+    /// Citizens' satisfaction over the last twelve months, and their newest remarks.
+    static func ratings(_ summary: RatingSummary?, remarks: [(date: Date, remark: String)]) -> HTML {
+        let figures: HTML = summary.map { s -> HTML in
+            "<p>\(s.count) lượt đánh giá trong 12 tháng qua · thông tin trên trang: <strong>\(self.score(s.information))</strong> · dịch vụ công: <strong>\(self.score(s.services))</strong></p>"
+        } ?? "<p>Chưa có lượt đánh giá nào trong 12 tháng qua.</p>"
+        let list: HTML = remarks.isEmpty ? .empty
+            : "<ul class=\"items\">\(remarks.map { r -> HTML in "<li><p class=\"meta\">\(Layout.date(r.date))</p><p>\(r.remark)</p></li>" })</ul>"
+        return """
+
+            <h2>Đánh giá mức độ hài lòng của người dân</h2>
+            \(figures)\(list)
+            """
+    }
+
     /// A commune's mandatory sections with their state, open questions and
     /// pending comments.
     static func commune(sections: [Section], compliance row: ComplianceRow?, open: Int, pending: Int, now: Date) -> HTML {
