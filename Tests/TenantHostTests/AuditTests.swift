@@ -80,6 +80,8 @@ import TestSupport
                 let list = try await browser.get("/quan-tri/tuan-thu", on: adminSite)
                 #expect(list.text.contains("href=\"/quan-tri/tuan-thu/14224\""))
                 #expect(list.text.contains("<span class=\"status-ok\">Đạt</span>"))
+                #expect(list.text.contains("Kết quả kiểm tra 30 ngày qua"))
+                #expect(list.text.contains("<td>1</td><td>1</td><td>100%</td>"))  // Hải Nam, audited and compliant today
                 #expect(try await browser.get("/quan-tri/tuan-thu/14000", on: adminSite).status == 403)
             }
         }
@@ -124,9 +126,33 @@ import TestSupport
                 #expect(notice.status == 303)
                 #expect(try await host.eventually { try await host.get(host: siteB).text.contains("Bảo trì HETHONG") })
 
+                // The procedure catalogue, uploaded as CSV: a bad file changes nothing.
+                let form = try await browser.get("/quan-tri/thu-tuc", on: adminSite).text
+                let token = ConsoleBrowser.csrf(in: form) ?? ""
+                func upload(_ csv: String) -> [UInt8] {
+                    var body = Array("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n".utf8)
+                    body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"thu-tuc.csv\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
+                    body += Array(csv.utf8)
+                    body += Array("\r\n--XYZ--\r\n".utf8)
+                    return body
+                }
+                let header = ProcedureCatalogue.header.joined(separator: ",")
+                let bad = try await browser.request(
+                    "POST", "/quan-tri/thu-tuc", on: adminSite, body: upload("\(header)\n1.001193,Khai sinh,Hộ tịch,,,,\n9.9,Sai,Hộ tịch,,,,\n"),
+                    contentType: "multipart/form-data; boundary=XYZ")
+                #expect(bad.status == 400)
+                #expect(bad.text.contains("line 3: ma_thu_tuc"))
+                #expect(try await platform.strings("SELECT count(*)::text FROM platform.procedures") == ["0"])
+                let good = try await browser.request(
+                    "POST", "/quan-tri/thu-tuc", on: adminSite, body: upload("\(header)\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,,UBND cấp xã,,\n"),
+                    contentType: "multipart/form-data; boundary=XYZ")
+                #expect(good.status == 303)
+                #expect(try await host.eventually { try await host.get("/thu-tuc-hanh-chinh", host: siteA).text.contains("1.001193") })
+
                 let district = ConsoleBrowser(host)
                 _ = try await district.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
                 #expect(try await district.get("/quan-tri/tin-tu-tinh", on: adminSite).status == 403)
+                #expect(try await district.get("/quan-tri/thu-tuc", on: adminSite).status == 403)
                 #expect(try await district.get("/quan-tri/thong-bao", on: adminSite).status == 403)
             }
         }
@@ -169,6 +195,22 @@ import TestSupport
                 #expect(list.contains("4,0/5 (1)"))
                 #expect(list.contains("1,0/5 (1)"))
             }
+        }
+    }
+}
+
+@Suite struct AuditScheduleTests {
+    /// With several hosts, one claims each round of the scheduled audit.
+    @Test func oneHostClaimsEachRound() async throws {
+        try await withTestPlatform { platform in
+            let store = ContentStore(logger: platform.logger)
+            let claims = try await platform.database.withConnection { connection in
+                [try await store.claimAuditRound(every: 3600, on: connection), try await store.claimAuditRound(every: 3600, on: connection)]
+            }
+            #expect(claims == [true, false])
+            _ = try await platform.strings("UPDATE platform.audit_schedule SET started_at = now() - interval '2 hours' RETURNING 'x'")
+            let later = try await platform.database.withConnection { connection in try await store.claimAuditRound(every: 3600, on: connection) }
+            #expect(later)
         }
     }
 }

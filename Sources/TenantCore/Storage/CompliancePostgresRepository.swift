@@ -170,3 +170,24 @@ extension ContentStore {
         return result
     }
 }
+
+extension ContentStore {
+    /// Per day (Vietnam time) of the last `days`: communes audited and
+    /// communes compliant, by each commune's last run of the day.
+    public func auditTrend(tenantIDs: [Int64], days: Int, on connection: PostgresConnection) async throws -> [(day: Date, audited: Int, compliant: Int)] {
+        guard !tenantIDs.isEmpty else { return [] }
+        let rows = try await connection.query(
+            """
+            SELECT day::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh', count(*)::int, (count(*) FILTER (WHERE compliant))::int
+              FROM (SELECT DISTINCT ON (tenant_id, (ran_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)
+                           (ran_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, compliant
+                      FROM platform.audit_runs
+                     WHERE tenant_id = ANY(\(tenantIDs)) AND ran_at > now() - make_interval(days => \(days)::int)
+                     ORDER BY tenant_id, (ran_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, ran_at DESC) last
+             GROUP BY day ORDER BY day DESC
+            """, logger: self.logger)
+        var result: [(day: Date, audited: Int, compliant: Int)] = []
+        for try await (day, audited, compliant) in rows.decode((Date, Int, Int).self) { result.append((day, audited, compliant)) }
+        return result
+    }
+}

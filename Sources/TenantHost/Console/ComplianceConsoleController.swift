@@ -30,12 +30,14 @@ struct ComplianceConsoleController: ConsoleBase {
             communes = communes.filter { search.matches($0.name + " " + ($0.ancestors.first?.name ?? ""), code: $0.code) }
         }
         let chosen = Array(communes.prefix(3000))
-        var (rows, ratings): ([ComplianceRow], [Int64: RatingSummary]) = try await self.services.database.withConnection { connection in
-            let rows = try await self.services.content.compliance(chosen, now: now, on: connection)
-            let ratings = try await PortalStore(logger: self.services.logger).ratingSummaries(
-                tenantIDs: chosen.map(\.id), since: now.addingTimeInterval(-365 * 86_400), on: connection)
-            return (rows, ratings)
-        }
+        var (rows, ratings, trend): ([ComplianceRow], [Int64: RatingSummary], [(day: Date, audited: Int, compliant: Int)]) =
+            try await self.services.database.withConnection { connection in
+                let rows = try await self.services.content.compliance(chosen, now: now, on: connection)
+                let ratings = try await PortalStore(logger: self.services.logger).ratingSummaries(
+                    tenantIDs: chosen.map(\.id), since: now.addingTimeInterval(-365 * 86_400), on: connection)
+                let trend = try await self.services.content.auditTrend(tenantIDs: chosen.map(\.id), days: 30, on: connection)
+                return (rows, ratings, trend)
+            }
         if query["chi-thieu"] == "1" {
             rows = rows.filter { !$0.isCompliant(at: now) }
         }
@@ -73,7 +75,7 @@ struct ComplianceConsoleController: ConsoleBase {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + csv)))
         }
         let main = ComplianceView.render(
-            rows: rows, ratings: ratings, now: now, filterText: query["loc"], onlyIncomplete: query["chi-thieu"] == "1", sort: sort)
+            rows: rows, ratings: ratings, trend: trend, now: now, filterText: query["loc"], onlyIncomplete: query["chi-thieu"] == "1", sort: sort)
         return self.page(context, title: "Theo dõi tuân thủ", active: "/quan-tri/tuan-thu", main: main)
     }
 

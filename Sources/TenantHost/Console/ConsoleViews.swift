@@ -114,7 +114,7 @@ enum ConsoleLayout {
                        ("/quan-tri/xa/moi", "Tạo xã mới"),
                        ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký")]
                 if frame.user?.role == .province {
-                    nav += [("/quan-tri/tin-tu-tinh", "Tin từ tỉnh"), ("/quan-tri/thong-bao", "Thông báo hệ thống")]
+                    nav += [("/quan-tri/tin-tu-tinh", "Tin từ tỉnh"), ("/quan-tri/thu-tuc", "Thủ tục hành chính"), ("/quan-tri/thong-bao", "Thông báo hệ thống")]
                 }
             }
         }

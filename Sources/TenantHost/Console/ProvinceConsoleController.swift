@@ -14,6 +14,8 @@ struct ProvinceConsoleController: ConsoleBase {
         group.get("/tin-tu-tinh", use: self.announcements)
         group.post("/tin-tu-tinh", use: self.publish)
         group.post("/tin-tu-tinh/:id/go", use: self.withdraw)
+        group.get("/thu-tuc", use: self.procedures)
+        group.post("/thu-tuc", use: self.importProcedures)
         group.get("/thong-bao", use: self.notice)
         group.post("/thong-bao", use: self.saveNotice)
     }
@@ -84,6 +86,57 @@ struct ProvinceConsoleController: ConsoleBase {
         }
         guard found else { throw HTTPError(.notFound) }
         return Self.redirect("/quan-tri/tin-tu-tinh")
+    }
+
+    // MARK: Procedure catalogue
+
+    /// `/quan-tri/thu-tuc`: the province's catalogue of commune-level
+    /// procedures, replaced by uploading a CSV (the provisioner's format).
+    @Sendable func procedures(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        try await self.proceduresPage(context, errors: [:], status: .ok, notice: QueryItemsOf(request)["da-nhap"].map { "Đã nhập \($0) thủ tục." })
+    }
+
+    func proceduresPage(
+        _ context: PlatformConsoleContext, errors: [String: String], status: HTTPResponse.Status, notice: String?
+    ) async throws -> Response {
+        let provinces = try self.provinces(context.user)
+        let counts = try await self.services.database.withConnection(retryingReads: true) { connection in
+            var counts: [(AdminUnit, Int)] = []
+            for province in provinces.prefix(40) {
+                counts.append((province, try await self.store.procedures(province: province.id, on: connection).count))
+            }
+            return counts
+        }
+        return self.page(
+            context, title: "Thủ tục hành chính cấp xã", status: status, notice: notice, active: "/quan-tri/thu-tuc",
+            main: ProvinceConsoleViews.procedures(counts: counts, errors: errors, csrf: context.session.csrf))
+    }
+
+    @Sendable func importProcedures(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        let provinces = try self.provinces(context.user)
+        let form: FormBody
+        do {
+            form = try await self.form(request, context, session: context.session, limit: 2 * 1024 * 1024 + 64 * 1024)
+        } catch is NIOTooManyBytesError {
+            return try await self.proceduresPage(context, errors: ["tep": "Tệp lớn quá 2 MB."], status: .contentTooLarge, notice: nil)
+        }
+        guard let province = provinces.count == 1 ? provinces.first : provinces.first(where: { String($0.code) == form["tinh"] }) else {
+            return try await self.proceduresPage(context, errors: ["tinh": "Chọn tỉnh."], status: .badRequest, notice: nil)
+        }
+        guard let file = form.files["tep"], !file.data.isEmpty else {
+            return try await self.proceduresPage(context, errors: ["tep": "Chưa chọn tệp CSV."], status: .badRequest, notice: nil)
+        }
+        guard let text = String(validating: file.data, as: UTF8.self) else {
+            return try await self.proceduresPage(context, errors: ["tep": "Tệp không phải văn bản UTF-8."], status: .badRequest, notice: nil)
+        }
+        let procedures: [ProvinceProcedure]
+        do {
+            procedures = try ProcedureCatalogue.parse(text, source: file.name)
+        } catch {
+            return try await self.proceduresPage(context, errors: ["tep": error.message], status: .badRequest, notice: nil)
+        }
+        _ = try await ProcedureCatalogue.replace(procedures, province: province.code, database: self.services.database)
+        return Self.redirect("/quan-tri/thu-tuc?da-nhap=\(procedures.count)")
     }
 
     @Sendable func notice(_ request: Request, context: PlatformConsoleContext) async throws -> Response {

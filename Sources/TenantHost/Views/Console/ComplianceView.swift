@@ -4,8 +4,25 @@ import TenantCore
 /// `/quan-tri/tuan-thu`: the mandatory sections of every commune in scope,
 /// with the filter, the sort links and the CSV link.
 enum ComplianceView {
+    /// The audit's verdicts per day over the last 30 days, for the
+    /// communes in scope.
+    static func trend(_ days: [(day: Date, audited: Int, compliant: Int)]) -> HTML {
+        guard !days.isEmpty else { return .empty }
+        let rows = HTML(days.map { d -> HTML in
+            let share = d.audited == 0 ? 0 : d.compliant * 100 / d.audited
+            return "<tr><td>\(Layout.date(d.day))</td><td>\(d.audited)</td><td>\(d.compliant)</td><td>\(share)%</td></tr>"
+        })
+        return """
+            <h2>Kết quả kiểm tra 30 ngày qua</h2>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Kết quả kiểm tra theo ngày"><table class="data"><caption>Kết quả kiểm tra theo ngày (mỗi xã tính lần kiểm tra cuối trong ngày)</caption>
+            <thead><tr><th scope="col">Ngày</th><th scope="col">Số xã được kiểm tra</th><th scope="col">Số xã đạt</th><th scope="col">Tỷ lệ đạt</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+
+            """
+    }
+
     static func render(
-        rows: [ComplianceRow], ratings: [Int64: RatingSummary], now: Date, filterText: String?, onlyIncomplete: Bool, sort: String
+        rows: [ComplianceRow], ratings: [Int64: RatingSummary], trend: [(day: Date, audited: Int, compliant: Int)] = [], now: Date, filterText: String?, onlyIncomplete: Bool, sort: String
     ) -> HTML {
         let sections = MandatorySection.allCases
         func sortLink(_ key: String, _ label: String) -> HTML {
@@ -43,7 +60,7 @@ enum ComplianceView {
             <div><button class="button" type="submit">Lọc</button></div>
             </form>
             <p>\(rows.count) xã, phường. Sắp xếp: \(sortLink("ma", "mã")) · \(sortLink("ten", "tên")) · \(sortLink("thieu", "số mục thiếu")) · \(sortLink("cu", "số mục quá 5 ngày")) · \(sortLink("hoi-dap", "câu hỏi quá hạn")) · <a href="\(href: "/quan-tri/tuan-thu?" + csvQuery.joined(separator: "&"))">Tải CSV</a></p>
-            <h2>Số thứ tự các chuyên mục bắt buộc</h2><ol class="legend">\(legend)</ol>
+            \(self.trend(trend))<h2>Số thứ tự các chuyên mục bắt buộc</h2><ol class="legend">\(legend)</ol>
             \(rows.isEmpty ? "<p role=\"status\">Không có xã, phường nào phù hợp với điều kiện lọc.</p>" as HTML : .empty)
             <div class="table-scroll" tabindex="0" role="region" aria-label="Tình trạng các chuyên mục bắt buộc (số ngày: ngày làm việc kể từ bài mới nhất)"><table class="data"><caption>Tình trạng các chuyên mục bắt buộc (số ngày: ngày làm việc kể từ bài mới nhất)</caption>
             <thead><tr><th scope="col">Xã, phường</th><th scope="col">Kiểm tra</th><th scope="col">Trực thuộc</th><th scope="col">Hài lòng về thông tin (lượt)</th><th scope="col">Người chịu trách nhiệm</th><th scope="col">Câu hỏi quá 15 ngày làm việc</th><th scope="col">Mục thiếu</th>\(headerCells)</tr></thead>

@@ -34,6 +34,34 @@ enum ProvinceConsoleViews {
             """
     }
 
+    static func procedures(counts: [(AdminUnit, Int)], errors: [String: String], csrf: String) -> HTML {
+        let choose: HTML = counts.count == 1
+            ? "<input type=\"hidden\" name=\"tinh\" value=\"\(String(counts[0].0.code))\">"
+            : """
+                <div><label for="tinh">Tỉnh</label>
+                <select id="tinh" name="tinh"\(Field.describedBy("tinh", errors: errors, hint: false))>\(counts.map { p, _ -> HTML in
+                    "<option value=\"\(String(p.code))\">\(p.name)</option>"
+                })</select>\(Field.message("tinh", errors: errors, hint: nil))</div>
+                """
+        let rows = HTML(counts.map { p, n -> HTML in "<tr><th scope=\"row\">\(p.name)</th><td>\(n)</td></tr>" })
+        let problems: HTML = errors["tep"].map { message -> HTML in
+            let lines = message.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
+            return "<div class=\"error-summary\" role=\"alert\"><p>\(lines.first ?? "")</p><ul>\(lines.dropFirst().map { "<li>\($0)</li>" as HTML })</ul></div>"
+        } ?? .empty
+        return """
+            <p>Danh mục thủ tục hành chính cấp xã của tỉnh, dùng chung cho mọi xã, phường: mỗi xã hiện danh mục này theo lĩnh vực, kèm thủ tục và ghi chú riêng của xã. Tải lên tệp CSV để thay toàn bộ danh mục; tệp có dòng lỗi thì không thay đổi gì.</p>
+            <p>Cột: <code>\(ProcedureCatalogue.header.joined(separator: ","))</code>; <code>muc_do</code> là “toàn trình”, “một phần” hoặc để trống.</p>
+            \(problems)<form method="post" action="/quan-tri/thu-tuc" enctype="multipart/form-data" class="form-grid">
+            \(Field.csrf(csrf))\(choose)
+            <div><label for="f-tep">Tệp CSV (UTF-8, tối đa 2 MB)</label><input id="f-tep" name="tep" type="file" accept=".csv,text/csv"\(Field.describedBy("tep", errors: errors, hint: false))></div>
+            <div><button class="button" type="submit">Nhập danh mục</button></div>
+            </form>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Số thủ tục trong danh mục"><table class="data"><caption>Số thủ tục trong danh mục</caption>
+            <thead><tr><th scope="col">Tỉnh</th><th scope="col">Số thủ tục</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+    }
+
     static func notice(fields: [String: String], errors: [String: String], csrf: String) -> HTML {
         """
         \(Field.summary(errors, order: ["noi-dung", "tu", "den"]))<p>Thông báo hiện trên mọi trang của mọi xã, phường và cổng của tỉnh. Để trống nội dung để gỡ thông báo.</p>
