@@ -142,7 +142,7 @@ struct CommunesConsoleController: ConsoleBase {
             let now = Date()
             let incomplete = try await self.services.database.withConnection { connection in
                 try await self.services.content.compliance(rows, now: now, on: connection)
-            }.filter { !$0.missing.isEmpty || !$0.stale(at: now).isEmpty || $0.responsiblePerson.isEmpty }
+            }.filter { !$0.isCompliant(at: now) }
             let codes = Set(incomplete.map(\.tenant.code))
             rows = rows.filter { codes.contains($0.code) }
         }

@@ -8,7 +8,7 @@ enum CommuneListView {
         var text = ""
         var province: Int?
         var status: TenantStatus?
-        /// Only communes with a mandatory section missing or late, or no person responsible.
+        /// Only communes the audit's content checks find not compliant.
         var incomplete = false
         var page = 1
 
@@ -45,7 +45,7 @@ enum CommuneListView {
             <div><label for="q">Tên hoặc mã (có dấu hoặc không dấu)</label><input id="q" name="q" value="\(filter.text)" maxlength="100"></div>
             \(Field.select("tinh", "Tỉnh, thành phố", options: provinceOptions, selected: filter.province.map(String.init) ?? "", errors: [:]))\
             \(Field.select("trang-thai", "Trạng thái", options: statusOptions, selected: filter.status?.rawValue ?? "", errors: [:]))\
-            <div class="check"><input type="checkbox" id="tuan-thu" name="tuan-thu" value="thieu"\(filter.incomplete ? " checked" as HTML : .empty)> <label for="tuan-thu">Chỉ xã còn thiếu sót (chuyên mục bắt buộc, người chịu trách nhiệm)</label></div>
+            <div class="check"><input type="checkbox" id="tuan-thu" name="tuan-thu" value="thieu"\(filter.incomplete ? " checked" as HTML : .empty)> <label for="tuan-thu">Chỉ xã chưa đạt (nội dung bắt buộc, chân trang, thời hạn)</label></div>
             <div><button class="button" type="submit">Lọc</button></div>
             </form>
             <p role="status">\(total == 0 ? "Không có xã, phường nào phù hợp." as HTML : "Xã, phường \(first)–\(last) trong \(total).")</p>

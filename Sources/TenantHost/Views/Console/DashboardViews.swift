@@ -29,7 +29,9 @@ enum DashboardViews {
         let rows = HTML(sections.filter { $0.kind != .footer }.map { section -> HTML in
             let state = row?.sections[section.id]
             let status: HTML
-            if !(state?.hasContent ?? false) {
+            if !(state?.hasContent ?? false) && (state?.samples ?? 0) > 0 {
+                status = "<span class=\"status-bad\">Chỉ có nội dung mẫu</span>"
+            } else if !(state?.hasContent ?? false) {
                 status = "<span class=\"status-bad\">Chưa có nội dung</span>"
             } else if section.kind == .feed, let age = state?.age(at: now), age > 5 {
                 status = "<span class=\"status-warn\">Tin mới nhất cách đây \(age) ngày làm việc</span>"
