@@ -114,3 +114,15 @@ import TestSupport
         #expect(throws: TenantCoreError.self) { try list.only(provinces: [999]) }
     }
 }
+
+@Suite struct AdminUnitNameTests {
+    /// The 2025 list names some provinces without their type.
+    @Test func fullName_addsTheTypeWhereTheListLeftItOut() {
+        let bare = AdminUnit(id: 1, level: .province, code: 37, parentID: nil, name: "Ninh Bình", kind: "tỉnh", slug: "ninh-binh", portalURL: nil)
+        #expect(bare.fullName == "Tỉnh Ninh Bình")
+        #expect(bare.nameInSentence == "tỉnh Ninh Bình")
+        let typed = AdminUnit(id: 2, level: .province, code: 46, parentID: nil, name: "Thành phố Huế", kind: "thành phố", slug: "hue", portalURL: nil)
+        #expect(typed.fullName == "Thành phố Huế")
+        #expect(typed.nameInSentence == "thành phố Huế")
+    }
+}

@@ -149,6 +149,12 @@ import TestSupport
                 #expect(good.status == 303)
                 #expect(try await host.eventually { try await host.get("/thu-tuc-hanh-chinh", host: siteA).text.contains("1.001193") })
 
+                // Every change is in the audit log, by whom; refused input left nothing.
+                #expect(try await platform.strings(
+                    "SELECT action || ' ' || username FROM platform.audit_log WHERE action ~ '^(announcement|notice|procedures)' ORDER BY id")
+                    == ["announcement.publish tinh.namdinh", "announcement.withdraw tinh.namdinh", "notice.set tinh.namdinh",
+                        "procedures.import tinh.namdinh"])
+
                 let district = ConsoleBrowser(host)
                 _ = try await district.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
                 #expect(try await district.get("/quan-tri/tin-tu-tinh", on: adminSite).status == 403)

@@ -39,6 +39,16 @@ public struct AdminUnit: Sendable, Hashable, Codable {
         self.portalURL = portalURL
     }
 
+    /// The name with its type, even where the list gives none
+    /// (`Ninh Bình` → `Tỉnh Ninh Bình`).
+    public var fullName: String {
+        guard VietnameseText.splitUnitName(self.name).kind.isEmpty, let first = self.kind.first else { return self.name }
+        return first.uppercased() + self.kind.dropFirst() + " " + self.name
+    }
+
+    /// `tỉnh Ninh Bình`, inside a sentence.
+    public var nameInSentence: String { VietnameseText.inSentence(self.fullName) }
+
     /// The slug without hyphens, as official domains use it: `hainam`.
     public var compactSlug: String { self.slug.replacingOccurrences(of: "-", with: "") }
 }

@@ -70,13 +70,15 @@ public enum ProcedureCatalogue {
     /// Replaces the catalogue of the province with official code
     /// `province`, in one transaction.
     public static func replace(
-        _ procedures: [ProvinceProcedure], province: Int, database: TenantDatabase
+        _ procedures: [ProvinceProcedure], province: Int, database: TenantDatabase, by actor: AuditActor = .provisioner
     ) async throws(TenantCoreError) -> AdminUnit {
         try await database.withTransaction { connection in
             guard let unit = try await Catalogue(logger: database.logger).unit(.province, code: province, on: connection) else {
                 throw TenantCoreError(.notFound, "province \(province) is not in the catalogue")
             }
             try await PortalStore(logger: database.logger).replaceProcedures(procedures, province: unit.id, on: connection)
+            try await actor.record(
+                "procedures.import", commune: nil, detail: "\(unit.name): \(procedures.count) procedures", on: connection, logger: database.logger)
             return unit
         }
     }

@@ -82,7 +82,7 @@ struct SiteAuditor: Sendable {
         try await self.services.database.withConnection { connection in
             try await self.services.content.record(report, on: connection)
         }
-        self.services.logger.info(
+        self.services.logger.debug(
             "compliance audit", metadata: ["commune": "\(tenant.code)", "failed": "\(report.failed)", "passed": "\(report.passed)"])
         return report
     }

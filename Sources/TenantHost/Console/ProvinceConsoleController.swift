@@ -72,7 +72,13 @@ struct ProvinceConsoleController: ConsoleBase {
         let announcement = Announcement(
             provinceID: province.id, title: title, summary: summary, body: Markdown.html(from: body).value, author: context.user.displayName,
             publishedAt: Date())
-        _ = try await self.services.database.withTransaction { connection in try await self.store.insert(announcement, on: connection) }
+        let (user, address) = (context.user, context.remoteAddress)
+        _ = try await self.services.database.withTransaction { connection in
+            let id = try await self.store.insert(announcement, on: connection)
+            try await self.accounts.audit(
+                user, commune: nil, action: "announcement.publish", detail: "\(province.name) #\(id): \(title)", address: address, on: connection)
+            return id
+        }
         return Self.redirect("/quan-tri/tin-tu-tinh")
     }
 
@@ -80,8 +86,13 @@ struct ProvinceConsoleController: ConsoleBase {
         let provinces = try self.provinces(context.user)
         _ = try await self.form(request, context, session: context.session)
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw HTTPError(.notFound) }
+        let (user, address) = (context.user, context.remoteAddress)
         let found = try await self.services.database.withTransaction { connection in
-            for province in provinces where try await self.store.withdraw(id, province: province.id, on: connection) { return true }
+            for province in provinces where try await self.store.withdraw(id, province: province.id, on: connection) {
+                try await self.accounts.audit(
+                    user, commune: nil, action: "announcement.withdraw", detail: "\(province.name) #\(id)", address: address, on: connection)
+                return true
+            }
             return false
         }
         guard found else { throw HTTPError(.notFound) }
@@ -135,7 +146,8 @@ struct ProvinceConsoleController: ConsoleBase {
         } catch {
             return try await self.proceduresPage(context, errors: ["tep": error.message], status: .badRequest, notice: nil)
         }
-        _ = try await ProcedureCatalogue.replace(procedures, province: province.code, database: self.services.database)
+        _ = try await ProcedureCatalogue.replace(
+            procedures, province: province.code, database: self.services.database, by: .staff(context.user, address: context.remoteAddress))
         return Self.redirect("/quan-tri/thu-tuc?da-nhap=\(procedures.count)")
     }
 
@@ -175,7 +187,12 @@ struct ProvinceConsoleController: ConsoleBase {
                 context, title: "Thông báo hệ thống", status: .badRequest, active: "/quan-tri/thong-bao",
                 main: ProvinceConsoleViews.notice(fields: ["noi-dung": text, "tu": form["tu"], "den": form["den"]], errors: errors, csrf: context.session.csrf))
         }
-        try await self.services.database.withConnection { connection in try await self.store.setNotice(notice, on: connection) }
+        let (user, address) = (context.user, context.remoteAddress)
+        try await self.services.database.withTransaction { connection in
+            try await self.store.setNotice(notice, on: connection)
+            try await self.accounts.audit(
+                user, commune: nil, action: notice.text.isEmpty ? "notice.remove" : "notice.set", detail: notice.text, address: address, on: connection)
+        }
         return Self.redirect("/quan-tri/thong-bao")
     }
 }

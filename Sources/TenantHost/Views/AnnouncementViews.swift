@@ -5,7 +5,7 @@ import TenantCore
 /// published once for every commune, each naming the province as source.
 enum AnnouncementViews {
     static func source(_ chrome: SiteChrome) -> String {
-        chrome.tenant.province.map { "Ủy ban nhân dân " + VietnameseText.inSentence($0.name) } ?? ""
+        chrome.tenant.province.map { "Ủy ban nhân dân " + $0.nameInSentence } ?? ""
     }
 
     /// The panel on the home page and on the first page of the news.

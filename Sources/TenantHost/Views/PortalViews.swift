@@ -6,11 +6,11 @@ enum PortalViews {
     typealias Visit = PortalController.Visit
 
     /// `Ủy ban nhân dân tỉnh Ninh Bình`
-    static func body(_ unit: AdminUnit) -> String { "Ủy ban nhân dân " + VietnameseText.inSentence(unit.name) }
+    static func body(_ unit: AdminUnit) -> String { "Ủy ban nhân dân " + unit.nameInSentence }
 
     static func page(_ visit: Visit, title: String, path: String, main: HTML) -> HTML {
         let unit = visit.unit
-        let fullTitle = title == unit.name ? "Cổng thông tin các xã, phường – \(unit.name)" : "\(title) – \(unit.name)"
+        let fullTitle = title == unit.name ? "Cổng thông tin các xã, phường – \(unit.fullName)" : "\(title) – \(unit.fullName)"
         let notice: HTML = visit.snapshot.notice?.active(at: visit.now).map { Layout.notice($0, from: "Thông báo của hệ thống") } ?? .empty
         func item(_ href: String, _ label: String) -> HTML {
             href == path ? "<li><a href=\"\(href: href)\" aria-current=\"page\">\(label)</a></li>" : "<li><a href=\"\(href: href)\">\(label)</a></li>"
@@ -26,7 +26,7 @@ enum PortalViews {
         return """
             \(Layout.documentStart)
             <title>\(fullTitle)</title>
-            <meta name="description" content="Các xã, phường của \(unit.name): danh bạ, tin tức và văn bản mới, tin từ tỉnh.">
+            <meta name="description" content="Các xã, phường của \(unit.nameInSentence): danh bạ, tin tức và văn bản mới, tin từ tỉnh.">
             <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">
             <meta name="DC.title" content="\(title)">
             <meta name="DC.creator" content="\(self.body(unit))">
@@ -41,7 +41,7 @@ enum PortalViews {
             <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
             \(notice)<header class="masthead">
             <div class="wrap">
-            <a class="brand" href="/">\(Stylesheet.emblem)<span><span class="brand-kicker">\(self.body(unit))</span><span class="brand-name">\(unit.name)</span><span class="brand-parent">Cổng thông tin các xã, phường</span></span></a>
+            <a class="brand" href="/">\(Stylesheet.emblem)<span><span class="brand-kicker">\(self.body(unit))</span><span class="brand-name">\(unit.fullName)</span><span class="brand-parent">Cổng thông tin các xã, phường</span></span></a>
             <form class="search" role="search" action="/xa-phuong" method="get"><label class="visually-hidden" for="q">Tìm xã, phường</label><input id="q" name="q" type="search" placeholder="Tìm xã, phường…" maxlength="100"><button type="submit">Tìm</button></form>
             </div>
             </header>
@@ -70,7 +70,7 @@ enum PortalViews {
     static func home(_ visit: Visit, news: [GatheredItem], documents: [GatheredItem], announcements: [Announcement], scheme: String) -> HTML {
         let communes = visit.snapshot.communes(below: visit.unit.id)
         let main: HTML = """
-            <h1>Các xã, phường của \(VietnameseText.inSentence(visit.unit.name))</h1>
+            <h1>Các xã, phường của \(visit.unit.nameInSentence)</h1>
             <p class="lead">\(communes.count) trang thông tin điện tử xã, phường, đặc khu trên hệ thống. <a href="/xa-phuong">Xem danh bạ và tìm xã, phường</a>.</p>
             <div class="layout">
             <div>
@@ -126,7 +126,7 @@ enum PortalViews {
                 return "\(heading)<ul class=\"directory\">\(tenants.map { t -> HTML in visit.base(of: t, scheme: scheme).map { "<li><a href=\"\(href: $0 + "/")\">\(t.name)</a></li>" } ?? "<li>\(t.name)</li>" })</ul>"
             })
         let main: HTML = """
-            <h1>Xã, phường của \(VietnameseText.inSentence(visit.unit.name))</h1>
+            <h1>Xã, phường của \(visit.unit.nameInSentence)</h1>
             <form class="filters" role="search" action="/xa-phuong" method="get"><p><label for="tim-xa">Tên hoặc mã xã, phường (gõ có dấu hoặc không dấu)</label>
             <input id="tim-xa" name="q" type="search" value="\(search.text)" maxlength="100"> <button type="submit">Tìm</button></p></form>
             <p>\(communes.count) xã, phường\(search.text.isEmpty ? HTML.empty : " khớp với “\(search.text)”").</p>
@@ -161,7 +161,7 @@ enum PortalViews {
     static func procedures(_ visit: Visit, _ procedures: [ProvinceProcedure]) -> HTML {
         let main: HTML = """
             <h1>Thủ tục hành chính cấp xã</h1>
-            <p class="lead">Danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của Ủy ban nhân dân cấp xã trong \(visit.province.map { VietnameseText.inSentence($0.name) } ?? ""), dùng chung cho mọi xã, phường.</p>
+            <p class="lead">Danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của Ủy ban nhân dân cấp xã trong \(visit.province.map(\.nameInSentence) ?? ""), dùng chung cho mọi xã, phường.</p>
             \(ProceduresView.catalogue(procedures))
             """
         return self.page(visit, title: "Thủ tục hành chính", path: "/thu-tuc-hanh-chinh", main: main)

@@ -100,7 +100,7 @@ enum ProceduresView {
             })
         }
         if !catalogue.isEmpty {
-            let province = chrome.tenant.province.map { VietnameseText.inSentence($0.name) } ?? ""
+            let province = chrome.tenant.province.map(\.nameInSentence) ?? ""
             let own: HTML = groups.isEmpty ? .empty : "<h2 class=\"h3\">Thủ tục và ghi chú riêng của \(chrome.tenant.nameInSentence)</h2>\(body)"
             body = """
                 <p>Danh mục thủ tục hành chính cấp xã do \(province) công bố, áp dụng tại \(chrome.tenant.nameInSentence). Mỗi thủ tục dẫn tới trang của thủ tục đó trên Cổng Dịch vụ công quốc gia.</p>
