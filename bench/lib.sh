@@ -88,3 +88,28 @@ wait_http() {
   done
   blog "no answer from $1"; return 1
 }
+
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}'; }
+
+# bench_measure LABEL URL SERVER_PID PG_PID LUA ARGS… → one table row: wrk
+# (CONNS connections, DURATION seconds after 3 s of warm-up) through LUA,
+# req/s, p50, p99, CPU ms per request of the server and of PostgreSQL
+# (PG_PID, may be empty), the server's RSS, errors.
+bench_measure() {
+  local label=$1 url=$2 server=$3 pg=$4 lua=$5; shift 5
+  wrk -t1 -c"$CONNS" -d3s -s "$lua" "$url" -- "$@" >/dev/null
+  local s0 p0 s1 p1 out=$BENCH_STATE/wrk-$label.txt
+  s0=$(cpu_ticks "$server"); p0=$( [ -n "$pg" ] && cpu_ticks "$pg" || echo 0)
+  wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$lua" "$url" -- "$@" >"$out"
+  s1=$(cpu_ticks "$server"); p1=$( [ -n "$pg" ] && cpu_ticks "$pg" || echo 0)
+  local rps p50 p99 reqs errors tck
+  rps=$(awk '/Requests\/sec/{print $2}' "$out")
+  reqs=$(awk '/requests in/{print $1}' "$out")
+  p50=$(awk '$1=="50%"{print $2}' "$out" | to_ms)
+  p99=$(awk '$1=="99%"{print $2}' "$out" | to_ms)
+  errors=$(awk '/Non-2xx|Socket errors/{print}' "$out" | tr '\n' ' ')
+  tck=$(getconf CLK_TCK)
+  awk -v l="$label" -v r="$rps" -v a="$p50" -v b="$p99" -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v n="$reqs" -v t="$tck" \
+      -v m="$(rss_kib "$server")" -v e="$errors" \
+    'BEGIN { printf "| %s | %.0f | %s | %s | %.3f | %.3f | %.0f | %s |\n", l, r, a, b, 1000*s/t/n, 1000*p/t/n, m/1024, e }'
+}

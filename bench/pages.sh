@@ -85,28 +85,6 @@ for port in 18080 18083; do
   "$ROOT/bench/warm.py" $port "$BENCH_STATE/hosts-$N.txt" / /tin-tuc/1 /tin-tuc/2 /tin-tuc/3 /tin-tuc/4 /tin-tuc/5
 done
 
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}'; }
-
-# measure LABEL URL SERVER_PID PG_PID LUA ARGS…  → one table row
-measure() {
-  local label=$1 url=$2 server=$3 pg=$4 lua=$5; shift 5
-  wrk -t1 -c"$CONNS" -d3s -s "$lua" "$url" -- "$@" >/dev/null
-  local s0 p0 s1 p1 out=$BENCH_STATE/wrk-$label.txt
-  s0=$(cpu_ticks "$server"); p0=$( [ -n "$pg" ] && cpu_ticks "$pg" || echo 0)
-  wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$lua" "$url" -- "$@" >"$out"
-  s1=$(cpu_ticks "$server"); p1=$( [ -n "$pg" ] && cpu_ticks "$pg" || echo 0)
-  local rps p50 p99 reqs errors tck
-  rps=$(awk '/Requests\/sec/{print $2}' "$out")
-  reqs=$(awk '/requests in/{print $1}' "$out")
-  p50=$(awk '$1=="50%"{print $2}' "$out" | to_ms)
-  p99=$(awk '$1=="99%"{print $2}' "$out" | to_ms)
-  errors=$(awk '/Non-2xx|Socket errors/{print}' "$out" | tr '\n' ' ')
-  tck=$(getconf CLK_TCK)
-  awk -v l="$label" -v r="$rps" -v a="$p50" -v b="$p99" -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v n="$reqs" -v t="$tck" \
-      -v m="$(rss_kib "$server")" -v e="$errors" \
-    'BEGIN { printf "| %s | %.0f | %s | %s | %.3f | %.3f | %.0f | %s |\n", l, r, a, b, 1000*s/t/n, 1000*p/t/n, m/1024, e }'
-}
-
 PG=$(pg_master_pid)
 {
   echo "### bench/pages.sh $N communes, $CONNS connections, ${DURATION}s, $(date -u +%FT%TZ)"
@@ -115,18 +93,18 @@ PG=$(pg_master_pid)
   echo
   echo "| what | req/s | p50 ms | p99 ms | server CPU ms/req | PostgreSQL CPU ms/req | server RSS MiB | errors |"
   echo "|---|---|---|---|---|---|---|---|"
-  measure "nginx-static-file" http://127.0.0.1:18082 "$NGINX_PID" "" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
-  measure "tenant-host-cached-home" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
-  measure "tenant-host-cached-article" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
-  measure "tenant-host-cached-home-router" http://127.0.0.1:18083 "$ROUTER_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
-  measure "tenant-host-cached-article-router" http://127.0.0.1:18083 "$ROUTER_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
-  measure "tenant-host-uncached-home" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
-  measure "tenant-host-uncached-article" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
+  bench_measure "nginx-static-file" http://127.0.0.1:18082 "$NGINX_PID" "" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  bench_measure "tenant-host-cached-home" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  bench_measure "tenant-host-cached-article" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
+  bench_measure "tenant-host-cached-home-router" http://127.0.0.1:18083 "$ROUTER_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  bench_measure "tenant-host-cached-article-router" http://127.0.0.1:18083 "$ROUTER_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
+  bench_measure "tenant-host-uncached-home" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  bench_measure "tenant-host-uncached-article" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
   if [ "$PEER" = 1 ]; then
     PEER_MASTER=$(cat "$BENCH_STATE/peer/gunicorn.pid")
     PEER_PG=$(cat "$BENCH_STATE/peer/postgres.pid")
-    measure "django-tenants-home" http://127.0.0.1:18091 "$PEER_MASTER" "$PEER_PG" "$PEER_DIR/bench/random_host.lua" "$N" /
-    measure "django-tenants-article" http://127.0.0.1:18091 "$PEER_MASTER" "$PEER_PG" "$PEER_DIR/bench/random_host.lua" "$N" "/a/%d/"
+    bench_measure "django-tenants-home" http://127.0.0.1:18091 "$PEER_MASTER" "$PEER_PG" "$PEER_DIR/bench/random_host.lua" "$N" /
+    bench_measure "django-tenants-article" http://127.0.0.1:18091 "$PEER_MASTER" "$PEER_PG" "$PEER_DIR/bench/random_host.lua" "$N" "/a/%d/"
   fi
 } | tee "$OUT.rows"
 

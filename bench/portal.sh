@@ -79,28 +79,6 @@ curl -fsS -H "Host: $PORTAL_HOST" http://127.0.0.1:18081/ >"$BENCH_STATE/portal-
 curl -fsS -H "Host: $PORTAL_HOST" http://127.0.0.1:18081/xa-phuong >"$BENCH_STATE/portal-directory.html"
 curl -fsS -H "Host: $(head -1 "$BENCH_STATE/portal-communes.txt")" http://127.0.0.1:18081/ >"$BENCH_STATE/portal-commune-home.html"
 
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}'; }
-
-# measure LABEL HOSTS_FILE PATH → one table row (as bench/pages.sh)
-measure() {
-  local label=$1 hosts=$2 path=$3 url=http://127.0.0.1:18081 lua=$ROOT/bench/random_host.lua
-  wrk -t1 -c"$CONNS" -d3s -s "$lua" "$url" -- "$hosts" "$path" >/dev/null
-  local s0 p0 s1 p1 out=$BENCH_STATE/wrk-portal-$label.txt
-  s0=$(cpu_ticks "$HOST_PID"); p0=$(cpu_ticks "$PG")
-  wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$lua" "$url" -- "$hosts" "$path" >"$out"
-  s1=$(cpu_ticks "$HOST_PID"); p1=$(cpu_ticks "$PG")
-  local rps p50 p99 reqs errors tck
-  rps=$(awk '/Requests\/sec/{print $2}' "$out")
-  reqs=$(awk '/requests in/{print $1}' "$out")
-  p50=$(awk '$1=="50%"{print $2}' "$out" | to_ms)
-  p99=$(awk '$1=="99%"{print $2}' "$out" | to_ms)
-  errors=$(awk '/Non-2xx|Socket errors/{print}' "$out" | tr '\n' ' ')
-  tck=$(getconf CLK_TCK)
-  awk -v l="$label" -v r="$rps" -v a="$p50" -v b="$p99" -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v n="$reqs" -v t="$tck" \
-      -v m="$(rss_kib "$HOST_PID")" -v e="$errors" \
-    'BEGIN { printf "| %s | %.0f | %s | %s | %.3f | %.3f | %.0f | %s |\n", l, r, a, b, 1000*s/t/n, 1000*p/t/n, m/1024, e }'
-}
-
 PG=$(pg_master_pid)
 {
   echo "### bench/portal.sh $CONNS connections, ${DURATION}s, $(date -u +%FT%TZ)"
@@ -112,10 +90,10 @@ PG=$(pg_master_pid)
   echo
   echo "| what | req/s | p50 ms | p99 ms | host CPU ms/req | PostgreSQL CPU ms/req | host RSS MiB | errors |"
   echo "|---|---|---|---|---|---|---|---|"
-  measure "portal-home" "$BENCH_STATE/portal-host.txt" /
-  measure "portal-directory" "$BENCH_STATE/portal-host.txt" /xa-phuong
-  measure "commune-home-same-province" "$BENCH_STATE/portal-communes.txt" /
-  measure "commune-home-any-province" "$BENCH_STATE/portal-all-communes.txt" /
+  bench_measure "portal-home" http://127.0.0.1:18081 "$HOST_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/portal-host.txt" /
+  bench_measure "portal-directory" http://127.0.0.1:18081 "$HOST_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/portal-host.txt" /xa-phuong
+  bench_measure "commune-home-same-province" http://127.0.0.1:18081 "$HOST_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/portal-communes.txt" /
+  bench_measure "commune-home-any-province" http://127.0.0.1:18081 "$HOST_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/portal-all-communes.txt" /
 } | tee "$OUT.rows"
 
 python3 - "$OUT.rows" <<'PY' | tee -a "$OUT.rows"
