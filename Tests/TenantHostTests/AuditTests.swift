@@ -88,12 +88,14 @@ import TestSupport
     }
 
     @Test func footerPlaceholders_areRecognised() {
-        #expect(FooterFields.isPlaceholder("Nguyễn Văn An (thông tin mẫu)"))
-        #expect(FooterFields.isPlaceholder("Trụ sở UBND (địa chỉ mẫu)"))
-        #expect(FooterFields.isPlaceholder("Đang cập nhật"))
-        #expect(!FooterFields.isPlaceholder("Trần Văn Bình"))
-        let footer = FooterFields(publisher: "UBND", responsiblePerson: "Trần Văn Bình", responsibleTitle: "Chủ tịch", address: "Xóm 5", phone: "0123", email: "a@b.vn")
-        #expect(footer.problems == ["số điện thoại không đủ chữ số"])
+        #expect(SiteInfo.isPlaceholder("Nguyễn Văn An (thông tin mẫu)"))
+        #expect(SiteInfo.isPlaceholder("Trụ sở UBND (địa chỉ mẫu)"))
+        #expect(SiteInfo.isPlaceholder("Đang cập nhật"))
+        #expect(!SiteInfo.isPlaceholder("Trần Văn Bình"))
+        #expect(SiteInfo.isPlaceholder("Nguyễn Văn A"))
+        #expect(!SiteInfo.isPlaceholder("Nguyễn Văn Anh"))
+        let footer = SiteInfo(publisher: "UBND", responsiblePerson: "Trần Văn Bình", responsibleTitle: "Chủ tịch", address: "Xóm 5", phone: "0123", email: "a@b.vn")
+        #expect(footer.footerProblems == ["số điện thoại không đủ chữ số"])
     }
 }
 

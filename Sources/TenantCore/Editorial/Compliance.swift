@@ -77,7 +77,7 @@ public struct ComplianceRow: Sendable {
     /// Questions unanswered for more than 15 working days.
     public var overdueQuestions: Int
     /// The footer as the commune filled it in.
-    public var footer = FooterFields()
+    public var footer = SiteInfo(publisher: "")
     /// Slots of the leaders' schedule in the current week.
     public var scheduleThisWeek = 0
 

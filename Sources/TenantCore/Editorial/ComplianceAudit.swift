@@ -1,38 +1,22 @@
 import Foundation
 
-/// The footer a commune filled in (Circular 32/2017, Art. 16(3)(c)).
-public struct FooterFields: Sendable, Hashable, Codable {
-    public var publisher = ""
-    public var responsiblePerson = ""
-    public var responsibleTitle = ""
-    public var address = ""
-    public var phone = ""
-    public var email = ""
-
-    public init(
-        publisher: String = "", responsiblePerson: String = "", responsibleTitle: String = "", address: String = "", phone: String = "",
-        email: String = ""
-    ) {
-        self.publisher = publisher
-        self.responsiblePerson = responsiblePerson
-        self.responsibleTitle = responsibleTitle
-        self.address = address
-        self.phone = phone
-        self.email = email
-    }
-
-    /// Text that stands in for real details: the sample set's markers and
-    /// the usual fillers. Compared without diacritics or case.
-    static let placeholders = ["thong tin mau", "dia chi mau", "noi dung mau", "(mau)", "chua cap nhat", "dang cap nhat", "nguyen van a",
-                               "xxx", "...", "…", "example.", "lorem"]
+/// What the audit asks of a footer (Circular 32/2017, Art. 16(3)(c)).
+extension SiteInfo {
+    /// Text that stands in for real details, compared without diacritics
+    /// or case: the sample set's markers and the usual fillers anywhere in
+    /// a value, and whole values that are only a filler (a real person may
+    /// well be called Nguyễn Văn Anh).
+    static let placeholderMarkers = ["thong tin mau", "dia chi mau", "noi dung mau", "(mau)", "chua cap nhat", "dang cap nhat", "xxx",
+                                     "...", "…", "example.", "lorem"]
+    static let placeholderValues: Set<String> = ["nguyen van a", "tran van b", "mau", "test", "a", "-"]
 
     public static func isPlaceholder(_ value: String) -> Bool {
-        let folded = VietnameseText.fold(value)
-        return Self.placeholders.contains { folded.contains($0) } || folded == "nguyen van a"
+        let folded = VietnameseText.fold(value).trimmingCharacters(in: .whitespaces)
+        return Self.placeholderValues.contains(folded) || Self.placeholderMarkers.contains { folded.contains($0) }
     }
 
     /// What is missing or still a placeholder, by field name (Vietnamese).
-    public var problems: [String] {
+    public var footerProblems: [String] {
         var result: [String] = []
         for (label, value) in [("cơ quan chủ quản", self.publisher), ("người chịu trách nhiệm", self.responsiblePerson),
                                ("chức vụ người chịu trách nhiệm", self.responsibleTitle), ("địa chỉ", self.address),
@@ -141,7 +125,7 @@ public enum ComplianceAudit {
                 }
             }
         }
-        let footer = row.footer.problems
+        let footer = row.footer.footerProblems
         checks.append(
             AuditCheck(
                 id: "footer", title: "Chân trang đủ cơ quan chủ quản, người chịu trách nhiệm và chức vụ, địa chỉ, điện thoại, thư điện tử",

@@ -52,7 +52,7 @@ extension ContentStore {
                     newest: isQuestions ? [newest, newestAnswer].compactMap { $0 }.max() : newest, starter: starter, samples: samples)
                 let parts = footer.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
                 if parts.count == 5 {
-                    rows[tenantID]?.footer = FooterFields(
+                    rows[tenantID]?.footer = SiteInfo(
                         publisher: parts[0], responsiblePerson: person, responsibleTitle: parts[1], address: parts[2], phone: parts[3],
                         email: parts[4])
                 }
