@@ -29,6 +29,10 @@ public final class TenantDatabase: Service, Sendable {
     private let recycleAfter: Int
     private let touched: Mutex<[Int: Set<SchemaName>]>
     private let available: Atomic<Bool>
+    /// Set once `run()` has returned: the pool takes no lease any more, and
+    /// a lease asked for then would wait forever (PostgresClient queues it
+    /// until a `run()` that never comes), holding up the host's shutdown.
+    private let stopped = Atomic<Bool>(false)
     /// How long a replaced pool keeps serving the queries it already runs.
     private let retireAfter: Duration
     /// Requests waiting for a pooled connection, and holding one (for metrics).
@@ -113,6 +117,7 @@ public final class TenantDatabase: Service, Sendable {
                 }
             }
         }
+        self.stopped.store(true, ordering: .relaxed)
         self.pool.withLock { $0.starter = nil }
         starter.finish()
     }
@@ -190,6 +195,9 @@ public final class TenantDatabase: Service, Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            guard !self.stopped.load(ordering: .relaxed) else {
+                throw TenantCoreError(.databaseUnavailable, "the host is shutting down")
+            }
             self.leases.waiting.add(1, ordering: .relaxed)
             var waiting = true
             defer { if waiting { self.leases.waiting.subtract(1, ordering: .relaxed) } }

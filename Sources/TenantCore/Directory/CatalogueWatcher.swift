@@ -137,6 +137,7 @@ public final class CatalogueWatcher: Service, Sendable {
                         var sinceProbe: Duration = .zero
                         while true {
                             try await Task.sleep(for: self.debounce)
+                            try Task.checkCancellation()
                             sinceProbe += self.debounce
                             if self.pendingReload.exchange(false, ordering: .relaxed) {
                                 try await self.reload(full: false)
