@@ -163,10 +163,13 @@ import TestSupport
                 let ids = ["0", "-1", "99999999999999999999", "9223372036854775807", "abc", "1e3", "%00", "%E1", "1;DROP", String(repeating: "9", count: 300)]
                 let publicRoutes = ["/tin-tuc/:id", "/van-ban/:id", "/tin-tuc/:id/ban-in", "/tep/:id", "/lay-y-kien/:id/gop-y", "/rss/:id",
                                     "/tin-tuc?trang=:id", "/lich-cong-tac?tuan=:id", "/van-ban?nam=:id&so=:id",
-                                    "/hoi-dap/tra-cuu?ma=:id", "/:id"]
+                                    "/hoi-dap/tra-cuu?ma=:id", "/tin-tu-tinh/:id", "/:id"]
                 let consoleRoutes = ["/quan-tri/bai/:id", "/quan-tri/bai/:id/trang-thai", "/quan-tri/chuyen-muc/:id", "/quan-tri/trang/:id",
                                      "/quan-tri/hoi-dap/:id", "/quan-tri/y-kien/:id", "/quan-tri/nguoi-dung/:id", "/quan-tri/nguoi-dung/:id/mat-khau",
-                                     "/quan-tri/bai/moi?chuyen-muc=:id"]
+                                     "/quan-tri/bai/moi?chuyen-muc=:id", "/quan-tri/tuan-thu/:id", "/quan-tri/tin-tu-tinh/:id/go",
+                                     "/quan-tri/thu-tuc?x=:id", "/quan-tri/thong-bao?x=:id"]
+                // The province's and the district's portals: reads only.
+                let portalRoutes = ["/tin-tu-tinh/:id", "/:id", "/:id/:id"]
                 let bodies: [(String, [UInt8])] = [
                     ("application/x-www-form-urlencoded", Array("a=%ZZ&_csrf=%".utf8)),
                     ("application/x-www-form-urlencoded", Array("tieu-de=\u{0}&noi-dung=%C3".utf8)),
@@ -175,7 +178,8 @@ import TestSupport
                     ("application/json", Array("{\"a\": 1}".utf8)),
                 ]
                 var checked = 0
-                for (browser, site, routes) in [(anonymous, siteA, publicRoutes + consoleRoutes), (editor, siteA, publicRoutes + consoleRoutes), (admin, adminSite, consoleRoutes)] {
+                for (browser, site, routes) in [(anonymous, siteA, publicRoutes + consoleRoutes), (editor, siteA, publicRoutes + consoleRoutes), (admin, adminSite, consoleRoutes),
+                                                (anonymous, "nam-dinh.localhost", portalRoutes), (anonymous, "hai-hau.nam-dinh.localhost", portalRoutes)] {
                     for route in routes {
                         for id in ids {
                             let path = route.replacingOccurrences(of: ":id", with: id)
@@ -196,6 +200,18 @@ import TestSupport
                             }
                         }
                     }
+                }
+                // Forms without an id: every malformed body is refused.
+                for (browser, site, path) in [(anonymous, siteA, "/danh-gia"), (admin, adminSite, "/quan-tri/thu-tuc"), (admin, adminSite, "/quan-tri/thong-bao")] {
+                    for (type, body) in bodies {
+                        let response = try await browser.request("POST", path, on: site, body: body, contentType: type)
+                        #expect((400..<500).contains(response.status), "POST \(path) \(type) on \(site): \(response.status)")
+                        checked += 1
+                    }
+                }
+                for query in ["%00", "%E1", "a%ZZ", String(repeating: "x", count: 101)] {
+                    let response = try await anonymous.request("GET", "/xa-phuong?q=\(query)", on: "nam-dinh.localhost")
+                    #expect(response.status == 400, "portal search \(query.prefix(10)): \(response.status)")
                 }
                 #expect(checked > 1000)
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.entries WHERE NOT is_sample") == 0)

@@ -42,8 +42,18 @@ struct PortalController: Sendable {
         let scheme = preferDev ? "http" : self.services.config.publicScheme
         let visit = Visit(
             unit: unit, snapshot: snapshot, preferDev: preferDev, port: port, baseURL: "\(scheme)://\(host.value)\(port)", now: Date())
-        let query = QueryItemsOf(request)
         let path = request.uri.path
+        // The directory's search: a malformed query or one with control
+        // characters is a bad request, as on commune sites.
+        let search: String
+        do {
+            search = try QueryItems(request).text("q", max: 100) ?? ""
+        } catch {
+            let message = (error as? PageError).flatMap { if case .badRequest(let text) = $0 { text } else { nil } } ?? "Địa chỉ không hợp lệ."
+            return PageResponse.html(
+                PortalViews.page(visit, title: "Yêu cầu không hợp lệ", path: path, main: "<h1>Yêu cầu không hợp lệ</h1><p>\(message)</p>"),
+                status: .badRequest)
+        }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         let store = PortalStore(logger: self.services.logger)
         // Not found travels as a value: the database's closure throws its own errors only.
@@ -61,7 +71,7 @@ struct PortalController: Sendable {
                     }
                     return (PortalViews.home(visit, news: news, documents: documents, announcements: announcements, scheme: self.services.config.publicScheme), true)
                 case 1 where parts[0] == "xa-phuong":
-                    return (PortalViews.directory(visit, search: query["q"] ?? "", scheme: self.services.config.publicScheme), true)
+                    return (PortalViews.directory(visit, search: search, scheme: self.services.config.publicScheme), true)
                 case 1 where parts[0] == "tin-tu-tinh":
                     var items: [Announcement] = []
                     if let province = visit.province {
