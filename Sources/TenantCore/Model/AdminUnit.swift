@@ -49,6 +49,9 @@ public struct AdminUnit: Sendable, Hashable, Codable {
     /// `tỉnh Ninh Bình`, inside a sentence.
     public var nameInSentence: String { VietnameseText.inSentence(self.fullName) }
 
+    /// The body that speaks for the unit: `Ủy ban nhân dân tỉnh Ninh Bình`.
+    public var issuingBody: String { "Ủy ban nhân dân " + self.nameInSentence }
+
     /// The slug without hyphens, as official domains use it: `hainam`.
     public var compactSlug: String { self.slug.replacingOccurrences(of: "-", with: "") }
 }

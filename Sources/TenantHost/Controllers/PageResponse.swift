@@ -8,15 +8,17 @@ import NIOCore
 /// validators (ETag, Last-Modified), conditional requests (304), caching and
 /// security headers.
 enum PageResponse {
-    static let contentSecurityPolicy =
-        "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src 'none'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
-
-    /// The policy of a page that loads the site's EMC script: that origin
-    /// may run scripts and receive its measurements, nothing else.
-    static func contentSecurityPolicy(emcOrigin: String?) -> String? {
-        guard let origin = emcOrigin else { return nil }
-        return "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src \(origin); connect-src 'self' \(origin); object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+    /// No script runs on a page, unless `scripts` names the one origin
+    /// allowed to run them and to receive what they measure.
+    static func policy(scripts origin: String?) -> String {
+        let scripts = origin.map { "script-src \($0); connect-src 'self' \($0)" } ?? "script-src 'none'"
+        return "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; \(scripts); object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
     }
+
+    static let contentSecurityPolicy = Self.policy(scripts: nil)
+
+    /// The policy of a page that loads the site's EMC script (nil: the platform's).
+    static func contentSecurityPolicy(emcOrigin: String?) -> String? { emcOrigin.map { Self.policy(scripts: $0) } }
 
     /// When a commune's page last changed: its content (every publish
     /// touches `platform.tenants.content_changed_at`), the platform notice,

@@ -21,15 +21,17 @@ struct PortalController: Sendable {
         /// Links to communes stay on development aliases when the visitor uses one.
         let preferDev: Bool
         let port: String
+        /// The scheme of official hosts (links to communes on their primary host).
+        let publicScheme: String
         let baseURL: String
         let now: Date
 
         var province: AdminUnit? { self.unit.level == .province ? self.unit : self.unit.parentID.flatMap { self.snapshot.units[$0] } }
 
         /// The address of a commune's site.
-        func base(of tenant: Tenant, scheme: String) -> String? {
+        func base(of tenant: Tenant) -> String? {
             guard let host = self.snapshot.address(of: tenant, preferDev: self.preferDev) else { return nil }
-            return self.preferDev ? "http://\(host.value)\(self.port)" : "\(scheme)://\(host.value)"
+            return self.preferDev ? "http://\(host.value)\(self.port)" : "\(self.publicScheme)://\(host.value)"
         }
     }
 
@@ -41,7 +43,7 @@ struct PortalController: Sendable {
         let preferDev = snapshot.portalAddress(of: unit, preferDev: true) == host
         let scheme = preferDev ? "http" : self.services.config.publicScheme
         let visit = Visit(
-            unit: unit, snapshot: snapshot, preferDev: preferDev, port: port, baseURL: "\(scheme)://\(host.value)\(port)", now: Date())
+            unit: unit, snapshot: snapshot, preferDev: preferDev, port: port, publicScheme: self.services.config.publicScheme, baseURL: "\(scheme)://\(host.value)\(port)", now: Date())
         let path = request.uri.path
         // The directory's search: a malformed query or one with control
         // characters is a bad request, as on commune sites.
@@ -69,9 +71,9 @@ struct PortalController: Sendable {
                     if let province = visit.province {
                         announcements = try await store.announcements(province: province.id, limit: 5, now: visit.now, on: connection)
                     }
-                    return (PortalViews.home(visit, news: news, documents: documents, announcements: announcements, scheme: self.services.config.publicScheme), true)
+                    return (PortalViews.home(visit, news: news, documents: documents, announcements: announcements), true)
                 case 1 where parts[0] == "xa-phuong":
-                    return (PortalViews.directory(visit, search: search, scheme: self.services.config.publicScheme), true)
+                    return (PortalViews.directory(visit, search: search), true)
                 case 1 where parts[0] == "tin-tu-tinh":
                     var items: [Announcement] = []
                     if let province = visit.province {

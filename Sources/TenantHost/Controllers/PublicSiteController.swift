@@ -257,16 +257,14 @@ struct PublicSiteController: Sendable {
 
     /// `/tin-tu-tinh/<id>`: one announcement of the commune's province.
     @Sendable func announcement(_ request: Request, context: TenantRequestContext) async throws -> Response {
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }), id > 0 else {
-            throw PageError.notFound("Tin này không tồn tại.")
-        }
+        let id = try Self.entryID(context)
         return try await self.render(request, context) { chrome, connection in
             guard let province = chrome.tenant.province,
                 let item = try await PortalStore(logger: self.services.logger).announcement(id, province: province.id, now: chrome.now, on: connection)
             else {
                 throw PageError.notFound("Tin này không tồn tại hoặc đã được gỡ bỏ.")
             }
-            return .page(AnnouncementViews.page(chrome, item, province: province), contentType: Self.html)
+            return .page(AnnouncementViews.page(chrome, item), contentType: Self.html)
         }
     }
 

@@ -11,7 +11,7 @@ enum FeedViews {
             let link = "\(base)/\(section.slug)/\(e.id)"
             return (e.publishedAt, "<item><title>\(e.title)</title><link>\(link)</link><guid isPermaLink=\"true\">\(link)</guid><pubDate>\(self.rfc822(e.publishedAt))</pubDate><description>\(e.summary)</description></item>\n")
         }
-        let source = chrome.tenant.province.map { "Ủy ban nhân dân " + $0.nameInSentence } ?? ""
+        let source = AnnouncementViews.source(chrome)
         merged += fromProvince.map { a in
             let link = "\(base)/tin-tu-tinh/\(a.id)"
             return (a.publishedAt, "<item><title>\(a.title)</title><link>\(link)</link><guid isPermaLink=\"true\">\(link)</guid><pubDate>\(self.rfc822(a.publishedAt))</pubDate><description>\(a.summary)</description><source url=\"\(chrome.tenant.province?.portalURL ?? link)\">\(source)</source></item>\n")

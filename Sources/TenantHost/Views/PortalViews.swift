@@ -5,9 +5,6 @@ import TenantCore
 enum PortalViews {
     typealias Visit = PortalController.Visit
 
-    /// `Ủy ban nhân dân tỉnh Ninh Bình`
-    static func body(_ unit: AdminUnit) -> String { "Ủy ban nhân dân " + unit.nameInSentence }
-
     static func page(_ visit: Visit, title: String, path: String, main: HTML) -> HTML {
         let unit = visit.unit
         let fullTitle = title == unit.name ? "Cổng thông tin các xã, phường – \(unit.fullName)" : "\(title) – \(unit.fullName)"
@@ -29,8 +26,8 @@ enum PortalViews {
             <meta name="description" content="Các xã, phường của \(unit.nameInSentence): danh bạ, tin tức và văn bản mới, tin từ tỉnh.">
             <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">
             <meta name="DC.title" content="\(title)">
-            <meta name="DC.creator" content="\(self.body(unit))">
-            <meta name="DC.publisher" content="\(self.body(unit))">
+            <meta name="DC.creator" content="\(unit.issuingBody)">
+            <meta name="DC.publisher" content="\(unit.issuingBody)">
             <meta name="DC.date" content="\(VietnamTime(visit.now).isoDate)">
             <meta name="DC.language" content="vi">
             <meta name="DC.identifier" content="\(href: visit.baseURL + path)">
@@ -41,7 +38,7 @@ enum PortalViews {
             <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
             \(notice)<header class="masthead">
             <div class="wrap">
-            <a class="brand" href="/">\(Stylesheet.emblem)<span><span class="brand-kicker">\(self.body(unit))</span><span class="brand-name">\(unit.fullName)</span><span class="brand-parent">Cổng thông tin các xã, phường</span></span></a>
+            <a class="brand" href="/">\(Stylesheet.emblem)<span><span class="brand-kicker">\(unit.issuingBody)</span><span class="brand-name">\(unit.fullName)</span><span class="brand-parent">Cổng thông tin các xã, phường</span></span></a>
             <form class="search" role="search" action="/xa-phuong" method="get"><label class="visually-hidden" for="q">Tìm xã, phường</label><input id="q" name="q" type="search" placeholder="Tìm xã, phường…" maxlength="100"><button type="submit">Tìm</button></form>
             </div>
             </header>
@@ -57,7 +54,7 @@ enum PortalViews {
             </main>
             <footer class="footer">
             <div class="wrap cols">
-            <section aria-labelledby="ft-owner"><h2 id="ft-owner">Cơ quan chủ quản</h2><p><strong>\(self.body(unit))</strong></p></section>
+            <section aria-labelledby="ft-owner"><h2 id="ft-owner">Cơ quan chủ quản</h2><p><strong>\(unit.issuingBody)</strong></p></section>
             <section aria-labelledby="ft-links"><h2 id="ft-links">Liên kết</h2><ul class="links">\(links)</ul></section>
             </div>
             </footer>
@@ -67,7 +64,7 @@ enum PortalViews {
             """
     }
 
-    static func home(_ visit: Visit, news: [GatheredItem], documents: [GatheredItem], announcements: [Announcement], scheme: String) -> HTML {
+    static func home(_ visit: Visit, news: [GatheredItem], documents: [GatheredItem], announcements: [Announcement]) -> HTML {
         let communes = visit.snapshot.communes(below: visit.unit.id)
         let main: HTML = """
             <h1>Các xã, phường của \(visit.unit.nameInSentence)</h1>
@@ -75,9 +72,9 @@ enum PortalViews {
             <div class="layout">
             <div>
             <section class="panel" aria-labelledby="h-news"><h2 id="h-news">Tin tức từ các xã, phường</h2>
-            \(self.gathered(visit, news, section: .news, scheme: scheme, empty: "Chưa có tin tức nào được đăng."))</section>
+            \(self.gathered(visit, news, section: .news, empty: "Chưa có tin tức nào được đăng."))</section>
             <section class="panel" aria-labelledby="h-docs"><h2 id="h-docs">Văn bản mới</h2>
-            \(self.gathered(visit, documents, section: .documents, scheme: scheme, empty: "Chưa có văn bản nào được đăng."))</section>
+            \(self.gathered(visit, documents, section: .documents, empty: "Chưa có văn bản nào được đăng."))</section>
             </div>
             <aside aria-label="Tin từ tỉnh">
             <section class="panel" aria-labelledby="h-province"><h2 id="h-province"><a href="/tin-tu-tinh">Tin từ tỉnh</a></h2>
@@ -88,11 +85,11 @@ enum PortalViews {
         return self.page(visit, title: visit.unit.name, path: "/", main: main)
     }
 
-    static func gathered(_ visit: Visit, _ items: [GatheredItem], section: MandatorySection, scheme: String, empty: StaticString) -> HTML {
+    static func gathered(_ visit: Visit, _ items: [GatheredItem], section: MandatorySection, empty: StaticString) -> HTML {
         guard !items.isEmpty else { return "<p>\(HTML(stringLiteral: empty))</p>" }
         return """
             <ul class="items">\(items.compactMap { item -> HTML? in
-                guard let tenant = visit.snapshot.tenants[item.tenantID], let base = visit.base(of: tenant, scheme: scheme) else { return nil }
+                guard let tenant = visit.snapshot.tenants[item.tenantID], let base = visit.base(of: tenant) else { return nil }
                 let number: HTML = item.docNumber.map { "\($0) – " } ?? .empty
                 let sample: HTML = item.isSample ? " <span class=\"tag tag-sample\">Nội dung mẫu</span>" : .empty
                 return "<li><h3><a href=\"\(href: "\(base)/\(section.slug)/\(item.entryID)")\">\(number)\(item.title)</a>\(sample)</h3><p class=\"meta\"><a href=\"\(href: base + "/")\">\(tenant.name)</a> · <time datetime=\"\(VietnamTime(item.publishedAt).isoDate)\">\(Layout.date(item.publishedAt))</time></p></li>"
@@ -103,15 +100,13 @@ enum PortalViews {
     static func announcementItems(_ items: [Announcement]) -> HTML {
         guard !items.isEmpty else { return "<p>Chưa có tin nào từ tỉnh.</p>" }
         return """
-            <ul class="items">\(items.map { a -> HTML in
-                "<li><h3><a href=\"/tin-tu-tinh/\(a.id)\">\(a.title)</a></h3><p class=\"meta\"><time datetime=\"\(VietnamTime(a.publishedAt).isoDate)\">\(Layout.date(a.publishedAt))</time></p><p>\(a.summary)</p></li>"
-            })</ul>
+            <ul class="items">\(items.map { AnnouncementViews.item($0, source: nil) })</ul>
             """
     }
 
     /// Every commune below the unit, grouped by district where there are
     /// districts, filtered by a search without diacritics.
-    static func directory(_ visit: Visit, search text: String, scheme: String) -> HTML {
+    static func directory(_ visit: Visit, search text: String) -> HTML {
         let search = CommuneSearch(String(text.prefix(100)))
         let communes = visit.snapshot.communes(below: visit.unit.id).filter { search.matches($0.name, code: $0.code) }
         var groups: [(String, [Tenant])] = []
@@ -123,7 +118,7 @@ enum PortalViews {
             ? "<p>Không tìm thấy xã, phường nào khớp với “\(search.text)”.</p>"
             : HTML(groups.map { group, tenants -> HTML in
                 let heading: HTML = group.isEmpty ? .empty : "<h2>\(group)</h2>"
-                return "\(heading)<ul class=\"directory\">\(tenants.map { t -> HTML in visit.base(of: t, scheme: scheme).map { "<li><a href=\"\(href: $0 + "/")\">\(t.name)</a></li>" } ?? "<li>\(t.name)</li>" })</ul>"
+                return "\(heading)<ul class=\"directory\">\(tenants.map { t -> HTML in visit.base(of: t).map { "<li><a href=\"\(href: $0 + "/")\">\(t.name)</a></li>" } ?? "<li>\(t.name)</li>" })</ul>"
             })
         let main: HTML = """
             <h1>Xã, phường của \(visit.unit.nameInSentence)</h1>
@@ -136,7 +131,7 @@ enum PortalViews {
     }
 
     static func announcements(_ visit: Visit, _ items: [Announcement]) -> HTML {
-        let source = visit.province.map(self.body) ?? ""
+        let source = visit.province?.issuingBody ?? ""
         let main: HTML = """
             <h1>Tin từ tỉnh</h1>
             <p class="lead">Thông báo của \(source), đăng trên trang của mọi xã, phường trong tỉnh.</p>
@@ -146,15 +141,7 @@ enum PortalViews {
     }
 
     static func announcement(_ visit: Visit, _ a: Announcement) -> HTML {
-        let source = visit.province.map(self.body) ?? ""
-        let main: HTML = """
-            <article>
-            <h1>\(a.title)</h1>
-            <p class="meta"><time datetime="\(VietnamTime(a.publishedAt).isoDate)">\(Layout.date(a.publishedAt))</time> · Nguồn: <strong>\(source)</strong></p>
-            \(a.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(a.summary)</p>")
-            <div class="prose">\(sanitized: HTMLSanitizer.sanitize(a.body))</div>
-            </article>
-            """
+        let main = AnnouncementViews.article(a, source: visit.province?.issuingBody ?? "")
         return self.page(visit, title: a.title, path: "/tin-tu-tinh/\(a.id)", main: main)
     }
 
