@@ -68,11 +68,7 @@ struct ComplianceConsoleController: ConsoleBase {
                 }
                 csv += fields.map(Self.csvField).joined(separator: ",") + "\r\n"
             }
-            var headers = HTTPFields()
-            headers[.contentType] = "text/csv; charset=utf-8"
-            headers[.contentDisposition] = "attachment; filename=\"tuan-thu-\(VietnamTime(now).isoDate).csv\""
-            headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + csv)))
+            return Self.csvDownload(csv, named: "tuan-thu-\(VietnamTime(now).isoDate).csv")
         }
         let main = ComplianceView.render(
             rows: rows, ratings: ratings, trend: trend, now: now, filterText: query["loc"], onlyIncomplete: query["chi-thieu"] == "1", sort: sort)
@@ -101,11 +97,7 @@ struct ComplianceConsoleController: ConsoleBase {
             for check in latest.checks {
                 csv += [check.id, check.title, check.basis, check.status.title, check.detail].map(Self.csvField).joined(separator: ",") + "\r\n"
             }
-            var headers = HTTPFields()
-            headers[.contentType] = "text/csv; charset=utf-8"
-            headers[.contentDisposition] = "attachment; filename=\"kiem-tra-\(tenant.code)-\(VietnamTime(latest.ranAt).isoDate).csv\""
-            headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + csv)))
+            return Self.csvDownload(csv, named: "kiem-tra-\(tenant.code)-\(VietnamTime(latest.ranAt).isoDate).csv")
         }
         let main = AuditReportView.render(tenant: tenant, latest: latest, history: runs, csrf: context.session.csrf)
         return self.page(context, title: "Kiểm tra tuân thủ – \(tenant.name)", active: "/quan-tri/tuan-thu", main: main)
@@ -122,6 +114,15 @@ struct ComplianceConsoleController: ConsoleBase {
     /// Vietnamese alphabetical order (ă, â, đ, ê… after their base letters).
     static func vietnameseOrder(_ a: String, _ b: String) -> Bool {
         a.compare(b, options: [.caseInsensitive], range: nil, locale: Locale(identifier: "vi_VN")) == .orderedAscending
+    }
+
+    /// A CSV file to download, with a byte-order mark so spreadsheets read it as UTF-8.
+    static func csvDownload(_ csv: String, named name: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(name)\""
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + csv)))
     }
 
     static func csvField(_ value: String) -> String {
