@@ -306,9 +306,8 @@ enum Entities {
             }
             let limit = min(bytes.count, i + 14)
             if let semi = bytes[(i + 1)..<limit].firstIndex(of: UInt8(ascii: ";")),
-                let decoded = Self.reference(String(decoding: bytes[(i + 1)..<semi], as: UTF8.self))
+                Self.append(reference: bytes[(i + 1)..<semi], to: &out)
             {
-                out.append(contentsOf: decoded.utf8)
                 i = semi + 1
             } else {
                 out.append(UInt8(ascii: "&"))
@@ -318,18 +317,36 @@ enum Entities {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// What `&name;` stands for, if it is a reference we decode (never NUL).
-    static func reference(_ name: String) -> String? {
-        var value: UInt32?
-        if name.hasPrefix("#x") || name.hasPrefix("#X") {
-            value = UInt32(name.dropFirst(2), radix: 16)
-        } else if name.hasPrefix("#") {
-            value = UInt32(name.dropFirst())
-        } else {
-            return Self.named[name]
+    /// Appends what the reference between `&` and `;` stands for, if it is
+    /// one we decode; numeric references are read from the bytes without
+    /// making a string (a body can hold a million of them).
+    static func append(reference name: ArraySlice<UInt8>, to out: inout [UInt8]) -> Bool {
+        guard name.first == UInt8(ascii: "#") else {
+            guard let decoded = Self.named[String(decoding: name, as: UTF8.self)] else { return false }
+            out.append(contentsOf: decoded.utf8)
+            return true
         }
-        guard let value, value != 0, let scalar = Unicode.Scalar(value) else { return nil }
-        return String(Character(scalar))
+        var digits = name.dropFirst()
+        var radix: UInt32 = 10
+        if let x = digits.first, x == UInt8(ascii: "x") || x == UInt8(ascii: "X") {
+            radix = 16
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty else { return false }
+        var value: UInt64 = 0
+        for byte in digits {
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: digit = UInt64(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: digit = UInt64(byte - UInt8(ascii: "A")) + 10
+            default: return false
+            }
+            value = value * UInt64(radix) + digit  // at most 12 digits: no overflow
+        }
+        guard value != 0, value <= UInt64(UInt32.max), let scalar = Unicode.Scalar(UInt32(value)) else { return false }
+        out.append(contentsOf: UTF8.encode(scalar)!)
+        return true
     }
 }
 
