@@ -18,7 +18,8 @@ func buildApplication(
         return logger
     }()
     let database = TenantDatabase(
-        config: config.database, poolSize: config.poolSize, recycleAfter: config.recycleAfter, logger: logger)
+        config: config.database, poolSize: config.poolSize, recycleAfter: config.recycleAfter,
+        preparedCommunes: config.preparedCommunes, logger: logger)
     let directory = TenantDirectory()
     let cache = PageCache(capacity: config.pageCacheBytes, ttl: config.pageCacheTTL)
     let metrics = PlatformMetrics()

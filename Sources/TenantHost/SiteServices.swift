@@ -36,7 +36,7 @@ final class SiteServices: Sendable {
         self.database = database
         self.directory = directory
         self.cache = cache
-        self.content = ContentStore(logger: logger)
+        self.content = ContentStore(logger: logger, statements: database.statements)
         self.logger = logger
     }
 }

@@ -131,6 +131,79 @@ import TestSupport
         }
     }
 
+    /// The home page's prepared statements, with three communes on one
+    /// pooled connection that keeps the statements of two: each commune reads
+    /// its own rows only, each statement on the server names its own commune,
+    /// the least recently served commune's statements are deallocated, and a
+    /// write is seen by the next execution.
+    @Test func preparedStatements_neverCrossCommunes_andStayWithinTheirBound() async throws {
+        try await withTestPlatform { platform in
+            // setup
+            try await platform.makeCommunes([(19774, "Phường Thuận An"), (19777, "Phường Hóa Châu"), (19900, "Phường Kim Long")])
+            let database = TenantDatabase(config: platform.config, poolSize: 1, recycleAfter: 0, preparedCommunes: 2, logger: platform.logger)
+            let store = ContentStore(logger: platform.logger, statements: database.statements)
+            let communes = try [(19774, "Thuận An"), (19777, "Hóa Châu"), (19900, "Kim Long")].map { (try SchemaName(communeCode: $0.0), $0.1) }
+            for (schema, name) in communes {
+                try await platform.database.withConnection { connection in
+                    try await store.insert(Entry(sectionID: 4, title: "Tin riêng của \(name)"), into: schema, on: connection)
+                }
+            }
+            func read(_ schema: SchemaName) async throws -> (news: [String], publisher: String, prepared: [String], backend: Int32) {
+                try await database.withConnection(schema: schema) { connection in
+                    let home = try await store.home(schema, on: connection)
+                    let (_, site) = try await store.chrome(schema, bodyOf: nil, on: connection)
+                    var prepared: [String] = []
+                    let rows = try await connection.query(
+                        "SELECT name, statement FROM pg_prepared_statements ORDER BY name", logger: platform.logger)
+                    for try await (name, statement) in rows.decode((String, String).self) {
+                        // Each statement reads the tables of the commune its name gives, and no other's.
+                        let ownSchema = String(name[..<(name.range(of: "__")?.lowerBound ?? name.endIndex)])
+                        #expect(statement.contains("\"\(ownSchema)\"."), "\(name): \(statement)")
+                        for other in communes.map(\.0.rawValue) where other != ownSchema {
+                            #expect(!statement.contains(other), "\(name) mentions \(other)")
+                        }
+                        prepared.append(name)
+                    }
+                    let backend = try await connection.query("SELECT pg_backend_pid()", logger: platform.logger).collect().first!.decode(Int32.self)
+                    return (home.news.map(\.title), site.publisher, prepared, backend)
+                }
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await database.run() }
+                // act + check: A and B alternating on the one connection
+                let (a, b, c) = (communes[0], communes[1], communes[2])
+                var backends: Set<Int32> = []
+                for round in 0..<10 {
+                    let (schema, name) = round % 2 == 0 ? a : b
+                    let seen = try await read(schema)
+                    backends.insert(seen.backend)
+                    #expect(seen.news.contains("Tin riêng của \(name)"))
+                    #expect(!seen.news.contains { $0.hasPrefix("Tin riêng") && !$0.hasSuffix(name) }, "\(seen.news)")
+                    #expect(seen.publisher.contains(name), "\(seen.publisher)")
+                    #expect(seen.prepared == (round == 0 ? ["c_19774__chrome", "c_19774__home"]
+                        : ["c_19774__chrome", "c_19774__home", "c_19777__chrome", "c_19777__home"]))
+                }
+                #expect(backends.count == 1)
+                // A third commune: the least recently served (A) is deallocated.
+                let third = try await read(c.0)
+                #expect(third.news.contains("Tin riêng của Kim Long"))
+                #expect(third.prepared == ["c_19777__chrome", "c_19777__home", "c_19900__chrome", "c_19900__home"])
+                // A write is seen by the next execution of a kept statement.
+                try await platform.database.withConnection { connection in
+                    try await store.insert(Entry(sectionID: 4, title: "Tin mới của Kim Long"), into: c.0, on: connection)
+                }
+                #expect(try await read(c.0).news.first == "Tin mới của Kim Long")
+                // A again: prepared afresh, its own rows.
+                let again = try await read(a.0)
+                #expect(again.news.contains("Tin riêng của Thuận An") && !again.news.contains("Tin mới của Kim Long"))
+                #expect(again.prepared == ["c_19774__chrome", "c_19774__home", "c_19900__chrome", "c_19900__home"])
+                let figures = database.statements.figures
+                #expect(figures.prepared == 8 && figures.deallocated == 4 && figures.reused == 18, "\(figures)")
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func search_findsDiacriticsFromPlainLetters() async throws {
         try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
             let schema = try SchemaName(communeCode: 19774)

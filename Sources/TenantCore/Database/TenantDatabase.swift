@@ -39,6 +39,8 @@ public final class TenantDatabase: Service, Sendable {
     private let leases = Leases()
     /// Connections the pool keeps open.
     public let poolSize: Int
+    /// The prepared statements each pooled connection keeps, per commune.
+    public let statements: PreparedStatements
 
     private final class Leases: Sendable {
         let waiting = Atomic<Int>(0)
@@ -71,9 +73,11 @@ public final class TenantDatabase: Service, Sendable {
     ///   - config: where the server is.
     ///   - poolSize: connections opened and kept (default 8).
     ///   - recycleAfter: distinct commune schemas after which a connection is closed and replaced (default 1,000; 0 never).
+    ///   - preparedCommunes: communes whose prepared statements a connection keeps (0: none prepared).
     ///   - logger: receives connection and query failures.
     public init(
-        config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 1_000, retireAfter: Duration = .seconds(1), logger: Logger
+        config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 1_000, preparedCommunes: Int = 0,
+        retireAfter: Duration = .seconds(1), logger: Logger
     ) {
         var configuration = config.clientConfiguration()
         configuration.options.minimumConnections = max(1, poolSize)
@@ -90,6 +94,7 @@ public final class TenantDatabase: Service, Sendable {
         self.retireAfter = retireAfter
         self.touched = Mutex([:])
         self.available = Atomic(true)
+        self.statements = PreparedStatements(communesPerConnection: preparedCommunes, logger: logger)
     }
 
     /// Runs the pool, and each pool that replaces it, until the task is
@@ -160,6 +165,7 @@ public final class TenantDatabase: Service, Sendable {
         }
         guard started else { return }
         self.touched.withLock { $0.removeAll() }
+        self.statements.forgetAll()
         self.logger.log(
             level: quietly ? .debug : .notice, "database pool replaced",
             metadata: ["reason": "\(reason)", "db": "\(self.config.redacted)"])
@@ -286,6 +292,7 @@ public final class TenantDatabase: Service, Sendable {
         }
         if worn {
             // The pool notices the closed connection and opens a new one.
+            self.statements.forget(connection)
             try? await connection.close()
         }
     }

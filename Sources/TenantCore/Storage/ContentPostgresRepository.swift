@@ -8,9 +8,12 @@ import PostgresNIO
 /// values are always binds.
 public struct ContentStore: Sendable {
     let logger: Logger
+    /// Where the public pages' statements are kept prepared (nil: each runs as the unnamed statement).
+    let statements: PreparedStatements?
 
-    public init(logger: Logger) {
+    public init(logger: Logger, statements: PreparedStatements? = nil) {
         self.logger = logger
+        self.statements = statements
     }
 
     static let entryColumns = """
@@ -138,19 +141,25 @@ public struct ContentStore: Sendable {
 
     /// The menu and the footer in one round trip: every section (the body
     /// only for the section with `slug`, when given) joined with the site row.
+    /// Without a body (most pages) it runs as a prepared statement.
     public func chrome(
         _ schema: SchemaName, bodyOf slug: String?, on connection: PostgresConnection
     ) async throws -> (sections: [Section], site: SiteInfo) {
-        let rows = try await connection.query(
-            """
-            SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary,
-                   CASE WHEN s.slug = \(slug ?? "") THEN s.body ELSE '' END AS body, s.starter,
-                   t.publisher, t.responsible_person, t.responsible_title, t.address, t.phone, t.email, t.notice,
-                   t.notice_from, t.notice_until, t.updated_at, t.emc_script,
-                   (SELECT content_changed_at FROM platform.tenants WHERE schema_name = \(schema.rawValue)) AS content_changed_at
-              FROM \(unescaped: schema.quoted).sections s CROSS JOIN \(unescaped: schema.quoted).site t
-             ORDER BY s.position, s.id
-            """, logger: self.logger)
+        let rows: PostgresRowSequence
+        if let slug {
+            rows = try await connection.query(
+                    """
+                    SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary,
+                           CASE WHEN s.slug = \(slug) THEN s.body ELSE '' END AS body, s.starter,
+                           t.publisher, t.responsible_person, t.responsible_title, t.address, t.phone, t.email, t.notice,
+                           t.notice_from, t.notice_until, t.updated_at, t.emc_script,
+                           (SELECT content_changed_at FROM platform.tenants WHERE schema_name = \(schema.rawValue)) AS content_changed_at
+                      FROM \(unescaped: schema.quoted).sections s CROSS JOIN \(unescaped: schema.quoted).site t
+                     ORDER BY s.position, s.id
+                    """, logger: self.logger)
+        } else {
+            rows = try await self.prepared(Self.chromeStatement, for: schema, on: connection)
+        }
         var sections: [Section] = []
         var site: SiteInfo?
         var columns: Columns?
@@ -181,6 +190,28 @@ public struct ContentStore: Sendable {
         return (sections, site)
     }
 
+    /// ``chrome(_:bodyOf:on:)`` without a body. The schema's name is a
+    /// validated identifier ([a-z0-9_]), so it is written into the text.
+    static let chromeStatement = PreparedStatements.Statement("chrome") { schema in
+        """
+        SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary, ''::text AS body, s.starter,
+               t.publisher, t.responsible_person, t.responsible_title, t.address, t.phone, t.email, t.notice,
+               t.notice_from, t.notice_until, t.updated_at, t.emc_script,
+               (SELECT content_changed_at FROM platform.tenants WHERE schema_name = '\(schema.rawValue)') AS content_changed_at
+          FROM \(schema.quoted).sections s CROSS JOIN \(schema.quoted).site t
+         ORDER BY s.position, s.id
+        """
+    }
+
+    /// Runs a statement of this repository for `schema`: prepared on the
+    /// connection when a ``PreparedStatements`` is given, else unnamed.
+    func prepared(_ statement: PreparedStatements.Statement, for schema: SchemaName, on connection: PostgresConnection) async throws -> PostgresRowSequence {
+        if let statements = self.statements {
+            return try await statements.rows(statement, for: schema, on: connection)
+        }
+        return try await connection.query(PostgresQuery(unsafeSQL: statement.sql(schema)), logger: self.logger)
+    }
+
     /// The footer and contact details.
     public func site(_ schema: SchemaName, on connection: PostgresConnection) async throws -> SiteInfo? {
         let rows = try await connection.query(
@@ -204,28 +235,11 @@ public struct ContentStore: Sendable {
     // MARK: Public reads
 
     /// What the home page shows: latest news, documents, direction, and the
-    /// leaders' schedule of the week containing `now`, in one round trip.
-    public func home(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> HomeContent {
-        let weekStart = VietnamTime(now).startOfWeek
-        let weekEnd = weekStart.addingTimeInterval(7 * 86_400)
-        // One lateral subquery for the three lists and the narrow card
-        // columns: PostgreSQL plans this several times faster than a union
-        // of four full-width selects, and planning dominates on small tables.
-        let rows = try await connection.query(
-            """
-            SELECT e.* FROM (VALUES (4::int2, 6), (6::int2, 5), (5::int2, 4)) AS list (section, size)
-             CROSS JOIN LATERAL (
-                SELECT \(unescaped: Self.cardColumns) FROM \(unescaped: schema.quoted).entries
-                 WHERE section_id = list.section AND status = 'published' AND published_at <= \(now)
-                   AND (list.section <> 5 OR kind = 'article')
-                 ORDER BY published_at DESC, id DESC LIMIT list.size) AS e
-            UNION ALL
-            (SELECT \(unescaped: Self.cardColumns) FROM \(unescaped: schema.quoted).entries
-              WHERE kind = 'schedule' AND status = 'published' AND starts_at >= \(weekStart) AND starts_at < \(weekEnd)
-              ORDER BY starts_at, id LIMIT 60)
-            """, logger: self.logger)
+    /// leaders' schedule of this week (Monday 00:00 in Vietnam), in one round
+    /// trip, as a prepared statement.
+    public func home(_ schema: SchemaName, on connection: PostgresConnection) async throws -> HomeContent {
         var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
-        for try await row in rows {
+        for try await row in try await self.prepared(Self.homeStatement, for: schema, on: connection) {
             let entry = try Self.decodeCard(row)
             if entry.kind == .schedule {
                 home.schedule.append(entry)
@@ -238,6 +252,29 @@ public struct ContentStore: Sendable {
             }
         }
         return home
+    }
+
+    /// One lateral subquery for the three lists and the narrow card columns
+    /// (PostgreSQL plans it several times faster than a union of four
+    /// full-width selects), and this week's schedule. No parameters: the
+    /// time is the server's `now()`, so the generic plan is made at the
+    /// first execution and kept.
+    static let homeStatement = PreparedStatements.Statement("home") { schema in
+        """
+        SELECT e.* FROM (VALUES (4::int2, 6), (6::int2, 5), (5::int2, 4)) AS list (section, size)
+         CROSS JOIN LATERAL (
+            SELECT \(Self.cardColumns) FROM \(schema.quoted).entries
+             WHERE section_id = list.section AND status = 'published' AND published_at <= now()
+               AND (list.section <> 5 OR kind = 'article')
+             ORDER BY published_at DESC, id DESC LIMIT list.size) AS e
+        UNION ALL
+        (SELECT \(Self.cardColumns)
+           FROM \(schema.quoted).entries,
+                (SELECT (date_trunc('week', (now() AT TIME ZONE 'UTC') + interval '7 hours') - interval '7 hours')
+                        AT TIME ZONE 'UTC' AS starts) AS week
+          WHERE kind = 'schedule' AND status = 'published' AND starts_at >= week.starts AND starts_at < week.starts + interval '7 days'
+          ORDER BY starts_at, id LIMIT 60)
+        """
     }
 
     /// One page of a section's published items, newest first.

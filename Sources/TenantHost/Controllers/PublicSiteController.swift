@@ -77,7 +77,7 @@ struct PublicSiteController: Sendable {
 
     @Sendable func home(_ request: Request, context: TenantRequestContext) async throws -> Response {
         try await self.render(request, context) { chrome, connection in
-            let home = try await self.services.content.home(chrome.tenant.schema, now: chrome.now, on: connection)
+            let home = try await self.services.content.home(chrome.tenant.schema, on: connection)
             let fromProvince = try await self.provinceAnnouncements(chrome, limit: 3, on: connection)
             return .page(HomeView.render(chrome, home, fromProvince: fromProvince), contentType: Self.html)
         }

@@ -1,0 +1,161 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Named prepared statements, per pooled connection and commune.
+///
+/// Through the unnamed statement PostgreSQL parses and plans a query on every
+/// request, and with a different commune's schema on every request no plan
+/// can be shared: on tables this small, planning costs more than running.
+/// A statement prepared on a connection for one commune (`PREPARE`) is
+/// planned once; a request then sends `EXECUTE` with its name, which
+/// PostgreSQL parses in microseconds and answers from the kept plan.
+///
+/// - Isolation: a statement's SQL names the commune's tables through its
+///   validated ``SchemaName`` and is built by the repository from a fixed
+///   text; its name is the schema's name and the statement's fixed id
+///   (`c_14224__home`), so a name can only ever run that commune's
+///   statement, and nothing from a request reaches either.
+/// - Plans: the statements take no parameters (the time is PostgreSQL's
+///   `now()`), so PostgreSQL makes the generic plan at the first execution
+///   and keeps it; with parameters it would plan the first five executions
+///   anew, and a (connection, commune) pair is rarely used five times.
+/// - Memory: each kept statement holds its plan in the backend. A
+///   connection keeps the statements of the `communesPerConnection` communes
+///   it served most recently and deallocates those of the least recently
+///   served one beyond that bound.
+public final class PreparedStatements: Sendable {
+    /// A statement of a repository: a fixed identifier and its SQL for one commune.
+    public struct Statement: Sendable {
+        public let id: String
+        public let sql: @Sendable (SchemaName) -> String
+
+        /// - Parameter id: lower-case letters only (it becomes part of the statement's name).
+        public init(_ id: StaticString, sql: @escaping @Sendable (SchemaName) -> String) {
+            let text = "\(id)"
+            precondition(!text.isEmpty && text.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) })
+            self.id = text
+            self.sql = sql
+        }
+
+        /// The name on the server: the commune's schema and the statement (at most 63 bytes).
+        func name(for schema: SchemaName) -> String { "\(schema.rawValue)__\(self.id)" }
+    }
+
+    /// Communes whose statements one connection keeps (0: none are prepared).
+    public let communesPerConnection: Int
+    private let logger: Logger
+    private let connections = Mutex<[ObjectIdentifier: Kept]>([:])
+    private let counters = Counters()
+
+    private final class Counters: Sendable {
+        let prepared = Atomic<Int>(0)
+        let reused = Atomic<Int>(0)
+        let deallocated = Atomic<Int>(0)
+    }
+
+    /// What one connection keeps.
+    private struct Kept {
+        let connection: PostgresConnection
+        /// Names of the statements prepared on it, by commune.
+        var statements: [SchemaName: Set<String>] = [:]
+        /// When each commune was last served on this connection.
+        var lastUse: [SchemaName: UInt64] = [:]
+        var clock: UInt64 = 0
+    }
+
+    /// Statements prepared, executions that reused one, statements deallocated (since start).
+    public var figures: (prepared: Int, reused: Int, deallocated: Int) {
+        (
+            self.counters.prepared.load(ordering: .relaxed), self.counters.reused.load(ordering: .relaxed),
+            self.counters.deallocated.load(ordering: .relaxed)
+        )
+    }
+
+    public init(communesPerConnection: Int, logger: Logger) {
+        self.communesPerConnection = max(0, communesPerConnection)
+        self.logger = logger
+    }
+
+    /// Runs `statement` for `schema` on `connection` (leased by the caller,
+    /// so no other task uses it meanwhile), preparing it on first use.
+    public func rows(
+        _ statement: Statement, for schema: SchemaName, on connection: PostgresConnection
+    ) async throws -> PostgresRowSequence {
+        guard self.communesPerConnection > 0 else {
+            return try await connection.query(PostgresQuery(unsafeSQL: statement.sql(schema)), logger: self.logger)
+        }
+        let name = statement.name(for: schema)
+        let (kept, evicted) = self.connections.withLock { connections -> (Bool, [String]) in
+            let id = ObjectIdentifier(connection)
+            if connections[id] == nil {
+                // A connection the pool closed leaves its entry behind: drop those now.
+                connections = connections.filter { !$0.value.connection.isClosed }
+                connections[id] = Kept(connection: connection)
+            }
+            return Self.use(schema, name: name, in: &connections[id]!, bound: self.communesPerConnection)
+        }
+        for old in evicted {
+            try await self.run("DEALLOCATE \"\(old)\"", on: connection)
+            self.counters.deallocated.add(1, ordering: .relaxed)
+        }
+        if kept {
+            self.counters.reused.add(1, ordering: .relaxed)
+        } else {
+            do {
+                try await self.run("PREPARE \"\(name)\" AS \(statement.sql(schema))", on: connection)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P05" {
+                // Already there (kept through an error of ours): use it.
+            }
+            self.connections.withLock { _ = $0[ObjectIdentifier(connection)]?.statements[schema, default: []].insert(name) }
+            self.counters.prepared.add(1, ordering: .relaxed)
+        }
+        do {
+            return try await connection.query(PostgresQuery(unsafeSQL: "EXECUTE \"\(name)\""), logger: self.logger)
+        } catch {
+            // Whatever went wrong (a dropped schema, a lost connection), the
+            // next request prepares afresh.
+            self.connections.withLock { _ = $0[ObjectIdentifier(connection)]?.statements[schema]?.remove(name) }
+            if let error = error as? PSQLError, error.serverInfo?[.sqlState] != "26000" {
+                try? await self.run("DEALLOCATE \"\(name)\"", on: connection)
+            }
+            throw error
+        }
+    }
+
+    /// Marks `schema` as just served; tells whether `name` is prepared, and
+    /// removes the statements of the least recently served commune when
+    /// there is one commune too many (for the caller to deallocate).
+    private static func use(_ schema: SchemaName, name: String, in kept: inout Kept, bound: Int) -> (Bool, [String]) {
+        kept.clock += 1
+        kept.lastUse[schema] = kept.clock
+        var evicted: [String] = []
+        if kept.lastUse.count > bound, let oldest = kept.lastUse.min(by: { $0.value < $1.value })?.key, oldest != schema {
+            kept.lastUse[oldest] = nil
+            evicted = Array(kept.statements.removeValue(forKey: oldest) ?? [])
+        }
+        return (kept.statements[schema]?.contains(name) ?? false, evicted)
+    }
+
+    /// A statement with no result, run to its end.
+    private func run(_ sql: String, on connection: PostgresConnection) async throws {
+        for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger) {}
+    }
+
+    /// Forgets what `connection` kept (it is being closed).
+    public func forget(_ connection: PostgresConnection) {
+        self.connections.withLock { $0[ObjectIdentifier(connection)] = nil }
+    }
+
+    /// Forgets every connection's statements (the pool was replaced).
+    public func forgetAll() {
+        self.connections.withLock { $0.removeAll() }
+    }
+
+    /// Statements kept on `connection`, by commune (for tests).
+    public func kept(on connection: PostgresConnection) -> [SchemaName: Int] {
+        self.connections.withLock { connections in
+            (connections[ObjectIdentifier(connection)]?.statements ?? [:]).mapValues(\.count).filter { $0.value > 0 }
+        }
+    }
+}
