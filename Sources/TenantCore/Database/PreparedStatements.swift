@@ -20,10 +20,16 @@ import Synchronization
 ///   `now()`), so PostgreSQL makes the generic plan at the first execution
 ///   and keeps it; with parameters it would plan the first five executions
 ///   anew, and a (connection, commune) pair is rarely used five times.
+/// - When it pays: preparing costs a round trip and a plan, so a statement
+///   is prepared on a connection the second time it runs there for that
+///   commune while the connection still remembers the first (the last
+///   8 × `communesPerConnection` statements it ran); until then it runs
+///   unnamed, as before. A platform of a few hundred communes soon has all
+///   of them prepared; a crawl over ten thousand prepares little.
 /// - Memory: each kept statement holds its plan in the backend. A
-///   connection keeps the statements of the `communesPerConnection` communes
-///   it served most recently and deallocates those of the least recently
-///   served one beyond that bound.
+///   connection keeps the statements of at most `communesPerConnection`
+///   communes and deallocates those of the least recently served one beyond
+///   that bound.
 public final class PreparedStatements: Sendable {
     /// A statement of a repository: a fixed identifier and its SQL for one commune.
     public struct Statement: Sendable {
@@ -59,8 +65,10 @@ public final class PreparedStatements: Sendable {
         let connection: PostgresConnection
         /// Names of the statements prepared on it, by commune.
         var statements: [SchemaName: Set<String>] = [:]
-        /// When each commune was last served on this connection.
+        /// When each commune with statements last used one.
         var lastUse: [SchemaName: UInt64] = [:]
+        /// Statements run here recently, prepared or not, and when.
+        var seen: [String: UInt64] = [:]
         var clock: UInt64 = 0
     }
 
@@ -86,7 +94,7 @@ public final class PreparedStatements: Sendable {
             return try await connection.query(PostgresQuery(unsafeSQL: statement.sql(schema)), logger: self.logger)
         }
         let name = statement.name(for: schema)
-        let (kept, evicted) = self.connections.withLock { connections -> (Bool, [String]) in
+        let (use, evicted) = self.connections.withLock { connections -> (Use, [String]) in
             let id = ObjectIdentifier(connection)
             if connections[id] == nil {
                 // A connection the pool closed leaves its entry behind: drop those now.
@@ -99,15 +107,23 @@ public final class PreparedStatements: Sendable {
             try await self.run("DEALLOCATE \"\(old)\"", on: connection)
             self.counters.deallocated.add(1, ordering: .relaxed)
         }
-        if kept {
+        switch use {
+        case .unnamed:
+            return try await connection.query(PostgresQuery(unsafeSQL: statement.sql(schema)), logger: self.logger)
+        case .kept:
             self.counters.reused.add(1, ordering: .relaxed)
-        } else {
+        case .prepare:
             do {
                 try await self.run("PREPARE \"\(name)\" AS \(statement.sql(schema))", on: connection)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P05" {
                 // Already there (kept through an error of ours): use it.
             }
-            self.connections.withLock { _ = $0[ObjectIdentifier(connection)]?.statements[schema, default: []].insert(name) }
+            self.connections.withLock { connections in
+                guard var kept = connections[ObjectIdentifier(connection)] else { return }
+                kept.statements[schema, default: []].insert(name)
+                kept.lastUse[schema] = kept.clock
+                connections[ObjectIdentifier(connection)] = kept
+            }
             self.counters.prepared.add(1, ordering: .relaxed)
         }
         do {
@@ -115,7 +131,15 @@ public final class PreparedStatements: Sendable {
         } catch {
             // Whatever went wrong (a dropped schema, a lost connection), the
             // next request prepares afresh.
-            self.connections.withLock { _ = $0[ObjectIdentifier(connection)]?.statements[schema]?.remove(name) }
+            self.connections.withLock { connections in
+                guard var kept = connections[ObjectIdentifier(connection)] else { return }
+                kept.statements[schema]?.remove(name)
+                if kept.statements[schema]?.isEmpty == true {
+                    kept.statements[schema] = nil
+                    kept.lastUse[schema] = nil
+                }
+                connections[ObjectIdentifier(connection)] = kept
+            }
             if let error = error as? PSQLError, error.serverInfo?[.sqlState] != "26000" {
                 try? await self.run("DEALLOCATE \"\(name)\"", on: connection)
             }
@@ -123,18 +147,31 @@ public final class PreparedStatements: Sendable {
         }
     }
 
-    /// Marks `schema` as just served; tells whether `name` is prepared, and
-    /// removes the statements of the least recently served commune when
-    /// there is one commune too many (for the caller to deallocate).
-    private static func use(_ schema: SchemaName, name: String, in kept: inout Kept, bound: Int) -> (Bool, [String]) {
+    private enum Use { case unnamed, kept, prepare }
+
+    /// Marks `name` as just run and says how to run it: kept, to prepare
+    /// (seen before), or unnamed (first seen). Returns the names of
+    /// statements to deallocate: those of the commune whose statements were
+    /// least recently used, when one commune more would pass the bound.
+    private static func use(_ schema: SchemaName, name: String, in kept: inout Kept, bound: Int) -> (Use, [String]) {
         kept.clock += 1
-        kept.lastUse[schema] = kept.clock
+        let seenBefore = kept.seen.updateValue(kept.clock, forKey: name) != nil
+        if kept.seen.count > 8 * bound, let oldest = kept.seen.min(by: { $0.value < $1.value })?.key {
+            kept.seen[oldest] = nil
+        }
+        if kept.statements[schema]?.contains(name) == true {
+            kept.lastUse[schema] = kept.clock
+            return (.kept, [])
+        }
+        guard seenBefore else { return (.unnamed, []) }
         var evicted: [String] = []
-        if kept.lastUse.count > bound, let oldest = kept.lastUse.min(by: { $0.value < $1.value })?.key, oldest != schema {
+        if kept.statements[schema] == nil && kept.statements.count >= bound,
+            let oldest = kept.lastUse.min(by: { $0.value < $1.value })?.key
+        {
             kept.lastUse[oldest] = nil
             evicted = Array(kept.statements.removeValue(forKey: oldest) ?? [])
         }
-        return (kept.statements[schema]?.contains(name) ?? false, evicted)
+        return (.prepare, evicted)
     }
 
     /// A statement with no result, run to its end.
