@@ -6,7 +6,7 @@
 # Runs the crawl three times: connections never recycled and nothing
 # prepared; recycled after DB_RECYCLE_AFTER_SCHEMAS distinct communes
 # (default 1000) and nothing prepared; recycled and each connection keeping
-# the prepared statements of DB_PREPARED_COMMUNES communes (default 200).
+# the prepared statements of DB_PREPARED_COMMUNES communes (default 500).
 # Pool of DB_POOL_SIZE (default 8).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +17,7 @@ DB=bench_provision_$LIST
 OUT=$BENCH_STATE/crawl-$LIST.md
 POOL=${DB_POOL_SIZE:-8}
 RECYCLE=${DB_RECYCLE_AFTER_SCHEMAS:-1000}
-PREPARED=${DB_PREPARED_COMMUNES:-200}
+PREPARED=${DB_PREPARED_COMMUNES:-500}
 bench_need wrk wrk
 bench_build
 pg_start "$BENCH_STATE/pg" "$BENCH_PG_PORT"

@@ -2,7 +2,8 @@
 # Public pages side by side, in one run on this machine:
 #   nginx serving a static copy of a home page (the reference for cached pages),
 #   tenant-host with its page cache, tenant-host with no cache (database +
-#   render on every request), and the django-tenants peer.
+#   render on every request; with prepared statements, and with every
+#   statement unnamed as before them), and the django-tenants peer.
 # Every request picks a random commune's Host.
 #
 #   bench/pages.sh [N=300] [CONNECTIONS=32]
@@ -45,12 +46,16 @@ LOG_LEVEL=warning PORT=18080 PAGE_CACHE_MB=1024 PAGE_CACHE_TTL_SECONDS=3600 "$BI
 PIDS+=($!); CACHED_PID=$!
 LOG_LEVEL=warning PORT=18081 PAGE_CACHE_MB=0 "$BIN/tenant-host" >"$BENCH_STATE/host-uncached.log" 2>&1 &
 PIDS+=($!); UNCACHED_PID=$!
+# …with no cache and every statement unnamed, as before prepared statements.
+LOG_LEVEL=warning PORT=18086 PAGE_CACHE_MB=0 DB_PREPARED_COMMUNES=0 "$BIN/tenant-host" >"$BENCH_STATE/host-unprepared.log" 2>&1 &
+PIDS+=($!); UNPREPARED_PID=$!
 # …and with its cache answered through the router, as before the early path.
 LOG_LEVEL=warning PORT=18083 PAGE_CACHE_MB=1024 PAGE_CACHE_TTL_SECONDS=3600 CACHE_EARLY_HITS=0 "$BIN/tenant-host" >"$BENCH_STATE/host-router.log" 2>&1 &
 PIDS+=($!); ROUTER_PID=$!
 wait_http "http://127.0.0.1:18080/" "$FIRST"
 wait_http "http://127.0.0.1:18083/" "$FIRST"
 wait_http "http://127.0.0.1:18081/" "$FIRST"
+wait_http "http://127.0.0.1:18086/" "$FIRST"
 
 # nginx with a static file the size of a home page.
 mkdir -p "$BENCH_STATE/static"
@@ -85,6 +90,15 @@ for port in 18080 18083; do
   "$ROOT/bench/warm.py" $port "$BENCH_STATE/hosts-$N.txt" / /tin-tuc/1 /tin-tuc/2 /tin-tuc/3 /tin-tuc/4 /tin-tuc/5
 done
 
+# Bring the uncached hosts to where a host is after running a while: a
+# pooled connection prepares a commune's statements the second time it
+# serves that commune, so a few seconds are not enough to see every pair.
+blog "warming the uncached hosts (${WARM_UNCACHED:-20} s each)"
+for port in 18081 18086; do
+  wrk -t1 -c"$CONNS" -d"${WARM_UNCACHED:-20}s" -s "$ROOT/bench/random_host.lua" "http://127.0.0.1:$port" -- "$BENCH_STATE/hosts-$N.txt" / >/dev/null
+  wrk -t1 -c"$CONNS" -d5s -s "$ROOT/bench/random_host.lua" "http://127.0.0.1:$port" -- "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d >/dev/null
+done
+
 PG=$(pg_master_pid)
 {
   echo "### bench/pages.sh $N communes, $CONNS connections, ${DURATION}s, $(date -u +%FT%TZ)"
@@ -100,6 +114,8 @@ PG=$(pg_master_pid)
   bench_measure "tenant-host-cached-article-router" http://127.0.0.1:18083 "$ROUTER_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
   bench_measure "tenant-host-uncached-home" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
   bench_measure "tenant-host-uncached-article" http://127.0.0.1:18081 "$UNCACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
+  bench_measure "tenant-host-uncached-home-unprepared" http://127.0.0.1:18086 "$UNPREPARED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  bench_measure "tenant-host-uncached-article-unprepared" http://127.0.0.1:18086 "$UNPREPARED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
   if [ "$PEER" = 1 ]; then
     PEER_MASTER=$(cat "$BENCH_STATE/peer/gunicorn.pid")
     PEER_PG=$(cat "$BENCH_STATE/peer/postgres.pid")
@@ -122,8 +138,9 @@ print(f"- cached home / nginx static file: {ratio('tenant-host-cached-home', 'ng
 print(f"- cached article / nginx static file: {ratio('tenant-host-cached-article', 'nginx-static-file')}")
 print(f"- the same through the router (CACHE_EARLY_HITS=0): home {ratio('tenant-host-cached-home-router', 'nginx-static-file')}, article {ratio('tenant-host-cached-article-router', 'nginx-static-file')}")
 if sys.argv[2] == "1":
-    print(f"- uncached home / django-tenants home: {ratio('tenant-host-uncached-home', 'django-tenants-home')} (target at least 10x)")
-    print(f"- uncached article / django-tenants article: {ratio('tenant-host-uncached-article', 'django-tenants-article')}")
+    print(f"- uncached home / django-tenants home: {ratio('tenant-host-uncached-home', 'django-tenants-home')} (target at least 6x, then 10x); unprepared {ratio('tenant-host-uncached-home-unprepared', 'django-tenants-home')}")
+    print(f"- uncached article / django-tenants article: {ratio('tenant-host-uncached-article', 'django-tenants-article')}; unprepared {ratio('tenant-host-uncached-article-unprepared', 'django-tenants-article')}")
+print(f"- uncached home, prepared / unprepared: {ratio('tenant-host-uncached-home', 'tenant-host-uncached-home-unprepared')}; article {ratio('tenant-host-uncached-article', 'tenant-host-uncached-article-unprepared')}")
 PY
 mv "$OUT.rows" "$OUT"
 blog "written to $OUT"

@@ -14,7 +14,7 @@ struct AppConfig: Sendable {
     var recycleAfter: Int
     /// Communes whose prepared statements a pooled connection keeps
     /// (`DB_PREPARED_COMMUNES`; 0: every statement unnamed).
-    var preparedCommunes = 200
+    var preparedCommunes = 500
     var pageCacheBytes: Int
     var pageCacheTTL: Duration
     /// Scheme of the primary (official) hosts, for canonical links: `https`.
@@ -71,7 +71,7 @@ struct AppConfig: Sendable {
         let port = int("PORT", 8080, 1...65535)
         let pool = int("DB_POOL_SIZE", 8, 1...200)
         let recycle = int("DB_RECYCLE_AFTER_SCHEMAS", 1_000, 0...10_000_000)
-        let prepared = int("DB_PREPARED_COMMUNES", 200, 0...100_000)
+        let prepared = int("DB_PREPARED_COMMUNES", 500, 0...100_000)
         let cacheMB = int("PAGE_CACHE_MB", 256, 0...65536)
         let ttl = int("PAGE_CACHE_TTL_SECONDS", 60, 0...86_400)
         let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info

@@ -201,10 +201,15 @@ import TestSupport
                     try await store.insert(Entry(sectionID: 4, title: "Tin mới của Kim Long"), into: c.0, on: connection)
                 }
                 #expect(try await read(c.0).news.first == "Tin mới của Kim Long")
-                // A again (still remembered): prepared afresh, its own rows.
+                // A again: forgotten (C's reads pushed it out of the last
+                // four statements run), so unnamed, then prepared afresh;
+                // its own rows either way.
                 let again = try await read(a.0)
                 #expect(again.news.contains("Tin riêng của Thuận An") && !again.news.contains("Tin mới của Kim Long"))
-                #expect(again.prepared == ["c_19774__chrome", "c_19774__home", "c_19900__chrome", "c_19900__home"])
+                #expect(again.prepared == ["c_19777__chrome", "c_19777__home", "c_19900__chrome", "c_19900__home"])
+                let prepared = try await read(a.0)
+                #expect(prepared.news.contains("Tin riêng của Thuận An") && !prepared.news.contains("Tin mới của Kim Long"))
+                #expect(prepared.prepared == ["c_19774__chrome", "c_19774__home", "c_19900__chrome", "c_19900__home"])
                 let figures = database.statements.figures
                 #expect(figures.prepared == 8 && figures.deallocated == 4 && figures.reused == 14, "\(figures)")
                 group.cancelAll()

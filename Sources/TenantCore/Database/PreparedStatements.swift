@@ -23,8 +23,8 @@ import Synchronization
 /// - When it pays: preparing costs a round trip and a plan, so a statement
 ///   is prepared on a connection the second time it runs there for that
 ///   commune while the connection still remembers the first (the last
-///   8 × `communesPerConnection` statements it ran); until then it runs
-///   unnamed, as before. A platform of a few hundred communes soon has all
+///   2 × `communesPerConnection` statements it ran, about as many requests
+///   as communes it keeps); until then it runs unnamed, as before. A platform of a few hundred communes soon has all
 ///   of them prepared; a crawl over ten thousand prepares little.
 /// - Memory: each kept statement holds its plan in the backend. A
 ///   connection keeps the statements of at most `communesPerConnection`
@@ -156,7 +156,7 @@ public final class PreparedStatements: Sendable {
     private static func use(_ schema: SchemaName, name: String, in kept: inout Kept, bound: Int) -> (Use, [String]) {
         kept.clock += 1
         let seenBefore = kept.seen.updateValue(kept.clock, forKey: name) != nil
-        if kept.seen.count > 8 * bound, let oldest = kept.seen.min(by: { $0.value < $1.value })?.key {
+        if kept.seen.count > 2 * bound, let oldest = kept.seen.min(by: { $0.value < $1.value })?.key {
             kept.seen[oldest] = nil
         }
         if kept.statements[schema]?.contains(name) == true {
