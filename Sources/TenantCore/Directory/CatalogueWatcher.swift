@@ -174,6 +174,10 @@ public final class CatalogueWatcher: Service, Sendable {
             var changed: [Int64] = []
             for (id, tenant) in new.tenants where old.tenants[id] != tenant { changed.append(id) }
             for id in old.tenants.keys where new.tenants[id] == nil { changed.append(id) }
+            // A province's announcements are on its communes' pages.
+            for province in new.provincesWithOtherAnnouncements(than: old) {
+                changed += new.communes(below: province).map(\.id)
+            }
             if !changed.isEmpty { self.handlers.tenantsChanged(changed) }
             // The platform notice is on every page of every site.
             if new.notice != old.notice { self.handlers.reset(.distantPast) }

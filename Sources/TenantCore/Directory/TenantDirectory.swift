@@ -53,14 +53,18 @@ public final class DirectorySnapshot: Sendable {
     public let notice: PlatformNotice?
     /// Active communes under each province and district, by name.
     let communesBelow: [Int64: [Tenant]]
+    /// Each province's announcements ("Tin từ tỉnh") without their bodies,
+    /// newest first, including those scheduled later.
+    let announcements: [Int64: [Announcement]]
     public let loadedAt: Date
 
     init(
         hosts: [String: HostEntry], tenants: [Int64: Tenant], units: [Int64: AdminUnit], predecessors: [Int64: [Predecessor]] = [:],
-        notice: PlatformNotice? = nil, loadedAt: Date = Date()
+        notice: PlatformNotice? = nil, announcements: [Int64: [Announcement]] = [:], loadedAt: Date = Date()
     ) {
         self.hosts = hosts
         self.notice = notice
+        self.announcements = announcements
         self.tenants = tenants
         var archives: [Int64: [String: Int64]] = [:]
         for tenant in tenants.values {
@@ -119,6 +123,16 @@ public final class DirectorySnapshot: Sendable {
     /// The active communes of a province or district (directly or through
     /// a district), by name; worked out once per snapshot.
     public func communes(below unitID: Int64) -> [Tenant] { self.communesBelow[unitID] ?? [] }
+
+    /// The newest `limit` announcements of a province published by `now`.
+    public func announcements(province: Int64, limit: Int, now: Date) -> [Announcement] {
+        Array((self.announcements[province] ?? []).lazy.filter { $0.publishedAt <= now }.prefix(limit))
+    }
+
+    /// Provinces whose announcements differ between two snapshots.
+    public func provincesWithOtherAnnouncements(than other: DirectorySnapshot) -> [Int64] {
+        Set(self.announcements.keys).union(other.announcements.keys).filter { self.announcements[$0] != other.announcements[$0] }
+    }
 
     /// A snapshot that knows no host.
     public static let empty = DirectorySnapshot(hosts: [:], tenants: [:], units: [:], loadedAt: .distantPast)

@@ -91,8 +91,11 @@ public struct Catalogue: Sendable {
         for try await (new, name, share, tenantID) in predecessorRows.decode((Int64, String, String, Int64?).self) {
             predecessors[new, default: []].append(.init(name: name, share: share, tenantID: tenantID))
         }
-        let notice = try await PortalStore(logger: self.logger).notice(on: connection)
-        return DirectorySnapshot(hosts: hosts, tenants: tenants, units: units, predecessors: predecessors, notice: notice)
+        let portal = PortalStore(logger: self.logger)
+        let notice = try await portal.notice(on: connection)
+        let announcements = try await portal.announcementsShown(on: connection)
+        return DirectorySnapshot(
+            hosts: hosts, tenants: tenants, units: units, predecessors: predecessors, notice: notice, announcements: announcements)
     }
 
     // MARK: Units

@@ -73,6 +73,31 @@ public struct PortalStore: Sendable {
         return try await self.decodeAnnouncements(rows)
     }
 
+    /// For the directory: each province's announcements that are or will be
+    /// shown — the newest ``announcementsKept`` published, and every one
+    /// scheduled later — without their bodies (only their own page shows
+    /// one, and reads it then).
+    public func announcementsShown(on connection: PostgresConnection) async throws -> [Int64: [Announcement]] {
+        let rows = try await connection.query(
+            """
+            SELECT id, province_id, title, summary, ''::text, author, published_at, withdrawn FROM (
+                SELECT a.*, row_number() OVER (PARTITION BY province_id ORDER BY published_at DESC, id DESC) AS n
+                  FROM platform.announcements a WHERE NOT withdrawn AND published_at <= now()) AS shown
+             WHERE n <= \(Self.announcementsKept)
+            UNION ALL
+            SELECT id, province_id, title, summary, ''::text, author, published_at, withdrawn FROM platform.announcements
+             WHERE NOT withdrawn AND published_at > now()
+            """, logger: self.logger)
+        var byProvince: [Int64: [Announcement]] = [:]
+        for announcement in try await self.decodeAnnouncements(rows) {
+            byProvince[announcement.provinceID, default: []].append(announcement)
+        }
+        return byProvince.mapValues { $0.sorted { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) } }
+    }
+
+    /// The most announcements a page lists (`/tin-tu-tinh`).
+    public static let announcementsKept = 50
+
     /// One published announcement of a province.
     public func announcement(_ id: Int64, province: Int64, now: Date, on connection: PostgresConnection) async throws -> Announcement? {
         let rows = try await connection.query(

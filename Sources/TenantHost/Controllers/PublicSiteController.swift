@@ -78,7 +78,7 @@ struct PublicSiteController: Sendable {
     @Sendable func home(_ request: Request, context: TenantRequestContext) async throws -> Response {
         try await self.render(request, context) { chrome, connection in
             let home = try await self.services.content.home(chrome.tenant.schema, on: connection)
-            let fromProvince = try await self.provinceAnnouncements(chrome, limit: 3, on: connection)
+            let fromProvince = self.provinceAnnouncements(chrome, limit: 3)
             return .page(HomeView.render(chrome, home, fromProvince: fromProvince), contentType: Self.html)
         }
     }
@@ -131,7 +131,7 @@ struct PublicSiteController: Sendable {
                 var extra: HTML = section.id == MandatorySection.direction.id
                     ? "<p><a class=\"button\" href=\"/lich-cong-tac\">Lịch công tác tuần của lãnh đạo</a></p>\n" : .empty
                 if section.id == MandatorySection.news.id, page == 1 {
-                    extra = AnnouncementViews.panel(chrome, try await self.provinceAnnouncements(chrome, limit: 5, on: connection))
+                    extra = AnnouncementViews.panel(chrome, self.provinceAnnouncements(chrome, limit: 5))
                 }
                 return .page(SectionView.list(chrome, section, result, extra: extra), contentType: Self.html)
             }
@@ -242,7 +242,7 @@ struct PublicSiteController: Sendable {
             let items = try await self.services.content.feed(chrome.tenant.schema, section: section.id, limit: 20, now: chrome.now, on: connection)
             // The news feed carries the province's announcements too.
             let fromProvince = section.id == MandatorySection.news.id
-                ? try await self.provinceAnnouncements(chrome, limit: 10, on: connection) : []
+                ? self.provinceAnnouncements(chrome, limit: 10) : []
             return .page(FeedViews.rss(chrome, section, items, fromProvince: fromProvince), contentType: "application/rss+xml; charset=utf-8")
         }
     }
@@ -250,7 +250,7 @@ struct PublicSiteController: Sendable {
     /// `/tin-tu-tinh`: the announcements of the commune's province.
     @Sendable func announcements(_ request: Request, context: TenantRequestContext) async throws -> Response {
         try await self.render(request, context) { chrome, connection in
-            let items = try await self.provinceAnnouncements(chrome, limit: 50, on: connection)
+            let items = self.provinceAnnouncements(chrome, limit: PortalStore.announcementsKept)
             return .page(AnnouncementViews.list(chrome, items), contentType: Self.html)
         }
     }
@@ -268,10 +268,11 @@ struct PublicSiteController: Sendable {
         }
     }
 
-    /// The newest announcements of the commune's province ("Tin từ tỉnh").
-    func provinceAnnouncements(_ chrome: SiteChrome, limit: Int, on connection: PostgresConnection) async throws -> [Announcement] {
+    /// The newest announcements of the commune's province ("Tin từ tỉnh"),
+    /// from the directory (which reloads when one is published or withdrawn).
+    func provinceAnnouncements(_ chrome: SiteChrome, limit: Int) -> [Announcement] {
         guard let province = chrome.tenant.province, chrome.archive == nil else { return [] }
-        return try await PortalStore(logger: self.services.logger).announcements(province: province.id, limit: limit, now: chrome.now, on: connection)
+        return self.services.directory.snapshot.announcements(province: province.id, limit: limit, now: chrome.now)
     }
 
     @Sendable func htmlSitemap(_ request: Request, context: TenantRequestContext) async throws -> Response {
