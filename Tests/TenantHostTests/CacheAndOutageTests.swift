@@ -24,6 +24,26 @@ import TestSupport
         #expect(cache.lookup(key, now: .now).map { String(buffer: $0.body) } == "new")
     }
 
+    /// The ETag is the same for the same bytes and changes with any one
+    /// byte, wherever it is (in a 32-byte block or in the tail), and with
+    /// the length.
+    @Test func etag_changesWithEveryByte() {
+        let page = String(repeating: "<p>Ủy ban nhân dân xã thông báo.</p>\n", count: 400) + "tail"
+        let base = PageCache.etag(ByteBuffer(string: page))
+        #expect(PageCache.etag(ByteBuffer(string: page)) == base)
+        var seen: Set<String> = [base]
+        let bytes = Array(page.utf8)
+        for position in [0, 7, 8, 31, 32, 1000, bytes.count - 5, bytes.count - 1] {
+            var changed = bytes
+            changed[position] ^= 0x01
+            seen.insert(PageCache.etag(ByteBuffer(bytes: changed)))
+        }
+        seen.insert(PageCache.etag(ByteBuffer(bytes: bytes + [0])))
+        seen.insert(PageCache.etag(ByteBuffer(bytes: bytes.dropLast())))
+        #expect(seen.count == 11)
+        #expect(base.count == 18 && base.hasPrefix("\"") && base.hasSuffix("\""))
+    }
+
     @Test func invalidation_dropsOnlyThatCommune() {
         let cache = PageCache(capacity: 1 << 20, ttl: .seconds(60))
         for tenant: Int64 in [1, 2] {
