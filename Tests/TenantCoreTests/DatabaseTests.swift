@@ -93,6 +93,39 @@ import TestSupport
         }
     }
 
+    /// A lease naming a commune always takes that commune's connection (so a
+    /// backend's caches and prepared statements cover a fixed share of the
+    /// communes); the communes spread over the connections; a lease naming
+    /// none takes a connection nobody holds.
+    @Test func communeLeases_alwaysTakeTheirOwnConnection() async throws {
+        try await withTestPlatform { platform in
+            // setup
+            let database = TenantDatabase(config: platform.config, poolSize: 4, recycleAfter: 0, logger: platform.logger)
+            let schemas = try [19774, 19777, 19900, 19903, 19906, 19909, 19912, 19915, 14224, 14233].map { try SchemaName(communeCode: $0) }
+            func pid(_ connection: PostgresConnection) async throws -> Int32 {
+                try await connection.query("SELECT pg_backend_pid()", logger: platform.logger).collect().first!.decode(Int32.self)
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await database.run() }
+                // act
+                var backends: [SchemaName: Set<Int32>] = [:]
+                for _ in 0..<3 {
+                    for schema in schemas {
+                        backends[schema, default: []].insert(try await database.withConnection(schema: schema) { try await pid($0) })
+                    }
+                }
+                let (held, other) = try await database.withConnection(schema: schemas[0]) { connection in
+                    (try await pid(connection), try await database.withConnection { try await pid($0) })
+                }
+                group.cancelAll()
+                // check
+                #expect(backends.values.allSatisfy { $0.count == 1 }, "\(backends)")
+                #expect(Set(backends.values.flatMap { $0 }).count > 1)
+                #expect(held != other)
+            }
+        }
+    }
+
     /// Two communes served through one pooled connection, alternating: each
     /// read sees its own commune's rows only, through schema-qualified SQL
     /// and through `withTenant`'s search_path alike.

@@ -4,12 +4,20 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
-/// The platform's access to PostgreSQL: a fixed-size `PostgresClient` pool,
+/// The platform's access to PostgreSQL: a fixed set of pooled connections,
 /// transaction helpers, and the one place where a commune's schema is put
 /// on a connection.
 ///
-/// Pool options follow what was measured on this stack: the pool is opened
-/// at its full size and keeps no keep-alive timers (the default options grow
+/// Affinity: the pool is `poolSize` single-connection `PostgresClient`s, and
+/// a lease that names a commune always gets the same one (by a hash of the
+/// schema's name). So each PostgreSQL backend serves a fixed share of the
+/// communes: its relation cache and its prepared statements
+/// (``PreparedStatements``) cover that share, not every commune, and stay
+/// warm. A lease that names no commune (the catalogue, the console) takes
+/// the connection with the fewest leases.
+///
+/// Pool options follow what was measured on this stack: every connection is
+/// opened at start and keeps no keep-alive timers (the default options grow
 /// memory with the request rate). A connection is closed once it has
 /// served `recycleAfter` distinct commune schemas, so that no PostgreSQL
 /// backend accumulates the relation cache of thousands of communes, while a
@@ -27,7 +35,8 @@ public final class TenantDatabase: Service, Sendable {
     private let clientConfiguration: PostgresClient.Configuration
     private let pool: Mutex<Pool>
     private let recycleAfter: Int
-    private let touched: Mutex<[Int: Set<SchemaName>]>
+    /// Distinct communes each connection served, by (client, connection id).
+    private let touched: Mutex<[ConnectionKey: Set<SchemaName>]>
     private let available: Atomic<Bool>
     /// Set once `run()` has returned: the pool takes no lease any more, and
     /// a lease asked for then would wait forever (PostgresClient queues it
@@ -36,7 +45,7 @@ public final class TenantDatabase: Service, Sendable {
     /// How long a replaced pool keeps serving the queries it already runs.
     private let retireAfter: Duration
     /// Requests waiting for a pooled connection, and holding one (for metrics).
-    private let leases = Leases()
+    private let leases: Leases
     /// Connections the pool keeps open.
     public let poolSize: Int
     /// The prepared statements each pooled connection keeps, per commune.
@@ -45,6 +54,21 @@ public final class TenantDatabase: Service, Sendable {
     private final class Leases: Sendable {
         let waiting = Atomic<Int>(0)
         let inUse = Atomic<Int>(0)
+        /// Leases asked for or held, per client (for choosing one).
+        let perClient: [Counter]
+
+        init(clients: Int) {
+            self.perClient = (0..<clients).map { _ in Counter() }
+        }
+    }
+
+    private final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+    }
+
+    private struct ConnectionKey: Hashable {
+        let client: Int
+        let connection: Int
     }
 
     /// Requests waiting for a pooled connection now.
@@ -54,7 +78,8 @@ public final class TenantDatabase: Service, Sendable {
 
     /// The pool in use, and how to start the next one.
     private struct Pool {
-        var client: PostgresClient
+        /// One client of one connection per pooled connection.
+        var clients: [PostgresClient]
         /// Set while ``run()`` runs: hands it pools to run.
         var starter: AsyncStream<PostgresClient>.Continuation?
         /// Pools handed out before ``run()`` started.
@@ -62,8 +87,26 @@ public final class TenantDatabase: Service, Sendable {
         var replacements = 0
     }
 
-    /// The current pool.
-    var client: PostgresClient { self.pool.withLock { $0.client } }
+    /// The client a lease uses: the commune's own, or the least busy.
+    private func choose(for schema: SchemaName?) -> Int {
+        let count = self.poolSize
+        if let schema {
+            // FNV-1a of the name: the same connection in every process and run.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in schema.rawValue.utf8 {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            return Int(hash % UInt64(count))
+        }
+        var best = 0
+        var fewest = Int.max
+        for index in 0..<count {
+            let leases = self.leases.perClient[index].value.load(ordering: .relaxed)
+            if leases < fewest { (best, fewest) = (index, leases) }
+        }
+        return best
+    }
 
     /// Pools started since start to replace another: on losing PostgreSQL,
     /// every half second while it stays away, and when it is back.
@@ -80,16 +123,17 @@ public final class TenantDatabase: Service, Sendable {
         retireAfter: Duration = .seconds(1), logger: Logger
     ) {
         var configuration = config.clientConfiguration()
-        configuration.options.minimumConnections = max(1, poolSize)
-        configuration.options.maximumConnections = max(1, poolSize)
+        configuration.options.minimumConnections = 1
+        configuration.options.maximumConnections = 1
         configuration.options.keepAliveBehavior = nil
         configuration.options.connectTimeout = .seconds(5)
         self.config = config
         self.logger = logger
         self.clientConfiguration = configuration
         self.poolSize = max(1, poolSize)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.pool = Mutex(Pool(client: client, unstarted: [client]))
+        self.leases = Leases(clients: self.poolSize)
+        let clients = (0..<self.poolSize).map { _ in PostgresClient(configuration: configuration, backgroundLogger: logger) }
+        self.pool = Mutex(Pool(clients: clients, unstarted: clients))
         self.recycleAfter = recycleAfter
         self.retireAfter = retireAfter
         self.touched = Mutex([:])
@@ -139,7 +183,7 @@ public final class TenantDatabase: Service, Sendable {
 
     private func waitUntilRetired(_ client: PostgresClient) async {
         while !Task.isCancelled {
-            if self.pool.withLock({ $0.client !== client }) {
+            if self.pool.withLock({ !$0.clients.contains { $0 === client } }) {
                 // Replaced during an outage: stop now, failing what waits on it.
                 // Replaced once PostgreSQL is back: let its running queries finish first.
                 try? await Task.sleep(for: self.available.load(ordering: .relaxed) ? self.retireAfter : .zero)
@@ -155,12 +199,14 @@ public final class TenantDatabase: Service, Sendable {
     /// microseconds before its run() starts waits for it, with a warning
     /// from PostgresClient.)
     private func replacePool(reason: String, quietly: Bool = false) {
-        let client = PostgresClient(configuration: self.clientConfiguration, backgroundLogger: self.logger)
+        let clients = (0..<self.poolSize).map { _ in
+            PostgresClient(configuration: self.clientConfiguration, backgroundLogger: self.logger)
+        }
         let started = self.pool.withLock { pool -> Bool in
             guard let starter = pool.starter else { return false }
-            pool.client = client
+            pool.clients = clients
             pool.replacements += 1
-            starter.yield(client)
+            for client in clients { starter.yield(client) }
             return true
         }
         guard started else { return }
@@ -204,17 +250,23 @@ public final class TenantDatabase: Service, Sendable {
             guard !self.stopped.load(ordering: .relaxed) else {
                 throw TenantCoreError(.databaseUnavailable, "the host is shutting down")
             }
+            let index = self.choose(for: schema)
+            let client = self.pool.withLock { $0.clients[index] }
             self.leases.waiting.add(1, ordering: .relaxed)
+            self.leases.perClient[index].value.add(1, ordering: .relaxed)
             var waiting = true
-            defer { if waiting { self.leases.waiting.subtract(1, ordering: .relaxed) } }
+            defer {
+                if waiting { self.leases.waiting.subtract(1, ordering: .relaxed) }
+                self.leases.perClient[index].value.subtract(1, ordering: .relaxed)
+            }
             do {
-                return try await self.client.withConnection { connection in
+                return try await client.withConnection { connection in
                     self.leases.waiting.subtract(1, ordering: .relaxed)
                     waiting = false
                     self.leases.inUse.add(1, ordering: .relaxed)
                     defer { self.leases.inUse.subtract(1, ordering: .relaxed) }
                     let result = try await body(connection)
-                    if let schema { await self.recycleIfWorn(connection, touching: schema) }
+                    if let schema { await self.recycleIfWorn(connection, of: index, touching: schema) }
                     return result
                 }
             } catch {
@@ -281,13 +333,14 @@ public final class TenantDatabase: Service, Sendable {
         }
     }
 
-    private func recycleIfWorn(_ connection: PostgresConnection, touching schema: SchemaName) async {
+    private func recycleIfWorn(_ connection: PostgresConnection, of client: Int, touching schema: SchemaName) async {
         guard self.recycleAfter > 0 else { return }
+        let key = ConnectionKey(client: client, connection: connection.id)
         let worn = self.touched.withLock { touched -> Bool in
-            var schemas = touched.removeValue(forKey: connection.id) ?? []
+            var schemas = touched.removeValue(forKey: key) ?? []
             schemas.insert(schema)
             if schemas.count >= self.recycleAfter { return true }
-            touched[connection.id] = schemas
+            touched[key] = schemas
             return false
         }
         if worn {
