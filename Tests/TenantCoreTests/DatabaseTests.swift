@@ -93,11 +93,12 @@ import TestSupport
         }
     }
 
-    /// A lease naming a commune always takes that commune's connection (so a
+    /// A lease naming a commune takes that commune's connection (so a
     /// backend's caches and prepared statements cover a fixed share of the
     /// communes); the communes spread over the connections; a lease naming
-    /// none takes a connection nobody holds.
-    @Test func communeLeases_alwaysTakeTheirOwnConnection() async throws {
+    /// none takes a connection nobody holds; and a commune whose connection
+    /// is queued well beyond the others takes another.
+    @Test func communeLeases_takeTheirOwnConnection_unlessItIsQueued() async throws {
         try await withTestPlatform { platform in
             // setup
             let database = TenantDatabase(config: platform.config, poolSize: 4, recycleAfter: 0, logger: platform.logger)
@@ -117,11 +118,25 @@ import TestSupport
                 let (held, other) = try await database.withConnection(schema: schemas[0]) { connection in
                     (try await pid(connection), try await database.withConnection { try await pid($0) })
                 }
+                // One lease holds the commune's connection, two more wait for it: the next goes elsewhere.
+                let (released, release) = AsyncStream.makeStream(of: Void.self)
+                let holder = Task {
+                    try await database.withConnection(schema: schemas[0]) { _ in for await _ in released { break } }
+                }
+                let queued = (0..<2).map { _ in Task { try await database.withConnection(schema: schemas[0]) { try await pid($0) } } }
+                while database.leasesWaiting < 2 { try await Task.sleep(for: .milliseconds(5)) }
+                let spilled = try await database.withConnection(schema: schemas[0]) { try await pid($0) }
+                release.yield()
+                try await holder.value
+                var afterQueue: [Int32] = []
+                for task in queued { afterQueue.append(try await task.value) }
                 group.cancelAll()
                 // check
                 #expect(backends.values.allSatisfy { $0.count == 1 }, "\(backends)")
                 #expect(Set(backends.values.flatMap { $0 }).count > 1)
                 #expect(held != other)
+                #expect(spilled != held)
+                #expect(afterQueue == [held, held])
             }
         }
     }

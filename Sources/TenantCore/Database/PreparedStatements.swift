@@ -104,7 +104,8 @@ public final class PreparedStatements: Sendable {
             return Self.use(schema, name: name, in: &connections[id]!, bound: self.communesPerConnection)
         }
         for old in evicted {
-            try await self.run("DEALLOCATE \"\(old)\"", on: connection)
+            // Best effort: a statement the server no longer has needs nothing more.
+            try? await self.run("DEALLOCATE \"\(old)\"", on: connection)
             self.counters.deallocated.add(1, ordering: .relaxed)
         }
         switch use {

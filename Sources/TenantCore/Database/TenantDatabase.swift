@@ -9,12 +9,13 @@ import Synchronization
 /// on a connection.
 ///
 /// Affinity: the pool is `poolSize` single-connection `PostgresClient`s, and
-/// a lease that names a commune always gets the same one (by a hash of the
-/// schema's name). So each PostgreSQL backend serves a fixed share of the
-/// communes: its relation cache and its prepared statements
-/// (``PreparedStatements``) cover that share, not every commune, and stay
-/// warm. A lease that names no commune (the catalogue, the console) takes
-/// the connection with the fewest leases.
+/// a lease that names a commune gets the same one (by a hash of the
+/// schema's name) unless that one is queued well beyond the others. So each
+/// PostgreSQL backend serves about a fixed share of the communes: its
+/// relation cache and its prepared statements (``PreparedStatements``)
+/// cover that share, not every commune, and stay warm. A lease that names
+/// no commune (the catalogue, the console) takes the connection with the
+/// fewest leases.
 ///
 /// Pool options follow what was measured on this stack: every connection is
 /// opened at start and keeps no keep-alive timers (the default options grow
@@ -87,26 +88,31 @@ public final class TenantDatabase: Service, Sendable {
         var replacements = 0
     }
 
-    /// The client a lease uses: the commune's own, or the least busy.
+    /// The client a lease uses: the commune's own unless it has
+    /// ``spillAfter`` more leases waiting or held than the least busy one
+    /// (then that one, so a queue on one connection does not stretch the
+    /// slowest answers); with no commune, the least busy.
     private func choose(for schema: SchemaName?) -> Int {
-        let count = self.poolSize
-        if let schema {
-            // FNV-1a of the name: the same connection in every process and run.
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in schema.rawValue.utf8 {
-                hash ^= UInt64(byte)
-                hash &*= 0x0000_0100_0000_01b3
-            }
-            return Int(hash % UInt64(count))
-        }
         var best = 0
         var fewest = Int.max
-        for index in 0..<count {
+        for index in 0..<self.poolSize {
             let leases = self.leases.perClient[index].value.load(ordering: .relaxed)
             if leases < fewest { (best, fewest) = (index, leases) }
         }
-        return best
+        guard let schema else { return best }
+        // FNV-1a of the name: the same connection in every process and run.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in schema.rawValue.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        let own = Int(hash % UInt64(self.poolSize))
+        return self.leases.perClient[own].value.load(ordering: .relaxed) > fewest + Self.spillAfter ? best : own
     }
+
+    /// How many more leases a commune's own connection may have than the
+    /// least busy one before a lease for that commune takes the other.
+    static let spillAfter = 2
 
     /// Pools started since start to replace another: on losing PostgreSQL,
     /// every half second while it stays away, and when it is back.
