@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Affinity: the pool is `poolSize` single-connection `PostgresClient`s, and
 /// a lease that names a commune gets the same one (by a hash of the
-/// schema's name) unless that one is queued well beyond the others. So each
+/// schema's name) unless that one is queued well beyond the others (``spillAfter``). So each
 /// PostgreSQL backend serves about a fixed share of the communes: its
 /// relation cache and its prepared statements (``PreparedStatements``)
 /// cover that share, not every commune, and stay warm. A lease that names
@@ -112,7 +112,7 @@ public final class TenantDatabase: Service, Sendable {
 
     /// How many more leases a commune's own connection may have than the
     /// least busy one before a lease for that commune takes the other.
-    static let spillAfter = 2
+    static let spillAfter = 4
 
     /// Pools started since start to replace another: on losing PostgreSQL,
     /// every half second while it stays away, and when it is back.
