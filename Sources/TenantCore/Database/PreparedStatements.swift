@@ -86,7 +86,8 @@ public final class PreparedStatements: Sendable {
     }
 
     /// Runs `statement` for `schema` on `connection` (leased by the caller,
-    /// so no other task uses it meanwhile), preparing it on first use.
+    /// so no other task uses it meanwhile): unnamed the first time,
+    /// prepared the second, executed by name after that.
     public func rows(
         _ statement: Statement, for schema: SchemaName, on connection: PostgresConnection
     ) async throws -> PostgresRowSequence {
@@ -188,12 +189,5 @@ public final class PreparedStatements: Sendable {
     /// Forgets every connection's statements (the pool was replaced).
     public func forgetAll() {
         self.connections.withLock { $0.removeAll() }
-    }
-
-    /// Statements kept on `connection`, by commune (for tests).
-    public func kept(on connection: PostgresConnection) -> [SchemaName: Int] {
-        self.connections.withLock { connections in
-            (connections[ObjectIdentifier(connection)]?.statements ?? [:]).mapValues(\.count).filter { $0.value > 0 }
-        }
     }
 }

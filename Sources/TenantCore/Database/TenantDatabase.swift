@@ -88,8 +88,8 @@ public final class TenantDatabase: Service, Sendable {
         var replacements = 0
     }
 
-    /// The client a lease uses: the commune's own unless it has
-    /// ``spillAfter`` more leases waiting or held than the least busy one
+    /// The client a lease uses: the commune's own unless it has more than
+    /// ``spillAfter`` leases waiting or held beyond the least busy one
     /// (then that one, so a queue on one connection does not stretch the
     /// slowest answers); with no commune, the least busy.
     private func choose(for schema: SchemaName?) -> Int {
