@@ -147,16 +147,10 @@ public struct ContentStore: Sendable {
     ) async throws -> (sections: [Section], site: SiteInfo) {
         let rows: PostgresRowSequence
         if let slug {
-            rows = try await connection.query(
-                    """
-                    SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary,
-                           CASE WHEN s.slug = \(slug) THEN s.body ELSE '' END AS body, s.starter,
-                           t.publisher, t.responsible_person, t.responsible_title, t.address, t.phone, t.email, t.notice,
-                           t.notice_from, t.notice_until, t.updated_at, t.emc_script,
-                           (SELECT content_changed_at FROM platform.tenants WHERE schema_name = \(schema.rawValue)) AS content_changed_at
-                      FROM \(unescaped: schema.quoted).sections s CROSS JOIN \(unescaped: schema.quoted).site t
-                     ORDER BY s.position, s.id
-                    """, logger: self.logger)
+            var binds = PostgresBindings()
+            binds.append(slug)
+            let sql = Self.chromeSQL(schema, body: "CASE WHEN s.slug = $1 THEN s.body ELSE '' END")
+            rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger)
         } else {
             rows = try await self.prepared(Self.chromeStatement, for: schema, on: connection)
         }
@@ -190,11 +184,15 @@ public struct ContentStore: Sendable {
         return (sections, site)
     }
 
-    /// ``chrome(_:bodyOf:on:)`` without a body. The schema's name is a
-    /// validated identifier ([a-z0-9_]), so it is written into the text.
-    static let chromeStatement = PreparedStatements.Statement("chrome") { schema in
+    /// ``chrome(_:bodyOf:on:)`` without a body.
+    static let chromeStatement = PreparedStatements.Statement("chrome") { Self.chromeSQL($0, body: "''::text") }
+
+    /// The menu and footer query with `body` as its body column. The
+    /// schema's name is a validated identifier ([a-z0-9_]), so it is
+    /// written into the text.
+    static func chromeSQL(_ schema: SchemaName, body: String) -> String {
         """
-        SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary, ''::text AS body, s.starter,
+        SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary, \(body) AS body, s.starter,
                t.publisher, t.responsible_person, t.responsible_title, t.address, t.phone, t.email, t.notice,
                t.notice_from, t.notice_until, t.updated_at, t.emc_script,
                (SELECT content_changed_at FROM platform.tenants WHERE schema_name = '\(schema.rawValue)') AS content_changed_at
