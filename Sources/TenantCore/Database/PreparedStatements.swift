@@ -92,7 +92,7 @@ public final class PreparedStatements: Sendable {
         _ statement: Statement, for schema: SchemaName, on connection: PostgresConnection
     ) async throws -> PostgresRowSequence {
         guard self.communesPerConnection > 0 else {
-            return try await connection.query(PostgresQuery(unsafeSQL: statement.sql(schema)), logger: self.logger)
+            return try await Self.unnamed(statement, for: schema, on: connection, logger: self.logger)
         }
         let name = statement.name(for: schema)
         let (use, evicted) = self.connections.withLock { connections -> (Use, [String]) in
@@ -111,7 +111,7 @@ public final class PreparedStatements: Sendable {
         }
         switch use {
         case .unnamed:
-            return try await connection.query(PostgresQuery(unsafeSQL: statement.sql(schema)), logger: self.logger)
+            return try await Self.unnamed(statement, for: schema, on: connection, logger: self.logger)
         case .kept:
             self.counters.reused.add(1, ordering: .relaxed)
         case .prepare:
@@ -147,6 +147,13 @@ public final class PreparedStatements: Sendable {
             }
             throw error
         }
+    }
+
+    /// Runs `statement` for `schema` as the unnamed statement (parsed and planned anew).
+    public static func unnamed(
+        _ statement: Statement, for schema: SchemaName, on connection: PostgresConnection, logger: Logger
+    ) async throws -> PostgresRowSequence {
+        try await connection.query(PostgresQuery(unsafeSQL: statement.sql(schema)), logger: logger)
     }
 
     private enum Use { case unnamed, kept, prepare }

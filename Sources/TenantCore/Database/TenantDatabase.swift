@@ -100,13 +100,8 @@ public final class TenantDatabase: Service, Sendable {
             if leases < fewest { (best, fewest) = (index, leases) }
         }
         guard let schema else { return best }
-        // FNV-1a of the name: the same connection in every process and run.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in schema.rawValue.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        let own = Int(hash % UInt64(self.poolSize))
+        // The same connection in every process and run.
+        let own = Int(FNV1a.hash(schema.rawValue.utf8) % UInt64(self.poolSize))
         return self.leases.perClient[own].value.load(ordering: .relaxed) > fewest + Self.spillAfter ? best : own
     }
 

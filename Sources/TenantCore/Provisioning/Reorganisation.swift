@@ -354,16 +354,7 @@ public struct Reorganisation: Sendable {
     /// digits that change when any item does.
     static func fingerprint(olds: [String]) -> String {
         let text = Array(olds.sorted().joined(separator: "\n").utf8)
-        func fnv(_ offset: UInt64) -> String {
-            var hash = offset
-            for byte in text {
-                hash ^= UInt64(byte)
-                hash &*= 0x0000_0100_0000_01b3
-            }
-            let hex = String(hash, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }
-        return fnv(0xcbf2_9ce4_8422_2325) + fnv(0x84222325_cbf29ce4)
+        return FNV1a.hex(text) + FNV1a.hex(text, offset: 0x84222325_cbf29ce4)
     }
 
     /// The fingerprint of the catalogue as the plan saw it, read again now.

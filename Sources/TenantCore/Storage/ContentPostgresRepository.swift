@@ -207,7 +207,7 @@ public struct ContentStore: Sendable {
         if let statements = self.statements {
             return try await statements.rows(statement, for: schema, on: connection)
         }
-        return try await connection.query(PostgresQuery(unsafeSQL: statement.sql(schema)), logger: self.logger)
+        return try await PreparedStatements.unnamed(statement, for: schema, on: connection, logger: self.logger)
     }
 
     /// The footer and contact details.

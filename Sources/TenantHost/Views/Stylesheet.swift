@@ -1,3 +1,5 @@
+import TenantCore
+
 /// The one stylesheet of every commune site: mobile first, system fonts,
 /// WCAG 2.1 AA contrast (body text 15.9:1, links 8.6:1, header 7.2:1), a
 /// visible focus ring, a print layout. Served from memory under a
@@ -107,14 +109,7 @@ enum Stylesheet {
         """
 
     /// Path with a content hash, so the file can be cached for a year.
-    static let path: String = {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in css.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return "/_static/site-\(String(hash, radix: 16)).css"
-    }()
+    static let path = "/_static/site-\(String(FNV1a.hash(css.utf8), radix: 16)).css"
 
     /// The national emblem beside the issuing body's name (Circular
     /// 32/2017, Art. 16(3)): a yellow star on a red disc in a ring of gold
