@@ -19,9 +19,11 @@ struct CommuneCommand: AsyncParsableCommand {
         @Option(help: "Code of its district (provinces that still have districts).") var district: Int?
         @Option(help: "Code of its province (two-level provinces, since 1 July 2025).") var province: Int?
         @Option(help: "Slug used in its host names (default: from the name).") var slug: String?
+        @Option(help: "Cluster for its schema (default: the open cluster with the fewest communes).") var shard: String?
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
+            if let shard = self.shard { do { _ = try ShardName(shard) } catch { throw ValidationError(error.message) } }
             guard (self.district == nil) != (self.province == nil) else {
                 throw ValidationError("give exactly one parent: --district CODE or --province CODE")
             }
@@ -29,17 +31,19 @@ struct CommuneCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (code, name, district, province, slug) = (self.code, self.name, self.district, self.province, self.slug)
+            let shard = try self.shard.map { raw throws in try ShardName(raw) }
             let (record, outcome, hosts) = try await withPlatform(self.database) { p in
-                let spec = try await p.spec(
+                var spec = try await p.spec(
                     code: code, name: name, parentLevel: district == nil ? .province : .district,
                     parentCode: district ?? province!, slug: slug)
+                spec.shard = shard
                 let (record, outcome) = try await p.createCommune(spec)
                 let hosts = try await p.database.withConnection { connection in
                     try await Catalogue(logger: p.database.logger).domains(tenantID: record.unitID, on: connection)
                 }
                 return (record, outcome, hosts)
             }
-            Console.info("\(outcome == .created ? "created" : "unchanged"): commune \(record.code) \(record.name), schema \(record.schema) v\(record.schemaVersion)")
+            Console.info("\(outcome == .created ? "created" : "unchanged"): commune \(record.code) \(record.name), schema \(record.schema) v\(record.schemaVersion) on cluster \(record.shard ?? "main")")
             for host in hosts { Console.info("  \(host.role.rawValue)\t\(host.host)") }
         }
     }

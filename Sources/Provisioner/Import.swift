@@ -17,19 +17,24 @@ struct Import: AsyncParsableCommand {
     @Option(help: "Communes created in parallel.") var jobs: Int = 2
     @Flag(name: .customLong("dry-run"), help: "Validate and show what would change, without changing anything.")
     var dryRun = false
+    @Option(help: "Cluster for the new communes' schemas (default: each on the open cluster with the fewest communes).")
+    var shard: String?
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard (1...64).contains(self.jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        if let shard = self.shard { do { _ = try ShardName(shard) } catch { throw ValidationError(error.message) } }
     }
 
     func run() async throws {
         let (file, provinces, jobs, dryRun) = (self.file, self.provinces, self.jobs, self.dryRun)
+        let shard = try self.shard.map { raw throws in try ShardName(raw) }
         try await withPlatform(self.database, poolSize: jobs + 1) { p in
             let list = try AdminList.read(path: file).only(provinces: provinces)
             Console.note(
                 "\(file): \(list.format.rawValue) list, \(list.provinces.count) provinces, \(list.districts.count) districts, \(list.communes.count) communes")
-            let plan = try await p.plan(list)
+            var plan = try await p.plan(list)
+            if let shard { plan.communes = plan.communes.map { spec in var spec = spec; spec.shard = shard; return spec } }
             if plan.isEmpty {
                 Console.info("nothing to do: all \(plan.unchangedCommunes) communes and \(plan.unchangedUnits) provinces/districts are already provisioned")
                 return

@@ -23,6 +23,9 @@ struct Migrate: AsyncParsableCommand {
         try await withPlatform(self.database, poolSize: jobs + 1) { p in
             let applied = try await MigrationRunner(migrations: p.migrations, logger: p.database.logger).migratePlatform(p.database)
             if !applied.isEmpty { Console.note("catalogue upgraded: \(applied)") }
+            // Other clusters take the catalogue's functions and tables as they now are.
+            let prepared = try await Shards(database: p.database, migrations: p.migrations, logger: p.database.logger).prepareAll()
+            if !prepared.isEmpty { Console.note("clusters prepared: \(prepared.map(\.rawValue).joined(separator: ", "))") }
             let reporter = ProgressReporter(label: "migrate")
             let report = try await p.migrateAll(jobs: jobs) { reporter.update($0) }
             reporter.finish()
@@ -65,7 +68,7 @@ struct Status: AsyncParsableCommand {
                 var rows: [Row]
                 struct Row: Encodable {
                     var code: Int, name: String, parent: String, province: String, status: String, schema: String
-                    var schemaVersion: Int, lagging: Bool, primaryDomain: String?, domains: [String]
+                    var schemaVersion: Int, lagging: Bool, primaryDomain: String?, domains: [String], shard: String
                 }
             }
             let output = Output(
@@ -74,17 +77,17 @@ struct Status: AsyncParsableCommand {
                     .init(
                         code: $0.code, name: $0.name, parent: $0.parent, province: $0.province, status: $0.status.rawValue,
                         schema: $0.schema, schemaVersion: $0.schemaVersion, lagging: $0.schemaVersion < target,
-                        primaryDomain: $0.primaryDomain, domains: $0.domains)
+                        primaryDomain: $0.primaryDomain, domains: $0.domains, shard: $0.shard ?? "main")
                 })
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Console.info(String(decoding: try encoder.encode(output), as: UTF8.self))
             return
         }
-        Console.info("code\tname\tparent\tstatus\tschema\tversion\tdomains")
+        Console.info("code\tname\tparent\tstatus\tschema\tversion\tdomains\tcluster")
         for row in shown {
             let version = row.schemaVersion < target ? "\(row.schemaVersion) (lags, newest \(target))" : "\(row.schemaVersion)"
-            Console.info("\(row.code)\t\(row.name)\t\(row.parent)\t\(row.status.rawValue)\t\(row.schema)\t\(version)\t\(row.domains.joined(separator: " "))")
+            Console.info("\(row.code)\t\(row.name)\t\(row.parent)\t\(row.status.rawValue)\t\(row.schema)\t\(version)\t\(row.domains.joined(separator: " "))\t\(row.shard ?? "main")")
         }
         let behind = rows.filter { $0.schemaVersion < target }.count
         Console.note("\(rows.count) communes; \(behind == 0 ? "all schemas at version \(target)" : "\(behind) schema(s) behind version \(target): run `provisioner migrate`")")

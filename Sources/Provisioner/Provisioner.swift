@@ -19,6 +19,7 @@ struct Provisioner: AsyncParsableCommand {
         subcommands: [
             Setup.self, ProvinceCommand.self, DistrictCommand.self, CommuneCommand.self, Import.self, DomainCommand.self,
             Migrate.self, Status.self, SampleContent.self, UserCommand.self, ReorganiseCommand.self, ProceduresCommand.self,
+            ShardsCommand.self,
         ]
     )
 }
@@ -118,6 +119,7 @@ func withPlatform<Result: Sendable>(
                 guard version >= migrations.platformVersion else {
                     throw CLIError(code: 2, message: "the catalogue is at version \(version), this program needs \(migrations.platformVersion); run `provisioner setup`")
                 }
+                try await database.refreshPlacement()
             }
             return try await body(provisioning)
         }

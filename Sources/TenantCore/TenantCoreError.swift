@@ -54,6 +54,7 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
         case username, displayName, password, scope
         case code, name, slug, parent, host
         case lastDay
+        case shard
     }
 
     public var code: Code

@@ -110,7 +110,7 @@ public enum Admin {
         try await self.rows(sql, on: config).first?.decode(Int.self) ?? 0
     }
 
-    static func strings(_ sql: String, on config: DatabaseConfig) async throws -> [String] {
+    public static func strings(_ sql: String, on config: DatabaseConfig) async throws -> [String] {
         try await self.rows(sql, on: config).map { try $0.decode(String.self) }
     }
 

@@ -55,6 +55,12 @@ pg_start() {
       echo "timezone = 'UTC'"
       echo "log_min_messages = warning"
       echo "max_locks_per_transaction = 256"
+      # Moving a commune between clusters streams its schema by logical replication.
+      echo "wal_level = logical"
+      echo "max_replication_slots = 40"
+      echo "max_wal_senders = 40"
+      echo "max_logical_replication_workers = 16"
+      echo "max_worker_processes = 24"
       if [ "$mode" = fast ]; then
         echo "max_connections = 600"
         echo "fsync = off"

@@ -51,6 +51,11 @@ public final class TenantDatabase: Service, Sendable {
     public let poolSize: Int
     /// The prepared statements each pooled connection keeps, per commune.
     public let statements: PreparedStatements
+    /// The other clusters, and the communes placed on them.
+    let clusters: Clusters
+    /// A pool of another cluster: nobody watches it, so while it is
+    /// unreachable it probes PostgreSQL itself.
+    private let probesItself: Bool
 
     private final class Leases: Sendable {
         let waiting = Atomic<Int>(0)
@@ -121,7 +126,7 @@ public final class TenantDatabase: Service, Sendable {
     ///   - logger: receives connection and query failures.
     public init(
         config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 1_000, preparedCommunes: Int = 0,
-        retireAfter: Duration = .seconds(1), logger: Logger
+        retireAfter: Duration = .seconds(1), probesItself: Bool = false, logger: Logger
     ) {
         var configuration = config.clientConfiguration()
         configuration.options.minimumConnections = 1
@@ -140,6 +145,13 @@ public final class TenantDatabase: Service, Sendable {
         self.touched = Mutex([:])
         self.available = Atomic(true)
         self.statements = PreparedStatements(communesPerConnection: preparedCommunes, logger: logger)
+        self.probesItself = probesItself
+        let size = self.poolSize
+        self.clusters = Clusters { config in
+            TenantDatabase(
+                config: config, poolSize: size, recycleAfter: recycleAfter, preparedCommunes: preparedCommunes,
+                retireAfter: retireAfter, probesItself: true, logger: logger)
+        }
     }
 
     /// Runs the pool, and each pool that replaces it, until the task is
@@ -156,6 +168,7 @@ public final class TenantDatabase: Service, Sendable {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.sweepWhileUnavailable() }
+                group.addTask { await self.clusters.run() }
                 for await client in pools {
                     group.addTask {
                         await withDiscardingTaskGroup { runner in
@@ -178,7 +191,12 @@ public final class TenantDatabase: Service, Sendable {
     private func sweepWhileUnavailable() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(500))
-            if !self.isAvailable { self.replacePool(reason: "still unreachable", quietly: true) }
+            guard !self.isAvailable else { continue }
+            if self.probesItself, (try? await self.ping()) != nil {
+                self.markAvailable(true)
+            } else {
+                self.replacePool(reason: "still unreachable", quietly: true)
+            }
         }
     }
 
@@ -240,9 +258,48 @@ public final class TenantDatabase: Service, Sendable {
     /// `TenantCoreError.databaseUnavailable`; a read that failed because a
     /// pooled connection had died is retried once on a fresh one. `schema`
     /// names the commune whose tables `body` reads, for recycling.
+    ///
+    /// A lease naming a commune placed on another cluster runs there. A
+    /// write refused there because the commune has just moved (SQLSTATE
+    /// PM001) is run again, once the placement is read afresh, where the
+    /// catalogue now puts it.
     @discardableResult
     public func withConnection<Result: Sendable>(
         retryingReads: Bool = false, schema: SchemaName? = nil,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws(TenantCoreError) -> Result {
+        var moved = 0
+        while true {
+            do {
+                return try await self.cluster(for: schema).serve(retryingReads: retryingReads, schema: schema, body)
+            } catch where moved < 20 && Self.isMovedWrite(error) {
+                moved += 1
+                // The catalogue switches within a second of the freeze.
+                try? await Task.sleep(for: .milliseconds(moved == 1 ? 0 : 50))
+                _ = try? await self.refreshPlacement()
+            } catch where moved == 0 && schema != nil && Self.isMissingRelation(error) {
+                // A commune moved while this process did not hear of it
+                // (its old copy is gone): run again where the catalogue says.
+                moved += 1
+                let before = self.shard(of: schema!)
+                _ = try? await self.refreshPlacement()
+                if self.shard(of: schema!) == before { throw error }
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction on the cluster of `schema`'s commune.
+    @discardableResult
+    public func withTransaction<Result: Sendable>(
+        schema: SchemaName?, _ body: (PostgresConnection) async throws -> Result
+    ) async throws(TenantCoreError) -> Result {
+        try await self.withConnection(schema: schema) { connection in
+            try await Self.inTransaction(connection, logger: self.logger, body)
+        }
+    }
+
+    private func serve<Result: Sendable>(
+        retryingReads: Bool, schema: SchemaName?,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
         var attempt = 0
@@ -388,6 +445,8 @@ public final class TenantDatabase: Service, Sendable {
             if error.code == .server, let state = error.serverInfo?[.sqlState] {
                 let message = error.serverInfo?[.message] ?? "database error"
                 switch state {
+                case "PM001":
+                    return TenantCoreError(.databaseUnavailable, "the commune is moving to another cluster; try again", underlying: error)
                 case "23505":
                     return TenantCoreError(.conflict, "already exists: \(message)", underlying: error)
                 case "23503", "23514", "22P02", "22001", "22007", "22008", "P0001":

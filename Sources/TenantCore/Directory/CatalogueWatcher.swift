@@ -74,7 +74,50 @@ public final class CatalogueWatcher: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            await self.watch()
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.watchOtherClusters() }
+                await self.watch()
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// A commune on another cluster announces its changes there (its
+    /// transaction, and so its NOTIFY, runs on that cluster): one LISTEN
+    /// connection per cluster, opened as the directory learns of it.
+    private func watchOtherClusters() async {
+        await withDiscardingTaskGroup { group in
+            var watched: Set<ShardName> = []
+            while !Task.isCancelled {
+                for (name, pool) in self.database.clusterPools where name != .main && !watched.contains(name) {
+                    watched.insert(name)
+                    group.addTask { await self.listenForContent(on: pool, shard: name) }
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func listenForContent(on pool: TenantDatabase, shard: ShardName) async {
+        while !Task.isCancelled {
+            do {
+                let connection = try await pool.connect(logger: self.logger)
+                defer { Task { try? await connection.close() } }
+                try await connection.listen(on: "tenant_content") { content in
+                    for try await notification in content {
+                        let id = notification.payload.split(separator: ":", maxSplits: 1).first.flatMap { Int64($0) }
+                        if let id { self.handlers.contentChanged(id) }
+                        self.handlers.notified("tenant_content", Self.lag(of: notification.payload))
+                    }
+                }
+            } catch {
+                if Task.isCancelled || error is CancellationError { break }
+                self.logger.warning(
+                    "lost the content notifications of a cluster; retrying",
+                    metadata: ["shard": "\(shard)", "error": "\(TenantDatabase.map(error).message)"])
+                try? await Task.sleep(for: .milliseconds(500))
+            }
         }
     }
 

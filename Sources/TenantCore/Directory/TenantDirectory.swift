@@ -235,6 +235,7 @@ public final class TenantDirectory: Sendable {
         let connection = try await database.connect()
         do {
             let snapshot = try await Catalogue(logger: database.logger).loadDirectory(on: connection)
+            try await database.refreshPlacement(on: connection)
             try? await connection.close()
             self.replace(with: snapshot)
             return snapshot
@@ -248,7 +249,9 @@ public final class TenantDirectory: Sendable {
     @discardableResult
     public func reload(from database: TenantDatabase) async throws(TenantCoreError) -> DirectorySnapshot {
         let snapshot = try await database.withConnection(retryingReads: true) { connection in
-            try await Catalogue(logger: database.logger).loadDirectory(on: connection)
+            let snapshot = try await Catalogue(logger: database.logger).loadDirectory(on: connection)
+            try await database.refreshPlacement(on: connection)
+            return snapshot
         }
         self.replace(with: snapshot)
         return snapshot

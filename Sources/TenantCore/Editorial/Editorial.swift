@@ -41,9 +41,11 @@ public struct Editorial: Sendable {
     /// A transaction whose body may throw form errors (``ValidationFailure``)
     /// as well as database ones; both reach the caller unchanged.
     @discardableResult
-    func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+    func transaction<Result: Sendable>(
+        _ schema: SchemaName, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
         do {
-            return try await self.database.withTransaction(body)
+            return try await self.database.withTransaction(schema: schema, body)
         } catch {
             throw error.unwrapped()
         }
@@ -57,7 +59,7 @@ public struct Editorial: Sendable {
     ) async throws -> Result {
         let result: Result
         do {
-            result = try await self.database.withTransaction { connection in
+            result = try await self.database.withTransaction(schema: tenant.schema) { connection in
                 let result = try await change(connection)
                 try await self.catalogue.touchContent(tenantID: tenant.id, on: connection)
                 try await self.accounts.audit(user, commune: tenant.code, action: action, detail: detail(result), address: address, on: connection)
@@ -78,7 +80,7 @@ public struct Editorial: Sendable {
         _ draft: EntryDraft, id: Int64?, in tenant: Tenant, by user: StaffUser, address: String
     ) async throws -> Int64 {
         let schema = tenant.schema
-        let sections = try await self.database.withConnection { connection in
+        let sections = try await self.database.withConnection(schema: schema) { connection in
             try await self.content.sections(schema, on: connection)
         }
         guard let section = sections.first(where: { $0.id == draft.sectionID }), section.kind != .footer else {
@@ -86,7 +88,7 @@ public struct Editorial: Sendable {
         }
         var existing: Entry?
         if let id {
-            existing = try await self.database.withConnection { connection in try await self.content.anyEntry(schema, id: id, on: connection) }
+            existing = try await self.database.withConnection(schema: schema) { connection in try await self.content.anyEntry(schema, id: id, on: connection) }
             if existing == nil { throw TenantCoreError(.notFound, "entry \(id) does not exist") }
         }
         let entry = try draft.validated(section: section, existing: existing)
@@ -95,7 +97,7 @@ public struct Editorial: Sendable {
         for (field, url) in [(EntryDraft.Field.fileURL.rawValue, entry.fileURL), (EntryDraft.Field.imageURL.rawValue, entry.imageURL)] {
             guard let url, url.hasPrefix("/tep/") else { continue }
             guard let fileID = Int64(url.dropFirst(5).prefix { $0.isNumber }),
-                try await self.database.withConnection({ connection in try await self.content.fileExists(fileID, in: schema, on: connection) })
+                try await self.database.withConnection(schema: schema, { connection in try await self.content.fileExists(fileID, in: schema, on: connection) })
             else {
                 missing[field] = "Không có tệp \(url) trong mục Tệp tải lên của trang này."
                 continue
@@ -254,7 +256,7 @@ public struct Editorial: Sendable {
         }
         if !body.isEmpty && body.count < 10 { errors.add(F.body, "Nội dung câu hỏi quá ngắn (ít nhất 10 ký tự).") }
         try errors.check()
-        return try await self.transaction { connection in
+        return try await self.transaction(tenant.schema) { connection in
             try await self.admit(address: address, tenant: tenant, form: "question", on: connection)
             for _ in 0..<5 {
                 let code = Self.trackingCode()
@@ -287,7 +289,7 @@ public struct Editorial: Sendable {
             errors.add(F.information, "Chọn mức độ hài lòng về thông tin hoặc về dịch vụ công.")
         }
         try errors.check()
-        try await self.transaction { connection in
+        try await self.transaction(tenant.schema) { connection in
             try await self.admit(address: address, tenant: tenant, form: "rating", on: connection)
             try await PortalStore(logger: self.logger).insertRating(
                 tenantID: tenant.id, information: information, services: services, remark: remark, on: connection)
@@ -328,7 +330,7 @@ public struct Editorial: Sendable {
         let body = Self.citizenText(submission.body, F.body, max: 5000, label: "nội dung góp ý", into: &errors)
         if !body.isEmpty && body.count < 10 { errors.add(F.body, "Nội dung góp ý quá ngắn (ít nhất 10 ký tự).") }
         try errors.check()
-        try await self.transaction { connection in
+        try await self.transaction(tenant.schema) { connection in
             guard let entry = try await self.content.entry(
                 tenant.schema, section: MandatorySection.consultation.id, id: entryID, now: Date(), on: connection)
             else { throw TenantCoreError(.notFound, "consultation \(entryID) does not exist") }

@@ -81,10 +81,13 @@ public struct MigrationRunner: Sendable {
 
     /// Creates `schema` and its tables at the newest tenant version with one
     /// consolidated script (one round trip), inside the caller's transaction.
-    public func createTenantSchema(_ schema: SchemaName, on connection: PostgresConnection) async throws {
+    /// With `record: false` (the copy a move makes on another cluster) the
+    /// versions already recorded for the schema stay as they are.
+    public func createTenantSchema(_ schema: SchemaName, record: Bool = true, on connection: PostgresConnection) async throws {
         try await connection.query("CREATE SCHEMA \(unescaped: schema.quoted)", logger: self.logger)
         try await TenantDatabase.setLocalSearchPath(schema, on: connection, logger: self.logger)
         try await Self.runScript(self.migrations.tenantScript(), on: connection, logger: self.logger)
+        guard record else { return }
         let versions = self.migrations.tenant.map { Int32($0.version) }
         let names = self.migrations.tenant.map(\.name)
         let sums = self.migrations.tenant.map(\.checksum)

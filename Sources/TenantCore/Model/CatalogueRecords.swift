@@ -13,6 +13,8 @@ public struct TenantRecord: Sendable, Hashable, Codable {
     public var schemaVersion: Int
     public var contentVersion: Int64
     public var createdAt: Date
+    /// The cluster of its schema (`platform.shards`).
+    public var shard: String?
 }
 
 /// A backup pgBackRest made of the whole cluster (recorded by ops/backup).
@@ -56,4 +58,6 @@ public struct TenantStatusRow: Sendable, Codable, Hashable {
     public var schemaVersion: Int
     public var domains: [String]
     public var primaryDomain: String?
+    /// The cluster of its schema (`platform.shards`).
+    public var shard: String?
 }

@@ -40,6 +40,8 @@ public struct CommuneSpec: Sendable, Hashable {
     public var source: String
     /// The official list it is from: 2024 (with districts) or 2025.
     public var list: Int
+    /// The cluster to create its schema on (nil: the open one with the fewest communes).
+    public var shard: ShardName?
 
     public init(
         code: Int, name: String, kind: String, slug: String, provinceCode: Int, districtCode: Int?, source: String, list: Int? = nil

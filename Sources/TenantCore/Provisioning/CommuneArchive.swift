@@ -69,7 +69,7 @@ extension CommuneProvisioning {
     /// `commune export` writes and the console hands out as a download.
     public func exportDocument(code: Int) async throws(TenantCoreError) -> (CommuneArchiveHeader, Data) {
         let archive = ArchiveRepository(logger: self.logger)
-        let (header, document) = try await self.database.withTransaction { connection in
+        let (header, document) = try await self.database.withTransaction(schema: try await self.schema(of: code)) { connection in
             // A consistent snapshot of catalogue rows and content.
             try await archive.snapshot(on: connection)
             guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
@@ -205,7 +205,7 @@ extension CommuneProvisioning {
     /// export of its current content exists on disk.
     public func delete(code: Int) async throws(TenantCoreError) -> String {
         let archive = ArchiveRepository(logger: self.logger)
-        return try await self.database.withTransaction { connection in
+        return try await self.database.withTransaction(schema: try await self.schema(of: code)) { connection in
             guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
                 throw TenantCoreError.notFound("commune \(code) has no site on this platform")
             }
@@ -221,5 +221,11 @@ extension CommuneProvisioning {
             self.logger.notice("commune deleted", metadata: ["commune": "\(code)", "tenant.schema": "\(schema)", "export": "\(saved)"])
             return saved
         }
+    }
+
+    /// The schema of commune `code`, to run its transaction on its cluster
+    /// (nil when it has no site: the main cluster then reports that).
+    func schema(of code: Int) async throws(TenantCoreError) -> SchemaName? {
+        try await self.database.withConnection { connection in try await self.catalogue.tenant(code: code, on: connection)?.schema }
     }
 }

@@ -285,7 +285,16 @@ extension Reorganisation {
                 let split = VietnameseText.splitUnitName(name)
                 return "Ủy ban nhân dân \(split.kind) \(split.properName)"
             }
-            try await self.rows.replacePublisher(in: site.schema, old: publisher(site.name), new: publisher(name), on: connection)
+            let database = self.provisioning.database
+            if database.shard(of: site.schema) == .main {
+                try await self.rows.replacePublisher(in: site.schema, old: publisher(site.name), new: publisher(name), on: connection)
+            } else {
+                // On its own cluster, committed just before the catalogue:
+                // a rerun after a failure in between finds it done.
+                try await database.withTransaction(schema: site.schema) { other in
+                    try await self.rows.replacePublisher(in: site.schema, old: publisher(site.name), new: publisher(name), on: other)
+                }
+            }
         }
         try await catalogue.touchContent(tenantID: site.unitID, on: connection)
         return added

@@ -104,6 +104,16 @@ public struct CommuneProvisioning: Sendable {
             }
             return result
         }
+        if let shard = result.0.shard, shard != ShardName.main.rawValue {
+            // On another cluster, the portals' copy of its published items
+            // is made once the catalogue names the commune.
+            self.database.place(result.0.schema, on: try ShardName(shard))
+            try await self.database.withTransaction(schema: result.0.schema) { connection in
+                try await connection.query(
+                    "UPDATE \(unescaped: result.0.schema.quoted).entries SET status = status WHERE status = 'published' AND section_id IN (4, 6)",
+                    logger: logger)
+            }
+        }
         metadata["tenant.schema"] = "\(result.0.schema)"
         metadata["outcome"] = "\(result.1.rawValue)"
         self.logger.debug("commune provisioned", metadata: metadata)
@@ -148,12 +158,27 @@ public struct CommuneProvisioning: Sendable {
                 level: .commune, code: spec.code, parentID: parent.id, name: spec.name, kind: spec.kind,
                 slug: spec.slug, portalURL: nil, list: spec.list, on: connection)
         else { throw TenantCoreError.conflict("commune \(spec.code) was created by someone else meanwhile") }
-        try await self.catalogue.insertTenant(unitID: unit.id, schema: schema, schemaVersion: self.migrations.tenantVersion, on: connection)
+        let shard = try await Shards(database: self.database, migrations: self.migrations, logger: self.logger)
+            .placement(requested: spec.shard, on: connection)
+        try await self.catalogue.insertTenant(
+            unitID: unit.id, schema: schema, schemaVersion: self.migrations.tenantVersion, shard: shard, on: connection)
         let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)
-        try await runner.createTenantSchema(schema, on: connection)
         let split = VietnameseText.splitUnitName(spec.name)
         let publisher = "Ủy ban nhân dân \(split.kind.isEmpty ? spec.kind : split.kind) \(split.properName)"
-        try await self.content.seed(schema, communeName: VietnameseText.inSentence(spec.name), publisher: publisher, on: connection)
+        if shard == .main {
+            try await runner.createTenantSchema(schema, on: connection)
+            try await self.content.seed(schema, communeName: VietnameseText.inSentence(spec.name), publisher: publisher, on: connection)
+        } else {
+            // The schema on its cluster commits just before the catalogue
+            // here: a run stopped between the two leaves a schema nothing
+            // names, which the next run drops and makes again.
+            try await self.database.cluster(named: shard).withTransaction { other in
+                try await other.query("DROP SCHEMA IF EXISTS \(unescaped: schema.quoted) CASCADE", logger: self.logger)
+                try await other.query("DELETE FROM platform.schema_migrations WHERE schema_name = \(schema.rawValue)", logger: self.logger)
+                try await runner.createTenantSchema(schema, on: other)
+                try await self.content.seed(schema, communeName: VietnameseText.inSentence(spec.name), publisher: publisher, on: other)
+            }
+        }
         for (host, role) in hosts {
             try await self.catalogue.addDomain(host, tenantID: unit.id, role: role, on: connection)
         }
@@ -364,7 +389,7 @@ public struct CommuneProvisioning: Sendable {
         let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)
         return await Self.forEach(lagging, jobs: jobs, label: { "\($0.schema)" }, progress: progress) { record in
             let schema = record.schema
-            let applied = try await self.database.withTransaction { connection in
+            let applied = try await self.database.withTransaction(schema: schema) { connection in
                 try await runner.migrateTenant(schema, on: connection)
             }
             if !applied.isEmpty {
@@ -544,7 +569,10 @@ extension CommuneProvisioning {
         _ change: @escaping @Sendable (TenantRecord, PostgresConnection) async throws -> Bool
     ) async throws(TenantCoreError) -> Report {
         await Self.forEach(codes, jobs: jobs, label: { "commune \($0)" }, progress: progress) { code in
-            try await self.database.withTransaction { connection in
+            let schema = try await self.database.withConnection { connection in
+                try await self.catalogue.tenant(code: code, on: connection)?.schema
+            }
+            return try await self.database.withTransaction(schema: schema) { connection in
                 guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
                     throw TenantCoreError.notFound("commune \(code) has no site on this platform")
                 }

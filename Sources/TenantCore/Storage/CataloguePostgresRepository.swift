@@ -179,11 +179,13 @@ public struct Catalogue: Sendable {
     }
 
     /// The catalogue row of a new site, at schema version `schemaVersion`.
-    func insertTenant(unitID: Int64, schema: SchemaName, schemaVersion: Int, on connection: PostgresConnection) async throws {
+    func insertTenant(
+        unitID: Int64, schema: SchemaName, schemaVersion: Int, shard: ShardName = .main, on connection: PostgresConnection
+    ) async throws {
         try await connection.query(
             """
-            INSERT INTO platform.tenants (unit_id, schema_name, schema_version)
-            VALUES (\(unitID), \(schema.rawValue), \(schemaVersion))
+            INSERT INTO platform.tenants (unit_id, schema_name, schema_version, shard)
+            VALUES (\(unitID), \(schema.rawValue), \(schemaVersion), \(shard.rawValue))
             """, logger: self.logger)
     }
 
@@ -203,19 +205,19 @@ public struct Catalogue: Sendable {
 
     static let tenantColumns = """
         u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.status_note, t.schema_version,
-        t.content_version, t.created_at
+        t.content_version, t.created_at, t.shard
         """
 
     func decodeTenants(_ rows: PostgresRowSequence) async throws -> [TenantRecord] {
         var result: [TenantRecord] = []
-        for try await (id, code, name, slug, parent, schema, status, note, version, content, created) in rows.decode(
-            (Int64, Int, String, String, Int64, String, String, String, Int, Int64, Date).self)
+        for try await (id, code, name, slug, parent, schema, status, note, version, content, created, shard) in rows.decode(
+            (Int64, Int, String, String, Int64, String, String, String, Int, Int64, Date, String).self)
         {
             result.append(
                 TenantRecord(
                     unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: try SchemaName(validating: schema),
                     status: TenantStatus(rawValue: status) ?? .suspended, statusNote: note, schemaVersion: version,
-                    contentVersion: content, createdAt: created))
+                    contentVersion: content, createdAt: created, shard: shard))
         }
         return result
     }
@@ -378,24 +380,24 @@ extension Catalogue {
             """
             SELECT u.code, u.name, p.name, p.level, coalesce(g.name, p.name), t.status, t.schema_name, t.schema_version,
                    coalesce(array_agg(d.host ORDER BY d.role <> 'primary', d.host) FILTER (WHERE d.host IS NOT NULL), '{}'),
-                   min(d.host) FILTER (WHERE d.role = 'primary')
+                   min(d.host) FILTER (WHERE d.role = 'primary'), t.shard
               FROM platform.tenants t
               JOIN platform.units u ON u.id = t.unit_id
               JOIN platform.units p ON p.id = u.parent_id
               LEFT JOIN platform.units g ON g.id = p.parent_id
               LEFT JOIN platform.domains d ON d.tenant_id = t.unit_id
-             GROUP BY u.code, u.name, p.name, p.level, g.name, t.status, t.schema_name, t.schema_version
+             GROUP BY u.code, u.name, p.name, p.level, g.name, t.status, t.schema_name, t.schema_version, t.shard
              ORDER BY u.code
             """, logger: self.logger)
         var result: [TenantStatusRow] = []
-        for try await (code, name, parent, level, province, status, schema, version, domains, primary) in rows.decode(
-            (Int, String, String, String, String, String, String, Int, [String], String?).self)
+        for try await (code, name, parent, level, province, status, schema, version, domains, primary, shard) in rows.decode(
+            (Int, String, String, String, String, String, String, Int, [String], String?, String).self)
         {
             result.append(
                 TenantStatusRow(
                     code: code, name: name, parent: parent, parentLevel: UnitLevel(rawValue: level) ?? .province,
                     province: province, status: TenantStatus(rawValue: status) ?? .suspended, schema: schema,
-                    schemaVersion: version, domains: domains, primaryDomain: primary))
+                    schemaVersion: version, domains: domains, primaryDomain: primary, shard: shard))
         }
         return result
     }

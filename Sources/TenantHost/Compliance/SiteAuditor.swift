@@ -69,7 +69,7 @@ struct SiteAuditor: Sendable {
 
     /// Audits one commune and records the report.
     func audit(_ tenant: Tenant, now: Date = Date()) async throws -> AuditReport {
-        let row = try await self.services.database.withConnection(retryingReads: true) { connection in
+        let row = try await self.services.database.withConnection(retryingReads: true, schema: tenant.schema) { connection in
             try await self.services.content.compliance([tenant], now: now, on: connection).first
         }
         var checks = row?.checks(at: now) ?? []

@@ -140,8 +140,8 @@ struct CommunesConsoleController: ConsoleBase {
         }
         if filter.incomplete {
             let now = Date()
-            let incomplete = try await self.services.database.withConnection { connection in
-                try await self.services.content.compliance(rows, now: now, on: connection)
+            let incomplete = try await self.services.database.byCluster(rows, schema: \.schema) { group, connection in
+                try await self.services.content.compliance(group, now: now, on: connection)
             }.filter { !$0.isCompliant(at: now) }
             let codes = Set(incomplete.map(\.tenant.code))
             rows = rows.filter { codes.contains($0.code) }

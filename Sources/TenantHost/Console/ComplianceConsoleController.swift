@@ -32,7 +32,9 @@ struct ComplianceConsoleController: ConsoleBase {
         let chosen = Array(communes.prefix(3000))
         var (rows, ratings, trend): ([ComplianceRow], [Int64: RatingSummary], [(day: Date, audited: Int, compliant: Int)]) =
             try await self.services.database.withConnection { connection in
-                let rows = try await self.services.content.compliance(chosen, now: now, on: connection)
+                let rows = try await self.services.database.byCluster(chosen, schema: \.schema) { group, other in
+                    try await self.services.content.compliance(group, now: now, on: other)
+                }
                 let ratings = try await PortalStore(logger: self.services.logger).ratingSummaries(
                     tenantIDs: chosen.map(\.id), since: now.addingTimeInterval(-365 * 86_400), on: connection)
                 let trend = try await self.services.content.auditTrend(tenantIDs: chosen.map(\.id), days: 30, on: connection)

@@ -108,7 +108,7 @@ extension ConsoleBase {
     }
 
     func sections(_ tenant: Tenant) async throws -> [Section] {
-        try await self.services.database.withConnection { connection in
+        try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.sections(tenant.schema, on: connection)
         }
     }

@@ -96,7 +96,7 @@ struct ConsoleController: ConsoleBase {
         if context.isAdminHost { return try await self.platformDashboard(request, try PlatformConsoleContext(context: context)) }
         let tenant = try CommuneConsoleContext(context: context).tenant
         let now = Date()
-        let (row, open, pending, rating, remarks) = try await self.services.database.withConnection { connection in
+        let (row, open, pending, rating, remarks) = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             let row = try await self.services.content.compliance([tenant], now: now, on: connection).first
             let open = try await self.services.content.questions(publishedOnly: false, in: tenant.schema, on: connection).filter { $0.status != .answered }.count
             let pending = try await self.services.content.comments(entry: nil, status: .pending, in: tenant.schema, on: connection).count

@@ -40,7 +40,7 @@ struct EditorConsoleController: ConsoleBase {
         }
         if section.kind == .static || section.kind == .footer { return Self.redirect("/quan-tri/trang/\(section.id)") }
         let page = max(1, Int(QueryItemsOf(request)["trang"] ?? "1") ?? 1)
-        let entries = try await self.services.database.withConnection { connection in
+        let entries = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.editorEntries(tenant.schema, section: section.id, page: page, size: 30, on: connection)
         }
         let now = Date()
@@ -118,7 +118,7 @@ struct EditorConsoleController: ConsoleBase {
         let form = try await self.form(request, context, session: session)
         guard let status = EntryStatus(rawValue: form["trang-thai"]) else { throw PageError.badRequest("Trạng thái không hợp lệ.") }
         try await self.editorial.setEntryStatus(status, entry: id, in: tenant, by: session.user, address: context.remoteAddress)
-        let entry = try await self.services.database.withConnection { connection in
+        let entry = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
         }
         return Self.redirect("/quan-tri/chuyen-muc/\(entry?.sectionID ?? 4)?da-luu=1")
@@ -135,7 +135,7 @@ struct EditorConsoleController: ConsoleBase {
             ? (section.body, .html) : (section.bodySource, BodyFormat(rawValue: section.bodyFormat) ?? .html)
         var leaders: [Entry] = []
         if section.id == MandatorySection.introduction.id {
-            leaders = try await self.services.database.withConnection { connection in
+            leaders = try await self.services.database.withConnection(schema: tenant.schema) { connection in
                 try await self.services.content.editorEntries(tenant.schema, section: section.id, page: 1, size: 100, on: connection).items
             }
         }
@@ -169,7 +169,7 @@ struct EditorConsoleController: ConsoleBase {
 
     @Sendable func editSite(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         let (tenant, session) = (context.tenant, context.session)
-        let site = try await self.services.database.withConnection { connection in
+        let site = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.site(tenant.schema, on: connection)
         } ?? SiteInfo(publisher: "")
         let fields = SiteForm.values(SiteInfoDraft(site))
@@ -206,7 +206,7 @@ struct EditorConsoleController: ConsoleBase {
         _ context: CommuneConsoleContext, tenant: Tenant, session: ConsoleSession, errors: [String: String],
         status: HTTPResponse.Status, notice: String?
     ) async throws -> Response {
-        let files = try await self.services.database.withConnection { connection in
+        let files = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.files(in: tenant.schema, on: connection)
         }
         let main = EditorViews.files(files, limitMB: self.editorial.maxUpload / 1024 / 1024, errors: errors, csrf: session.csrf)
@@ -241,7 +241,7 @@ struct EditorConsoleController: ConsoleBase {
 
     @Sendable func questions(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         let tenant = context.tenant
-        let questions = try await self.services.database.withConnection { connection in
+        let questions = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.questions(publishedOnly: false, in: tenant.schema, on: connection)
         }
         let now = Date()
@@ -284,7 +284,7 @@ struct EditorConsoleController: ConsoleBase {
 
     @Sendable func comments(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         let (tenant, session) = (context.tenant, context.session)
-        let pending = try await self.services.database.withConnection { connection in
+        let pending = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.comments(entry: nil, status: .pending, in: tenant.schema, on: connection)
         }
         let main = EditorViews.comments(pending, csrf: session.csrf)
