@@ -6,6 +6,8 @@ readers of commune pages through nginx's TLS. Loopback only, bounded in time.
   drill.py readers --hosts FILE --port 8443 --ca CA --threads N --seconds S --out JSON [--stop FILE]
   drill.py verify  --dsn DSN --acks FILE [--since EPOCH] [--until EPOCH] --out JSON
   drill.py editor  --host HOST --port 8443 --ca CA --user U --password-file F --seconds S --out JSON
+  drill.py editors --hosts FILE --port 8443 --ca CA --user U --password-file F --seconds S --acks FILE --out JSON [--stop FILE]
+  drill.py verify-titles --dsn DSN --acks FILE --out JSON [--shard-dsn NAME=DSN]
 """
 
 import argparse
@@ -116,7 +118,14 @@ def readers(args):
                     conn = http.client.HTTPSConnection(args.address, args.port, context=ctx, timeout=10)
                     sock = socket.create_connection((args.address, args.port), timeout=10)
                     conn.sock = ctx.wrap_socket(sock, server_hostname=hosts[0])
-                conn.request("GET", rnd.choice(args.paths), headers={"Host": host})
+                path = rnd.choice(args.paths)
+                if args.vary:
+                    # A query no cache has seen: the page is made from PostgreSQL.
+                    path += ("&" if "?" in path else "?") + "r=%d" % rnd.randrange(10**9)
+                headers = {"Host": host}
+                if args.cookie:
+                    headers["Cookie"] = args.cookie
+                conn.request("GET", path, headers=headers)
                 r = conn.getresponse()
                 r.read()
                 key = str(r.status)
@@ -269,6 +278,135 @@ def editor(args):
                "stale_titles": stale_titles[:10]}, open(args.out, "w"), indent=1)
 
 
+def editors(args):
+    """Editors publishing news on many communes through nginx and the
+    console, one session per commune host, with a province administrator's
+    account. Every publish answered 303 is written to --acks (host, title)
+    for verify-titles."""
+    loopback_only(args.address)
+    hosts = [h.strip() for h in open(args.hosts) if h.strip()]
+    ctx = ssl.create_default_context(cafile=args.ca)
+    password = open(args.password_file).read().strip()
+    deadline = time.time() + args.seconds
+    lock = threading.Lock()
+    acks = open(args.acks, "a", buffering=1)
+    stats = {"writes": 0, "errors": 0, "kinds": {}}
+    write_ms = []
+
+    def worker(n):
+        rnd = random.Random(2000 + n)
+        sessions = {}  # host -> (conn, cookies)
+
+        def request(host, method, path, form=None):
+            conn, cookies = sessions.get(host, (None, {}))
+            if conn is None:
+                conn = http.client.HTTPSConnection(args.address, args.port, context=ctx, timeout=15)
+                sock = socket.create_connection((args.address, args.port), timeout=15)
+                conn.sock = ctx.wrap_socket(sock, server_hostname=host)
+                sessions[host] = (conn, cookies)
+            headers = {"Host": host}
+            if cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            body = None
+            if form is not None:
+                body = urllib.parse.urlencode(form)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            conn.request(method, path, body=body, headers=headers)
+            r = conn.getresponse()
+            data = r.read().decode("utf-8", "replace")
+            for name, value in r.getheaders():
+                if name.lower() == "set-cookie":
+                    k, _, v = value.split(";")[0].partition("=")
+                    if "Max-Age=0" in value:
+                        cookies.pop(k, None)
+                    else:
+                        cookies[k] = v
+            return r.status, data
+
+        def csrf(html):
+            marker = 'name="_csrf" value="'
+            i = html.find(marker)
+            return html[i + len(marker):html.find('"', i + len(marker))] if i >= 0 else ""
+
+        k = 0
+        while not stopped(args, deadline):
+            host = rnd.choice(hosts)
+            k += 1
+            try:
+                if host not in sessions or not sessions[host][1]:
+                    _, page = request(host, "GET", "/quan-tri/dang-nhap")
+                    status, _ = request(host, "POST", "/quan-tri/dang-nhap",
+                                        [("_csrf", csrf(page)), ("ten", args.user), ("mat-khau", password), ("tiep", "/quan-tri")])
+                    if status != 303:
+                        raise RuntimeError(f"login answered {status}")
+                _, form = request(host, "GET", "/quan-tri/bai/moi?chuyen-muc=4&loai=article")
+                title = f"Tin diễn tập chuyển cụm {n}-{k}-{int(time.time() * 1000)}"
+                t0 = time.time()
+                status, _ = request(host, "POST", "/quan-tri/bai", [
+                    ("_csrf", csrf(form)), ("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", title),
+                    ("tom-tat", "Bài của diễn tập chuyển cụm."), ("noi-dung", "Nội dung."), ("dinh-dang", "markdown"),
+                    ("dang", "dang")])
+                if status != 303:
+                    raise RuntimeError(f"publish answered {status}")
+                with lock:
+                    write_ms.append((time.time() - t0) * 1000)
+                    stats["writes"] += 1
+                    acks.write(f"{host}\t{title}\n")
+            except Exception as e:
+                kind = type(e).__name__ + ": " + str(e).strip().split("\n")[0][:80]
+                with lock:
+                    stats["errors"] += 1
+                    stats["kinds"][kind] = stats["kinds"].get(kind, 0) + 1
+                conn = sessions.pop(host, (None, {}))[0]
+                try:
+                    conn and conn.close()
+                except Exception:
+                    pass
+                time.sleep(0.1)
+            time.sleep(args.pause)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.threads)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    acks.close()
+    write_ms.sort()
+    json.dump({"writes": stats["writes"], "errors": stats["errors"], "error_kinds": stats["kinds"],
+               "write_p50_ms": round(write_ms[len(write_ms) // 2], 1) if write_ms else None,
+               "write_p99_ms": round(write_ms[int(len(write_ms) * 0.99)], 1) if write_ms else None,
+               "write_max_ms": round(write_ms[-1], 1) if write_ms else None}, open(args.out, "w"), indent=1)
+
+
+def verify_titles(args):
+    """Each acknowledged publish is in its commune's schema, on whichever
+    cluster the catalogue now places it."""
+    rows = [l.rstrip("\n").split("\t") for l in open(args.acks) if l.strip()]
+    main = psycopg2.connect(args.dsn, connect_timeout=5)
+    clusters = {"main": main}
+    where = {}
+    with main.cursor() as cur:
+        cur.execute("SELECT d.host, t.schema_name, t.shard FROM platform.domains d JOIN platform.tenants t ON t.unit_id = d.tenant_id")
+        for host, schema, shard in cur.fetchall():
+            where[host] = (schema, shard)
+        cur.execute("SELECT name FROM platform.shards WHERE name <> 'main'")
+        for (name,) in cur.fetchall():
+            dsn = args.shard_dsn.get(name)
+            if dsn:
+                clusters[name] = psycopg2.connect(dsn, connect_timeout=5)
+    missing = []
+    by_cluster = {}
+    for host, title in rows:
+        schema, shard = where[host]
+        with clusters[shard].cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM {schema}.entries WHERE title = %s", (title,))
+            if cur.fetchone()[0] != 1:
+                missing.append((host, title))
+        by_cluster[shard] = by_cluster.get(shard, 0) + 1
+    for c in clusters.values():
+        c.close()
+    json.dump({"checked": len(rows), "lost": len(missing), "missing": missing[:10], "by_cluster": by_cluster},
+              open(args.out, "w"), indent=1)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -283,6 +421,17 @@ def main():
     r.add_argument("--threads", type=int, default=4); r.add_argument("--seconds", type=float, required=True)
     r.add_argument("--paths", nargs="+", default=["/"]); r.add_argument("--pause", type=float, default=0.0)
     r.add_argument("--out", required=True); r.add_argument("--stop")
+    r.add_argument("--cookie"); r.add_argument("--vary", action="store_true")
+    m = sub.add_parser("editors")
+    m.add_argument("--hosts", required=True); m.add_argument("--address", default="127.0.0.1")
+    m.add_argument("--port", type=int, default=8443); m.add_argument("--ca", required=True)
+    m.add_argument("--user", required=True); m.add_argument("--password-file", required=True)
+    m.add_argument("--threads", type=int, default=2); m.add_argument("--seconds", type=float, required=True)
+    m.add_argument("--pause", type=float, default=0.1); m.add_argument("--acks", required=True)
+    m.add_argument("--out", required=True); m.add_argument("--stop")
+    t = sub.add_parser("verify-titles")
+    t.add_argument("--dsn", required=True); t.add_argument("--acks", required=True); t.add_argument("--out", required=True)
+    t.add_argument("--shard-dsn", action="append", default=[], help="NAME=DSN of another cluster")
     v = sub.add_parser("verify")
     v.add_argument("--dsn", required=True); v.add_argument("--acks", required=True)
     v.add_argument("--since", type=float); v.add_argument("--until", type=float); v.add_argument("--out", required=True)
@@ -293,10 +442,13 @@ def main():
     e.add_argument("--seconds", type=float, required=True); e.add_argument("--pause", type=float, default=0.2)
     e.add_argument("--out", required=True)
     args = p.parse_args()
-    if args.cmd in ("writers", "verify"):
+    if args.cmd == "verify-titles":
+        args.shard_dsn = dict(x.split("=", 1) for x in args.shard_dsn)
+    if args.cmd in ("writers", "verify", "verify-titles"):
         dsn_host = psycopg2.extensions.parse_dsn(args.dsn).get("host", "")
         loopback_only(dsn_host)
-    {"writers": writers, "readers": readers, "verify": verify, "editor": editor}[args.cmd](args)
+    {"writers": writers, "readers": readers, "verify": verify, "editor": editor, "editors": editors,
+     "verify-titles": verify_titles}[args.cmd](args)
 
 
 if __name__ == "__main__":
