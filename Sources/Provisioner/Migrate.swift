@@ -12,6 +12,8 @@ struct Migrate: AsyncParsableCommand {
             """)
 
     @Option(help: "Schemas migrated in parallel.") var jobs: Int = 2
+    @Flag(name: .customLong("refresh-clusters"), help: "Prepare the other clusters again even when the catalogue did not change.")
+    var refreshClusters = false
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -19,13 +21,16 @@ struct Migrate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let jobs = self.jobs
+        let (jobs, refreshClusters) = (self.jobs, self.refreshClusters)
         try await withPlatform(self.database, poolSize: jobs + 1) { p in
             let applied = try await MigrationRunner(migrations: p.migrations, logger: p.database.logger).migratePlatform(p.database)
             if !applied.isEmpty { Console.note("catalogue upgraded: \(applied)") }
-            // Other clusters take the catalogue's functions and tables as they now are.
-            let prepared = try await Shards(database: p.database, migrations: p.migrations, logger: p.database.logger).prepareAll()
-            if !prepared.isEmpty { Console.note("clusters prepared: \(prepared.map(\.rawValue).joined(separator: ", "))") }
+            // Other clusters take the catalogue's functions and tables as they
+            // now are (only after a change: it replaces their foreign tables).
+            if !applied.isEmpty || refreshClusters {
+                let prepared = try await Shards(database: p.database, migrations: p.migrations, logger: p.database.logger).prepareAll()
+                if !prepared.isEmpty { Console.note("clusters prepared: \(prepared.map(\.rawValue).joined(separator: ", "))") }
+            }
             let reporter = ProgressReporter(label: "migrate")
             let report = try await p.migrateAll(jobs: jobs) { reporter.update($0) }
             reporter.finish()

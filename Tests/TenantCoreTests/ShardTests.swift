@@ -235,4 +235,27 @@ import TestSupport
             }
         }
     }
+
+    @Test func rebalance_evensOutOpenClusters_andEmptiesADrainingOne() async throws {
+        try await withTestPlatform(poolSize: 4) { platform in
+            try await platform.makeCommunes([(19774, "Phường Thuận An"), (19777, "Xã Phú Mậu"), (19780, "Xã Phú Thanh")])
+            try await platform.withShard("b") { b, shardConfig in
+                let shards = Shards(database: platform.database, migrations: platform.migrations, logger: platform.logger)
+                // 3 on main, none on b: one move leaves 2 and 1.
+                let first = try await shards.rebalance(maxMoves: 5, grace: .zero)
+                #expect(first.map(\.code) == [19774])
+                #expect(first.allSatisfy { $0.step == .done && $0.target == b })
+                #expect(try await shards.list(measure: false).map(\.communes) == [2, 1])
+                #expect(try await platform.scalar("SELECT count(*) FROM c_19774.sections", on: shardConfig) == 16)
+                // Balanced: nothing to do.
+                #expect(try await shards.rebalance(maxMoves: 5, grace: .zero).isEmpty)
+                // A draining cluster is emptied, within the number of moves allowed.
+                try await shards.setState(b, to: .draining)
+                let second = try await shards.rebalance(maxMoves: 5, grace: .zero)
+                #expect(second.map(\.code) == [19774] && second[0].target == .main)
+                #expect(try await shards.list(measure: false).map(\.communes) == [3, 0])
+                #expect(try await platform.scalar("SELECT count(*) FROM c_19774.sections") == 16)
+            }
+        }
+    }
 }

@@ -61,6 +61,7 @@ pg_start() {
       echo "max_wal_senders = 40"
       echo "max_logical_replication_workers = 16"
       echo "max_worker_processes = 24"
+      echo "wal_retrieve_retry_interval = 500ms"
       if [ "$mode" = fast ]; then
         echo "max_connections = 600"
         echo "fsync = off"

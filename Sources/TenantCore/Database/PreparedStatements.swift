@@ -97,9 +97,10 @@ public final class PreparedStatements: Sendable {
         let name = statement.name(for: schema)
         let (use, evicted) = self.connections.withLock { connections -> (Use, [String]) in
             let id = ObjectIdentifier(connection)
-            if connections[id] == nil {
-                // A connection the pool closed leaves its entry behind: drop those now.
-                connections = connections.filter { !$0.value.connection.isClosed }
+            if connections[id]?.connection !== connection {
+                // A connection the pool closed leaves its entry behind (and a
+                // new one may take its address): drop those now.
+                connections = connections.filter { !$0.value.connection.isClosed && $0.key != id }
                 connections[id] = Kept(connection: connection)
             }
             return Self.use(schema, name: name, in: &connections[id]!, bound: self.communesPerConnection)

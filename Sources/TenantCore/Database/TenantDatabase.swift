@@ -270,6 +270,8 @@ public final class TenantDatabase: Service, Sendable {
     ) async throws(TenantCoreError) -> Result {
         var moved = 0
         while true {
+            // The cluster this attempt uses (the placement may change while it runs).
+            let used = schema.map { self.shard(of: $0) }
             do {
                 return try await self.cluster(for: schema).serve(retryingReads: retryingReads, schema: schema, body)
             } catch where moved < 20 && Self.isMovedWrite(error) {
@@ -277,25 +279,55 @@ public final class TenantDatabase: Service, Sendable {
                 // The catalogue switches within a second of the freeze.
                 try? await Task.sleep(for: .milliseconds(moved == 1 ? 0 : 50))
                 _ = try? await self.refreshPlacement()
-            } catch where moved == 0 && schema != nil && Self.isMissingRelation(error) {
-                // A commune moved while this process did not hear of it
-                // (its old copy is gone): run again where the catalogue says.
+            } catch where moved == 0 && schema != nil && (Self.isMissingRelation(error) || (retryingReads && Self.isDropRace(error))) {
+                // A commune moved while this process did not hear of it: its
+                // old copy is gone (or a read met the drop of it, as a
+                // deadlock or a relation gone mid-query). Run again where
+                // the catalogue says.
                 moved += 1
-                let before = self.shard(of: schema!)
                 _ = try? await self.refreshPlacement()
-                if self.shard(of: schema!) == before { throw error }
+                if self.shard(of: schema!) == used && !(retryingReads && Self.isDropRace(error)) { throw error }
             }
         }
     }
 
     /// Runs `body` in one transaction on the cluster of `schema`'s commune.
+    ///
+    /// On another cluster the transaction also writes the catalogue through
+    /// postgres_fdw, whose remote part runs at REPEATABLE READ: two editors
+    /// of one commune touching its catalogue row at once make one of them
+    /// fail with a serialization failure (40001), or a deadlock (40P01).
+    /// Such a transaction was rolled back whole, so it is run again (three
+    /// times at most).
     @discardableResult
     public func withTransaction<Result: Sendable>(
         schema: SchemaName?, _ body: (PostgresConnection) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
-        try await self.withConnection(schema: schema) { connection in
-            try await Self.inTransaction(connection, logger: self.logger, body)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await self.withConnection(schema: schema) { connection in
+                    try await Self.inTransaction(connection, logger: self.logger, body)
+                }
+            } catch where attempt < 4 && Self.isConflict(error) {
+                try? await Task.sleep(for: .milliseconds(Int.random(in: 5...40) * attempt))
+            }
         }
+    }
+
+    /// What a read may meet when the schema it reads is dropped meanwhile:
+    /// a deadlock with the drop, or a relation gone between plan and
+    /// execution (XX000 "could not open relation").
+    static func isDropRace(_ error: TenantCoreError) -> Bool {
+        guard let underlying = error.underlying as? PSQLError, underlying.code == .server else { return false }
+        return ["40P01", "XX000"].contains(underlying.serverInfo?[.sqlState] ?? "")
+    }
+
+    /// A serialization failure or a deadlock: the transaction was rolled back and may run again.
+    static func isConflict(_ error: TenantCoreError) -> Bool {
+        guard let underlying = error.underlying as? PSQLError, underlying.code == .server else { return false }
+        return ["40001", "40P01"].contains(underlying.serverInfo?[.sqlState] ?? "")
     }
 
     private func serve<Result: Sendable>(

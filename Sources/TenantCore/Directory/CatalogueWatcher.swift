@@ -105,6 +105,11 @@ public final class CatalogueWatcher: Service, Sendable {
                 let connection = try await pool.connect(logger: self.logger)
                 defer { Task { try? await connection.close() } }
                 try await connection.listen(on: "tenant_content") { content in
+                    // Subscribed: a change made before was not heard, so the
+                    // pages of this cluster's communes are dropped once.
+                    let snapshot = self.directory.snapshot
+                    let here = snapshot.tenants.values.filter { self.database.shard(of: $0.schema) == shard }.map(\.id)
+                    if !here.isEmpty { self.handlers.tenantsChanged(here) }
                     for try await notification in content {
                         let id = notification.payload.split(separator: ":", maxSplits: 1).first.flatMap { Int64($0) }
                         if let id { self.handlers.contentChanged(id) }

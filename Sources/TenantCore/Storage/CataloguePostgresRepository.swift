@@ -277,6 +277,13 @@ public struct Catalogue: Sendable {
 
     // MARK: Backups
 
+    /// Moves of communes between clusters not finished (copying, frozen, or within their grace period).
+    public func openMoves(on connection: PostgresConnection) async throws -> Int {
+        try await connection.query(
+            "SELECT count(*)::int FROM platform.shard_moves WHERE step IN ('copying', 'frozen', 'switched')", logger: self.logger
+        ).collect().first?.decode(Int.self) ?? 0
+    }
+
     /// The newest good backup, if any is recorded.
     public func newestBackup(on connection: PostgresConnection) async throws -> BackupRecord? {
         let rows = try await connection.query(

@@ -200,8 +200,16 @@ struct PublicSiteController: Sendable {
             if withArchives {
                 var hits = result.items
                 var total = result.total
+                let database = self.services.database
                 for archive in archives {
-                    let found = try await content.search(archive.tenant.schema, text: text, page: 1, size: page * size, now: chrome.now, on: connection)
+                    let schema = archive.tenant.schema
+                    let search = { @Sendable (connection: PostgresConnection) in
+                        try await content.search(schema, text: text, page: 1, size: page * size, now: chrome.now, on: connection)
+                    }
+                    // An archive may live on another cluster than the site it is kept in.
+                    let found = database.shard(of: schema) == database.shard(of: chrome.tenant.schema)
+                        ? try await search(connection)
+                        : try await database.withConnection(retryingReads: true, schema: schema, search)
                     total += found.total
                     hits += found.items.map { hit in
                         var hit = hit

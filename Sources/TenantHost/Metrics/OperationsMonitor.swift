@@ -5,12 +5,14 @@ import Synchronization
 import TenantCore
 
 /// Reads, every half minute, what operators need to see on every host:
-/// the newest good backup (for /_health, /metrics and the console).
+/// the newest good backup (for /_health, /metrics and the console), and the
+/// commune moves between clusters not yet finished.
 final class OperationsMonitor: Service, Sendable {
     let database: TenantDatabase
     let logger: Logger
     let interval: Duration
     private let backup = Mutex<BackupRecord?>(nil)
+    private let moves = Mutex<Int?>(nil)
 
     init(database: TenantDatabase, logger: Logger, interval: Duration = .seconds(30)) {
         self.database = database
@@ -21,7 +23,15 @@ final class OperationsMonitor: Service, Sendable {
     /// The newest good backup recorded in the catalogue, as last read.
     var lastBackup: BackupRecord? { self.backup.withLock { $0 } }
 
+    /// Moves of communes between clusters under way (copying, frozen or
+    /// waiting for their grace period), as last read.
+    var openMoves: Int? { self.moves.withLock { $0 } }
+
     func refresh() async {
+        let open = try? await self.database.withConnection { connection in
+            try await Catalogue(logger: self.logger).openMoves(on: connection)
+        }
+        self.moves.withLock { $0 = open }
         do {
             let newest = try await self.database.withConnection { connection in
                 try await Catalogue(logger: self.logger).newestBackup(on: connection)

@@ -128,6 +128,16 @@ final class PlatformMetrics: Sendable {
         metric("db_pool_waiting", "gauge", "Requests waiting for a pooled connection.", Double(database.leasesWaiting))
         metric("db_pool_replacements_total", "counter", "Database pools started to replace another (on losing PostgreSQL, every 0.5 s while it is away, when it is back).", Double(database.poolReplacements))
         metric("db_available", "gauge", "1 while PostgreSQL answers.", database.isAvailable ? 1 : 0)
+        // Every cluster (the main one too), by name.
+        let pools = database.clusterPools
+        for (name, help, value) in [
+            ("db_cluster_available", "1 while the cluster's PostgreSQL answers.", { (pool: TenantDatabase) in pool.isAvailable ? 1.0 : 0 }),
+            ("db_cluster_in_use", "Pooled connections to the cluster lent out.", { Double($0.leasesInUse) }),
+            ("db_cluster_waiting", "Requests waiting for a pooled connection to the cluster.", { Double($0.leasesWaiting) }),
+        ] as [(String, String, (TenantDatabase) -> Double)] {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+            for (shard, pool) in pools { text += "\(name){shard=\"\(shard)\"} \(Self.format(value(pool)))\n" }
+        }
         let watcher = services.watcher
         metric("catalogue_listening", "gauge", "1 while the LISTEN connection is up.", watcher.isListening ? 1 : 0)
         metric("catalogue_listen_sessions_total", "counter", "LISTEN sessions started (reconnects + 1).", Double(watcher.listenSessions))
@@ -136,6 +146,9 @@ final class PlatformMetrics: Sendable {
         metric("directory_hosts", "gauge", "Host names in this host's directory.", Double(snapshot.hostCount))
         if snapshot.loadedAt != .distantPast {
             metric("directory_loaded_timestamp_seconds", "gauge", "When the directory was last loaded.", snapshot.loadedAt.timeIntervalSince1970)
+        }
+        if let open = operations.openMoves {
+            metric("shard_moves_open", "gauge", "Commune moves between clusters not finished (platform.shard_moves).", Double(open))
         }
         if let backup = operations.lastBackup {
             metric("backup_last_good_timestamp_seconds", "gauge", "When the newest good backup (pgBackRest) finished.", backup.stoppedAt.timeIntervalSince1970)
