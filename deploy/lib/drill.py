@@ -176,6 +176,60 @@ def verify(args):
     json.dump({"checked": len(rows), "schemas": len(by_schema), "lost": lost, "missing": missing}, open(args.out, "w"), indent=1)
 
 
+class Session:
+    """One visitor of one commune host through nginx's TLS: a kept
+    connection and the cookies the site set (a console login)."""
+
+    def __init__(self, address, port, ctx, host, timeout=10):
+        self.address, self.port, self.ctx, self.host, self.timeout = address, port, ctx, host, timeout
+        self.cookies = {}
+        self.conn = None
+
+    def close(self):
+        try:
+            self.conn and self.conn.close()
+        except Exception:
+            pass
+        self.conn = None
+
+    def request(self, method, path, form=None, anonymous=False):
+        """(status, X-Cache, body); `anonymous` sends no cookie and keeps none."""
+        if self.conn is None:
+            self.conn = http.client.HTTPSConnection(self.address, self.port, context=self.ctx, timeout=self.timeout)
+            sock = socket.create_connection((self.address, self.port), timeout=self.timeout)
+            self.conn.sock = self.ctx.wrap_socket(sock, server_hostname=self.host)
+        headers = {"Host": self.host}
+        if self.cookies and not anonymous:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        r = self.conn.getresponse()
+        data = r.read().decode("utf-8", "replace")
+        for name, value in r.getheaders():
+            if name.lower() == "set-cookie" and not anonymous:
+                k, _, v = value.split(";")[0].partition("=")
+                if "Max-Age=0" in value:
+                    self.cookies.pop(k, None)
+                else:
+                    self.cookies[k] = v
+        return r.status, r.getheader("X-Cache", ""), data
+
+    def login(self, user, password):
+        _, _, page = self.request("GET", "/quan-tri/dang-nhap")
+        status, _, _ = self.request("POST", "/quan-tri/dang-nhap",
+                                    [("_csrf", csrf(page)), ("ten", user), ("mat-khau", password), ("tiep", "/quan-tri")])
+        return status
+
+
+def csrf(html):
+    marker = 'name="_csrf" value="'
+    i = html.find(marker)
+    return html[i + len(marker):html.find('"', i + len(marker))] if i >= 0 else ""
+
+
 def editor(args):
     """An editor publishing through nginx while readers keep the home page in
     nginx's cache. After each publish returns, the home page is read through
@@ -184,44 +238,10 @@ def editor(args):
     it, which measures how late another host hears of the change)."""
     loopback_only(args.address)
     ctx = ssl.create_default_context(cafile=args.ca)
-    cookies = {}
-
-    def connect():
-        conn = http.client.HTTPSConnection(args.address, args.port, context=ctx, timeout=10)
-        sock = socket.create_connection((args.address, args.port), timeout=10)
-        conn.sock = ctx.wrap_socket(sock, server_hostname=args.host)
-        return conn
-    conn = connect()
-
-    def request(method, path, form=None, anonymous=False):
-        headers = {"Host": args.host}
-        if cookies and not anonymous:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=headers)
-        r = conn.getresponse()
-        data = r.read().decode("utf-8", "replace")
-        for name, value in r.getheaders():
-            if name.lower() == "set-cookie" and not anonymous:
-                k, _, v = value.split(";")[0].partition("=")
-                if "Max-Age=0" in value:
-                    cookies.pop(k, None)
-                else:
-                    cookies[k] = v
-        return r.status, r.getheader("X-Cache", ""), data
-
-    def csrf(html):
-        marker = 'name="_csrf" value="'
-        i = html.find(marker)
-        return html[i + len(marker):html.find('"', i + len(marker))] if i >= 0 else ""
-
+    session = Session(args.address, args.port, ctx, args.host)
+    request = session.request
     password = open(args.password_file).read().strip()
-    _, _, page = request("GET", "/quan-tri/dang-nhap")
-    status, _, page = request("POST", "/quan-tri/dang-nhap",
-                              [("_csrf", csrf(page)), ("ten", args.user), ("mat-khau", password), ("tiep", "/quan-tri")])
+    status = session.login(args.user, password)
     if status != 303:
         sys.exit(f"login as {args.user} on {args.host} answered {status}")
     deadline = time.time() + args.seconds
@@ -261,11 +281,7 @@ def editor(args):
                 visitor_lag_ms.append((time.time() - t1) * 1000 if title in home else float("inf"))
         except Exception as e:
             errors += 1
-            try:
-                conn.close()
-            except Exception:
-                pass
-            conn = connect()
+            session.close()
         time.sleep(args.pause)
     write_ms.sort()
     visitor_lag_ms.sort()
@@ -295,54 +311,23 @@ def editors(args):
 
     def worker(n):
         rnd = random.Random(2000 + n)
-        sessions = {}  # host -> (conn, cookies)
-
-        def request(host, method, path, form=None):
-            conn, cookies = sessions.get(host, (None, {}))
-            if conn is None:
-                conn = http.client.HTTPSConnection(args.address, args.port, context=ctx, timeout=15)
-                sock = socket.create_connection((args.address, args.port), timeout=15)
-                conn.sock = ctx.wrap_socket(sock, server_hostname=host)
-                sessions[host] = (conn, cookies)
-            headers = {"Host": host}
-            if cookies:
-                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-            body = None
-            if form is not None:
-                body = urllib.parse.urlencode(form)
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            conn.request(method, path, body=body, headers=headers)
-            r = conn.getresponse()
-            data = r.read().decode("utf-8", "replace")
-            for name, value in r.getheaders():
-                if name.lower() == "set-cookie":
-                    k, _, v = value.split(";")[0].partition("=")
-                    if "Max-Age=0" in value:
-                        cookies.pop(k, None)
-                    else:
-                        cookies[k] = v
-            return r.status, data
-
-        def csrf(html):
-            marker = 'name="_csrf" value="'
-            i = html.find(marker)
-            return html[i + len(marker):html.find('"', i + len(marker))] if i >= 0 else ""
+        sessions = {}  # host -> Session, logged in
 
         k = 0
         while not stopped(args, deadline):
             host = rnd.choice(hosts)
             k += 1
             try:
-                if host not in sessions or not sessions[host][1]:
-                    _, page = request(host, "GET", "/quan-tri/dang-nhap")
-                    status, _ = request(host, "POST", "/quan-tri/dang-nhap",
-                                        [("_csrf", csrf(page)), ("ten", args.user), ("mat-khau", password), ("tiep", "/quan-tri")])
+                session = sessions.get(host)
+                if session is None:
+                    session = sessions[host] = Session(args.address, args.port, ctx, host, timeout=15)
+                    status = session.login(args.user, password)
                     if status != 303:
                         raise RuntimeError(f"login answered {status}")
-                _, form = request(host, "GET", "/quan-tri/bai/moi?chuyen-muc=4&loai=article")
+                _, _, form = session.request("GET", "/quan-tri/bai/moi?chuyen-muc=4&loai=article")
                 title = f"Tin diễn tập chuyển cụm {n}-{k}-{int(time.time() * 1000)}"
                 t0 = time.time()
-                status, _ = request(host, "POST", "/quan-tri/bai", [
+                status, _, _ = session.request("POST", "/quan-tri/bai", [
                     ("_csrf", csrf(form)), ("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", title),
                     ("tom-tat", "Bài của diễn tập chuyển cụm."), ("noi-dung", "Nội dung."), ("dinh-dang", "markdown"),
                     ("dang", "dang")])
@@ -357,11 +342,9 @@ def editors(args):
                 with lock:
                     stats["errors"] += 1
                     stats["kinds"][kind] = stats["kinds"].get(kind, 0) + 1
-                conn = sessions.pop(host, (None, {}))[0]
-                try:
-                    conn and conn.close()
-                except Exception:
-                    pass
+                dropped = sessions.pop(host, None)
+                if dropped:
+                    dropped.close()
                 time.sleep(0.1)
             time.sleep(args.pause)
 

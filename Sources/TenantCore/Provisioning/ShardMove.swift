@@ -102,13 +102,7 @@ public struct ShardMove: Sendable {
             _ = try self.database.cluster(named: current)
             _ = try self.database.cluster(named: target)
             row = try await self.database.withConnection { connection in
-                let state = try await connection.query(
-                    "SELECT state FROM platform.shards WHERE name = \(target.rawValue)", logger: self.logger
-                ).collect().first?.decode(String.self)
-                guard let state else { throw TenantCoreError.notFound("cluster \(target) is not in platform.shards", field: .shard) }
-                guard state == ShardState.open.rawValue else {
-                    throw TenantCoreError.conflict("cluster \(target) is \(state): it takes no communes", field: .shard)
-                }
+                try await self.shards.requireOpen(target, on: connection)
                 let id = try await connection.query(
                     """
                     INSERT INTO platform.shard_moves (tenant_id, schema_name, source, target)

@@ -124,17 +124,22 @@ public struct Shards: Sendable {
         guard changed == 1 else { throw TenantCoreError.notFound("cluster \(name) is not in platform.shards") }
     }
 
+    /// Throws unless cluster `name` is registered and open (takes communes).
+    func requireOpen(_ name: ShardName, on connection: PostgresConnection) async throws {
+        let state = try await connection.query(
+            "SELECT state FROM platform.shards WHERE name = \(name.rawValue)", logger: self.logger
+        ).collect().first?.decode(String.self)
+        guard let state else { throw TenantCoreError.notFound("cluster \(name) is not in platform.shards", field: .shard) }
+        guard state == ShardState.open.rawValue else {
+            throw TenantCoreError.conflict("cluster \(name) is \(state) and takes no communes", field: .shard)
+        }
+    }
+
     /// Where a new commune goes: `requested` if it is open, else the open
     /// cluster with the fewest communes.
     func placement(requested: ShardName?, on connection: PostgresConnection) async throws -> ShardName {
         if let requested {
-            let state = try await connection.query(
-                "SELECT state FROM platform.shards WHERE name = \(requested.rawValue)", logger: self.logger
-            ).collect().first?.decode(String.self)
-            guard let state else { throw TenantCoreError.notFound("cluster \(requested) is not in platform.shards", field: .shard) }
-            guard state == ShardState.open.rawValue else {
-                throw TenantCoreError.conflict("cluster \(requested) is \(state) and takes no new communes", field: .shard)
-            }
+            try await self.requireOpen(requested, on: connection)
             return requested
         }
         let name = try await connection.query(
