@@ -258,4 +258,25 @@ import TestSupport
             }
         }
     }
+
+    @Test func aCommuneCreationStoppedAfterItsSchema_isFinishedOnTheSameCluster() async throws {
+        try await withTestPlatform(poolSize: 4) { platform in
+            try await platform.makeCommunes([])
+            try await platform.withShard("b") { b, shardConfig in
+                for code in [19777, 19780] {
+                    _ = try await platform.provisioning.createCommune(try await Self.spec(platform, code, "Xã \(code == 19777 ? "Phú Mậu" : "Phú Thanh")", on: b))
+                }
+                // What a run stopped between the two commits leaves: the
+                // schema (with a stray row) on b, nothing in the catalogue.
+                try await Admin.execute("CREATE SCHEMA c_19774", on: shardConfig)
+                try await Admin.execute("CREATE TABLE c_19774.stray (id int)", on: shardConfig)
+                // main has fewer communes, but the rerun finishes on b.
+                let record = try await platform.provisioning.createCommune(try await Self.spec(platform, 19774, "Phường Thuận An")).0
+                #expect(record.shard == "b")
+                #expect(try await platform.scalar("SELECT count(*) FROM c_19774.sections", on: shardConfig) == 16)
+                #expect(try await platform.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'c_19774' AND tablename = 'stray'", on: shardConfig) == 0)
+                #expect(try await platform.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'c_19774'") == 0)
+            }
+        }
+    }
 }

@@ -158,8 +158,11 @@ public struct CommuneProvisioning: Sendable {
                 level: .commune, code: spec.code, parentID: parent.id, name: spec.name, kind: spec.kind,
                 slug: spec.slug, portalURL: nil, list: spec.list, on: connection)
         else { throw TenantCoreError.conflict("commune \(spec.code) was created by someone else meanwhile") }
-        let shard = try await Shards(database: self.database, migrations: self.migrations, logger: self.logger)
-            .placement(requested: spec.shard, on: connection)
+        let shards = Shards(database: self.database, migrations: self.migrations, logger: self.logger)
+        // A run stopped after making the schema on its cluster, before the
+        // catalogue named it, left it there: this run finishes on that cluster.
+        let leftBehind = spec.shard == nil ? try await shards.clusterHolding(schema, on: connection) : nil
+        let shard = try await shards.placement(requested: spec.shard ?? leftBehind, on: connection)
         try await self.catalogue.insertTenant(
             unitID: unit.id, schema: schema, schemaVersion: self.migrations.tenantVersion, shard: shard, on: connection)
         let runner = MigrationRunner(migrations: self.migrations, logger: self.logger)

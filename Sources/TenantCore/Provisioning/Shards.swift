@@ -124,6 +124,21 @@ public struct Shards: Sendable {
         guard changed == 1 else { throw TenantCoreError.notFound("cluster \(name) is not in platform.shards") }
     }
 
+    /// The other cluster (open, reachable) that has a schema of this name, if any.
+    func clusterHolding(_ schema: SchemaName, on connection: PostgresConnection) async throws -> ShardName? {
+        let open = try await connection.query("SELECT name FROM platform.shards WHERE state = 'open'", logger: self.logger)
+            .collect().map { try ShardName(try $0.decode(String.self)) }
+        for (name, pool) in self.database.clusterPools where name != .main && open.contains(name) {
+            let found = try await pool.withConnection { connection in
+                try await connection.query(
+                    "SELECT count(*)::int FROM pg_namespace WHERE nspname = \(schema.rawValue)", logger: self.logger
+                ).collect().first?.decode(Int.self) ?? 0
+            }
+            if found > 0 { return name }
+        }
+        return nil
+    }
+
     /// Throws unless cluster `name` is registered and open (takes communes).
     func requireOpen(_ name: ShardName, on connection: PostgresConnection) async throws {
         let state = try await connection.query(
