@@ -9,8 +9,14 @@ struct Setup: AsyncParsableCommand {
 
     func run() async throws {
         let applied = try await withPlatform(self.database, requireCatalogue: false) { provisioning in
-            try await MigrationRunner(migrations: provisioning.migrations, logger: provisioning.database.logger)
+            let applied = try await MigrationRunner(migrations: provisioning.migrations, logger: provisioning.database.logger)
                 .migratePlatform(provisioning.database)
+            // Other clusters take the catalogue's functions and tables as they now are.
+            if !applied.isEmpty {
+                _ = try await Shards(database: provisioning.database, migrations: provisioning.migrations, logger: provisioning.database.logger)
+                    .prepareAll()
+            }
+            return applied
         }
         if applied.isEmpty {
             Console.info("catalogue is up to date (version \(try MigrationSet.bundled().platformVersion)); nothing changed")

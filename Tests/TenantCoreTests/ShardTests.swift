@@ -42,8 +42,18 @@ import TestSupport
                 #expect(
                     try await platform.scalar("SELECT count(*) FROM platform.schema_migrations WHERE schema_name = 'c_19777'")
                         == platform.migrations.tenant.count)
-                // Served from b through the platform's routing.
+                // Served from b through the platform's routing, its menu and
+                // footer read without a round trip to the main cluster.
                 #expect(try await Self.sections(platform, first.schema) == 16)
+                for record in [first, second] {
+                    let plan = try await platform.database.withTenant(record.schema) { connection in
+                        try await connection.query(
+                            PostgresQuery(unsafeSQL: "EXPLAIN " + ContentStore.chromeSQL(record.schema, body: "''::text")), logger: platform.logger
+                        ).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
+                    }
+                    #expect(plan.contains("Foreign Scan") == false, "\(plan)")
+                    #expect(plan.contains("tenants") == (record.shard == "main"), "\(plan)")
+                }
                 #expect(try await Self.sections(platform, second.schema) == 16)
                 // A published item of a commune on b reaches the portals' index on main.
                 try await platform.database.withTransaction(schema: first.schema) { connection in

@@ -21,6 +21,9 @@ public struct ShardSetup: Sendable {
     /// The foreign server that reaches the main cluster from another one.
     static let server = "platform_main"
 
+    /// Catalogue relations another cluster has its own of, not the main one's.
+    static let local = ["content_changed"]
+
     /// - Parameters:
     ///   - shard: a connection to the cluster to prepare (no transaction open).
     ///   - main: a connection to the main cluster.
@@ -67,9 +70,20 @@ public struct ShardSetup: Sendable {
             try await connection.query(
                 "CREATE USER MAPPING FOR PUBLIC SERVER \(unescaped: Self.server) OPTIONS (\(unescaped: Self.options(mapping)))",
                 logger: self.logger)
+            // Every catalogue table and view but those that are this
+            // cluster's own (``local``).
             try await connection.query(
-                "IMPORT FOREIGN SCHEMA platform FROM SERVER \(unescaped: Self.server) INTO platform OPTIONS (import_default 'true')",
-                logger: self.logger)
+                """
+                IMPORT FOREIGN SCHEMA platform EXCEPT (\(unescaped: Self.local.joined(separator: ", ")))
+                FROM SERVER \(unescaped: Self.server) INTO platform OPTIONS (import_default 'true')
+                """, logger: self.logger)
+            // A page's Last-Modified is not worth a round trip to the main
+            // cluster on every page made here (sql/platform/0014).
+            try await connection.query(
+                """
+                CREATE OR REPLACE VIEW platform.content_changed AS
+                    SELECT NULL::text AS schema_name, NULL::timestamptz AS content_changed_at WHERE false
+                """, logger: self.logger)
             for (table, column) in numbered {
                 try await connection.query(
                     "ALTER FOREIGN TABLE platform.\(unescaped: Self.identifier(table)) DROP COLUMN \(unescaped: Self.identifier(column))",

@@ -77,6 +77,17 @@ public struct Shards: Sendable {
             guard other != mainCluster else {
                 throw TenantCoreError.invalid("\(config.redacted) is the main cluster's own database; give another cluster or database")
             }
+            // A database with a catalogue of its own (tables in `platform`) is a platform, not a cluster to add.
+            let tables = try await shard.query(
+                """
+                SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'platform' AND c.relkind IN ('r', 'p')
+                """, logger: self.logger
+            ).collect().first?.decode(Int.self) ?? 0
+            guard tables == 0 else {
+                throw TenantCoreError.invalid(
+                    "\(config.redacted) holds a platform catalogue of its own (\(tables) tables in schema platform); give an empty database")
+            }
             try await self.database.withConnection { main in
                 try await ShardSetup(logger: self.logger).prepare(shard, main: main, mainAddress: mainAddress ?? self.database.config)
             }

@@ -195,7 +195,7 @@ public struct ContentStore: Sendable {
         SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary, \(body) AS body, s.starter,
                t.publisher, t.responsible_person, t.responsible_title, t.address, t.phone, t.email, t.notice,
                t.notice_from, t.notice_until, t.updated_at, t.emc_script,
-               (SELECT content_changed_at FROM platform.tenants WHERE schema_name = '\(schema.rawValue)') AS content_changed_at
+               (SELECT content_changed_at FROM platform.content_changed WHERE schema_name = '\(schema.rawValue)') AS content_changed_at
           FROM \(schema.quoted).sections s CROSS JOIN \(schema.quoted).site t
          ORDER BY s.position, s.id
         """
