@@ -26,7 +26,15 @@ final class Clusters: Sendable {
     }
 
     func pool(for schema: SchemaName) -> TenantDatabase? {
-        self.state.withLock { state in state.placed[schema].flatMap { state.pools[$0] } }
+        self.route(schema).pool
+    }
+
+    /// The cluster of `schema`'s commune and its pool (nil for main), in one look.
+    func route(_ schema: SchemaName) -> (shard: ShardName, pool: TenantDatabase?) {
+        self.state.withLock { state in
+            guard let shard = state.placed[schema] else { return (.main, nil) }
+            return (shard, state.pools[shard])
+        }
     }
 
     func pool(named name: ShardName) -> TenantDatabase? {

@@ -271,9 +271,10 @@ public final class TenantDatabase: Service, Sendable {
         var moved = 0
         while true {
             // The cluster this attempt uses (the placement may change while it runs).
-            let used = schema.map { self.shard(of: $0) }
+            let route = schema.map { self.clusters.route($0) }
+            let used = route?.shard
             do {
-                return try await self.cluster(for: schema).serve(retryingReads: retryingReads, schema: schema, body)
+                return try await (route?.pool ?? self).serve(retryingReads: retryingReads, schema: schema, body)
             } catch where moved < 20 && Self.isMovedWrite(error) {
                 moved += 1
                 // The catalogue switches within a second of the freeze.
