@@ -12,7 +12,6 @@ final class Clusters: Sendable {
         var pools: [ShardName: TenantDatabase] = [:]
         var configs: [ShardName: DatabaseConfig] = [:]
         var placed: [SchemaName: ShardName] = [:]
-        var records: [ShardName: ShardRecord] = [:]
         /// Set while the main pool runs: starts the pools of other clusters.
         var starter: AsyncStream<TenantDatabase>.Continuation?
         var unstarted: [TenantDatabase] = []
@@ -48,7 +47,7 @@ final class Clusters: Sendable {
     /// Takes the registry and placement read from the catalogue: opens a
     /// pool for each new cluster (or one whose address changed), and keeps
     /// the pools of clusters that are gone (a request may still use them).
-    func update(records: [ShardRecord], configs: [ShardName: DatabaseConfig], placed: [SchemaName: ShardName]) {
+    func update(configs: [ShardName: DatabaseConfig], placed: [SchemaName: ShardName]) {
         var opened: [TenantDatabase] = []
         self.state.withLock { state in
             for (name, config) in configs where name != .main && state.configs[name] != config {
@@ -58,7 +57,6 @@ final class Clusters: Sendable {
                 opened.append(pool)
             }
             state.placed = placed
-            state.records = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0) })
             if let starter = state.starter {
                 for pool in opened { starter.yield(pool) }
             } else {
@@ -144,24 +142,24 @@ extension TenantDatabase {
     }
 
     private func readPlacement(on connection: PostgresConnection) async throws -> ([ShardRecord], [SchemaName: ShardName]) {
-            guard try await connection.query("SELECT to_regclass('platform.shards') IS NOT NULL", logger: self.logger)
-                .collect().first?.decode(Bool.self) == true
-            else { return ([], [:]) }
-            var records: [ShardRecord] = []
-            for try await (name, url, secret, state) in try await connection.query(
-                "SELECT name, url, secret, state FROM platform.shards ORDER BY name", logger: self.logger
-            ).decode((String, String, String, String).self) {
-                guard let name = try? ShardName(name), let state = ShardState(rawValue: state) else { continue }
-                records.append(ShardRecord(name: name, url: url, secret: secret, state: state))
-            }
-            var placed: [SchemaName: ShardName] = [:]
-            for try await (schema, shard) in try await connection.query(
-                "SELECT schema_name, shard FROM platform.tenants WHERE shard <> 'main'", logger: self.logger
-            ).decode((String, String).self) {
-                guard let schema = try? SchemaName(validating: schema), let shard = try? ShardName(shard) else { continue }
-                placed[schema] = shard
-            }
-            return (records, placed)
+        guard try await connection.query("SELECT to_regclass('platform.shards') IS NOT NULL", logger: self.logger)
+            .collect().first?.decode(Bool.self) == true
+        else { return ([], [:]) }
+        var records: [ShardRecord] = []
+        for try await (name, url, secret, state) in try await connection.query(
+            "SELECT name, url, secret, state FROM platform.shards ORDER BY name", logger: self.logger
+        ).decode((String, String, String, String).self) {
+            guard let name = try? ShardName(name), let state = ShardState(rawValue: state) else { continue }
+            records.append(ShardRecord(name: name, url: url, secret: secret, state: state))
+        }
+        var placed: [SchemaName: ShardName] = [:]
+        for try await (schema, shard) in try await connection.query(
+            "SELECT schema_name, shard FROM platform.tenants WHERE shard <> 'main'", logger: self.logger
+        ).decode((String, String).self) {
+            guard let schema = try? SchemaName(validating: schema), let shard = try? ShardName(shard) else { continue }
+            placed[schema] = shard
+        }
+        return (records, placed)
     }
 
     private func applyPlacement(_ read: ([ShardRecord], [SchemaName: ShardName])) -> [ShardRecord] {
@@ -174,25 +172,31 @@ extension TenantDatabase {
                 self.logger.error("cannot reach a cluster", metadata: ["shard": "\(record.name)", "error": "\(error.message)"])
             }
         }
-        self.clusters.update(records: records, configs: configs, placed: placed)
+        self.clusters.update(configs: configs, placed: placed)
         return records
     }
 
-    /// Whether `error` says a relation or schema does not exist (42P01, 3F000).
-    static func isMissingRelation(_ error: any Error) -> Bool {
+    /// The SQLSTATE PostgreSQL answered with, under a ``TenantCoreError`` or not.
+    static func sqlState(of error: any Error) -> String? {
         let underlying = (error as? TenantCoreError)?.underlying ?? error
-        guard let error = underlying as? PSQLError, error.code == .server else { return false }
-        return ["42P01", "3F000"].contains(error.serverInfo?[.sqlState] ?? "")
+        guard let error = underlying as? PSQLError, error.code == .server else { return nil }
+        return error.serverInfo?[.sqlState]
     }
 
-    /// Whether `error` is a write refused by a commune's old copy after a
-    /// move (SQLSTATE PM001): the write is to be run again where the
-    /// catalogue now places the commune.
-    static func isMovedWrite(_ error: any Error) -> Bool {
-        let underlying = (error as? TenantCoreError)?.underlying ?? error
-        guard let error = underlying as? PSQLError, error.code == .server else { return false }
-        return error.serverInfo?[.sqlState] == "PM001"
-    }
+    /// A relation or schema that does not exist (42P01, 3F000).
+    static func isMissingRelation(_ error: any Error) -> Bool { ["42P01", "3F000"].contains(Self.sqlState(of: error) ?? "") }
+
+    /// A write refused by a commune's old copy after a move (PM001): to be
+    /// run again where the catalogue now places the commune.
+    static func isMovedWrite(_ error: any Error) -> Bool { Self.sqlState(of: error) == "PM001" }
+
+    /// What a read may meet when the schema it reads is dropped meanwhile:
+    /// a deadlock with the drop, or a relation gone between plan and
+    /// execution (XX000 "could not open relation").
+    static func isDropRace(_ error: any Error) -> Bool { ["40P01", "XX000"].contains(Self.sqlState(of: error) ?? "") }
+
+    /// A serialization failure or a deadlock: the transaction was rolled back and may run again.
+    static func isConflict(_ error: any Error) -> Bool { ["40001", "40P01"].contains(Self.sqlState(of: error) ?? "") }
 }
 
 extension TenantDatabase {

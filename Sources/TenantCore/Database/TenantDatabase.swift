@@ -317,20 +317,6 @@ public final class TenantDatabase: Service, Sendable {
         }
     }
 
-    /// What a read may meet when the schema it reads is dropped meanwhile:
-    /// a deadlock with the drop, or a relation gone between plan and
-    /// execution (XX000 "could not open relation").
-    static func isDropRace(_ error: TenantCoreError) -> Bool {
-        guard let underlying = error.underlying as? PSQLError, underlying.code == .server else { return false }
-        return ["40P01", "XX000"].contains(underlying.serverInfo?[.sqlState] ?? "")
-    }
-
-    /// A serialization failure or a deadlock: the transaction was rolled back and may run again.
-    static func isConflict(_ error: TenantCoreError) -> Bool {
-        guard let underlying = error.underlying as? PSQLError, underlying.code == .server else { return false }
-        return ["40001", "40P01"].contains(underlying.serverInfo?[.sqlState] ?? "")
-    }
-
     private func serve<Result: Sendable>(
         retryingReads: Bool, schema: SchemaName?,
         _ body: (PostgresConnection) async throws -> Result

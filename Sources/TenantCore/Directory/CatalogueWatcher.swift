@@ -110,11 +110,7 @@ public final class CatalogueWatcher: Service, Sendable {
                     let snapshot = self.directory.snapshot
                     let here = snapshot.tenants.values.filter { self.database.shard(of: $0.schema) == shard }.map(\.id)
                     if !here.isEmpty { self.handlers.tenantsChanged(here) }
-                    for try await notification in content {
-                        let id = notification.payload.split(separator: ":", maxSplits: 1).first.flatMap { Int64($0) }
-                        if let id { self.handlers.contentChanged(id) }
-                        self.handlers.notified("tenant_content", Self.lag(of: notification.payload))
-                    }
+                    for try await notification in content { self.contentNotified(notification.payload) }
                 }
             } catch {
                 if Task.isCancelled || error is CancellationError { break }
@@ -173,12 +169,7 @@ public final class CatalogueWatcher: Service, Sendable {
                         throw TenantCoreError(.databaseUnavailable, "catalogue notifications ended")
                     }
                     group.addTask {
-                        for try await notification in content {
-                            // 'id:epoch' (or 'id' before platform migration 4)
-                            let id = notification.payload.split(separator: ":", maxSplits: 1).first.flatMap { Int64($0) }
-                            if let id { self.handlers.contentChanged(id) }
-                            self.handlers.notified("tenant_content", Self.lag(of: notification.payload))
-                        }
+                        for try await notification in content { self.contentNotified(notification.payload) }
                         throw TenantCoreError(.databaseUnavailable, "content notifications ended")
                     }
                     group.addTask {
@@ -202,6 +193,14 @@ public final class CatalogueWatcher: Service, Sendable {
                 }
             }
         }
+    }
+
+    /// A `tenant_content` notification, from any cluster: payload
+    /// 'id:epoch' (or 'id' before platform migration 4).
+    private func contentNotified(_ payload: String) {
+        let id = payload.split(separator: ":", maxSplits: 1).first.flatMap { Int64($0) }
+        if let id { self.handlers.contentChanged(id) }
+        self.handlers.notified("tenant_content", Self.lag(of: payload))
     }
 
     /// How long ago the change a payload `…:epoch` names was made.

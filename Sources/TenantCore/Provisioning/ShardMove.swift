@@ -123,11 +123,11 @@ public struct ShardMove: Sendable {
                 let started = ContinuousClock.now
                 report.bytes = try await self.copy(schema, row: row, from: source, to: destination, progress: progress)
                 report.copySeconds = (ContinuousClock.now - started).seconds
-                try await self.record(row.id, "copy_seconds = coalesce(copy_seconds, 0) + \(report.copySeconds ?? 0), bytes = \(report.bytes ?? 0)")
+                try await self.record(row.id, copySeconds: report.copySeconds ?? 0, bytes: report.bytes ?? 0)
                 if stopAfter == .copying { return report }
                 let (rows, frozenAt) = try await self.freeze(schema, from: source, to: destination, progress: progress)
                 report.rows = rows
-                try await self.record(row.id, "step = 'frozen', rows_copied = \(rows)")
+                try await self.record(row.id, step: .frozen, rows: rows)
                 row.step = .frozen
                 report.step = .frozen
                 if stopAfter == .frozen { return report }
@@ -153,7 +153,7 @@ public struct ShardMove: Sendable {
             let mapped = TenantDatabase.map(error)
             metadata["error"] = "\(mapped.message)"
             self.logger.error("move stopped", metadata: metadata)
-            try? await self.record(row.id, "detail = \(mapped.message)")
+            try? await self.record(row.id, detail: mapped.message)
             throw mapped
         }
     }
@@ -184,7 +184,7 @@ public struct ShardMove: Sendable {
         } catch {
             throw TenantDatabase.map(error)
         }
-        try await self.record(open.id, "step = 'rolled_back', finished_at = now()")
+        try await self.record(open.id, step: .rolledBack)
         self.logger.notice("move undone", metadata: ["commune": "\(code)", "tenant.schema": "\(schema)"])
         return Report(code: code, schema: schema, source: open.source, target: open.target, step: .rolledBack, resumed: true)
     }
@@ -229,18 +229,25 @@ public struct ShardMove: Sendable {
         return Row(id: id, source: try ShardName(source), target: try ShardName(target), step: Step(rawValue: step) ?? .copying)
     }
 
-    func record(_ id: Int64, _ assignments: String) async throws(TenantCoreError) {
-        // Only this file's own literals and numbers reach `assignments`,
-        // except `detail`, which is bound below.
-        if assignments.hasPrefix("detail = ") {
-            let detail = String(assignments.dropFirst(9).prefix(1000))
-            try await self.database.withConnection { connection in
-                try await connection.query("UPDATE platform.shard_moves SET detail = \(detail) WHERE id = \(id)", logger: self.logger)
-            }
-            return
-        }
+    /// Records what a run of a move did, in its row of `platform.shard_moves`
+    /// (each value given replaces the stored one; copy time adds up over runs).
+    func record(
+        _ id: Int64, step: Step? = nil, copySeconds: Double? = nil, bytes: Int64? = nil, rows: Int64? = nil, detail: String? = nil
+    ) async throws(TenantCoreError) {
+        let finished = step == .done || step == .rolledBack
+        let detail = detail.map { String($0.prefix(1000)) }
         try await self.database.withConnection { connection in
-            try await connection.query("UPDATE platform.shard_moves SET \(unescaped: assignments) WHERE id = \(id)", logger: self.logger)
+            try await connection.query(
+                """
+                UPDATE platform.shard_moves
+                   SET step = coalesce(\(step?.rawValue)::text, step),
+                       copy_seconds = coalesce(coalesce(copy_seconds, 0) + \(copySeconds)::float8, copy_seconds),
+                       bytes = coalesce(\(bytes)::int8, bytes),
+                       rows_copied = coalesce(\(rows)::int8, rows_copied),
+                       detail = coalesce(\(detail)::text, detail),
+                       finished_at = CASE WHEN \(finished) THEN now() ELSE finished_at END
+                 WHERE id = \(id)
+                """, logger: self.logger)
         }
     }
 
@@ -503,7 +510,7 @@ public struct ShardMove: Sendable {
         try await source.withConnection { connection in
             try await connection.query("DROP SCHEMA IF EXISTS \(unescaped: schema.quoted) CASCADE", logger: self.logger)
         }
-        try await self.record(row.id, "step = 'done', finished_at = now()")
+        try await self.record(row.id, step: .done)
         self.logger.info("old copy dropped", metadata: ["tenant.schema": "\(schema)", "shard": "\(row.source)"])
     }
 
