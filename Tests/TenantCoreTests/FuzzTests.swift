@@ -209,6 +209,42 @@ import TestSupport
         }
     }
 
+    /// A cluster an operator registers (`provisioner shards add NAME --url
+    /// --secret`): refused as invalid input, or accepted only as the
+    /// catalogue's checks accept it — a name of [a-z0-9_], a URL without a
+    /// password, a secret naming a variable or a file.
+    @Test func clusterRegistration() throws {
+        let names = ["b", "shard_2", "B", "main", "2a", "a-b", "a b", "x", "ổ", "_", String(repeating: "a", count: 32), ""]
+        let urls = ["postgres://", "postgresql://", "http://", "u", ":", "pw", "@", "127.0.0.1", ":5432", "/platform", "?sslmode=require",
+                    "?host=/run/pg", "%40", "[::1]", "/", " ", "'"]
+        let secrets = ["", "env:", "file:", "SHARD_B", "b", "/etc/pw", "1", " ", "x y", "'", "env:A", String(repeating: "Z", count: 70)]
+        let urlPassword = try Regex("^[a-z]+://[^/@]*:[^/@]*@")
+        let envSecret = try Regex("^env:[A-Z_][A-Z0-9_]{0,62}$")
+        let fileSecret = try Regex("^file:/[^\\s]{1,400}$")
+        let shardName = try Regex("^[a-z][a-z0-9_]{0,30}$")
+        Fuzz.run(iterations: Fuzz.iterations(default: 5_000)) { random, seed in
+            let name = Fuzz.text(&random, fragments: names, maxPieces: 2)
+            let url = Fuzz.text(&random, fragments: urls, maxPieces: 8)
+            let secret = Fuzz.text(&random, fragments: secrets, maxPieces: 3)
+            do {
+                let (accepted, acceptedURL, acceptedSecret) = try ShardRecord.validated(name: name, url: url, secret: secret)
+                #expect(accepted.rawValue.wholeMatch(of: shardName) != nil && accepted != .main, "seed \(seed): \(name.debugDescription)")
+                #expect(acceptedURL.firstMatch(of: urlPassword) == nil, "seed \(seed): \(url.debugDescription)")
+                #expect(try DatabaseConfig(url: acceptedURL).password == nil, "seed \(seed)")
+                #expect(
+                    acceptedSecret.isEmpty || acceptedSecret.wholeMatch(of: envSecret) != nil || acceptedSecret.wholeMatch(of: fileSecret) != nil,
+                    "seed \(seed): \(secret.debugDescription)")
+            } catch let error as TenantCoreError {
+                #expect(error.code == .invalidInput, "seed \(seed): \(error.message)")
+            } catch {
+                Issue.record("seed \(seed): \(error)")
+            }
+        }
+        #expect(throws: TenantCoreError.self) { try ShardRecord.validated(name: "b", url: "postgres://u:secret@h/db", secret: "") }
+        #expect(throws: TenantCoreError.self) { try ShardRecord.validated(name: "main", url: "postgres://u@h/db", secret: "") }
+        #expect(try ShardRecord.validated(name: "b", url: "postgres://u@h:5432/db", secret: "env:SHARD_B").0.rawValue == "b")
+    }
+
     /// Dates and times from forms and query strings.
     @Test func dates() {
         let fragments = ["2026", "-", "11", "02", "29", "31", "00", "T", " ", ":", "08", "30", "99", "-1", "9999999999999999999999", "+", "٣"]
