@@ -172,6 +172,7 @@ import TestSupport
 @Suite struct RatingTests {
     @Test func citizenRates_badScoresAreRefused_andResultsReachCommuneAndDistrict() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             try await withTestHost(platform) { host in
                 let form = try await host.get("/danh-gia", host: siteA)
                 #expect(form.status == 200)
@@ -192,8 +193,8 @@ import TestSupport
                 #expect(try await platform.strings("SELECT information || '/' || services || '/' || remark FROM platform.ratings r JOIN platform.units u ON u.id = r.tenant_id WHERE u.code = 14224") == ["4/5/Trang dễ tìm thông tin"])
 
                 let editor = ConsoleBrowser(host)
-                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
-                let dashboard = try await editor.get("/quan-tri", on: siteA).text
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let dashboard = try await editor.get("\(a)", on: adminSite).text
                 #expect(dashboard.contains("1 lượt đánh giá trong 12 tháng qua"))
                 #expect(dashboard.contains("thông tin trên trang: <strong>4,0/5</strong>"))
                 #expect(dashboard.contains("Trang dễ tìm thông tin"))

@@ -10,6 +10,7 @@ import TestSupport
 
     @Test func question_getsACode_isAnswered_andPublished() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             try await withTestHost(platform) { host in
                 let citizen = ConsoleBrowser(host)
                 // Bad input: clear Vietnamese messages, nothing stored.
@@ -36,9 +37,9 @@ import TestSupport
                 #expect(try await host.get("/hoi-dap/tra-cuu?ma=\(code)", host: siteB).status == 404)
                 // The editor answers and publishes.
                 let editor = ConsoleBrowser(host)
-                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 let id = try await platform.scalar("SELECT id FROM c_14224.questions")
-                let answered = try await editor.submit("/quan-tri/hoi-dap/\(id)", to: "/quan-tri/hoi-dap/\(id)", on: siteA,
+                let answered = try await editor.submit("\(a)/hoi-dap/\(id)", to: "\(a)/hoi-dap/\(id)", on: adminSite,
                     [("trang-thai", "answered"), ("tra-loi", "Cần tờ khai và giấy tờ tùy thân."), ("cong-khai", "1")])
                 #expect(answered.status == 303)
                 let after = try await host.get("/hoi-dap/tra-cuu?ma=\(code)", host: siteA)
@@ -75,6 +76,7 @@ import TestSupport
 
     @Test func consultationComments_showOnlyOnceApproved_andStopAtTheDeadline() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             let schema = try SchemaName(communeCode: 14224)
             let (open, closed) = try await platform.database.withConnection { connection in
                 let store = ContentStore(logger: platform.logger)
@@ -97,9 +99,9 @@ import TestSupport
                 #expect(late.status == 400)
                 #expect(late.text.contains("Đã hết hạn góp ý"))
                 let editor = ConsoleBrowser(host)
-                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 let id = try await platform.scalar("SELECT id FROM c_14224.comments")
-                let approved = try await editor.submit("/quan-tri/y-kien", to: "/quan-tri/y-kien/\(id)", on: siteA, [("duyet", "1")])
+                let approved = try await editor.submit("\(a)/y-kien", to: "\(a)/y-kien/\(id)", on: adminSite, [("duyet", "1")])
                 #expect(approved.status == 303)
                 let page = try await host.get("/lay-y-kien/\(open)", host: siteA)
                 #expect(page.text.contains("Đề nghị bổ sung quy định về vệ sinh môi trường."))

@@ -95,6 +95,13 @@ func makeConsoleFixture(_ platform: TestPlatform) async throws {
 }
 
 let siteA = "hai-nam.hai-hau.nam-dinh.localhost"
+
+/// A commune's console on the console host: `/quan-tri/bien-tap/<id><rest>`.
+func consolePath(_ platform: TestPlatform, _ code: Int, _ rest: String = "") async throws -> String {
+    let id = try await platform.scalar(
+        "SELECT max(t.unit_id) FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id WHERE u.code = \(code) AND t.successor_id IS NULL")
+    return "/quan-tri/bien-tap/\(id)\(rest)"
+}
 let siteB = "hai-minh.hai-hau.nam-dinh.localhost"
 let adminSite = "quan-tri.localhost"
 
@@ -103,11 +110,11 @@ let adminSite = "quan-tri.localhost"
         try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
-                let wrong = try await browser.login("xa.hainam", "sai-mat-khau-1", on: siteA)
+                let wrong = try await browser.login("xa.hainam", "sai-mat-khau-1", on: adminSite)
                 #expect(wrong.status == 401)
                 #expect(wrong.text.contains("Tên đăng nhập hoặc mật khẩu không đúng."))
-                for _ in 0..<4 { _ = try await browser.login("xa.hainam", "sai-mat-khau-1", on: siteA) }
-                let locked = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                for _ in 0..<4 { _ = try await browser.login("xa.hainam", "sai-mat-khau-1", on: adminSite) }
+                let locked = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 #expect(locked.status == 429)
                 #expect(locked.text.contains("Tài khoản tạm khóa"))
                 #expect(try await platform.scalar("SELECT count(*) FROM platform.login_attempts WHERE NOT succeeded") == 5)
@@ -118,6 +125,7 @@ let adminSite = "quan-tri.localhost"
 
     @Test func editorPublishes_andTheNextRequestShowsIt() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             // Over the wire: the hit after the write must be answered ahead of the router.
             try await withTestHost(platform, cacheTTL: 3600, wire: true) { host in
                 let browser = ConsoleBrowser(host)
@@ -127,11 +135,12 @@ let adminSite = "quan-tri.localhost"
                 let hits = try await host.earlyHits()
                 #expect(try await host.get(host: siteA).text == before.text)
                 #expect(try await host.earlyHits() == hits + 1)
-                let login = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                let login = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 #expect(login.status == 303)
                 #expect(login.header("Location") == "/quan-tri")
+                #expect(try await browser.get("/quan-tri", on: adminSite).header("Location") == a, "an editor's console is their commune's")
                 let saved = try await browser.submit(
-                    "/quan-tri/bai/moi?chuyen-muc=4&loai=article", to: "/quan-tri/bai", on: siteA,
+                    "\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
                     [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Khai trương chợ mới"), ("tom-tat", "Chợ mới mở cửa."),
                      ("noi-dung", "Nội dung **đậm** <script>alert(1)</script> <a href=\"javascript:x()\" onclick=\"y()\" style=\"display:none\">ẩn</a>"),
                      ("dinh-dang", "markdown"), ("dang", "dang")])
@@ -150,6 +159,7 @@ let adminSite = "quan-tri.localhost"
 
     @Test func editing_keepsTheDateAndTheEditorsMarkdown() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             let weekAgo = Date().addingTimeInterval(-7 * 86_400)
             try await platform.database.withConnection { connection in
                 var old = Entry(sectionID: 4, title: "Tin cũ", publishedAt: weekAgo)
@@ -158,28 +168,28 @@ let adminSite = "quan-tri.localhost"
             }
             try await withTestHost(platform) { host in
                 let editor = ConsoleBrowser(host)
-                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
-                let form = try await editor.get("/quan-tri/bai/1", on: siteA)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let form = try await editor.get("\(a)/bai/1", on: adminSite)
                 #expect(form.text.contains("value=\"giu\" checked"), "editing offers to keep the date, chosen by default")
                 let markdown = "Đoạn **đậm**\n\n- một\n- hai"
-                let saved = try await editor.submit("/quan-tri/bai/1", to: "/quan-tri/bai/1", on: siteA,
+                let saved = try await editor.submit("\(a)/bai/1", to: "\(a)/bai/1", on: adminSite,
                     [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Tin cũ đã sửa"), ("noi-dung", markdown), ("dinh-dang", "markdown"), ("dang", "giu")])
                 #expect(saved.status == 303)
                 let published = try await platform.strings("SELECT to_char(published_at, 'YYYY-MM-DD') FROM c_14224.entries WHERE id = 1")
                 let expected = ISO8601DateFormatter.string(from: weekAgo, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
                 #expect(published == [expected], "the publication date did not move")
-                let again = try await editor.get("/quan-tri/bai/1", on: siteA)
+                let again = try await editor.get("\(a)/bai/1", on: adminSite)
                 #expect(again.text.contains("Đoạn **đậm**"), "the editor gets their Markdown back, not HTML")
                 #expect(again.text.contains("<option value=\"markdown\" selected>"))
                 // A link to an upload that does not exist is refused.
-                let missing = try await editor.submit("/quan-tri/bai/moi?chuyen-muc=6&loai=document", to: "/quan-tri/bai", on: siteA,
+                let missing = try await editor.submit("\(a)/bai/moi?chuyen-muc=6&loai=document", to: "\(a)/bai", on: adminSite,
                     [("chuyen-muc", "6"), ("loai", "document"), ("tieu-de", "Quyết định thử"), ("loai-van-ban", "Quyết định"), ("so-ky-hieu", "1/QĐ-UBND"),
                      ("co-quan", "UBND xã Hải Nam"), ("ngay-ban-hanh", "2026-11-02"), ("tep", "/tep/999"), ("dang", "dang")])
                 #expect(missing.status == 400)
                 #expect(missing.text.contains("Không có tệp /tep/999"))
                 // A maintenance notice needs 7 working days of warning.
                 let soon = EntryDraft.localDateTime(Date().addingTimeInterval(2 * 86_400))
-                let notice = try await editor.submit("/quan-tri/thong-tin", to: "/quan-tri/thong-tin", on: siteA,
+                let notice = try await editor.submit("\(a)/thong-tin", to: "\(a)/thong-tin", on: adminSite,
                     [("co-quan", "UBND xã Hải Nam"), ("nguoi-chiu-trach-nhiem", "Ông A"), ("thong-bao", "Bảo trì"), ("thong-bao-tu", soon)])
                 #expect(notice.status == 400)
                 #expect(notice.text.contains("ít nhất 7 ngày làm việc"))
@@ -189,10 +199,11 @@ let adminSite = "quan-tri.localhost"
 
     @Test func formWithoutToken_isRefusedAndChangesNothing() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
-                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
-                let forged = try await browser.request("POST", "/quan-tri/bai", on: siteA, form: [("_csrf", "gia-mao"), ("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Giả mạo"), ("dang", "dang")])
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let forged = try await browser.request("POST", "\(a)/bai", on: adminSite, form: [("_csrf", "gia-mao"), ("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Giả mạo"), ("dang", "dang")])
                 #expect(forged.status == 403)
                 #expect(forged.text.contains("Phiên làm việc không hợp lệ"))
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.entries") == 0)
@@ -202,42 +213,78 @@ let adminSite = "quan-tri.localhost"
 
     @Test func editorOfOneCommune_isRefusedOnAnother_andItIsLogged() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let b = try await consolePath(platform, 14233)
             try await withTestHost(platform) { host in
                 let browser = ConsoleBrowser(host)
-                let login = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteB)
+                let login = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 #expect(login.status == 303)
-                let dashboard = try await browser.get("/quan-tri", on: siteB)
+                let dashboard = try await browser.get(b, on: adminSite)
                 #expect(dashboard.status == 403)
                 #expect(dashboard.text.contains("không được quản trị trang thông tin điện tử Xã Hải Minh"))
-                let post = try await browser.request("POST", "/quan-tri/thong-tin", on: siteB, form: [("_csrf", "x"), ("co-quan", "Chiếm quyền")])
+                let post = try await browser.request("POST", "\(b)/thong-tin", on: adminSite, form: [("_csrf", "x"), ("co-quan", "Chiếm quyền")])
                 #expect(post.status == 403)
                 #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action = 'access.denied' AND commune_code = 14233") == 2)
                 #expect(try await platform.strings("SELECT publisher FROM c_14233.site") == ["Ủy ban nhân dân xã Hải Minh"])
-                // An editor has no business on the platform console either.
+                // An editor has no business on the platform console's pages either.
+                #expect(try await browser.get("/quan-tri/xa", on: adminSite).status == 403)
+                #expect(try await browser.get("/quan-tri/nguoi-dung", on: adminSite).status == 403)
+            }
+        }
+    }
+
+    @Test func consoleOnCommuneHosts_leadsToTheConsoleHost_andSharesNoOrigin() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            try await withTestHost(platform) { host in
+                // A commune's own host has no console: its addresses lead to the console host.
+                let moved = try await host.get("/quan-tri/bai/moi?chuyen-muc=4", host: siteA)
+                #expect(moved.status == 303)
+                #expect(moved.header("Location") == "http://quan-tri.localhost\(a)/bai/moi?chuyen-muc=4")
+                for path in ["/quan-tri", "//quan-tri/hoi-dap", "/./quan-tri", "/quan-tri/dang-nhap"] {
+                    let answer = try await host.get(path, host: siteA)
+                    #expect(answer.status == 303 || answer.status == 404, "\(path)")
+                    #expect(answer.header("Location")?.hasPrefix("http://quan-tri.localhost/") ?? true, "\(path)")
+                    #expect(answer.header("Set-Cookie") == nil, "\(path): no session cookie on a public origin")
+                }
+                #expect(try await host.get("/quan-tri/dang-nhap", host: siteA).header("Location")
+                    == "http://quan-tri.localhost/quan-tri/dang-nhap?tiep=\(a.replacingOccurrences(of: "/", with: "%2F"))")
+                // Forms posted to a commune host's console address change nothing.
+                let browser = ConsoleBrowser(host)
                 _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
-                #expect(try await browser.get("/quan-tri", on: adminSite).status == 403)
+                let token = ConsoleBrowser.csrf(in: try await browser.get("\(a)/thong-tin", on: adminSite).text) ?? ""
+                let cookie = await browser.cookies[adminSite]?["phien"] ?? ""
+                #expect(!cookie.isEmpty)
+                let posted = try await host.client!.send(
+                    .post, "/quan-tri/thong-tin", host: siteA,
+                    headers: [("Cookie", "phien=\(cookie)"), ("Content-Type", "application/x-www-form-urlencoded")],
+                    body: Array("_csrf=\(token)&co-quan=X".utf8))
+                #expect(posted.status == 404)
+                #expect(try await platform.strings("SELECT publisher FROM c_14224.site") == ["Ủy ban nhân dân xã Hải Nam"])
+                // Nor does an archive's path reach a console.
+                #expect(try await host.get("/luu-tru/x//quan-tri/hoi-dap", host: siteA).status == 404)
             }
         }
     }
 
     @Test func sessionsLiveInPostgreSQL_andSurviveARestart() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             let browser = try await withTestHost(platform) { host -> ConsoleBrowser in
                 let browser = ConsoleBrowser(host)
-                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
-                #expect(try await browser.get("/quan-tri", on: siteA).status == 200)
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                #expect(try await browser.get("\(a)", on: adminSite).status == 200)
                 return browser
             }
             let cookies = await browser.cookies
             try await withTestHost(platform) { host in
                 let again = ConsoleBrowser(host)
                 await again.setCookies(cookies)
-                #expect(try await again.get("/quan-tri", on: siteA).status == 200, "a second host process accepts the session")
-                let page = try await again.get("/quan-tri", on: siteA)
+                #expect(try await again.get("\(a)", on: adminSite).status == 200, "a second host process accepts the session")
+                let page = try await again.get("\(a)", on: adminSite)
                 let token = ConsoleBrowser.csrf(in: page.text) ?? ""
-                #expect(try await again.request("POST", "/quan-tri/dang-xuat", on: siteA, form: [("_csrf", token)]).status == 303)
+                #expect(try await again.request("POST", "/quan-tri/dang-xuat", on: adminSite, form: [("_csrf", token)]).status == 303)
                 await again.setCookies(cookies)
-                let after = try await again.get("/quan-tri", on: siteA)
+                let after = try await again.get("\(a)", on: adminSite)
                 #expect(after.status == 303, "the session ended everywhere")
             }
         }
@@ -245,11 +292,12 @@ let adminSite = "quan-tri.localhost"
 
     @Test func uploads_areCheckedByContentAndServedWithTheirType() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             // UPLOAD_MAX_MB=1: the limit's edge is checked without parsing 10 MB.
             try await withTestHost(platform, configure: { $0.uploadLimitMB = 1 }) { host in
                 let browser = ConsoleBrowser(host)
-                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA)
-                let form = try await browser.get("/quan-tri/tep", on: siteA).text
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let form = try await browser.get("\(a)/tep", on: adminSite).text
                 #expect(form.contains("tối đa 1 MB"))
                 let token = ConsoleBrowser.csrf(in: form) ?? ""
                 func multipart(_ name: String, _ bytes: [UInt8]) -> [UInt8] {
@@ -260,21 +308,21 @@ let adminSite = "quan-tri.localhost"
                     return body
                 }
                 let pdf = Array("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".utf8)
-                let ok = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("Quyết định 125.pdf", pdf), contentType: "multipart/form-data; boundary=XYZ")
+                let ok = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("Quyết định 125.pdf", pdf), contentType: "multipart/form-data; boundary=XYZ")
                 #expect(ok.status == 200)
                 #expect(ok.text.contains("Đã tải lên Quyết định 125.pdf"))
                 let served = try await host.get("/tep/1", host: siteA)
                 #expect(served.header("Content-Type") == "application/pdf")
                 #expect(served.body == pdf)
-                let disguised = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("bao-cao.pdf", Array("<html><script>x()</script>".utf8)), contentType: "multipart/form-data; boundary=XYZ")
+                let disguised = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("bao-cao.pdf", Array("<html><script>x()</script>".utf8)), contentType: "multipart/form-data; boundary=XYZ")
                 #expect(disguised.status == 400)
                 #expect(disguised.text.contains("Chỉ nhận tệp PDF hoặc ảnh"))
                 // One byte over the limit: parsed, then refused by the editorial rule.
-                let over = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("lon.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 32, count: 1024 * 1024 - 4)), contentType: "multipart/form-data; boundary=XYZ")
+                let over = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("lon.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 32, count: 1024 * 1024 - 4)), contentType: "multipart/form-data; boundary=XYZ")
                 #expect(over.status == 400)
                 #expect(over.text.contains("Tệp lớn quá 1 MB"))
                 // Far over it: 413 before the body is parsed, with the same message.
-                let huge = try await browser.request("POST", "/quan-tri/tep", on: siteA, body: multipart("lon.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 32, count: 3 * 1024 * 1024)), contentType: "multipart/form-data; boundary=XYZ")
+                let huge = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("lon.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 32, count: 3 * 1024 * 1024)), contentType: "multipart/form-data; boundary=XYZ")
                 #expect(huge.status == 413)
                 #expect(huge.text.contains("Tệp lớn quá 1 MB"))
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files") == 1)

@@ -104,6 +104,7 @@ struct NginxFront: Sendable {
 
     @Test func nginxKeepsPages_untilTheirCommuneChanges() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             let purgePort = try await NginxFront.freePort()
             try await withTestHost(platform, cacheTTL: 3600, metrics: true, configure: {
                 $0.trustProxy = true
@@ -142,9 +143,9 @@ struct NginxFront: Sendable {
 
                     // An editor publishes through nginx: the page that follows is new.
                     let browser = ConsoleBrowser(TestHost(port: front.port))
-                    #expect(try await browser.login("xa.hainam", "matkhau-hai-nam", on: siteA).status == 303)
+                    #expect(try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite).status == 303)
                     let saved = try await browser.submit(
-                        "/quan-tri/bai/moi?chuyen-muc=4&loai=article", to: "/quan-tri/bai", on: siteA,
+                        "\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
                         [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Khai trương chợ mới"), ("tom-tat", "Chợ mới mở cửa."),
                          ("noi-dung", "Nội dung."), ("dinh-dang", "markdown"), ("dang", "dang")])
                     #expect(saved.status == 303, "\(saved.text.prefix(300))")

@@ -104,6 +104,7 @@ import TestSupport
     /// Bodies past their limit get a 413 page and change nothing.
     @Test func bodiesPastTheirLimit_get413() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             try await withTestHost(platform) { host in
                 let citizen = ConsoleBrowser(host)
                 let big = String(repeating: "x", count: 70 * 1024)
@@ -113,14 +114,14 @@ import TestSupport
                 #expect(question.text.contains("Dữ liệu gửi lên quá lớn"))
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.questions") == 0)
                 let editor = ConsoleBrowser(host)
-                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 var upload = Array("--XYZ\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"a.pdf\"\r\n\r\n%PDF-".utf8)
                 upload += [UInt8](repeating: 32, count: 50 * 1024 * 1024)
                 upload += Array("\r\n--XYZ--\r\n".utf8)
-                let huge = try await editor.request("POST", "/quan-tri/tep", on: siteA, body: upload, contentType: "multipart/form-data; boundary=XYZ")
+                let huge = try await editor.request("POST", "\(a)/tep", on: adminSite, body: upload, contentType: "multipart/form-data; boundary=XYZ")
                 #expect(huge.status == 413)
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files") == 0)
-                let form = try await editor.request("POST", "/quan-tri/thong-tin", on: siteA, form: [("_csrf", "x"), ("a", String(repeating: "y", count: 2 << 20))])
+                let form = try await editor.request("POST", "\(a)/thong-tin", on: adminSite, form: [("_csrf", "x"), ("a", String(repeating: "y", count: 2 << 20))])
                 #expect(form.status == 413)
             }
         }
@@ -130,18 +131,19 @@ import TestSupport
     /// nothing written (no audit entry either).
     @Test func postsToMissingIDs_get404() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             try await withTestHost(platform) { host in
                 let editor = ConsoleBrowser(host)
-                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
-                let token = ConsoleBrowser.csrf(in: try await editor.get("/quan-tri/thong-tin", on: siteA).text) ?? ""
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let token = ConsoleBrowser.csrf(in: try await editor.get("\(a)/thong-tin", on: adminSite).text) ?? ""
                 let before = try await platform.scalar("SELECT count(*) FROM platform.audit_log")
                 for (path, fields) in [
-                    ("/quan-tri/hoi-dap/987654", [("trang-thai", "answered"), ("tra-loi", "Trả lời đầy đủ.")]),
-                    ("/quan-tri/y-kien/987654", [("duyet", "1")]),
-                    ("/quan-tri/bai/987654/trang-thai", [("trang-thai", "draft")]),
+                    ("\(a)/hoi-dap/987654", [("trang-thai", "answered"), ("tra-loi", "Trả lời đầy đủ.")]),
+                    ("\(a)/y-kien/987654", [("duyet", "1")]),
+                    ("\(a)/bai/987654/trang-thai", [("trang-thai", "draft")]),
                     ("/lay-y-kien/987654/gop-y", [("ho-ten", "Dân"), ("noi-dung", "Góp ý đủ dài để gửi.")]),
                 ] {
-                    let response = try await editor.request("POST", path, on: siteA, form: [("_csrf", token)] + fields)
+                    let response = try await editor.request("POST", path, on: path.hasPrefix("/quan-tri") ? adminSite : siteA, form: [("_csrf", token)] + fields)
                     #expect(response.status == 404, "\(path): \(response.status)")
                 }
                 #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log") == before)
@@ -154,9 +156,10 @@ import TestSupport
     /// to the login page), never a 5xx.
     @Test func everyRoute_answersBadRequestsWith4xx() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             try await withTestHost(platform) { host in
                 let editor = ConsoleBrowser(host)
-                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 let admin = ConsoleBrowser(host)
                 _ = try await admin.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
                 let anonymous = ConsoleBrowser(host)
@@ -164,9 +167,14 @@ import TestSupport
                 let publicRoutes = ["/tin-tuc/:id", "/van-ban/:id", "/tin-tuc/:id/ban-in", "/tep/:id", "/lay-y-kien/:id/gop-y", "/rss/:id",
                                     "/tin-tuc?trang=:id", "/lich-cong-tac?tuan=:id", "/van-ban?nam=:id&so=:id",
                                     "/hoi-dap/tra-cuu?ma=:id", "/tin-tu-tinh/:id", "/:id"]
-                let consoleRoutes = ["/quan-tri/bai/:id", "/quan-tri/bai/:id/trang-thai", "/quan-tri/chuyen-muc/:id", "/quan-tri/trang/:id",
-                                     "/quan-tri/hoi-dap/:id", "/quan-tri/y-kien/:id", "/quan-tri/nguoi-dung/:id", "/quan-tri/nguoi-dung/:id/mat-khau",
-                                     "/quan-tri/bai/moi?chuyen-muc=:id", "/quan-tri/tuan-thu/:id", "/quan-tri/tin-tu-tinh/:id/go",
+                // A commune's console (on the console host), and what is
+                // left of it on the commune's host: redirects and 404s.
+                let editorRoutes = ["\(a)/bai/:id", "\(a)/bai/:id/trang-thai", "\(a)/chuyen-muc/:id", "\(a)/chuyen-muc/4?trang=:id", "\(a)/trang/:id",
+                                    "\(a)/hoi-dap/:id", "\(a)/y-kien/:id", "\(a)/bai/moi?chuyen-muc=:id", "/quan-tri/bien-tap/:id",
+                                    "/quan-tri/bien-tap/:id/hoi-dap"]
+                let oldConsoleRoutes = ["/quan-tri/bai/:id", "/quan-tri/chuyen-muc/:id", "/quan-tri/hoi-dap/:id", "/quan-tri/bai/moi?chuyen-muc=:id"]
+                let consoleRoutes = ["/quan-tri/nguoi-dung/:id", "/quan-tri/nguoi-dung/:id/mat-khau",
+                                     "/quan-tri/tuan-thu/:id", "/quan-tri/tin-tu-tinh/:id/go", "/quan-tri/xa/:id", "/quan-tri/xa?trang=:id",
                                      "/quan-tri/thu-tuc?x=:id", "/quan-tri/thong-bao?x=:id"]
                 // The province's and the district's portals: reads only.
                 let portalRoutes = ["/tin-tu-tinh/:id", "/:id", "/:id/:id"]
@@ -178,7 +186,9 @@ import TestSupport
                     ("application/json", Array("{\"a\": 1}".utf8)),
                 ]
                 var checked = 0
-                for (browser, site, routes) in [(anonymous, siteA, publicRoutes + consoleRoutes), (editor, siteA, publicRoutes + consoleRoutes), (admin, adminSite, consoleRoutes),
+                for (browser, site, routes) in [(anonymous, siteA, publicRoutes + oldConsoleRoutes), (editor, siteA, publicRoutes + oldConsoleRoutes),
+                                                (anonymous, adminSite, editorRoutes + consoleRoutes), (editor, adminSite, editorRoutes + consoleRoutes),
+                                                (admin, adminSite, editorRoutes + consoleRoutes),
                                                 (anonymous, "nam-dinh.localhost", portalRoutes), (anonymous, "hai-hau.nam-dinh.localhost", portalRoutes)] {
                     for route in routes {
                         for id in ids {

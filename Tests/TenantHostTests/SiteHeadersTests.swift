@@ -8,17 +8,18 @@ import TestSupport
 @Suite struct SiteHeadersTests {
     @Test func emcCode_isLoadedAndAllowedByThatSitesPolicyOnly() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             try await withTestHost(platform) { host in
                 let editor = ConsoleBrowser(host)
-                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 let fields = [("co-quan", "UBND xã Hải Nam"), ("nguoi-chiu-trach-nhiem", "Ông A")]
                 for bad in ["http://emc.example.gov.vn/t.js", "javascript:alert(1)", "https://emc.example.gov.vn/t.js\"><script>", "https://a b/"] {
-                    let refused = try await editor.submit("/quan-tri/thong-tin", to: "/quan-tri/thong-tin", on: siteA, fields + [("ma-emc", bad)])
+                    let refused = try await editor.submit("\(a)/thong-tin", to: "\(a)/thong-tin", on: adminSite, fields + [("ma-emc", bad)])
                     #expect(refused.status == 400, "\(bad)")
                     #expect(refused.text.contains("Mã EMC phải là địa chỉ https"))
                 }
                 let saved = try await editor.submit(
-                    "/quan-tri/thong-tin", to: "/quan-tri/thong-tin", on: siteA, fields + [("ma-emc", "https://emc.example.gov.vn/tracking.js?site=hainam")])
+                    "\(a)/thong-tin", to: "\(a)/thong-tin", on: adminSite, fields + [("ma-emc", "https://emc.example.gov.vn/tracking.js?site=hainam")])
                 #expect(saved.status == 303)
                 let page = try await host.get(host: siteA, headers: [("Cookie", "vua_sua=1")])
                 #expect(page.text.contains("<script src=\"https://emc.example.gov.vn/tracking.js?site=hainam\" async></script>"))
@@ -36,11 +37,12 @@ import TestSupport
 
     @Test func lastModified_isWhenTheContentChanged_notWhenThePageWasMade() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
             try await withTestHost(platform) { host in
                 let editor = ConsoleBrowser(host)
-                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: siteA)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 let published = try await editor.submit(
-                    "/quan-tri/bai/moi?chuyen-muc=4&loai=article", to: "/quan-tri/bai", on: siteA,
+                    "\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
                     [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Tin mới"), ("dang", "dang")])
                 #expect(published.status == 303)
                 let changed = try await platform.strings(

@@ -164,6 +164,8 @@ def journey_editor_publishes(driver):
     print("Journey 1: an editor logs in and publishes a news item")
     login(driver, COMMUNE_A, EDITOR_A)
     check("Tổng quan" in driver.title, "the editor reaches the commune console")
+    check(driver.current_url.startswith(f"{CONSOLE}/quan-tri/bien-tap/"),
+          "the commune's /quan-tri leads to its console on the console host, never on the public origin")
     shot(driver, "1-editor-dashboard")
     title = "Tin thử nghiệm " + "".join(random.choices(string.ascii_uppercase, k=6))
     driver.get(f"{COMMUNE_A}/quan-tri/bai/moi?chuyen-muc=4&loai=article")

@@ -128,7 +128,7 @@ struct CommunesConsoleController: ConsoleBase {
         filter.province = query["tinh"].flatMap { Int($0) }
         filter.status = query["trang-thai"].flatMap(TenantStatus.init(rawValue:))
         filter.incomplete = query["tuan-thu"] == "thieu"
-        filter.page = max(1, min(100_000, Int(query["trang"] ?? "1") ?? 1))
+        filter.page = try QueryItems(request).page()
         let inScope = self.communesInScope(context.user)
         var provinces: [Int64: AdminUnit] = [:]
         for tenant in inScope { if let province = tenant.province { provinces[province.id] = province } }

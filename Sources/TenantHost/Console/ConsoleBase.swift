@@ -126,11 +126,13 @@ extension ConsoleBase {
         return "\(host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme)://\(host)\(port)/"
     }
 
-    /// A commune's public site and console, on its development alias when it has one.
+    /// A commune's public site (on its development alias when the console
+    /// is on one) and its console.
     func siteLinks(_ tenant: Tenant, for request: Request) -> (site: String, console: String) {
-        let host = self.services.directory.snapshot.hosts(of: tenant.id).first { $0.role == .dev }?.host ?? tenant.primaryHost?.value ?? ""
-        let site = self.siteURL(host, for: request)
-        return (site, site + "quan-tri")
+        let site = ConsolePaths.site(
+            tenant, directory: self.services.directory.snapshot, consoleAuthority: request.head.authority ?? "",
+            publicScheme: self.services.config.publicScheme)
+        return (site, ConsolePaths.commune(tenant))
     }
 
     static func saved(_ request: Request) -> String? {

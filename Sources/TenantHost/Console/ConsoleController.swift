@@ -5,8 +5,9 @@ import Hummingbird
 import NIOCore
 import TenantCore
 
-/// `/quan-tri`: the commune editor's console on a commune's host, and the
-/// platform console (communes, compliance, accounts, audit) on ADMIN_HOST.
+/// `/quan-tri`, on the console's own host (ADMIN_HOST) only: a commune's
+/// console under `/quan-tri/bien-tap/<id>` and the platform console
+/// (communes, compliance, accounts, audit).
 /// Every form carries the session's CSRF token; every change goes through
 /// TenantCore in one transaction with an audit entry; a request outside
 /// one's scope gets 403 and is logged.
@@ -19,6 +20,7 @@ struct ConsoleController: ConsoleBase {
     func addRoutes(to router: Router<SiteRequestContext>) {
         let group = router.group("/quan-tri", context: ConsoleRequestContext.self)
         group.add(middleware: SessionMiddleware(accounts: self.accounts))
+        group.add(middleware: CommuneSelectionMiddleware(directory: self.services.directory, publicScheme: self.services.config.publicScheme))
         group.add(middleware: ConsoleOutcomeMiddleware(accounts: self.accounts))
         group.get("/", use: self.dashboard)
         group.get("/dang-nhap", use: self.loginForm)
@@ -27,7 +29,8 @@ struct ConsoleController: ConsoleBase {
         group.get("/mat-khau", use: self.passwordForm)
         group.post("/mat-khau", use: self.changeOwnPassword)
 
-        EditorConsoleController(dependencies: self.dependencies).addRoutes(to: group.group(context: CommuneConsoleContext.self))
+        EditorConsoleController(dependencies: self.dependencies)
+            .addRoutes(to: group.group("/bien-tap/:commune", context: CommuneConsoleContext.self))
         let platform = group.group(context: PlatformConsoleContext.self)
         ComplianceConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         CommunesConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
@@ -73,7 +76,7 @@ struct ConsoleController: ConsoleBase {
             return self.loginPage(context, next: next, username: form["ten"], message: "Có quá nhiều lần đăng nhập sai từ địa chỉ này. Vui lòng thử lại sau \(minutes) phút.", status: .tooManyRequests)
         case .success(let user):
             let (token, _) = try await self.accounts.startSession(for: user, address: context.remoteAddress)
-            try await self.accounts.audit(user, commune: context.visit?.tenant.code, action: "login", address: context.remoteAddress)
+            try await self.accounts.audit(user, commune: nil, action: "login", address: context.remoteAddress)
             var response = Self.redirect(next)
             response.headers[.setCookie] = self.sessionCookie(token)
             return response
@@ -84,7 +87,7 @@ struct ConsoleController: ConsoleBase {
         let session = try self.signedIn(request, context)
         _ = try await self.form(request, context, session: session)
         try await self.accounts.endSession(token: session.token)
-        try await self.accounts.audit(session.user, commune: context.visit?.tenant.code, action: "logout", address: context.remoteAddress)
+        try await self.accounts.audit(session.user, commune: nil, action: "logout", address: context.remoteAddress)
         var response = Self.redirect("/quan-tri/dang-nhap")
         response.headers[.setCookie] = self.sessionCookie("", maxAge: 0)
         return response
@@ -92,25 +95,17 @@ struct ConsoleController: ConsoleBase {
 
     // MARK: Dashboards
 
+    /// `/quan-tri`: an editor's commune console, or the platform's overview.
     @Sendable func dashboard(_ request: Request, context: ConsoleRequestContext) async throws -> Response {
-        if context.isAdminHost { return try await self.platformDashboard(request, try PlatformConsoleContext(context: context)) }
-        let tenant = try CommuneConsoleContext(context: context).tenant
-        let now = Date()
-        let (row, open, pending, rating, remarks) = try await self.services.database.withConnection(schema: tenant.schema) { connection in
-            let row = try await self.services.content.compliance([tenant], now: now, on: connection).first
-            let open = try await self.services.content.questions(publishedOnly: false, in: tenant.schema, on: connection).filter { $0.status != .answered }.count
-            let pending = try await self.services.content.comments(entry: nil, status: .pending, in: tenant.schema, on: connection).count
-            let store = PortalStore(logger: self.services.logger)
-            let rating = try await store.ratingSummaries(tenantIDs: [tenant.id], since: now.addingTimeInterval(-365 * 86_400), on: connection)[tenant.id]
-            let remarks = try await store.ratingRemarks(tenantID: tenant.id, limit: 5, on: connection)
-            return (row, open, pending, rating, remarks)
+        let session = try self.signedIn(request, context)
+        guard session.user.isAdministrator else {
+            let communes = self.currentCommunesInScope(session.user)
+            guard let tenant = communes.first else {
+                throw ConsoleOutcome.forbidden("Tài khoản \(session.user.username) chưa được giao trang thông tin điện tử nào.")
+            }
+            return Self.redirect(ConsolePaths.commune(tenant))
         }
-        let sections = try await self.sections(tenant)
-        let main = HTML([
-            DashboardViews.commune(sections: sections, compliance: row, open: open, pending: pending, now: now),
-            DashboardViews.ratings(rating, remarks: remarks),
-        ])
-        return self.page(context, title: "Tổng quan", active: "/quan-tri", main: main)
+        return try await self.platformDashboard(request, try PlatformConsoleContext(context: context))
     }
 
     func platformDashboard(_ request: Request, _ context: PlatformConsoleContext) async throws -> Response {

@@ -12,26 +12,29 @@ struct ConsoleSession: Sendable {
     let token: String
 }
 
-/// The context of `/quan-tri`: either a commune's console (on its own host)
-/// or the platform console (on ADMIN_HOST); `session` is set by
-/// ``SessionMiddleware`` when the browser holds a live session.
+/// The context of `/quan-tri`, which only the console's own host
+/// (ADMIN_HOST) serves: no script a commune's public pages may load ever
+/// shares an origin with a staff session. `session` is set by
+/// ``SessionMiddleware`` when the browser holds a live session; `commune` by
+/// ``CommuneSelectionMiddleware`` under `/quan-tri/bien-tap/<id>`.
 struct ConsoleRequestContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
-    let visit: SiteVisit?
-    let isAdminHost: Bool
     let remoteAddress: String
     var session: ConsoleSession?
+    /// The commune whose content this request works on, when the path names one.
+    var commune: Tenant?
+    /// That commune's public site, as this visitor reaches it.
+    var communeSite: String?
     /// Path and query of the request, where signing in leads back to.
     var target = "/quan-tri"
 
     init(context: SiteRequestContext) throws {
-        guard context.visit != nil || context.isAdminHost else { throw HTTPError(.notFound) }
+        // A commune's host never routes here (SiteMiddleware sends its
+        // `/quan-tri` to the console host), nor does an archive's path.
+        guard context.isAdminHost, context.archivePath == nil else { throw HTTPError(.notFound) }
         self.coreContext = context.coreContext
-        self.visit = context.visit
-        self.isAdminHost = context.isAdminHost
         self.remoteAddress = context.remoteAddress
         self.session = nil
-        if let visit = context.visit { self.logger[metadataKey: "tenant.schema"] = "\(visit.tenant.schema)" }
     }
 }
 
@@ -54,32 +57,74 @@ struct SessionMiddleware: RouterMiddleware {
     }
 }
 
-/// The console on a commune's host, for someone signed in who may manage
-/// this commune: the route group's context guarantees both, so handlers
-/// never check them again.
+/// Sets ``ConsoleRequestContext/commune`` from the `:commune` parameter of
+/// `/quan-tri/bien-tap/<id>`: a commune's unit id, which no reorganisation
+/// gives to another commune (codes are reused between the 2024 and 2025 lists).
+/// It runs for every console route, ahead of ``ConsoleOutcomeMiddleware``,
+/// so a refusal is logged against the commune asked for.
+struct CommuneSelectionMiddleware: RouterMiddleware {
+    typealias Context = ConsoleRequestContext
+    let directory: TenantDirectory
+    let publicScheme: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let raw = context.parameters.get("commune") else { return try await next(request, context) }
+        guard raw.utf8.count <= 18, let id = Int64(raw),
+            let tenant = self.directory.snapshot.tenants[id], tenant.status != .archived
+        else { throw HTTPError(.notFound) }
+        var context = context
+        context.commune = tenant
+        context.communeSite = ConsolePaths.site(
+            tenant, directory: self.directory.snapshot, consoleAuthority: request.head.authority ?? "", publicScheme: self.publicScheme)
+        context.logger[metadataKey: "tenant.schema"] = "\(tenant.schema)"
+        return try await next(request, context)
+    }
+}
+
+/// A commune's console (`/quan-tri/bien-tap/<id>` on the console host), for
+/// someone signed in who may manage this commune: the route group's context
+/// guarantees both, so handlers never check them again.
 struct CommuneConsoleContext: ChildRequestContext, ConsolePageContext {
     var coreContext: CoreRequestContextStorage
     let tenant: Tenant
-    let visit: SiteVisit
     let session: ConsoleSession
     let remoteAddress: String
+    let siteURL: String?
 
     init(context: ConsoleRequestContext) throws {
         guard let session = context.session else { throw ConsoleOutcome.signIn(next: context.target) }
-        guard let visit = context.visit else {
-            throw ConsoleOutcome.forbidden("Trang này chỉ dùng trên địa chỉ của trang thông tin điện tử cấp xã.")
-        }
-        guard session.user.mayManage(visit.tenant) else {
-            throw ConsoleOutcome.forbidden("Tài khoản \(session.user.username) không được quản trị trang thông tin điện tử \(visit.tenant.name).")
+        guard let tenant = context.commune else { throw HTTPError(.notFound) }
+        guard session.user.mayManage(tenant) else {
+            throw ConsoleOutcome.forbidden("Tài khoản \(session.user.username) không được quản trị trang thông tin điện tử \(tenant.name).")
         }
         self.coreContext = context.coreContext
-        self.tenant = visit.tenant
-        self.visit = visit
+        self.tenant = tenant
         self.session = session
         self.remoteAddress = context.remoteAddress
+        self.siteURL = context.communeSite
     }
 
-    var frame: ConsoleFrame { ConsoleFrame(user: self.session.user, tenant: self.tenant, csrf: self.session.csrf, isAdminHost: false) }
+    /// `/quan-tri/bien-tap/<id>`: where every page of this commune's console lives.
+    var base: String { ConsolePaths.commune(self.tenant) }
+
+    var frame: ConsoleFrame { ConsoleFrame(user: self.session.user, tenant: self.tenant, csrf: self.session.csrf, siteURL: self.siteURL) }
+}
+
+/// Where the console's pages are, and the sites they lead to.
+enum ConsolePaths {
+    /// A commune's console: its pages are below this path.
+    static func commune(_ tenant: Tenant) -> String { "/quan-tri/bien-tap/\(tenant.id)" }
+
+    /// `scheme://host:port/` of a commune's public site as a member of staff
+    /// on the console host reaches it: its development alias over plain
+    /// HTTP when the console is itself on a `*.localhost` name (on the
+    /// console's port), else its primary host.
+    static func site(_ tenant: Tenant, directory: DirectorySnapshot, consoleAuthority: String, publicScheme: String) -> String {
+        let onAlias = (try? Hostname(normalizing: consoleAuthority))?.value.hasSuffix(".localhost") ?? false
+        let host = directory.address(of: tenant, preferDev: onAlias)?.value ?? ""
+        let port = onAlias ? SiteMiddleware.port(of: consoleAuthority).map { ":\($0)" } ?? "" : ""
+        return "\(host.hasSuffix(".localhost") ? "http" : publicScheme)://\(host)\(port)/"
+    }
 }
 
 /// The platform console on ADMIN_HOST, for a signed-in district admin or
@@ -91,7 +136,7 @@ struct PlatformConsoleContext: ChildRequestContext, ConsolePageContext {
 
     init(context: ConsoleRequestContext) throws {
         guard let session = context.session else { throw ConsoleOutcome.signIn(next: context.target) }
-        guard context.isAdminHost, session.user.isAdministrator else {
+        guard session.user.isAdministrator else {
             throw ConsoleOutcome.forbidden("Trang này dành cho quản trị cấp huyện và cấp tỉnh.")
         }
         self.coreContext = context.coreContext
@@ -100,7 +145,7 @@ struct PlatformConsoleContext: ChildRequestContext, ConsolePageContext {
     }
 
     var user: StaffUser { self.session.user }
-    var frame: ConsoleFrame { ConsoleFrame(user: self.session.user, tenant: nil, csrf: self.session.csrf, isAdminHost: true) }
+    var frame: ConsoleFrame { ConsoleFrame(user: self.session.user, tenant: nil, csrf: self.session.csrf) }
 }
 
 /// A context a console page can be drawn in.
@@ -110,7 +155,7 @@ protocol ConsolePageContext: RequestContext {
 
 extension ConsoleRequestContext: ConsolePageContext {
     var frame: ConsoleFrame {
-        ConsoleFrame(user: self.session?.user, tenant: self.visit?.tenant, csrf: self.session?.csrf ?? "", isAdminHost: self.isAdminHost)
+        ConsoleFrame(user: self.session?.user, tenant: self.commune, csrf: self.session?.csrf ?? "", siteURL: self.communeSite)
     }
 }
 
@@ -128,7 +173,7 @@ struct ConsoleOutcomeMiddleware: RouterMiddleware {
             return ConsolePages.redirect("/quan-tri/dang-nhap?tiep=\(Layout.percentEncode(next))")
         } catch ConsoleOutcome.forbidden(let message) {
             try? await self.accounts.audit(
-                context.session?.user, commune: context.visit?.tenant.code, action: "access.denied",
+                context.session?.user, commune: context.commune?.code, action: "access.denied",
                 detail: "\(request.method) \(request.uri.path)", address: context.remoteAddress)
             context.logger.warning("access denied", metadata: ["path": "\(request.uri.path)"])
             return ConsolePages.page(

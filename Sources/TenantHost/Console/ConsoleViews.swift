@@ -4,9 +4,11 @@ import TenantCore
 /// Who is looking at a console page, and where.
 struct ConsoleFrame {
     var user: StaffUser?
+    /// The commune whose console this is (nil: the platform console).
     var tenant: Tenant?
     var csrf: String
-    var isAdminHost: Bool
+    /// The commune's public site (`http://hai-nam.hai-hau.nam-dinh.localhost:8080/`).
+    var siteURL: String? = nil
     var notice: String?
 }
 
@@ -106,9 +108,12 @@ enum ConsoleLayout {
         let place = frame.tenant?.name ?? "Hệ thống trang thông tin điện tử cấp xã"
         var nav: [(String, String)] = []
         if frame.user != nil {
-            if frame.tenant != nil {
-                nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/hoi-dap", "Hỏi đáp"), ("/quan-tri/y-kien", "Góp ý dự thảo"),
-                       ("/quan-tri/tep", "Tệp tải lên"), ("/quan-tri/thong-tin", "Thông tin chung"), ("/", "Xem trang công khai")]
+            if let tenant = frame.tenant {
+                let base = ConsolePaths.commune(tenant)
+                nav = [(base, "Tổng quan"), (base + "/hoi-dap", "Hỏi đáp"), (base + "/y-kien", "Góp ý dự thảo"),
+                       (base + "/tep", "Tệp tải lên"), (base + "/thong-tin", "Thông tin chung")]
+                if let site = frame.siteURL { nav.append((site, "Xem trang công khai")) }
+                if frame.user?.isAdministrator == true { nav.append(("/quan-tri", "Quản trị hệ thống")) }
             } else {
                 nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/xa", "Xã, phường"), ("/quan-tri/sap-xep", "Sắp xếp ĐVHC"),
                        ("/quan-tri/xa/moi", "Tạo xã mới"),

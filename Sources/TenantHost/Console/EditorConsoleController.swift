@@ -4,14 +4,15 @@ import Hummingbird
 import NIOCore
 import TenantCore
 
-/// The commune editor's console on the commune's own host: sections and
-/// entries, static pages, the footer, uploads, questions and comments. The
-/// group's ``CommuneConsoleContext`` guarantees a session that may manage
-/// this commune.
+/// A commune's console (`/quan-tri/bien-tap/<id>` on the console host): its
+/// overview, sections and entries, static pages, the footer, uploads,
+/// questions and comments. The group's ``CommuneConsoleContext`` guarantees
+/// a session that may manage this commune.
 struct EditorConsoleController: ConsoleBase {
     let dependencies: ConsoleDependencies
 
     func addRoutes(to group: RouterGroup<CommuneConsoleContext>) {
+        group.get("/", use: self.dashboard)
         group.get("/chuyen-muc/:section", use: self.sectionEntries)
         group.get("/bai/moi", use: self.newEntry)
         group.post("/bai", use: self.createEntry)
@@ -31,6 +32,27 @@ struct EditorConsoleController: ConsoleBase {
         group.post("/y-kien/:id", use: self.moderate)
     }
 
+    /// The commune's overview: its sections against their deadlines, open questions, ratings.
+    @Sendable func dashboard(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let tenant = context.tenant
+        let now = Date()
+        let (row, open, pending, rating, remarks) = try await self.services.database.withConnection(schema: tenant.schema) { connection in
+            let row = try await self.services.content.compliance([tenant], now: now, on: connection).first
+            let open = try await self.services.content.questions(publishedOnly: false, in: tenant.schema, on: connection).filter { $0.status != .answered }.count
+            let pending = try await self.services.content.comments(entry: nil, status: .pending, in: tenant.schema, on: connection).count
+            let store = PortalStore(logger: self.services.logger)
+            let rating = try await store.ratingSummaries(tenantIDs: [tenant.id], since: now.addingTimeInterval(-365 * 86_400), on: connection)[tenant.id]
+            let remarks = try await store.ratingRemarks(tenantID: tenant.id, limit: 5, on: connection)
+            return (row, open, pending, rating, remarks)
+        }
+        let sections = try await self.sections(tenant)
+        let main = HTML([
+            DashboardViews.commune(sections: sections, compliance: row, open: open, pending: pending, now: now, base: context.base),
+            DashboardViews.ratings(rating, remarks: remarks),
+        ])
+        return self.page(context, title: "Tổng quan", active: context.base, main: main)
+    }
+
     // MARK: Entries
 
     @Sendable func sectionEntries(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -38,13 +60,13 @@ struct EditorConsoleController: ConsoleBase {
         guard let sectionID = Int(context.parameters.get("section") ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }) else {
             throw HTTPError(.notFound)
         }
-        if section.kind == .static || section.kind == .footer { return Self.redirect("/quan-tri/trang/\(section.id)") }
-        let page = max(1, Int(QueryItemsOf(request)["trang"] ?? "1") ?? 1)
+        if section.kind == .static || section.kind == .footer { return Self.redirect("\(context.base)/trang/\(section.id)") }
+        let page = try QueryItems(request).page()
         let entries = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.editorEntries(tenant.schema, section: section.id, page: page, size: 30, on: connection)
         }
         let now = Date()
-        let main = EditorViews.sectionEntries(section: section, entries: entries, page: page, now: now, csrf: session.csrf)
+        let main = EditorViews.sectionEntries(base: context.base, section: section, entries: entries, page: page, now: now, csrf: session.csrf)
         return self.page(context, title: section.title, notice: Self.saved(request), main: main)
     }
 
@@ -90,7 +112,7 @@ struct EditorConsoleController: ConsoleBase {
         let draft = EntryForm.draft(from: form, section: sectionID, kind: kind)
         do {
             let saved = try await self.editorial.saveEntry(draft, id: id, in: tenant, by: session.user, address: context.remoteAddress)
-            return Self.redirect("/quan-tri/bai/\(saved)?da-luu=1")
+            return Self.redirect("\(context.base)/bai/\(saved)?da-luu=1")
         } catch let failure as ValidationFailure {
             var publishedOn: Date?
             if let id, let existing = try await self.services.database.withConnection(schema: tenant.schema, { connection in
@@ -108,7 +130,7 @@ struct EditorConsoleController: ConsoleBase {
         status: HTTPResponse.Status, notice: String? = nil, publishedOn: Date? = nil
     ) -> Response {
         let title = id == nil ? "Thêm \(d.kind.title.lowercased()) – \(section.title)" : "Sửa \(d.kind.title.lowercased())"
-        let main = EditorViews.entryForm(section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, publishedOn: publishedOn)
+        let main = EditorViews.entryForm(base: context.base, section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, publishedOn: publishedOn)
         return self.page(context, title: title, status: status, notice: notice, main: main)
     }
 
@@ -121,7 +143,7 @@ struct EditorConsoleController: ConsoleBase {
         let entry = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
         }
-        return Self.redirect("/quan-tri/chuyen-muc/\(entry?.sectionID ?? 4)?da-luu=1")
+        return Self.redirect("\(context.base)/chuyen-muc/\(entry?.sectionID ?? 4)?da-luu=1")
     }
 
     // MARK: Static sections and site
@@ -148,7 +170,7 @@ struct EditorConsoleController: ConsoleBase {
         _ context: CommuneConsoleContext, session: ConsoleSession, section: Section, body: String, format: BodyFormat,
         errors: [String: String], status: HTTPResponse.Status, notice: String?, leaders: [Entry] = []
     ) -> Response {
-        let main = EditorViews.sectionBody(section: section, body: body, format: format, errors: errors, csrf: session.csrf, leaders: leaders)
+        let main = EditorViews.sectionBody(base: context.base, section: section, body: body, format: format, errors: errors, csrf: session.csrf, leaders: leaders)
         return self.page(context, title: section.title, status: status, notice: notice, main: main)
     }
 
@@ -164,7 +186,7 @@ struct EditorConsoleController: ConsoleBase {
         } catch let failure as ValidationFailure {
             return self.sectionForm(context, session: session, section: section, body: form["noi-dung"], format: format, errors: SmallForms.bodyErrors(failure), status: .badRequest, notice: nil)
         }
-        return Self.redirect("/quan-tri/trang/\(id)?da-luu=1")
+        return Self.redirect("\(context.base)/trang/\(id)?da-luu=1")
     }
 
     @Sendable func editSite(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -180,8 +202,8 @@ struct EditorConsoleController: ConsoleBase {
         _ context: CommuneConsoleContext, session: ConsoleSession, fields f: [String: String], errors: [String: String],
         status: HTTPResponse.Status, notice: String?
     ) -> Response {
-        let main = EditorViews.site(fields: f, errors: errors, csrf: session.csrf)
-        return self.page(context, title: "Thông tin chung", status: status, notice: notice, active: "/quan-tri/thong-tin", main: main)
+        let main = EditorViews.site(base: context.base, fields: f, errors: errors, csrf: session.csrf)
+        return self.page(context, title: "Thông tin chung", status: status, notice: notice, active: "\(context.base)/thong-tin", main: main)
     }
 
     @Sendable func saveSite(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -192,7 +214,7 @@ struct EditorConsoleController: ConsoleBase {
         } catch let failure as ValidationFailure {
             return self.siteForm(context, session: session, fields: form.fields, errors: SiteForm.errors(failure), status: .badRequest, notice: nil)
         }
-        return Self.redirect("/quan-tri/thong-tin?da-luu=1")
+        return Self.redirect("\(context.base)/thong-tin?da-luu=1")
     }
 
     // MARK: Files
@@ -209,8 +231,8 @@ struct EditorConsoleController: ConsoleBase {
         let files = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.files(in: tenant.schema, on: connection)
         }
-        let main = EditorViews.files(files, limitMB: self.editorial.maxUpload / 1024 / 1024, errors: errors, csrf: session.csrf)
-        return self.page(context, title: "Tệp tải lên", status: status, notice: notice, active: "/quan-tri/tep", main: main)
+        let main = EditorViews.files(base: context.base, files, limitMB: self.editorial.maxUpload / 1024 / 1024, errors: errors, csrf: session.csrf)
+        return self.page(context, title: "Tệp tải lên", status: status, notice: notice, active: "\(context.base)/tep", main: main)
     }
 
     @Sendable func upload(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -245,8 +267,8 @@ struct EditorConsoleController: ConsoleBase {
             try await self.services.content.questions(publishedOnly: false, in: tenant.schema, on: connection)
         }
         let now = Date()
-        let main = EditorViews.questions(questions, now: now)
-        return self.page(context, title: "Hỏi đáp", notice: Self.saved(request), active: "/quan-tri/hoi-dap", main: main)
+        let main = EditorViews.questions(base: context.base, questions, now: now)
+        return self.page(context, title: "Hỏi đáp", notice: Self.saved(request), active: "\(context.base)/hoi-dap", main: main)
     }
 
     @Sendable func question(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -261,8 +283,8 @@ struct EditorConsoleController: ConsoleBase {
         _ context: CommuneConsoleContext, session: ConsoleSession, q: Question, errors: [String: String], status: HTTPResponse.Status,
         answer: String, state: Question.Status, publish: Bool
     ) -> Response {
-        let main = EditorViews.question(q, errors: errors, csrf: session.csrf, answer: answer, state: state, publish: publish)
-        return self.page(context, title: q.title, status: status, active: "/quan-tri/hoi-dap", main: main)
+        let main = EditorViews.question(base: context.base, q, errors: errors, csrf: session.csrf, answer: answer, state: state, publish: publish)
+        return self.page(context, title: q.title, status: status, active: "\(context.base)/hoi-dap", main: main)
     }
 
     @Sendable func answer(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -279,7 +301,7 @@ struct EditorConsoleController: ConsoleBase {
             }) else { throw HTTPError(.notFound) }
             return self.questionPage(context, session: session, q: q, errors: SmallForms.answerErrors(failure), status: .badRequest, answer: form["tra-loi"], state: state, publish: publish)
         }
-        return Self.redirect("/quan-tri/hoi-dap?da-luu=1")
+        return Self.redirect("\(context.base)/hoi-dap?da-luu=1")
     }
 
     @Sendable func comments(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -287,8 +309,8 @@ struct EditorConsoleController: ConsoleBase {
         let pending = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.comments(entry: nil, status: .pending, in: tenant.schema, on: connection)
         }
-        let main = EditorViews.comments(pending, csrf: session.csrf)
-        return self.page(context, title: "Góp ý dự thảo", notice: Self.saved(request), active: "/quan-tri/y-kien", main: main)
+        let main = EditorViews.comments(base: context.base, pending, csrf: session.csrf)
+        return self.page(context, title: "Góp ý dự thảo", notice: Self.saved(request), active: "\(context.base)/y-kien", main: main)
     }
 
     @Sendable func moderate(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -296,7 +318,7 @@ struct EditorConsoleController: ConsoleBase {
         let id = try Self.id(context)
         let form = try await self.form(request, context, session: session)
         try await self.editorial.moderateComment(id, approve: form["duyet"] == "1", in: tenant, by: session.user, address: context.remoteAddress)
-        return Self.redirect("/quan-tri/y-kien?da-luu=1")
+        return Self.redirect("\(context.base)/y-kien?da-luu=1")
     }
 }
 

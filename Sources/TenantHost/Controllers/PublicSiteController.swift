@@ -441,10 +441,11 @@ struct QueryItems {
         return value
     }
 
-    /// `?trang=N`, 1 when absent.
+    /// `?trang=N`, 1 when absent; at most 99,999, so that no list's offset
+    /// (page × page size) can overflow.
     func page() throws -> Int {
         guard let raw = self.values["trang"], !raw.isEmpty else { return 1 }
-        guard raw.count <= 6, raw.allSatisfy({ $0.isASCII && $0.isNumber }), let page = Int(raw), page >= 1 else {
+        guard raw.utf8.count <= 5, raw.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let page = Int(raw), page >= 1 else {
             throw PageError.badRequest("Số trang “\(raw.prefix(20))” không hợp lệ; số trang là một số nguyên dương.")
         }
         return page

@@ -177,9 +177,13 @@ struct SiteMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let path = request.uri.path
         let query = request.uri.query ?? ""
-        route = path.hasPrefix("/quan-tri") ? .console
-            : path.hasPrefix("/_static/") || path == "/favicon.svg" ? .asset
-            : request.method == .post ? .form : .page
+        // The console is only on the console host: a commune's `/quan-tri`
+        // (however its slashes are written) leads there.
+        if path.split(separator: "/", maxSplits: 1).first == "quan-tri" {
+            route = .console
+            return self.consoleRedirect(request, tenant: archive == nil ? tenant : nil, authority: authority)
+        }
+        route = path.hasPrefix("/_static/") || path == "/favicon.svg" ? .asset : request.method == .post ? .form : .page
         guard path.utf8.count <= 1024, query.utf8.count <= 2048 else {
             return Self.plain(.uriTooLong, "Địa chỉ quá dài", "Địa chỉ trang yêu cầu quá dài.")
         }
@@ -187,8 +191,7 @@ struct SiteMiddleware: RouterMiddleware {
         // the pages of a visitor who has just changed something here (their
         // next pages are made from the database: they see their write even
         // on a host that has not heard of it yet).
-        let isRead = (request.method == .get || request.method == .head) && !path.hasPrefix("/quan-tri")
-            && !Self.justWrote(request.headers[.cookie])
+        let isRead = (request.method == .get || request.method == .head) && !Self.justWrote(request.headers[.cookie])
         let siteTenant = archive?.home ?? tenant
         let baseURL = Self.baseURL(
             tenant: siteTenant, host: host, authority: authority, forwardedProto: request.headers[.xForwardedProto],
@@ -260,6 +263,23 @@ struct SiteMiddleware: RouterMiddleware {
         }
         let port = Self.port(of: authority).map { ":\($0)" } ?? ""
         return "\(scheme)://\(host.value)\(port)"
+    }
+
+    /// A commune host's `/quan-tri…`: 303 to the same page of the commune's
+    /// console on the console host (`/quan-tri/bien-tap/<id>/…`), or to its
+    /// login page; never for an archive, which has no console.
+    private func consoleRedirect(_ request: Request, tenant: Tenant?, authority: String) -> Response {
+        guard let tenant, request.method == .get || request.method == .head else {
+            return Self.plain(.notFound, "Không tìm thấy trang", "Trang quản trị không ở địa chỉ này.")
+        }
+        let admin = self.services.config.adminHost
+        let scheme = admin.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme
+        let port = Self.port(of: authority).map { ":\($0)" } ?? ""
+        let base = ConsolePaths.commune(tenant)
+        let rest = request.uri.path.split(separator: "/").dropFirst().joined(separator: "/")
+        let target = rest == "dang-nhap" ? "/quan-tri/dang-nhap?tiep=" + Layout.percentEncode(base)
+            : base + (rest.isEmpty ? "" : "/" + rest) + (request.uri.query.map { "?" + $0 } ?? "")
+        return Redirect.to("\(scheme)://\(admin)\(port)\(target)")
     }
 
     /// The platform console's host: only the console and static files.

@@ -25,7 +25,7 @@ enum DashboardViews {
 
     /// A commune's mandatory sections with their state, open questions and
     /// pending comments.
-    static func commune(sections: [Section], compliance row: ComplianceRow?, open: Int, pending: Int, now: Date) -> HTML {
+    static func commune(sections: [Section], compliance row: ComplianceRow?, open: Int, pending: Int, now: Date, base: String) -> HTML {
         let rows = HTML(sections.filter { $0.kind != .footer }.map { section -> HTML in
             let state = row?.sections[section.id]
             let status: HTML
@@ -39,16 +39,16 @@ enum DashboardViews {
                 status = "<span class=\"status-ok\">Đạt</span>"
             }
             let manage: HTML = section.id == MandatorySection.introduction.id
-                ? "<a href=\"/quan-tri/trang/\(section.id)\">Sửa trang</a> · <a href=\"/quan-tri/trang/\(section.id)#lanh-dao\">Lãnh đạo</a>"
+                ? "<a href=\"\(base)/trang/\(section.id)\">Sửa trang</a> · <a href=\"\(base)/trang/\(section.id)#lanh-dao\">Lãnh đạo</a>"
                 : section.id == MandatorySection.questions.id
-                ? "<a href=\"/quan-tri/hoi-dap\">Trả lời câu hỏi</a>"
+                ? "<a href=\"\(base)/hoi-dap\">Trả lời câu hỏi</a>"
                 : section.kind == .static
-                ? "<a href=\"/quan-tri/trang/\(section.id)\">Sửa trang</a>"
-                : "<a href=\"/quan-tri/chuyen-muc/\(section.id)\">Quản lý bài</a>"
+                ? "<a href=\"\(base)/trang/\(section.id)\">Sửa trang</a>"
+                : "<a href=\"\(base)/chuyen-muc/\(section.id)\">Quản lý bài</a>"
             return "<tr><td>\(section.title)</td><td>\(state?.items ?? 0)</td><td>\(status)</td><td>\(manage)</td></tr>"
         })
         return """
-            <p>Câu hỏi chưa trả lời: <a href="/quan-tri/hoi-dap">\(open)</a> · Góp ý chờ duyệt: <a href="/quan-tri/y-kien">\(pending)</a> · Người chịu trách nhiệm: \(row?.responsiblePerson.isEmpty == false ? "<span class=\"status-ok\">\(row!.responsiblePerson)</span>" as HTML : "<span class=\"status-bad\">chưa cập nhật</span> (<a href=\"/quan-tri/thong-tin\">cập nhật</a>)")</p>
+            <p>Câu hỏi chưa trả lời: <a href="\(base)/hoi-dap">\(open)</a> · Góp ý chờ duyệt: <a href="\(base)/y-kien">\(pending)</a> · Người chịu trách nhiệm: \(row?.responsiblePerson.isEmpty == false ? "<span class=\"status-ok\">\(row!.responsiblePerson)</span>" as HTML : "<span class=\"status-bad\">chưa cập nhật</span> (<a href=\"\(base)/thong-tin\">cập nhật</a>)")</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Các chuyên mục bắt buộc"><table class="data"><caption>Các chuyên mục bắt buộc</caption>
             <thead><tr><th scope="col">Chuyên mục</th><th scope="col">Số bài đã đăng</th><th scope="col">Tình trạng</th><th scope="col">Thao tác</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>

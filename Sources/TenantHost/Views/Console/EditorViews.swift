@@ -19,8 +19,8 @@ extension EntryKind {
 /// form, a static section's body, the site's footer, uploads, questions
 /// and comments.
 enum EditorViews {
-    /// `/quan-tri/chuyen-muc/<id>`: a section's entries, thirty to a page.
-    static func sectionEntries(section: Section, entries: Page<Entry>, page: Int, now: Date, csrf: String) -> HTML {
+    /// `<console>/chuyen-muc/<id>`: a section's entries, thirty to a page.
+    static func sectionEntries(base: String, section: Section, entries: Page<Entry>, page: Int, now: Date, csrf: String) -> HTML {
         let rows = HTML(entries.items.map { e -> HTML in
             let state: String
             switch e.status {
@@ -29,12 +29,12 @@ enum EditorViews {
             case .published: state = e.publishedAt > now ? "Hẹn giờ \(Layout.date(e.publishedAt)) \(VietnamTime(e.publishedAt).timeString)" : "Đã đăng"
             }
             let toggle: HTML = e.status == .published
-                ? "<form method=\"post\" action=\"/quan-tri/bai/\(e.id)/trang-thai\">\(Field.csrf(csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"unpublished\"><button class=\"linkbutton\" type=\"submit\">Gỡ xuống<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
-                : "<form method=\"post\" action=\"/quan-tri/bai/\(e.id)/trang-thai\">\(Field.csrf(csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"published\"><button class=\"linkbutton\" type=\"submit\">Đăng<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
-            return "<tr><td>\(e.title)\(Layout.sampleTag(e))</td><td>\(e.kind.title)</td><td>\(state)</td><td>\(Layout.date(e.publishedAt))</td><td><div class=\"actions\"><a href=\"/quan-tri/bai/\(e.id)\">Sửa<span class=\"visually-hidden\">: \(e.title)</span></a> \(toggle)</div></td></tr>"
+                ? "<form method=\"post\" action=\"\(base)/bai/\(e.id)/trang-thai\">\(Field.csrf(csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"unpublished\"><button class=\"linkbutton\" type=\"submit\">Gỡ xuống<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
+                : "<form method=\"post\" action=\"\(base)/bai/\(e.id)/trang-thai\">\(Field.csrf(csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"published\"><button class=\"linkbutton\" type=\"submit\">Đăng<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
+            return "<tr><td>\(e.title)\(Layout.sampleTag(e))</td><td>\(e.kind.title)</td><td>\(state)</td><td>\(Layout.date(e.publishedAt))</td><td><div class=\"actions\"><a href=\"\(base)/bai/\(e.id)\">Sửa<span class=\"visually-hidden\">: \(e.title)</span></a> \(toggle)</div></td></tr>"
         })
         let add = HTML(EntryKind.allowed(in: section.id).map { kind -> HTML in
-            "<a class=\"button\" href=\"/quan-tri/bai/moi?chuyen-muc=\(section.id)&amp;loai=\(kind.rawValue)\">Thêm \(kind.title.lowercased())</a>"
+            "<a class=\"button\" href=\"\(base)/bai/moi?chuyen-muc=\(section.id)&amp;loai=\(kind.rawValue)\">Thêm \(kind.title.lowercased())</a>"
         })
         return """
             <p class="actions">\(add) <a href="/\(section.slug)">Xem chuyên mục trên trang</a></p>
@@ -43,13 +43,13 @@ enum EditorViews {
             <thead><tr><th scope="col">Tiêu đề</th><th scope="col">Loại</th><th scope="col">Trạng thái</th><th scope="col">Ngày</th><th scope="col">Thao tác</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """)
-            \(Layout.pager(page, of: entries.pageCount, path: "/quan-tri/chuyen-muc/\(section.id)"))
+            \(Layout.pager(page, of: entries.pageCount, path: "\(base)/chuyen-muc/\(section.id)"))
             """
     }
 
-    /// `/quan-tri/bai/moi`, `/quan-tri/bai/<id>`: an entry's form, with the
+    /// `<console>/bai/moi`, `/quan-tri/bai/<id>`: an entry's form, with the
     /// fields of its kind; `publishedOn` offers keeping an earlier publication.
-    static func entryForm(section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String], csrf: String, publishedOn: Date?) -> HTML {
+    static func entryForm(base: String, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String], csrf: String, publishedOn: Date?) -> HTML {
         var specific: [HTML] = []
         switch d.kind {
         case .document:
@@ -92,7 +92,7 @@ enum EditorViews {
             "<div class=\"field check\"><input type=\"radio\" id=\"f-dang-\(value)\" name=\"dang\" value=\"\(value)\"\(EntryForm.value(d.publish) == value ? " checked" as HTML : .empty)> <label for=\"f-dang-\(value)\">\(label)</label></div>"
         })
         return """
-            \(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: id.map { "/quan-tri/bai/\($0)" } ?? "/quan-tri/bai")">
+            \(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: base + (id.map { "/bai/\($0)" } ?? "/bai"))">
             \(Field.csrf(csrf))<input type="hidden" name="chuyen-muc" value="\(section.id)"><input type="hidden" name="loai" value="\(d.kind.rawValue)">
             \(Field.text("tieu-de", d.kind == .leader ? "Họ và tên" : "Tiêu đề", value: d.title, errors: errors, required: true))\
             \(Field.area("tom-tat", d.kind == .leader ? "Nhiệm vụ được phân công" : "Tóm tắt", value: d.summary, errors: errors, rows: 3))\
@@ -103,22 +103,22 @@ enum EditorViews {
             \(Field.text("mo-ta-anh", "Mô tả ảnh (cho người không nhìn thấy ảnh)", value: d.imageAlt, errors: errors))\
             \(Field.text("tac-gia", "Tác giả", value: d.author, errors: errors))\
             <fieldset><legend>Đăng bài</legend>\(publish)\(Field.text("hen-gio-luc", "Thời điểm đăng (khi hẹn giờ)", value: d.publishAt, errors: errors, type: "datetime-local"))</fieldset>
-            <p class="actions"><button class="button" type="submit">Lưu</button> <a href="/quan-tri/chuyen-muc/\(section.id)">Về danh sách</a></p>
+            <p class="actions"><button class="button" type="submit">Lưu</button> <a href="\(base)/chuyen-muc/\(section.id)">Về danh sách</a></p>
             </form>
             """
     }
 
-    /// `/quan-tri/trang/<id>`: a static section's body; the introduction
+    /// `<console>/trang/<id>`: a static section's body; the introduction
     /// also lists its leaders.
-    static func sectionBody(section: Section, body: String, format: BodyFormat, errors: [String: String], csrf: String, leaders: [Entry]) -> HTML {
+    static func sectionBody(base: String, section: Section, body: String, format: BodyFormat, errors: [String: String], csrf: String, leaders: [Entry]) -> HTML {
         let leaderList: HTML = section.id == MandatorySection.introduction.id ? """
             <h2 id="lanh-dao">Lãnh đạo Ủy ban nhân dân</h2>
-            <ul class="items">\(leaders.map { l -> HTML in "<li><a href=\"/quan-tri/bai/\(l.id)\">\(l.title)</a> – \(l.positionTitle ?? "")\(l.status == .published ? HTML.empty : " (chưa đăng)")</li>" })</ul>
-            <p><a class="button" href="/quan-tri/bai/moi?chuyen-muc=1&amp;loai=leader">Thêm lãnh đạo</a></p>
+            <ul class="items">\(leaders.map { l -> HTML in "<li><a href=\"\(base)/bai/\(l.id)\">\(l.title)</a> – \(l.positionTitle ?? "")\(l.status == .published ? HTML.empty : " (chưa đăng)")</li>" })</ul>
+            <p><a class="button" href="\(base)/bai/moi?chuyen-muc=1&amp;loai=leader">Thêm lãnh đạo</a></p>
             """ : .empty
         return """
             \(Field.summary(errors))<p>\(section.summary)</p>
-            <form method="post" action="/quan-tri/trang/\(section.id)">\(Field.csrf(csrf))
+            <form method="post" action="\(base)/trang/\(section.id)">\(Field.csrf(csrf))
             \(Field.area("noi-dung", "Nội dung trang", value: body, errors: errors, rows: 18, hint: "Markdown hoặc HTML an toàn."))\
             \(Field.select("dinh-dang", "Định dạng", options: [("markdown", "Markdown"), ("html", "HTML")], selected: format.rawValue, errors: errors))\
             <p class="actions"><button class="button" type="submit">Lưu</button> <a href="/\(section.slug)">Xem trang</a></p>
@@ -127,10 +127,10 @@ enum EditorViews {
             """
     }
 
-    /// `/quan-tri/thong-tin`: the footer and the maintenance notice.
-    static func site(fields f: [String: String], errors: [String: String], csrf: String) -> HTML {
+    /// `<console>/thong-tin`: the footer and the maintenance notice.
+    static func site(base: String, fields f: [String: String], errors: [String: String], csrf: String) -> HTML {
         return """
-            \(Field.summary(errors))<form method="post" action="/quan-tri/thong-tin">\(Field.csrf(csrf))
+            \(Field.summary(errors))<form method="post" action="\(base)/thong-tin">\(Field.csrf(csrf))
             <fieldset><legend>Chân trang (Thông tư 32/2017/TT-BTTTT, Điều 16)</legend>
             \(Field.text("co-quan", "Cơ quan chủ quản", value: f["co-quan"] ?? "", errors: errors, required: true))\
             \(Field.text("nguoi-chiu-trach-nhiem", "Người chịu trách nhiệm", value: f["nguoi-chiu-trach-nhiem"] ?? "", errors: errors, required: true))\
@@ -152,13 +152,13 @@ enum EditorViews {
             """
     }
 
-    /// `/quan-tri/tep`: the upload form and the files uploaded.
-    static func files(_ files: [StoredFile], limitMB: Int, errors: [String: String], csrf: String) -> HTML {
+    /// `<console>/tep`: the upload form and the files uploaded.
+    static func files(base: String, _ files: [StoredFile], limitMB: Int, errors: [String: String], csrf: String) -> HTML {
         let rows = HTML(files.map { f -> HTML in
             "<tr><td><a href=\"/tep/\(f.id)\">\(f.name)</a></td><td>\(Self.fileKind(f.contentType))</td><td>\(f.size / 1024 + 1) KB</td><td><code>/tep/\(f.id)</code></td></tr>"
         })
         return """
-            \(Field.summary(errors))<form method="post" action="/quan-tri/tep" enctype="multipart/form-data">\(Field.csrf(csrf))
+            \(Field.summary(errors))<form method="post" action="\(base)/tep" enctype="multipart/form-data">\(Field.csrf(csrf))
             <div class="field"><label for="f-tep">Chọn tệp (PDF, PNG, JPEG, GIF, WebP; tối đa \(limitMB) MB)</label>\(Field.message("tep", errors: errors, hint: nil))<input id="f-tep" name="tep" type="file" accept=".pdf,image/png,image/jpeg,image/gif,image/webp"\(Field.describedBy("tep", errors: errors, hint: false))></div>
             <p><button class="button" type="submit">Tải lên</button></p>
             </form>
@@ -180,12 +180,12 @@ enum EditorViews {
         }
     }
 
-    /// `/quan-tri/hoi-dap`: citizens' questions, late ones marked.
-    static func questions(_ questions: [Question], now: Date) -> HTML {
+    /// `<console>/hoi-dap`: citizens' questions, late ones marked.
+    static func questions(base: String, _ questions: [Question], now: Date) -> HTML {
         let rows = HTML(questions.map { q -> HTML in
             let age = WorkingDays.between(q.createdAt, now)
             let late: HTML = q.status != .answered && age > 15 ? " <span class=\"status-bad\">quá hạn \(age) ngày làm việc</span>" : .empty
-            return "<tr><td>\(q.code)</td><td><a href=\"/quan-tri/hoi-dap/\(q.id)\">\(q.title)</a></td><td>\(q.status.title)\(late)\(q.published ? " · đã công bố" : "")</td><td>\(Layout.date(q.createdAt))</td></tr>"
+            return "<tr><td>\(q.code)</td><td><a href=\"\(base)/hoi-dap/\(q.id)\">\(q.title)</a></td><td>\(q.status.title)\(late)\(q.published ? " · đã công bố" : "")</td><td>\(Layout.date(q.createdAt))</td></tr>"
         })
         return questions.isEmpty ? "<p>Chưa có câu hỏi nào.</p>" : """
             <div class="table-scroll" tabindex="0" role="region" aria-label="Câu hỏi của người dân (thời hạn trả lời 15 ngày làm việc)"><table class="data"><caption>Câu hỏi của người dân (thời hạn trả lời 15 ngày làm việc)</caption>
@@ -194,27 +194,27 @@ enum EditorViews {
             """
     }
 
-    /// `/quan-tri/hoi-dap/<id>`: one question and the answer form.
-    static func question(_ q: Question, errors: [String: String], csrf: String, answer: String, state: Question.Status, publish: Bool) -> HTML {
+    /// `<console>/hoi-dap/<id>`: one question and the answer form.
+    static func question(base: String, _ q: Question, errors: [String: String], csrf: String, answer: String, state: Question.Status, publish: Bool) -> HTML {
         return """
             \(Field.summary(errors))<dl><dt>Mã theo dõi</dt><dd>\(q.code)</dd><dt>Người hỏi</dt><dd>\(q.askerName) (\(q.contact))</dd>
             <dt>Ngày gửi</dt><dd>\(Layout.date(q.createdAt))</dd><dt>Câu hỏi</dt><dd>\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.body))</dd></dl>
-            <form method="post" action="/quan-tri/hoi-dap/\(q.id)">\(Field.csrf(csrf))
+            <form method="post" action="\(base)/hoi-dap/\(q.id)">\(Field.csrf(csrf))
             \(Field.select("trang-thai", "Tình trạng", options: Question.Status.allCases.map { ($0.rawValue, $0.title) }, selected: state.rawValue, errors: errors))\
             \(Field.area("tra-loi", "Câu trả lời", value: answer, errors: errors, rows: 8))\
             \(Field.check("cong-khai", "Công bố câu hỏi và câu trả lời trên trang", checked: publish))\
-            <p><button class="button" type="submit">Lưu</button> <a href="/quan-tri/hoi-dap">Về danh sách</a></p>
+            <p><button class="button" type="submit">Lưu</button> <a href="\(base)/hoi-dap">Về danh sách</a></p>
             </form>
             """
     }
 
-    /// `/quan-tri/y-kien`: comments waiting for moderation.
-    static func comments(_ pending: [Comment], csrf: String) -> HTML {
+    /// `<console>/y-kien`: comments waiting for moderation.
+    static func comments(base: String, _ pending: [Comment], csrf: String) -> HTML {
         let rows = HTML(pending.map { c -> HTML in
             """
             <tr><td>\(c.entryTitle)</td><td>\(c.authorName)</td><td>\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: c.body))</td><td>\(Layout.date(c.createdAt))</td>\
-            <td class="actions"><form method="post" action="/quan-tri/y-kien/\(c.id)">\(Field.csrf(csrf))<input type="hidden" name="duyet" value="1"><button class="linkbutton" type="submit">Duyệt<span class="visually-hidden"> góp ý của \(c.authorName)</span></button></form>\
-            <form method="post" action="/quan-tri/y-kien/\(c.id)">\(Field.csrf(csrf))<input type="hidden" name="duyet" value="0"><button class="linkbutton" type="submit">Từ chối<span class="visually-hidden"> góp ý của \(c.authorName)</span></button></form></td></tr>
+            <td class="actions"><form method="post" action="\(base)/y-kien/\(c.id)">\(Field.csrf(csrf))<input type="hidden" name="duyet" value="1"><button class="linkbutton" type="submit">Duyệt<span class="visually-hidden"> góp ý của \(c.authorName)</span></button></form>\
+            <form method="post" action="\(base)/y-kien/\(c.id)">\(Field.csrf(csrf))<input type="hidden" name="duyet" value="0"><button class="linkbutton" type="submit">Từ chối<span class="visually-hidden"> góp ý của \(c.authorName)</span></button></form></td></tr>
             """
         })
         return pending.isEmpty ? "<p>Không có góp ý nào chờ duyệt.</p>" : """
