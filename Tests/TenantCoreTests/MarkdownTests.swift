@@ -80,6 +80,50 @@ import TestSupport
         }
     }
 
+    /// cmark-gfm 0.29.0.gfm.6 (Debian 12) took seconds on these 200 KB
+    /// bodies (quadratic in the input); the platform links gfm.13, which
+    /// fixed them (ops/lib/cmark.sh). Each stays within 0.5 s of CPU.
+    @Test func quadraticClasses_stayLinear() {
+        #expect(Markdown.libraryVersion == "0.29.0.gfm.13")
+        let size = 200 * 1024
+        func repeated(_ piece: String) -> String { String(repeating: piece, count: size / piece.utf8.count) }
+        let corpus: [(String, String)] = [
+            ("wide table header", repeated("a|") + "\n-|-\n"),
+            ("long row under a table", "a|b\n-|-\n" + repeated("|")),
+            ("brackets in a table row", "a|b\n-|-\n" + repeated("[|")),
+            ("nested images and brackets", repeated("![[]()")),
+            ("open brackets", repeated("[")),
+            ("long emphasis runs", repeated("*a_ ")),
+            ("strong delimiters", repeated("**")),
+            ("deep lists", repeated("- ") + "a"),
+            ("deep quotes", repeated("> ")),
+            ("link references", (0..<8000).map { "[r\($0)]: /u\($0)\n" }.joined() + (0..<8000).map { "[r\($0)] " }.joined()),
+            ("one reference, many uses", "[a]: /" + String(repeating: "x", count: 1000) + "\n\n" + repeated("[a]")),
+            ("autolink candidates", repeated("a@")),
+            ("angle brackets", repeated("<")),
+            ("backticks", repeated("`")),
+        ]
+        for (name, input) in corpus {
+            let (_, seconds, _) = Self.measure { Markdown.html(from: input) }
+            #expect(seconds < 0.5, "\(name): \(seconds) s of CPU for \(input.utf8.count) bytes")
+        }
+    }
+
+    /// A form with an error is refused before its body is rendered: a
+    /// costly body in an invalid form costs nothing.
+    @Test func invalidDraft_isNotRendered() throws {
+        var draft = EntryDraft(sectionID: 4, kind: .article)
+        draft.bodyFormat = .markdown
+        draft.body = String(repeating: "a|", count: 99_990) + "\n-|-\n"
+        let section = Section(id: 4, slug: "tin-tuc", title: "Tin tức", kind: .feed, position: 4, mandatory: true, legalBasis: "", summary: "", body: "", starter: false)
+        let (outcome, seconds, _) = Self.measure { () -> Result<Entry, ValidationFailure> in
+            Result { () throws(ValidationFailure) -> Entry in try draft.validated(section: section) }
+        }
+        guard case .failure(let failure) = outcome else { Issue.record("a draft without a title was accepted"); return }
+        #expect(failure.fields[EntryDraft.Field.title.rawValue] != nil)
+        #expect(seconds < 0.05, "\(seconds) s of CPU before the form was refused")
+    }
+
     static func collapsed(_ html: String) -> String {
         html.replacingOccurrences(of: "\n", with: "")
     }

@@ -1,9 +1,12 @@
 # shellcheck shell=bash
-# Installing what the scripts need from Debian, when missing. Source this
-# file (ops/lib/postgres.sh does); deps_install_build installs what building
-# the platform needs besides Swift: cmark-gfm (Markdown) and pkg-config.
+# Installing what the scripts need, when missing: Debian's packages, and
+# cmark-gfm built from source (ops/lib/cmark.sh). Source this file
+# (ops/lib/postgres.sh does); deps_install_build installs what building the
+# platform needs besides Swift: cmark-gfm (Markdown) and pkg-config.
 
 deps_log() { echo "[deps] $*" >&2; }
+
+source "$(dirname "${BASH_SOURCE[0]}")/cmark.sh"
 
 # deps_apt_install PACKAGE…: apt-get install as root (or with sudo -n).
 deps_apt_install() {
@@ -19,12 +22,18 @@ deps_apt_install() {
       deps_log "apt-get install $* failed"; return 1; }
 }
 
+# cmark-gfm comes from ops/lib/cmark.sh, not from Debian: Debian 12's
+# 0.29.0.gfm.6 has quadratic-time inputs that later releases fixed. Its
+# static libraries and libcmark-gfm.pc land in /usr/local; pkg-config finds
+# that .pc first, and its -L/usr/local/lib comes before the linker's default
+# directories, so Debian's libcmark-gfm-dev may stay installed. pkg-config is
+# what SwiftPM finds the library with; the C compiler, ar and pip are
+# installed only when cmark-gfm has to be built.
 deps_install_build() {
-  if [ -f /usr/include/cmark-gfm.h ] && [ -f /usr/include/cmark-gfm-core-extensions.h ] &&
-     command -v pkg-config >/dev/null 2>&1; then
-    return 0
+  if ! command -v pkg-config >/dev/null 2>&1; then
+    deps_apt_install pkg-config || return 1
   fi
-  deps_apt_install libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
+  deps_install_cmark
 }
 
 # nginx with the cache-purge and Brotli modules: the front cache's tests run the

@@ -163,7 +163,7 @@ public struct EntryDraft: Sendable, Equatable {
             let trimmed = VietnameseText.nfc(value.trimmingCharacters(in: .whitespacesAndNewlines))
             if required && trimmed.isEmpty { errors.add(name, "Vui lòng nhập \(label).") }
             if trimmed.count > max { errors.add(name, "\(label.prefix(1).uppercased() + label.dropFirst()) dài quá \(max) ký tự.") }
-            if trimmed.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+            if VietnameseText.hasControlCharacters(trimmed) {
                 errors.add(name, "\(label.prefix(1).uppercased() + label.dropFirst()) chứa ký tự không hợp lệ.")
             }
             return trimmed
@@ -205,10 +205,6 @@ public struct EntryDraft: Sendable, Equatable {
         entry.summary = text(.summary, self.summary, max: 2000, label: "tóm tắt")
         entry.author = text(.author, self.author, max: 200, label: "tác giả")
         let body = text(.body, self.body, max: Self.maximumBodyLength, label: "nội dung")
-        // A body past the limit is refused above and never rendered.
-        if body.count <= Self.maximumBodyLength {
-            entry.body = self.bodyFormat == .markdown ? Markdown.html(from: body).value : HTMLSanitizer.sanitize(body).value
-        }
         entry.bodySource = body
         entry.bodyFormat = self.bodyFormat.rawValue
 
@@ -285,16 +281,15 @@ public struct EntryDraft: Sendable, Equatable {
         if entry.imageURL != nil && (entry.imageAlt ?? "").isEmpty {
             errors.add(Field.imageAlt, "Vui lòng mô tả ảnh cho người không nhìn thấy ảnh.")
         }
+        var consultationResult = ""
         if section.id == MandatorySection.consultation.id {
             entry.consultationDeadline = dateTime(.consultationDeadline, self.consultationDeadline, label: "Hạn góp ý")
-            let result = text(.consultationResult, self.consultationResult, max: 100_000, label: "kết quả tổng hợp")
-            if result.count <= 100_000 { entry.consultationResult = Markdown.html(from: result).value }
+            consultationResult = text(.consultationResult, self.consultationResult, max: 100_000, label: "kết quả tổng hợp")
         }
-        do {
-            try errors.check()
-        } catch {
-            throw error
-        }
+        try errors.check()
+        // Rendering costs CPU: only a form with no error is rendered.
+        entry.body = self.bodyFormat == .markdown ? Markdown.html(from: body).value : HTMLSanitizer.sanitize(body).value
+        if section.id == MandatorySection.consultation.id { entry.consultationResult = Markdown.html(from: consultationResult).value }
         return entry
     }
 

@@ -18,6 +18,10 @@ public enum Markdown {
     /// there (editors' forms refuse far shorter bodies before saving).
     public static let maximumBytes = 2 * 1024 * 1024
 
+    /// The cmark-gfm the platform is linked with (`0.29.0.gfm.13`): the
+    /// release that removed the quadratic cases of earlier ones.
+    public static var libraryVersion: String { String(cString: cmark_version_string()) }
+
     public static func html(from markdown: String) -> SanitizedHTML {
         HTMLSanitizer.sanitize(self.unsanitisedHTML(from: markdown))
     }
@@ -50,9 +54,10 @@ public enum Markdown {
     }
 
     /// The most table cells a body may make. cmark-gfm 0.29.0.gfm.6 (Debian
-    /// 12) fills every row of a table up to its header's width, so a narrow
+    /// 12) filled every row of a table up to its header's width, so a narrow
     /// body with a 20,000-column header made 100 million cells and gigabytes
-    /// of memory; past this bound the body is rendered without tables.
+    /// of memory; gfm.13 stops autocompleting cells itself, and past this
+    /// bound the body is still rendered without tables.
     static let maximumTableCells = 100_000
 
     /// An upper bound of the cells cmark's table extension would make: for
