@@ -8,6 +8,10 @@ struct DomainCommand: AsyncParsableCommand {
             Host names are stored normalised: lower case, no port, no trailing dot, Unicode labels in punycode.
             A host belongs to at most one commune. Non-primary hosts answer 301 to the primary one, except
             development aliases (role dev, e.g. *.localhost), which serve the site directly.
+            In the console, staff may only add names inside the zones of the commune's province (its portal's
+            host and development alias: *.hue.gov.vn, *.hue.localhost), never a portal's name or the console's;
+            this command may add any name, and says when staff could not have. A portal's name always answers
+            as the portal.
             """,
         subcommands: [Add.self, Remove.self, List.self])
 
@@ -26,8 +30,12 @@ struct DomainCommand: AsyncParsableCommand {
         func run() async throws {
             let (host, commune) = (self.host, self.commune)
             let role: DomainRole = self.primary ? .primary : self.dev ? .dev : .redirect
-            let record = try await withPlatform(self.database) { p in try await p.addDomain(host, code: commune, role: role) }
+            let (record, problem) = try await withPlatform(self.database) { p in
+                (try await p.addDomain(host, code: commune, role: role), try await p.staffRuleProblem(host, code: commune))
+            }
             Console.info("\(record.host) → commune \(record.communeCode) (\(record.role.rawValue))")
+            // The command line may give any name; say when staff could not have.
+            if let problem { Console.note("note: no member of staff could add this name: \(problem)") }
         }
     }
 

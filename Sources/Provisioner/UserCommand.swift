@@ -4,21 +4,22 @@ import TenantCore
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Create staff accounts (the first province operator, district admins, editors).",
+        commandName: "user", abstract: "Create staff accounts (the platform's operator, province operators, district admins, editors).",
         subcommands: [Add.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an account.",
             discussion: """
-                Roles: province (every commune, or those of --province), district (the communes of --district, or
-                in a two-level province --province with one --commune per assigned commune), editor (one --commune).
+                Roles: platform (every province; only this command creates it, and the audit log records it),
+                province (the communes of --province), district (the communes of --district, or in a two-level
+                province --province with one --commune per assigned commune), editor (one --commune).
                 The password is read from standard input with --password-stdin; without it a random one is made and
                 printed once.
                 """)
 
         @Argument(help: "Login name: 3–64 lower-case letters, digits, '.', '_' or '-'.") var username: String
-        @Option(help: "province, district or editor.") var role: String
+        @Option(help: "platform, province, district or editor.") var role: String
         @Option(help: "Full name shown in the console and the audit log.") var name: String?
         @Option(help: "Province code (operators of one province; district admins of two-level provinces).") var province: Int?
         @Option(help: "District code (district admins).") var district: Int?
@@ -28,7 +29,11 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
-            guard StaffRole(rawValue: self.role) != nil else { throw ValidationError("--role must be province, district or editor") }
+            guard StaffRole(rawValue: self.role) != nil else { throw ValidationError("--role must be platform, province, district or editor") }
+            if self.role == "platform", self.province != nil || self.district != nil || !self.communes.isEmpty {
+                throw ValidationError("--role platform runs every province: it takes no --province, --district or --commune")
+            }
+            if self.role == "province", self.province == nil { throw ValidationError("--role province needs --province CODE (--role platform: every province)") }
         }
 
         func run() async throws {
@@ -36,6 +41,8 @@ struct UserCommand: AsyncParsableCommand {
             var scope: (level: UnitLevel, code: Int)?
             var assigned: [Int] = []
             switch role {
+            case .platform:
+                scope = nil
             case .province:
                 scope = self.province.map { (.province, $0) }
             case .district:

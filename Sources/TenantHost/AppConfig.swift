@@ -23,9 +23,12 @@ struct AppConfig: Sendable {
     var logFormat: String
     /// Host of the platform console for district and province staff.
     var adminHost: String = "quan-tri.localhost"
-    /// Take the client address from X-Forwarded-For and the scheme from
-    /// X-Forwarded-Proto (behind a reverse proxy that sets both).
-    var trustProxy: Bool = false
+    /// The reverse proxies whose X-Forwarded-For (the client address),
+    /// X-Forwarded-Proto (the scheme) and X-Front-Cache-Key are believed:
+    /// `TRUST_PROXY=1` loopback only, or a list of addresses and CIDR
+    /// blocks (`10.0.0.1,10.0.0.2`); none by default.
+    var trustedProxies = TrustedProxies.none
+    var trustProxy: Bool { !self.trustedProxies.networks.isEmpty }
     /// Where `/metrics` (Prometheus) is served; nil: not served. Never on
     /// the public port: keep it on loopback or a private network.
     var metricsBind: String = "127.0.0.1"
@@ -90,11 +93,21 @@ struct AppConfig: Sendable {
         let uploadMB = int("UPLOAD_MAX_MB", 10, 1...100)
         let metricsPort = int("METRICS_PORT", 0, 0...65535)
         let frontTTL = int("FRONT_CACHE_TTL_SECONDS", ttl, 1...86_400)
+        var trusted = TrustedProxies.none
+        switch environment["TRUST_PROXY"] ?? "" {
+        case "", "0": break
+        case "1": trusted = .loopback
+        case let list:
+            if let parsed = TrustedProxies(list: list) { trusted = parsed } else {
+                problems.append("TRUST_PROXY=\(list) must be 0, 1 (loopback) or addresses and CIDR blocks separated by commas")
+            }
+        }
+        let auditHours = int("AUDIT_INTERVAL_HOURS", 24, 0...8_760)
         var frontPurge: [FrontCache.Endpoint]?
         if let raw = environment["FRONT_CACHE_PURGE"], !raw.isEmpty {
             frontPurge = FrontCache.endpoints(raw)
             if frontPurge == nil { problems.append("FRONT_CACHE_PURGE=\(raw) must be host:port entries separated by commas") }
-            if environment["TRUST_PROXY"] != "1" { problems.append("FRONT_CACHE_PURGE needs TRUST_PROXY=1 (the front key comes from nginx)") }
+            if (environment["TRUST_PROXY"] ?? "0") == "0" { problems.append("FRONT_CACHE_PURGE needs TRUST_PROXY (the front key comes from nginx)") }
         }
         guard problems.isEmpty else {
             throw ConfigError(problems: problems)
@@ -105,7 +118,7 @@ struct AppConfig: Sendable {
             publicScheme: scheme, logLevel: level, logFormat: format)
         config.adminHost = adminHost
         config.preparedCommunes = prepared
-        config.trustProxy = environment["TRUST_PROXY"] == "1"
+        config.trustedProxies = trusted
         config.earlyCacheHits = environment["CACHE_EARLY_HITS"] != "0"
         config.frontCachePurge = frontPurge
         config.frontCacheTTL = .seconds(frontTTL)
@@ -113,7 +126,7 @@ struct AppConfig: Sendable {
         if let bind = environment["METRICS_BIND"], !bind.isEmpty { config.metricsBind = bind }
         config.bcryptCost = UInt8(cost)
         config.uploadLimitMB = uploadMB
-        config.auditIntervalHours = Int(environment["AUDIT_INTERVAL_HOURS"] ?? "24").flatMap { $0 > 0 ? $0 : nil }
+        config.auditIntervalHours = auditHours > 0 ? auditHours : nil
         do {
             config.sqlDirectory = try MigrationSet.locate(environment: environment)
         } catch {

@@ -104,8 +104,9 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
         await front?.purge(tenant: $0)
     }
     editorial.maxUpload = services.config.uploadLimitMB * 1024 * 1024
-    let provisioning = CommuneProvisioning(
+    var provisioning = CommuneProvisioning(
         database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)
+    provisioning.reservedHosts = [services.config.adminHost]
     ConsoleController(
         dependencies: ConsoleDependencies(services: services, accounts: accounts, editorial: editorial, provisioning: provisioning)
     ).addRoutes(to: router)

@@ -38,6 +38,8 @@ struct SiteRequestContext: RequestContext {
     var isAdminHost = false
     /// The client's address (from the socket, or X-Forwarded-For behind a trusted proxy).
     var remoteAddress: String
+    /// The request came through one of the trusted proxies (``TrustedProxies``).
+    var viaProxy = false
     /// Set by ``ArchiveResponder`` when the path was `/luu-tru/<slug>/…`:
     /// the request now carries the rest of the path, routed as the archived
     /// site's own page.

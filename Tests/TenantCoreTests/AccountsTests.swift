@@ -13,7 +13,7 @@ import TestSupport
             let editor = try await accounts.createUser(username: "bt.a", displayName: "A", password: "mat-khau-dai-du", role: .editor, scope: (.commune, 14224))
             let district = try await accounts.createUser(username: "huyen.a", displayName: "H", password: "mat-khau-dai-du", role: .district, scope: (.district, 366))
             let assigned = try await accounts.createUser(username: "tinh.giao", displayName: "G", password: "mat-khau-dai-du", role: .district, scope: (.province, 46), communes: [19900])
-            let operatorOfAll = try await accounts.createUser(username: "quantri", displayName: "Q", password: "mat-khau-dai-du", role: .province, scope: nil)
+            let operatorOfAll = try await accounts.createUser(username: "quantri", displayName: "Q", password: "mat-khau-dai-du", role: .platform, scope: nil)
             let operatorOfHue = try await accounts.createUser(username: "quantri.hue", displayName: "Q", password: "mat-khau-dai-du", role: .province, scope: (.province, 46))
             #expect(editor.mayManage(tenant(14224)) && !editor.mayManage(tenant(14233)))
             #expect(district.mayManage(tenant(14224)) && district.mayManage(tenant(14233)) && !district.mayManage(tenant(19900)))
@@ -49,13 +49,13 @@ import TestSupport
             let editor = try await accounts.createUser(
                 username: "bt.hue", displayName: "B", password: "mat-khau-dai-du", role: .editor, scope: (.commune, 19900), by: actor)
             _ = try await platform.provisioning.setStatus(code: 19774, to: .suspended, note: "Kiểm tra", by: actor)
-            _ = try await platform.provisioning.addDomain("thuanan.hue.gov.vn.example", code: 19900, role: .redirect, by: actor)
+            _ = try await platform.provisioning.addDomain("www.thuanan.hue.gov.vn", code: 19900, role: .redirect, by: actor)
             try await accounts.setActive(userID: editor.id, false, by: actor)
             #expect(try await platform.scalar("""
                 SELECT count(*) FROM platform.audit_log WHERE username = 'tinh.hue' AND address = '10.9.0.1' AND (
                     (action = 'user.create' AND detail = 'bt.hue (editor)' AND commune_code = 19900)
                     OR (action = 'commune.status' AND detail = 'suspended: Kiểm tra' AND commune_code = 19774)
-                    OR (action = 'domain.add' AND detail = 'thuanan.hue.gov.vn.example (redirect)')
+                    OR (action = 'domain.add' AND detail = 'www.thuanan.hue.gov.vn (redirect)')
                     OR (action = 'user.lock' AND detail = 'bt.hue' AND commune_code = 19900))
                 """) == 4)
             #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE username = 'provisioner' AND action = 'user.create'") == 1)
@@ -67,7 +67,7 @@ import TestSupport
             // check: none of those changes happened
             #expect(try await platform.scalar("SELECT count(*) FROM platform.tenants WHERE status = 'suspended'") == 1)
             #expect(try await platform.scalar("SELECT count(*) FROM platform.users WHERE username = 'bt.hue' AND active") == 0)
-            #expect(try await platform.scalar("SELECT count(*) FROM platform.domains WHERE host = 'thuanan.hue.gov.vn.example'") == 1)
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.domains WHERE host = 'www.thuanan.hue.gov.vn'") == 1)
         }
     }
 

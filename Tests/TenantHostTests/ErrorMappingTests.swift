@@ -37,11 +37,11 @@ import TenantCore
         try await withTestPlatform { platform in
             let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
             let short = await #expect(throws: TenantCoreError.self) {
-                _ = try await accounts.createUser(username: "quantri", displayName: "Q", password: "ngan", role: .province, scope: nil)
+                _ = try await accounts.createUser(username: "quantri", displayName: "Q", password: "ngan", role: .platform, scope: nil)
             }
             #expect(short?.field == .password)
             let name = await #expect(throws: TenantCoreError.self) {
-                _ = try await accounts.createUser(username: "Q!", displayName: "Q", password: "mat-khau-dai-du", role: .province, scope: nil)
+                _ = try await accounts.createUser(username: "Q!", displayName: "Q", password: "mat-khau-dai-du", role: .platform, scope: nil)
             }
             #expect(name?.field == .username)
         }

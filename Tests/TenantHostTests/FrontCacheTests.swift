@@ -107,7 +107,7 @@ struct NginxFront: Sendable {
             let a = try await consolePath(platform, 14224)
             let purgePort = try await NginxFront.freePort()
             try await withTestHost(platform, cacheTTL: 3600, metrics: true, configure: {
-                $0.trustProxy = true
+                $0.trustedProxies = .loopback
                 $0.frontCachePurge = [.init(host: "127.0.0.1", port: purgePort)]
                 $0.frontCacheTTL = .seconds(3600)
             }) { host in

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import TenantCore
@@ -6,31 +7,77 @@ import TestSupport
 
 /// The EMC monitoring code and what headers say about a page.
 @Suite struct SiteHeadersTests {
-    @Test func emcCode_isLoadedAndAllowedByThatSitesPolicyOnly() async throws {
+    /// An editor gives only the site's numeric EMC id: no address, no code.
+    /// The page carries the EMC system's snippet with that id, allowed by its
+    /// hash, and scripts from the platform's EMC origin only.
+    @Test func emcCode_isTheOfficialSnippet_andAnEditorCannotChooseAScript() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
             let a = try await consolePath(platform, 14224)
             try await withTestHost(platform) { host in
                 let editor = ConsoleBrowser(host)
                 _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 let fields = [("co-quan", "UBND xã Hải Nam"), ("nguoi-chiu-trach-nhiem", "Ông A")]
-                for bad in ["http://emc.example.gov.vn/t.js", "javascript:alert(1)", "https://emc.example.gov.vn/t.js\"><script>", "https://a b/"] {
+                for bad in ["https://attacker.example/x.js", "javascript:alert(1)", "43'];alert(1);//", "0", "-1", "1e3", "40 64", String(repeating: "9", count: 13)] {
                     let refused = try await editor.submit("\(a)/thong-tin", to: "\(a)/thong-tin", on: adminSite, fields + [("ma-emc", bad)])
                     #expect(refused.status == 400, "\(bad)")
-                    #expect(refused.text.contains("Mã EMC phải là địa chỉ https"))
+                    #expect(refused.text.contains("Mã số EMC là dãy chữ số"), "\(bad)")
                 }
-                let saved = try await editor.submit(
-                    "\(a)/thong-tin", to: "\(a)/thong-tin", on: adminSite, fields + [("ma-emc", "https://emc.example.gov.vn/tracking.js?site=hainam")])
+                #expect(try await platform.strings("SELECT emc_site_id FROM c_14224.site") == [""])
+                let saved = try await editor.submit("\(a)/thong-tin", to: "\(a)/thong-tin", on: adminSite, fields + [("ma-emc", "4064")])
                 #expect(saved.status == 303)
                 let page = try await host.get(host: siteA, headers: [("Cookie", "vua_sua=1")])
-                #expect(page.text.contains("<script src=\"https://emc.example.gov.vn/tracking.js?site=hainam\" async></script>"))
+                #expect(page.text.contains("_govaq.push(['setSiteId', '4064']);"))
+                #expect(page.text.contains("g.src = 'https://f-emc.ngsp.gov.vn/embed/gov-tracking.min.js';"))
                 let policy = page.header("Content-Security-Policy") ?? ""
-                #expect(policy.contains("script-src https://emc.example.gov.vn;"))
-                #expect(policy.contains("connect-src 'self' https://emc.example.gov.vn;"))
-                #expect(!policy.contains("unsafe-eval") && !policy.contains("script-src 'self'"))
+                let script = try #require(page.text.range(of: "<script>").flatMap { start in
+                    page.text.range(of: "</script>", range: start.upperBound..<page.text.endIndex).map { String(page.text[start.upperBound..<$0.lowerBound]) }
+                })
+                let hash = "'sha256-" + Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString() + "'"
+                #expect(policy.contains("script-src \(hash) https://f-emc.ngsp.gov.vn;"), "\(policy)")
+                #expect(policy.contains("connect-src 'self' https://f-emc.ngsp.gov.vn;"))
+                let scripts = policy.split(separator: ";").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("script-src") } ?? ""
+                #expect(!scripts.contains("unsafe-inline") && !scripts.contains("unsafe-eval") && !scripts.contains("'self'"), "\(scripts)")
                 // Another commune's pages allow no script at all.
                 let other = try await host.get(host: siteB)
                 #expect(other.header("Content-Security-Policy")?.contains("script-src 'none'") == true)
-                #expect(!other.text.contains("emc.example.gov.vn"))
+                #expect(!other.text.contains("f-emc.ngsp.gov.vn"))
+            }
+        }
+    }
+
+    /// The EMC script is a setting of the platform role only; a province
+    /// operator cannot change it, and a bad address is refused.
+    @Test func emcSetting_isThePlatformRolesOnly() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
+            _ = try await accounts.createUser(username: "nentang", displayName: "Nền tảng", password: "matkhau-nen-tang", role: .platform, scope: nil)
+            _ = try await accounts.createUser(username: "tinh.nd", displayName: "Tỉnh", password: "matkhau-tinh-nd", role: .province, scope: (.province, 36))
+            try await withTestHost(platform) { host in
+                let province = ConsoleBrowser(host)
+                _ = try await province.login("tinh.nd", "matkhau-tinh-nd", on: adminSite)
+                #expect(try await province.get("/quan-tri/cai-dat", on: adminSite).status == 403)
+                let forged = try await province.submit(
+                    "/quan-tri/thong-bao", to: "/quan-tri/cai-dat", on: adminSite,
+                    [("emc-script", "https://attacker.example/x.js"), ("emc-tracker", "https://attacker.example/t")])
+                #expect(forged.status == 403)
+                let operatorOfAll = ConsoleBrowser(host)
+                _ = try await operatorOfAll.login("nentang", "matkhau-nen-tang", on: adminSite)
+                let bad = try await operatorOfAll.submit(
+                    "/quan-tri/cai-dat", to: "/quan-tri/cai-dat", on: adminSite,
+                    [("emc-script", "https://x.example/a.js'><script>"), ("emc-tracker", "http://x.example/t")])
+                #expect(bad.status == 400)
+                #expect(try await platform.strings("SELECT value FROM platform.settings WHERE name = 'emc_script'") == ["https://f-emc.ngsp.gov.vn/embed/gov-tracking.min.js"])
+                let good = try await operatorOfAll.submit(
+                    "/quan-tri/cai-dat", to: "/quan-tri/cai-dat", on: adminSite,
+                    [("emc-script", "https://emc.gov.vn/embed/tracking.js"), ("emc-tracker", "https://emc.gov.vn/tracking")])
+                #expect(good.status == 303)
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action = 'settings.emc' AND username = 'nentang'") == 1)
+                try await platform.execute("UPDATE c_14224.site SET emc_site_id = '77'")
+                #expect(try await host.eventually {
+                    let page = try await host.get(host: siteA, headers: [("Cookie", "vua_sua=1")])
+                    return page.header("Content-Security-Policy")?.contains("https://emc.gov.vn;") == true
+                        && page.text.contains("g.src = 'https://emc.gov.vn/embed/tracking.js';")
+                })
             }
         }
     }

@@ -38,6 +38,17 @@ public enum Fuzz {
         }
     }
 
+    /// ``run(iterations:_:)`` for bodies that send requests.
+    public static func runAsync(
+        iterations: Int = Fuzz.iterations(), _ body: (inout SeededRandom, UInt64) async throws -> Void
+    ) async rethrows {
+        for i in 0..<iterations {
+            let seed = Self.seed &+ UInt64(i)
+            var random = SeededRandom(seed: seed)
+            try await body(&random, seed)
+        }
+    }
+
     /// Builds a string from fragments that tend to break parsers, mixed with random bytes.
     public static func text(_ random: inout SeededRandom, fragments: [String], maxPieces: Int = 40) -> String {
         var out = ""

@@ -46,13 +46,19 @@ public struct Accounts: Sendable {
             throw .invalid("username \(rawUsername.debugDescription) must be 3 to 64 lower-case letters, digits, '.', '_' or '-'", field: .username)
         }
         let displayName = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
-        guard !displayName.isEmpty, displayName.count <= 120 else { throw .invalid("a display name of 1 to 120 characters is needed", field: .displayName) }
+        guard !displayName.isEmpty, displayName.count <= 120, !VietnameseText.hasControlCharacters(displayName) else { throw .invalid("a display name of 1 to 120 characters is needed", field: .displayName) }
         try Self.checkPassword(password)
         switch (role, scope?.level) {
-        case (.province, nil), (.province, .province?), (.district, .district?), (.district, .province?), (.editor, .commune?):
+        case (.platform, nil), (.province, .province?), (.district, .district?), (.district, .province?), (.editor, .commune?):
             break
         default:
-            throw TenantCoreError(.invalidInput, "a \(role.rawValue) account is bound to \(role == .editor ? "a commune" : role == .district ? "a district (or a province, with --commune assignments)" : "a province or to nothing"), not to \(scope.map { "\($0.level.rawValue) \($0.code)" } ?? "nothing")", field: .scope)
+            let bound = switch role {
+            case .platform: "to nothing (it runs every province)"
+            case .province: "to a province"
+            case .district: "to a district (or a province, with --commune assignments)"
+            case .editor: "to a commune"
+            }
+            throw TenantCoreError(.invalidInput, "a \(role.rawValue) account is bound \(bound), not to \(scope.map { "\($0.level.rawValue) \($0.code)" } ?? "nothing")", field: .scope)
         }
         let hash = try await self.hash(password)
         let catalogue = Catalogue(logger: self.logger)
@@ -195,7 +201,10 @@ public struct Accounts: Sendable {
     public func authenticate(
         username rawUsername: String, password: String, address: String
     ) async throws(TenantCoreError) -> Result<StaffUser, LoginRefusal> {
-        let username = String(rawUsername.lowercased().trimmingCharacters(in: .whitespaces).prefix(64))
+        // A name no account can have (a NUL, other bytes PostgreSQL refuses)
+        // is still an attempt from this address, under a name that is no one's.
+        let typed = rawUsername.lowercased().trimmingCharacters(in: .whitespaces)
+        let username = typed.range(of: "^[a-z0-9][a-z0-9._-]{2,63}$", options: .regularExpression) != nil ? typed : "-"
         let address = String(address.prefix(64))
         let windowSeconds = Int(self.window.components.seconds)
         let minutes = Int(self.window.components.seconds / 60)

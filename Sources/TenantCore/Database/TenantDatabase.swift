@@ -468,7 +468,9 @@ public final class TenantDatabase: Service, Sendable {
                     return TenantCoreError(.databaseUnavailable, "the commune is moving to another cluster; try again", underlying: error)
                 case "23505":
                     return TenantCoreError(.conflict, "already exists: \(message)", underlying: error)
-                case "23503", "23514", "22P02", "22001", "22007", "22008", "P0001":
+                // Malformed input PostgreSQL refused: NUL or bad UTF-8 in text (22021, 22P05),
+                // a number out of range (22003), a value too large to store (54000).
+                case "23503", "23514", "22P02", "22001", "22007", "22008", "P0001", "22021", "22P05", "22003", "54000":
                     return TenantCoreError(.invalidInput, "invalid data: \(message)", underlying: error)
                 case "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006", "08001", "08004":
                     return TenantCoreError(.databaseUnavailable, "PostgreSQL is not available: \(message)", underlying: error)

@@ -225,9 +225,18 @@ public final class CatalogueWatcher: Service, Sendable {
             for province in new.provincesWithOtherAnnouncements(than: old) {
                 changed += new.communes(below: province).map(\.id)
             }
+            // A province's notice is on its communes' pages.
+            let noticed = Set(new.notices.compactMap(\.provinceID) + old.notices.compactMap(\.provinceID))
+            for province in noticed where new.notices.first(where: { $0.provinceID == province }) != old.notices.first(where: { $0.provinceID == province }) {
+                changed += new.communes(below: province).map(\.id)
+            }
             if !changed.isEmpty { self.handlers.tenantsChanged(changed) }
-            // The platform notice is on every page of every site.
-            if new.notice != old.notice { self.handlers.reset(.distantPast) }
+            // The platform's notice and settings are on every page of every site.
+            if new.notices.first(where: { $0.provinceID == nil }) != old.notices.first(where: { $0.provinceID == nil })
+                || new.settings != old.settings
+            {
+                self.handlers.reset(.distantPast)
+            }
         }
         self.logger.info(
             "directory loaded", metadata: ["communes": "\(new.tenants.count)", "hosts": "\(new.hostCount)", "full": "\(full)"])

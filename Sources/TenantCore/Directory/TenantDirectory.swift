@@ -49,8 +49,10 @@ public final class DirectorySnapshot: Sendable {
     public let units: [Int64: AdminUnit]
     /// Host names of province and district portals (see ``portalHosts(of:)``).
     let portalHosts: [String: Int64]
-    /// The notice every site shows, set by the province operator.
-    public let notice: PlatformNotice?
+    /// The platform's notice and each province's (``notices(province:)``).
+    public let notices: [PlatformNotice]
+    /// Settings of the whole platform (the EMC script).
+    public let settings: PlatformSettings
     /// Active communes under each province and district, by name.
     let communesBelow: [Int64: [Tenant]]
     /// Each province's announcements ("Tin từ tỉnh") without their bodies,
@@ -60,10 +62,12 @@ public final class DirectorySnapshot: Sendable {
 
     init(
         hosts: [String: HostEntry], tenants: [Int64: Tenant], units: [Int64: AdminUnit], predecessors: [Int64: [Predecessor]] = [:],
-        notice: PlatformNotice? = nil, announcements: [Int64: [Announcement]] = [:], loadedAt: Date = Date()
+        notices: [PlatformNotice] = [], settings: PlatformSettings = .defaults, announcements: [Int64: [Announcement]] = [:],
+        loadedAt: Date = Date()
     ) {
         self.hosts = hosts
-        self.notice = notice
+        self.notices = notices
+        self.settings = settings
         self.announcements = announcements
         self.tenants = tenants
         var archives: [Int64: [String: Int64]] = [:]
@@ -82,7 +86,7 @@ public final class DirectorySnapshot: Sendable {
         self.units = units
         var portalHosts: [String: Int64] = [:]
         for unit in units.values {
-            for host in Self.portalHosts(of: unit, units: units) where hosts[host.value] == nil {
+            for host in Self.portalHosts(of: unit, units: units) {
                 portalHosts[host.value] = unit.id
             }
         }
@@ -101,7 +105,8 @@ public final class DirectorySnapshot: Sendable {
     /// A province's or district's portal hosts: the host of its portal URL
     /// (`namdinh.gov.vn`, set by the provisioner from ``DomainPolicy``) and a
     /// development alias (`nam-dinh.localhost`, `hai-hau.nam-dinh.localhost`).
-    /// A commune's host of the same name wins.
+    /// A portal's host always answers as the portal, even if a commune was
+    /// given the same name (only the command line can give one).
     static func portalHosts(of unit: AdminUnit, units: [Int64: AdminUnit]) -> [Hostname] {
         var result: [Hostname] = []
         if let url = unit.portalURL, let host = URLComponents(string: url)?.host, let name = try? Hostname(normalizing: host) {
@@ -111,6 +116,31 @@ public final class DirectorySnapshot: Sendable {
         if unit.level == .district, let parent = unit.parentID.flatMap({ units[$0] }) { labels.append(parent.slug) }
         if let alias = try? Hostname(validating: (labels + [Self.portalDevSuffix]).joined(separator: ".")) { result.append(alias) }
         return result
+    }
+
+    /// The notices a site or portal of `province` shows at `now`: the
+    /// platform's, then the province's own. A province's notice is never
+    /// shown in another province.
+    public func notices(province: Int64?, at now: Date) -> [String] {
+        self.notices.filter { $0.provinceID == nil || $0.provinceID == province }.compactMap { $0.active(at: now) }
+    }
+
+    /// The zones a member of staff may name a commune's hosts in: its
+    /// province's portal host and development alias (`hue.gov.vn`, `hue.localhost`).
+    public func zones(of tenant: Tenant, policy: DomainPolicy) -> [Hostname] {
+        tenant.province.map { Self.zones(of: $0, units: self.units, policy: policy) } ?? []
+    }
+
+    /// A province's zones: its portal hosts, or where it has no portal
+    /// address yet, the zone the domain rule gives it (`hue.gov.vn`) and its alias.
+    static func zones(of province: AdminUnit, units: [Int64: AdminUnit], policy: DomainPolicy) -> [Hostname] {
+        var zones = Self.portalHosts(of: province, units: units)
+        if province.portalURL == nil, let url = policy.portal(level: .province, slug: province.slug, provinceSlug: province.slug),
+            let host = URLComponents(string: url)?.host, let name = try? Hostname(normalizing: host)
+        {
+            zones.insert(name, at: 0)
+        }
+        return zones
     }
 
     /// The address of a province's or district's portal: its development
@@ -142,10 +172,9 @@ public final class DirectorySnapshot: Sendable {
 
     /// Resolves a normalised host name.
     public func resolve(_ host: Hostname) -> Resolution {
-        guard let entry = self.hosts[host.value], let tenant = self.tenants[entry.tenantID] else {
-            if let id = self.portalHosts[host.value], let unit = self.units[id] { return .portal(unit) }
-            return .unknown
-        }
+        // A portal's name is never shadowed by a commune's.
+        if let id = self.portalHosts[host.value], let unit = self.units[id] { return .portal(unit) }
+        guard let entry = self.hosts[host.value], let tenant = self.tenants[entry.tenantID] else { return .unknown }
         // A development alias, or an old one kept as a redirect, leads to aliases.
         let onAlias = entry.role == .dev
             || (entry.role == .redirect && self.devHosts[tenant.id].map { Self.lastLabel($0) == Self.lastLabel(host) } == true)

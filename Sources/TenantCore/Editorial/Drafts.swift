@@ -5,7 +5,7 @@ import Foundation
 /// (`2026-11-26T08:30`, Vietnam time).
 public struct SiteInfoDraft: Sendable, Equatable {
     public enum Field: String, Sendable, CaseIterable {
-        case publisher, responsiblePerson, responsibleTitle, address, phone, email, notice, noticeFrom, noticeUntil, emcScript
+        case publisher, responsiblePerson, responsibleTitle, address, phone, email, notice, noticeFrom, noticeUntil, emcSiteID
     }
 
     public var publisher = ""
@@ -17,7 +17,7 @@ public struct SiteInfoDraft: Sendable, Equatable {
     public var notice = ""
     public var noticeFrom = ""
     public var noticeUntil = ""
-    public var emcScript = ""
+    public var emcSiteID = ""
 
     public init() {}
 
@@ -32,7 +32,7 @@ public struct SiteInfoDraft: Sendable, Equatable {
         self.notice = site.notice
         self.noticeFrom = site.noticeFrom.map(EntryDraft.localDateTime) ?? ""
         self.noticeUntil = site.noticeUntil.map(EntryDraft.localDateTime) ?? ""
-        self.emcScript = site.emcScript
+        self.emcSiteID = site.emcSiteID
     }
 }
 

@@ -135,6 +135,7 @@ public struct Editorial: Sendable {
         _ sectionID: Int, body: String, format: BodyFormat, in tenant: Tenant, by user: StaffUser, address: String
     ) async throws {
         guard body.count <= 200_000 else { throw ValidationFailure([BodyField.body.rawValue: "Nội dung dài quá 200.000 ký tự."]) }
+        guard !VietnameseText.hasControlCharacters(body) else { throw ValidationFailure([BodyField.body.rawValue: "Nội dung chứa ký tự không hợp lệ."]) }
         let source = VietnameseText.nfc(body)
         let html = format == .markdown ? Markdown.html(from: source) : HTMLSanitizer.sanitize(source)
         try await self.change(tenant, by: user, action: "section.update", detail: { _ in "section \(sectionID)" }, address: address) {
@@ -152,6 +153,7 @@ public struct Editorial: Sendable {
             let text = VietnameseText.nfc(raw.trimmingCharacters(in: .whitespacesAndNewlines))
             if required && text.isEmpty { errors.add(field, "Vui lòng nhập \(label).") }
             if text.count > max { errors.add(field, "Quá \(max) ký tự.") }
+            if VietnameseText.hasControlCharacters(text) { errors.add(field, "Chứa ký tự không hợp lệ.") }
             return text
         }
         var site = SiteInfo(publisher: value(.publisher, draft.publisher, max: 200, required: true, label: "cơ quan chủ quản"))
@@ -162,12 +164,9 @@ public struct Editorial: Sendable {
         site.email = value(.email, draft.email, max: 200, label: "thư điện tử")
         if !site.email.isEmpty && !EntryDraft.looksLikeEmail(site.email) { errors.add(F.email, "Thư điện tử không hợp lệ.") }
         site.notice = value(.notice, draft.notice, max: 1000, label: "thông báo")
-        site.emcScript = value(.emcScript, draft.emcScript, max: 300, label: "mã EMC")
-        if !site.emcScript.isEmpty,
-            site.emcScript.range(of: #"^https://[a-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._~/?=&%-]*$"#, options: .regularExpression) == nil
-                || site.emcOrigin == nil
-        {
-            errors.add(F.emcScript, "Mã EMC phải là địa chỉ https của tệp script do Hệ thống EMC cấp, ví dụ https://emc.example.gov.vn/tracking.js.")
+        site.emcSiteID = value(.emcSiteID, draft.emcSiteID, max: 300, label: "mã số EMC")
+        if !site.emcSiteID.isEmpty, site.emcSiteID.range(of: "^[1-9][0-9]{0,11}$", options: .regularExpression) == nil {
+            errors.add(F.emcSiteID, "Mã số EMC là dãy chữ số do Hệ thống EMC cấp cho trang (ví dụ 4064); không nhập địa chỉ hay đoạn mã.")
         }
         for (field, raw, label) in [(F.noticeFrom, draft.noticeFrom, "Thời điểm bắt đầu"), (F.noticeUntil, draft.noticeUntil, "Thời điểm kết thúc")] {
             let text = value(field, raw, max: 20, label: label)

@@ -90,16 +90,11 @@ public struct SiteInfo: Sendable, Hashable, Codable {
     public var noticeFrom: Date?
     public var noticeUntil: Date?
     public var updatedAt: Date
-    /// The EMC monitoring script's address (Circular 22/2023), or empty.
-    public var emcScript: String = ""
+    /// The site's id in the EMC monitoring system (Circular 22/2023/TT-BTTTT),
+    /// digits, or empty; the script it loads is the platform's (``PlatformSettings``).
+    public var emcSiteID: String = ""
     /// When the commune's content last changed (`platform.tenants`).
     public var contentChangedAt: Date?
-
-    /// The EMC script's origin (`https://host[:port]`), when one is set.
-    public var emcOrigin: String? {
-        guard !self.emcScript.isEmpty, let url = URLComponents(string: self.emcScript), url.scheme == "https", let host = url.host else { return nil }
-        return "https://" + host + (url.port.map { ":\($0)" } ?? "")
-    }
 
     public init(
         publisher: String, responsiblePerson: String = "", responsibleTitle: String = "", address: String = "",

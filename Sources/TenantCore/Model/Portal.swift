@@ -57,13 +57,18 @@ public struct Announcement: Sendable, Hashable {
     }
 }
 
-/// The notice every site of the platform shows (planned maintenance).
+/// A notice (planned maintenance) on every site and portal of one
+/// province (set by its operator), or of every province (`provinceID`
+/// nil: set by the platform role).
 public struct PlatformNotice: Sendable, Hashable {
+    /// The province whose sites show it; nil: every province.
+    public var provinceID: Int64?
     public var text: String
     public var from: Date?
     public var until: Date?
 
-    public init(text: String, from: Date? = nil, until: Date? = nil) {
+    public init(provinceID: Int64? = nil, text: String, from: Date? = nil, until: Date? = nil) {
+        self.provinceID = provinceID
         self.text = text
         self.from = from
         self.until = until
@@ -76,6 +81,40 @@ public struct PlatformNotice: Sendable, Hashable {
         if let until = self.until, now > until { return nil }
         if let from = self.from, now < from.addingTimeInterval(-14 * 86_400) { return nil }
         return self.text
+    }
+}
+
+/// Settings of the whole platform (`platform.settings`), changed by the
+/// platform role and read into every host's directory.
+public struct PlatformSettings: Sendable, Hashable {
+    /// The EMC monitoring system's script and tracker (Circular
+    /// 22/2023/TT-BTTTT): every site that has an EMC site id loads this
+    /// script, and no other, with that id.
+    public var emcScript: String
+    public var emcTracker: String
+
+    public static let defaults = PlatformSettings(
+        emcScript: "https://f-emc.ngsp.gov.vn/embed/gov-tracking.min.js", emcTracker: "https://f-emc.ngsp.gov.vn/tracking")
+
+    public init(emcScript: String, emcTracker: String) {
+        self.emcScript = emcScript
+        self.emcTracker = emcTracker
+    }
+
+    /// `https://host[:port]` of an https address made only of safe characters; nil otherwise.
+    public static func origin(of address: String) -> String? {
+        guard address.utf8.count <= 300,
+            address.range(of: #"^https://[a-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._~/-]*$"#, options: .regularExpression) != nil,
+            let url = URLComponents(string: address), let host = url.host, !host.isEmpty
+        else { return nil }
+        return "https://" + host + (url.port.map { ":\($0)" } ?? "")
+    }
+
+    /// The origins a page with the EMC code may load scripts from and send
+    /// measurements to, or nil when the settings are not usable.
+    public var emcOrigins: [String]? {
+        guard let script = Self.origin(of: self.emcScript), let tracker = Self.origin(of: self.emcTracker) else { return nil }
+        return script == tracker ? [script] : [script, tracker]
     }
 }
 

@@ -12,6 +12,9 @@ public struct CommuneProvisioning: Sendable {
     let logger: Logger
     let catalogue: Catalogue
     let content: ContentStore
+    /// Names no member of staff may give a commune besides the portals'
+    /// (the console host, `ADMIN_HOST`).
+    public var reservedHosts: Set<String> = []
 
     public init(database: TenantDatabase, migrations: MigrationSet, policy: DomainPolicy = DomainPolicy(), logger: Logger) {
         self.database = database
@@ -427,6 +430,13 @@ public struct CommuneProvisioning: Sendable {
     // MARK: Domains
 
     /// Adds a host to a commune (optionally as its new primary).
+    ///
+    /// A member of staff (`actor` with a user) may only add names inside the
+    /// zones of the commune's province (``DomainZones``), and never a
+    /// reserved name: a province's or district's portal host, or one of
+    /// ``reservedHosts`` (the console's). The platform's own command line
+    /// (no user) may add any name; a portal's name still never resolves to
+    /// a commune (``DirectorySnapshot/resolve(_:)``).
     public func addDomain(_ raw: String, code: Int, role: DomainRole, by actor: AuditActor? = nil) async throws(TenantCoreError) -> DomainRecord {
         let host: Hostname
         do {
@@ -441,6 +451,10 @@ public struct CommuneProvisioning: Sendable {
             guard let record = try await self.catalogue.tenant(code: code, on: connection) else {
                 throw TenantCoreError.notFound("commune \(code) has no site on this platform")
             }
+            if actor?.user != nil {
+                let zones = try await DomainZones.load(for: record.unitID, reserved: self.reservedHosts, policy: self.policy, catalogue: self.catalogue, on: connection)
+                try zones.check(host)
+            }
             if let owner = try await self.catalogue.domainOwner(host, on: connection) {
                 if owner.tenantID == record.unitID && owner.role == role {
                     return owner
@@ -453,6 +467,23 @@ public struct CommuneProvisioning: Sendable {
             try await self.catalogue.addDomain(host, tenantID: record.unitID, role: role, on: connection)
             try await actor?.record("domain.add", commune: code, detail: "\(host.value) (\(role.rawValue))", on: connection, logger: self.logger)
             return DomainRecord(host: host.value, tenantID: record.unitID, communeCode: code, role: role)
+        }
+    }
+
+    /// Why a member of staff could not give commune `code` the host `raw`
+    /// (outside its province's zones, or reserved), or nil: what the command
+    /// line says before it gives the name all the same.
+    public func staffRuleProblem(_ raw: String, code: Int) async throws(TenantCoreError) -> String? {
+        guard let host = try? Hostname(normalizing: raw) else { return nil }
+        return try await self.database.withConnection { connection -> String? in
+            guard let record = try await self.catalogue.tenant(code: code, on: connection) else { return nil }
+            let zones = try await DomainZones.load(for: record.unitID, reserved: self.reservedHosts, policy: self.policy, catalogue: self.catalogue, on: connection)
+            do {
+                try zones.check(host)
+                return nil
+            } catch {
+                return (error as? TenantCoreError)?.message ?? "\(error)"
+            }
         }
     }
 
@@ -515,7 +546,7 @@ extension CommuneProvisioning {
         code: Int, name rawName: String, parentLevel: UnitLevel, parentCode: Int, slug: String? = nil
     ) async throws(TenantCoreError) -> CommuneSpec {
         let name = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
-        guard !name.isEmpty, name.count <= 200 else { throw .invalid("a commune needs a name of 1 to 200 characters", field: .name) }
+        guard !name.isEmpty, name.count <= 200, !VietnameseText.hasControlCharacters(name) else { throw .invalid("a commune needs a name of 1 to 200 characters", field: .name) }
         guard parentLevel != .commune else { throw .invalid("a commune's parent is a district or a province", field: .parent) }
         let split = VietnameseText.splitUnitName(name)
         var chosen = slug.map(VietnameseText.slug) ?? VietnameseText.slug(split.properName)
@@ -546,7 +577,7 @@ extension CommuneProvisioning {
         level: UnitLevel, code: Int, name rawName: String, parentCode: Int?, slug: String?, portalURL: String?
     ) throws(TenantCoreError) -> UnitSpec {
         let name = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
-        guard !name.isEmpty, name.count <= 200 else { throw .invalid("a \(level.rawValue) needs a name of 1 to 200 characters") }
+        guard !name.isEmpty, name.count <= 200, !VietnameseText.hasControlCharacters(name) else { throw .invalid("a \(level.rawValue) needs a name of 1 to 200 characters") }
         guard (1...99_999_999).contains(code) else { throw .invalid("invalid \(level.rawValue) code \(code)") }
         let split = VietnameseText.splitUnitName(name)
         let chosen = slug.map(VietnameseText.slug) ?? VietnameseText.slug(split.properName)

@@ -92,10 +92,12 @@ public struct Catalogue: Sendable {
             predecessors[new, default: []].append(.init(name: name, share: share, tenantID: tenantID))
         }
         let portal = PortalStore(logger: self.logger)
-        let notice = try await portal.notice(on: connection)
+        let notices = try await portal.notices(on: connection)
+        let settings = try await portal.settings(on: connection)
         let announcements = try await portal.announcementsShown(on: connection)
         return DirectorySnapshot(
-            hosts: hosts, tenants: tenants, units: units, predecessors: predecessors, notice: notice, announcements: announcements)
+            hosts: hosts, tenants: tenants, units: units, predecessors: predecessors, notices: notices, settings: settings,
+            announcements: announcements)
     }
 
     // MARK: Units
@@ -140,6 +142,14 @@ public struct Catalogue: Sendable {
         try await self.decodeUnits(
             connection.query(
                 "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE level = \(level.rawValue) AND valid_until IS NULL ORDER BY code",
+                logger: self.logger))
+    }
+
+    /// Every province and district, ended ones too (their portals keep answering).
+    public func portalUnits(on connection: PostgresConnection) async throws -> [AdminUnit] {
+        try await self.decodeUnits(
+            connection.query(
+                "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE level IN ('province', 'district') ORDER BY id",
                 logger: self.logger))
     }
 

@@ -174,7 +174,7 @@ public struct ContentStore: Sendable {
                     phone: try c("phone", r), email: try c("email", r),
                     notice: try c("notice", r), noticeFrom: try c("notice_from", r),
                     noticeUntil: try c("notice_until", r), updatedAt: try c("updated_at", r))
-                site?.emcScript = try c("emc_script", r)
+                site?.emcSiteID = try c("emc_site_id", r)
                 site?.contentChangedAt = try c("content_changed_at", r)
             }
         }
@@ -194,7 +194,7 @@ public struct ContentStore: Sendable {
         """
         SELECT s.id, s.slug, s.title, s.kind, s.position, s.mandatory, s.legal_basis, s.summary, \(body) AS body, s.starter,
                t.publisher, t.responsible_person, t.responsible_title, t.address, t.phone, t.email, t.notice,
-               t.notice_from, t.notice_until, t.updated_at, t.emc_script,
+               t.notice_from, t.notice_until, t.updated_at, t.emc_site_id,
                (SELECT content_changed_at FROM platform.content_changed WHERE schema_name = '\(schema.rawValue)') AS content_changed_at
           FROM \(schema.quoted).sections s CROSS JOIN \(schema.quoted).site t
          ORDER BY s.position, s.id
@@ -215,7 +215,7 @@ public struct ContentStore: Sendable {
         let rows = try await connection.query(
             """
             SELECT publisher, responsible_person, responsible_title, address, phone, email, notice, notice_from,
-                   notice_until, updated_at, emc_script
+                   notice_until, updated_at, emc_site_id
               FROM \(unescaped: schema.quoted).site
             """, logger: self.logger)
         for try await (publisher, person, title, address, phone, email, notice, from, until, updated, emc) in rows.decode(
@@ -224,7 +224,7 @@ public struct ContentStore: Sendable {
             var site = SiteInfo(
                 publisher: publisher, responsiblePerson: person, responsibleTitle: title, address: address, phone: phone,
                 email: email, notice: notice, noticeFrom: from, noticeUntil: until, updatedAt: updated)
-            site.emcScript = emc
+            site.emcSiteID = emc
             return site
         }
         return nil
@@ -528,7 +528,7 @@ public struct ContentStore: Sendable {
                SET publisher = \(site.publisher), responsible_person = \(site.responsiblePerson),
                    responsible_title = \(site.responsibleTitle), address = \(site.address), phone = \(site.phone),
                    email = \(site.email), notice = \(site.notice), notice_from = \(site.noticeFrom),
-                   notice_until = \(site.noticeUntil), emc_script = \(site.emcScript), updated_at = now()
+                   notice_until = \(site.noticeUntil), emc_site_id = \(site.emcSiteID), updated_at = now()
             """, logger: self.logger)
     }
 

@@ -281,19 +281,26 @@ extension ContentStore {
 }
 
 extension ContentStore {
-    /// Citizens' submissions from one address to one commune within the hour.
+    /// Citizens' submissions from one address to one commune within the
+    /// hour. Addresses are kept as keyed hashes (sql/platform/0015).
     func recentSubmissions(address: String, tenantID: Int64, on connection: PostgresConnection) async throws -> Int {
         try await connection.query(
             """
             SELECT count(*) FROM platform.form_submissions
-             WHERE address = \(address) AND tenant_id = \(tenantID) AND at > now() - interval '1 hour'
+             WHERE address_hash = platform.address_hash(\(address)) AND tenant_id = \(tenantID) AND at > now() - interval '1 hour'
             """, logger: self.logger
         ).collect().first?.decode(Int.self) ?? 0
     }
 
+    /// Records a submission and deletes those the limit no longer needs
+    /// (older than an hour): nothing keeps who sent what for longer.
     func recordSubmission(address: String, tenantID: Int64, form: String, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "INSERT INTO platform.form_submissions (address, tenant_id, form) VALUES (\(address), \(tenantID), \(form))",
-            logger: self.logger)
+            """
+            INSERT INTO platform.form_submissions (address_hash, tenant_id, form)
+            VALUES (platform.address_hash(\(address)), \(tenantID), \(form))
+            """, logger: self.logger)
+        try await connection.query(
+            "DELETE FROM platform.form_submissions WHERE at < now() - interval '1 hour'", logger: self.logger)
     }
 }

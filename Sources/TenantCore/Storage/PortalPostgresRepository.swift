@@ -151,28 +151,53 @@ public struct PortalStore: Sendable {
             """, logger: self.logger)
     }
 
-    // MARK: Platform notice
+    // MARK: Notices and settings
 
-    public func notice(on connection: PostgresConnection) async throws -> PlatformNotice? {
+    /// Every notice: the platform's (no province) and each province's.
+    public func notices(on connection: PostgresConnection) async throws -> [PlatformNotice] {
         let rows = try await connection.query(
-            "SELECT text, shown_from, shown_until FROM platform.notice", logger: self.logger)
-        for try await (text, from, until) in rows.decode((String, Date?, Date?).self) {
-            return PlatformNotice(text: text, from: from, until: until)
+            "SELECT province_id, text, shown_from, shown_until FROM platform.notices ORDER BY province_id NULLS FIRST", logger: self.logger)
+        var result: [PlatformNotice] = []
+        for try await (province, text, from, until) in rows.decode((Int64?, String, Date?, Date?).self) {
+            result.append(PlatformNotice(provinceID: province, text: text, from: from, until: until))
         }
-        return nil
+        return result
     }
 
-    /// Sets the notice (an empty text removes it). Every host reloads its
-    /// directory and drops its cached pages.
+    /// Sets the notice of `notice.provinceID` (an empty text removes it).
+    /// Every host reloads its directory and drops the pages that show it.
     public func setNotice(_ notice: PlatformNotice, on connection: PostgresConnection) async throws {
-        if notice.text.isEmpty {
-            try await connection.query("DELETE FROM platform.notice", logger: self.logger)
-        } else {
+        try await connection.query(
+            "DELETE FROM platform.notices WHERE province_id IS NOT DISTINCT FROM \(notice.provinceID)", logger: self.logger)
+        if !notice.text.isEmpty {
             try await connection.query(
                 """
-                INSERT INTO platform.notice (text, shown_from, shown_until) VALUES (\(notice.text), \(notice.from), \(notice.until))
-                ON CONFLICT (singleton) DO UPDATE
-                   SET text = EXCLUDED.text, shown_from = EXCLUDED.shown_from, shown_until = EXCLUDED.shown_until, updated_at = now()
+                INSERT INTO platform.notices (province_id, text, shown_from, shown_until)
+                VALUES (\(notice.provinceID), \(notice.text), \(notice.from), \(notice.until))
+                """, logger: self.logger)
+        }
+    }
+
+    public func settings(on connection: PostgresConnection) async throws -> PlatformSettings {
+        var settings = PlatformSettings.defaults
+        for try await (name, value) in try await connection.query("SELECT name, value FROM platform.settings", logger: self.logger)
+            .decode((String, String).self)
+        {
+            switch name {
+            case "emc_script": settings.emcScript = value
+            case "emc_tracker": settings.emcTracker = value
+            default: break
+            }
+        }
+        return settings
+    }
+
+    public func setSettings(_ settings: PlatformSettings, on connection: PostgresConnection) async throws {
+        for (name, value) in [("emc_script", settings.emcScript), ("emc_tracker", settings.emcTracker)] {
+            try await connection.query(
+                """
+                INSERT INTO platform.settings (name, value) VALUES (\(name), \(value))
+                ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
                 """, logger: self.logger)
         }
     }

@@ -8,6 +8,13 @@ public enum VietnameseText {
     }
 
     /// Removes diacritics and lower-cases: `Đồng Hới` → `dong hoi`.
+    /// Whether `text` holds a control character other than a line break or
+    /// a tab (NUL among them, which PostgreSQL refuses in text): such input
+    /// is refused with a message, never sent to the database.
+    public static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t") || $0.value == 0x7F }
+    }
+
     public static func fold(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {

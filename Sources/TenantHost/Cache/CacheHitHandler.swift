@@ -52,7 +52,9 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
             let started = ContinuousClock.now
-            if self.passedOn.isEmpty, let socket = self.socketSide, let (page, front) = self.cachedPage(head) {
+            if self.passedOn.isEmpty, let socket = self.socketSide,
+                let (page, front) = self.cachedPage(head, peer: context.channel.remoteAddress?.ipAddress ?? "")
+            {
                 self.answered = true
                 let status = self.write(page, front: front, for: head, context: context, socket: socket)
                 self.services.metrics.record(.pageCached, status: status, duration: ContinuousClock.now - started)
@@ -99,7 +101,7 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// it; `front`: nginx's front cache may keep the answer. A request nginx
     /// may cache whose key this host has not handed out yet goes to the
     /// router, which records it (``FrontCache/register(tenant:key:)``).
-    private func cachedPage(_ head: HTTPRequestHead) -> (CachedPage, front: Bool)? {
+    private func cachedPage(_ head: HTTPRequestHead, peer: String) -> (CachedPage, front: Bool)? {
         guard head.method == .GET || head.method == .HEAD, head.uri.utf8.first == UInt8(ascii: "/"),
             !head.headers.contains(name: "content-length") && !head.headers.contains(name: "transfer-encoding"),
             let authority = head.headers.first(name: "host"), !authority.isEmpty,
@@ -115,11 +117,12 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard snapshot.loadedAt != .distantPast, case .serve(let tenant) = snapshot.resolve(host), tenant.status == .active else {
             return nil
         }
+        let viaProxy = self.services.config.trustedProxies.contains(peer)
         let baseURL = SiteMiddleware.baseURL(
-            tenant: tenant, host: host, authority: authority, forwardedProto: head.headers.first(name: "x-forwarded-proto"),
+            tenant: tenant, host: host, authority: authority, forwardedProto: viaProxy ? head.headers.first(name: "x-forwarded-proto") : nil,
             config: self.services.config)
         var front = false
-        if let frontCache = self.services.front, let header = head.headers.first(name: "x-front-cache-key") {
+        if viaProxy, let frontCache = self.services.front, let header = head.headers.first(name: "x-front-cache-key") {
             if let key = FrontCache.key(header: header, baseURL: baseURL, target: head.uri) {
                 guard frontCache.handsOut(tenant: tenant.id, key: key) else { return nil }
                 front = true

@@ -16,7 +16,7 @@ struct AuditConsoleController: ConsoleBase {
 
     @Sendable func audit(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
         let session = context.session
-        let communes: [Int]? = session.user.role == .province && session.user.scopeUnitID == nil
+        let communes: [Int]? = session.user.role == .platform
             ? nil : self.communesInScope(session.user).map(\.code)
         let entries = try await self.accounts.auditLog(communes: communes, limit: 300)
         let names = Dictionary(self.services.directory.snapshot.tenants.values.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })

@@ -31,8 +31,10 @@ struct CommunesConsoleController: ConsoleBase {
             return []
         case .district:
             return units.filter { $0.id == user.scopeUnitID && $0.level == .district }
+        case .platform:
+            return units.sorted { ($0.level == .province ? 0 : 1, $0.code) < ($1.level == .province ? 0 : 1, $1.code) }
         case .province:
-            guard let scope = user.scopeUnitID else { return units.sorted { ($0.level == .province ? 0 : 1, $0.code) < ($1.level == .province ? 0 : 1, $1.code) } }
+            guard let scope = user.scopeUnitID else { return [] }
             return units.filter { $0.id == scope || $0.parentID == scope }.sorted { ($0.level == .province ? 0 : 1, $0.code) < ($1.level == .province ? 0 : 1, $1.code) }
         }
     }
@@ -161,7 +163,7 @@ struct CommunesConsoleController: ConsoleBase {
 
     /// Changes are for province operators.
     func operatorOf(_ tenant: Tenant, _ context: PlatformConsoleContext) throws {
-        guard context.user.role == .province else {
+        guard context.user.isOperator else {
             throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh thay đổi trạng thái, tên miền và tải bản xuất của xã.")
         }
     }
@@ -181,7 +183,7 @@ struct CommunesConsoleController: ConsoleBase {
         }
         guard let record else { throw HTTPError(.notFound) }
         let main = CommuneDetailView.render(
-            record: record, tenant: tenant, domains: domains, canChange: context.user.role == .province, csrf: context.session.csrf,
+            record: record, tenant: tenant, domains: domains, canChange: context.user.isOperator, csrf: context.session.csrf,
             errors: errors, fields: fields
         ) { self.siteURL($0, for: request) }
         return self.page(context, title: tenant.name, status: status, notice: notice, active: "/quan-tri/xa", main: main)
@@ -196,6 +198,7 @@ struct CommunesConsoleController: ConsoleBase {
         let status = TenantStatus(rawValue: form["trang-thai"])
         if status == nil { errors["trang-thai"] = "Vui lòng chọn một trạng thái." }
         if note.count > 500 { errors["ghi-chu"] = "Ghi chú dài quá 500 ký tự." }
+        if VietnameseText.hasControlCharacters(note) { errors["ghi-chu"] = "Ghi chú chứa ký tự không hợp lệ." }
         guard let status, errors.isEmpty else {
             return try await self.detailPage(request, context, tenant, errors: errors, fields: form.fields, status: .badRequest, notice: nil)
         }
@@ -219,9 +222,15 @@ struct CommunesConsoleController: ConsoleBase {
         case .success:
             return Self.redirect("/quan-tri/xa/\(tenant.code)?da-luu=1")
         case .failure(let error) where error.field == .host:
-            let message = error.code == .conflict
-                ? "Tên miền này đã thuộc về một xã khác."
-                : "Tên miền không hợp lệ: cần ít nhất hai phần, chỉ gồm chữ, số và dấu gạch ngang (ví dụ hainam.namdinh.gov.vn)."
+            let zones = self.services.directory.snapshot.zones(of: tenant, policy: self.services.domainPolicy).map { "…." + $0.value }.joined(separator: " hoặc ")
+            let message = switch error.code {
+            case .conflict:
+                "Tên miền này đã thuộc về một xã khác, là địa chỉ cổng thông tin của một tỉnh, huyện hoặc của trang quản trị; chỉ quản trị hệ thống đặt được bằng dòng lệnh."
+            case .forbidden:
+                "Tên miền phải nằm trong vùng tên miền của \(tenant.province?.name ?? "tỉnh"): \(zones)."
+            default:
+                "Tên miền không hợp lệ: cần ít nhất hai phần, chỉ gồm chữ, số và dấu gạch ngang (ví dụ hainam.namdinh.gov.vn)."
+            }
             return try await self.detailPage(request, context, tenant, errors: ["ten-mien": message], fields: form.fields, status: .badRequest, notice: nil)
         case .failure(let error):
             throw error

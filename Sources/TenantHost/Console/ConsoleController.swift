@@ -112,7 +112,7 @@ struct ConsoleController: ConsoleBase {
         let session = context.session
         let communes = self.communesInScope(session.user)
         let main = DashboardViews.platform(
-            communes: communes, lastBackup: self.services.operations.lastBackup, showsBackup: session.user.role == .province, now: Date()
+            communes: communes, lastBackup: self.services.operations.lastBackup, showsBackup: session.user.isOperator, now: Date()
         ) { self.siteLinks($0, for: request) }
         return self.page(context, title: "Tổng quan", active: "/quan-tri", main: main)
     }

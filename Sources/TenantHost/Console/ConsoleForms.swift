@@ -114,7 +114,7 @@ enum SiteForm {
         case .notice: "thong-bao"
         case .noticeFrom: "thong-bao-tu"
         case .noticeUntil: "thong-bao-den"
-        case .emcScript: "ma-emc"
+        case .emcSiteID: "ma-emc"
         }
     }
 
@@ -130,7 +130,7 @@ enum SiteForm {
         d.notice = text(.notice)
         d.noticeFrom = text(.noticeFrom)
         d.noticeUntil = text(.noticeUntil)
-        d.emcScript = text(.emcScript)
+        d.emcSiteID = text(.emcSiteID)
         return d
     }
 
@@ -140,7 +140,7 @@ enum SiteForm {
             self.input(.publisher): d.publisher, self.input(.responsiblePerson): d.responsiblePerson,
             self.input(.responsibleTitle): d.responsibleTitle, self.input(.address): d.address, self.input(.phone): d.phone,
             self.input(.email): d.email, self.input(.notice): d.notice, self.input(.noticeFrom): d.noticeFrom,
-            self.input(.noticeUntil): d.noticeUntil, self.input(.emcScript): d.emcScript,
+            self.input(.noticeUntil): d.noticeUntil, self.input(.emcSiteID): d.emcSiteID,
         ]
     }
 

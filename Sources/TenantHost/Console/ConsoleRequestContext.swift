@@ -212,6 +212,9 @@ struct FormBody: Sendable {
         if type.lowercased().hasPrefix("multipart/form-data") {
             return try Multipart.parse(buffer, contentType: type)
         }
+        // A form is URL-encoded or multipart; a `text/plain` post is what a
+        // cross-site script sends without asking first.
+        guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") else { throw HTTPError(.unsupportedMediaType) }
         guard let fields = URLEncodedForm.decode(String(buffer: buffer)) else {
             throw PageError.badRequest("Dữ liệu biểu mẫu không hợp lệ.")
         }

@@ -118,8 +118,11 @@ enum ConsoleLayout {
                 nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/xa", "Xã, phường"), ("/quan-tri/sap-xep", "Sắp xếp ĐVHC"),
                        ("/quan-tri/xa/moi", "Tạo xã mới"),
                        ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký")]
-                if frame.user?.role == .province {
-                    nav += [("/quan-tri/tin-tu-tinh", "Tin từ tỉnh"), ("/quan-tri/thu-tuc", "Thủ tục hành chính"), ("/quan-tri/thong-bao", "Thông báo hệ thống")]
+                if frame.user?.isOperator == true {
+                    nav += [("/quan-tri/tin-tu-tinh", "Tin từ tỉnh"), ("/quan-tri/thu-tuc", "Thủ tục hành chính"), ("/quan-tri/thong-bao", "Thông báo")]
+                }
+                if frame.user?.role == .platform {
+                    nav.append(("/quan-tri/cai-dat", "Cài đặt hệ thống"))
                 }
             }
         }

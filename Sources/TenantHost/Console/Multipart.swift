@@ -8,6 +8,11 @@ enum Multipart {
         guard let boundary = self.parameter("boundary", in: contentType), !boundary.isEmpty, boundary.count <= 200 else {
             throw PageError.badRequest("Biểu mẫu tải tệp không hợp lệ.")
         }
+        // MultipartKit 4.7 indexes a 128-entry table with each byte of a
+        // part's header name: a byte of 0x80 or more there traps the process.
+        guard Self.headerNamesAreASCII(buffer.readableBytesView, boundary: Array(boundary.utf8)) else {
+            throw PageError.badRequest("Biểu mẫu tải tệp không hợp lệ.")
+        }
         let parser = MultipartParser(boundary: boundary)
         var parts: [([String: String], ByteBuffer)] = []
         var headers: [String: String] = [:]
@@ -34,6 +39,35 @@ enum Multipart {
             }
         }
         return form
+    }
+
+    /// Whether every header line of every part has an ASCII name: the
+    /// bytes before its first `:`, in the lines between a `--boundary` line
+    /// and the blank line after it.
+    static func headerNamesAreASCII(_ bytes: ByteBufferView, boundary: [UInt8]) -> Bool {
+        let delimiter = [UInt8(ascii: "-"), UInt8(ascii: "-")] + boundary
+        var inHeaders = false
+        var lineStart = bytes.startIndex
+        while lineStart < bytes.endIndex {
+            var lineEnd = lineStart
+            while lineEnd < bytes.endIndex, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            var line = bytes[lineStart..<lineEnd]
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.starts(with: delimiter) {
+                inHeaders = true
+            } else if inHeaders {
+                if line.isEmpty {
+                    inHeaders = false
+                } else {
+                    for byte in line {
+                        if byte == UInt8(ascii: ":") { break }
+                        if byte >= 0x80 { return false }
+                    }
+                }
+            }
+            lineStart = lineEnd + 1
+        }
+        return true
     }
 
     /// `name="value"` (or `name=value`) inside a header value.

@@ -4,9 +4,10 @@ import Hummingbird
 import NIOCore
 import TenantCore
 
-/// What the province operator publishes once for every site:
-/// `/quan-tri/tin-tu-tinh` (announcements every commune of the province
-/// shows) and `/quan-tri/thong-bao` (the notice on every site).
+/// What an operator publishes once for many sites: `/quan-tri/tin-tu-tinh`
+/// (announcements every commune of the province shows), `/quan-tri/thong-bao`
+/// (the notice on every site of a province, or of every province for the
+/// platform role), and the platform role's settings (`/quan-tri/cai-dat`).
 struct ProvinceConsoleController: ConsoleBase {
     let dependencies: ConsoleDependencies
 
@@ -18,19 +19,20 @@ struct ProvinceConsoleController: ConsoleBase {
         group.post("/thu-tuc", use: self.importProcedures)
         group.get("/thong-bao", use: self.notice)
         group.post("/thong-bao", use: self.saveNotice)
+        group.get("/cai-dat", use: self.settings)
+        group.post("/cai-dat", use: self.saveSettings)
     }
 
     var store: PortalStore { PortalStore(logger: self.services.logger) }
 
     /// The provinces this operator publishes for: their own, or every one
-    /// for the operator of the whole platform.
+    /// for the platform role (``StaffUser/provinces(in:)``).
     func provinces(_ user: StaffUser) throws -> [AdminUnit] {
-        guard user.role == .province else { throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh đăng tin từ tỉnh và thông báo hệ thống.") }
-        let units = self.services.directory.snapshot.units
-        if let scope = user.scopeUnitID, let unit = units[scope] {
-            return [unit.level == .province ? unit : unit.parentID.flatMap { units[$0] } ?? unit]
+        let provinces = user.provinces(in: self.services.directory.snapshot.units)
+        guard user.isOperator, !provinces.isEmpty else {
+            throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh đăng tin từ tỉnh và thông báo.")
         }
-        return units.values.filter { $0.level == .province }.sorted { $0.code < $1.code }
+        return provinces
     }
 
     @Sendable func announcements(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
@@ -63,6 +65,9 @@ struct ProvinceConsoleController: ConsoleBase {
         if title.isEmpty { errors["tieu-de"] = "Vui lòng nhập tiêu đề." } else if title.count > 300 { errors["tieu-de"] = "Tiêu đề quá 300 ký tự." }
         if summary.count > 1000 { errors["tom-tat"] = "Tóm tắt quá 1.000 ký tự." }
         if body.count > 200_000 { errors["noi-dung"] = "Nội dung dài quá 200.000 ký tự." }
+        for (key, value) in [("tieu-de", title), ("tom-tat", summary), ("noi-dung", body)] where VietnameseText.hasControlCharacters(value) {
+            errors[key] = "Chứa ký tự không hợp lệ."
+        }
         let province = provinces.count == 1 ? provinces.first : provinces.first { String($0.code) == form["tinh"] }
         if province == nil { errors["tinh"] = "Chọn tỉnh." }
         guard errors.isEmpty, let province else {
@@ -151,13 +156,46 @@ struct ProvinceConsoleController: ConsoleBase {
         return Self.redirect("/quan-tri/thu-tuc?da-nhap=\(procedures.count)")
     }
 
+    // MARK: Notices
+
+    /// Where a notice shows: a province, or every province (nil, the platform role's).
+    struct NoticeScope {
+        let province: AdminUnit?
+        var key: String { self.province.map { String($0.code) } ?? "tat-ca" }
+        var label: String { self.province.map { "mọi trang của \($0.name)" } ?? "mọi trang của mọi tỉnh" }
+    }
+
+    /// The scopes this person may set a notice for: their province; for the
+    /// platform role, every province and all of them at once.
+    func noticeScopes(_ user: StaffUser) throws -> [NoticeScope] {
+        let provinces = try self.provinces(user).map { NoticeScope(province: $0) }
+        return user.role == .platform ? [NoticeScope(province: nil)] + provinces : provinces
+    }
+
     @Sendable func notice(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
-        _ = try self.provinces(context.user)
-        let current = self.services.directory.snapshot.notice
-        let fields = ["noi-dung": current?.text ?? "", "den": current?.until.map(Self.local) ?? "", "tu": current?.from.map(Self.local) ?? ""]
+        let scopes = try self.noticeScopes(context.user)
+        let wanted = QueryItemsOf(request)["pham-vi"]
+        let scope = scopes.first { $0.key == wanted } ?? scopes[0]
+        let current = self.services.directory.snapshot.notices.first { $0.provinceID == scope.province?.id }
+        let fields = [
+            "pham-vi": scope.key, "noi-dung": current?.text ?? "", "den": current?.until.map(Self.local) ?? "",
+            "tu": current?.from.map(Self.local) ?? "",
+        ]
+        return self.noticePage(context, scopes: scopes, fields: fields, errors: [:], status: .ok, notice: Self.saved(request))
+    }
+
+    func noticePage(
+        _ context: PlatformConsoleContext, scopes: [NoticeScope], fields: [String: String], errors: [String: String],
+        status: HTTPResponse.Status, notice: String?
+    ) -> Response {
+        let snapshot = self.services.directory.snapshot
+        let current = scopes.compactMap { scope in
+            snapshot.notices.first { $0.provinceID == scope.province?.id }.map { (scope.label, $0) }
+        }
         return self.page(
-            context, title: "Thông báo hệ thống", active: "/quan-tri/thong-bao",
-            main: ProvinceConsoleViews.notice(fields: fields, errors: [:], csrf: context.session.csrf))
+            context, title: "Thông báo", status: status, notice: notice, active: "/quan-tri/thong-bao",
+            main: ProvinceConsoleViews.notice(
+                scopes: scopes.map { ($0.key, $0.label) }, current: current, fields: fields, errors: errors, csrf: context.session.csrf))
     }
 
     static func local(_ date: Date) -> String {
@@ -166,12 +204,16 @@ struct ProvinceConsoleController: ConsoleBase {
     }
 
     @Sendable func saveNotice(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
-        _ = try self.provinces(context.user)
+        let scopes = try self.noticeScopes(context.user)
         let form = try await self.form(request, context, session: context.session)
+        guard let scope = scopes.count == 1 ? scopes.first : scopes.first(where: { $0.key == form["pham-vi"] }) else {
+            throw ConsoleOutcome.forbidden("Bạn chỉ đặt thông báo cho tỉnh mình quản lý.")
+        }
         var errors: [String: String] = [:]
         let text = VietnameseText.nfc(form["noi-dung"].trimmingCharacters(in: .whitespacesAndNewlines))
         if text.count > 1000 { errors["noi-dung"] = "Thông báo quá 1.000 ký tự." }
-        var notice = PlatformNotice(text: text)
+        if VietnameseText.hasControlCharacters(text) { errors["noi-dung"] = "Thông báo chứa ký tự không hợp lệ." }
+        var notice = PlatformNotice(provinceID: scope.province?.id, text: text)
         for (key, label) in [("tu", "Thời điểm bảo trì"), ("den", "Thời điểm ẩn thông báo")] where !form[key].isEmpty {
             guard let date = EntryDraft.parseLocalDateTime(form[key]) else {
                 errors[key] = "\(label) không hợp lệ."
@@ -183,16 +225,65 @@ struct ProvinceConsoleController: ConsoleBase {
             errors["tu"] = "Việc tạm ngừng có kế hoạch phải được thông báo trước ít nhất 7 ngày làm việc."
         }
         guard errors.isEmpty else {
-            return self.page(
-                context, title: "Thông báo hệ thống", status: .badRequest, active: "/quan-tri/thong-bao",
-                main: ProvinceConsoleViews.notice(fields: ["noi-dung": text, "tu": form["tu"], "den": form["den"]], errors: errors, csrf: context.session.csrf))
+            let fields = ["pham-vi": scope.key, "noi-dung": text, "tu": form["tu"], "den": form["den"]]
+            return self.noticePage(context, scopes: scopes, fields: fields, errors: errors, status: .badRequest, notice: nil)
+        }
+        let (user, address) = (context.user, context.remoteAddress)
+        let saved = notice
+        try await self.services.database.withTransaction { connection in
+            try await self.store.setNotice(saved, on: connection)
+            try await self.accounts.audit(
+                user, commune: nil, action: saved.text.isEmpty ? "notice.remove" : "notice.set",
+                detail: "\(scope.province?.name ?? "mọi tỉnh"): \(saved.text)", address: address, on: connection)
+        }
+        return Self.redirect("/quan-tri/thong-bao?pham-vi=\(scope.key)&da-luu=1")
+    }
+
+    // MARK: Settings of the platform
+
+    @Sendable func settings(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        try self.platformRole(context.user)
+        let current = self.services.directory.snapshot.settings
+        return self.settingsPage(
+            context, fields: ["emc-script": current.emcScript, "emc-tracker": current.emcTracker], errors: [:], status: .ok,
+            notice: Self.saved(request))
+    }
+
+    func settingsPage(
+        _ context: PlatformConsoleContext, fields: [String: String], errors: [String: String], status: HTTPResponse.Status, notice: String?
+    ) -> Response {
+        self.page(
+            context, title: "Cài đặt hệ thống", status: status, notice: notice, active: "/quan-tri/cai-dat",
+            main: ProvinceConsoleViews.settings(fields: fields, errors: errors, csrf: context.session.csrf))
+    }
+
+    @Sendable func saveSettings(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
+        try self.platformRole(context.user)
+        let form = try await self.form(request, context, session: context.session)
+        let settings = PlatformSettings(
+            emcScript: form["emc-script"].trimmingCharacters(in: .whitespaces), emcTracker: form["emc-tracker"].trimmingCharacters(in: .whitespaces))
+        var errors: [String: String] = [:]
+        if PlatformSettings.origin(of: settings.emcScript) == nil {
+            errors["emc-script"] = "Cần một địa chỉ https đầy đủ của tệp script do Hệ thống EMC công bố."
+        }
+        if PlatformSettings.origin(of: settings.emcTracker) == nil {
+            errors["emc-tracker"] = "Cần một địa chỉ https đầy đủ nơi Hệ thống EMC nhận số liệu."
+        }
+        guard errors.isEmpty else {
+            return self.settingsPage(
+                context, fields: ["emc-script": settings.emcScript, "emc-tracker": settings.emcTracker], errors: errors, status: .badRequest,
+                notice: nil)
         }
         let (user, address) = (context.user, context.remoteAddress)
         try await self.services.database.withTransaction { connection in
-            try await self.store.setNotice(notice, on: connection)
+            try await self.store.setSettings(settings, on: connection)
             try await self.accounts.audit(
-                user, commune: nil, action: notice.text.isEmpty ? "notice.remove" : "notice.set", detail: notice.text, address: address, on: connection)
+                user, commune: nil, action: "settings.emc", detail: "\(settings.emcScript) \(settings.emcTracker)", address: address, on: connection)
         }
-        return Self.redirect("/quan-tri/thong-bao")
+        return Self.redirect("/quan-tri/cai-dat?da-luu=1")
+    }
+
+    func platformRole(_ user: StaffUser) throws {
+        guard user.role == .platform else { throw ConsoleOutcome.forbidden("Chỉ quản trị toàn hệ thống thay đổi cài đặt hệ thống.") }
     }
 }

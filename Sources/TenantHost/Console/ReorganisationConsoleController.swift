@@ -21,7 +21,7 @@ struct ReorganisationConsoleController: ConsoleBase {
         // A province operator sees the plans of their province; the platform
         // operator (no scope) sees all; a district admin sees only communes.
         let province: Int? = session.user.scopeUnitID.flatMap { snapshot.units[$0] }.flatMap { $0.level == .province ? $0.code : nil }
-        let seesPlans = session.user.role == .province
+        let seesPlans = session.user.isOperator
         let catalogue = Catalogue(logger: self.services.database.logger)
         let (records, plan): ([ReorganisationRecord], ReorganisationPlan?) = try await self.services.database.withConnection { connection in
             guard seesPlans else { return ([], nil) }

@@ -22,25 +22,10 @@ struct UsersConsoleController: ConsoleBase {
 
     // MARK: Users
 
-    /// Accounts this person may see and manage: editors of their communes;
-    /// for operators, district admins of their province too.
+    /// Accounts this person may see and manage (``StaffUser/mayManage(account:tenants:units:)``).
     func manageable(_ user: StaffUser, among users: [StaffUser]) -> [StaffUser] {
         let snapshot = self.services.directory.snapshot
-        return users.filter { other in
-            switch other.role {
-            case .editor:
-                guard let id = other.scopeUnitID, let tenant = snapshot.tenants[id] else { return user.role == .province && user.scopeUnitID == nil }
-                return user.mayManage(tenant)
-            case .district:
-                guard user.role == .province else { return false }
-                guard let scope = user.scopeUnitID else { return true }
-                // Every commune assigned to the account must be this operator's too.
-                let assigned = other.assignedCommunes.allSatisfy { id in snapshot.tenants[id].map(user.mayManage) ?? false }
-                return assigned && (other.scopeUnitID == scope || snapshot.units[other.scopeUnitID ?? 0]?.parentID == scope)
-            case .province:
-                return user.role == .province && user.scopeUnitID == nil && other.id != user.id
-            }
-        }
+        return users.filter { user.mayManage(account: $0, tenants: snapshot.tenants, units: snapshot.units) }
     }
 
     @Sendable func users(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
@@ -58,7 +43,7 @@ struct UsersConsoleController: ConsoleBase {
         let rows = shown.map { u in (user: u, scope: u.scopeUnitID.flatMap { snapshot.tenants[$0]?.name ?? snapshot.units[$0]?.name } ?? "Toàn hệ thống") }
         let inScope = self.currentCommunesInScope(session.user)
         let main = UsersView.users(
-            rows, communes: inScope, units: Self.unitsOf(inScope), isOperator: session.user.role == .province, fields: fields, errors: errors,
+            rows, communes: inScope, units: Self.unitsOf(inScope), isOperator: session.user.isOperator, fields: fields, errors: errors,
             csrf: session.csrf)
         return self.page(context, title: "Người dùng", status: status, notice: notice, active: "/quan-tri/nguoi-dung", main: main)
     }
@@ -76,7 +61,7 @@ struct UsersConsoleController: ConsoleBase {
         }
         if !Accounts.passwordLength.contains(form["mat-khau"].count) { errors["mat-khau"] = Self.passwordLengthMessage() }
         let district = form["vai-tro"] == "district"
-        if district && session.user.role != .province { throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh tạo tài khoản quản trị cấp huyện.") }
+        if district && !session.user.isOperator { throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh tạo tài khoản quản trị cấp huyện.") }
         if !district && form["xa"].isEmpty { errors["xa"] = "Vui lòng chọn xã, phường." }
         if district && form["don-vi"].isEmpty { errors["don-vi"] = "Vui lòng chọn huyện hoặc tỉnh." }
         if !errors.isEmpty {
@@ -165,7 +150,7 @@ struct UsersConsoleController: ConsoleBase {
 
     /// A district admin the signed-in province operator manages.
     func assignable(_ request: Request, _ context: PlatformConsoleContext) async throws -> (ConsoleSession, StaffUser) {
-        guard context.user.role == .province else { throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh giao xã cho tài khoản.") }
+        guard context.user.isOperator else { throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh giao xã cho tài khoản.") }
         let (session, target) = try await self.managedUser(request, context)
         guard target.role == .district else { throw HTTPError(.notFound) }
         return (session, target)

@@ -8,24 +8,22 @@ import NIOCore
 /// validators (ETag, Last-Modified), conditional requests (304), caching and
 /// security headers.
 enum PageResponse {
-    /// No script runs on a page, unless `scripts` names the one origin
-    /// allowed to run them and to receive what they measure.
-    static func policy(scripts origin: String?) -> String {
-        let scripts = origin.map { "script-src \($0); connect-src 'self' \($0)" } ?? "script-src 'none'"
-        return "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; \(scripts); object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+    /// No script runs on a page, unless `scripts` says which (the EMC
+    /// code's hash and origin, ``EMCCode``), with `connect` the origins
+    /// they may send to.
+    static func policy(scripts: String? = nil, connect: String? = nil) -> String {
+        let allowed = scripts.map { "script-src \($0); connect-src 'self' \(connect ?? "")" } ?? "script-src 'none'"
+        return "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; \(allowed); object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
     }
 
-    static let contentSecurityPolicy = Self.policy(scripts: nil)
-
-    /// The policy of a page that loads the site's EMC script (nil: the platform's).
-    static func contentSecurityPolicy(emcOrigin: String?) -> String? { emcOrigin.map { Self.policy(scripts: $0) } }
+    static let contentSecurityPolicy = Self.policy()
 
     /// When a commune's page last changed: its content (every publish
     /// touches `platform.tenants.content_changed_at`), the platform notice,
     /// and the program that renders it (its executable's date).
     static func lastModified(_ site: SiteInfo, snapshot: DirectorySnapshot) -> Date {
         var date = max(site.contentChangedAt ?? Date(), site.updatedAt, Self.programDate)
-        if snapshot.notice != nil { date = max(date, snapshot.loadedAt) }
+        if !snapshot.notices.isEmpty { date = max(date, snapshot.loadedAt) }
         return date
     }
 
@@ -143,15 +141,35 @@ enum HTTPDate {
         return "\(self.days[weekday]), \(two(d)) \(self.months[m - 1]) \(y) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
     }
 
+    /// Parses an IMF-fixdate strictly: a two-digit day that exists in its
+    /// month, a four-digit year, `HH:MM:SS` in range. Anything else is nil
+    /// (the header is then ignored, RFC 9110 §13.1.3): no number from the
+    /// header reaches arithmetic before its range is known.
     static func parse(_ text: String) -> Date? {
-        let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
+        let parts = text.split(separator: " ", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[5] == "GMT", self.days.contains(String(parts[0].dropLast())), parts[0].hasSuffix(","),
+            let day = self.digits(parts[1], count: 2), let year = self.digits(parts[3], count: 4),
             let month = self.months.firstIndex(of: String(parts[2]))
         else { return nil }
-        let time = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard time.count == 3 else { return nil }
+        let time = parts[4].split(separator: ":", omittingEmptySubsequences: false)
+        guard time.count == 3, let hour = self.digits(time[0], count: 2), let minute = self.digits(time[1], count: 2),
+            let second = self.digits(time[2], count: 2), hour <= 23, minute <= 59, second <= 60, (1...31).contains(day)
+        else { return nil }
         let epochDays = VietnamTime.days(fromCivil: year, month + 1, day)
-        return Date(timeIntervalSince1970: TimeInterval(epochDays * 86_400 + time[0] * 3600 + time[1] * 60 + time[2]))
+        // 31 February and the like: the day must come back as written.
+        guard VietnamTime.civil(fromDays: epochDays) == (year, month + 1, day) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(epochDays * 86_400 + hour * 3600 + minute * 60 + second))
+    }
+
+    /// Exactly `count` ASCII digits, as a number (at most 9,999 here).
+    private static func digits(_ text: Substring, count: Int) -> Int? {
+        guard text.utf8.count == count else { return nil }
+        var value = 0
+        for byte in text.utf8 {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
     }
 }
 

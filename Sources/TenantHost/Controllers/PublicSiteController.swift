@@ -327,25 +327,26 @@ struct PublicSiteController: Sendable {
     ) async throws -> Response {
         let visit = context.visit
         let services = self.services
-        let (first, site): (Rendered, SiteInfo) = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
+        let snapshot = services.directory.snapshot
+        let (first, site, emc): (Rendered, SiteInfo, EMCCode?) = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
             let (sections, site) = try await services.content.chrome(visit.tenant.schema, bodyOf: slug, on: connection)
             var chrome = SiteChrome(
                 tenant: visit.tenant, sections: sections, site: site, baseURL: visit.baseURL,
                 canonicalBase: visit.canonicalBase, now: Date())
             chrome.archive = visit.archive
-            chrome.platformNotice = services.directory.snapshot.notice?.active(at: chrome.now)
+            chrome.emc = EMCCode(siteID: site.emcSiteID, settings: snapshot.settings)
+            chrome.platformNotices = snapshot.notices(province: visit.tenant.province?.id, at: chrome.now)
             if visit.archive == nil {
-                let snapshot = services.directory.snapshot
                 chrome.predecessors = Self.predecessors(
                     of: visit.tenant, in: snapshot, scheme: snapshot.isDev(visit.host) ? "http" : services.config.publicScheme,
                     preferDev: snapshot.isDev(visit.host))
             }
             do {
-                return (try await body(chrome, connection), site)
+                return (try await body(chrome, connection), site, chrome.emc)
             } catch PageError.notFound(let message) {
-                return (.failure(.notFound, ErrorView.inSite(chrome, title: "Không tìm thấy trang", message: message)), site)
+                return (.failure(.notFound, ErrorView.inSite(chrome, title: "Không tìm thấy trang", message: message)), site, chrome.emc)
             } catch PageError.badRequest(let message) {
-                return (.failure(.badRequest, ErrorView.inSite(chrome, title: "Yêu cầu không hợp lệ", message: message)), site)
+                return (.failure(.badRequest, ErrorView.inSite(chrome, title: "Yêu cầu không hợp lệ", message: message)), site, chrome.emc)
             }
         }
         var rendered = first
@@ -362,7 +363,8 @@ struct PublicSiteController: Sendable {
             let page = PageCache.makePage(
                 body: ByteBuffer(bytes: html.bytes), contentType: contentType, ttl: services.config.pageCacheTTL,
                 lastModified: PageResponse.lastModified(site, snapshot: services.directory.snapshot),
-                contentSecurityPolicy: PageResponse.contentSecurityPolicy(emcOrigin: site.emcOrigin),
+                // The same code the page's head carries (the snippet is hashed once per render).
+                contentSecurityPolicy: emc?.contentSecurityPolicy,
                 compress: key != nil || PageResponse.acceptsGzip(request.headers[.acceptEncoding]))
             var response = PageResponse.make(page, request: request)
             if let key, services.cache.store(page, key: key, generation: visit.generation), let front = services.front,

@@ -49,12 +49,19 @@ struct SiteMiddleware: RouterMiddleware {
             return Self.plain(.badRequest, "Yêu cầu không hợp lệ", "Tên miền trong yêu cầu không hợp lệ.")
         }
         var context = context
-        // Behind the proxy, the client is the address the proxy appended
-        // last: earlier entries are whatever the client sent.
-        if self.services.config.trustProxy, let forwarded = request.headers[.xForwardedFor],
-            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
-        {
-            context.remoteAddress = String(last.prefix(64))
+        // Only a listed proxy is believed about the client (the address it
+        // appended to X-Forwarded-For; earlier entries are whatever the
+        // client sent), the scheme and nginx's cache key.
+        let proxies = self.services.config.trustedProxies
+        context.viaProxy = proxies.contains(context.remoteAddress)
+        if context.viaProxy {
+            context.remoteAddress = proxies.client(peer: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor])
+        }
+        if request.method != .get, request.method != .head, let reason = CrossSiteCheck.refusal(request, authority: authority) {
+            context.logger.notice("cross-site post refused", metadata: ["host": "\(host)", "path": "\(request.uri.path)", "reason": "\(reason)"])
+            return Self.plain(
+                .forbidden, "Biểu mẫu không hợp lệ",
+                "Biểu mẫu này chỉ nhận nội dung gửi từ chính trang của nó. Vui lòng mở lại trang và gửi lại.")
         }
         if host.value == self.services.config.adminHost {
             route = .console
@@ -100,7 +107,7 @@ struct SiteMiddleware: RouterMiddleware {
             let path = request.uri.path
             let target = request.uri.query.map { path + "?" + $0 } ?? path
             let base = Self.baseURL(
-                tenant: successor, host: homeHost, authority: authority, forwardedProto: request.headers[.xForwardedProto],
+                tenant: successor, host: homeHost, authority: authority, forwardedProto: context.viaProxy ? request.headers[.xForwardedProto] : nil,
                 config: self.services.config)
             return Redirect.to(base + prefix + target, status: .movedPermanently, cacheControl: "public, max-age=3600")
         case .serve(let tenant):
@@ -194,11 +201,11 @@ struct SiteMiddleware: RouterMiddleware {
         let isRead = (request.method == .get || request.method == .head) && !Self.justWrote(request.headers[.cookie])
         let siteTenant = archive?.home ?? tenant
         let baseURL = Self.baseURL(
-            tenant: siteTenant, host: host, authority: authority, forwardedProto: request.headers[.xForwardedProto],
+            tenant: siteTenant, host: host, authority: authority, forwardedProto: context.viaProxy ? request.headers[.xForwardedProto] : nil,
             config: self.services.config) + (archive?.prefix ?? "")
         let canonicalBase = "\(self.services.config.publicScheme)://\((siteTenant.primaryHost ?? host).value)" + (archive?.prefix ?? "")
         let key = isRead ? PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query) : nil
-        let frontKey = isRead && self.services.front != nil
+        let frontKey = isRead && self.services.front != nil && context.viaProxy
             ? FrontCache.key(header: request.headers[Self.frontCacheKey], baseURL: baseURL, target: request.uri.string) : nil
         if let key, let page = self.services.cache.lookup(key, now: .now, allowStale: !self.services.database.isAvailable) {
             route = .pageCached
@@ -256,9 +263,10 @@ struct SiteMiddleware: RouterMiddleware {
     /// Sent by nginx's front cache (deploy/nginx/tenant-proxy.conf).
     static let frontCacheKey = HTTPField.Name("X-Front-Cache-Key")!
 
+    /// `forwardedProto`: X-Forwarded-Proto, only when a trusted proxy sent the request.
     static func baseURL(tenant: Tenant, host: Hostname, authority: String, forwardedProto: String?, config: AppConfig) -> String {
         var scheme = tenant.primaryHost == host ? config.publicScheme : "http"
-        if config.trustProxy, let proto = forwardedProto?.lowercased(), proto == "https" || proto == "http" {
+        if let proto = forwardedProto?.lowercased(), proto == "https" || proto == "http" {
             scheme = proto
         }
         let port = Self.port(of: authority).map { ":\($0)" } ?? ""

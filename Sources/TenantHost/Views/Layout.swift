@@ -18,7 +18,9 @@ struct SiteChrome: Sendable {
     /// The old communes this one was formed from, with their archives' addresses.
     var predecessors: [(name: String, share: String, href: String?)] = []
     /// The platform-wide notice (planned maintenance), when one is shown.
-    var platformNotice: String? = nil
+    var platformNotices: [String] = []
+    /// The EMC monitoring code, when the site has an EMC id.
+    var emc: EMCCode? = nil
 
     /// The body that issues the site, as the header names it (Circular
     /// 32/2017, Art. 16(3)): `Ủy ban nhân dân xã Hải Nam`.
@@ -106,7 +108,7 @@ enum Layout {
             \(self.dublinCore(chrome, meta, identifier: canonical))
             <link rel="stylesheet" href="\(href: Stylesheet.path)">
             <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-            \(chrome.site.emcOrigin != nil ? "<script src=\"\(href: chrome.site.emcScript)\" async></script>\n" as HTML : .empty)\(feed)
+            \(chrome.emc?.element ?? .empty)\(feed)
             </head>
             <body>
             <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
@@ -147,7 +149,7 @@ enum Layout {
 
     static func notice(_ chrome: SiteChrome) -> HTML {
         var notices: [HTML] = []
-        if let text = chrome.platformNotice { notices.append(self.notice(text, from: "Thông báo của hệ thống")) }
+        for text in chrome.platformNotices { notices.append(self.notice(text, from: "Thông báo của hệ thống")) }
         if let text = chrome.site.activeNotice(at: chrome.now) { notices.append(self.notice(text, from: "Thông báo")) }
         return HTML(notices)
     }

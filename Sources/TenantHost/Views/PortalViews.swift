@@ -8,7 +8,8 @@ enum PortalViews {
     static func page(_ visit: Visit, title: String, path: String, main: HTML) -> HTML {
         let unit = visit.unit
         let fullTitle = title == unit.name ? "Cổng thông tin các xã, phường – \(unit.fullName)" : "\(title) – \(unit.fullName)"
-        let notice: HTML = visit.snapshot.notice?.active(at: visit.now).map { Layout.notice($0, from: "Thông báo của hệ thống") } ?? .empty
+        let province = unit.level == .province ? unit.id : unit.parentID
+        let notice = HTML(visit.snapshot.notices(province: province, at: visit.now).map { Layout.notice($0, from: "Thông báo của hệ thống") })
         func item(_ href: String, _ label: String) -> HTML {
             href == path ? "<li><a href=\"\(href: href)\" aria-current=\"page\">\(label)</a></li>" : "<li><a href=\"\(href: href)\">\(label)</a></li>"
         }

@@ -145,7 +145,7 @@ enum EditorViews {
             \(Field.text("thong-bao-den", "Ẩn thông báo sau", value: f["thong-bao-den"] ?? "", errors: errors, type: "datetime-local"))\
             </fieldset>
             <fieldset><legend>Mã giám sát EMC (Thông tư 22/2023/TT-BTTTT)</legend>
-            \(Field.text("ma-emc", "Địa chỉ tệp script EMC", value: f["ma-emc"] ?? "", errors: errors, type: "url", hint: "Địa chỉ https do Hệ thống giám sát, đo lường mức độ cung cấp và sử dụng dịch vụ Chính phủ số cấp; trang chỉ cho phép chạy script từ đúng địa chỉ này."))\
+            \(Field.text("ma-emc", "Mã số trang trên Hệ thống EMC", value: f["ma-emc"] ?? "", errors: errors, hint: "Dãy chữ số Hệ thống giám sát, đo lường mức độ cung cấp và sử dụng dịch vụ Chính phủ số (EMC) cấp cho trang, ví dụ 4064. Trang sẽ tải mã theo dõi chính thức của Hệ thống EMC với mã số này."))\
             </fieldset>
             <p><button class="button" type="submit">Lưu</button></p>
             </form>

@@ -62,15 +62,42 @@ enum ProvinceConsoleViews {
             """
     }
 
-    static func notice(fields: [String: String], errors: [String: String], csrf: String) -> HTML {
+    /// `/quan-tri/thong-bao`: the notice of one scope (a province, or every
+    /// province for the platform role), and the notices in force.
+    static func notice(
+        scopes: [(key: String, label: String)], current: [(String, PlatformNotice)], fields: [String: String], errors: [String: String],
+        csrf: String
+    ) -> HTML {
+        let scope: HTML = scopes.count == 1
+            ? "<p>Thông báo hiện trên \(scopes[0].label) (trang của các xã, phường và cổng thông tin). Để trống nội dung để gỡ thông báo.</p>\n<input type=\"hidden\" name=\"pham-vi\" value=\"\(scopes[0].key)\">"
+            : Field.select(
+                "pham-vi", "Phạm vi", options: scopes.map { ($0.key, "Hiện trên " + $0.label) }, selected: fields["pham-vi"] ?? "", errors: errors,
+                hint: "Để trống nội dung để gỡ thông báo của phạm vi này.")
+        let list: HTML = current.isEmpty ? "<p>Chưa có thông báo nào.</p>" : """
+            <ul class="items">\(current.map { label, n -> HTML in "<li><strong>\(label):</strong> \(n.text)</li>" })</ul>
+            """
+        return """
+            \(Field.summary(errors, order: ["pham-vi", "noi-dung", "tu", "den"]))<form method="post" action="/quan-tri/thong-bao" class="form-grid">
+            \(Field.csrf(csrf))\(scope)
+            \(Field.area("noi-dung", "Nội dung thông báo", value: fields["noi-dung"] ?? "", errors: errors, rows: 3))\
+            \(Field.text("tu", "Thời điểm bảo trì (nếu có)", value: fields["tu"] ?? "", errors: errors, type: "datetime-local", hint: "Tạm ngừng có kế hoạch phải báo trước ít nhất 7 ngày làm việc; thông báo hiện từ 14 ngày trước."))\
+            \(Field.text("den", "Ẩn thông báo sau", value: fields["den"] ?? "", errors: errors, type: "datetime-local"))\
+            <div><button class="button" type="submit">Lưu thông báo</button></div>
+            </form>
+            <h2>Thông báo đang có</h2>
+            \(list)
+            """
+    }
+
+    /// `/quan-tri/cai-dat`: the platform role's settings (the EMC monitoring code).
+    static func settings(fields: [String: String], errors: [String: String], csrf: String) -> HTML {
         """
-        \(Field.summary(errors, order: ["noi-dung", "tu", "den"]))<p>Thông báo hiện trên mọi trang của mọi xã, phường và cổng của tỉnh. Để trống nội dung để gỡ thông báo.</p>
-        <form method="post" action="/quan-tri/thong-bao" class="form-grid">
-        \(Field.csrf(csrf))
-        <div><label for="noi-dung">Nội dung thông báo</label><textarea id="noi-dung" name="noi-dung" rows="3" maxlength="1000"\(Field.describedBy("noi-dung", errors: errors, hint: false))>\(fields["noi-dung"] ?? "")</textarea>\(Field.message("noi-dung", errors: errors, hint: nil))</div>
-        <div><label for="tu">Thời điểm bảo trì (nếu có)</label><input id="tu" name="tu" type="datetime-local" value="\(fields["tu"] ?? "")"\(Field.describedBy("tu", errors: errors, hint: true))>\(Field.message("tu", errors: errors, hint: "Tạm ngừng có kế hoạch phải báo trước ít nhất 7 ngày làm việc; thông báo hiện từ 14 ngày trước."))</div>
-        <div><label for="den">Ẩn thông báo sau</label><input id="den" name="den" type="datetime-local" value="\(fields["den"] ?? "")"\(Field.describedBy("den", errors: errors, hint: false))>\(Field.message("den", errors: errors, hint: nil))</div>
-        <div><button class="button" type="submit">Lưu thông báo</button></div>
+        \(Field.summary(errors, order: ["emc-script", "emc-tracker"]))<p>Hệ thống EMC (Thông tư 22/2023/TT-BTTTT) cấp cho mỗi trang một mã số; biên tập viên của xã nhập mã số đó trong “Thông tin chung”. Trang của xã chỉ được tải tệp script dưới đây, không tệp nào khác.</p>
+        <form method="post" action="/quan-tri/cai-dat" class="form-grid">
+        \(Field.csrf(csrf))\
+        \(Field.text("emc-script", "Tệp script của Hệ thống EMC", value: fields["emc-script"] ?? "", errors: errors, required: true, type: "url", hint: "Địa chỉ https, ví dụ https://f-emc.ngsp.gov.vn/embed/gov-tracking.min.js"))\
+        \(Field.text("emc-tracker", "Địa chỉ nhận số liệu của Hệ thống EMC", value: fields["emc-tracker"] ?? "", errors: errors, required: true, type: "url", hint: "Địa chỉ https, ví dụ https://f-emc.ngsp.gov.vn/tracking"))\
+        <div><button class="button" type="submit">Lưu cài đặt</button></div>
         </form>
         """
     }
