@@ -16,10 +16,11 @@ struct ProceduresCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Replace a province's catalogue with a CSV file's rows.")
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "The province's official code.") var province: Int
+        @Flag(help: "Accept a file with no procedure: it empties the province's catalogue.") var empty = false
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let (file, province) = (self.file, self.province)
+            let (file, province, emptying) = (self.file, self.province, self.empty)
             let text: String
             do {
                 text = try String(contentsOfFile: file, encoding: .utf8)
@@ -33,7 +34,7 @@ struct ProceduresCommand: AsyncParsableCommand {
                 throw CLIError(code: 2, message: error.message)
             }
             let unit = try await withPlatform(self.database) { p in
-                try await ProcedureCatalogue.replace(procedures, province: province, database: p.database)
+                try await ProcedureCatalogue.replace(procedures, province: province, database: p.database, emptying: emptying)
             }
             Console.info("\(unit.name): \(procedures.count) procedures in \(Set(procedures.map(\.field)).count) fields")
         }

@@ -50,7 +50,7 @@ struct ShardsCommand: AsyncParsableCommand {
         @Argument(help: "Its name: lower-case letters, digits and _.") var name: String
         @Option(help: "postgres://USER@HOST:PORT/DATABASE, without the password.") var url: String
         @Option(help: "Where its password is: env:NAME or file:/path (none when omitted).") var secret: String = ""
-        @Option(name: .customLong("main-url"), help: "How that cluster's server reaches the main cluster (default: DATABASE_URL).")
+        @Option(name: .customLong("main-url"), help: "How that cluster's server reaches the main cluster, without a password (default: DATABASE_URL, its password left out); that server authenticates with its own ~postgres/.pgpass or a client certificate.")
         var mainURL: String?
         @OptionGroup var database: DatabaseOptions
 

@@ -25,6 +25,31 @@ import TestSupport
         }
     }
 
+    /// The link from another cluster to the catalogue is the hosts' role's
+    /// own mapping, never PUBLIC's, and holds no password; a main URL with
+    /// a password is refused before anything is prepared.
+    @Test func theLinkToTheCatalogue_holdsNoPassword() async throws {
+        try await withTestPlatform { platform in
+            try await platform.withShard("b") { _, shardConfig in
+                let mappings = try await Admin.strings(
+                    "SELECT usename::text || ' ' || array_to_string(umoptions, ',') FROM pg_user_mappings WHERE srvname = 'platform_main'",
+                    on: shardConfig)
+                #expect(mappings == ["\(shardConfig.username) password_required=false,user=\(platform.config.username)"])
+                var withPassword = platform.config
+                withPassword.password = "mat-khau-bi-mat"
+                let shards = Shards(database: platform.database, migrations: platform.migrations, logger: platform.logger)
+                await #expect(throws: TenantCoreError.self) {
+                    try await shards.add(
+                        name: "c", url: "postgres://\(shardConfig.username)@\(shardConfig.host):\(shardConfig.port)/\(shardConfig.database)",
+                        secret: "", mainAddress: withPassword)
+                }
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.shards WHERE name = 'c'") == 0)
+                let options = try await Admin.strings("SELECT array_to_string(umoptions, ',') FROM pg_user_mappings", on: shardConfig)
+                #expect(!options.joined().contains("mat-khau-bi-mat"))
+            }
+        }
+    }
+
     @Test func newCommunes_goToTheOpenClusterWithTheFewest_andAreServedFromIt() async throws {
         try await withTestPlatform(poolSize: 4) { platform in
             try await platform.makeCommunes([(19774, "Phường Thuận An")])

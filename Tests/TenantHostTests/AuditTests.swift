@@ -150,6 +150,12 @@ import TestSupport
                     contentType: "multipart/form-data; boundary=XYZ")
                 #expect(good.status == 303)
                 #expect(try await host.eventually { try await host.get("/thu-tuc-hanh-chinh", host: siteA).text.contains("1.001193") })
+                // A file with only its header would empty the catalogue: refused unless confirmed.
+                let headerOnly = try await browser.request(
+                    "POST", "/quan-tri/thu-tuc", on: adminSite, body: upload("\(header)\n"), contentType: "multipart/form-data; boundary=XYZ")
+                #expect(headerOnly.status == 400)
+                #expect(headerOnly.text.contains("xóa toàn bộ danh mục của tỉnh"))
+                #expect(try await platform.strings("SELECT count(*)::text FROM platform.procedures") == ["1"])
 
                 // Every change is in the audit log, by whom; refused input left nothing.
                 #expect(try await platform.strings(

@@ -136,6 +136,9 @@ import TestSupport
         try await withTestPlatform { platform in
             try await Self.twoProvinces(platform)
             _ = try await ProcedureCatalogue.replace(procedures, province: 46, database: platform.database)
+            // An empty file empties nothing unless that is confirmed.
+            await #expect(throws: TenantCoreError.self) { try await ProcedureCatalogue.replace([], province: 46, database: platform.database) }
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.procedures") == procedures.count)
             try await withTestHost(platform) { host in
                 let page = try await host.get("/thu-tuc-hanh-chinh", host: "thuan-an.hue.localhost")
                 #expect(page.status == 200)

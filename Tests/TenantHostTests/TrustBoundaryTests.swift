@@ -122,4 +122,38 @@ let boundaryFixture = TestFixture("boundaries") { platform in
             }
         }
     }
+
+    /// A citizen's form is taken only from the site's own pages, and what
+    /// the limit keeps of the sender is a keyed hash, for an hour.
+    @Test func crossSitePosts_areRefused_andSubmissionsKeepNoAddress() async throws {
+        try await withTestPlatform(from: .communes([SiteRoutingTests.a])) { platform in
+            try await withTestHost(platform, wire: true) { host in
+                let site = "thuan-an.hue.localhost"
+                func post(_ headers: [(String, String)], type: String = "application/x-www-form-urlencoded") async throws -> RawHTTPResponse {
+                    let body = "thong-tin=5&dich-vu=4&y-kien=T%E1%BB%91t"
+                    var request = "POST /danh-gia HTTP/1.1\r\nHost: \(site)\r\nContent-Type: \(type)\r\nContent-Length: \(body.utf8.count)\r\n"
+                    for (name, value) in headers { request += "\(name): \(value)\r\n" }
+                    return try await RawHTTPClient.send(Array((request + "Connection: close\r\n\r\n" + body).utf8), port: host.port)
+                }
+                for headers in [
+                    [("Origin", "https://attacker.example")], [("Origin", "null")], [("Origin", "http://hai-hung.ninh-binh.localhost")],
+                    [("Sec-Fetch-Site", "cross-site")], [("Sec-Fetch-Site", "same-site")], [("Referer", "https://attacker.example/trang")],
+                ] {
+                    #expect(try await post(headers).status == 403, "\(headers)")
+                }
+                #expect(try await post([], type: "text/plain").status == 415)
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.ratings") == 0)
+                // An hour-old submission is gone once a new one comes; addresses are never stored.
+                try await platform.execute(
+                    "INSERT INTO platform.form_submissions (address_hash, tenant_id, form, at) VALUES ('\\x00', 1, 'rating', now() - interval '2 hours')")
+                #expect(try await post([("Origin", "http://\(site)"), ("Sec-Fetch-Site", "same-origin")]).status == 303)
+                #expect(try await post([("Referer", "http://\(site)/danh-gia")]).status == 303)
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.ratings") == 2)
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.form_submissions") == 2)
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.form_submissions WHERE at < now() - interval '1 hour'") == 0)
+                #expect(try await platform.scalar(
+                    "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'platform' AND table_name IN ('form_submissions', 'ratings') AND column_name ~ 'address|ip'") == 1)
+            }
+        }
+    }
 }

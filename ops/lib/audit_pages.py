@@ -185,27 +185,75 @@ def clip(text, limit):
 
 # ---------------------------------------------------------------- axe
 
-def browser(hosts, address):
+def browser(hosts, address, work):
+    """Headless Chromium with its sandbox on, as an unprivileged user: the
+    pages audited are the communes' own, with whatever they load. Run as
+    root, Chromium (through its driver) runs as AUDIT_BROWSER_USER
+    (audit-pages, a system user made on first use); run as anyone else,
+    as that user. Its profile lives in `work`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
-    # As Tests/browser/journeys.py starts it; the hosts audited resolve to
-    # `address` whatever DNS says (*.localhost does already, a commune's
-    # real name would go to the public front otherwise).
+    profile = os.path.join(work, "chromium-profile")
+    os.makedirs(profile)
+    driver_path = os.environ.get("CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    if os.geteuid() == 0:
+        user = os.environ.get("AUDIT_BROWSER_USER", "audit-pages")
+        if subprocess.run(["id", "-u", user], capture_output=True).returncode != 0:
+            made = subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+                                   "--shell", "/usr/sbin/nologin", user], capture_output=True, text=True)
+            if made.returncode != 0:
+                raise Failure(f"cannot create the browser's user {user}: {made.stderr.strip()}")
+        os.chmod(work, 0o755)
+        shutil.chown(profile, user=user)
+        # Selenium starts this in the driver's place, with the driver's arguments.
+        wrapper = os.path.join(work, "chromedriver-as-user")
+        with open(wrapper, "w", encoding="utf-8") as script:
+            script.write(f"#!/bin/sh\nexec runuser -u {user} -- env HOME={profile} {driver_path} \"$@\"\n")
+        os.chmod(wrapper, 0o755)
+        driver_path = wrapper
+    # As Tests/browser/journeys.py starts it, but sandboxed; the hosts
+    # audited resolve to `address` whatever DNS says (*.localhost does
+    # already, a commune's real name would go to the public front otherwise).
     options = Options()
-    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1800",
+    for arg in ["--headless=new", "--disable-gpu", "--window-size=1280,1800", f"--user-data-dir={profile}",
                 "--disable-dev-shm-usage", "--lang=vi", "--disable-features=HttpsUpgrades",
                 "--host-resolver-rules=" + ", ".join(f"MAP {host} {address}" for host in sorted(hosts))]:
         options.add_argument(arg)
-    driver_path = os.environ.get("CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver")
     try:
         driver = webdriver.Chrome(service=Service(driver_path), options=options)
     except Exception as error:  # selenium's errors, a missing driver, …
         raise Failure(f"Chromium did not start: {str(error).splitlines()[0] if str(error) else error!r}")
     driver.set_script_timeout(120)
     driver.set_page_load_timeout(60)
-    return driver
+    return driver, profile
+
+
+def sandbox_report(profile):
+    """Checks, after a page was loaded, that every renderer of this run is
+    sandboxed: not root, no --no-sandbox, in a user namespace of its own.
+    Raises Failure otherwise: an audit never loads pages unsandboxed."""
+    renderers = []
+    own_namespace = os.readlink("/proc/self/ns/user")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                args = f.read().split(b"\0")
+            if b"--type=renderer" not in args or not any(profile.encode() in a for a in args):
+                continue
+            uid = os.stat(f"/proc/{pid}").st_uid
+            namespace = os.readlink(f"/proc/{pid}/ns/user")
+        except OSError:
+            continue
+        renderers.append((pid, uid, namespace, b"--no-sandbox" in args))
+    if not renderers:
+        raise Failure("no Chromium renderer of this run was found to check its sandbox")
+    for pid, uid, namespace, unsandboxed in renderers:
+        if uid == 0 or unsandboxed or namespace == own_namespace:
+            raise Failure(f"Chromium's renderer {pid} is not sandboxed (uid {uid}, --no-sandbox {unsandboxed}, "
+                          f"namespace {namespace}): the audit does not run unsandboxed")
+    return f"{len(renderers)} renderer(s), uid {renderers[0][1]}, each in its own user namespace"
 
 
 def axe_page(driver, axe_source, url):
@@ -376,12 +424,16 @@ def main():
             visits.append((commune, checked_at, commune_pages(args.address, args.base_port, commune, folder)))
         files = {name for _, _, pages in visits for _, _, name in pages}
         vnu = vnu_start(args.java, args.vnu_jar, work)  # runs while Chromium works
-        driver = browser({c["host"] for c in chosen}, args.address)
+        driver, profile = browser({c["host"] for c in chosen}, args.address, work)
+        sandboxed = None
         found = None
         totals = {"axe": collections.Counter(), "vnu": collections.Counter()}
         flagged = {"axe": 0, "vnu": 0}
         for number, (commune, checked_at, pages) in enumerate(visits, 1):
             results = {"axe": axe_commune(driver, axe_source, args.base_port, commune, pages)}
+            if sandboxed is None:
+                sandboxed = sandbox_report(profile)
+                log(f"Chromium sandboxed: {sandboxed}")
             if found is None:
                 found = vnu_finish(vnu, files)
                 vnu = None

@@ -68,11 +68,17 @@ public enum ProcedureCatalogue {
     }
 
     /// Replaces the catalogue of the province with official code
-    /// `province`, in one transaction.
+    /// `province`, in one transaction. A file with no procedure empties
+    /// the catalogue only when `emptying` says that is what is meant.
     public static func replace(
-        _ procedures: [ProvinceProcedure], province: Int, database: TenantDatabase, by actor: AuditActor = .provisioner
+        _ procedures: [ProvinceProcedure], province: Int, database: TenantDatabase, by actor: AuditActor = .provisioner,
+        emptying: Bool = false
     ) async throws(TenantCoreError) -> AdminUnit {
-        try await database.withTransaction { connection in
+        guard !procedures.isEmpty || emptying else {
+            throw .invalid(
+                "the file has a header and no procedure: importing it would empty the province's catalogue; confirm that this is meant (--empty)")
+        }
+        return try await database.withTransaction { connection in
             guard let unit = try await Catalogue(logger: database.logger).unit(.province, code: province, on: connection) else {
                 throw TenantCoreError(.notFound, "province \(province) is not in the catalogue")
             }

@@ -28,7 +28,13 @@ public struct ShardSetup: Sendable {
     ///   - shard: a connection to the cluster to prepare (no transaction open).
     ///   - main: a connection to the main cluster.
     ///   - mainAddress: how the cluster's server reaches the main cluster
-    ///     (host, port, database, user, password).
+    ///     (host, port, database, user). Its password, if it has one, is
+    ///     never used: the link's user mapping is for the role this
+    ///     connection logs in as (the hosts' role on that cluster), never
+    ///     PUBLIC, and holds no password. The main cluster authenticates the
+    ///     link by what that server has of its own: its system user's
+    ///     password file (`~postgres/.pgpass`) or a client certificate
+    ///     (deploy/README.md, "Several clusters").
     public func prepare(_ shard: PostgresConnection, main: PostgresConnection, mainAddress: DatabaseConfig) async throws {
         let functions = try await main.query(
             """
@@ -54,8 +60,10 @@ public struct ShardSetup: Sendable {
             "host": mainAddress.socketDirectory ?? mainAddress.host, "port": "\(mainAddress.port)", "dbname": mainAddress.database,
         ]
         if mainAddress.sslMode != "disable" { server["sslmode"] = mainAddress.sslMode }
-        var mapping = ["user": mainAddress.username]
-        if let password = mainAddress.password { mapping["password"] = password } else { mapping["password_required"] = "false" }
+        // password_required 'false' (a superuser's option): the password,
+        // when the main cluster asks for one, comes from the server's own
+        // password file, not from a catalogue any dump prints.
+        let mapping = ["user": mainAddress.username, "password_required": "false"]
 
         try await TenantDatabase.inTransaction(shard, logger: self.logger) { connection in
             try await connection.query("SET LOCAL check_function_bodies = off", logger: self.logger)
@@ -68,7 +76,7 @@ public struct ShardSetup: Sendable {
                 "CREATE SERVER \(unescaped: Self.server) FOREIGN DATA WRAPPER postgres_fdw OPTIONS (\(unescaped: Self.options(server)))",
                 logger: self.logger)
             try await connection.query(
-                "CREATE USER MAPPING FOR PUBLIC SERVER \(unescaped: Self.server) OPTIONS (\(unescaped: Self.options(mapping)))",
+                "CREATE USER MAPPING FOR CURRENT_USER SERVER \(unescaped: Self.server) OPTIONS (\(unescaped: Self.options(mapping)))",
                 logger: self.logger)
             // Every catalogue table and view but those that are this
             // cluster's own (``local``).

@@ -61,6 +61,10 @@ public struct Shards: Sendable {
         mainAddress: DatabaseConfig? = nil
     ) async throws(TenantCoreError) -> ShardRecord {
         let (name, url, secret) = try ShardRecord.validated(name: rawName, url: rawURL, secret: rawSecret)
+        guard mainAddress?.password == nil else {
+            throw .invalid(
+                "--main-url must not carry the main cluster's password: it would be stored in that cluster's catalogue, which pg_dump prints; give the password to that server in its own ~postgres/.pgpass (or use client certificates)")
+        }
         let record = ShardRecord(name: name, url: url, secret: secret, state: state)
         let config = try record.databaseConfig(main: self.database.config)
         let target = TenantDatabase(config: config, poolSize: 1, recycleAfter: 0, logger: self.logger)

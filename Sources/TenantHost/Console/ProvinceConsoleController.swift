@@ -151,8 +151,14 @@ struct ProvinceConsoleController: ConsoleBase {
         } catch {
             return try await self.proceduresPage(context, errors: ["tep": error.message], status: .badRequest, notice: nil)
         }
+        guard !procedures.isEmpty || form["xoa-het"] == "1" else {
+            return try await self.proceduresPage(
+                context, errors: ["tep": "Tệp chỉ có dòng tiêu đề, không có thủ tục nào: nhập tệp này sẽ xóa toàn bộ danh mục của tỉnh. Nếu đúng là muốn xóa, đánh dấu ô “Xóa toàn bộ danh mục” và gửi lại."],
+                status: .badRequest, notice: nil)
+        }
         _ = try await ProcedureCatalogue.replace(
-            procedures, province: province.code, database: self.services.database, by: .staff(context.user, address: context.remoteAddress))
+            procedures, province: province.code, database: self.services.database, by: .staff(context.user, address: context.remoteAddress),
+            emptying: form["xoa-het"] == "1")
         return Self.redirect("/quan-tri/thu-tuc?da-nhap=\(procedures.count)")
     }
 

@@ -54,6 +54,7 @@ enum ProvinceConsoleViews {
             \(problems)<form method="post" action="/quan-tri/thu-tuc" enctype="multipart/form-data" class="form-grid">
             \(Field.csrf(csrf))\(choose)
             <div><label for="f-tep">Tệp CSV (UTF-8, tối đa 2 MB)</label><input id="f-tep" name="tep" type="file" accept=".csv,text/csv"\(Field.describedBy("tep", errors: errors, hint: false))></div>
+            \(Field.check("xoa-het", "Xóa toàn bộ danh mục (chỉ khi tệp không có thủ tục nào)", checked: false))
             <div><button class="button" type="submit">Nhập danh mục</button></div>
             </form>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Số thủ tục trong danh mục"><table class="data"><caption>Số thủ tục trong danh mục</caption>
