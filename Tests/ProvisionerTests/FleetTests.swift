@@ -119,6 +119,41 @@ func sqlDirectory(withExtraTenantMigration sql: String) throws -> String {
         }
     }
 
+    /// A file's numbers and dates come from outside: a header that promises
+    /// an impossible row count, or a date no page can render, is refused
+    /// and nothing is restored.
+    @Test func restore_refusesImpossibleCountsAndDates() async throws {
+        try await withTestPlatform { platform in
+            let record = try await platform.makeCommunes([(19774, "Phường Thuận An")])[0]
+            try await platform.database.withConnection { connection in
+                _ = try await SampleContent(logger: platform.logger).add(to: record, hosts: ["thuanan.hue.gov.vn"], on: connection)
+            }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("c19774-\(UUID().uuidString).json").path
+            #expect(try await CommandRunner.provisioner(["commune", "export", "19774", "--out", file], databaseURL: platform.url).status == 0)
+            #expect(try await CommandRunner.provisioner(["commune", "delete", "19774"], databaseURL: platform.url).status == 0)
+            let original = try String(contentsOfFile: file, encoding: .utf8)
+            func tampered(_ pattern: String, _ replacement: String) throws -> String {
+                let regex = try NSRegularExpression(pattern: pattern)
+                let range = try #require(regex.firstMatch(in: original, range: NSRange(original.startIndex..., in: original))?.range)
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json").path
+                try (original as NSString).replacingCharacters(in: range, with: replacement).write(toFile: path, atomically: true, encoding: .utf8)
+                return path
+            }
+            for (pattern, replacement) in [
+                (#""published_at": *"[^"]*""#, #""published_at":"infinity""#),
+                (#""published_at": *"[^"]*""#, #""published_at":"0900-01-01T00:00:00+00:00""#),
+                (#""row_counts": *\{"#, #""row_counts":{"x":9223372036854775807,"#),
+            ] {
+                let bad = try tampered(pattern, replacement)
+                let refused = try await CommandRunner.provisioner(["commune", "restore", bad], databaseURL: platform.url)
+                #expect(refused.status == 2, "\(replacement): \(refused.output)")
+                #expect(try await platform.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'c_19774'") == 0)
+                #expect(try await platform.halfMadeCommunes() == [])
+            }
+            #expect(try await CommandRunner.provisioner(["commune", "restore", file], databaseURL: platform.url).status == 0)
+        }
+    }
+
     @Test func deleteAfterContentChanged_needsAFreshExport() async throws {
         try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
             let record = try await platform.record(19774)

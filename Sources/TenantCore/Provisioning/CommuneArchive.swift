@@ -186,9 +186,18 @@ extension CommuneProvisioning {
             }
             let document = String(decoding: data, as: UTF8.self)
             let count = try await archive.importTables(schema, document: document, on: connection)
+            // The header's counts come from the file: summed without overflow.
+            guard header.row_counts.values.allSatisfy({ (0...1_000_000_000).contains($0) }) else {
+                throw TenantCoreError.invalid("\(path) promises an impossible number of rows; not restored")
+            }
             let expected = header.row_counts.values.reduce(0, +)
             guard count == expected else {
                 throw TenantCoreError.invalid("\(path) holds \(count) rows but its header promises \(expected); not restored")
+            }
+            let wrongDates = try await archive.datesOutOfRange(schema, on: connection)
+            guard wrongDates.isEmpty else {
+                throw TenantCoreError.invalid(
+                    "\(path) has dates outside 1900–2200 in \(wrongDates.joined(separator: ", ")); not restored")
             }
             for (host, role) in hosts {
                 try await self.catalogue.addDomain(host, tenantID: unit.id, role: role, on: connection)

@@ -32,6 +32,35 @@ struct ArchiveRepository: Sendable {
         ).collect().first?.decode(Int.self) ?? 0
     }
 
+    /// The date and time columns of `schema` holding a value outside
+    /// 1900–2200 (or ±infinity): a file's dates must be ones the platform
+    /// can render and store back. Identifiers come from PostgreSQL's own
+    /// catalogue, quoted.
+    func datesOutOfRange(_ schema: SchemaName, on connection: PostgresConnection) async throws -> [String] {
+        var columns: [(String, String)] = []
+        for try await (table, column) in try await connection.query(
+            """
+            SELECT table_name::text, column_name::text FROM information_schema.columns
+             WHERE table_schema = \(schema.rawValue) AND data_type IN ('timestamp with time zone', 'timestamp without time zone', 'date')
+             ORDER BY table_name, column_name
+            """, logger: self.logger
+        ).decode((String, String).self) {
+            columns.append((table, column))
+        }
+        var wrong: [String] = []
+        for (table, column) in columns {
+            let quotedColumn = ShardSetup.identifier(column)
+            let count = try await connection.query(
+                """
+                SELECT count(*)::int FROM \(unescaped: schema.quoted).\(unescaped: ShardSetup.identifier(table))
+                 WHERE NOT (\(unescaped: quotedColumn) >= '1900-01-01' AND \(unescaped: quotedColumn) < '2201-01-01')
+                """, logger: self.logger
+            ).collect().first?.decode(Int.self) ?? 0
+            if count > 0 { wrong.append("\(table).\(column) (\(count) rows)") }
+        }
+        return wrong
+    }
+
     func recordExport(code: Int, schema: String, file: String, contentVersion: Int64, bytes: Int, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
