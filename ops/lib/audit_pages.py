@@ -227,20 +227,42 @@ def browser(hosts, address, work):
         raise Failure(f"Chromium did not start: {str(error).splitlines()[0] if str(error) else error!r}")
     driver.set_script_timeout(120)
     driver.set_page_load_timeout(60)
-    return driver, profile
+    return driver
 
 
-def sandbox_report(profile):
-    """Checks, after a page was loaded, that every renderer of this run is
-    sandboxed: not root, no --no-sandbox, in a user namespace of its own.
-    Raises Failure otherwise: an audit never loads pages unsandboxed."""
-    renderers = []
-    own_namespace = os.readlink("/proc/self/ns/user")
+def sandbox_report(driver):
+    """Checks, after a page was loaded, that every renderer this run's
+    driver started is sandboxed: not root, no --no-sandbox, in a user
+    namespace of its own. Raises Failure otherwise: an audit never loads
+    pages unsandboxed."""
+    parents = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as f:
+                parents[int(pid)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+
+    def below(pid, root):
+        for _ in range(64):
+            if pid == root:
+                return True
+            pid = parents.get(pid, 0)
+            if pid <= 1:
+                return False
+        return False
+
+    root = driver.service.process.pid
+    own_namespace = os.readlink("/proc/self/ns/user")
+    renderers = []
+    for pid in parents:
+        if not below(pid, root):
+            continue
+        try:
+            # Chromium rewrites its command line into one string: look for the words.
             with open(f"/proc/{pid}/cmdline", "rb") as f:
-                args = f.read().split(b"\0")
-            if b"--type=renderer" not in args or not any(profile.encode() in a for a in args):
+                args = f.read().replace(b"\0", b" ").split()
+            if b"--type=renderer" not in args:
                 continue
             uid = os.stat(f"/proc/{pid}").st_uid
             namespace = os.readlink(f"/proc/{pid}/ns/user")
@@ -424,7 +446,7 @@ def main():
             visits.append((commune, checked_at, commune_pages(args.address, args.base_port, commune, folder)))
         files = {name for _, _, pages in visits for _, _, name in pages}
         vnu = vnu_start(args.java, args.vnu_jar, work)  # runs while Chromium works
-        driver, profile = browser({c["host"] for c in chosen}, args.address, work)
+        driver = browser({c["host"] for c in chosen}, args.address, work)
         sandboxed = None
         found = None
         totals = {"axe": collections.Counter(), "vnu": collections.Counter()}
@@ -432,7 +454,7 @@ def main():
         for number, (commune, checked_at, pages) in enumerate(visits, 1):
             results = {"axe": axe_commune(driver, axe_source, args.base_port, commune, pages)}
             if sandboxed is None:
-                sandboxed = sandbox_report(profile)
+                sandboxed = sandbox_report(driver)
                 log(f"Chromium sandboxed: {sandboxed}")
             if found is None:
                 found = vnu_finish(vnu, files)
