@@ -24,16 +24,26 @@ func buildApplication(
     let cache = PageCache(capacity: config.pageCacheBytes, ttl: config.pageCacheTTL)
     let metrics = PlatformMetrics()
     let front = config.frontCachePurge.map {
-        FrontCache(endpoints: $0, ttl: config.frontCacheTTL, database: database, logger: logger)
+        FrontCache(endpoints: $0, ttl: config.frontCacheTTL, directory: directory, database: database, logger: logger)
     }
-    // Every host purges the fronts when it hears of a change: the rows it
-    // deletes are the pages any host let nginx keep (FrontCache).
     let watcher = CatalogueWatcher(
         database: database, directory: directory,
         handlers: .init(
-            contentChanged: { id in
+            contentChanged: { id, writerPurged in
                 cache.invalidate(tenant: id)
-                if let front { Task { await front.purge(tenant: id) } }
+                // The host that made the write purges the fronts; a change
+                // made elsewhere (the provisioner) is purged by every host.
+                // A host that let a front keep a page of the commune just
+                // now may have made it before it heard of the write: it
+                // purges once more.
+                if let front {
+                    front.heard(tenant: id)
+                    if !writerPurged {
+                        Task { await front.purge(tenant: id) }
+                    } else if front.keptRecently(tenant: id) {
+                        Task { await front.purgeOnce(tenant: id) }
+                    }
+                }
             },
             tenantsChanged: { ids in
                 for id in ids { cache.invalidate(tenant: id) }
@@ -53,7 +63,6 @@ func buildApplication(
         operations: operations, front: front, logger: logger)
     let router = buildRouter(services: services)
     var lifecycle: [any Service] = [database, watcher, operations]
-    if let front { lifecycle.append(front) }
     if let port = config.metricsPort {
         lifecycle.append(buildMetricsApplication(services: services, bind: config.metricsBind, port: port, logger: logger, onRunning: onMetricsRunning))
     }
@@ -99,11 +108,12 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     Task { await accounts.prepare() }
     let cache = services.cache
     let front = services.front
-    var editorial = Editorial(database: services.database, accounts: accounts, logger: services.logger) {
+    var editorial = Editorial(database: services.database, accounts: accounts, logger: services.logger, committedPurgesFronts: front != nil) {
         cache.invalidate(tenant: $0)
-        await front?.purge(tenant: $0)
+        await front?.purgeAfterWrite(tenant: $0)
     }
     editorial.maxUpload = services.config.uploadLimitMB * 1024 * 1024
+    if let front { editorial.changing = { front.writing(tenant: $0) } }
     var provisioning = CommuneProvisioning(
         database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)
     provisioning.reservedHosts = [services.config.adminHost]

@@ -10,13 +10,10 @@ struct SiteVisit: Sendable {
     let baseURL: String
     /// `https://hainam.haihau.namdinh.gov.vn`
     let canonicalBase: String
-    /// Where this page is kept in the page cache, if it may be.
-    let cacheKey: PageCache.Key?
+    /// What may be kept of the answer (``CachePolicy``).
+    let cache: CachePolicy
     /// The commune's cache generation when the request started.
     let generation: UInt64
-    /// nginx's name for this request when its answer may be kept by the
-    /// front cache (``FrontCache/key(header:baseURL:target:)``).
-    var frontKey: String? = nil
     /// Set when the commune is shown as an archive inside its successor's site.
     var archive: ArchiveVisit? = nil
 }

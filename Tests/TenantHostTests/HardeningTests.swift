@@ -69,9 +69,12 @@ import TestSupport
         Fuzz.run { random, seed in
             let header = Fuzz.text(&random, fragments: fragments, maxPieces: 12)
             let target = "/" + Fuzz.text(&random, fragments: fragments, maxPieces: 6)
-            if let key = FrontCache.key(header: header, baseURL: base, target: target) {
-                #expect(key == base + target && key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }, "seed \(seed)")
+            if FrontCache.namesRequest(header: header, baseURL: base, target: target) {
+                #expect(header == base + target && header.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }, "seed \(seed)")
             }
+            let canonical = PageQuery.canonical(path: target, query: header)
+            #expect(canonical.utf8.count <= header.utf8.count, "seed \(seed)")
+            #expect(PageQuery.canonical(path: target, query: canonical) == canonical, "seed \(seed): canonical twice is canonical")
             _ = SiteMiddleware.justWrote(header)
             let html = HTML(bytes: Array(header.utf8))
             let rewritten = String(decoding: ArchiveLinks.rewrite(html, prefix: "/luu-tru/hai-nam").bytes, as: UTF8.self)

@@ -36,12 +36,13 @@ deps_install_build() {
   deps_install_cmark
 }
 
-# nginx with the cache-purge and Brotli modules: the front cache's tests run the
-# repository's deploy/nginx configuration in front of a test host.
+# nginx with the Lua (front cache generations) and Brotli modules: the front
+# cache's tests run the repository's deploy/nginx configuration in front of a
+# test host.
 deps_install_front() {
-  if [ -x /usr/sbin/nginx ] && [ -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so ] \
-    && [ -f /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ]; then
+  if [ -x /usr/sbin/nginx ] && [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] \
+    && [ -f /usr/lib/nginx/modules/ndk_http_module.so ] && [ -f /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ]; then
     return 0
   fi
-  deps_apt_install nginx libnginx-mod-http-cache-purge libnginx-mod-http-brotli-filter
+  deps_apt_install nginx libnginx-mod-http-lua libnginx-mod-http-ndk libnginx-mod-http-brotli-filter
 }

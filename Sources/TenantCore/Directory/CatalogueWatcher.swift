@@ -16,8 +16,9 @@ import Synchronization
 public final class CatalogueWatcher: Service, Sendable {
     /// What the host does when something changes.
     public struct Handlers: Sendable {
-        /// A commune's content changed (its id).
-        public var contentChanged: @Sendable (Int64) -> Void
+        /// A commune's content changed (its id); `writerPurged`: the host
+        /// that made the change purges nginx's front caches itself.
+        public var contentChanged: @Sendable (_ id: Int64, _ writerPurged: Bool) -> Void
         /// These communes changed in the catalogue.
         public var tenantsChanged: @Sendable ([Int64]) -> Void
         /// Notifications may have been missed: forget everything. The
@@ -30,7 +31,7 @@ public final class CatalogueWatcher: Service, Sendable {
         public var reloaded: @Sendable (_ duration: Duration) -> Void
 
         public init(
-            contentChanged: @escaping @Sendable (Int64) -> Void, tenantsChanged: @escaping @Sendable ([Int64]) -> Void,
+            contentChanged: @escaping @Sendable (Int64, Bool) -> Void, tenantsChanged: @escaping @Sendable ([Int64]) -> Void,
             reset: @escaping @Sendable (Date?) -> Void, notified: @escaping @Sendable (String, Duration?) -> Void = { _, _ in },
             reloaded: @escaping @Sendable (Duration) -> Void = { _ in }
         ) {
@@ -196,10 +197,11 @@ public final class CatalogueWatcher: Service, Sendable {
     }
 
     /// A `tenant_content` notification, from any cluster: payload
-    /// 'id:epoch' (or 'id' before platform migration 4).
+    /// 'id:epoch', or 'id:w:epoch' when the writer purges the fronts
+    /// (platform migration 16).
     private func contentNotified(_ payload: String) {
-        let id = payload.split(separator: ":", maxSplits: 1).first.flatMap { Int64($0) }
-        if let id { self.handlers.contentChanged(id) }
+        let fields = payload.split(separator: ":", maxSplits: 2)
+        if let id = fields.first.flatMap({ Int64($0) }) { self.handlers.contentChanged(id, fields.count == 3 && fields[1] == "w") }
         self.handlers.notified("tenant_content", Self.lag(of: payload))
     }
 

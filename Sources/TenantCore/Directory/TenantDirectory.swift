@@ -35,6 +35,8 @@ public final class DirectorySnapshot: Sendable {
     public let archives: [Int64: [String: Int64]]
     /// Each commune's development alias (the first, if several).
     let devHosts: [Int64: Hostname]
+    /// Each commune's host names, every role.
+    let hostsByTenant: [Int64: [String]]
     /// The old communes each commune was formed from (name, and the unit id
     /// of the archived commune when it had a site), for its home page.
     public let predecessors: [Int64: [Predecessor]]
@@ -83,6 +85,9 @@ public final class DirectorySnapshot: Sendable {
             }
         }
         self.devHosts = devHosts
+        var byTenant: [Int64: [String]] = [:]
+        for (host, entry) in hosts { byTenant[entry.tenantID, default: []].append(host) }
+        self.hostsByTenant = byTenant.mapValues { $0.sorted() }
         self.units = units
         var portalHosts: [String: Int64] = [:]
         for unit in units.values {
@@ -115,6 +120,18 @@ public final class DirectorySnapshot: Sendable {
         var labels = [unit.slug]
         if unit.level == .district, let parent = unit.parentID.flatMap({ units[$0] }) { labels.append(parent.slug) }
         if let alias = try? Hostname(validating: (labels + [Self.portalDevSuffix]).joined(separator: ".")) { result.append(alias) }
+        return result
+    }
+
+    /// The host names whose pages show commune `tenantID`'s content: its
+    /// own, and, when it is an archive inside another commune's site, that
+    /// commune's (the archive's pages are under `/luu-tru/` there). What a
+    /// front cache purges when the commune changes.
+    public func pageHosts(of tenantID: Int64) -> [String] {
+        var result = self.hostsByTenant[tenantID] ?? []
+        if let successor = self.tenants[tenantID]?.successorID, let home = self.archiveHome(of: successor) {
+            result += self.hostsByTenant[home.id] ?? []
+        }
         return result
     }
 

@@ -21,15 +21,23 @@ public struct Editorial: Sendable {
     /// next request never sees a page older than the write. (Other host
     /// processes learn it from `NOTIFY tenant_content`.)
     let committed: @Sendable (Int64) async -> Void
+    /// `committed` purges nginx's front caches: the notification of the
+    /// change says so, and other hosts do not purge them again.
+    let committedPurgesFronts: Bool
+    /// Called with the commune's id before a change's transaction starts
+    /// (the host notes that it is the writer: `FrontCache.writing(tenant:)`).
+    public var changing: @Sendable (Int64) -> Void = { _ in }
 
     public init(
-        database: TenantDatabase, accounts: Accounts, logger: Logger, committed: @escaping @Sendable (Int64) async -> Void = { _ in }
+        database: TenantDatabase, accounts: Accounts, logger: Logger, committedPurgesFronts: Bool = false,
+        committed: @escaping @Sendable (Int64) async -> Void = { _ in }
     ) {
         self.database = database
         self.accounts = accounts
         self.logger = logger
         self.content = ContentStore(logger: logger)
         self.catalogue = Catalogue(logger: logger)
+        self.committedPurgesFronts = committedPurgesFronts
         self.committed = committed
     }
 
@@ -58,10 +66,11 @@ public struct Editorial: Sendable {
         address: String, _ change: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let result: Result
+        self.changing(tenant.id)
         do {
             result = try await self.database.withTransaction(schema: tenant.schema) { connection in
                 let result = try await change(connection)
-                try await self.catalogue.touchContent(tenantID: tenant.id, on: connection)
+                try await self.catalogue.touchContent(tenantID: tenant.id, writerPurgesFronts: self.committedPurgesFronts, on: connection)
                 try await self.accounts.audit(user, commune: tenant.code, action: action, detail: detail(result), address: address, on: connection)
                 return result
             }

@@ -280,9 +280,26 @@ public struct Catalogue: Sendable {
     /// Bumps the commune's content version and tells every host process to
     /// drop its cached pages (`NOTIFY tenant_content`).
     @discardableResult
-    public func touchContent(tenantID: Int64, on connection: PostgresConnection) async throws -> Int64 {
-        try await connection.query("SELECT platform.touch_tenant(\(tenantID))", logger: self.logger)
+    /// `writerPurgesFronts`: the caller purges nginx's front caches itself
+    /// once the transaction commits; the notification says so, and the
+    /// other hosts only drop their own cached pages (sql/platform/0016).
+    public func touchContent(tenantID: Int64, writerPurgesFronts: Bool = false, on connection: PostgresConnection) async throws -> Int64 {
+        if writerPurgesFronts {
+            try await connection.query("SET LOCAL platform.front_purged = 'writer'", logger: self.logger)
+        }
+        return try await connection.query("SELECT platform.touch_tenant(\(tenantID))", logger: self.logger)
             .collect().first?.decode(Int64.self) ?? 0
+    }
+
+    /// The communes whose content or catalogue row changed since `since`.
+    public func tenantsChanged(since: Date, on connection: PostgresConnection) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for try await id in try await connection.query(
+            "SELECT unit_id FROM platform.tenants WHERE content_changed_at >= \(since) OR updated_at >= \(since)", logger: self.logger
+        ).decode(Int64.self) {
+            ids.append(id)
+        }
+        return ids
     }
 
     // MARK: Backups

@@ -98,9 +98,7 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The fresh cached page for this request, if the early path may answer
-    /// it; `front`: nginx's front cache may keep the answer. A request nginx
-    /// may cache whose key this host has not handed out yet goes to the
-    /// router, which records it (``FrontCache/register(tenant:key:)``).
+    /// it; `front`: nginx's front cache may keep the answer (``CachePolicy``).
     private func cachedPage(_ head: HTTPRequestHead, peer: String) -> (CachedPage, front: Bool)? {
         guard head.method == .GET || head.method == .HEAD, head.uri.utf8.first == UInt8(ascii: "/"),
             !head.headers.contains(name: "content-length") && !head.headers.contains(name: "transfer-encoding"),
@@ -121,16 +119,12 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let baseURL = SiteMiddleware.baseURL(
             tenant: tenant, host: host, authority: authority, forwardedProto: viaProxy ? head.headers.first(name: "x-forwarded-proto") : nil,
             config: self.services.config)
-        var front = false
-        if viaProxy, let frontCache = self.services.front, let header = head.headers.first(name: "x-front-cache-key") {
-            if let key = FrontCache.key(header: header, baseURL: baseURL, target: head.uri) {
-                guard frontCache.handsOut(tenant: tenant.id, key: key) else { return nil }
-                front = true
-            }
-        }
-        guard let page = self.services.cache.lookup(PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query), now: .now, early: true)
-        else { return nil }
-        return (page, front)
+        let policy = CachePolicy.decide(
+            isRead: true, tenant: tenant.id, baseURL: baseURL, path: path, query: query, target: head.uri, cookie: nil,
+            frontKey: self.services.front != nil && viaProxy ? head.headers.first(name: "x-front-cache-key") : nil)
+        guard let key = policy.pageKey, let page = self.services.cache.lookup(key, now: .now, early: true) else { return nil }
+        if policy.front { self.services.front?.kept(tenant: tenant.id) }
+        return (page, policy.front)
     }
 
     /// The same response ``PageResponse/make(_:request:status:)`` gives, written at once; returns its status.

@@ -359,7 +359,7 @@ struct PublicSiteController: Sendable {
         case .failure(let status, let html), .personal(let html, let status):
             return PageResponse.html(html, status: status)
         case .page(let html, let contentType):
-            let key = services.cache.capacity > 0 ? visit.cacheKey : nil
+            let key = services.cache.capacity > 0 ? visit.cache.pageKey : nil
             let page = PageCache.makePage(
                 body: ByteBuffer(bytes: html.bytes), contentType: contentType, ttl: services.config.pageCacheTTL,
                 lastModified: PageResponse.lastModified(site, snapshot: services.directory.snapshot),
@@ -368,10 +368,10 @@ struct PublicSiteController: Sendable {
                 compress: key != nil || PageResponse.acceptsGzip(request.headers[.acceptEncoding]))
             var response = PageResponse.make(page, request: request)
             if let key, services.cache.store(page, key: key, generation: visit.generation), let front = services.front,
-                let frontKey = visit.frontKey, response.status == .ok, await front.register(tenant: visit.tenant.id, key: frontKey),
-                services.cache.generation(of: visit.tenant.id) == visit.generation
+                visit.cache.front, response.status == .ok, services.cache.generation(of: visit.tenant.id) == visit.generation
             {
                 // Recorded, and the commune did not change while this page was made.
+                front.kept(tenant: visit.tenant.id)
                 response.headers[.xAccelExpires] = front.headerValue
             }
             return response

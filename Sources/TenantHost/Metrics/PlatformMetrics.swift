@@ -117,10 +117,9 @@ final class PlatformMetrics: Sendable {
         metric("page_cache_bytes", "gauge", "Bytes of pages kept (both encodings).", Double(cache.bytes))
         metric("page_cache_pages", "gauge", "Pages kept.", Double(cache.entries))
         if let front = services.front?.statistics {
-            metric("front_cache_keys", "gauge", "Front keys this host lets nginx keep pages under.", Double(front.handedOut))
-            metric("front_cache_registrations_total", "counter", "Front keys recorded in platform.front_cache.", Double(front.counters.registered))
-            metric("front_cache_purged_total", "counter", "Pages purged from a front (held there when purged).", Double(front.counters.purged))
-            metric("front_cache_purge_failures_total", "counter", "Purge batches a front did not complete (it keeps those pages until they expire).", Double(front.counters.purgeFailures))
+            metric("front_cache_generation_bumps_total", "counter", "Purges sent to a front (one request each, whatever the pages held).", Double(front.bumps))
+            metric("front_cache_purged_hosts_total", "counter", "Host names whose pages a front dropped.", Double(front.hosts))
+            metric("front_cache_purge_failures_total", "counter", "Purges a front did not take (it keeps those pages until they expire).", Double(front.failures))
         }
         let database = services.database
         metric("db_pool_connections", "gauge", "Connections the pool keeps open.", Double(database.poolSize))

@@ -194,26 +194,21 @@ struct SiteMiddleware: RouterMiddleware {
         guard path.utf8.count <= 1024, query.utf8.count <= 2048 else {
             return Self.plain(.uriTooLong, "Địa chỉ quá dài", "Địa chỉ trang yêu cầu quá dài.")
         }
-        // Only public reads are cached; the console and forms never are, nor
-        // the pages of a visitor who has just changed something here (their
-        // next pages are made from the database: they see their write even
-        // on a host that has not heard of it yet).
-        let isRead = (request.method == .get || request.method == .head) && !Self.justWrote(request.headers[.cookie])
         let siteTenant = archive?.home ?? tenant
         let baseURL = Self.baseURL(
             tenant: siteTenant, host: host, authority: authority, forwardedProto: context.viaProxy ? request.headers[.xForwardedProto] : nil,
             config: self.services.config) + (archive?.prefix ?? "")
         let canonicalBase = "\(self.services.config.publicScheme)://\((siteTenant.primaryHost ?? host).value)" + (archive?.prefix ?? "")
-        let key = isRead ? PageCache.Key(tenant: tenant.id, target: baseURL + path + "?" + query) : nil
-        let frontKey = isRead && self.services.front != nil && context.viaProxy
-            ? FrontCache.key(header: request.headers[Self.frontCacheKey], baseURL: baseURL, target: request.uri.string) : nil
-        if let key, let page = self.services.cache.lookup(key, now: .now, allowStale: !self.services.database.isAvailable) {
+        let policy = CachePolicy.decide(
+            isRead: request.method == .get || request.method == .head, tenant: tenant.id, baseURL: baseURL, path: path, query: query,
+            target: request.uri.string, cookie: request.headers[.cookie],
+            frontKey: self.services.front != nil && context.viaProxy ? request.headers[Self.frontCacheKey] : nil)
+        if let key = policy.pageKey, let page = self.services.cache.lookup(key, now: .now, allowStale: !self.services.database.isAvailable) {
             route = .pageCached
             var response = PageResponse.make(page, request: request)
             // A fresh page only (stale ones are served while PostgreSQL is away).
-            if let front = self.services.front, let frontKey, response.status == .ok, self.services.database.isAvailable,
-                await front.allows(tenant: tenant.id, key: frontKey)
-            {
+            if let front = self.services.front, policy.front, response.status == .ok, self.services.database.isAvailable {
+                front.kept(tenant: tenant.id)
                 response.headers[.xAccelExpires] = front.headerValue
             }
             return response
@@ -228,8 +223,8 @@ struct SiteMiddleware: RouterMiddleware {
         context.logger[metadataKey: "tenant.schema"] = "\(tenant.schema)"
         context.logger[metadataKey: "host"] = "\(host)"
         context.visit = SiteVisit(
-            tenant: tenant, host: host, baseURL: baseURL, canonicalBase: canonicalBase, cacheKey: key,
-            generation: self.services.cache.generation(of: tenant.id), frontKey: frontKey, archive: archive)
+            tenant: tenant, host: host, baseURL: baseURL, canonicalBase: canonicalBase, cache: policy,
+            generation: self.services.cache.generation(of: tenant.id), archive: archive)
         do {
             var response = try await next(request, context)
             if request.method == .post, response.status.code < 400 {
