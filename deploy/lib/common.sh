@@ -9,6 +9,13 @@ ROOT_DIR=$(cd "$DEPLOY_DIR/.." && pwd)
 LOCAL=${DEPLOY_LOCAL:-$DEPLOY_DIR/.local}
 RUN=$LOCAL/run
 LOGS=$LOCAL/log
+# shellcheck source=deploy/lib/pgenv.sh
+source "$DEPLOY_DIR/lib/pgenv.sh"
+
+# Certificates of the links between machines (deploy/lib/ca.sh,
+# ca_init_links): one CA, one certificate per member and per client.
+LINKS=$LOCAL/tls/links
+LINKS_CA=$LINKS/ca/ca.pem
 
 # Ports of the local topology (one machine, loopback only). Every member of
 # the real three-machine layout uses the same port on its own address.
@@ -63,13 +70,17 @@ need_packages() {
     die "apt-get install ${missing[*]} failed"
 }
 
-NGINX_PURGE_MODULE=/usr/lib/nginx/modules/ngx_http_cache_purge_module.so
+NGINX_LUA_MODULE=/usr/lib/nginx/modules/ngx_http_lua_module.so
+NGINX_NDK_MODULE=/usr/lib/nginx/modules/ndk_http_module.so
 NGINX_BROTLI_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so
 need_topology_packages() {
   need_packages patroni:patroni etcd:etcd-server etcdctl:etcd-client haproxy:haproxy \
-    pgbackrest:pgbackrest nginx:nginx "$NGINX_PURGE_MODULE:libnginx-mod-http-cache-purge" "$NGINX_BROTLI_MODULE:libnginx-mod-http-brotli-filter" openssl:openssl psql:postgresql-client \
+    pgbackrest:pgbackrest nginx:nginx "$NGINX_LUA_MODULE:libnginx-mod-http-lua" "$NGINX_NDK_MODULE:libnginx-mod-http-ndk" "$NGINX_BROTLI_MODULE:libnginx-mod-http-brotli-filter" openssl:openssl psql:postgresql-client \
     "$PG_BIN_DIR/postgres:postgresql-15" /usr/share/postgresql/15/extension/unaccent.control:postgresql-contrib \
-    /usr/lib/python3/dist-packages/psycopg2:python3-psycopg2 curl:curl
+    /usr/lib/python3/dist-packages/psycopg2:python3-psycopg2 curl:curl \
+    /usr/lib/python3/dist-packages/idna:python3-idna update-ca-certificates:ca-certificates
+  # python3-idna: Patroni's HTTPS client (urllib3) needs it for etcd and the
+  # REST API over TLS; Debian only recommends it.
 }
 need_monitoring_packages() {
   need_packages prometheus:prometheus promtool:prometheus prometheus-postgres-exporter:prometheus-postgres-exporter \
@@ -93,6 +104,10 @@ with open(tmp, "w") as f:
 os.replace(tmp, dst)
 PY
 }
+
+# The migrations the binaries apply and check: $PLATFORM_SQL_DIR, or this
+# checkout's sql/ (set it with PLATFORM_BIN built from another commit).
+SQL_DIR=${PLATFORM_SQL_DIR:-$ROOT_DIR/sql}
 
 # Platform binaries: $PLATFORM_BIN, or a release build of this checkout.
 platform_bin() {
@@ -178,10 +193,50 @@ load_secrets() {
     } >"$f"
     umask 022
   fi
+  # Secrets added after a topology was first made.
+  grep -q '^HAPROXY_STATS_PASSWORD=' "$f" || echo "HAPROXY_STATS_PASSWORD=$(openssl rand -hex 16)" >>"$f"
+  grep -q '^HAPROXY_METRICS_PASSWORD=' "$f" || echo "HAPROXY_METRICS_PASSWORD=$(openssl rand -hex 16)" >>"$f"
+  # pgBackRest's repository key: only for a repository made encrypted
+  # (deploy/local decides when it first creates the stanza).
   # shellcheck disable=SC1090
   set -a; . "$f"; set +a
 }
 
-# psql through HAProxy's primary port (or PORT) as the superuser.
-db_url() { echo "postgres://postgres:${PG_SUPERUSER_PASSWORD}@127.0.0.1:${1:-$HAPROXY_PRIMARY_PORT}/${2:-$DB_NAME}?sslmode=disable"; }
-psql_primary() { PGPASSWORD=$PG_SUPERUSER_PASSWORD psql -h 127.0.0.1 -p "$HAPROXY_PRIMARY_PORT" -U postgres -d "$DB_NAME" -X -q -v ON_ERROR_STOP=1 "$@"; }
+# The platform's DATABASE_URL through HAProxy's primary port (or PORT), as
+# the superuser. `sslmode=require`: the tenant-host and provisioner
+# (PostgresNIO) then verify the member's certificate against the system's
+# trust store, where deploy/local puts the links CA; `sslrootcert` is what
+# libpq tools use (pg_url_libpq turns require into verify-full for them).
+# Never put it on a command line: it holds the password.
+db_url() { echo "postgres://postgres:${PG_SUPERUSER_PASSWORD}@127.0.0.1:${1:-$HAPROXY_PRIMARY_PORT}/${2:-$DB_NAME}?sslmode=require&sslrootcert=$LINKS_CA"; }
+# The same for libpq, without the password (give it as PGPASSWORD).
+pg_url() { echo "postgres://postgres@127.0.0.1:${1:-$HAPROXY_PRIMARY_PORT}/${2:-$DB_NAME}?sslmode=verify-full&sslrootcert=$LINKS_CA"; }
+psql_primary() { # [-d DB] ARGS…
+  local db=$DB_NAME
+  if [ "${1:-}" = -d ]; then db=$2; shift 2; fi
+  PGPASSWORD=$PG_SUPERUSER_PASSWORD psql "$(pg_url "$HAPROXY_PRIMARY_PORT" "$db")" -X -q -v ON_ERROR_STOP=1 "$@"
+}
+
+# Patroni's REST API: HTTPS with a client certificate (verify_client:
+# required). rest PORT PATH [curl options…]
+rest() {
+  local port=$1 path=$2; shift 2
+  curl -fsS --cacert "$LINKS_CA" --cert "$LINKS/admin/cert.pem" --key "$LINKS/admin/key.pem" "$@" "https://127.0.0.1:$port$path"
+}
+# rest_status PORT PATH: the HTTP status of PATH, the answer read to its end
+# (curl -f would hang up on a 503 before its body and Patroni, over TLS,
+# logs a failed write).
+rest_status() {
+  curl -sS -o /dev/null -w '%{http_code}' --max-time 1 --cacert "$LINKS_CA" --cert "$LINKS/admin/cert.pem" \
+    --key "$LINKS/admin/key.pem" "https://127.0.0.1:$1$2" 2>/dev/null
+}
+# etcdctl with the admin client certificate over TLS.
+etcd_ctl() {
+  ETCDCTL_API=3 etcdctl --cacert="$LINKS_CA" --cert="$LINKS/admin/cert.pem" --key="$LINKS/admin/key.pem" "$@"
+}
+# HAProxy's stats (HTTPS, basic authentication): the credentials reach curl
+# on its standard input as a config line, never on its command line.
+haproxy_stats() { # PORT PATH
+  printf 'user = "admin:%s"\n' "$HAPROXY_STATS_PASSWORD" |
+    curl -fsS --max-time 2 --cacert "$LINKS_CA" -K - "https://127.0.0.1:$1$2"
+}

@@ -5,8 +5,12 @@ readers of commune pages through nginx's TLS. Loopback only, bounded in time.
   drill.py writers --dsn DSN --schemas c_1,c_2 --threads N --seconds S --acks FILE --out JSON [--stop FILE]
   drill.py readers --hosts FILE --port 8443 --ca CA --threads N --seconds S --out JSON [--stop FILE]
   drill.py verify  --dsn DSN --acks FILE [--since EPOCH] [--until EPOCH] --out JSON
-  drill.py editor  --host HOST --port 8443 --ca CA --user U --password-file F --seconds S --out JSON
+  drill.py editor  --host HOST --commune-id ID --port 8443 --ca CA --user U --password-file F --seconds S --out JSON
   drill.py editors --hosts FILE --port 8443 --ca CA --user U --password-file F --seconds S --acks FILE --out JSON [--stop FILE]
+
+Editors work in the console, on the console host (--console-host, the
+hosts' ADMIN_HOST), at /quan-tri/bien-tap/<commune's unit id>/; --hosts
+of editors has one "HOST<TAB>UNIT_ID" line per commune.
   drill.py verify-titles --dsn DSN --acks FILE --out JSON [--shard-dsn NAME=DSN]
 """
 
@@ -23,6 +27,17 @@ import time
 import urllib.parse
 
 import psycopg2
+
+
+def made_by_nginx(response, body):
+    """An answer nginx made itself rather than a tenant-host: the platform's
+    error page of the front (X-Front-Error, deploy/front-config) or one of
+    nginx's built-in pages (they end with <center>nginx</center>)."""
+    if response.getheader("X-Front-Error"):
+        return True
+    if isinstance(body, bytes):
+        return b"<center>nginx</center>" in body
+    return "<center>nginx</center>" in body
 
 
 def loopback_only(host):
@@ -105,6 +120,7 @@ def readers(args):
     deadline = time.time() + args.seconds
     lock = threading.Lock()
     counts, errors, timeline = {}, {}, {}
+    caches, front = {}, {"count": 0, "by_status": {}, "first": None, "last": None}
     def worker(n):
         rnd = random.Random(1000 + n)
         conn = None
@@ -127,8 +143,20 @@ def readers(args):
                     headers["Cookie"] = args.cookie
                 conn.request("GET", path, headers=headers)
                 r = conn.getresponse()
-                r.read()
+                body = r.read()
                 key = str(r.status)
+                cache = r.getheader("X-Cache", "-") or "-"
+                by_nginx = made_by_nginx(r, body)
+                with lock:
+                    caches[cache] = caches.get(cache, 0) + 1
+                    if by_nginx:
+                        now = time.time()
+                        front["count"] += 1
+                        front["by_status"][key] = front["by_status"].get(key, 0) + 1
+                        front["first"] = front["first"] or now
+                        front["last"] = now
+                if by_nginx:
+                    key += " nginx"
                 if r.getheader("connection", "").lower() == "close":
                     conn.close(); conn = None
             except Exception as e:
@@ -151,7 +179,10 @@ def readers(args):
     total = sum(counts.values())
     failed = sum(v for k, v in counts.items() if not (k.startswith("2") or k.startswith("3")))
     bad_seconds = sorted(s for s, c in timeline.items() if any(not (k.startswith("2") or k.startswith("3")) for k in c))
-    json.dump({"requests": total, "failed": failed, "by_status": counts,
+    json.dump({"requests": total, "failed": failed, "by_status": counts, "by_cache": caches,
+               "made_by_nginx": front["count"], "made_by_nginx_by_status": front["by_status"],
+               "made_by_nginx_first": front["first"], "made_by_nginx_last": front["last"],
+               "not_200": sum(v for k, v in counts.items() if k != "200"),
                "failed_seconds": [(s, timeline[s]) for s in bad_seconds][:20]}, open(args.out, "w"), indent=1)
 
 
@@ -178,7 +209,12 @@ def verify(args):
 
 class Session:
     """One visitor of one commune host through nginx's TLS: a kept
-    connection and the cookies the site set (a console login)."""
+    connection and the cookies the site set (a console login). Answers
+    made by nginx itself are counted in Session.made_by_nginx (all
+    sessions)."""
+
+    made_by_nginx = {}
+    _lock = threading.Lock()
 
     def __init__(self, address, port, ctx, host, timeout=10):
         self.address, self.port, self.ctx, self.host, self.timeout = address, port, ctx, host, timeout
@@ -197,17 +233,25 @@ class Session:
         if self.conn is None:
             self.conn = http.client.HTTPSConnection(self.address, self.port, context=self.ctx, timeout=self.timeout)
             sock = socket.create_connection((self.address, self.port), timeout=self.timeout)
+            # http.client sends a request's headers and body in two writes;
+            # without TCP_NODELAY, Nagle and the peer's delayed ACK hold the
+            # second one back for 40 ms.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.conn.sock = self.ctx.wrap_socket(sock, server_hostname=self.host)
         headers = {"Host": self.host}
         if self.cookies and not anonymous:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
-            body = urllib.parse.urlencode(form)
+            body = urllib.parse.urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         self.conn.request(method, path, body=body, headers=headers)
         r = self.conn.getresponse()
         data = r.read().decode("utf-8", "replace")
+        if made_by_nginx(r, data):
+            with Session._lock:
+                key = f"{method} {r.status}"
+                Session.made_by_nginx[key] = Session.made_by_nginx.get(key, 0) + 1
         for name, value in r.getheaders():
             if name.lower() == "set-cookie" and not anonymous:
                 k, _, v = value.split(";")[0].partition("=")
@@ -218,6 +262,7 @@ class Session:
         return r.status, r.getheader("X-Cache", ""), data
 
     def login(self, user, password):
+        """Logs in on the console (this session's host is the console host)."""
         _, _, page = self.request("GET", "/quan-tri/dang-nhap")
         status, _, _ = self.request("POST", "/quan-tri/dang-nhap",
                                     [("_csrf", csrf(page)), ("ten", user), ("mat-khau", password), ("tiep", "/quan-tri")])
@@ -231,19 +276,22 @@ def csrf(html):
 
 
 def editor(args):
-    """An editor publishing through nginx while readers keep the home page in
-    nginx's cache. After each publish returns, the home page is read through
-    nginx at once, by the editor (with the vua_sua cookie: must show the new
-    title) and by another visitor (without cookies: polled until it shows
-    it, which measures how late another host hears of the change)."""
+    """An editor publishing through nginx (in the console, on the console
+    host) while readers keep the commune's home page in nginx's cache. After
+    each publish returns, the home page is read through nginx at once, by
+    the editor (the same visitor, at once: must show the new title) and by
+    another visitor (without cookies: polled until it shows it, which
+    measures how late another host hears of the change)."""
     loopback_only(args.address)
     ctx = ssl.create_default_context(cafile=args.ca)
+    console = Session(args.address, args.port, ctx, args.console_host)
     session = Session(args.address, args.port, ctx, args.host)
     request = session.request
+    base = f"/quan-tri/bien-tap/{args.commune_id}"
     password = open(args.password_file).read().strip()
-    status = session.login(args.user, password)
+    status = console.login(args.user, password)
     if status != 303:
-        sys.exit(f"login as {args.user} on {args.host} answered {status}")
+        sys.exit(f"login as {args.user} on {args.console_host} answered {status}")
     deadline = time.time() + args.seconds
     writes = stale = errors = hits_before = visitor_late = 0
     write_ms, visitor_lag_ms = [], []
@@ -254,10 +302,10 @@ def editor(args):
         try:
             _, cache, _ = request("GET", "/", anonymous=True)
             hits_before += cache == "HIT"
-            _, _, form = request("GET", "/quan-tri/bai/moi?chuyen-muc=4&loai=article")
+            _, _, form = console.request("GET", base + "/bai/moi?chuyen-muc=4&loai=article")
             title = f"Tin kiểm tra bộ đệm {int(time.time())}-{n}"
             t0 = time.time()
-            status, _, page = request("POST", "/quan-tri/bai", [
+            status, _, page = console.request("POST", base + "/bai", [
                 ("_csrf", csrf(form)), ("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", title),
                 ("tom-tat", "Bài đăng của diễn tập bộ đệm."), ("noi-dung", "Nội dung."), ("dinh-dang", "markdown"),
                 ("dang", "dang")])
@@ -282,6 +330,7 @@ def editor(args):
         except Exception as e:
             errors += 1
             session.close()
+            console.close()
         time.sleep(args.pause)
     write_ms.sort()
     visitor_lag_ms.sort()
@@ -290,17 +339,18 @@ def editor(args):
                "visitor_never": sum(1 for lag in visitor_lag_ms if lag == float("inf")),
                "visitor_lag_max_ms": round(min(visitor_lag_ms[-1], 99999), 1) if visitor_lag_ms else 0,
                "write_p50_ms": round(write_ms[len(write_ms) // 2], 1) if write_ms else None,
+               "write_p99_ms": round(write_ms[min(len(write_ms) - 1, len(write_ms) * 99 // 100)], 1) if write_ms else None,
                "write_max_ms": round(write_ms[-1], 1) if write_ms else None,
                "stale_titles": stale_titles[:10]}, open(args.out, "w"), indent=1)
 
 
 def editors(args):
     """Editors publishing news on many communes through nginx and the
-    console, one session per commune host, with a province administrator's
-    account. Every publish answered 303 is written to --acks (host, title)
-    for verify-titles."""
+    console (on the console host), one logged-in session per editor, with a
+    province administrator's account. Every publish answered 303 is written
+    to --acks (host, title) for verify-titles."""
     loopback_only(args.address)
-    hosts = [h.strip() for h in open(args.hosts) if h.strip()]
+    hosts = [tuple(l.split()) for l in open(args.hosts) if l.strip()]
     ctx = ssl.create_default_context(cafile=args.ca)
     password = open(args.password_file).read().strip()
     deadline = time.time() + args.seconds
@@ -308,26 +358,27 @@ def editors(args):
     acks = open(args.acks, "a", buffering=1)
     stats = {"writes": 0, "errors": 0, "kinds": {}}
     write_ms = []
+    ack_times = []
 
     def worker(n):
         rnd = random.Random(2000 + n)
-        sessions = {}  # host -> Session, logged in
+        session = None  # on the console host, logged in
 
         k = 0
         while not stopped(args, deadline):
-            host = rnd.choice(hosts)
+            host, commune_id = rnd.choice(hosts)
+            base = f"/quan-tri/bien-tap/{commune_id}"
             k += 1
             try:
-                session = sessions.get(host)
                 if session is None:
-                    session = sessions[host] = Session(args.address, args.port, ctx, host, timeout=15)
+                    session = Session(args.address, args.port, ctx, args.console_host, timeout=15)
                     status = session.login(args.user, password)
                     if status != 303:
                         raise RuntimeError(f"login answered {status}")
-                _, _, form = session.request("GET", "/quan-tri/bai/moi?chuyen-muc=4&loai=article")
-                title = f"Tin diễn tập chuyển cụm {n}-{k}-{int(time.time() * 1000)}"
+                _, _, form = session.request("GET", base + "/bai/moi?chuyen-muc=4&loai=article")
+                title = f"Tin diễn tập {n}-{k}-{int(time.time() * 1000)}"
                 t0 = time.time()
-                status, _, _ = session.request("POST", "/quan-tri/bai", [
+                status, _, _ = session.request("POST", base + "/bai", [
                     ("_csrf", csrf(form)), ("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", title),
                     ("tom-tat", "Bài của diễn tập chuyển cụm."), ("noi-dung", "Nội dung."), ("dinh-dang", "markdown"),
                     ("dang", "dang")])
@@ -335,6 +386,7 @@ def editors(args):
                     raise RuntimeError(f"publish answered {status}")
                 with lock:
                     write_ms.append((time.time() - t0) * 1000)
+                    ack_times.append(time.time())
                     stats["writes"] += 1
                     acks.write(f"{host}\t{title}\n")
             except Exception as e:
@@ -342,9 +394,9 @@ def editors(args):
                 with lock:
                     stats["errors"] += 1
                     stats["kinds"][kind] = stats["kinds"].get(kind, 0) + 1
-                dropped = sessions.pop(host, None)
-                if dropped:
-                    dropped.close()
+                if session is not None:
+                    session.close()
+                session = None
                 time.sleep(0.1)
             time.sleep(args.pause)
 
@@ -353,10 +405,14 @@ def editors(args):
     for t in threads: t.join()
     acks.close()
     write_ms.sort()
+    ack_times.sort()
     json.dump({"writes": stats["writes"], "errors": stats["errors"], "error_kinds": stats["kinds"],
                "write_p50_ms": round(write_ms[len(write_ms) // 2], 1) if write_ms else None,
                "write_p99_ms": round(write_ms[int(len(write_ms) * 0.99)], 1) if write_ms else None,
-               "write_max_ms": round(write_ms[-1], 1) if write_ms else None}, open(args.out, "w"), indent=1)
+               "write_p99_ms": round(write_ms[min(len(write_ms) - 1, len(write_ms) * 99 // 100)], 1) if write_ms else None,
+               "write_max_ms": round(write_ms[-1], 1) if write_ms else None,
+               "made_by_nginx": sum(Session.made_by_nginx.values()), "made_by_nginx_by_kind": Session.made_by_nginx,
+               "ack_times": [round(t, 3) for t in ack_times]}, open(args.out, "w"), indent=1)
 
 
 def verify_titles(args):
@@ -407,6 +463,7 @@ def main():
     r.add_argument("--cookie"); r.add_argument("--vary", action="store_true")
     m = sub.add_parser("editors")
     m.add_argument("--hosts", required=True); m.add_argument("--address", default="127.0.0.1")
+    m.add_argument("--console-host", default="quan-tri.localhost")
     m.add_argument("--port", type=int, default=8443); m.add_argument("--ca", required=True)
     m.add_argument("--user", required=True); m.add_argument("--password-file", required=True)
     m.add_argument("--threads", type=int, default=2); m.add_argument("--seconds", type=float, required=True)
@@ -420,6 +477,7 @@ def main():
     v.add_argument("--since", type=float); v.add_argument("--until", type=float); v.add_argument("--out", required=True)
     e = sub.add_parser("editor")
     e.add_argument("--host", required=True); e.add_argument("--address", default="127.0.0.1")
+    e.add_argument("--commune-id", required=True, type=int); e.add_argument("--console-host", default="quan-tri.localhost")
     e.add_argument("--port", type=int, default=8443); e.add_argument("--ca", required=True)
     e.add_argument("--user", required=True); e.add_argument("--password-file", required=True)
     e.add_argument("--seconds", type=float, required=True); e.add_argument("--pause", type=float, default=0.2)
