@@ -139,6 +139,10 @@ let adminSite = "quan-tri.localhost"
                 #expect(login.status == 303)
                 #expect(login.header("Location") == "/quan-tri")
                 #expect(try await browser.get("/quan-tri", on: adminSite).header("Location") == a, "an editor's console is their commune's")
+                // Saving a new item never publishes unless the editor chooses to.
+                let form = try await browser.get("\(a)/bai/moi?chuyen-muc=4&loai=article", on: adminSite).text
+                #expect(form.contains("id=\"f-dang-nhap\" name=\"dang\" value=\"nhap\" checked"))
+                #expect(!form.contains("value=\"dang\" checked"))
                 let saved = try await browser.submit(
                     "\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
                     [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Khai trương chợ mới"), ("tom-tat", "Chợ mới mở cửa."),

@@ -173,6 +173,9 @@ def journey_editor_publishes(driver):
     driver.find_element(By.ID, "f-tom-tat").send_keys("Tóm tắt của tin thử nghiệm.")
     driver.find_element(By.ID, "f-noi-dung").send_keys(
         "Đoạn **đậm** đầu tiên.\n\n<script>alert('x')</script>\n\n- ý một\n- ý hai")
+    check(driver.find_element(By.ID, "f-dang-nhap").is_selected(),
+          "a new item's form keeps it a draft unless the editor chooses to publish")
+    driver.find_element(By.ID, "f-dang-dang").click()
     shot(driver, "1-editor-new-article")
     submit(driver)
     check("Đã lưu" in text(driver), "the console confirms the article was saved")

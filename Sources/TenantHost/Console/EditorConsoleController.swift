@@ -81,6 +81,8 @@ struct EditorConsoleController: ConsoleBase {
         guard allowed.contains(kind) else { throw PageError.badRequest("Chuyên mục này không nhận loại bài đó.") }
         var draft = EntryDraft(sectionID: section.id, kind: kind)
         draft.author = session.user.displayName
+        // Saving a new item keeps it a draft unless the editor chooses to publish.
+        draft.publish = .draft
         return self.entryForm(context, section: section, draft: draft, id: nil, errors: [:], status: .ok)
     }
 
