@@ -157,6 +157,20 @@ let adminSite = "quan-tri.localhost"
                 #expect(stored[0].contains("<strong>đậm</strong>"))
                 for bad in ["<script", "javascript:", "onclick", "style="] { #expect(!stored[0].contains(bad), "stored body keeps \(bad)") }
                 #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action = 'entry.create' AND commune_code = 14224 AND username = 'xa.hainam'") == 1)
+
+                // "Gỡ xuống" asks first: the list's button shows a question
+                // and changes nothing; only its own button takes the item off.
+                let id = try await platform.scalar("SELECT id FROM c_14224.entries WHERE title = 'Khai trương chợ mới'")
+                let list = "\(a)/chuyen-muc/4"
+                let asked = try await browser.submit(list, to: "\(a)/bai/\(id)/trang-thai", on: adminSite, [("trang-thai", "unpublished")])
+                #expect(asked.status == 200)
+                #expect(asked.text.contains("sẽ không còn hiện trên trang"))
+                #expect(asked.text.contains("name=\"xac-nhan\" value=\"1\""))
+                #expect(try await host.get(host: siteA).text.contains("Khai trương chợ mới"), "the question took the item off")
+                let confirmed = try await browser.submit(
+                    list, to: "\(a)/bai/\(id)/trang-thai", on: adminSite, [("trang-thai", "unpublished"), ("xac-nhan", "1")])
+                #expect(confirmed.status == 303)
+                #expect(!(try await host.get(host: siteA).text.contains("Khai trương chợ mới")))
             }
         }
     }

@@ -10,6 +10,7 @@ axe.min.js at $AXE_JS (ops/lib/browser.sh puts it in the venv).
 """
 import os
 import random
+import re
 import string
 import sys
 import time
@@ -166,6 +167,7 @@ def journey_editor_publishes(driver):
     check("Tổng quan" in driver.title, "the editor reaches the commune console")
     check(driver.current_url.startswith(f"{CONSOLE}/quan-tri/bien-tap/"),
           "the commune's /quan-tri leads to its console on the console host, never on the public origin")
+    console_base = re.match(r"(.*/quan-tri/bien-tap/\d+)", driver.current_url).group(1)
     shot(driver, "1-editor-dashboard")
     title = "Tin thử nghiệm " + "".join(random.choices(string.ascii_uppercase, k=6))
     driver.get(f"{COMMUNE_A}/quan-tri/bai/moi?chuyen-muc=4&loai=article")
@@ -189,6 +191,17 @@ def journey_editor_publishes(driver):
     check("<strong>đậm</strong>" in source, "Markdown became HTML")
     check("alert(" not in source, "the script never reached the page")
     shot(driver, "1-public-article")
+    # "Gỡ xuống" asks first; keeping the item changes nothing.
+    driver.get(f"{console_base}/chuyen-muc/4")
+    button = driver.find_element(By.XPATH, f"//button[contains(., 'Gỡ xuống') and contains(., '{title}')]")
+    button.click()
+    wait_replaced(button)
+    check("sẽ không còn hiện trên trang" in text(driver), "taking an item off the site asks first")
+    axe_audit(driver, "commune console: the question before taking an item off")
+    shot(driver, "1-editor-confirm-unpublish")
+    driver.find_element(By.LINK_TEXT, "Không, giữ bài trên trang").click()
+    driver.get(f"{COMMUNE_A}/")
+    check(title in text(driver), "the item stays on the site when the editor keeps it")
 
 
 def journey_citizen_question(driver):

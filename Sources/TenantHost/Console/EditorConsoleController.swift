@@ -141,6 +141,15 @@ struct EditorConsoleController: ConsoleBase {
         let id = try Self.id(context)
         let form = try await self.form(request, context, session: session)
         guard let status = EntryStatus(rawValue: form["trang-thai"]) else { throw PageError.badRequest("Trạng thái không hợp lệ.") }
+        // Taking an item off the site asks first: the list's button leads
+        // here, and only the confirmation's own button changes anything.
+        if status == .unpublished, form["xac-nhan"] != "1" {
+            guard let entry = try await self.services.database.withConnection(schema: tenant.schema, { connection in
+                try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
+            }) else { throw PageError.notFound("Không có bài này.") }
+            let main = EditorViews.confirmUnpublish(base: context.base, entry: entry, csrf: session.csrf)
+            return self.page(context, title: "Gỡ bài xuống?", main: main)
+        }
         try await self.editorial.setEntryStatus(status, entry: id, in: tenant, by: session.user, address: context.remoteAddress)
         let entry = try await self.services.database.withConnection(schema: tenant.schema) { connection in
             try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)

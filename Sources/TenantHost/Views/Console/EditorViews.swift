@@ -108,6 +108,16 @@ enum EditorViews {
             """
     }
 
+    /// The question before an item is taken off the site.
+    static func confirmUnpublish(base: String, entry: Entry, csrf: String) -> HTML {
+        """
+            <p>Bài <strong>\(entry.title)</strong> sẽ không còn hiện trên trang thông tin điện tử. Bài vẫn được lưu trong mục quản trị và có thể đăng lại bất cứ lúc nào.</p>
+            <form method="post" action="\(base)/bai/\(entry.id)/trang-thai">\(Field.csrf(csrf))<input type="hidden" name="trang-thai" value="unpublished"><input type="hidden" name="xac-nhan" value="1">
+            <p class="actions"><button class="button" type="submit">Gỡ xuống</button> <a href="\(base)/chuyen-muc/\(entry.sectionID)">Không, giữ bài trên trang</a></p>
+            </form>
+            """
+    }
+
     /// `<console>/trang/<id>`: a static section's body; the introduction
     /// also lists its leaders.
     static func sectionBody(base: String, section: Section, body: String, format: BodyFormat, errors: [String: String], csrf: String, leaders: [Entry]) -> HTML {
