@@ -37,10 +37,10 @@ func buildApplication(
                 // now may have made it before it heard of the write: it
                 // purges once more.
                 if let front {
-                    front.heard(tenant: id)
+                    let keptJustNow = front.heard(tenant: id)
                     if !writerPurged {
                         Task { await front.purge(tenant: id) }
-                    } else if front.keptRecently(tenant: id) {
+                    } else if keptJustNow {
                         Task { await front.purgeOnce(tenant: id) }
                     }
                 }

@@ -28,7 +28,7 @@ import TenantCore
 /// purges before it answers, and once more two seconds later (another host
 /// may still serve a page from its own cache until it hears of the change).
 /// Another host purges again on the change's `NOTIFY` only if it let a front
-/// keep a page of that commune within that delay (``keptRecently(tenant:)``):
+/// keep a page of that commune within that delay (``heard(tenant:)``):
 /// a page it may have made before it heard of the change. After a reconnect,
 /// ``purgeChanged(since:)`` purges the communes changed while away.
 final class FrontCache: Sendable {
@@ -43,15 +43,16 @@ final class FrontCache: Sendable {
     private let database: TenantDatabase
     private let logger: Logger
     private let counters = Mutex(Counters())
-    /// When this host last let a front keep a page of each commune.
-    private let lastKept = Mutex<[Int64: ContinuousClock.Instant]>([:])
-    /// When this host started its last write to each commune, and when it
-    /// last heard a change notification of each.
-    private let notices = Mutex(Notices())
+    /// What this host did and heard of each commune, for its purges.
+    private let marks = Mutex<[Int64: Marks]>([:])
 
-    struct Notices: Sendable {
-        var writing: [Int64: ContinuousClock.Instant] = [:]
-        var heard: [Int64: ContinuousClock.Instant] = [:]
+    struct Marks: Sendable {
+        /// When this host last let a front keep a page of the commune.
+        var kept: ContinuousClock.Instant?
+        /// When it started its last write to the commune.
+        var writing: ContinuousClock.Instant?
+        /// When it last heard a change notification of the commune.
+        var heard: ContinuousClock.Instant?
     }
     let secondPassDelay: Duration
 
@@ -125,14 +126,22 @@ final class FrontCache: Sendable {
     /// purge, so its own notification of the change needs no purge more.
     func writing(tenant: Int64) {
         let now = ContinuousClock.now
-        self.lastKept.withLock { $0[tenant] = nil }
-        self.notices.withLock { $0.writing[tenant] = now }
+        self.marks.withLock {
+            $0[tenant, default: Marks()].kept = nil
+            $0[tenant, default: Marks()].writing = now
+        }
     }
 
-    /// Notes that this host heard `tenant`'s change notification.
-    func heard(tenant: Int64) {
+    /// Notes that this host heard `tenant`'s change notification; returns
+    /// whether it let a front keep a page of `tenant` within the second
+    /// pass's delay: a page made before it heard of the change may then be
+    /// in a front under the generation the writer gave.
+    func heard(tenant: Int64) -> Bool {
         let now = ContinuousClock.now
-        self.notices.withLock { $0.heard[tenant] = now }
+        return self.marks.withLock { marks in
+            marks[tenant, default: Marks()].heard = now
+            return marks[tenant]?.kept.map { $0 > now - self.secondPassDelay } ?? false
+        }
     }
 
     /// The writer's purge, once the change's notification has reached this
@@ -143,9 +152,9 @@ final class FrontCache: Sendable {
     func purgeAfterWrite(tenant: Int64, wait: Duration = .milliseconds(250)) async {
         let deadline = ContinuousClock.now + wait
         while ContinuousClock.now < deadline {
-            let heard = self.notices.withLock { notices -> Bool in
-                guard let since = notices.writing[tenant] else { return true }
-                return notices.heard[tenant].map { $0 >= since } ?? false
+            let heard = self.marks.withLock { marks -> Bool in
+                guard let since = marks[tenant]?.writing else { return true }
+                return marks[tenant]?.heard.map { $0 >= since } ?? false
             }
             if heard { break }
             try? await Task.sleep(for: .milliseconds(1))
@@ -156,15 +165,7 @@ final class FrontCache: Sendable {
     /// Notes that this host lets a front keep a page of `tenant`.
     func kept(tenant: Int64) {
         let now = ContinuousClock.now
-        self.lastKept.withLock { $0[tenant] = now }
-    }
-
-    /// Whether this host let a front keep a page of `tenant` within the
-    /// second pass's delay: a page made before this host heard of a change
-    /// may then be in a front under the generation the writer gave.
-    func keptRecently(tenant: Int64) -> Bool {
-        let since = ContinuousClock.now - self.secondPassDelay
-        return self.lastKept.withLock { $0[tenant].map { $0 > since } ?? false }
+        self.marks.withLock { $0[tenant, default: Marks()].kept = now }
     }
 
     /// One bump of a commune's host names, without a second pass.
