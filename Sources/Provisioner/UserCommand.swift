@@ -13,7 +13,8 @@ struct UserCommand: AsyncParsableCommand {
             discussion: """
                 Roles: platform (every province; only this command creates it, and the audit log records it),
                 province (the communes of --province), district (the communes of --district, or in a two-level
-                province --province with one --commune per assigned commune), editor (one --commune).
+                province --province with one --commune per assigned commune), editor (one --commune; it writes and
+                submits items, and with --approver also approves and publishes them).
                 The password is read from standard input with --password-stdin; without it a random one is made and
                 printed once.
                 """)
@@ -25,6 +26,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "District code (district admins).") var district: Int?
         @Option(name: .customLong("commune"), help: "Commune code (editors; assigned communes of a district admin).")
         var communes: [Int] = []
+        @Flag(help: "An editor who also approves and publishes items.") var approver = false
         @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input.") var passwordStdin = false
         @OptionGroup var database: DatabaseOptions
 
@@ -33,6 +35,7 @@ struct UserCommand: AsyncParsableCommand {
             if self.role == "platform", self.province != nil || self.district != nil || !self.communes.isEmpty {
                 throw ValidationError("--role platform runs every province: it takes no --province, --district or --commune")
             }
+            if self.approver, self.role != "editor" { throw ValidationError("--approver is for editors: staff above the commune approve for the communes they manage") }
             if self.role == "province", self.province == nil { throw ValidationError("--role province needs --province CODE (--role platform: every province)") }
         }
 
@@ -64,12 +67,12 @@ struct UserCommand: AsyncParsableCommand {
                 password = String(Accounts.randomToken().prefix(16))
                 generated = true
             }
-            let (username, name, chosen, assignedCodes) = (self.username, self.name ?? self.username, scope, assigned)
+            let (username, name, chosen, assignedCodes, approves) = (self.username, self.name ?? self.username, scope, assigned, self.approver)
             let secret = password
             let user = try await withPlatform(self.database) { p in
                 let accounts = Accounts(database: p.database, logger: p.database.logger)
                 return try await accounts.createUser(
-                    username: username, displayName: name, password: secret, role: role, scope: chosen, communes: assignedCodes, by: .provisioner)
+                    username: username, displayName: name, password: secret, role: role, scope: chosen, communes: assignedCodes, approves: approves, by: .provisioner)
             }
             Console.info("created \(user.role.rawValue) account \(user.username)")
             if generated { Console.info("password: \(password)") }

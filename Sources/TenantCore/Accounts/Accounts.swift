@@ -39,7 +39,7 @@ public struct Accounts: Sendable {
     /// Creates an account. `scope` is the unit the role is bound to (see ``StaffRole``).
     public func createUser(
         username rawUsername: String, displayName rawName: String, password: String, role: StaffRole,
-        scope: (level: UnitLevel, code: Int)?, communes: [Int] = [], by actor: AuditActor? = nil
+        scope: (level: UnitLevel, code: Int)?, communes: [Int] = [], approves: Bool = false, by actor: AuditActor? = nil
     ) async throws(TenantCoreError) -> StaffUser {
         let username = rawUsername.lowercased().trimmingCharacters(in: .whitespaces)
         guard username.range(of: "^[a-z0-9][a-z0-9._-]{2,63}$", options: .regularExpression) != nil else {
@@ -78,7 +78,7 @@ public struct Accounts: Sendable {
                 communeIDs.append(unit.id)
             }
             guard let id = try await self.rows.insertUser(
-                username: username, displayName: displayName, passwordHash: hash, role: role, scopeUnitID: scopeID, on: connection)
+                username: username, displayName: displayName, passwordHash: hash, role: role, scopeUnitID: scopeID, approves: role == .editor && approves, on: connection)
             else {
                 throw TenantCoreError.conflict("the username \(username) is taken", field: .username)
             }
@@ -88,7 +88,7 @@ public struct Accounts: Sendable {
                 logger: self.logger)
             return StaffUser(
                 id: id, username: username, displayName: displayName, role: role, scopeUnitID: scopeID,
-                assignedCommunes: Set(communeIDs), active: true)
+                assignedCommunes: Set(communeIDs), active: true, approves: role == .editor && approves)
         }
     }
 

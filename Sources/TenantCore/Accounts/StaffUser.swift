@@ -36,11 +36,16 @@ public struct StaffUser: Sendable, Hashable, Codable {
     /// Communes assigned one by one (district admins of two-level provinces).
     public var assignedCommunes: Set<Int64>
     public var active: Bool
+    /// A commune editor who also approves and publishes items (the
+    /// approver); without it the editor writes and submits (the author).
+    /// Staff above the commune approve for the communes they manage.
+    public var approves: Bool
 
     public init(
         id: Int64, username: String, displayName: String, role: StaffRole, scopeUnitID: Int64?,
-        assignedCommunes: Set<Int64>, active: Bool
+        assignedCommunes: Set<Int64>, active: Bool, approves: Bool = false
     ) {
+        self.approves = approves
         self.id = id
         self.username = username
         self.displayName = displayName
@@ -68,13 +73,19 @@ public struct StaffUser: Sendable, Hashable, Codable {
         }
     }
 
+    /// Whether this person may approve, publish, unpublish and restore
+    /// from the trash the items of `tenant`.
+    public func mayApprove(_ tenant: Tenant) -> Bool {
+        self.mayManage(tenant) && (self.role != .editor || self.approves)
+    }
+
     /// What the console shows beside the name.
     public var roleTitle: String {
         switch self.role {
         case .platform: "Quản trị toàn hệ thống"
         case .province: "Quản trị cấp tỉnh"
         case .district: self.assignedCommunes.isEmpty ? "Quản trị cấp huyện" : "Quản trị các xã được phân công"
-        case .editor: "Biên tập viên cấp xã"
+        case .editor: self.approves ? "Người duyệt bài cấp xã" : "Người viết bài cấp xã"
         }
     }
 

@@ -81,64 +81,6 @@ public struct Editorial: Sendable {
         return result
     }
 
-    // MARK: Entries
-
-    /// Creates (id nil) or updates an entry from an editor's form.
-    /// - Throws: ``ValidationFailure`` with a message per field, or ``TenantCoreError``.
-    public func saveEntry(
-        _ draft: EntryDraft, id: Int64?, in tenant: Tenant, by user: StaffUser, address: String
-    ) async throws -> Int64 {
-        let schema = tenant.schema
-        let sections = try await self.database.withConnection(schema: schema) { connection in
-            try await self.content.sections(schema, on: connection)
-        }
-        guard let section = sections.first(where: { $0.id == draft.sectionID }), section.kind != .footer else {
-            throw ValidationFailure([EntryDraft.Field.sectionID.rawValue: "Chuyên mục không tồn tại."])
-        }
-        var existing: Entry?
-        if let id {
-            existing = try await self.database.withConnection(schema: schema) { connection in try await self.content.anyEntry(schema, id: id, on: connection) }
-            if existing == nil { throw TenantCoreError(.notFound, "entry \(id) does not exist") }
-        }
-        let entry = try draft.validated(section: section, existing: existing)
-        // Links to uploads must name files this commune has.
-        var missing: [String: String] = [:]
-        for (field, url) in [(EntryDraft.Field.fileURL.rawValue, entry.fileURL), (EntryDraft.Field.imageURL.rawValue, entry.imageURL)] {
-            guard let url, url.hasPrefix("/tep/") else { continue }
-            guard let fileID = Int64(url.dropFirst(5).prefix { $0.isNumber }),
-                try await self.database.withConnection(schema: schema, { connection in try await self.content.fileExists(fileID, in: schema, on: connection) })
-            else {
-                missing[field] = "Không có tệp \(url) trong mục Tệp tải lên của trang này."
-                continue
-            }
-        }
-        if !missing.isEmpty { throw ValidationFailure(missing) }
-        return try await self.change(
-            tenant, by: user, action: id == nil ? "entry.create" : "entry.update",
-            detail: { "\(section.title) #\($0): \(entry.title) (\(entry.status == .draft ? "nháp" : entry.status == .unpublished ? "đã gỡ" : entry.publishedAt > Date() ? "hẹn giờ" : "đã đăng"))" },
-            address: address
-        ) { connection in
-            if let id {
-                guard try await self.content.update(entry, id: id, in: schema, on: connection) else {
-                    throw TenantCoreError(.notFound, "entry \(id) is not in this section")
-                }
-                return id
-            }
-            return try await self.content.insert(entry, into: schema, on: connection)
-        }
-    }
-
-    public func setEntryStatus(
-        _ status: EntryStatus, entry id: Int64, in tenant: Tenant, by user: StaffUser, address: String
-    ) async throws {
-        try await self.change(
-            tenant, by: user, action: "entry.\(status.rawValue)", detail: { _ in "#\(id)" }, address: address
-        ) { connection in
-            guard try await self.content.setStatus(status, entry: id, in: tenant.schema, now: Date(), on: connection)
-            else { throw TenantCoreError(.notFound, "entry \(id) does not exist") }
-        }
-    }
-
     /// Replaces the body of a static section.
     public func saveSectionBody(
         _ sectionID: Int, body: String, format: BodyFormat, in tenant: Tenant, by user: StaffUser, address: String

@@ -9,6 +9,8 @@ public enum EntryKind: String, Sendable, Codable, CaseIterable {
 /// `publishedAt` is scheduled and stays hidden until then.
 public enum EntryStatus: String, Sendable, Codable, CaseIterable {
     case draft, published, unpublished
+    /// In the trash (sql/tenant/0008): restorable for ``ReviewLimits/trashDays`` days.
+    case deleted
 }
 
 /// One published item of a commune: a news article, a document, a procedure,

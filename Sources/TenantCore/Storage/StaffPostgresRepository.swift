@@ -9,19 +9,19 @@ struct StaffRepository: Sendable {
     let logger: Logger
 
     static let userColumns = """
-        u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.active,
+        u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.active, u.may_approve,
         coalesce((SELECT array_agg(commune_unit_id) FROM platform.user_communes c WHERE c.user_id = u.id), '{}')
         """
 
     func decodeUsers(_ rows: PostgresRowSequence) async throws -> [StaffUser] {
         var users: [StaffUser] = []
-        for try await (id, username, name, role, scope, active, communes) in rows.decode(
-            (Int64, String, String, String, Int64?, Bool, [Int64]).self)
+        for try await (id, username, name, role, scope, active, approves, communes) in rows.decode(
+            (Int64, String, String, String, Int64?, Bool, Bool, [Int64]).self)
         {
             users.append(
                 StaffUser(
                     id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
-                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active))
+                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active, approves: approves))
         }
         return users
     }
@@ -48,12 +48,13 @@ struct StaffRepository: Sendable {
 
     /// Inserts an account; nil when the username is taken.
     func insertUser(
-        username: String, displayName: String, passwordHash: String, role: StaffRole, scopeUnitID: Int64?, on connection: PostgresConnection
+        username: String, displayName: String, passwordHash: String, role: StaffRole, scopeUnitID: Int64?, approves: Bool,
+        on connection: PostgresConnection
     ) async throws -> Int64? {
         let rows = try await connection.query(
             """
-            INSERT INTO platform.users (username, display_name, password_hash, role, scope_unit_id)
-            VALUES (\(username), \(displayName), \(passwordHash), \(role.rawValue), \(scopeUnitID))
+            INSERT INTO platform.users (username, display_name, password_hash, role, scope_unit_id, may_approve)
+            VALUES (\(username), \(displayName), \(passwordHash), \(role.rawValue), \(scopeUnitID), \(approves))
             ON CONFLICT (username) DO NOTHING RETURNING id
             """, logger: self.logger
         ).collect()
@@ -159,13 +160,13 @@ struct StaffRepository: Sendable {
               FROM platform.sessions s JOIN platform.users u ON u.id = s.user_id
              WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8')) AND s.expires_at > now() AND u.active
             """, logger: self.logger)
-        for try await (id, username, name, role, scope, active, communes, csrf) in rows.decode(
-            (Int64, String, String, String, Int64?, Bool, [Int64], String).self)
+        for try await (id, username, name, role, scope, active, approves, communes, csrf) in rows.decode(
+            (Int64, String, String, String, Int64?, Bool, Bool, [Int64], String).self)
         {
             return (
                 StaffUser(
                     id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
-                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active), csrf
+                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active, approves: approves), csrf
             )
         }
         return nil
