@@ -71,9 +71,8 @@ actor ConsoleBrowser {
     }
 }
 
-/// Two communes of Huyện Hải Hậu, an editor for each, a district admin.
 /// Nam Định's Hải Hậu district with two communes, a commune of Giao Thủy,
-/// an editor of Hải Nam and Hải Hậu's district admin.
+/// an approver and an author of Hải Nam, and Hải Hậu's district admin.
 let consoleFixture = TestFixture("console", setup: makeConsoleFixture)
 
 func makeConsoleFixture(_ platform: TestPlatform) async throws {
@@ -90,7 +89,8 @@ func makeConsoleFixture(_ platform: TestPlatform) async throws {
         _ = try await platform.provisioning.createCommune(spec)
     }
     let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
-    _ = try await accounts.createUser(username: "xa.hainam", displayName: "Biên tập Hải Nam", password: "matkhau-hai-nam", role: .editor, scope: (.commune, 14224))
+    _ = try await accounts.createUser(username: "xa.hainam", displayName: "Biên tập Hải Nam", password: "matkhau-hai-nam", role: .editor, scope: (.commune, 14224), approves: true)
+    _ = try await accounts.createUser(username: "tg.hainam", displayName: "Người viết Hải Nam", password: "matkhau-tac-gia", role: .editor, scope: (.commune, 14224))
     _ = try await accounts.createUser(username: "huyen.haihau", displayName: "Huyện Hải Hậu", password: "matkhau-hai-hau", role: .district, scope: (.district, 366))
 }
 
@@ -141,8 +141,9 @@ let adminSite = "quan-tri.localhost"
                 #expect(try await browser.get("/quan-tri", on: adminSite).header("Location") == a, "an editor's console is their commune's")
                 // Saving a new item never publishes unless the editor chooses to.
                 let form = try await browser.get("\(a)/bai/moi?chuyen-muc=4&loai=article", on: adminSite).text
-                #expect(form.contains("id=\"f-dang-nhap\" name=\"dang\" value=\"nhap\" checked"))
-                #expect(!form.contains("value=\"dang\" checked"))
+                let save = try #require(form.range(of: "name=\"hanh-dong\" value=\"luu\">Lưu nháp</button>"))
+                let publish = try #require(form.range(of: "name=\"hanh-dong\" value=\"dang\">Duyệt và đăng</button>"))
+                #expect(save.lowerBound < publish.lowerBound, "the form's first button (what Enter presses) saves the draft")
                 let saved = try await browser.submit(
                     "\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
                     [("chuyen-muc", "4"), ("loai", "article"), ("tieu-de", "Khai trương chợ mới"), ("tom-tat", "Chợ mới mở cửa."),
@@ -161,7 +162,7 @@ let adminSite = "quan-tri.localhost"
                 // "Gỡ xuống" asks first: the list's button shows a question
                 // and changes nothing; only its own button takes the item off.
                 let id = try await platform.scalar("SELECT id FROM c_14224.entries WHERE title = 'Khai trương chợ mới'")
-                let list = "\(a)/chuyen-muc/4"
+                let list = "\(a)/bai/\(id)"
                 let asked = try await browser.submit(list, to: "\(a)/bai/\(id)/trang-thai", on: adminSite, [("trang-thai", "unpublished")])
                 #expect(asked.status == 200)
                 #expect(asked.text.contains("sẽ không còn hiện trên trang"))

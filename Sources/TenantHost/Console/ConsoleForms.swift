@@ -59,6 +59,44 @@ enum EntryForm {
         PublishChoice.allCases.first { self.value($0) == value } ?? .now
     }
 
+    /// What the button pressed asks for: `hanh-dong` is `luu` (save the
+    /// draft), `gui-duyet` (submit) or `dang` (approve and publish). A form
+    /// without it (older pages) publishes unless the draft was chosen.
+    static func intent(_ form: FormBody) -> SaveIntent {
+        switch form["hanh-dong"] {
+        case "luu": .draft
+        case "gui-duyet": .submit
+        case "dang": .publish
+        default: form[self.input(.publish)] == self.value(.draft) ? .draft : .publish
+        }
+    }
+
+    /// The `ket-qua` of the page an editor lands on after a step.
+    static func outcome(_ outcome: ReviewOutcome) -> String {
+        switch outcome {
+        case .saved: "da-luu"
+        case .submitted: "da-gui-duyet"
+        case .approved: "da-duyet"
+        case .published: "da-dang"
+        case .returned: "da-tra-lai"
+        }
+    }
+
+    static func notice(_ value: String) -> String? {
+        switch value {
+        case "da-luu": "Đã lưu bản nháp. Bài chưa hiện trên trang."
+        case "da-gui-duyet": "Đã gửi duyệt. Người duyệt sẽ xem bài; bạn vẫn sửa được trong lúc chờ."
+        case "da-duyet": "Đã duyệt. Bài cần thêm người duyệt trước khi đăng."
+        case "da-dang": "Đã duyệt và đăng."
+        case "da-tra-lai": "Đã trả lại bài cho người viết kèm nhận xét."
+        case "da-go": "Đã gỡ bài xuống."
+        case "da-khoi-phuc": "Đã khôi phục. Bản khôi phục là bản nháp mới nhất."
+        case "da-xoa": "Đã chuyển bài vào thùng rác."
+        case "da-lay-lai": "Đã lấy bài ra khỏi thùng rác."
+        default: nil
+        }
+    }
+
     static func draft(from form: FormBody, section: Int, kind: EntryKind) -> EntryDraft {
         var d = EntryDraft(sectionID: section, kind: kind)
         func text(_ field: EntryDraft.Field) -> String { form[self.input(field)] }

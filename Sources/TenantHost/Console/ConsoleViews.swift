@@ -101,6 +101,11 @@ enum ConsoleLayout {
         fieldset{border:1px solid #d6d6d6;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:700}
         .plain{list-style:none;padding-left:0}
         .facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}.facts dt{font-weight:700}.facts dd{margin:0}
+        .button.secondary{background:#fff;border-color:#5a4a00}
+        .state{border-left:5px solid #1f3a5f;background:#eef3f9;padding:.6rem 1rem;margin:1rem 0}.state.returned{border-color:#b00020;background:#fdeeee}
+        .diff{white-space:pre-wrap;border:1px solid #d6d6d6;padding:.6rem 1rem;line-height:1.7}
+        .diff ins{background:#cdeed5;text-decoration:underline}.diff del{background:#f8d4d4;text-decoration:line-through}
+        .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}.filters .field{margin:0}
         </style>
         """
 
@@ -110,12 +115,12 @@ enum ConsoleLayout {
         if frame.user != nil {
             if let tenant = frame.tenant {
                 let base = ConsolePaths.commune(tenant)
-                nav = [(base, "Tổng quan"), (base + "/hoi-dap", "Hỏi đáp"), (base + "/y-kien", "Góp ý dự thảo"),
+                nav = [(base, "Tổng quan"), (base + "/bai", "Bài viết"), (base + "/duyet", "Duyệt bài"), (base + "/hoi-dap", "Hỏi đáp"), (base + "/y-kien", "Góp ý dự thảo"),
                        (base + "/tep", "Tệp tải lên"), (base + "/thong-tin", "Thông tin chung")]
                 if let site = frame.siteURL { nav.append((site, "Xem trang công khai")) }
                 if frame.user?.isAdministrator == true { nav.append(("/quan-tri", "Quản trị hệ thống")) }
             } else {
-                nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/xa", "Xã, phường"), ("/quan-tri/sap-xep", "Sắp xếp ĐVHC"),
+                nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/cho-duyet", "Bài chờ duyệt"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/xa", "Xã, phường"), ("/quan-tri/sap-xep", "Sắp xếp ĐVHC"),
                        ("/quan-tri/xa/moi", "Tạo xã mới"),
                        ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký")]
                 if frame.user?.isOperator == true {

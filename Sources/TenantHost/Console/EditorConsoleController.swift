@@ -56,18 +56,11 @@ struct EditorConsoleController: ConsoleBase {
     // MARK: Entries
 
     @Sendable func sectionEntries(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
-        let (tenant, session) = (context.tenant, context.session)
-        guard let sectionID = Int(context.parameters.get("section") ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }) else {
+        guard let sectionID = Int(context.parameters.get("section") ?? ""), let section = try await self.sections(context.tenant).first(where: { $0.id == sectionID }) else {
             throw HTTPError(.notFound)
         }
         if section.kind == .static || section.kind == .footer { return Self.redirect("\(context.base)/trang/\(section.id)") }
-        let page = try QueryItems(request).page()
-        let entries = try await self.services.database.withConnection(schema: tenant.schema) { connection in
-            try await self.services.content.editorEntries(tenant.schema, section: section.id, page: page, size: 30, on: connection)
-        }
-        let now = Date()
-        let main = EditorViews.sectionEntries(base: context.base, section: section, entries: entries, page: page, now: now, csrf: session.csrf)
-        return self.page(context, title: section.title, notice: Self.saved(request), main: main)
+        return Self.redirect("\(context.base)/bai?chuyen-muc=\(section.id)")
     }
 
     @Sendable func newEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -89,12 +82,16 @@ struct EditorConsoleController: ConsoleBase {
     @Sendable func editEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         let tenant = context.tenant
         let id = try Self.id(context)
-        guard let entry = try await self.services.database.withConnection(schema: tenant.schema, { connection in
-            try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
-        }), let section = try await self.sections(tenant).first(where: { $0.id == entry.sectionID }) else { throw HTTPError(.notFound) }
+        guard let item = try await self.editorial.item(id, in: tenant), item.entry.status != .deleted,
+            let section = try await self.sections(tenant).first(where: { $0.id == item.entry.sectionID })
+        else { throw HTTPError(.notFound) }
+        // The form shows the newest revision: a change waiting for approval, not the item as online.
+        var shown = item.entry
+        if let pending = item.review.pendingRevision, let saved = try await self.editorial.revision(pending, of: id, in: tenant)?.0.entry {
+            shown = saved
+        }
         return self.entryForm(
-            context, section: section, draft: EntryDraft(entry), id: id, errors: [:], status: .ok, notice: Self.saved(request),
-            publishedOn: entry.status == .published && entry.publishedAt <= Date() ? entry.publishedAt : nil)
+            context, section: section, draft: EntryDraft(shown), id: id, errors: [:], status: .ok, notice: Self.outcome(request), item: item)
     }
 
     @Sendable func createEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -112,28 +109,34 @@ struct EditorConsoleController: ConsoleBase {
             let kind = EntryKind(rawValue: form["loai"]), EntryKind.allowed(in: sectionID).contains(kind)
         else { throw PageError.badRequest("Chuyên mục hoặc loại bài không hợp lệ.") }
         let draft = EntryForm.draft(from: form, section: sectionID, kind: kind)
+        let intent = EntryForm.intent(form)
         do {
-            let saved = try await self.editorial.saveEntry(draft, id: id, in: tenant, by: session.user, address: context.remoteAddress)
-            return Self.redirect("\(context.base)/bai/\(saved)?da-luu=1")
+            let (saved, outcome) = try await self.editorial.saveEntry(draft, id: id, intent: intent, in: tenant, by: session.user, address: context.remoteAddress)
+            return Self.redirect("\(context.base)/bai/\(saved)?ket-qua=\(EntryForm.outcome(outcome))")
         } catch let failure as ValidationFailure {
-            var publishedOn: Date?
-            if let id, let existing = try await self.services.database.withConnection(schema: tenant.schema, { connection in
-                try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
-            }), existing.status == .published, existing.publishedAt <= Date() {
-                publishedOn = existing.publishedAt
-            }
-            return self.entryForm(
-                context, section: section, draft: draft, id: id, errors: EntryForm.errors(failure), status: .badRequest, publishedOn: publishedOn)
+            var item: EditorEntry?
+            if let id { item = try await self.editorial.item(id, in: tenant) }
+            return self.entryForm(context, section: section, draft: draft, id: id, errors: EntryForm.errors(failure), status: .badRequest, item: item)
         }
+    }
+
+    /// The notice after a save or a step of the workflow.
+    static func outcome(_ request: Request) -> String? {
+        guard let query = request.uri.query else { return nil }
+        return EntryForm.notice(QueryItemsOf(request)["ket-qua"] ?? "") ?? (query.contains("da-luu=1") ? "Đã lưu." : nil)
     }
 
     func entryForm(
         _ context: CommuneConsoleContext, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String],
-        status: HTTPResponse.Status, notice: String? = nil, publishedOn: Date? = nil
+        status: HTTPResponse.Status, notice: String? = nil, item: EditorEntry? = nil
     ) -> Response {
         let title = id == nil ? "Thêm \(d.kind.title.lowercased()) – \(section.title)" : "Sửa \(d.kind.title.lowercased())"
-        let main = EditorViews.entryForm(base: context.base, section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, publishedOn: publishedOn)
-        return self.page(context, title: title, status: status, notice: notice, main: main)
+        let approves = context.session.user.mayApprove(context.tenant)
+        let main = HTML([
+            item.map { ReviewViews.statePanel(base: context.base, item: $0, approves: approves, csrf: context.session.csrf) } ?? .empty,
+            EditorViews.entryForm(base: context.base, section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, item: item, approves: approves),
+        ])
+        return self.page(context, title: title, status: status, notice: notice, active: "\(context.base)/bai", main: main)
     }
 
     @Sendable func changeEntryStatus(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -150,11 +153,12 @@ struct EditorConsoleController: ConsoleBase {
             let main = EditorViews.confirmUnpublish(base: context.base, entry: entry, csrf: session.csrf)
             return self.page(context, title: "Gỡ bài xuống?", main: main)
         }
-        try await self.editorial.setEntryStatus(status, entry: id, in: tenant, by: session.user, address: context.remoteAddress)
-        let entry = try await self.services.database.withConnection(schema: tenant.schema) { connection in
-            try await self.services.content.anyEntry(tenant.schema, id: id, on: connection)
+        do {
+            try await self.editorial.setEntryStatus(status, entry: id, in: tenant, by: session.user, address: context.remoteAddress)
+        } catch let error as TenantCoreError where error.code == .forbidden {
+            throw ConsoleOutcome.forbidden(error.message)
         }
-        return Self.redirect("\(context.base)/chuyen-muc/\(entry?.sectionID ?? 4)?da-luu=1")
+        return Self.redirect("\(context.base)/bai/\(id)?ket-qua=\(status == .unpublished ? "da-go" : "da-dang")")
     }
 
     // MARK: Static sections and site

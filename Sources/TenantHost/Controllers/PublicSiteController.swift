@@ -66,6 +66,7 @@ struct PublicSiteController: Sendable {
         group.read("/tep/:id", use: self.file)
         group.read("/danh-gia", use: self.ratingForm)
         group.post("/danh-gia", use: self.submitRating)
+        group.read("/xem-truoc/:token", use: self.preview)
         group.read("/tin-tu-tinh", use: self.announcements)
         group.read("/tin-tu-tinh/:id", use: self.announcement)
         group.read("/:section", use: self.section)
@@ -160,6 +161,25 @@ struct PublicSiteController: Sendable {
             }
             return .page(EntryView.render(chrome, section, entry, related: Array(related), extra: extra), contentType: Self.html)
         }
+    }
+
+    /// A draft or a change waiting for approval, in the site's layout, at a
+    /// link that expires (``Editorial/previewLink(for:in:by:)``): never
+    /// kept by a cache (a personal page), never indexed.
+    @Sendable func preview(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let token = context.parameters.get("token") ?? ""
+        var response = try await self.render(request, context) { chrome, connection in
+            guard let entry = try await self.editorial.previewEntry(token: token, in: chrome.tenant, on: connection),
+                let section = chrome.sections.first(where: { $0.id == entry.sectionID })
+            else {
+                let message = "Liên kết xem trước không đúng hoặc đã hết hạn. Mở lại bài trong trang quản trị và bấm “Xem trước”."
+                return .personal(ErrorView.inSite(chrome, title: "Không xem trước được", message: message), status: .notFound)
+            }
+            let banner: HTML = "<p class=\"notice-box\" role=\"status\"><strong>Bản xem trước.</strong> Người dân chưa thấy nội dung này; liên kết hết hạn sau \(Int(ReviewLimits.previewLifetime / 3600)) giờ.</p>"
+            return .personal(EntryView.render(chrome, section, entry, related: [], extra: banner), status: .ok)
+        }
+        response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex, nofollow, noarchive"
+        return response
     }
 
     @Sendable func printEntry(_ request: Request, context: TenantRequestContext) async throws -> Response {

@@ -19,37 +19,14 @@ extension EntryKind {
 /// form, a static section's body, the site's footer, uploads, questions
 /// and comments.
 enum EditorViews {
-    /// `<console>/chuyen-muc/<id>`: a section's entries, thirty to a page.
-    static func sectionEntries(base: String, section: Section, entries: Page<Entry>, page: Int, now: Date, csrf: String) -> HTML {
-        let rows = HTML(entries.items.map { e -> HTML in
-            let state: String
-            switch e.status {
-            case .draft: state = "Nháp"
-            case .unpublished: state = "Đã gỡ"
-            case .published: state = e.publishedAt > now ? "Hẹn giờ \(Layout.date(e.publishedAt)) \(VietnamTime(e.publishedAt).timeString)" : "Đã đăng"
-            }
-            let toggle: HTML = e.status == .published
-                ? "<form method=\"post\" action=\"\(base)/bai/\(e.id)/trang-thai\">\(Field.csrf(csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"unpublished\"><button class=\"linkbutton\" type=\"submit\">Gỡ xuống<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
-                : "<form method=\"post\" action=\"\(base)/bai/\(e.id)/trang-thai\">\(Field.csrf(csrf))<input type=\"hidden\" name=\"trang-thai\" value=\"published\"><button class=\"linkbutton\" type=\"submit\">Đăng<span class=\"visually-hidden\">: \(e.title)</span></button></form>"
-            return "<tr><td>\(e.title)\(Layout.sampleTag(e))</td><td>\(e.kind.title)</td><td>\(state)</td><td>\(Layout.date(e.publishedAt))</td><td><div class=\"actions\"><a href=\"\(base)/bai/\(e.id)\">Sửa<span class=\"visually-hidden\">: \(e.title)</span></a> \(toggle)</div></td></tr>"
-        })
-        let add = HTML(EntryKind.allowed(in: section.id).map { kind -> HTML in
-            "<a class=\"button\" href=\"\(base)/bai/moi?chuyen-muc=\(section.id)&amp;loai=\(kind.rawValue)\">Thêm \(kind.title.lowercased())</a>"
-        })
-        return """
-            <p class="actions">\(add) <a href="/\(section.slug)">Xem chuyên mục trên trang</a></p>
-            \(entries.items.isEmpty ? "<p>Chuyên mục chưa có bài nào.</p>" as HTML : """
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Các bài của chuyên mục"><table class="data"><caption>Các bài của chuyên mục</caption>
-            <thead><tr><th scope="col">Tiêu đề</th><th scope="col">Loại</th><th scope="col">Trạng thái</th><th scope="col">Ngày</th><th scope="col">Thao tác</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """)
-            \(Layout.pager(page, of: entries.pageCount, path: "\(base)/chuyen-muc/\(section.id)"))
-            """
-    }
-
-    /// `<console>/bai/moi`, `/quan-tri/bai/<id>`: an entry's form, with the
-    /// fields of its kind; `publishedOn` offers keeping an earlier publication.
-    static func entryForm(base: String, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String], csrf: String, publishedOn: Date?) -> HTML {
+    /// `<console>/bai/moi`, `<console>/bai/<id>`: an entry's form, with the
+    /// fields of its kind, and the workflow's buttons: save the draft,
+    /// submit it, and for an approver approve and publish (now, at a time,
+    /// or keeping the date of an item already online).
+    static func entryForm(
+        base: String, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String], csrf: String, item: EditorEntry?, approves: Bool
+    ) -> HTML {
+        let publishedOn = item.flatMap { $0.entry.status == .published && $0.entry.publishedAt <= Date() ? $0.entry.publishedAt : nil }
         var specific: [HTML] = []
         switch d.kind {
         case .document:
@@ -86,11 +63,20 @@ enum EditorViews {
             specific.append(Field.text("han-gop-y", "Hạn nhận góp ý", value: d.consultationDeadline, errors: errors, type: "datetime-local"))
             specific.append(Field.area("ket-qua", "Kết quả tổng hợp, tiếp thu, giải trình", value: d.consultationResult, errors: errors, rows: 6, hint: "Công bố sau khi hết hạn góp ý (Markdown)."))
         }
-        var choices = [("nhap", "Lưu nháp"), ("dang", "Đăng ngay (ngày đăng là hôm nay)"), ("hen-gio", "Hẹn giờ đăng")]
-        if let publishedOn { choices.insert(("giu", "Giữ nguyên, đã đăng ngày \(Layout.date(publishedOn))"), at: 0) }
+        var choices = [("dang", "Đăng ngay khi duyệt"), ("hen-gio", "Hẹn giờ đăng")]
+        if let publishedOn { choices.insert(("giu", "Giữ ngày đã đăng (\(Layout.date(publishedOn)))"), at: 0) }
+        let chosen = d.publish == .draft ? choices[0].0 : EntryForm.value(d.publish)
         let publish = HTML(choices.map { value, label -> HTML in
-            "<div class=\"field check\"><input type=\"radio\" id=\"f-dang-\(value)\" name=\"dang\" value=\"\(value)\"\(EntryForm.value(d.publish) == value ? " checked" as HTML : .empty)> <label for=\"f-dang-\(value)\">\(label)</label></div>"
+            "<div class=\"field check\"><input type=\"radio\" id=\"f-dang-\(value)\" name=\"dang\" value=\"\(value)\"\(chosen == value ? " checked" as HTML : .empty)> <label for=\"f-dang-\(value)\">\(label)</label></div>"
         })
+        let publication: HTML = approves
+            ? "<fieldset><legend>Khi duyệt và đăng</legend>\(publish)\(Field.text("hen-gio-luc", "Thời điểm đăng (khi hẹn giờ)", value: d.publishAt, errors: errors, type: "datetime-local"))</fieldset>"
+            : "<p class=\"hint\">Bài chỉ hiện trên trang sau khi người duyệt duyệt và đăng.</p>"
+        let buttons: HTML = """
+            <button class="button secondary" type="submit" name="hanh-dong" value="luu">Lưu nháp</button> \
+            <button class="button\(approves ? " secondary" as HTML : .empty)" type="submit" name="hanh-dong" value="gui-duyet">Gửi duyệt</button>\
+            \(approves ? " <button class=\"button\" type=\"submit\" name=\"hanh-dong\" value=\"dang\">Duyệt và đăng</button>" as HTML : .empty)
+            """
         return """
             \(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: base + (id.map { "/bai/\($0)" } ?? "/bai"))">
             \(Field.csrf(csrf))<input type="hidden" name="chuyen-muc" value="\(section.id)"><input type="hidden" name="loai" value="\(d.kind.rawValue)">
@@ -102,8 +88,8 @@ enum EditorViews {
             \(Field.text("anh", "Ảnh minh họa", value: d.imageURL, errors: errors, hint: "Địa chỉ ảnh đã tải lên, ví dụ /tep/3"))\
             \(Field.text("mo-ta-anh", "Mô tả ảnh (cho người không nhìn thấy ảnh)", value: d.imageAlt, errors: errors))\
             \(Field.text("tac-gia", "Tác giả", value: d.author, errors: errors))\
-            <fieldset><legend>Đăng bài</legend>\(publish)\(Field.text("hen-gio-luc", "Thời điểm đăng (khi hẹn giờ)", value: d.publishAt, errors: errors, type: "datetime-local"))</fieldset>
-            <p class="actions"><button class="button" type="submit">Lưu</button> <a href="\(base)/chuyen-muc/\(section.id)">Về danh sách</a></p>
+            \(publication)
+            <p class="actions">\(buttons) <a href="\(base)/bai?chuyen-muc=\(section.id)">Về danh sách</a></p>
             </form>
             """
     }
@@ -113,7 +99,7 @@ enum EditorViews {
         """
             <p>Bài <strong>\(entry.title)</strong> sẽ không còn hiện trên trang thông tin điện tử. Bài vẫn được lưu trong mục quản trị và có thể đăng lại bất cứ lúc nào.</p>
             <form method="post" action="\(base)/bai/\(entry.id)/trang-thai">\(Field.csrf(csrf))<input type="hidden" name="trang-thai" value="unpublished"><input type="hidden" name="xac-nhan" value="1">
-            <p class="actions"><button class="button" type="submit">Gỡ xuống</button> <a href="\(base)/chuyen-muc/\(entry.sectionID)">Không, giữ bài trên trang</a></p>
+            <p class="actions"><button class="button" type="submit">Gỡ xuống</button> <a href="\(base)/bai/\(entry.id)">Không, giữ bài trên trang</a></p>
             </form>
             """
     }
