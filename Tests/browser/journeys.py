@@ -32,6 +32,7 @@ CONSOLE = f"http://quan-tri.localhost:{PORT}"
 PORTAL = f"http://nam-dinh.localhost:{PORT}"
 PROVINCE = ("tinh.namdinh", "matkhau-tinh-nam-dinh")
 EDITOR_A = ("xa.hainam", "matkhau-bien-tap-a")
+APPROVER_A = ("duyet.hainam", "matkhau-duyet-a")
 DISTRICT = ("huyen.haihau", "matkhau-huyen-hai-hau")
 AXE_JS = os.environ.get("AXE_JS") or os.path.join(os.path.dirname(os.path.dirname(sys.executable)), "axe.min.js")
 # WCAG 2.0 and 2.1, levels A and AA: what Vietnamese and EU public sites are held to.
@@ -161,47 +162,122 @@ def journey_accessibility(driver):
     driver.set_window_size(1280, 1800)
 
 
+def click(driver, element, counter):
+    """Clicks `element` as a person would, counts the click and waits for the
+    next page when the click leaves this one."""
+    counter[0] += 1
+    element.click()
+    try:
+        wait_replaced(element)
+    except Exception:
+        pass
+
+
 def journey_editor_publishes(driver):
-    print("Journey 1: an editor logs in and publishes a news item")
+    print("Journey 1: an author writes and submits, the approver previews and sends back, then publishes;"
+          " a revision is restored and a deletion undone")
+    clicks = [0]
     login(driver, COMMUNE_A, EDITOR_A)
-    check("Tổng quan" in driver.title, "the editor reaches the commune console")
+    clicks[0] += 1
+    check("Tổng quan" in driver.title, "the author reaches the commune console")
     check(driver.current_url.startswith(f"{CONSOLE}/quan-tri/bien-tap/"),
           "the commune's /quan-tri leads to its console on the console host, never on the public origin")
     console_base = re.match(r"(.*/quan-tri/bien-tap/\d+)", driver.current_url).group(1)
-    shot(driver, "1-editor-dashboard")
+    shot(driver, "1-author-dashboard")
     title = "Tin thử nghiệm " + "".join(random.choices(string.ascii_uppercase, k=6))
-    driver.get(f"{COMMUNE_A}/quan-tri/bai/moi?chuyen-muc=4&loai=article")
+    click(driver, driver.find_element(By.CSS_SELECTOR, "main a[href$='/chuyen-muc/4']"), clicks)
+    click(driver, driver.find_element(By.LINK_TEXT, "Thêm bài viết"), clicks)
+    check(not driver.find_elements(By.XPATH, "//button[contains(., 'Duyệt và đăng')]"), "an author is not offered to publish")
     driver.find_element(By.ID, "f-tieu-de").send_keys(title)
     driver.find_element(By.ID, "f-tom-tat").send_keys("Tóm tắt của tin thử nghiệm.")
-    driver.find_element(By.ID, "f-noi-dung").send_keys(
-        "Đoạn **đậm** đầu tiên.\n\n<script>alert('x')</script>\n\n- ý một\n- ý hai")
-    check(driver.find_element(By.ID, "f-dang-nhap").is_selected(),
-          "a new item's form keeps it a draft unless the editor chooses to publish")
-    driver.find_element(By.ID, "f-dang-dang").click()
-    shot(driver, "1-editor-new-article")
-    submit(driver)
-    check("Đã lưu" in text(driver), "the console confirms the article was saved")
+    driver.find_element(By.ID, "f-noi-dung").send_keys("Họp dân lúc tám giờ.\n\n<script>alert('x')</script>")
+    shot(driver, "1-author-new-article")
+    click(driver, driver.find_element(By.XPATH, "//button[@value='gui-duyet']"), clicks)
+    check("Đã gửi duyệt" in text(driver), "the console confirms the item was submitted")
+    check(clicks[0] <= 8, f"the author reaches “submitted” in {clicks[0]} clicks from login (at most 8)")
+    shot(driver, "1-author-submitted")
+    driver.get(f"{COMMUNE_A}/tin-tuc")
+    check(title not in text(driver), "a submitted item is not on the site")
+
+    # The approver previews it in the site's layout and sends it back.
+    login(driver, CONSOLE, APPROVER_A)
+    click(driver, driver.find_element(By.LINK_TEXT, "Duyệt bài"), [0])
+    axe_audit(driver, "commune console: the approval queue")
+    shot(driver, "1-approver-queue")
+    click(driver, driver.find_element(By.LINK_TEXT, title), [0])
+    item_url = driver.current_url
+    axe_audit(driver, "commune console: a submitted item with the approver's choices")
+    click(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Xem trước']"), [0])
+    axe_audit(driver, "commune console: a preview link")
+    click(driver, driver.find_element(By.LINK_TEXT, "Mở bản xem trước"), [0])
+    check(driver.current_url.startswith(f"{COMMUNE_A}/xem-truoc/"), "the preview opens on the commune's own host")
+    check(title in text(driver) and "Bản xem trước" in text(driver), "the preview shows the draft in the site's layout")
+    check("alert(" not in driver.page_source, "the script never reached the page")
+    shot(driver, "1-approver-preview")
+    driver.get(item_url)
+    driver.find_element(By.ID, "f-nhan-xet").send_keys("Ghi rõ địa điểm họp.")
+    click(driver, driver.find_element(By.XPATH, "//button[contains(., 'Trả lại người viết')]"), [0])
+    check("Đã trả lại" in text(driver), "the approver sent the item back")
+
+    # The author reads why, fixes and submits again.
+    login(driver, CONSOLE, EDITOR_A)
+    driver.get(item_url)
+    check("Ghi rõ địa điểm họp." in text(driver), "the author sees the approver's comment")
+    shot(driver, "1-author-returned")
+    body = driver.find_element(By.ID, "f-noi-dung")
+    body.clear()
+    body.send_keys("Họp dân lúc tám giờ tại nhà văn hóa thôn.")
+    click(driver, driver.find_element(By.XPATH, "//button[@value='gui-duyet']"), [0])
+
+    # The approver publishes.
+    login(driver, CONSOLE, APPROVER_A)
+    driver.get(item_url)
+    click(driver, driver.find_element(By.XPATH, "//form[contains(@action, '/duyet')]//button"), [0])
+    check("Đã duyệt và đăng" in text(driver), "the approver published the item")
     driver.get(f"{COMMUNE_A}/")
-    check(title in text(driver), "the new article is on the public home page at once")
-    shot(driver, "1-public-home-with-article")
+    check(title in text(driver), "the published item is on the public home page at once")
     link = driver.find_element(By.LINK_TEXT, title)
     link.click()
     wait_replaced(link)
-    source = driver.page_source
-    check("<strong>đậm</strong>" in source, "Markdown became HTML")
-    check("alert(" not in source, "the script never reached the page")
+    check("tại nhà văn hóa thôn" in text(driver), "the page shows the approved text")
     shot(driver, "1-public-article")
-    # "Gỡ xuống" asks first; keeping the item changes nothing.
-    driver.get(f"{console_base}/chuyen-muc/4")
-    button = driver.find_element(By.XPATH, f"//button[contains(., 'Gỡ xuống') and contains(., '{title}')]")
-    button.click()
-    wait_replaced(button)
-    check("sẽ không còn hiện trên trang" in text(driver), "taking an item off the site asks first")
-    axe_audit(driver, "commune console: the question before taking an item off")
-    shot(driver, "1-editor-confirm-unpublish")
-    driver.find_element(By.LINK_TEXT, "Không, giữ bài trên trang").click()
+
+    # History: what the second save changed, and restoring the first one.
+    driver.get(item_url)
+    click(driver, driver.find_element(By.LINK_TEXT, "Lịch sử thay đổi"), [0])
+    axe_audit(driver, "commune console: an item's history")
+    shot(driver, "1-history")
+    driver.get(first_href(driver, "main a[href*='/lich-su/']"))
+    check("<ins" in driver.page_source and "nhà văn hóa" in text(driver), "the difference shows the words added")
+    axe_audit(driver, "commune console: what a save changed")
+    shot(driver, "1-revision-difference")
+    driver.get(item_url + "/lich-su")
+    oldest = driver.find_elements(By.CSS_SELECTOR, "main a[href*='/lich-su/']")[-1].get_attribute("href")
+    driver.get(oldest)
+    click(driver, driver.find_element(By.XPATH, "//button[contains(., 'Khôi phục bản này')]"), [0])
+    check("Đã khôi phục" in text(driver), "the older revision was restored")
+    check(driver.find_element(By.ID, "f-noi-dung").get_attribute("value").startswith("Họp dân lúc tám giờ."),
+          "the form holds the restored text")
     driver.get(f"{COMMUNE_A}/")
-    check(title in text(driver), "the item stays on the site when the editor keeps it")
+    check(title in text(driver), "online, the item stays as approved until the restored text is approved")
+
+    # Delete asks first; the trash gives the item back.
+    driver.get(item_url)
+    click(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Xóa']"), [0])
+    check("thùng rác" in text(driver), "deleting asks first")
+    axe_audit(driver, "commune console: the question before deleting")
+    click(driver, driver.find_element(By.XPATH, "//button[contains(., 'Chuyển vào thùng rác')]"), [0])
+    driver.get(f"{COMMUNE_A}/")
+    check(title not in text(driver), "a deleted item leaves the site")
+    driver.get(f"{console_base}/bai?trang-thai=deleted")
+    axe_audit(driver, "commune console: the trash")
+    shot(driver, "1-trash")
+    driver.find_element(By.XPATH, f"//input[@type='checkbox' and contains(@aria-label, '{title}')]").click()
+    Select(driver.find_element(By.ID, "f-thao-tac")).select_by_value("khoi-phuc")
+    click(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Áp dụng']"), [0])
+    driver.get(f"{COMMUNE_A}/")
+    check(title in text(driver), "the item restored from the trash is back on the site")
+    print(f"  clicks: author from login to submitted: {clicks[0]}")
 
 
 def journey_citizen_question(driver):
@@ -293,7 +369,7 @@ def journey_console_accessibility(driver):
     axe_audit(driver, "commune console: login")
     login(driver, COMMUNE_A, EDITOR_A)
     check("Tổng quan" in driver.title, "the editor reaches the commune console")
-    pages = ["/quan-tri", "/quan-tri/chuyen-muc/4", "/quan-tri/bai/moi?chuyen-muc=4&loai=article",
+    pages = ["/quan-tri", "/quan-tri/chuyen-muc/4", "/quan-tri/bai?q=hai&trang-thai=draft", "/quan-tri/bai/moi?chuyen-muc=4&loai=article",
              "/quan-tri/bai/moi?chuyen-muc=6&loai=document", "/quan-tri/bai/moi?chuyen-muc=7&loai=procedure",
              "/quan-tri/bai/moi?chuyen-muc=1&loai=leader", "/quan-tri/trang/1", "/quan-tri/thong-tin", "/quan-tri/tep",
              "/quan-tri/hoi-dap", "/quan-tri/y-kien", "/quan-tri/mat-khau"]
@@ -316,7 +392,7 @@ def journey_console_accessibility(driver):
     login(driver, CONSOLE, DISTRICT)
     check("Tổng quan" in driver.title, "the district admin reaches the platform console")
     pages = ["/quan-tri", "/quan-tri/xa", "/quan-tri/xa?q=h%E1%BA%A3i", "/quan-tri/xa/moi", "/quan-tri/xa/14224",
-             "/quan-tri/tuan-thu", "/quan-tri/nguoi-dung", "/quan-tri/nhat-ky", "/quan-tri/sap-xep", "/quan-tri/mat-khau"]
+             "/quan-tri/tuan-thu", "/quan-tri/cho-duyet", "/quan-tri/nguoi-dung", "/quan-tri/nhat-ky", "/quan-tri/sap-xep", "/quan-tri/mat-khau"]
     for path in pages:
         driver.get(f"{CONSOLE}{path}")
         axe_audit(driver, f"platform console: {path}")

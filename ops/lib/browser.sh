@@ -75,6 +75,7 @@ browser_journeys() {
   "$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d browser -qc \
     "update c_14224.site set email = 'vanphonguybannhandanxahainamhuyenhaihau@namdinh.gov.vn'" >/dev/null
   echo "matkhau-bien-tap-a" | "$bin/provisioner" user add xa.hainam --role editor --commune 14224 --name "Biên tập viên Hải Nam" --password-stdin >/dev/null
+  echo "matkhau-duyet-a" | "$bin/provisioner" user add duyet.hainam --role editor --approver --commune 14224 --name "Người duyệt Hải Nam" --password-stdin >/dev/null
   echo "matkhau-bien-tap-b" | "$bin/provisioner" user add xa.haiminh --role editor --commune 14233 --name "Biên tập viên Hải Minh" --password-stdin >/dev/null
   echo "matkhau-huyen-hai-hau" | "$bin/provisioner" user add huyen.haihau --role district --district 366 --name "Quản trị huyện Hải Hậu" --password-stdin >/dev/null
   echo "matkhau-tinh-nam-dinh" | "$bin/provisioner" user add tinh.namdinh --role province --province 36 --name "Quản trị tỉnh Nam Định" --password-stdin >/dev/null

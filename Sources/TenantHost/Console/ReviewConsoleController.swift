@@ -124,13 +124,16 @@ struct ReviewConsoleController: ConsoleBase {
         return Self.redirect("\(context.base)/duyet?ket-qua=da-tra-lai")
     }
 
-    /// Makes a preview link and opens it on the commune's own host.
+    /// Makes a preview link on the commune's own host and shows it, to
+    /// open or to send to the approver. (The console's policy allows forms
+    /// to send only to itself, so it does not redirect there.)
     @Sendable func preview(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
-        let id = try Self.id(context)
+        let item = try await self.item(context)
         _ = try await self.form(request, context, session: context.session)
-        let token = try await self.editorial.previewLink(for: id, in: context.tenant, by: context.session.user)
+        let token = try await self.editorial.previewLink(for: item.entry.id, in: context.tenant, by: context.session.user)
         let site = context.siteURL ?? "/"
-        return Self.redirect("\(site.hasSuffix("/") ? site : site + "/")xem-truoc/\(token)")
+        let link = "\(site.hasSuffix("/") ? site : site + "/")xem-truoc/\(token)"
+        return self.page(context, title: "Xem trước", active: "\(context.base)/bai", main: ReviewViews.previewLink(base: context.base, entry: item.entry, link: link))
     }
 
     @Sendable func trash(_ request: Request, context: CommuneConsoleContext) async throws -> Response {

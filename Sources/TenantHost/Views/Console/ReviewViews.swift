@@ -104,6 +104,15 @@ enum ReviewViews {
             """
     }
 
+    /// A preview link just made: open it, or send it to whoever approves.
+    static func previewLink(base: String, entry: Entry, link: String) -> HTML {
+        """
+            <p>Bản xem trước của <strong>\(entry.title)</strong> hiện trong giao diện của trang, với nội dung mới nhất đã lưu. Người dân không thấy bản này; liên kết dùng được trong \(Int(ReviewLimits.previewLifetime / 3600)) giờ và có thể gửi cho người duyệt.</p>
+            <p class="actions"><a class="button" href="\(href: link)">Mở bản xem trước</a> <a href="\(base)/bai/\(entry.id)">Về bài</a></p>
+            <p><label for="lien-ket-xem-truoc">Liên kết để gửi</label> <input id="lien-ket-xem-truoc" type="text" readonly value="\(link)" size="60"></p>
+            """
+    }
+
     /// The question before an item goes to the trash.
     static func confirmTrash(base: String, entry: Entry, csrf: String) -> HTML {
         """
