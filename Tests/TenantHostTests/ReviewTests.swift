@@ -156,6 +156,27 @@ import TestSupport
                 #expect(try await host.get("/tin-tuc/\(id)", host: siteA).text.contains("bảy giờ"))
                 #expect(try await platform.strings("SELECT action FROM c_14224.entry_revisions WHERE entry_id = \(id) ORDER BY id DESC LIMIT 1") == ["restore"])
 
+                // A save made since the form was opened (another tab, another person) is not overwritten unknowingly.
+                func ban(_ html: String) -> String {
+                    guard let range = html.range(of: "name=\"ban\" value=\"") else { return "" }
+                    return String(html[range.upperBound...].prefix { $0.isNumber })
+                }
+                let opened = ban(try await approver.get("\(a)/bai/\(id)", on: adminSite).text)
+                #expect(!opened.isEmpty)
+                let other = ConsoleBrowser(host)
+                _ = try await other.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
+                #expect(try await other.submit("\(a)/bai/\(id)", to: "\(a)/bai/\(id)", on: adminSite,
+                    Self.article + [("tieu-de", "Khai trương chợ mới"), ("noi-dung", "Bản của người viết."), ("hanh-dong", "luu")]).status == 303)
+                let saves = try await platform.scalar("SELECT count(*) FROM c_14224.entry_revisions WHERE entry_id = \(id)")
+                let clash = try await approver.submit("\(a)/bai/\(id)", to: "\(a)/bai/\(id)", on: adminSite,
+                    Self.article + [("tieu-de", "Khai trương chợ mới"), ("noi-dung", "Bản của người duyệt."), ("hanh-dong", "luu"), ("ban", opened)])
+                #expect(clash.status == 400)
+                #expect(clash.text.contains("Người viết Hải Nam đã lưu bài này") && clash.text.contains("Bản của người duyệt."))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.entry_revisions WHERE entry_id = \(id)") == saves, "nothing was saved")
+                #expect(try await approver.request("POST", "\(a)/bai/\(id)", on: adminSite, form: [("_csrf", ConsoleBrowser.csrf(in: clash.text) ?? "")]
+                    + Self.article + [("tieu-de", "Khai trương chợ mới"), ("noi-dung", "Bản của người duyệt."), ("hanh-dong", "luu"), ("ban", ban(clash.text))]).status == 303,
+                    "saving again, knowingly, goes through")
+
                 // The author may not take a published item down, even by deleting it.
                 let author = ConsoleBrowser(host)
                 _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)

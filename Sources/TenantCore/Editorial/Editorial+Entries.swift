@@ -14,10 +14,13 @@ extension Editorial {
 
     /// Creates (id nil) or updates an item from an editor's form.
     /// - Parameter intent: save the draft, submit it, or approve and publish it.
+    /// - Parameter basedOn: the newest save when the form was opened
+    ///   (``latestSave(of:in:)``, 0 when there was none): a save made since,
+    ///   in another tab or by another person, is not overwritten unknowingly.
     /// - Throws: ``ValidationFailure`` with a message per field, or ``TenantCoreError``.
     @discardableResult
     public func saveEntry(
-        _ draft: EntryDraft, id: Int64?, intent: SaveIntent, in tenant: Tenant, by user: StaffUser, address: String
+        _ draft: EntryDraft, id: Int64?, intent: SaveIntent, basedOn: Int64? = nil, in tenant: Tenant, by user: StaffUser, address: String
     ) async throws -> (id: Int64, outcome: ReviewOutcome) {
         let schema = tenant.schema
         let sections = try await self.database.withConnection(schema: schema) { connection in
@@ -42,12 +45,25 @@ extension Editorial {
         if intent != .publish { form.publish = existing?.entry.status == .published ? .keep : .draft }
         let entry = try form.validated(section: section, existing: existing?.entry)
         try await self.checkFileLinks(entry, in: schema)
-        let note = intent == .publish ? "" : ""
         return try await self.change(
             tenant, by: user, action: id == nil ? "entry.create" : "entry.update",
             detail: { "\(section.title) #\($0.id): \(entry.title) (\(Self.describe($0.outcome)))" }, address: address
         ) { connection in
-            try await self.store(entry, id: id, action: .save, note: note, intent: intent, tenant: tenant, user: user, on: connection)
+            if let id, let basedOn, let latest = try await self.reviews.latestSave(schema, entry: id, on: connection), latest.id != basedOn {
+                throw ValidationFailure([
+                    EntryDraft.Field.title.rawValue:
+                        "\(latest.by) đã lưu bài này lúc \(VietnamTime(latest.at).dateTimeString), sau khi trang này được mở (ở thẻ khác hoặc người khác). "
+                        + "Nội dung của bạn vẫn ở dưới đây, chưa được lưu: xem bản kia ở “Lịch sử thay đổi”, hoặc bấm lưu lần nữa để lưu nội dung của bạn thành bản mới nhất."
+                ])
+            }
+            return try await self.store(entry, id: id, action: .save, note: "", intent: intent, tenant: tenant, user: user, on: connection)
+        }
+    }
+
+    /// The newest save of an item (0: none yet), for ``saveEntry(_:id:intent:basedOn:in:by:address:)``.
+    public func latestSave(of id: Int64, in tenant: Tenant) async throws -> Int64 {
+        try await self.database.withConnection(schema: tenant.schema) { connection in
+            try await self.reviews.latestSave(tenant.schema, entry: id, on: connection)?.id ?? 0
         }
     }
 

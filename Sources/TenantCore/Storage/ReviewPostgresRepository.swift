@@ -142,6 +142,17 @@ struct ReviewRepository: Sendable {
         ).collect().first?.decode(Int64.self) ?? 0
     }
 
+    /// The newest save of an item: its id, who made it and when.
+    func latestSave(_ schema: SchemaName, entry id: Int64, on connection: PostgresConnection) async throws -> (id: Int64, by: String, at: Date)? {
+        let rows = try await connection.query(
+            """
+            SELECT id, user_name, created_at FROM \(unescaped: schema.quoted).entry_revisions
+             WHERE entry_id = \(id) AND data IS NOT NULL ORDER BY id DESC LIMIT 1
+            """, logger: self.logger)
+        for try await (id, by, at) in rows.decode((Int64, String, Date).self) { return (id, by, at) }
+        return nil
+    }
+
     func hasRevisions(_ schema: SchemaName, entry id: Int64, on connection: PostgresConnection) async throws -> Bool {
         try await connection.query(
             "SELECT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).entry_revisions WHERE entry_id = \(id) AND data IS NOT NULL)",

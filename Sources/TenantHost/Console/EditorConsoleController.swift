@@ -90,8 +90,10 @@ struct EditorConsoleController: ConsoleBase {
         if let pending = item.review.pendingRevision, let saved = try await self.editorial.revision(pending, of: id, in: tenant)?.0.entry {
             shown = saved
         }
+        let latest = try await self.editorial.latestSave(of: id, in: tenant)
         return self.entryForm(
-            context, section: section, draft: EntryDraft(shown), id: id, errors: [:], status: .ok, notice: Self.outcome(request), item: item)
+            context, section: section, draft: EntryDraft(shown), id: id, errors: [:], status: .ok, notice: Self.outcome(request), item: item,
+            basedOn: latest)
     }
 
     @Sendable func createEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -110,13 +112,21 @@ struct EditorConsoleController: ConsoleBase {
         else { throw PageError.badRequest("Chuyên mục hoặc loại bài không hợp lệ.") }
         let draft = EntryForm.draft(from: form, section: sectionID, kind: kind)
         let intent = EntryForm.intent(form)
+        let basedOn = Int64(form["ban"])
         do {
-            let (saved, outcome) = try await self.editorial.saveEntry(draft, id: id, intent: intent, in: tenant, by: session.user, address: context.remoteAddress)
+            let (saved, outcome) = try await self.editorial.saveEntry(
+                draft, id: id, intent: intent, basedOn: basedOn, in: tenant, by: session.user, address: context.remoteAddress)
             return Self.redirect("\(context.base)/bai/\(saved)?ket-qua=\(EntryForm.outcome(outcome))")
         } catch let failure as ValidationFailure {
             var item: EditorEntry?
-            if let id { item = try await self.editorial.item(id, in: tenant) }
-            return self.entryForm(context, section: section, draft: draft, id: id, errors: EntryForm.errors(failure), status: .badRequest, item: item)
+            var latest: Int64?
+            if let id {
+                item = try await self.editorial.item(id, in: tenant)
+                // After a clash the next save is a conscious one: the form now knows the newest save.
+                latest = try await self.editorial.latestSave(of: id, in: tenant)
+            }
+            return self.entryForm(
+                context, section: section, draft: draft, id: id, errors: EntryForm.errors(failure), status: .badRequest, item: item, basedOn: latest)
         }
     }
 
@@ -128,13 +138,13 @@ struct EditorConsoleController: ConsoleBase {
 
     func entryForm(
         _ context: CommuneConsoleContext, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String],
-        status: HTTPResponse.Status, notice: String? = nil, item: EditorEntry? = nil
+        status: HTTPResponse.Status, notice: String? = nil, item: EditorEntry? = nil, basedOn: Int64? = nil
     ) -> Response {
         let title = id == nil ? "Thêm \(d.kind.title.lowercased()) – \(section.title)" : "Sửa \(d.kind.title.lowercased())"
         let approves = context.session.user.mayApprove(context.tenant)
         let main = HTML([
             item.map { ReviewViews.statePanel(base: context.base, item: $0, approves: approves, csrf: context.session.csrf) } ?? .empty,
-            EditorViews.entryForm(base: context.base, section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, item: item, approves: approves),
+            EditorViews.entryForm(base: context.base, section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, item: item, approves: approves, basedOn: basedOn),
         ])
         return self.page(context, title: title, status: status, notice: notice, active: "\(context.base)/bai", main: main)
     }

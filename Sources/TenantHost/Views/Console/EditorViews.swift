@@ -24,7 +24,8 @@ enum EditorViews {
     /// submit it, and for an approver approve and publish (now, at a time,
     /// or keeping the date of an item already online).
     static func entryForm(
-        base: String, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String], csrf: String, item: EditorEntry?, approves: Bool
+        base: String, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String], csrf: String, item: EditorEntry?, approves: Bool,
+        basedOn: Int64? = nil
     ) -> HTML {
         let publishedOn = item.flatMap { $0.entry.status == .published && $0.entry.publishedAt <= Date() ? $0.entry.publishedAt : nil }
         var specific: [HTML] = []
@@ -79,7 +80,7 @@ enum EditorViews {
             """
         return """
             \(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: base + (id.map { "/bai/\($0)" } ?? "/bai"))">
-            \(Field.csrf(csrf))<input type="hidden" name="chuyen-muc" value="\(section.id)"><input type="hidden" name="loai" value="\(d.kind.rawValue)">
+            \(Field.csrf(csrf))<input type="hidden" name="chuyen-muc" value="\(section.id)"><input type="hidden" name="loai" value="\(d.kind.rawValue)">\(basedOn.map { "<input type=\"hidden\" name=\"ban\" value=\"\($0)\">" as HTML } ?? .empty)
             \(Field.text("tieu-de", d.kind == .leader ? "Họ và tên" : "Tiêu đề", value: d.title, errors: errors, required: true))\
             \(Field.area("tom-tat", d.kind == .leader ? "Nhiệm vụ được phân công" : "Tóm tắt", value: d.summary, errors: errors, rows: 3))\
             \(specific)\
