@@ -215,4 +215,31 @@ import TestSupport
             }
         }
     }
+
+    @Test func featuredImage_needsADescription_andShowsOnTheArticle_andTheDashboardCountsTheWork() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            try await platform.execute(
+                "INSERT INTO c_14224.files (name, content_type, size, data) VALUES ('cho.png', 'image/png', 2048, decode(repeat('00', 2048), 'hex'))")
+            let file = try await platform.scalar("SELECT max(id) FROM c_14224.files")
+            try await withTestHost(platform) { host in
+                let approver = ConsoleBrowser(host)
+                _ = try await approver.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let bare = try await approver.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
+                    Self.article + [("tieu-de", "Chợ mới có ảnh"), ("anh", "/tep/\(file)"), ("hanh-dong", "dang")])
+                #expect(bare.status == 400 && bare.text.contains("Vui lòng mô tả ảnh"))
+                #expect(try await approver.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
+                    Self.article + [("tieu-de", "Chợ mới có ảnh"), ("anh", "/tep/\(file)"), ("mo-ta-anh", "Cổng chợ mới"), ("hanh-dong", "dang")]).status == 303)
+                let id = try await platform.scalar("SELECT id FROM c_14224.entries WHERE title = 'Chợ mới có ảnh'")
+                #expect(try await host.get("/tin-tuc/\(id)", host: siteA).text.contains("<img src=\"/tep/\(file)\" alt=\"Cổng chợ mới\""))
+                let author = ConsoleBrowser(host)
+                _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
+                _ = try await author.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
+                    Self.article + [("tieu-de", "Tin chờ"), ("hanh-dong", "gui-duyet")])
+                let dashboard = try await approver.get(a, on: adminSite).text
+                #expect(dashboard.contains("Bài chờ duyệt: <a href=\"\(a)/duyet\">1</a>"))
+                #expect(dashboard.contains("1 tệp, 0,0 MB"))
+            }
+        }
+    }
 }

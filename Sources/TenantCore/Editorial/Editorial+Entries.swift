@@ -411,6 +411,13 @@ extension Editorial {
         }
     }
 
+    /// The dashboard's figures of a commune.
+    public func summary(of tenant: Tenant) async throws -> WorkSummary {
+        try await self.database.withConnection(schema: tenant.schema) { connection in
+            try await self.reviews.summary(tenant.schema, on: connection)
+        }
+    }
+
     /// What waits for approval in `tenants` (district and province staff).
     public func queue(of tenants: [Tenant]) async throws -> [QueuedEntry] {
         try await self.database.withConnection { connection in

@@ -150,3 +150,12 @@ public enum ReviewLimits {
     public static let trashDays = 30
     public static let noteLength = 2000
 }
+
+/// The commune's dashboard figures of the editors' work and its storage.
+public struct WorkSummary: Sendable, Hashable {
+    public var pending: Int
+    public var returned: Int
+    public var trashed: Int
+    public var files: Int
+    public var bytes: Int64
+}

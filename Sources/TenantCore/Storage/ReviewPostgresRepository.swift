@@ -201,6 +201,22 @@ struct ReviewRepository: Sendable {
         return result
     }
 
+    /// What waits in a commune: items pending and sent back, and its uploads' count and bytes.
+    func summary(_ schema: SchemaName, on connection: PostgresConnection) async throws -> WorkSummary {
+        let rows = try await connection.query(
+            """
+            SELECT (SELECT count(*) FROM \(unescaped: schema.quoted).entries WHERE status <> 'deleted' AND review = 'pending'),
+                   (SELECT count(*) FROM \(unescaped: schema.quoted).entries WHERE status <> 'deleted' AND review = 'returned'),
+                   (SELECT count(*) FROM \(unescaped: schema.quoted).entries WHERE status = 'deleted'),
+                   (SELECT count(*) FROM \(unescaped: schema.quoted).files),
+                   (SELECT coalesce(sum(size), 0)::int8 FROM \(unescaped: schema.quoted).files)
+            """, logger: self.logger)
+        for try await (pending, returned, trashed, files, bytes) in rows.decode((Int, Int, Int, Int, Int64).self) {
+            return WorkSummary(pending: pending, returned: returned, trashed: trashed, files: files, bytes: bytes)
+        }
+        return WorkSummary(pending: 0, returned: 0, trashed: 0, files: 0, bytes: 0)
+    }
+
     // MARK: Preview links
 
     func insertPreview(_ schema: SchemaName, token: String, entry id: Int64, by name: String, expires: Date, on connection: PostgresConnection) async throws {

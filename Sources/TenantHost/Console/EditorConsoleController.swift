@@ -46,7 +46,9 @@ struct EditorConsoleController: ConsoleBase {
             return (row, open, pending, rating, remarks)
         }
         let sections = try await self.sections(tenant)
+        let work = try await self.editorial.summary(of: tenant)
         let main = HTML([
+            DashboardViews.work(work, base: context.base),
             DashboardViews.commune(sections: sections, compliance: row, open: open, pending: pending, now: now, base: context.base),
             DashboardViews.ratings(rating, remarks: remarks),
         ])

@@ -101,6 +101,13 @@ enum SectionView {
 }
 
 enum EntryView {
+    /// An article's featured image (Ảnh minh họa), with the description
+    /// saving requires (WCAG 1.1.1).
+    static func featured(_ e: Entry) -> HTML {
+        guard e.kind == .article, let url = e.imageURL, !url.isEmpty else { return .empty }
+        return "\n<figure class=\"featured\"><img src=\"\(href: url)\" alt=\"\(e.imageAlt ?? "")\" style=\"max-width:100%;height:auto\" decoding=\"async\"></figure>"
+    }
+
     static func render(_ chrome: SiteChrome, _ section: Section, _ e: Entry, related: [Entry], extra: HTML = .empty) -> HTML {
         let path = "/\(section.slug)/\(e.id)"
         let relatedHTML: HTML = related.isEmpty ? .empty : """
@@ -111,7 +118,7 @@ enum EntryView {
             <article>
             <h1>\(e.title)</h1>
             <p class="meta">Ngày đăng <time datetime="\(VietnamTime(e.publishedAt).isoDate)">\(Layout.date(e.publishedAt))</time>\(e.author.isEmpty ? HTML.empty : " · \(e.author)")\(Layout.sampleTag(e))</p>
-            \(self.facts(e))\(e.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(e.summary)</p>")
+            \(self.facts(e))\(e.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(e.summary)</p>")\(Self.featured(e))
             <div class="prose">\(sanitized: HTMLSanitizer.sanitize(e.body))</div>
             <p class="no-print"><a href="\(href: path + "/ban-in")">Bản in</a> · <a href="/\(section.slug)">Về chuyên mục \(section.title)</a></p>
             </article>
@@ -190,7 +197,7 @@ enum EntryView {
             <hr>
             <h1>\(e.title)</h1>
             <p class="meta">Ngày đăng \(Layout.date(e.publishedAt))\(e.author.isEmpty ? HTML.empty : " · \(e.author)")</p>
-            \(self.facts(e))\(e.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(e.summary)</p>")
+            \(self.facts(e))\(e.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(e.summary)</p>")\(Self.featured(e))
             <div class="prose">\(sanitized: HTMLSanitizer.sanitize(e.body))</div>
             <hr>
             <p class="meta">Nguồn: \(url)</p>

@@ -55,6 +55,15 @@ enum DashboardViews {
             """
     }
 
+    /// The editors' work waiting, and what the commune's uploads take.
+    static func work(_ w: WorkSummary, base: String) -> HTML {
+        let megabytes = String(format: "%.1f", Double(w.bytes) / 1_048_576).replacingOccurrences(of: ".", with: ",")
+        return """
+            <p>Bài chờ duyệt: <a href="\(base)/duyet">\(w.pending)</a> · Bị trả lại: <a href="\(base)/bai?trang-thai=returned">\(w.returned)</a> · \
+            Thùng rác: <a href="\(base)/bai?trang-thai=deleted">\(w.trashed)</a> · Tệp tải lên: <a href="\(base)/tep">\(w.files) tệp, \(megabytes) MB</a></p>
+            """
+    }
+
     /// The communes in scope (the first twenty listed) and, if `showsBackup`,
     /// the newest backup.
     static func platform(
