@@ -231,7 +231,8 @@ import TestSupport
                 #expect(try await approver.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
                     Self.article + [("tieu-de", "Chợ mới có ảnh"), ("anh", "/tep/\(file)"), ("mo-ta-anh", "Cổng chợ mới"), ("hanh-dong", "dang")]).status == 303)
                 let id = try await platform.scalar("SELECT id FROM c_14224.entries WHERE title = 'Chợ mới có ảnh'")
-                #expect(try await host.get("/tin-tuc/\(id)", host: siteA).text.contains("<img src=\"/tep/\(file)\" alt=\"Cổng chợ mới\""))
+                let page = try await host.get("/tin-tuc/\(id)", host: siteA).text
+                #expect(page.contains("<img src=\"/tep/\(file)\"") && page.contains("alt=\"Cổng chợ mới\""))
                 let author = ConsoleBrowser(host)
                 _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
                 _ = try await author.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
@@ -241,5 +242,69 @@ import TestSupport
                 #expect(dashboard.contains("1 tệp, 0,0 MB"))
             }
         }
+    }
+
+    /// libvips (installed by ops/test) strips a photo's metadata and makes
+    /// WebP copies; the article offers them with srcset.
+    @Test func imageUploads_loseTheirMetadata_andGetWebPWidths() async throws {
+        let photo = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/photo-2400x1350.png")))
+        #expect(String(decoding: photo, as: UTF8.self).contains("GPSLatitude"))
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let token = ConsoleBrowser.csrf(in: try await browser.get("\(a)/tep", on: adminSite).text) ?? ""
+                func multipart(_ name: String, _ bytes: [UInt8]) -> [UInt8] {
+                    var body = Array("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n".utf8)
+                    body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"\(name)\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+                    return body + bytes + Array("\r\n--XYZ--\r\n".utf8)
+                }
+                let ok = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("cho.png", photo), contentType: "multipart/form-data; boundary=XYZ")
+                #expect(ok.status == 200, "\(ok.text.prefix(300))")
+                let id = try await platform.scalar("SELECT max(id) FROM c_14224.files")
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files WHERE position('GPSLatitude'::bytea in data) > 0") == 0, "the metadata is gone")
+                let widths = try await platform.strings("SELECT width::text FROM c_14224.file_variants WHERE file_id = \(id) ORDER BY width")
+                #expect(widths.compactMap { Int($0) }.sorted() == [480, 960, 1600])
+                let copy = try await host.get("/tep/\(id)/960", host: siteA)
+                #expect(copy.header("Content-Type") == "image/webp")
+                #expect(copy.body.count > 12 && Array(copy.body[8..<12]) == Array("WEBP".utf8))
+                #expect(copy.body.count < photo.count)
+                #expect(try await host.get("/tep/\(id)/961", host: siteA).status == 404, "only the widths made are addressable")
+                let original = try await host.get("/tep/\(id)", host: siteA)
+                #expect(original.header("Content-Type") == "image/png" && !original.text.contains("GPSLatitude"))
+                // A file that only starts like a PNG is refused with a message, and nothing is kept.
+                let broken = try await browser.request("POST", "\(a)/tep", on: adminSite,
+                    body: multipart("hong.png", Array(photo.prefix(200)) + [UInt8](repeating: 7, count: 500)), contentType: "multipart/form-data; boundary=XYZ")
+                #expect(broken.status == 400 && broken.text.contains("Không đọc được ảnh này"))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files") == 1)
+                // Damaged images (seeded): each one kept or refused with a message, never a 500.
+                var generator = SplitMix(seed: 2026)
+                for _ in 0..<6 {
+                    var damaged = photo
+                    for _ in 0..<20 { damaged[Int(generator.next() % UInt64(damaged.count - 8)) + 8] = UInt8(truncatingIfNeeded: generator.next()) }
+                    let answer = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("hong.png", damaged), contentType: "multipart/form-data; boundary=XYZ")
+                    #expect(answer.status == 200 || (answer.status == 400 && answer.text.contains("Không đọc được ảnh này")), "\(answer.status)")
+                }
+                // The article offers the copies.
+                _ = try await browser.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
+                    Self.article + [("tieu-de", "Chợ có ảnh nhỏ"), ("anh", "/tep/\(id)"), ("mo-ta-anh", "Cổng chợ"), ("hanh-dong", "dang")])
+                let entry = try await platform.scalar("SELECT id FROM c_14224.entries WHERE title = 'Chợ có ảnh nhỏ'")
+                #expect(try await host.get("/tin-tuc/\(entry)", host: siteA).text.contains("srcset=\"/tep/\(id)/480 480w, /tep/\(id)/960 960w, /tep/\(id)/1600 1600w\""))
+            }
+        }
+    }
+}
+
+/// A small seeded generator for the damaged images.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { self.state = seed }
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -36,6 +36,13 @@ deps_install_build() {
   deps_install_cmark
 }
 
+# libvips (the vips command) strips uploaded images' metadata and makes
+# their WebP widths (ImageResizer); without it images are kept as uploaded.
+deps_install_images() {
+  command -v vips >/dev/null 2>&1 && command -v vipsheader >/dev/null 2>&1 && return 0
+  deps_apt_install libvips-tools
+}
+
 # nginx with the Lua (front cache generations) and Brotli modules: the front
 # cache's tests run the repository's deploy/nginx configuration in front of a
 # test host.

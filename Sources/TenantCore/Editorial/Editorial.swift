@@ -15,6 +15,8 @@ public struct Editorial: Sendable {
     public var submissionsPerHour = 5
     /// Largest upload, in bytes.
     public var maxUpload = 10 * 1024 * 1024
+    /// Strips images' metadata and makes their WebP widths; nil without libvips.
+    public var resizer: ImageResizer? = ImageResizer()
     /// Called with the commune's id once a change is committed, before the
     /// caller gets its answer: the host drops that commune's cached pages
     /// here, and nginx's front cache drops them from every front, so the
@@ -160,12 +162,35 @@ public struct Editorial: Sendable {
         name = String(name.unicodeScalars.filter { $0.value >= 0x20 && $0 != "\"" }.map(Character.init)).trimmingCharacters(in: .whitespaces)
         if name.isEmpty { name = "tep.\(type.fileExtension)" }
         let cleanName = String(name.prefix(200))
-        let id = try await self.change(
-            tenant, by: user, action: "file.upload", detail: { "#\($0) \(cleanName) \(type.mime) \(data.count) B" }, address: address
-        ) { connection in
-            try await self.content.saveFile(cleanName, contentType: type.mime, data: data, in: tenant.schema, on: connection)
+        var stored = data
+        var variants: [(width: Int, data: [UInt8])] = []
+        if type != .pdf && type != .gif {
+            if let resizer = self.resizer {
+                do {
+                    if let result = try await resizer.process(data, type: type) {
+                        stored = result.original
+                        variants = result.variants
+                    }
+                } catch {
+                    self.logger.notice("image refused by libvips", metadata: ["commune": "\(tenant.code)", "reason": "\(error)"])
+                    throw ValidationFailure([BodyField.file.rawValue: "Không đọc được ảnh này (tệp hỏng hoặc không đúng định dạng). Mở ảnh, lưu lại rồi tải lên lần nữa."])
+                }
+            } else {
+                self.logger.warning("libvips is not installed: image stored as uploaded", metadata: ["commune": "\(tenant.code)"])
+            }
         }
-        return StoredFile(id: id, name: cleanName, contentType: type.mime, size: data.count, createdAt: Date())
+        let original = stored
+        let copies = variants
+        let id = try await self.change(
+            tenant, by: user, action: "file.upload", detail: { (id: Int64) in "#\(id) \(cleanName) \(type.mime) \(original.count) B, \(copies.count) WebP" }, address: address
+        ) { connection -> Int64 in
+            let id = try await self.content.saveFile(cleanName, contentType: type.mime, data: original, in: tenant.schema, on: connection)
+            for copy in copies {
+                try await self.content.saveVariant(of: id, width: copy.width, data: copy.data, in: tenant.schema, on: connection)
+            }
+            return id
+        }
+        return StoredFile(id: id, name: cleanName, contentType: type.mime, size: original.count, createdAt: Date())
     }
 
     // MARK: Citizens

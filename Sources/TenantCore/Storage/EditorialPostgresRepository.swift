@@ -137,6 +137,29 @@ extension ContentStore {
         ).collect().first?.decode(Int64.self) ?? 0
     }
 
+    /// A WebP copy of an image upload, `width` pixels wide (sql/tenant/0009).
+    func saveVariant(of id: Int64, width: Int, data: [UInt8], in schema: SchemaName, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO \(unescaped: schema.quoted).file_variants (file_id, width, content_type, size, data)
+            VALUES (\(id), \(width), 'image/webp', \(data.count), \(ByteBuffer(bytes: data)))
+            """, logger: self.logger)
+    }
+
+    /// The widest copy of an image at most `width` pixels wide, with its file's name.
+    public func variant(of id: Int64, width: Int, in schema: SchemaName, on connection: PostgresConnection) async throws -> (StoredFile, ByteBuffer)? {
+        let rows = try await connection.query(
+            """
+            SELECT f.id, f.name, v.content_type, v.size, f.created_at, v.data
+              FROM \(unescaped: schema.quoted).file_variants v JOIN \(unescaped: schema.quoted).files f ON f.id = v.file_id
+             WHERE v.file_id = \(id) AND v.width <= \(width) ORDER BY v.width DESC LIMIT 1
+            """, logger: self.logger)
+        for try await (id, name, type, size, created, data) in rows.decode((Int64, String, String, Int, Date, ByteBuffer).self) {
+            return (StoredFile(id: id, name: name, contentType: type, size: size, createdAt: created), data)
+        }
+        return nil
+    }
+
     public func file(_ id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws -> (StoredFile, ByteBuffer)? {
         let rows = try await connection.query(
             "SELECT id, name, content_type, size, created_at, data FROM \(unescaped: schema.quoted).files WHERE id = \(id)",

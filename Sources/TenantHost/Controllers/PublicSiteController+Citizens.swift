@@ -143,12 +143,29 @@ extension PublicSiteController {
     static func seeOther(_ location: String) -> Response { Redirect.to(location) }
 
     /// An uploaded file, with the type found when it was uploaded.
+    /// `/tep/<id>/<width>`: an image's WebP copy at most that wide (one of
+    /// ``ImageResizer/widths``), or the image itself when it has none.
+    @Sendable func fileVariant(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let id = try Self.entryID(context)
+        guard let width = Int(context.parameters.get("width") ?? ""), ImageResizer.widths.contains(width) else { throw HTTPError(.notFound) }
+        let schema = context.tenant.schema
+        guard let (file, data) = try await self.services.database.withConnection(retryingReads: true, schema: schema, { connection in
+            if let copy = try await self.services.content.variant(of: id, width: width, in: schema, on: connection) { return copy }
+            return try await self.services.content.file(id, in: schema, on: connection)
+        }) else { throw HTTPError(.notFound) }
+        return Self.fileResponse(file, data)
+    }
+
     @Sendable func file(_ request: Request, context: TenantRequestContext) async throws -> Response {
         let id = try Self.entryID(context)
         let schema = context.tenant.schema
         guard let (file, data) = try await self.services.database.withConnection(retryingReads: true, schema: schema, { connection in
             try await self.services.content.file(id, in: schema, on: connection)
         }) else { throw HTTPError(.notFound) }
+        return Self.fileResponse(file, data)
+    }
+
+    static func fileResponse(_ file: StoredFile, _ data: ByteBuffer) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = file.contentType
         headers[.cacheControl] = "public, max-age=31536000, immutable"

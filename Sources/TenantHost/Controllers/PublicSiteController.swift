@@ -64,6 +64,7 @@ struct PublicSiteController: Sendable {
         group.read("/hoi-dap/tra-cuu", use: self.trackQuestion)
         group.post("/lay-y-kien/:id/gop-y", use: self.submitComment)
         group.read("/tep/:id", use: self.file)
+        group.read("/tep/:id/:width", use: self.fileVariant)
         group.read("/danh-gia", use: self.ratingForm)
         group.post("/danh-gia", use: self.submitRating)
         group.read("/xem-truoc/:token", use: self.preview)

@@ -105,7 +105,11 @@ enum EntryView {
     /// saving requires (WCAG 1.1.1).
     static func featured(_ e: Entry) -> HTML {
         guard e.kind == .article, let url = e.imageURL, !url.isEmpty else { return .empty }
-        return "\n<figure class=\"featured\"><img src=\"\(href: url)\" alt=\"\(e.imageAlt ?? "")\" style=\"max-width:100%;height:auto\" decoding=\"async\"></figure>"
+        // An upload of this commune has WebP copies at a few widths (ImageResizer).
+        let upload = url.hasPrefix("/tep/") && url.dropFirst(5).allSatisfy(\.isNumber) && url.count > 5
+        let srcset: HTML = upload
+            ? " srcset=\"\(ImageResizer.widths.map { "\(url)/\($0) \($0)w" }.joined(separator: ", "))\" sizes=\"(min-width: 60rem) 56rem, 100vw\"" : .empty
+        return "\n<figure class=\"featured\"><img src=\"\(href: url)\"\(srcset) alt=\"\(e.imageAlt ?? "")\" style=\"max-width:100%;height:auto\" decoding=\"async\"></figure>"
     }
 
     static func render(_ chrome: SiteChrome, _ section: Section, _ e: Entry, related: [Entry], extra: HTML = .empty) -> HTML {

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+
+/// Makes an uploaded image fit for phones with libvips (the `vips` command
+/// of Debian's libvips-tools): the original saved again without its
+/// metadata (GPS position, camera), and WebP copies a few widths wide for
+/// `srcset`. Each run is a separate process with a memory limit and a
+/// deadline, like every parser of outside input.
+public struct ImageResizer: Sendable {
+    /// The widths of the WebP copies; none wider than the original.
+    public static let widths = [480, 960, 1600]
+    public static let deadline: Duration = .seconds(30)
+    /// Virtual memory of one `vips` run, in KiB.
+    public static let memoryKiB = 1_048_576
+
+    let vips: String
+
+    /// nil when libvips-tools is not installed.
+    public init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let candidates = [environment["VIPS"], "/usr/bin/vips", "/usr/local/bin/vips"].compactMap { $0 }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        self.vips = found
+    }
+
+    public struct Result: Sendable {
+        /// The original without metadata, in its own format.
+        public var original: [UInt8]
+        public var width: Int
+        public var variants: [(width: Int, data: [UInt8])]
+    }
+
+    public enum Failure: Error, Sendable { case unreadable(String) }
+
+    /// - Throws: ``Failure/unreadable(_:)`` when libvips cannot read the image (or gives up).
+    public func process(_ data: [UInt8], type: FileType) async throws -> Result? {
+        let save: String
+        switch type {
+        case .png: save = "png[strip]"
+        case .jpeg: save = "jpg[Q=90,strip]"
+        case .webp: save = "webp[Q=90,strip]"
+        case .gif, .pdf: return nil
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("upload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.\(type.fileExtension)").path
+        let original = directory.appendingPathComponent("original.\(save)").path
+        FileManager.default.createFile(atPath: input, contents: Data(data))
+        try await self.run(["copy", input + "[fail]", original])
+        let stripped = directory.appendingPathComponent("original.\(save.prefix { $0 != "[" })").path
+        let width = try await self.width(of: stripped)
+        var variants: [(Int, [UInt8])] = []
+        for target in Self.widths where target < width {
+            let out = directory.appendingPathComponent("w\(target).webp[Q=80,strip]").path
+            try await self.run(["thumbnail", stripped, out, String(target), "--size", "down"])
+            let made = directory.appendingPathComponent("w\(target).webp").path
+            guard let bytes = FileManager.default.contents(atPath: made) else { throw Failure.unreadable("no output for width \(target)") }
+            variants.append((target, [UInt8](bytes)))
+        }
+        guard let bytes = FileManager.default.contents(atPath: stripped) else { throw Failure.unreadable("no stripped original") }
+        return Result(original: [UInt8](bytes), width: width, variants: variants)
+    }
+
+    func width(of path: String) async throws -> Int {
+        let header = URL(fileURLWithPath: self.vips).deletingLastPathComponent().appendingPathComponent("vipsheader").path
+        let output = try await self.run(["-f", "width", path], executable: header)
+        guard let width = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)), width > 0 else {
+            throw Failure.unreadable("vipsheader answered \(output.prefix(40))")
+        }
+        return width
+    }
+
+    /// Runs `vips` (or `executable`) with `arguments` under `sh -c 'ulimit -v …; exec "$0" "$@"'`:
+    /// the arguments are never part of the shell's text.
+    @discardableResult
+    func run(_ arguments: [String], executable: String? = nil) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -v \(Self.memoryKiB); exec \"$0\" \"$@\"", executable ?? self.vips] + arguments
+        // No run-time code generation (liborc): the host's sandbox forbids writable executable memory.
+        process.environment = ["PATH": "/usr/bin:/bin", "VIPS_CONCURRENCY": "1", "VIPS_WARNING": "0", "VIPS_NOVECTOR": "1"]
+        let out = Pipe()
+        process.standardOutput = out
+        // A damaged image makes libvips warn for every row: nothing reads that.
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        let (exits, exited) = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { finished in
+            exited.yield(finished.terminationStatus)
+            exited.finish()
+        }
+        do {
+            try process.run()
+        } catch {
+            throw Failure.unreadable("cannot start vips: \(error)")
+        }
+        let pid = process.processIdentifier
+        let watchdog = Task {
+            try await Task.sleep(for: Self.deadline)
+            kill(pid, SIGKILL)
+        }
+        defer { watchdog.cancel() }
+        // The pipe is read before the exit is awaited: a full pipe would block the child.
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        var status: Int32 = -1
+        for await code in exits { status = code }
+        let text = String(decoding: output, as: UTF8.self)
+        guard status == 0 else { throw Failure.unreadable("\(arguments.first ?? "vips") ended with status \(status)") }
+        return text
+    }
+}
