@@ -121,6 +121,14 @@ import TestSupport
                 let own = try await approver.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
                     Self.article + [("tieu-de", "Tin của người duyệt"), ("hanh-dong", "dang")])
                 #expect(own.header("Location")?.hasSuffix("ket-qua=da-gui-duyet") == true)
+                // The district makes a commune's editors authors or approvers.
+                for (name, approves) in [("tg2.hainam", false), ("duyet2.hainam", true)] {
+                    let made = try await district.submit("/quan-tri/nguoi-dung", to: "/quan-tri/nguoi-dung", on: adminSite,
+                        [("vai-tro", "editor"), ("ten-dang-nhap", name), ("ho-ten", "Cán bộ \(name)"), ("xa", "14224"), ("mat-khau", "matkhau-moi-dai")]
+                            + (approves ? [("duyet-bai", "1")] : []))
+                    #expect(made.status == 303, "\(made.text.prefix(300))")
+                    #expect(try await platform.strings("SELECT may_approve::text FROM platform.users WHERE username = '\(name)'") == [approves ? "true" : "false"])
+                }
                 // Another commune's staff cannot approve here, nor see its queue.
                 let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
                 _ = try await accounts.createUser(username: "huyen.giaothuy", displayName: "Huyện Giao Thủy", password: "matkhau-giao-thuy", role: .district, scope: (.district, 367))

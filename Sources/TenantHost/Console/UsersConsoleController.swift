@@ -85,7 +85,7 @@ struct UsersConsoleController: ConsoleBase {
         do {
             created = .success(try await self.accounts.createUser(
                 username: form["ten-dang-nhap"], displayName: form["ho-ten"], password: form["mat-khau"], role: role, scope: scope,
-                by: .staff(session.user, address: context.remoteAddress)))
+                approves: role == .editor && form["duyet-bai"] == "1", by: .staff(session.user, address: context.remoteAddress)))
         } catch {
             created = .failure(error)
         }

@@ -30,6 +30,7 @@ enum UsersView {
             \(Field.text("ten-dang-nhap", "Tên đăng nhập", value: fields["ten-dang-nhap"] ?? "", errors: errors, required: true, hint: "Chữ thường, số, dấu chấm, gạch dưới hoặc gạch ngang; ít nhất 3 ký tự"))\
             \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true))\
             \(Field.select("xa", "Xã, phường (biên tập viên)", options: communes, selected: fields["xa"] ?? "", errors: errors))\
+            \(Field.check("duyet-bai", "Được duyệt và đăng bài (người duyệt); không chọn: chỉ viết và gửi duyệt", checked: fields["duyet-bai"] == "1"))\
             \(isOperator ? Field.select("don-vi", "Đơn vị (quản trị cấp huyện)", options: units, selected: fields["don-vi"] ?? "", errors: errors, hint: "Huyện: quản lý các xã của huyện. Tỉnh không còn cấp huyện: chọn tỉnh, rồi giao từng xã sau khi tạo.") : .empty)\
             \(Field.text("mat-khau", "Mật khẩu ban đầu", value: "", errors: errors, required: true, type: "password", hint: "Ít nhất 10 ký tự", autocomplete: "new-password"))\
             <p><button class="button" type="submit">Tạo tài khoản</button></p>
