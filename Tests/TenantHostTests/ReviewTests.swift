@@ -294,6 +294,20 @@ import TestSupport
                     let answer = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("hong.png", damaged), contentType: "multipart/form-data; boundary=XYZ")
                     #expect(answer.status == 200 || (answer.status == 400 && answer.text.contains("Không đọc được ảnh này")), "\(answer.status)")
                 }
+                // An image chosen in the entry form itself is uploaded and becomes the featured image.
+                var body: [UInt8] = []
+                for (name, value) in [("_csrf", token)] + Self.article + [("tieu-de", "Tin kèm ảnh tải trong bài"), ("mo-ta-anh", "Ảnh chợ"), ("hanh-dong", "dang")] {
+                    body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+                }
+                body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"anh-moi\"; filename=\"cho-2.png\"\r\nContent-Type: image/png\r\n\r\n".utf8) + photo
+                body += Array("\r\n--XYZ--\r\n".utf8)
+                let inForm = try await browser.request("POST", "\(a)/bai", on: adminSite, body: body, contentType: "multipart/form-data; boundary=XYZ")
+                #expect(inForm.status == 303, "\(inForm.text.prefix(300))")
+                let image = try await platform.strings("SELECT image_url FROM c_14224.entries WHERE title = 'Tin kèm ảnh tải trong bài'")
+                let newest = try await platform.scalar("SELECT max(id) FROM c_14224.files")
+                #expect(image == ["/tep/\(newest)"])
+                #expect(try await browser.get("\(a)/bai/moi?chuyen-muc=4&loai=article", on: adminSite).text.contains("<option value=\"/tep/\(newest)\">cho-2.png"),
+                    "the form offers the library's images by name")
                 // The article offers the copies.
                 _ = try await browser.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
                     Self.article + [("tieu-de", "Chợ có ảnh nhỏ"), ("anh", "/tep/\(id)"), ("mo-ta-anh", "Cổng chợ"), ("hanh-dong", "dang")])

@@ -78,7 +78,7 @@ struct EditorConsoleController: ConsoleBase {
         draft.author = session.user.displayName
         // Saving a new item keeps it a draft unless the editor chooses to publish.
         draft.publish = .draft
-        return self.entryForm(context, section: section, draft: draft, id: nil, errors: [:], status: .ok)
+        return try await self.entryForm(context, section: section, draft: draft, id: nil, errors: [:], status: .ok)
     }
 
     @Sendable func editEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -93,7 +93,7 @@ struct EditorConsoleController: ConsoleBase {
             shown = saved
         }
         let latest = try await self.editorial.latestSave(of: id, in: tenant)
-        return self.entryForm(
+        return try await self.entryForm(
             context, section: section, draft: EntryDraft(shown), id: id, errors: [:], status: .ok, notice: Self.outcome(request), item: item,
             basedOn: latest)
     }
@@ -108,11 +108,28 @@ struct EditorConsoleController: ConsoleBase {
 
     func saveEntry(_ request: Request, _ context: CommuneConsoleContext, id: Int64?) async throws -> Response {
         let (tenant, session) = (context.tenant, context.session)
-        let form = try await self.form(request, context, session: session)
+        // The form may carry a new image and a new document besides its fields.
+        let form = try await self.form(request, context, session: session, limit: 2 * self.editorial.maxUpload + 256 * 1024)
         guard let sectionID = Int(form["chuyen-muc"]), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }),
             let kind = EntryKind(rawValue: form["loai"]), EntryKind.allowed(in: sectionID).contains(kind)
         else { throw PageError.badRequest("Chuyên mục hoặc loại bài không hợp lệ.") }
-        let draft = EntryForm.draft(from: form, section: sectionID, kind: kind)
+        var draft = EntryForm.draft(from: form, section: sectionID, kind: kind)
+        // A file chosen in the form is uploaded first and becomes the item's image or document.
+        var uploadErrors: [String: String] = [:]
+        for (input, field, target) in [("anh-moi", "anh", \EntryDraft.imageURL), ("tep-moi", "tep", \EntryDraft.fileURL)] {
+            guard let file = form.files[input], !file.data.isEmpty else { continue }
+            do {
+                let stored = try await self.editorial.upload(name: file.name, data: file.data, in: tenant, by: session.user, address: context.remoteAddress)
+                draft[keyPath: target] = "/tep/\(stored.id)"
+            } catch let failure as ValidationFailure {
+                uploadErrors[field] = failure.summary
+            }
+        }
+        if !uploadErrors.isEmpty {
+            var item: EditorEntry?
+            if let id { item = try await self.editorial.item(id, in: tenant) }
+            return try await self.entryForm(context, section: section, draft: draft, id: id, errors: uploadErrors, status: .badRequest, item: item)
+        }
         let intent = EntryForm.intent(form)
         let basedOn = Int64(form["ban"])
         do {
@@ -127,7 +144,7 @@ struct EditorConsoleController: ConsoleBase {
                 // After a clash the next save is a conscious one: the form now knows the newest save.
                 latest = try await self.editorial.latestSave(of: id, in: tenant)
             }
-            return self.entryForm(
+            return try await self.entryForm(
                 context, section: section, draft: draft, id: id, errors: EntryForm.errors(failure), status: .badRequest, item: item, basedOn: latest)
         }
     }
@@ -141,12 +158,16 @@ struct EditorConsoleController: ConsoleBase {
     func entryForm(
         _ context: CommuneConsoleContext, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String],
         status: HTTPResponse.Status, notice: String? = nil, item: EditorEntry? = nil, basedOn: Int64? = nil
-    ) -> Response {
+    ) async throws -> Response {
+        let files = try await self.services.database.withConnection(schema: context.tenant.schema) { connection in
+            try await self.services.content.files(in: context.tenant.schema, on: connection)
+        }
         let title = id == nil ? "Thêm \(d.kind.title.lowercased()) – \(section.title)" : "Sửa \(d.kind.title.lowercased())"
         let approves = context.session.user.mayApprove(context.tenant)
         let main = HTML([
             item.map { ReviewViews.statePanel(base: context.base, item: $0, approves: approves, csrf: context.session.csrf) } ?? .empty,
-            EditorViews.entryForm(base: context.base, section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, item: item, approves: approves, basedOn: basedOn),
+            EditorViews.entryForm(base: context.base, section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, item: item, approves: approves, basedOn: basedOn,
+                files: files, limitMB: self.editorial.maxUpload / 1024 / 1024),
         ])
         return self.page(context, title: title, status: status, notice: notice, active: "\(context.base)/bai", main: main)
     }

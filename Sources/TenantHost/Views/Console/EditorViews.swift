@@ -25,7 +25,7 @@ enum EditorViews {
     /// or keeping the date of an item already online).
     static func entryForm(
         base: String, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String], csrf: String, item: EditorEntry?, approves: Bool,
-        basedOn: Int64? = nil
+        basedOn: Int64? = nil, files: [StoredFile] = [], limitMB: Int = 10
     ) -> HTML {
         let publishedOn = item.flatMap { $0.entry.status == .published && $0.entry.publishedAt <= Date() ? $0.entry.publishedAt : nil }
         var specific: [HTML] = []
@@ -37,7 +37,7 @@ enum EditorViews {
             specific.append(Field.text("nguoi-ky", "Người ký", value: d.signer, errors: errors))
             specific.append(Field.text("ngay-ban-hanh", "Ngày ban hành", value: d.issuedOn, errors: errors, required: true, type: "date"))
             specific.append(Field.text("ngay-hieu-luc", "Ngày hiệu lực", value: d.effectiveOn, errors: errors, type: "date"))
-            specific.append(Field.text("tep", "Tệp văn bản (PDF)", value: d.fileURL, errors: errors, hint: "Tải tệp lên ở mục “Tệp tải lên” rồi dán địa chỉ, ví dụ /tep/12"))
+            specific.append(Self.filePicker("tep", "Tệp văn bản (PDF)", value: d.fileURL, files: files.filter { $0.contentType == "application/pdf" }, upload: "tep-moi", accept: ".pdf", limitMB: limitMB, errors: errors))
         case .procedure:
             specific.append(Field.text("linh-vuc", "Lĩnh vực", value: d.field, errors: errors, required: true, hint: "Ví dụ Hộ tịch, Chứng thực"))
             specific.append(Field.select("muc-do", "Mức độ dịch vụ công trực tuyến", options: [("", "— Chọn —"), ("toàn trình", "Toàn trình"), ("một phần", "Một phần")], selected: d.serviceLevel, errors: errors))
@@ -56,7 +56,7 @@ enum EditorViews {
         case .budget:
             specific.append(Field.text("nam", "Năm", value: d.periodYear, errors: errors, required: true, type: "number"))
             specific.append(Field.select("ky", "Kỳ báo cáo", options: [("", "— Chọn —")] + ["Quý I", "Quý II", "Quý III", "Quý IV", "6 tháng", "Năm", "Quyết toán"].map { ($0, $0) }, selected: d.periodLabel, errors: errors))
-            specific.append(Field.text("tep", "Tệp biểu mẫu", value: d.fileURL, errors: errors, hint: "Địa chỉ tệp đã tải lên, ví dụ /tep/12"))
+            specific.append(Self.filePicker("tep", "Tệp biểu mẫu", value: d.fileURL, files: files, upload: "tep-moi", accept: ".pdf,image/png,image/jpeg,image/webp", limitMB: limitMB, errors: errors))
         case .article:
             break
         }
@@ -79,20 +79,33 @@ enum EditorViews {
             \(approves ? " <button class=\"button\" type=\"submit\" name=\"hanh-dong\" value=\"dang\">Duyệt và đăng</button>" as HTML : .empty)
             """
         return """
-            \(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: base + (id.map { "/bai/\($0)" } ?? "/bai"))">
+            \(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: base + (id.map { "/bai/\($0)" } ?? "/bai"))" enctype="multipart/form-data">
             \(Field.csrf(csrf))<input type="hidden" name="chuyen-muc" value="\(section.id)"><input type="hidden" name="loai" value="\(d.kind.rawValue)">\(basedOn.map { "<input type=\"hidden\" name=\"ban\" value=\"\($0)\">" as HTML } ?? .empty)
             \(Field.text("tieu-de", d.kind == .leader ? "Họ và tên" : "Tiêu đề", value: d.title, errors: errors, required: true))\
             \(Field.area("tom-tat", d.kind == .leader ? "Nhiệm vụ được phân công" : "Tóm tắt", value: d.summary, errors: errors, rows: 3))\
             \(specific)\
             \(Field.area("noi-dung", d.kind == .leader ? "Tiểu sử tóm tắt" : "Nội dung", value: d.body, errors: errors, rows: 14, hint: "Viết theo Markdown (# tiêu đề, **chữ đậm**, - gạch đầu dòng, [chữ](https://địa chỉ)) hoặc HTML. Mã lệnh và định dạng có thể gây hại được tự động loại bỏ."))\
             \(Field.select("dinh-dang", "Định dạng nội dung", options: [("markdown", "Markdown"), ("html", "HTML")], selected: d.bodyFormat.rawValue, errors: errors))\
-            \(Field.text("anh", "Ảnh minh họa", value: d.imageURL, errors: errors, hint: "Địa chỉ ảnh đã tải lên, ví dụ /tep/3"))\
+            \(Self.filePicker("anh", "Ảnh minh họa", value: d.imageURL, files: files.filter { $0.contentType.hasPrefix("image/") }, upload: "anh-moi", accept: "image/png,image/jpeg,image/webp,image/gif", limitMB: limitMB, errors: errors))\
             \(Field.text("mo-ta-anh", "Mô tả ảnh (cho người không nhìn thấy ảnh)", value: d.imageAlt, errors: errors))\
             \(Field.text("tac-gia", "Tác giả", value: d.author, errors: errors))\
             \(publication)
             <p class="actions">\(buttons) <a href="\(base)/bai?chuyen-muc=\(section.id)">Về danh sách</a></p>
             </form>
             """
+    }
+
+    /// A file of the commune's library, chosen by its name, or a new one
+    /// uploaded with the form: nobody types a file's address.
+    static func filePicker(
+        _ name: String, _ label: String, value: String, files: [StoredFile], upload: String, accept: String, limitMB: Int, errors: [String: String]
+    ) -> HTML {
+        var options = [("", "— Không có —")] + files.map { ("/tep/\($0.id)", "\($0.name) (\(Layout.date($0.createdAt)))") }
+        if !value.isEmpty && !options.contains(where: { $0.0 == value }) { options.insert((value, value), at: 1) }
+        return HTML([
+            Field.select(name, label + ": chọn trong thư viện", options: options, selected: value, errors: errors),
+            "<div class=\"field\"><label for=\"f-\(upload)\">hoặc tải tệp mới lên (tối đa \(limitMB) MB)</label><input id=\"f-\(upload)\" name=\"\(upload)\" type=\"file\" accept=\"\(accept)\"></div>\n",
+        ])
     }
 
     /// The question before an item is taken off the site.
