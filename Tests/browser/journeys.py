@@ -191,6 +191,11 @@ def journey_editor_publishes(driver):
     driver.find_element(By.ID, "f-tieu-de").send_keys(title)
     driver.find_element(By.ID, "f-tom-tat").send_keys("Tóm tắt của tin thử nghiệm.")
     driver.find_element(By.ID, "f-noi-dung").send_keys("Họp dân lúc tám giờ.\n\n<script>alert('x')</script>")
+    # The photo is chosen in the form itself (one click on "Choose file").
+    photo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "TenantHostTests", "Fixtures", "photo-2400x1350.png")
+    driver.find_element(By.ID, "f-anh-moi").send_keys(os.path.abspath(photo))
+    clicks[0] += 1
+    driver.find_element(By.ID, "f-mo-ta-anh").send_keys("Nhà văn hóa thôn")
     shot(driver, "1-author-new-article")
     click(driver, driver.find_element(By.XPATH, "//button[@value='gui-duyet']"), clicks)
     check("Đã gửi duyệt" in text(driver), "the console confirms the item was submitted")
@@ -240,6 +245,12 @@ def journey_editor_publishes(driver):
     link.click()
     wait_replaced(link)
     check("tại nhà văn hóa thôn" in text(driver), "the page shows the approved text")
+    images = driver.find_elements(By.CSS_SELECTOR, "figure.featured img[srcset]")
+    check(bool(images) and images[0].get_attribute("alt") == "Nhà văn hóa thôn",
+          "the article shows the uploaded photo with srcset and its description")
+    if images:
+        loaded = driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", images[0])
+        check(bool(loaded) and loaded < 2400, f"the browser chose a resized copy ({loaded} px wide of 2400)")
     shot(driver, "1-public-article")
 
     # History: what the second save changed, and restoring the first one.
