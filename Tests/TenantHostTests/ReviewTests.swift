@@ -245,6 +245,17 @@ import TestSupport
                 _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
                 _ = try await author.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
                     Self.article + [("tieu-de", "Tin chờ"), ("hanh-dong", "gui-duyet")])
+                // The library: search by name, where a file is used, deleting only an unused one.
+                let library = try await approver.get("\(a)/tep?q=CHO", on: adminSite).text
+                #expect(library.contains("cho.png") && library.contains("href=\"\(a)/bai/\(id)\">Chợ mới có ảnh</a>"))
+                #expect(try await approver.get("\(a)/tep?q=khong-co-ten-nay", on: adminSite).text.contains("Không có tệp nào."))
+                #expect(try await approver.get("\(a)/tep/\(file)/anh", on: adminSite).header("Content-Type") == "image/png")
+                let refused = try await approver.submit("\(a)/tep", to: "\(a)/tep/\(file)/xoa", on: adminSite, [])
+                #expect(refused.status == 409 && refused.text.contains("Tệp đang được dùng trong: “Chợ mới có ảnh”"))
+                try await platform.execute("INSERT INTO c_14224.files (name, content_type, size, data) VALUES ('thua.pdf', 'application/pdf', 5, '%PDF-')")
+                let unused = try await platform.scalar("SELECT max(id) FROM c_14224.files")
+                #expect(try await approver.submit("\(a)/tep", to: "\(a)/tep/\(unused)/xoa", on: adminSite, []).status == 303)
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files") == 1)
                 let dashboard = try await approver.get(a, on: adminSite).text
                 #expect(dashboard.contains("Bài chờ duyệt: <a href=\"\(a)/duyet\">1</a>"))
                 #expect(dashboard.contains("1 tệp, 0,0 MB"))

@@ -253,6 +253,12 @@ def journey_editor_publishes(driver):
         check(bool(loaded) and loaded < 2400, f"the browser chose a resized copy ({loaded} px wide of 2400)")
     shot(driver, "1-public-article")
 
+    # The library shows the photo's thumbnail and the article using it.
+    driver.get(f"{console_base}/tep")
+    check(title in text(driver), "the library names the article that uses the photo")
+    axe_audit(driver, "commune console: the library")
+    shot(driver, "1-library")
+
     # History: what the second save changed, and restoring the first one.
     driver.get(item_url)
     click(driver, driver.find_element(By.LINK_TEXT, "Lịch sử thay đổi"), [0])

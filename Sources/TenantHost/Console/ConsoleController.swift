@@ -33,6 +33,7 @@ struct ConsoleController: ConsoleBase {
         EditorConsoleController(dependencies: self.dependencies).addRoutes(to: commune)
         let review = ReviewConsoleController(dependencies: self.dependencies)
         review.addRoutes(to: commune)
+        MediaConsoleController(dependencies: self.dependencies).addRoutes(to: commune)
         let platform = group.group(context: PlatformConsoleContext.self)
         review.addPlatformRoutes(to: platform)
         ComplianceConsoleController(dependencies: self.dependencies).addRoutes(to: platform)

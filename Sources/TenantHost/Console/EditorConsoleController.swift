@@ -23,8 +23,6 @@ struct EditorConsoleController: ConsoleBase {
         group.post("/trang/:section", use: self.saveSectionBody)
         group.get("/thong-tin", use: self.editSite)
         group.post("/thong-tin", use: self.saveSite)
-        group.get("/tep", use: self.files)
-        group.post("/tep", use: self.upload)
         group.get("/hoi-dap", use: self.questions)
         group.get("/hoi-dap/:id", use: self.question)
         group.post("/hoi-dap/:id", use: self.answer)
@@ -263,48 +261,6 @@ struct EditorConsoleController: ConsoleBase {
             return self.siteForm(context, session: session, fields: form.fields, errors: SiteForm.errors(failure), status: .badRequest, notice: nil)
         }
         return Self.redirect("\(context.base)/thong-tin?da-luu=1")
-    }
-
-    // MARK: Files
-
-    @Sendable func files(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
-        let (tenant, session) = (context.tenant, context.session)
-        return try await self.filesPage(context, tenant: tenant, session: session, errors: [:], status: .ok, notice: Self.saved(request))
-    }
-
-    func filesPage(
-        _ context: CommuneConsoleContext, tenant: Tenant, session: ConsoleSession, errors: [String: String],
-        status: HTTPResponse.Status, notice: String?
-    ) async throws -> Response {
-        let files = try await self.services.database.withConnection(schema: tenant.schema) { connection in
-            try await self.services.content.files(in: tenant.schema, on: connection)
-        }
-        let main = EditorViews.files(base: context.base, files, limitMB: self.editorial.maxUpload / 1024 / 1024, errors: errors, csrf: session.csrf)
-        return self.page(context, title: "Tệp tải lên", status: status, notice: notice, active: "\(context.base)/tep", main: main)
-    }
-
-    @Sendable func upload(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
-        let (tenant, session) = (context.tenant, context.session)
-        // A body larger than the largest file and its form fields is
-        // refused before it is parsed, with the same message as a file just
-        // over the limit.
-        let limit = self.editorial.maxUpload
-        let form: FormBody
-        do {
-            form = try await self.form(request, context, session: session, limit: limit + 64 * 1024)
-        } catch is NIOTooManyBytesError {
-            return try await self.filesPage(
-                context, tenant: tenant, session: session, errors: ["tep": Editorial.tooLarge(limit)], status: .contentTooLarge, notice: nil)
-        }
-        guard let file = form.files["tep"] else {
-            return try await self.filesPage(context, tenant: tenant, session: session, errors: ["tep": "Chưa chọn tệp."], status: .badRequest, notice: nil)
-        }
-        do {
-            let stored = try await self.editorial.upload(name: file.name, data: file.data, in: tenant, by: session.user, address: context.remoteAddress)
-            return try await self.filesPage(context, tenant: tenant, session: session, errors: [:], status: .ok, notice: "Đã tải lên \(stored.name): dùng địa chỉ /tep/\(stored.id)")
-        } catch let failure as ValidationFailure {
-            return try await self.filesPage(context, tenant: tenant, session: session, errors: SmallForms.bodyErrors(failure), status: .badRequest, notice: nil)
-        }
     }
 
     // MARK: Questions and comments

@@ -162,22 +162,6 @@ enum EditorViews {
             """
     }
 
-    /// `<console>/tep`: the upload form and the files uploaded.
-    static func files(base: String, _ files: [StoredFile], limitMB: Int, errors: [String: String], csrf: String) -> HTML {
-        let rows = HTML(files.map { f -> HTML in
-            "<tr><td><a href=\"/tep/\(f.id)\">\(f.name)</a></td><td>\(Self.fileKind(f.contentType))</td><td>\(f.size / 1024 + 1) KB</td><td><code>/tep/\(f.id)</code></td></tr>"
-        })
-        return """
-            \(Field.summary(errors))<form method="post" action="\(base)/tep" enctype="multipart/form-data">\(Field.csrf(csrf))
-            <div class="field"><label for="f-tep">Chọn tệp (PDF, PNG, JPEG, GIF, WebP; tối đa \(limitMB) MB)</label>\(Field.message("tep", errors: errors, hint: nil))<input id="f-tep" name="tep" type="file" accept=".pdf,image/png,image/jpeg,image/gif,image/webp"\(Field.describedBy("tep", errors: errors, hint: false))></div>
-            <p><button class="button" type="submit">Tải lên</button></p>
-            </form>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Tệp đã tải lên"><table class="data"><caption>Tệp đã tải lên</caption>
-            <thead><tr><th scope="col">Tên</th><th scope="col">Loại</th><th scope="col">Cỡ</th><th scope="col">Địa chỉ dùng trong bài</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div>
-            """
-    }
-
     /// A content type in words.
     static func fileKind(_ type: String) -> String {
         switch type {
