@@ -14,7 +14,7 @@ enum SectionView {
         } else {
             items = """
                 <ul class="items">\(page.items.map { e -> HTML in
-                    "<li><h2 class=\"h3\"><a href=\"/\(section.slug)/\(e.id)\">\(e.title)</a>\(Layout.sampleTag(e))</h2><p class=\"meta\"><time datetime=\"\(VietnamTime(e.publishedAt).isoDate)\">\(Layout.date(e.publishedAt))</time>\(self.detail(e))</p><p>\(e.summary)</p></li>"
+                    "<li>\(EntryView.thumbnail(e))<h2 class=\"h3\"><a href=\"/\(section.slug)/\(e.id)\">\(e.title)</a>\(Layout.sampleTag(e))</h2><p class=\"meta\"><time datetime=\"\(VietnamTime(e.publishedAt).isoDate)\">\(Layout.date(e.publishedAt))</time>\(self.detail(e))</p><p>\(e.summary)</p></li>"
                 })</ul>
 
                 """
@@ -101,6 +101,13 @@ enum SectionView {
 }
 
 enum EntryView {
+    /// An article's featured image beside its title in a list: the smallest
+    /// copy, decorative (the title beside it says what it is).
+    static func thumbnail(_ e: Entry) -> HTML {
+        guard e.kind == .article, let url = e.imageURL, url.hasPrefix("/tep/"), url.count > 5, url.dropFirst(5).allSatisfy(\.isNumber) else { return .empty }
+        return "<img src=\"\(href: url)/\(ImageResizer.widths[0])\" alt=\"\" width=\"160\" loading=\"lazy\" decoding=\"async\" style=\"float:right;margin:0 0 .5rem 1rem;height:auto;max-width:40%\">"
+    }
+
     /// An article's featured image (Ảnh minh họa), with the description
     /// saving requires (WCAG 1.1.1).
     static func featured(_ e: Entry) -> HTML {
