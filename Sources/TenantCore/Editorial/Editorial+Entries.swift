@@ -266,7 +266,7 @@ extension Editorial {
                 _ = try await self.approve(id, publishAt: at, review: &current.review, tenant: tenant, user: user, note: "", explicit: false, on: connection)
                 try await self.reviews.setReview(tenant.schema, entry: id, current.review, on: connection)
             case .unpublished:
-                try await self.reviews.setStatus(tenant.schema, entry: id, .unpublished, publishedAt: nil, on: connection)
+                try await self.reviews.setStatus(tenant.schema, entry: id, .unpublished, on: connection)
                 _ = try await self.reviews.insertRevision(tenant.schema, entry: id, action: .unpublish, data: nil, user: user, on: connection)
             case .draft, .deleted:
                 throw TenantCoreError(.invalidInput, "an item becomes a draft or is deleted through its own actions")

@@ -30,7 +30,7 @@ extension Editorial {
             }
             var status = current.review.deletedStatus ?? .draft
             if status == .published, !user.mayApprove(tenant) { status = .unpublished }
-            try await self.reviews.setStatus(tenant.schema, entry: id, status, publishedAt: nil, on: connection)
+            try await self.reviews.setStatus(tenant.schema, entry: id, status, on: connection)
             _ = try await self.reviews.insertRevision(tenant.schema, entry: id, action: .undelete, data: nil, user: user, on: connection)
             return status
         }

@@ -100,18 +100,23 @@ public struct EditorEntry: Sendable, Hashable {
     public var entry: Entry
     public var review: EntryReview
 
+    /// Where the item stands, as the list's filter names it.
+    public func state(now: Date) -> EntryFilter.State {
+        switch (self.entry.status, self.review.state) {
+        case (.deleted, _): .deleted
+        case (_, .pending): .pending
+        case (_, .returned): .returned
+        case (.draft, _): .draft
+        case (.unpublished, _): .unpublished
+        case (.published, _): self.entry.publishedAt > now ? .scheduled : .published
+        }
+    }
+
     /// The item's state in the list's words.
     public func stateTitle(now: Date) -> String {
-        switch (self.entry.status, self.review.state) {
-        case (.deleted, _): return "Trong thùng rác"
-        case (_, .pending): return "Chờ duyệt"
-        case (_, .returned): return "Bị trả lại"
-        case (.draft, _): return "Nháp"
-        case (.unpublished, _): return "Đã gỡ"
-        case (.published, _):
-            let base = self.entry.publishedAt > now ? "Hẹn giờ" : "Đã đăng"
-            return self.review.pendingRevision == nil ? base : base + ", có thay đổi chưa duyệt"
-        }
+        let state = self.state(now: now)
+        let online = state == .published || state == .scheduled
+        return online && self.review.pendingRevision != nil ? state.title + ", có thay đổi chưa duyệt" : state.title
     }
 }
 

@@ -28,10 +28,11 @@ struct MediaRepository: Sendable {
     func library(_ schema: SchemaName, text: String, on connection: PostgresConnection) async throws -> [LibraryFile] {
         let rows = try await connection.query(
             """
-            SELECT f.id, f.name, f.content_type, f.size, f.created_at,
-                   coalesce((SELECT array_agg(e.id ORDER BY e.id) FROM \(unescaped: schema.quoted).entries e WHERE \(unescaped: Self.usedBy)), '{}'),
-                   coalesce((SELECT array_agg(e.title ORDER BY e.id) FROM \(unescaped: schema.quoted).entries e WHERE \(unescaped: Self.usedBy)), '{}')
+            SELECT f.id, f.name, f.content_type, f.size, f.created_at, coalesce(used.ids, '{}'), coalesce(used.titles, '{}')
               FROM \(unescaped: schema.quoted).files f
+              LEFT JOIN LATERAL (
+                  SELECT array_agg(e.id ORDER BY e.id) AS ids, array_agg(e.title ORDER BY e.id) AS titles
+                    FROM \(unescaped: schema.quoted).entries e WHERE \(unescaped: Self.usedBy)) used ON true
              WHERE \(text) = '' OR strpos(platform.fold(f.name), platform.fold(\(text))) > 0
              ORDER BY f.id DESC LIMIT 500
             """, logger: self.logger)

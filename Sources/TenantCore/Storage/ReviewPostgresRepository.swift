@@ -90,11 +90,11 @@ struct ReviewRepository: Sendable {
     }
 
     /// Sets a published, unpublished or draft item's status.
-    func setStatus(_ schema: SchemaName, entry id: Int64, _ status: EntryStatus, publishedAt: Date?, on connection: PostgresConnection) async throws {
+    func setStatus(_ schema: SchemaName, entry id: Int64, _ status: EntryStatus, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
             UPDATE \(unescaped: schema.quoted).entries
-               SET status = \(status.rawValue), published_at = coalesce(\(publishedAt), published_at), updated_at = now(),
+               SET status = \(status.rawValue), updated_at = now(),
                    deleted_at = NULL, deleted_status = NULL
              WHERE id = \(id)
             """, logger: self.logger)

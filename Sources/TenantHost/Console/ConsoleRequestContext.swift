@@ -171,7 +171,8 @@ struct ConsoleOutcomeMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch ConsoleOutcome.signIn(let next) {
             return ConsolePages.redirect("/quan-tri/dang-nhap?tiep=\(Layout.percentEncode(next))")
-        } catch ConsoleOutcome.forbidden(let message) {
+        } catch let refusal where Self.refusal(refusal) != nil {
+            let message = Self.refusal(refusal) ?? ""
             try? await self.accounts.audit(
                 context.session?.user, commune: context.commune?.code, action: "access.denied",
                 detail: "\(request.method) \(request.uri.path)", address: context.remoteAddress)
@@ -183,6 +184,16 @@ struct ConsoleOutcomeMiddleware: RouterMiddleware {
             return ConsolePages.page(
                 context.frame, title: "Phiên làm việc không hợp lệ", status: .forbidden,
                 main: "<p>Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.</p>")
+        }
+    }
+
+    /// The message of a refusal: the console's own, or TenantCore's for an
+    /// operation this person's role may not do (``TenantCoreError/Code/forbidden``).
+    static func refusal(_ error: any Error) -> String? {
+        switch error {
+        case ConsoleOutcome.forbidden(let message): message
+        case let error as TenantCoreError where error.code == .forbidden: error.message
+        default: nil
         }
     }
 }

@@ -184,11 +184,7 @@ struct EditorConsoleController: ConsoleBase {
             let main = EditorViews.confirmUnpublish(base: context.base, entry: entry, csrf: session.csrf)
             return self.page(context, title: "Gỡ bài xuống?", main: main)
         }
-        do {
-            try await self.editorial.setEntryStatus(status, entry: id, in: tenant, by: session.user, address: context.remoteAddress)
-        } catch let error as TenantCoreError where error.code == .forbidden {
-            throw ConsoleOutcome.forbidden(error.message)
-        }
+        try await self.editorial.setEntryStatus(status, entry: id, in: tenant, by: session.user, address: context.remoteAddress)
         return Self.redirect("\(context.base)/bai/\(id)?ket-qua=\(status == .unpublished ? "da-go" : "da-dang")")
     }
 

@@ -78,17 +78,13 @@ struct ReviewConsoleController: ConsoleBase {
         guard !ids.isEmpty else { throw PageError.badRequest("Chưa chọn bài nào.") }
         guard ids.count <= 100 else { throw PageError.badRequest("Chọn tối đa 100 bài mỗi lần.") }
         let action = form["thao-tac"]
-        do {
-            for id in ids {
-                switch action {
-                case "go": try await self.editorial.setEntryStatus(.unpublished, entry: id, in: tenant, by: user, address: context.remoteAddress)
-                case "xoa": try await self.editorial.trashEntry(id, in: tenant, by: user, address: context.remoteAddress)
-                case "khoi-phuc": try await self.editorial.untrashEntry(id, in: tenant, by: user, address: context.remoteAddress)
-                default: throw PageError.badRequest("Thao tác không hợp lệ.")
-                }
+        for id in ids {
+            switch action {
+            case "go": try await self.editorial.setEntryStatus(.unpublished, entry: id, in: tenant, by: user, address: context.remoteAddress)
+            case "xoa": try await self.editorial.trashEntry(id, in: tenant, by: user, address: context.remoteAddress)
+            case "khoi-phuc": try await self.editorial.untrashEntry(id, in: tenant, by: user, address: context.remoteAddress)
+            default: throw PageError.badRequest("Thao tác không hợp lệ.")
             }
-        } catch let error as TenantCoreError where error.code == .forbidden {
-            throw ConsoleOutcome.forbidden(error.message)
         }
         let result = switch action { case "go": "da-go"; case "xoa": "da-xoa"; default: "da-lay-lai" }
         return Self.redirect("\(context.base)/bai?\(action == "khoi-phuc" ? "trang-thai=deleted&" : "")ket-qua=\(result)")
@@ -142,11 +138,7 @@ struct ReviewConsoleController: ConsoleBase {
         guard form["xac-nhan"] == "1" else {
             return self.page(context, title: "Xóa bài?", main: ReviewViews.confirmTrash(base: context.base, entry: item.entry, csrf: context.session.csrf))
         }
-        do {
-            try await self.editorial.trashEntry(item.entry.id, in: context.tenant, by: context.session.user, address: context.remoteAddress)
-        } catch let error as TenantCoreError where error.code == .forbidden {
-            throw ConsoleOutcome.forbidden(error.message)
-        }
+        try await self.editorial.trashEntry(item.entry.id, in: context.tenant, by: context.session.user, address: context.remoteAddress)
         return Self.redirect("\(context.base)/bai?chuyen-muc=\(item.entry.sectionID)&ket-qua=da-xoa")
     }
 
@@ -197,11 +189,7 @@ struct ReviewConsoleController: ConsoleBase {
     @Sendable func setSteps(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         let form = try await self.form(request, context, session: context.session)
         guard let steps = Int(form["so-buoc"]), (1...3).contains(steps) else { throw PageError.badRequest("Chọn từ 1 đến 3 người duyệt.") }
-        do {
-            try await self.editorial.setApprovalSteps(steps, in: context.tenant, by: context.session.user, address: context.remoteAddress)
-        } catch let error as TenantCoreError where error.code == .forbidden {
-            throw ConsoleOutcome.forbidden(error.message)
-        }
+        try await self.editorial.setApprovalSteps(steps, in: context.tenant, by: context.session.user, address: context.remoteAddress)
         return Self.redirect("\(context.base)/duyet?da-luu=1")
     }
 

@@ -101,10 +101,15 @@ enum SectionView {
 }
 
 enum EntryView {
+    /// `/tep/<id>`: a file of this commune's library.
+    static func isUpload(_ url: String) -> Bool {
+        url.hasPrefix("/tep/") && url.count > 5 && url.dropFirst(5).allSatisfy(\.isNumber)
+    }
+
     /// An article's featured image beside its title in a list: the smallest
     /// copy, decorative (the title beside it says what it is).
     static func thumbnail(_ e: Entry) -> HTML {
-        guard e.kind == .article, let url = e.imageURL, url.hasPrefix("/tep/"), url.count > 5, url.dropFirst(5).allSatisfy(\.isNumber) else { return .empty }
+        guard e.kind == .article, let url = e.imageURL, Self.isUpload(url) else { return .empty }
         return "<img src=\"\(href: url)/\(ImageResizer.widths[0])\" alt=\"\" width=\"160\" loading=\"lazy\" decoding=\"async\" style=\"float:right;margin:0 0 .5rem 1rem;height:auto;max-width:40%\">"
     }
 
@@ -113,8 +118,7 @@ enum EntryView {
     static func featured(_ e: Entry) -> HTML {
         guard e.kind == .article, let url = e.imageURL, !url.isEmpty else { return .empty }
         // An upload of this commune has WebP copies at a few widths (ImageResizer).
-        let upload = url.hasPrefix("/tep/") && url.dropFirst(5).allSatisfy(\.isNumber) && url.count > 5
-        let srcset: HTML = upload
+        let srcset: HTML = Self.isUpload(url)
             ? " srcset=\"\(ImageResizer.widths.map { "\(url)/\($0) \($0)w" }.joined(separator: ", "))\" sizes=\"(min-width: 60rem) 56rem, 100vw\"" : .empty
         return "\n<figure class=\"featured\"><img src=\"\(href: url)\"\(srcset) alt=\"\(e.imageAlt ?? "")\" style=\"max-width:100%;height:auto\" decoding=\"async\"></figure>"
     }
