@@ -61,6 +61,14 @@ actor ConsoleBrowser {
 
     func forget() { self.cookies = [:] }
 
+    /// A `multipart/form-data` body (boundary `XYZ`) of `fields` and a file.
+    static func multipart(_ fields: [(String, String)], file: (input: String, name: String, type: String, data: [UInt8])) -> [UInt8] {
+        var body: [UInt8] = []
+        for (name, value) in fields { body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8) }
+        body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"\(file.input)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8)
+        return body + file.data + Array("\r\n--XYZ--\r\n".utf8)
+    }
+
     static func csrf(in html: String) -> String? {
         guard let range = html.range(of: "name=\"_csrf\" value=\"") else { return nil }
         return String(html[range.upperBound...].prefix { $0 != "\"" })
@@ -320,11 +328,7 @@ let adminSite = "quan-tri.localhost"
                 #expect(form.contains("tối đa 1 MB"))
                 let token = ConsoleBrowser.csrf(in: form) ?? ""
                 func multipart(_ name: String, _ bytes: [UInt8]) -> [UInt8] {
-                    var body = Array("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n".utf8)
-                    body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"\(name)\"\r\nContent-Type: application/pdf\r\n\r\n".utf8)
-                    body += bytes
-                    body += Array("\r\n--XYZ--\r\n".utf8)
-                    return body
+                    ConsoleBrowser.multipart([("_csrf", token)], file: ("tep", name, "application/pdf", bytes))
                 }
                 let pdf = Array("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".utf8)
                 let ok = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("Quyết định 125.pdf", pdf), contentType: "multipart/form-data; boundary=XYZ")

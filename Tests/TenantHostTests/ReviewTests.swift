@@ -275,9 +275,7 @@ import TestSupport
                 _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 let token = ConsoleBrowser.csrf(in: try await browser.get("\(a)/tep", on: adminSite).text) ?? ""
                 func multipart(_ name: String, _ bytes: [UInt8]) -> [UInt8] {
-                    var body = Array("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n".utf8)
-                    body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"tep\"; filename=\"\(name)\"\r\nContent-Type: image/png\r\n\r\n".utf8)
-                    return body + bytes + Array("\r\n--XYZ--\r\n".utf8)
+                    ConsoleBrowser.multipart([("_csrf", token)], file: ("tep", name, "image/png", bytes))
                 }
                 let ok = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("cho.png", photo), contentType: "multipart/form-data; boundary=XYZ")
                 #expect(ok.status == 200, "\(ok.text.prefix(300))")
@@ -306,12 +304,9 @@ import TestSupport
                     #expect(answer.status == 200 || (answer.status == 400 && answer.text.contains("Không đọc được ảnh này")), "\(answer.status)")
                 }
                 // An image chosen in the entry form itself is uploaded and becomes the featured image.
-                var body: [UInt8] = []
-                for (name, value) in [("_csrf", token)] + Self.article + [("tieu-de", "Tin kèm ảnh tải trong bài"), ("mo-ta-anh", "Ảnh chợ"), ("hanh-dong", "dang")] {
-                    body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-                }
-                body += Array("--XYZ\r\nContent-Disposition: form-data; name=\"anh-moi\"; filename=\"cho-2.png\"\r\nContent-Type: image/png\r\n\r\n".utf8) + photo
-                body += Array("\r\n--XYZ--\r\n".utf8)
+                let body = ConsoleBrowser.multipart(
+                    [("_csrf", token)] + Self.article + [("tieu-de", "Tin kèm ảnh tải trong bài"), ("mo-ta-anh", "Ảnh chợ"), ("hanh-dong", "dang")],
+                    file: ("anh-moi", "cho-2.png", "image/png", photo))
                 let inForm = try await browser.request("POST", "\(a)/bai", on: adminSite, body: body, contentType: "multipart/form-data; boundary=XYZ")
                 #expect(inForm.status == 303, "\(inForm.text.prefix(300))")
                 let image = try await platform.strings("SELECT image_url FROM c_14224.entries WHERE title = 'Tin kèm ảnh tải trong bài'")
