@@ -46,13 +46,13 @@ public struct ImageResizer: Sendable {
         let input = directory.appendingPathComponent("in.\(type.fileExtension)").path
         let original = directory.appendingPathComponent("original.\(save)").path
         FileManager.default.createFile(atPath: input, contents: Data(data))
-        try await self.run(["copy", input + "[fail]", original])
+        try await self.run(["copy", input + "[fail]", original], in: directory)
         let stripped = directory.appendingPathComponent("original.\(save.prefix { $0 != "[" })").path
-        let width = try await self.width(of: stripped)
+        let width = try await self.width(of: stripped, in: directory)
         var variants: [(Int, [UInt8])] = []
         for target in Self.widths where target < width {
             let out = directory.appendingPathComponent("w\(target).webp[Q=80,strip]").path
-            try await self.run(["thumbnail", stripped, out, String(target), "--size", "down"])
+            try await self.run(["thumbnail", stripped, out, String(target), "--size", "down"], in: directory)
             let made = directory.appendingPathComponent("w\(target).webp").path
             guard let bytes = FileManager.default.contents(atPath: made) else { throw Failure.unreadable("no output for width \(target)") }
             variants.append((target, [UInt8](bytes)))
@@ -61,9 +61,9 @@ public struct ImageResizer: Sendable {
         return Result(original: [UInt8](bytes), width: width, variants: variants)
     }
 
-    func width(of path: String) async throws -> Int {
+    func width(of path: String, in directory: URL) async throws -> Int {
         let header = URL(fileURLWithPath: self.vips).deletingLastPathComponent().appendingPathComponent("vipsheader").path
-        let output = try await self.run(["-f", "width", path], executable: header)
+        let output = try await self.run(["-f", "width", path], executable: header, in: directory)
         guard let width = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)), width > 0 else {
             throw Failure.unreadable("vipsheader answered \(output.prefix(40))")
         }
@@ -72,15 +72,25 @@ public struct ImageResizer: Sendable {
 
     /// Runs `vips` (or `executable`) with `arguments` under `sh -c 'ulimit -v …; exec "$0" "$@"'`:
     /// the arguments are never part of the shell's text.
+    ///
+    /// The child writes its standard output to a file of `directory`, never
+    /// to a pipe: a process spawned meanwhile by another task inherits open
+    /// descriptors (Foundation's `Process` closes none), and a pipe's reader
+    /// would then wait for that process's end instead of this one's. The exit
+    /// is awaited without holding a thread of Swift's cooperative pool.
     @discardableResult
-    func run(_ arguments: [String], executable: String? = nil) async throws -> String {
+    func run(_ arguments: [String], executable: String? = nil, in directory: URL) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "ulimit -v \(Self.memoryKiB); exec \"$0\" \"$@\"", executable ?? self.vips] + arguments
         // No run-time code generation (liborc): the host's sandbox forbids writable executable memory.
         process.environment = ["PATH": "/usr/bin:/bin", "VIPS_CONCURRENCY": "1", "VIPS_WARNING": "0", "VIPS_NOVECTOR": "1"]
-        let out = Pipe()
-        process.standardOutput = out
+        let outputPath = directory.appendingPathComponent("stdout-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let output = FileHandle(forWritingAtPath: outputPath)
+        else { throw Failure.unreadable("cannot create \(outputPath)") }
+        defer { try? output.close() }
+        process.standardOutput = output
         // A damaged image makes libvips warn for every row: nothing reads that.
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -100,12 +110,10 @@ public struct ImageResizer: Sendable {
             kill(pid, SIGKILL)
         }
         defer { watchdog.cancel() }
-        // The pipe is read before the exit is awaited: a full pipe would block the child.
-        let output = out.fileHandleForReading.readDataToEndOfFile()
         var status: Int32 = -1
         for await code in exits { status = code }
-        let text = String(decoding: output, as: UTF8.self)
         guard status == 0 else { throw Failure.unreadable("\(arguments.first ?? "vips") ended with status \(status)") }
+        let text = String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self)
         return text
     }
 }
