@@ -30,6 +30,13 @@ enum Field {
         return HTML(parts)
     }
 
+    /// A required field's mark: `aria-required` on a text input (the server
+    /// says what is missing), the browser's own `required` on a date or time,
+    /// where ARIA has no say.
+    static func requiredAttribute(_ type: StaticString) -> HTML {
+        ["text", "email", "tel", "url", "password", "search", "number"].contains(type.description) ? " aria-required=\"true\"" : " required"
+    }
+
     static func text(
         _ name: String, _ label: String, value: String, errors: [String: String], required: Bool = false,
         type: StaticString = "text", hint: String? = nil, autocomplete: StaticString = "off"
@@ -37,7 +44,7 @@ enum Field {
         """
         <div class="field"><label for="f-\(name)">\(label)\(required ? " <span aria-hidden=\"true\">*</span>" as HTML : .empty)</label>\
         \(self.message(name, errors: errors, hint: hint))\
-        <input id="f-\(name)" name="\(name)" type="\(HTML(stringLiteral: type))" value="\(value)" autocomplete="\(HTML(stringLiteral: autocomplete))"\(required ? " aria-required=\"true\"" as HTML : .empty)\(self.describedBy(name, errors: errors, hint: hint != nil))></div>
+        <input id="f-\(name)" name="\(name)" type="\(HTML(stringLiteral: type))" value="\(value)" autocomplete="\(HTML(stringLiteral: autocomplete))"\(required ? Self.requiredAttribute(type) : .empty)\(self.describedBy(name, errors: errors, hint: hint != nil))></div>
 
         """
     }

@@ -25,7 +25,7 @@ enum ProvinceConsoleViews {
             \(Field.csrf(csrf))\(choose)
             <div><label for="tieu-de">Tiêu đề</label><input id="tieu-de" name="tieu-de" maxlength="300" required value="\(fields["tieu-de"] ?? "")"\(Field.describedBy("tieu-de", errors: errors, hint: false))>\(Field.message("tieu-de", errors: errors, hint: nil))</div>
             <div><label for="tom-tat">Tóm tắt</label><textarea id="tom-tat" name="tom-tat" rows="2" maxlength="1000"\(Field.describedBy("tom-tat", errors: errors, hint: false))>\(fields["tom-tat"] ?? "")</textarea>\(Field.message("tom-tat", errors: errors, hint: nil))</div>
-            <div><label for="noi-dung">Nội dung</label><textarea id="noi-dung" name="noi-dung" rows="8"\(Field.describedBy("noi-dung", errors: errors, hint: true))>\(fields["noi-dung"] ?? "")</textarea>\(Field.message("noi-dung", errors: errors, hint: "Viết bằng Markdown: dòng trống tách đoạn, # cho tiêu đề, - cho danh sách."))</div>
+            <div><label for="f-noi-dung">Nội dung</label><textarea id="f-noi-dung" name="noi-dung" rows="8"\(Field.describedBy("noi-dung", errors: errors, hint: true))>\(fields["noi-dung"] ?? "")</textarea>\(Field.message("noi-dung", errors: errors, hint: "Viết bằng Markdown: dòng trống tách đoạn, # cho tiêu đề, - cho danh sách."))</div>
             <div><button class="button" type="submit">Đăng cho mọi xã, phường</button></div>
             </form>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Tin đã đăng"><table class="data"><caption>Tin đã đăng</caption>
