@@ -51,6 +51,9 @@ struct AppConfig: Sendable {
     var auditIntervalHours: Int? = nil
     /// `sql/` (communes created from the console are created at its newest version).
     var sqlDirectory: String = "sql"
+    /// The console's own files (the rich-text editor): `$PLATFORM_ASSETS_DIR`,
+    /// else `assets/` beside the `sql/` directory.
+    var assetsDirectory: String = "assets"
     /// Host names of communes created from the console.
     var domainPolicy = DomainPolicy()
 
@@ -129,6 +132,9 @@ struct AppConfig: Sendable {
         config.auditIntervalHours = auditHours > 0 ? auditHours : nil
         do {
             config.sqlDirectory = try MigrationSet.locate(environment: environment)
+            config.assetsDirectory =
+                environment["PLATFORM_ASSETS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? URL(fileURLWithPath: config.sqlDirectory).deletingLastPathComponent().appendingPathComponent("assets").path
         } catch {
             throw ConfigError(problems: ["PLATFORM_SQL_DIR: \(error.message)"])
         }

@@ -118,7 +118,9 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
         database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)
     provisioning.reservedHosts = [services.config.adminHost]
     ConsoleController(
-        dependencies: ConsoleDependencies(services: services, accounts: accounts, editorial: editorial, provisioning: provisioning)
+        dependencies: ConsoleDependencies(
+            services: services, accounts: accounts, editorial: editorial, provisioning: provisioning,
+            assets: ConsoleAssets(directory: services.config.assetsDirectory, logger: services.logger))
     ).addRoutes(to: router)
     let site = router.group(context: TenantRequestContext.self)
     PublicSiteController(services: services, editorial: editorial).addRoutes(to: site)

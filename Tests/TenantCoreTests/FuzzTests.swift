@@ -29,6 +29,21 @@ import TestSupport
         }
     }
 
+    /// A body's library images given their copies: no crash; what is added
+    /// is only `srcset`, `sizes` and `loading` built from digits; every image
+    /// is still counted for its description.
+    @Test func libraryImageSizes() {
+        let fragments = Self.markupFragments + ["<img src=\"/tep/", "12\"", "7\" alt=\"", "\" alt=\"\">", "/tep/", "99999999999999999999\"", "<img ", "alt=\"\"", " alt=\" \""]
+        Fuzz.run(iterations: Fuzz.iterations(default: 1_000)) { random, seed in
+            let input = Fuzz.text(&random, fragments: fragments, maxPieces: 40)
+            let clean = HTMLSanitizer.sanitize(input)
+            let sized = clean.withLibraryImageSizes(widths: [480, 960], sizes: "100vw").value
+            let stripped = sized.replacingOccurrences(of: #"srcset="(/tep/[0-9]+/[0-9]+ [0-9]+w(, )?)+" sizes="100vw" loading="lazy" "#, with: "", options: .regularExpression)
+            #expect(stripped == clean.value, "seed \(seed): more than copies added to \(input.debugDescription)")
+            _ = EntryDraft.undescribedImages(in: sized)
+        }
+    }
+
     @Test func markdown() {
         Fuzz.run(iterations: Fuzz.iterations(default: 1_000)) { random, seed in
             let input = Fuzz.text(&random, fragments: Self.markupFragments, maxPieces: 60)

@@ -28,6 +28,26 @@ import Testing
         #expect(HTMLSanitizer.sanitize(input).value == expected)
     }
 
+    @Test func libraryImages_getTheirCopies_andOthersStayAsTheyAre() {
+        let body = HTMLSanitizer.sanitize("<p>a</p><img alt=\"Chợ\" src=\"/tep/12\"><img src=\"/tep/12/480\" alt=\"x\"><img src=\"https://a.vn/b.png\" alt=\"y\">")
+        #expect(body.withLibraryImageSizes(widths: [480, 960], sizes: "100vw").value
+            == "<p>a</p><img srcset=\"/tep/12/480 480w, /tep/12/960 960w\" sizes=\"100vw\" loading=\"lazy\" alt=\"Chợ\" src=\"/tep/12\"><img src=\"/tep/12/480\" alt=\"x\"><img src=\"https://a.vn/b.png\" alt=\"y\">")
+    }
+
+    @Test func imagesWithoutDescription_areCounted() throws {
+        #expect(EntryDraft.undescribedImages(in: HTMLSanitizer.sanitize("<img src=\"/tep/1\"><img src=\"/tep/2\" alt=\" \"><img src=\"/tep/3\" alt=\"Cổng chợ\">").value) == 2)
+        var draft = EntryDraft(sectionID: 4, kind: .article)
+        draft.title = "Có ảnh"
+        draft.bodyFormat = .html
+        draft.body = "<p>Chợ</p><figure><img src=\"/tep/1\"></figure>"
+        let section = Section(id: 4, slug: "tin-tuc", title: "Tin tức", kind: .feed, position: 4, mandatory: true, legalBasis: "", summary: "", body: "", starter: false)
+        #expect { try draft.validated(section: section) } throws: { error in
+            (error as? ValidationFailure)?.fields["body"]?.contains("chưa có mô tả") == true
+        }
+        draft.body = "<p>Chợ</p><figure><img src=\"/tep/1\" alt=\"Cổng chợ\"></figure>"
+        #expect(try draft.validated(section: section).body.contains("alt=\"Cổng chợ\""))
+    }
+
     @Test func paragraphs_escapeEverything() {
         #expect(HTMLSanitizer.paragraphs(fromPlainText: "Dòng 1\n<b>2</b>\n\nĐoạn 2").value == "<p>Dòng 1<br>&lt;b&gt;2&lt;/b&gt;</p><p>Đoạn 2</p>")
     }

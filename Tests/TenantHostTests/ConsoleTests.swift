@@ -14,8 +14,12 @@ actor ConsoleBrowser {
         self.host = host
     }
 
-    func request(_ method: String, _ path: String, on site: String, form: [(String, String)]? = nil, body: [UInt8]? = nil, contentType: String? = nil) async throws -> RawHTTPResponse {
+    func request(
+        _ method: String, _ path: String, on site: String, form: [(String, String)]? = nil, body: [UInt8]? = nil, contentType: String? = nil,
+        headers extra: [(String, String)] = []
+    ) async throws -> RawHTTPResponse {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(site)\r\nConnection: close\r\n"
+        for (name, value) in extra { head += "\(name): \(value)\r\n" }
         let jar = self.cookies[site] ?? [:]
         if !jar.isEmpty { head += "Cookie: " + jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") + "\r\n" }
         var payload: [UInt8] = []
@@ -29,7 +33,7 @@ actor ConsoleBrowser {
         if method == "POST" { head += "Content-Length: \(payload.count)\r\n" }
         let response: RawHTTPResponse
         if let client = self.host.client {
-            var headers: [(String, String)] = []
+            var headers: [(String, String)] = extra
             if !jar.isEmpty { headers.append(("Cookie", jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))) }
             if form != nil { headers.append(("Content-Type", "application/x-www-form-urlencoded")) }
             if form == nil, body != nil { headers.append(("Content-Type", contentType ?? "application/octet-stream")) }

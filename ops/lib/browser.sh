@@ -64,7 +64,8 @@ browser_install_audit() {
 # browser_journeys WORKDIR PG_PORT BIN ARTIFACTS
 browser_journeys() {
   local work=$1 pg_port=$2 bin=$3 artifacts=$4 port host_pid status
-  browser_install "$work/venv" || return 1
+  # With the Nu Html Checker: the journeys check the console's pages with it.
+  browser_install_audit "$work/venv" || return 1
   "$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qc "create database browser" >/dev/null
   export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/browser"
   browser_log "fixture: Nam Định communes, sample content, accounts"

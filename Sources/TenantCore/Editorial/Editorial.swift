@@ -331,8 +331,14 @@ public struct Editorial: Sendable {
 }
 
 /// What an upload really is, judged by its first bytes.
-public enum FileType: Sendable, Equatable {
+public enum FileType: Sendable, Equatable, CaseIterable {
     case pdf, png, jpeg, gif, webp
+
+    /// The type a stored file was given (``mime``).
+    public init?(mime: String) {
+        guard let found = Self.allCases.first(where: { $0.mime == mime }) else { return nil }
+        self = found
+    }
 
     public static func sniff(_ data: [UInt8]) -> FileType? {
         func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {

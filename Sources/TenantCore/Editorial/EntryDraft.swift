@@ -289,8 +289,36 @@ public struct EntryDraft: Sendable, Equatable {
         try errors.check()
         // Rendering costs CPU: only a form with no error is rendered.
         entry.body = self.bodyFormat == .markdown ? Markdown.html(from: body).value : HTMLSanitizer.sanitize(body).value
+        // Every image of a body says what it shows (WCAG 1.1.1), as the featured image must.
+        let undescribed = Self.undescribedImages(in: entry.body)
+        if undescribed > 0 {
+            throw ValidationFailure([
+                Field.body.rawValue: undescribed == 1
+                    ? "Một ảnh trong nội dung chưa có mô tả. Bấm vào ảnh, chọn nút sửa ảnh và nhập mô tả cho người không nhìn thấy ảnh."
+                    : "\(undescribed) ảnh trong nội dung chưa có mô tả. Bấm vào từng ảnh, chọn nút sửa ảnh và nhập mô tả cho người không nhìn thấy ảnh."
+            ])
+        }
         if section.id == MandatorySection.consultation.id { entry.consultationResult = Markdown.html(from: consultationResult).value }
         return entry
+    }
+
+    /// The images of sanitised HTML whose `alt` is empty (the sanitiser
+    /// gives every image one, empty when it had none).
+    static func undescribedImages(in html: String) -> Int {
+        var count = 0
+        var rest = html[...]
+        while let start = rest.range(of: "<img ") {
+            let tagEnd = rest[start.upperBound...].firstIndex(of: ">") ?? rest.endIndex
+            let tag = rest[start.upperBound..<tagEnd]
+            if let alt = tag.range(of: " alt=\"") {
+                let value = tag[alt.upperBound...].prefix { $0 != "\"" }
+                if value.trimmingCharacters(in: .whitespaces).isEmpty { count += 1 }
+            } else {
+                count += 1
+            }
+            rest = rest[tagEnd...]
+        }
+        return count
     }
 
     static func looksLikeEmail(_ text: String) -> Bool {

@@ -411,3 +411,31 @@ public enum HTMLEscaping {
         }
     }
 }
+
+extension SanitizedHTML {
+    /// The same HTML with every image of the commune's library
+    /// (`src="/tep/<id>"`) given the copies ``ImageResizer`` made, for
+    /// `srcset`, and loaded lazily. What is added is built from the id's
+    /// digits and `widths` only, so the result stays sanitised.
+    public func withLibraryImageSizes(widths: [Int], sizes: String) -> SanitizedHTML {
+        guard self.value.contains("<img ") else { return self }
+        var out = ""
+        out.reserveCapacity(self.value.utf8.count + 256)
+        var rest = self.value[...]
+        while let start = rest.range(of: "<img ") {
+            out += rest[..<start.upperBound]
+            rest = rest[start.upperBound...]
+            let tagEnd = rest.firstIndex(of: ">") ?? rest.endIndex
+            let tag = rest[..<tagEnd]
+            if let src = tag.range(of: "src=\"/tep/") {
+                let digits = tag[src.upperBound...].prefix { $0.isASCII && $0.isNumber }
+                if !digits.isEmpty, digits.count <= 18, tag[src.upperBound...].dropFirst(digits.count).first == "\"" {
+                    let url = "/tep/\(digits)"
+                    out += "srcset=\"\(widths.map { "\(url)/\($0) \($0)w" }.joined(separator: ", "))\" sizes=\"\(sizes)\" loading=\"lazy\" "
+                }
+            }
+        }
+        out += rest
+        return SanitizedHTML(value: out)
+    }
+}

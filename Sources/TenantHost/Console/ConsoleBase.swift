@@ -26,6 +26,7 @@ struct ConsoleDependencies: Sendable {
     let accounts: Accounts
     let editorial: Editorial
     let provisioning: CommuneProvisioning
+    let assets: ConsoleAssets
 }
 
 /// What an operator typed to find a commune: a name matched without
@@ -57,6 +58,18 @@ extension ConsoleBase {
     var provisioning: CommuneProvisioning { self.dependencies.provisioning }
 
     static var formLimit: Int { 1024 * 1024 }
+
+    /// The version of the editor's files when they are all there (the
+    /// entry form then offers the rich-text editor), else nil.
+    var editorVersion: String? { self.dependencies.assets.complete ? self.dependencies.assets.version : nil }
+
+    /// A page with the editor runs the console's own scripts, and only those.
+    var editorHeaders: HTTPFields {
+        guard self.editorVersion != nil else { return [:] }
+        var headers = HTTPFields()
+        headers[.contentSecurityPolicy] = PageResponse.policy(scripts: "'self'")
+        return headers
+    }
 
     static func redirect(_ location: String, status: HTTPResponse.Status = .seeOther) -> Response {
         ConsolePages.redirect(location, status: status)

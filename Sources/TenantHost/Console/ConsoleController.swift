@@ -28,6 +28,9 @@ struct ConsoleController: ConsoleBase {
         group.post("/dang-xuat", use: self.logout)
         group.get("/mat-khau", use: self.passwordForm)
         group.post("/mat-khau", use: self.changeOwnPassword)
+        group.get("/tai-nguyen/:file") { request, context in
+            self.dependencies.assets.response(context.parameters.get("file") ?? "", ifNoneMatch: request.headers[.ifNoneMatch])
+        }
 
         let commune = group.group("/bien-tap/:commune", context: CommuneConsoleContext.self)
         EditorConsoleController(dependencies: self.dependencies).addRoutes(to: commune)

@@ -19,6 +19,7 @@ struct EditorConsoleController: ConsoleBase {
         group.get("/bai/:id", use: self.editEntry)
         group.post("/bai/:id", use: self.updateEntry)
         group.post("/bai/:id/trang-thai", use: self.changeEntryStatus)
+        group.post("/markdown", use: self.markdown)
         group.get("/trang/:section", use: self.editSectionBody)
         group.post("/trang/:section", use: self.saveSectionBody)
         group.get("/thong-tin", use: self.editSite)
@@ -28,6 +29,18 @@ struct EditorConsoleController: ConsoleBase {
         group.post("/hoi-dap/:id", use: self.answer)
         group.get("/y-kien", use: self.comments)
         group.post("/y-kien/:id", use: self.moderate)
+    }
+
+    /// Markdown typed in the body, as the sanitised HTML the editor opens
+    /// when its author switches to "Trình soạn thảo". Changes nothing.
+    @Sendable func markdown(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let form = try await self.form(request, context, session: context.session)
+        let source = form["noi-dung"]
+        guard source.count <= EntryDraft.maximumBodyLength else { throw PageError.badRequest("Nội dung dài quá \(EntryDraft.maximumBodyLength) ký tự.") }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Markdown.html(from: source).value)))
     }
 
     /// The commune's overview: its sections against their deadlines, open questions, ratings.
@@ -76,6 +89,7 @@ struct EditorConsoleController: ConsoleBase {
         draft.author = session.user.displayName
         // Saving a new item keeps it a draft unless the editor chooses to publish.
         draft.publish = .draft
+        draft.bodyFormat = .html
         return try await self.entryForm(context, section: section, draft: draft, id: nil, errors: [:], status: .ok)
     }
 
@@ -165,9 +179,9 @@ struct EditorConsoleController: ConsoleBase {
         let main = HTML([
             item.map { ReviewViews.statePanel(base: context.base, item: $0, approves: approves, csrf: context.session.csrf) } ?? .empty,
             EditorViews.entryForm(base: context.base, section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, item: item, approves: approves, basedOn: basedOn,
-                files: files, limitMB: self.editorial.maxUpload / 1024 / 1024),
+                files: files, limitMB: self.editorial.maxUpload / 1024 / 1024, editor: self.editorVersion),
         ])
-        return self.page(context, title: title, status: status, notice: notice, active: "\(context.base)/bai", main: main)
+        return self.page(context, title: title, status: status, notice: notice, active: "\(context.base)/bai", main: main, headers: self.editorHeaders)
     }
 
     @Sendable func changeEntryStatus(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -212,8 +226,9 @@ struct EditorConsoleController: ConsoleBase {
         _ context: CommuneConsoleContext, session: ConsoleSession, section: Section, body: String, format: BodyFormat,
         errors: [String: String], status: HTTPResponse.Status, notice: String?, leaders: [Entry] = []
     ) -> Response {
-        let main = EditorViews.sectionBody(base: context.base, section: section, body: body, format: format, errors: errors, csrf: session.csrf, leaders: leaders)
-        return self.page(context, title: section.title, status: status, notice: notice, main: main)
+        let main = EditorViews.sectionBody(
+            base: context.base, section: section, body: body, format: format, errors: errors, csrf: session.csrf, leaders: leaders, editor: self.editorVersion)
+        return self.page(context, title: section.title, status: status, notice: notice, main: main, headers: self.editorHeaders)
     }
 
     @Sendable func saveSectionBody(_ request: Request, context: CommuneConsoleContext) async throws -> Response {

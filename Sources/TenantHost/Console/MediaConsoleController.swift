@@ -11,6 +11,7 @@ struct MediaConsoleController: ConsoleBase {
 
     func addRoutes(to group: RouterGroup<CommuneConsoleContext>) {
         group.get("/tep", use: self.files)
+        group.get("/tep/chon", use: self.choices)
         group.post("/tep", use: self.upload)
         group.get("/tep/:id/anh", use: self.thumbnail)
         group.post("/tep/:id/xoa", use: self.delete)
@@ -30,16 +31,28 @@ struct MediaConsoleController: ConsoleBase {
         return self.page(context, title: "Tệp tải lên", status: status, notice: notice, active: "\(context.base)/tep", main: main)
     }
 
+    /// The library as the editor's dialog lists it (JSON): newest first,
+    /// matching `q` like the library's page.
+    @Sendable func choices(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let search = try QueryItems(request).text("q", max: 200) ?? ""
+        let files = try await self.editorial.library(matching: search, in: context.tenant)
+        return try Self.json(files.prefix(200).map { Choice($0.file) })
+    }
+
     @Sendable func upload(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         let (tenant, session) = (context.tenant, context.session)
         // A body larger than the largest file and its form fields is
         // refused before it is parsed, with the same message as a file just
         // over the limit.
         let limit = self.editorial.maxUpload
+        // The editor's dialog uploads with `Accept: application/json` and
+        // inserts the file it gets back.
+        let wantsJSON = request.headers[.accept]?.contains("application/json") == true
         let form: FormBody
         do {
             form = try await self.form(request, context, session: session, limit: limit + 64 * 1024)
         } catch is NIOTooManyBytesError {
+            if wantsJSON { return try Self.json(["loi": Editorial.tooLarge(limit)], status: .contentTooLarge) }
             return try await self.filesPage(context, errors: ["tep": Editorial.tooLarge(limit)], status: .contentTooLarge, notice: nil)
         }
         guard let file = form.files["tep"] else {
@@ -47,10 +60,40 @@ struct MediaConsoleController: ConsoleBase {
         }
         do {
             let stored = try await self.editorial.upload(name: file.name, data: file.data, in: tenant, by: session.user, address: context.remoteAddress)
+            if wantsJSON {
+                return try Self.json(Choice(stored), status: .created)
+            }
             return try await self.filesPage(context, errors: [:], status: .ok, notice: "Đã tải lên \(stored.name). Chọn tệp này trong ô “Ảnh minh họa” hoặc “Tệp văn bản” của bài.")
         } catch let failure as ValidationFailure {
+            if wantsJSON {
+                return try Self.json(["loi": SmallForms.bodyErrors(failure).values.sorted().joined(separator: " ")], status: .badRequest)
+            }
             return try await self.filesPage(context, errors: SmallForms.bodyErrors(failure), status: .badRequest, notice: nil)
         }
+    }
+
+    /// A library file as the editor's dialog lists and inserts it.
+    struct Choice: Encodable {
+        let id: Int64
+        let ten: String
+        let loai: String
+        let anh: Bool
+        let url: String
+
+        init(_ file: StoredFile) {
+            self.id = file.id
+            self.ten = file.name
+            self.loai = FileType(mime: file.contentType)?.fileExtension.uppercased() ?? "TỆP"
+            self.anh = file.contentType.hasPrefix("image/")
+            self.url = "/tep/\(file.id)"
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
     }
 
     /// A small copy of an image for the library's list (the console's own

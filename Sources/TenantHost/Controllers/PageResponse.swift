@@ -71,6 +71,8 @@ enum PageResponse {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         self.addSecurityHeaders(&headers)
+        // A page's own header (its Content-Security-Policy) replaces the default one.
+        for field in extra { headers[field.name] = nil }
         headers.append(contentsOf: extra)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: html.bytes)))
     }

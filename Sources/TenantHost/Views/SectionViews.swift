@@ -106,6 +106,11 @@ enum EntryView {
         url.hasPrefix("/tep/") && url.count > 5 && url.dropFirst(5).allSatisfy(\.isNumber)
     }
 
+    /// A body as the site shows it: sanitised, its library images with their copies.
+    static func prose(_ body: String) -> SanitizedHTML {
+        HTMLSanitizer.sanitize(body).withLibraryImageSizes(widths: ImageResizer.widths, sizes: "(min-width: 60rem) 56rem, 100vw")
+    }
+
     /// An article's featured image beside its title in a list: the smallest
     /// copy, decorative (the title beside it says what it is).
     static func thumbnail(_ e: Entry) -> HTML {
@@ -134,7 +139,7 @@ enum EntryView {
             <h1>\(e.title)</h1>
             <p class="meta">Ngày đăng <time datetime="\(VietnamTime(e.publishedAt).isoDate)">\(Layout.date(e.publishedAt))</time>\(e.author.isEmpty ? HTML.empty : " · \(e.author)")\(Layout.sampleTag(e))</p>
             \(self.facts(e))\(e.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(e.summary)</p>")\(Self.featured(e))
-            <div class="prose">\(sanitized: HTMLSanitizer.sanitize(e.body))</div>
+            <div class="prose">\(sanitized: EntryView.prose(e.body))</div>
             <p class="no-print"><a href="\(href: path + "/ban-in")">Bản in</a> · <a href="/\(section.slug)">Về chuyên mục \(section.title)</a></p>
             </article>
             \(extra)\(relatedHTML)
@@ -213,7 +218,7 @@ enum EntryView {
             <h1>\(e.title)</h1>
             <p class="meta">Ngày đăng \(Layout.date(e.publishedAt))\(e.author.isEmpty ? HTML.empty : " · \(e.author)")</p>
             \(self.facts(e))\(e.summary.isEmpty ? HTML.empty : "<p class=\"lead\">\(e.summary)</p>")\(Self.featured(e))
-            <div class="prose">\(sanitized: HTMLSanitizer.sanitize(e.body))</div>
+            <div class="prose">\(sanitized: EntryView.prose(e.body))</div>
             <hr>
             <p class="meta">Nguồn: \(url)</p>
             <p class="no-print"><a href="/\(section.slug)/\(e.id)">Quay lại bài viết</a></p>

@@ -25,7 +25,7 @@ enum EditorViews {
     /// or keeping the date of an item already online).
     static func entryForm(
         base: String, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String], csrf: String, item: EditorEntry?, approves: Bool,
-        basedOn: Int64? = nil, files: [StoredFile] = [], limitMB: Int = 10
+        basedOn: Int64? = nil, files: [StoredFile] = [], limitMB: Int = 10, editor: String? = nil
     ) -> HTML {
         let publishedOn = item.flatMap { $0.entry.status == .published && $0.entry.publishedAt <= Date() ? $0.entry.publishedAt : nil }
         var specific: [HTML] = []
@@ -84,8 +84,7 @@ enum EditorViews {
             \(Field.text("tieu-de", d.kind == .leader ? "Họ và tên" : "Tiêu đề", value: d.title, errors: errors, required: true))\
             \(Field.area("tom-tat", d.kind == .leader ? "Nhiệm vụ được phân công" : "Tóm tắt", value: d.summary, errors: errors, rows: 3))\
             \(specific)\
-            \(Field.area("noi-dung", d.kind == .leader ? "Tiểu sử tóm tắt" : "Nội dung", value: d.body, errors: errors, rows: 14, hint: "Viết theo Markdown (# tiêu đề, **chữ đậm**, - gạch đầu dòng, [chữ](https://địa chỉ)) hoặc HTML. Mã lệnh và định dạng có thể gây hại được tự động loại bỏ."))\
-            \(Field.select("dinh-dang", "Định dạng nội dung", options: [("markdown", "Markdown"), ("html", "HTML")], selected: d.bodyFormat.rawValue, errors: errors))\
+            \(Self.bodyEditor(base: base, label: d.kind == .leader ? "Tiểu sử tóm tắt" : "Nội dung", body: d.body, format: d.bodyFormat, errors: errors, rows: 14, editor: editor, limitMB: limitMB))\
             \(Self.filePicker("anh", "Ảnh minh họa", value: d.imageURL, files: files.filter { $0.contentType.hasPrefix("image/") }, upload: "anh-moi", accept: "image/png,image/jpeg,image/webp,image/gif", limitMB: limitMB, errors: errors))\
             \(Field.text("mo-ta-anh", "Mô tả ảnh (cho người không nhìn thấy ảnh)", value: d.imageAlt, errors: errors))\
             \(Field.text("tac-gia", "Tác giả", value: d.author, errors: errors))\
@@ -93,6 +92,28 @@ enum EditorViews {
             <p class="actions">\(buttons) <a href="\(base)/bai?chuyen-muc=\(section.id)">Về danh sách</a></p>
             </form>
             """
+    }
+
+    /// A body's text area and its format. With `editor` (the console's
+    /// assets and their version), the rich-text editor takes the text area's
+    /// place while the format is "Trình soạn thảo"; without script the text
+    /// area takes HTML or Markdown typed by hand.
+    static func bodyEditor(
+        base: String, label: String, body: String, format: BodyFormat, errors: [String: String], rows: Int, editor: String?, limitMB: Int = 10
+    ) -> HTML {
+        let hint = "Trình soạn thảo: viết như trong Word; dán từ Word hoặc LibreOffice giữ tiêu đề, danh sách, bảng, chữ đậm, nghiêng và liên kết; nút ảnh chèn ảnh hoặc tệp từ thư viện. Markdown: # tiêu đề, **chữ đậm**, - gạch đầu dòng, [chữ](https://địa chỉ). Mã lệnh và định dạng có thể gây hại được tự động loại bỏ."
+        let assets: HTML = editor.map { version in
+            """
+            <link rel="stylesheet" href="/quan-tri/tai-nguyen/material-icons.css?v=\(version)"><link rel="stylesheet" href="/quan-tri/tai-nguyen/prose-editor.css?v=\(version)"><link rel="stylesheet" href="/quan-tri/tai-nguyen/prose-overrides.css?v=\(version)"><link rel="stylesheet" href="/quan-tri/tai-nguyen/soan-thao.css?v=\(version)">
+            <script type="module" src="/quan-tri/tai-nguyen/soan-thao.js?v=\(version)" id="soan-thao" data-o="f-noi-dung" data-dinh-dang="f-dinh-dang" data-co-so="\(base)" data-gioi-han="\(limitMB * 1024 * 1024)"></script>
+
+            """
+        } ?? .empty
+        return HTML([
+            Field.select("dinh-dang", "Cách soạn nội dung", options: [("html", "Trình soạn thảo"), ("markdown", "Markdown")], selected: format.rawValue, errors: errors),
+            Field.area("noi-dung", label, value: body, errors: errors, rows: rows, hint: hint),
+            assets,
+        ])
     }
 
     /// A file of the commune's library, chosen by its name, or a new one
@@ -120,7 +141,9 @@ enum EditorViews {
 
     /// `<console>/trang/<id>`: a static section's body; the introduction
     /// also lists its leaders.
-    static func sectionBody(base: String, section: Section, body: String, format: BodyFormat, errors: [String: String], csrf: String, leaders: [Entry]) -> HTML {
+    static func sectionBody(
+        base: String, section: Section, body: String, format: BodyFormat, errors: [String: String], csrf: String, leaders: [Entry], editor: String? = nil
+    ) -> HTML {
         let leaderList: HTML = section.id == MandatorySection.introduction.id ? """
             <h2 id="lanh-dao">Lãnh đạo Ủy ban nhân dân</h2>
             <ul class="items">\(leaders.map { l -> HTML in "<li><a href=\"\(base)/bai/\(l.id)\">\(l.title)</a> – \(l.positionTitle ?? "")\(l.status == .published ? HTML.empty : " (chưa đăng)")</li>" })</ul>
@@ -129,8 +152,7 @@ enum EditorViews {
         return """
             \(Field.summary(errors))<p>\(section.summary)</p>
             <form method="post" action="\(base)/trang/\(section.id)">\(Field.csrf(csrf))
-            \(Field.area("noi-dung", "Nội dung trang", value: body, errors: errors, rows: 18, hint: "Markdown hoặc HTML an toàn."))\
-            \(Field.select("dinh-dang", "Định dạng", options: [("markdown", "Markdown"), ("html", "HTML")], selected: format.rawValue, errors: errors))\
+            \(Self.bodyEditor(base: base, label: "Nội dung trang", body: body, format: format, errors: errors, rows: 18, editor: editor))\
             <p class="actions"><button class="button" type="submit">Lưu</button> <a href="/\(section.slug)">Xem trang</a></p>
             </form>
             \(leaderList)

@@ -1,0 +1,116 @@
+import Crypto
+import Foundation
+import Testing
+import TenantCore
+import TestSupport
+@testable import TenantHost
+
+/// The entry form's rich-text editor: its files are the pinned release and
+/// served by the console alone; its dialog's library and uploads stay within
+/// the commune; a body's images need a description and get their copies.
+@Suite struct RichEditorTests {
+    static let article = [("chuyen-muc", "4"), ("loai", "article"), ("dinh-dang", "html")]
+
+    /// `assets/prose-editor/SOURCE` names the wheel and each file's SHA-256
+    /// (ops/fetch-editor writes it and `--check` compares with the wheel).
+    @Test func editorFiles_matchTheirRecordedChecksums() throws {
+        let folder = TestEnvironment.repositoryRoot.appendingPathComponent("assets/prose-editor")
+        let source = try String(contentsOf: folder.appendingPathComponent("SOURCE"), encoding: .utf8)
+        #expect(source.contains("django-prose-editor 0.28.0"))
+        let lines = source.split(separator: "\n").filter { $0.count > 66 && $0.dropFirst(64).hasPrefix("  ") }
+        #expect(lines.count == 6)
+        for line in lines {
+            let name = String(line.dropFirst(66))
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            #expect(digest == String(line.prefix(64)), "\(name) is not the file the release shipped")
+        }
+    }
+
+    @Test func theConsoleServesTheEditor_andOnlyTheEntryFormsRunScripts() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            try await withTestHost(platform) { host in
+                let script = try await host.get("/quan-tri/tai-nguyen/prose-editor.js", host: adminSite)
+                #expect(script.status == 200)
+                #expect(script.header("Content-Type") == "text/javascript; charset=utf-8")
+                let tag = try #require(script.header("ETag"))
+                #expect(try await host.get("/quan-tri/tai-nguyen/prose-editor.js", host: adminSite, headers: [("If-None-Match", tag)]).status == 304)
+                #expect(try await host.get("/quan-tri/tai-nguyen/material-icons.woff2", host: adminSite).header("Content-Type") == "font/woff2")
+                for path in ["/quan-tri/tai-nguyen/khong-co.js", "/quan-tri/tai-nguyen/..%2F..%2Fsql%2Fplatform", "/quan-tri/tai-nguyen/SOURCE"] {
+                    #expect(try await host.get(path, host: adminSite).status == 404, "\(path)")
+                }
+                let author = ConsoleBrowser(host)
+                _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
+                let form = try await author.get("\(a)/bai/moi?chuyen-muc=4&loai=article", on: adminSite)
+                #expect(form.text.contains("<script type=\"module\" src=\"/quan-tri/tai-nguyen/soan-thao.js?v="))
+                #expect(form.text.contains("<option value=\"html\" selected>Trình soạn thảo</option>"), "a new item opens in the editor")
+                let policies = form.headers.filter { $0.0.lowercased() == "content-security-policy" }.map(\.1)
+                #expect(policies.count == 1 && policies[0].contains("script-src 'self'") && policies[0].contains("form-action 'self'"))
+                let dashboard = try await author.get(a, on: adminSite)
+                #expect(dashboard.header("Content-Security-Policy")?.contains("script-src 'none'") == true, "other pages run no script")
+                #expect(try await author.get("\(a)/trang/1", on: adminSite).text.contains("soan-thao.js"), "a section's own page has the editor too")
+            }
+        }
+    }
+
+    @Test func theDialogsLibraryAndUploads_stayInTheCommune_andBodyImagesNeedADescription() async throws {
+        let photo = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/photo-2400x1350.png")))
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            let b = try await consolePath(platform, 14233)
+            try await withTestHost(platform) { host in
+                let author = ConsoleBrowser(host)
+                _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
+                let token = ConsoleBrowser.csrf(in: try await author.get("\(a)/bai/moi?chuyen-muc=4&loai=article", on: adminSite).text) ?? ""
+                let json = [("Accept", "application/json")]
+                func upload(_ name: String, _ bytes: [UInt8], to path: String) async throws -> RawHTTPResponse {
+                    try await author.request("POST", path, on: adminSite, body: ConsoleBrowser.multipart([("_csrf", token)], file: ("tep", name, "image/png", bytes)),
+                        contentType: "multipart/form-data; boundary=XYZ", headers: json)
+                }
+                // The dialog's upload answers with the file to insert.
+                let sent = try await upload("Bản đồ thôn.png", photo, to: "\(a)/tep")
+                #expect(sent.status == 201 && sent.header("Content-Type") == "application/json; charset=utf-8", "\(sent.text.prefix(200))")
+                let id = try await platform.scalar("SELECT max(id) FROM c_14224.files")
+                let file = try JSONSerialization.jsonObject(with: Data(sent.body)) as? [String: Any]
+                #expect(file?["url"] as? String == "/tep/\(id)" && file?["anh"] as? Bool == true && file?["ten"] as? String == "Bản đồ thôn.png")
+                let broken = try await upload("hong.png", Array(photo.prefix(100)), to: "\(a)/tep")
+                #expect(broken.status == 400 && broken.text.contains("\"loi\""))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files") == 1, "a refused upload keeps nothing")
+                // Another commune: neither its library nor its uploads.
+                #expect(try await author.get("\(b)/tep/chon", on: adminSite).status == 403)
+                #expect(try await upload("lac.png", photo, to: "\(b)/tep").status == 403)
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14233.files") == 0)
+                // The library, searched without diacritics, lists this commune's files only.
+                _ = try await platform.execute("INSERT INTO c_14233.files (name, content_type, size, data) VALUES ('cua-xa-khac.png', 'image/png', 1, '\\x00')")
+                let listed = try await author.get("\(a)/tep/chon?q=ban%20do", on: adminSite)
+                #expect(listed.status == 200 && listed.text.contains("\"id\":\(id)") && !listed.text.contains("cua-xa-khac"))
+                #expect(try await author.get("\(a)/tep/chon?q=khong-co", on: adminSite).text == "[]")
+
+                // An image in the body without a description is refused, with a message; nothing is saved.
+                let undescribed = try await author.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
+                    Self.article + [("tieu-de", "Bản đồ thôn"), ("noi-dung", "<p>Xem bản đồ.</p><figure><img src=\"/tep/\(id)\"></figure>"), ("hanh-dong", "gui-duyet")])
+                #expect(undescribed.status == 400 && undescribed.text.contains("Một ảnh trong nội dung chưa có mô tả"))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.entries WHERE title = 'Bản đồ thôn'") == 0)
+                #expect(try await author.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
+                    Self.article + [("tieu-de", "Bản đồ thôn"), ("noi-dung", "<p>Xem bản đồ.</p><figure><img src=\"/tep/\(id)\" alt=\"Bản đồ thôn Đông\"></figure>"),
+                        ("hanh-dong", "gui-duyet")]).status == 303)
+                let entry = try await platform.scalar("SELECT id FROM c_14224.entries WHERE title = 'Bản đồ thôn'")
+                let approver = ConsoleBrowser(host)
+                _ = try await approver.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                #expect(try await approver.submit("\(a)/bai/\(entry)", to: "\(a)/bai/\(entry)/duyet", on: adminSite, []).status == 303)
+                let page = try await host.get("/tin-tuc/\(entry)", host: siteA).text
+                #expect(page.contains("<img srcset=\"/tep/\(id)/480 480w, /tep/\(id)/960 960w, /tep/\(id)/1600 1600w\""))
+                #expect(page.contains("src=\"/tep/\(id)\" alt=\"Bản đồ thôn Đông\">"))
+                #expect(try await author.get("\(a)/tep", on: adminSite).text.contains("Bản đồ thôn"), "the library names the item using the image in its body")
+
+                // Markdown typed so far, as the editor's HTML: sanitised, and only with the form's token.
+                let converted = try await author.request("POST", "\(a)/markdown", on: adminSite,
+                    form: [("_csrf", token), ("noi-dung", "## Lịch họp\n\n**Tám giờ** <script>x()</script>")])
+                #expect(converted.status == 200 && converted.text.contains("<h2>Lịch họp</h2>") && converted.text.contains("<strong>Tám giờ</strong>"))
+                #expect(!converted.text.contains("<script"))
+                #expect(try await author.request("POST", "\(a)/markdown", on: adminSite, form: [("noi-dung", "x")]).status == 403)
+            }
+        }
+    }
+}
