@@ -113,4 +113,48 @@ import TestSupport
             }
         }
     }
+
+    @Test func theLibrary_keepsDescriptions_andReplacesAFileAtItsAddress() async throws {
+        let photo = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/photo-2400x1350.png")))
+        let dot = [UInt8](Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")!)
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            let b = try await consolePath(platform, 14233)
+            try await withTestHost(platform) { host in
+                let author = ConsoleBrowser(host)
+                _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
+                let token = ConsoleBrowser.csrf(in: try await author.get("\(a)/tep", on: adminSite).text) ?? ""
+                func send(_ path: String, _ name: String, _ type: String, _ bytes: [UInt8]) async throws -> RawHTTPResponse {
+                    try await author.request("POST", path, on: adminSite, body: ConsoleBrowser.multipart([("_csrf", token)], file: ("tep", name, type, bytes)),
+                        contentType: "multipart/form-data; boundary=XYZ")
+                }
+                #expect(try await send("\(a)/tep", "cong-cho.png", "image/png", photo).status == 200)
+                let id = try await platform.scalar("SELECT max(id) FROM c_14224.files")
+
+                // A description kept with the file, offered by the dialog and taken by a featured image left without one.
+                #expect(try await author.request("POST", "\(a)/tep/\(id)/mo-ta", on: adminSite, form: [("_csrf", token), ("mo-ta", "Cổng chợ\u{7}")]).status == 400)
+                #expect(try await author.request("POST", "\(a)/tep/\(id)/mo-ta", on: adminSite, form: [("_csrf", token), ("mo-ta", " Cổng chợ Hải Nam ")]).status == 303)
+                #expect(try await platform.strings("SELECT alt FROM c_14224.files WHERE id = \(id)") == ["Cổng chợ Hải Nam"])
+                #expect(try await author.get("\(a)/tep/chon", on: adminSite).text.contains("\"moTa\":\"Cổng chợ Hải Nam\""))
+                #expect(try await author.get("\(a)/tep", on: adminSite).text.contains("value=\"Cổng chợ Hải Nam\""))
+                #expect(try await author.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
+                    Self.article + [("tieu-de", "Chợ phiên"), ("anh", "/tep/\(id)"), ("mo-ta-anh", ""), ("hanh-dong", "luu")]).status == 303)
+                #expect(try await platform.strings("SELECT image_alt FROM c_14224.entries WHERE title = 'Chợ phiên'") == ["Cổng chợ Hải Nam"])
+
+                // Replaced under the same address: an image by an image only; its copies made again.
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.file_variants WHERE file_id = \(id)") == 3)
+                let pdf = try await send("\(a)/tep/\(id)/thay", "bien-ban.pdf", "application/pdf", Array("%PDF-1.4\n%%EOF\n".utf8))
+                #expect(pdf.status == 400 && pdf.text.contains("Ảnh chỉ được thay bằng một ảnh."))
+                #expect(try await send("\(b)/tep/\(id)/thay", "cham.png", "image/png", dot).status == 403, "never another commune's file")
+                let replaced = try await send("\(a)/tep/\(id)/thay", "cham.png", "image/png", dot)
+                #expect(replaced.status == 200 && replaced.text.contains("Đã thay tệp bằng cham.png"))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.file_variants WHERE file_id = \(id)") == 0, "a 1-pixel image has no smaller copies")
+                let served = try await host.get("/tep/\(id)", host: siteA)
+                #expect(served.status == 200 && served.header("Content-Type") == "image/png" && served.body.count < 1_000)
+                #expect(try await platform.strings("SELECT alt FROM c_14224.files WHERE id = \(id)") == ["Cổng chợ Hải Nam"], "the description stays")
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action IN ('file.describe', 'file.replace')") == 2)
+                #expect(try await send("\(a)/tep/999999/thay", "cham.png", "image/png", dot).status == 404)
+            }
+        }
+    }
 }

@@ -164,7 +164,8 @@ function openLibrary(editor) {
   dialog.addEventListener("cancel", () => setTimeout(() => dialog.remove(), 0));
   const choose = (file) => {
     if (file.anh) {
-      const text = alt.value.trim();
+      // The library's description of the image, unless one was typed here.
+      const text = alt.value.trim() || (file.moTa || "").trim();
       if (!text) {
         error.textContent = "Vui lòng mô tả ảnh trước khi chèn.";
         alt.focus();
@@ -186,7 +187,7 @@ function openLibrary(editor) {
     const files = await response.json();
     if (!files.length) list.append(element("li", { text: "Không có tệp nào." }));
     for (const file of files) {
-      const button = element("button", { type: "button", class: "thu-vien-tep" }, [
+      const button = element("button", { type: "button", class: "thu-vien-tep", title: file.moTa || file.ten }, [
         file.anh ? element("img", { src: `${base}/tep/${file.id}/anh`, alt: "", width: "96", height: "64" }) : element("span", { class: "thu-vien-loai", text: file.loai }),
         element("span", { text: file.ten }),
       ]);

@@ -109,7 +109,7 @@ public enum AnswerField: String, Sendable, CaseIterable {
     case answer, publish
 }
 
-/// The field of a section body or an upload.
+/// The field of a section body, an upload or a library file's description.
 public enum BodyField: String, Sendable, CaseIterable {
-    case body, file
+    case body, file, alt
 }

@@ -151,6 +151,25 @@ public struct Editorial: Sendable {
     public func upload(
         name rawName: String, data: [UInt8], in tenant: Tenant, by user: StaffUser, address: String
     ) async throws -> StoredFile {
+        let (cleanName, type, stored, variants) = try await self.prepare(name: rawName, data: data, in: tenant)
+        let original = stored
+        let copies = variants
+        let id = try await self.change(
+            tenant, by: user, action: "file.upload", detail: { (id: Int64) in "#\(id) \(cleanName) \(type.mime) \(original.count) B, \(copies.count) WebP" }, address: address
+        ) { connection -> Int64 in
+            let id = try await self.content.saveFile(cleanName, contentType: type.mime, data: original, in: tenant.schema, on: connection)
+            for copy in copies {
+                try await self.content.saveVariant(of: id, width: copy.width, data: copy.data, in: tenant.schema, on: connection)
+            }
+            return id
+        }
+        return StoredFile(id: id, name: cleanName, contentType: type.mime, size: original.count, createdAt: Date())
+    }
+
+    /// An upload checked and made ready to store: its size, what it really
+    /// is (by its first bytes), a clean name, and for an image its copy
+    /// without metadata and its WebP widths.
+    func prepare(name rawName: String, data: [UInt8], in tenant: Tenant) async throws -> (name: String, type: FileType, data: [UInt8], variants: [(width: Int, data: [UInt8])]) {
         guard !data.isEmpty else { throw ValidationFailure([BodyField.file.rawValue: "Chưa chọn tệp."]) }
         guard data.count <= self.maxUpload else {
             throw ValidationFailure([BodyField.file.rawValue: Self.tooLarge(self.maxUpload)])
@@ -179,18 +198,7 @@ public struct Editorial: Sendable {
                 self.logger.warning("libvips is not installed: image stored as uploaded", metadata: ["commune": "\(tenant.code)"])
             }
         }
-        let original = stored
-        let copies = variants
-        let id = try await self.change(
-            tenant, by: user, action: "file.upload", detail: { (id: Int64) in "#\(id) \(cleanName) \(type.mime) \(original.count) B, \(copies.count) WebP" }, address: address
-        ) { connection -> Int64 in
-            let id = try await self.content.saveFile(cleanName, contentType: type.mime, data: original, in: tenant.schema, on: connection)
-            for copy in copies {
-                try await self.content.saveVariant(of: id, width: copy.width, data: copy.data, in: tenant.schema, on: connection)
-            }
-            return id
-        }
-        return StoredFile(id: id, name: cleanName, contentType: type.mime, size: original.count, createdAt: Date())
+        return (cleanName, type, stored, variants)
     }
 
     // MARK: Citizens

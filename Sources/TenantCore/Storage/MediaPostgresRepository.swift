@@ -5,6 +5,8 @@ import PostgresNIO
 /// A file of a commune's library with the items that use it.
 public struct LibraryFile: Sendable, Hashable {
     public var file: StoredFile
+    /// Its description for those who cannot see it (images), empty when none.
+    public var alt: String
     /// Ids and titles of the items naming the file (featured image, document, or in their text), trash included.
     public var uses: [Use]
 
@@ -28,7 +30,7 @@ struct MediaRepository: Sendable {
     func library(_ schema: SchemaName, text: String, on connection: PostgresConnection) async throws -> [LibraryFile] {
         let rows = try await connection.query(
             """
-            SELECT f.id, f.name, f.content_type, f.size, f.created_at, coalesce(used.ids, '{}'), coalesce(used.titles, '{}')
+            SELECT f.id, f.name, f.content_type, f.size, f.created_at, f.alt, coalesce(used.ids, '{}'), coalesce(used.titles, '{}')
               FROM \(unescaped: schema.quoted).files f
               LEFT JOIN LATERAL (
                   SELECT array_agg(e.id ORDER BY e.id) AS ids, array_agg(e.title ORDER BY e.id) AS titles
@@ -37,9 +39,9 @@ struct MediaRepository: Sendable {
              ORDER BY f.id DESC LIMIT 500
             """, logger: self.logger)
         var result: [LibraryFile] = []
-        for try await (id, name, type, size, created, ids, titles) in rows.decode((Int64, String, String, Int, Date, [Int64], [String]).self) {
+        for try await (id, name, type, size, created, alt, ids, titles) in rows.decode((Int64, String, String, Int, Date, String, [Int64], [String]).self) {
             let uses = zip(ids, titles).map { LibraryFile.Use(entryID: $0, title: $1) }
-            result.append(LibraryFile(file: StoredFile(id: id, name: name, contentType: type, size: size, createdAt: created), uses: uses))
+            result.append(LibraryFile(file: StoredFile(id: id, name: name, contentType: type, size: size, createdAt: created), alt: alt, uses: uses))
         }
         return result
     }
@@ -57,6 +59,39 @@ struct MediaRepository: Sendable {
     }
 
     /// Deletes a file and its copies; false when it does not exist.
+    func description(_ schema: SchemaName, file id: Int64, on connection: PostgresConnection) async throws -> String? {
+        try await connection.query("SELECT alt FROM \(unescaped: schema.quoted).files WHERE id = \(id)", logger: self.logger)
+            .collect().first?.decode(String.self)
+    }
+
+    /// Sets a file's description; false when the file does not exist.
+    func describe(_ schema: SchemaName, file id: Int64, alt: String, on connection: PostgresConnection) async throws -> Bool {
+        try await !connection.query(
+            "UPDATE \(unescaped: schema.quoted).files SET alt = \(alt) WHERE id = \(id) RETURNING id", logger: self.logger
+        ).collect().isEmpty
+    }
+
+    /// The type of a file, nil when it does not exist (row locked until the transaction ends).
+    func contentType(_ schema: SchemaName, file id: Int64, on connection: PostgresConnection) async throws -> String? {
+        try await connection.query(
+            "SELECT content_type FROM \(unescaped: schema.quoted).files WHERE id = \(id) FOR UPDATE", logger: self.logger
+        ).collect().first?.decode(String.self)
+    }
+
+    /// New contents for a file under the same id (every `/tep/<id>` keeps
+    /// working), its copies replaced by `variants`.
+    func replace(
+        _ schema: SchemaName, file id: Int64, name: String, contentType: String, data: [UInt8], on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE \(unescaped: schema.quoted).files
+               SET name = \(name), content_type = \(contentType), size = \(data.count), data = \(ByteBuffer(bytes: data)), created_at = now()
+             WHERE id = \(id)
+            """, logger: self.logger)
+        try await connection.query("DELETE FROM \(unescaped: schema.quoted).file_variants WHERE file_id = \(id)", logger: self.logger)
+    }
+
     func delete(_ schema: SchemaName, file id: Int64, on connection: PostgresConnection) async throws -> Bool {
         try await !connection.query(
             "DELETE FROM \(unescaped: schema.quoted).files WHERE id = \(id) RETURNING id", logger: self.logger

@@ -200,6 +200,7 @@ enum SmallForms {
         switch field {
         case .body: "noi-dung"
         case .file: "tep"
+        case .alt: "mo-ta"
         }
     }
 

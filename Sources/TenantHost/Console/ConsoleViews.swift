@@ -104,6 +104,7 @@ enum ConsoleLayout {
         .legend{columns:2 16rem;font-size:.9rem;padding-left:1.2rem}
         .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions form{display:inline}
         .linkbutton{background:none;border:0;color:#0a4a8f;text-decoration:underline;font:inherit;cursor:pointer;padding:0}
+        form.inline{margin:.35rem 0 0;font-size:.9rem}form.inline input[type=text]{width:100%;max-width:16rem;padding:.2rem .3rem;font:inherit}form.inline input[type=file]{max-width:14rem}
         .status-ok{color:#0e6b2a;font-weight:700}.status-bad{color:#b00020;font-weight:700}.status-warn{color:#7a4a00;font-weight:700}
         fieldset{border:1px solid #d6d6d6;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:700}
         .plain{list-style:none;padding-left:0}

@@ -142,6 +142,10 @@ struct EditorConsoleController: ConsoleBase {
             if let id { item = try await self.editorial.item(id, in: tenant) }
             return try await self.entryForm(context, section: section, draft: draft, id: id, errors: uploadErrors, status: .badRequest, item: item)
         }
+        // A library image chosen without a description takes the one the library keeps.
+        if draft.imageAlt.trimmingCharacters(in: .whitespaces).isEmpty, EntryView.isUpload(draft.imageURL), let file = Int64(draft.imageURL.dropFirst(5)) {
+            draft.imageAlt = try await self.editorial.fileDescription(file, in: tenant) ?? ""
+        }
         let intent = EntryForm.intent(form)
         let basedOn = Int64(form["ban"])
         do {

@@ -15,6 +15,8 @@ struct MediaConsoleController: ConsoleBase {
         group.post("/tep", use: self.upload)
         group.get("/tep/:id/anh", use: self.thumbnail)
         group.post("/tep/:id/xoa", use: self.delete)
+        group.post("/tep/:id/mo-ta", use: self.describe)
+        group.post("/tep/:id/thay", use: self.replace)
     }
 
     @Sendable func files(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -36,7 +38,7 @@ struct MediaConsoleController: ConsoleBase {
     @Sendable func choices(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
         let search = try QueryItems(request).text("q", max: 200) ?? ""
         let files = try await self.editorial.library(matching: search, in: context.tenant)
-        return try Self.json(files.prefix(200).map { Choice($0.file) })
+        return try Self.json(files.prefix(200).map { Choice($0.file, alt: $0.alt) })
     }
 
     @Sendable func upload(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -79,8 +81,10 @@ struct MediaConsoleController: ConsoleBase {
         let loai: String
         let anh: Bool
         let url: String
+        let moTa: String
 
-        init(_ file: StoredFile) {
+        init(_ file: StoredFile, alt: String = "") {
+            self.moTa = alt
             self.id = file.id
             self.ten = file.name
             self.loai = FileType(mime: file.contentType)?.fileExtension.uppercased() ?? "TỆP"
@@ -111,6 +115,39 @@ struct MediaConsoleController: ConsoleBase {
         headers[.xContentTypeOptions] = "nosniff"
         headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: data))
+    }
+
+    /// A file's description, kept for every place it is put.
+    @Sendable func describe(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let id = try Self.id(context)
+        let form = try await self.form(request, context, session: context.session)
+        do {
+            try await self.editorial.describeFile(id, alt: form["mo-ta"], in: context.tenant, by: context.session.user, address: context.remoteAddress)
+        } catch let failure as ValidationFailure {
+            return try await self.filesPage(context, errors: SmallForms.bodyErrors(failure), status: .badRequest, notice: nil)
+        }
+        return Self.redirect("\(context.base)/tep?da-luu=1")
+    }
+
+    /// New contents for a file at the same address (an image by an image, a PDF by a PDF).
+    @Sendable func replace(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let id = try Self.id(context)
+        let limit = self.editorial.maxUpload
+        let form: FormBody
+        do {
+            form = try await self.form(request, context, session: context.session, limit: limit + 64 * 1024)
+        } catch is NIOTooManyBytesError {
+            return try await self.filesPage(context, errors: ["tep": Editorial.tooLarge(limit)], status: .contentTooLarge, notice: nil)
+        }
+        guard let file = form.files["tep"] else {
+            return try await self.filesPage(context, errors: ["tep": "Chưa chọn tệp thay thế."], status: .badRequest, notice: nil)
+        }
+        do {
+            let stored = try await self.editorial.replaceFile(id, name: file.name, data: file.data, in: context.tenant, by: context.session.user, address: context.remoteAddress)
+            return try await self.filesPage(context, errors: [:], status: .ok, notice: "Đã thay tệp bằng \(stored.name). Các bài dùng tệp này hiện tệp mới.")
+        } catch let failure as ValidationFailure {
+            return try await self.filesPage(context, errors: SmallForms.bodyErrors(failure), status: .badRequest, notice: nil)
+        }
     }
 
     @Sendable func delete(_ request: Request, context: CommuneConsoleContext) async throws -> Response {

@@ -15,7 +15,18 @@ enum MediaViews {
             })
             let delete: HTML = item.uses.isEmpty
                 ? "<form method=\"post\" action=\"\(base)/tep/\(f.id)/xoa\">\(Field.csrf(csrf))<button class=\"linkbutton\" type=\"submit\">Xóa<span class=\"visually-hidden\"> tệp \(f.name)</span></button></form>" : .empty
-            return "<tr><td>\(preview)</td><td>\(f.name)</td><td>\(f.size / 1024 + 1) KB</td><td>\(Layout.date(f.createdAt))</td><td>\(uses)</td><td>\(delete)</td></tr>"
+            let describe: HTML = f.contentType.hasPrefix("image/") ? """
+                <form method="post" action="\(base)/tep/\(f.id)/mo-ta" class="inline">\(Field.csrf(csrf))<label class="visually-hidden" for="mo-ta-\(f.id)">Mô tả ảnh \(f.name)</label>\
+                <input id="mo-ta-\(f.id)" name="mo-ta" type="text" maxlength="300" value="\(item.alt)" placeholder="Ảnh này cho thấy gì?"> \
+                <button class="linkbutton" type="submit">Lưu mô tả<span class="visually-hidden"> của \(f.name)</span></button></form>
+                """ : .empty
+            let replace: HTML = """
+                <form method="post" action="\(base)/tep/\(f.id)/thay" enctype="multipart/form-data" class="inline">\(Field.csrf(csrf))\
+                <label for="thay-\(f.id)">Thay bằng tệp khác<span class="visually-hidden"> (\(f.name))</span></label> \
+                <input id="thay-\(f.id)" name="tep" type="file" accept="\(f.contentType.hasPrefix("image/") ? "image/png,image/jpeg,image/gif,image/webp" : ".pdf")"> \
+                <button class="linkbutton" type="submit">Thay<span class="visually-hidden"> tệp \(f.name)</span></button></form>
+                """
+            return "<tr><td>\(preview)</td><td>\(f.name)\(describe)</td><td>\(f.size / 1024 + 1) KB</td><td>\(Layout.date(f.createdAt))</td><td>\(uses)</td><td>\(replace)\(delete)</td></tr>"
         })
         return """
             \(Field.summary(errors))<form method="post" action="\(base)/tep" enctype="multipart/form-data">\(Field.csrf(csrf))
