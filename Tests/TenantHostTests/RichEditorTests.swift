@@ -157,4 +157,56 @@ import TestSupport
             }
         }
     }
+
+    @Test func whatIsTyped_isKeptApartFromRevisions_offeredBack_andOtherEditorsAreNamed() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            let b = try await consolePath(platform, 14233)
+            try await withTestHost(platform) { host in
+                let author = ConsoleBrowser(host)
+                _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
+                let newForm = "\(a)/bai/moi?chuyen-muc=4&loai=article"
+                let token = ConsoleBrowser.csrf(in: try await author.get(newForm, on: adminSite).text) ?? ""
+                func keep(_ browser: ConsoleBrowser, _ csrf: String, entry: String, tab: String, _ fields: [(String, String)], at path: String? = nil) async throws -> RawHTTPResponse {
+                    try await browser.request("POST", path ?? "\(a)/bai/tu-luu", on: adminSite,
+                        form: [("_csrf", csrf), ("bai", entry), ("tab", tab)] + Self.article + fields)
+                }
+                let kept = try await keep(author, token, entry: "", tab: "t1", [("tieu-de", "Lịch tiếp dân tháng Giêng"), ("noi-dung", "<p>Thứ Năm hằng tuần</p>")])
+                #expect(kept.status == 200 && kept.text.contains("\"luc\""), "\(kept.text.prefix(200))")
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.entries WHERE title LIKE 'Lịch tiếp dân%'") == 0, "an autosave is not a save")
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.autosaves WHERE fields ? '_csrf' OR NOT fields ? 'tieu-de'") == 0, "only the item's fields are kept")
+                // Offered back on the next visit, and restored into the form.
+                let offered = try await author.get(newForm, on: adminSite).text
+                #expect(offered.contains("Có bản tự lưu lúc") && !offered.contains("value=\"Lịch tiếp dân tháng Giêng\""))
+                let restored = try await author.get(newForm + "&tu-luu=1", on: adminSite).text
+                #expect(restored.contains("value=\"Lịch tiếp dân tháng Giêng\"") && restored.contains("Thứ Năm hằng tuần") && restored.contains("Đang hiện bản tự lưu"))
+                // A real save makes it unnecessary.
+                #expect(try await author.submit(newForm, to: "\(a)/bai", on: adminSite,
+                    Self.article + [("tieu-de", "Lịch tiếp dân tháng Giêng"), ("noi-dung", "<p>Thứ Năm hằng tuần</p>"), ("hanh-dong", "luu")]).status == 303)
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.autosaves") == 0)
+                let id = try await platform.scalar("SELECT id FROM c_14224.entries WHERE title = 'Lịch tiếp dân tháng Giêng'")
+
+                // Two people on one item: each is told of the other; one person in two tabs, too.
+                let approver = ConsoleBrowser(host)
+                _ = try await approver.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let other = ConsoleBrowser.csrf(in: try await approver.get("\(a)/bai/\(id)", on: adminSite).text) ?? ""
+                #expect(try await keep(approver, other, entry: "\(id)", tab: "d1", [("tieu-de", "Lịch tiếp dân (sửa)")]).status == 200)
+                let told = try await keep(author, token, entry: "\(id)", tab: "t1", [("tieu-de", "Lịch tiếp dân")])
+                #expect(told.text.contains("Biên tập Hải Nam cũng đang sửa bài này"), "\(told.text)")
+                let tabs = try await keep(approver, other, entry: "\(id)", tab: "d2", [("tieu-de", "Lịch tiếp dân (thẻ 2)")])
+                #expect(tabs.text.contains("Người viết Hải Nam cũng đang sửa bài này") || tabs.text.contains("thẻ khác"))
+                // The item's form offers the approver's newer autosave to the approver only.
+                #expect(try await approver.get("\(a)/bai/\(id)", on: adminSite).text.contains("Có bản tự lưu lúc"))
+
+                // Refusals: no token, another commune, an item this commune lacks, too much.
+                #expect(try await author.request("POST", "\(a)/bai/tu-luu", on: adminSite, form: [("bai", ""), ("tab", "x")] + Self.article).status == 403)
+                #expect(try await keep(author, token, entry: "", tab: "t1", [], at: "\(b)/bai/tu-luu").status == 403)
+                #expect(try await keep(author, token, entry: "987654", tab: "t1", []).status == 404)
+                #expect(try await keep(author, token, entry: "abc", tab: "t1", []).status == 400)
+                let huge = try await keep(author, token, entry: "", tab: "t1", [("noi-dung", String(repeating: "x", count: Editorial.autosaveLimit + 10))])
+                #expect(huge.status == 413)
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14233.autosaves") == 0)
+            }
+        }
+    }
 }

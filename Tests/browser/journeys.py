@@ -277,6 +277,9 @@ def journey_editor_publishes(driver):
     check("<table>" in body_html and "<ul>" in body_html and "<ol" in body_html and "<strong>họp dân</strong>" in body_html
           and 'href="https://dichvucong.gov.vn/"' in body_html and "mso-" not in body_html and "<h2>" in body_html,
           "pasting from Word keeps the heading, both lists, the table, bold and the link, and drops Word's styles")
+    # What is typed is kept every few seconds, without a click.
+    WebDriverWait(driver, 20).until(lambda d: "Đã tự lưu lúc" in d.find_element(By.ID, "tu-luu-trang-thai").text)
+    check(True, "the form saved what was typed by itself (autosave)")
     shot(driver, "1-author-pasted-from-word")
     # An image uploaded from the editor's own dialog, with its description.
     click(driver, driver.find_element(By.CSS_SELECTOR, "button[title^='Chèn ảnh hoặc tệp']"), clicks, stays=True)

@@ -9,6 +9,8 @@
 //   data-dinh-dang the id of the format's select ("html" shows the editor)
 //   data-co-so     the commune's console path (its library and thumbnails)
 //   data-gioi-han  the largest upload, in bytes
+//   data-tu-luu    where the entry form's autosaves go (entry forms only)
+//   data-bai       the item's id, empty for a new one
 
 const script = document.getElementById("soan-thao");
 const area = script && document.getElementById(script.dataset.o);
@@ -220,6 +222,54 @@ function openLibrary(editor) {
   load();
 }
 
+/// Sends the form's fields a few seconds after each change (never the
+/// files), for the server to keep apart from the item's revisions; says when
+/// it last did, and warns when someone else, or another tab, edits the item.
+function autosave() {
+  if (!script.dataset.tuLuu || !area.form) return;
+  const form = area.form;
+  const status = document.getElementById("tu-luu-trang-thai");
+  const warning = document.getElementById("tu-luu-canh-bao");
+  const tab = Math.random().toString(36).slice(2, 12);
+  let dirty = false;
+  let busy = false;
+  let timer = null;
+  const schedule = () => { if (!timer) timer = setTimeout(send, 4000); };
+  async function send() {
+    timer = null;
+    if (!dirty || busy) return;
+    busy = true;
+    dirty = false;
+    const body = new URLSearchParams();
+    for (const field of form.elements) {
+      if (!field.name || ["file", "submit", "button"].includes(field.type)) continue;
+      if ((field.type === "radio" || field.type === "checkbox") && !field.checked) continue;
+      body.append(field.name, field.value);
+    }
+    body.set("bai", script.dataset.bai || "");
+    body.set("tab", tab);
+    try {
+      const response = await fetch(script.dataset.tuLuu, { method: "POST", body, credentials: "same-origin" });
+      const answer = await response.json();
+      if (response.ok) {
+        status.textContent = `Đã tự lưu lúc ${answer.luc}. Bản tự lưu chưa phải bản lưu: bấm “Lưu nháp” hoặc “Gửi duyệt” khi xong.`;
+        if ((answer.khac || "") !== warning.textContent) warning.textContent = answer.khac || "";
+      } else {
+        status.textContent = answer.loi || "Chưa tự lưu được.";
+      }
+    } catch (error) {
+      status.textContent = "Chưa tự lưu được (mất kết nối?). Nội dung vẫn còn trong trang.";
+      dirty = true;
+    }
+    busy = false;
+    if (dirty) schedule();
+  }
+  const changed = () => { dirty = true; schedule(); };
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", () => { dirty = false; clearTimeout(timer); timer = null; });
+}
+
 async function start() {
   if (!area || !format) return;
   const pm = await import("./prose-editor.js");
@@ -286,6 +336,7 @@ async function start() {
     mount();
   });
   if (format.value === "html") mount();
+  autosave();
 }
 
 start().catch((error) => console.error("trình soạn thảo:", error));

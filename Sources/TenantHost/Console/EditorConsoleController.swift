@@ -16,6 +16,7 @@ struct EditorConsoleController: ConsoleBase {
         group.get("/chuyen-muc/:section", use: self.sectionEntries)
         group.get("/bai/moi", use: self.newEntry)
         group.post("/bai", use: self.createEntry)
+        group.post("/bai/tu-luu", use: self.autosave)
         group.get("/bai/:id", use: self.editEntry)
         group.post("/bai/:id", use: self.updateEntry)
         group.post("/bai/:id/trang-thai", use: self.changeEntryStatus)
@@ -90,7 +91,42 @@ struct EditorConsoleController: ConsoleBase {
         // Saving a new item keeps it a draft unless the editor chooses to publish.
         draft.publish = .draft
         draft.bodyFormat = .html
-        return try await self.entryForm(context, section: section, draft: draft, id: nil, errors: [:], status: .ok)
+        // A new item typed and never saved, of this section and kind, is offered back.
+        let formURL = "\(context.base)/bai/moi?chuyen-muc=\(section.id)&loai=\(kind.rawValue)"
+        var offer: AutosaveOffer?
+        if let saved = try await self.editorial.autosaved(entry: nil, in: tenant, by: session.user), saved.sectionID == section.id, saved.kind == kind.rawValue {
+            let restore = query["tu-luu"] == "1"
+            if restore { draft = EntryForm.draft(from: FormBody(fields: saved.fields), section: section.id, kind: kind) }
+            offer = AutosaveOffer(savedAt: saved.savedAt, formURL: formURL, restored: restore)
+        }
+        return try await self.entryForm(context, section: section, draft: draft, id: nil, errors: [:], status: .ok, autosave: offer)
+    }
+
+    /// What the entry form holds, kept every few seconds while its author
+    /// types (``Editorial/autosave(entry:section:kind:tab:fields:in:by:)``):
+    /// JSON with the time and whoever else is editing the item.
+    @Sendable func autosave(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let form = try await self.form(request, context, session: context.session, limit: Editorial.autosaveLimit + 64 * 1024)
+        guard let section = Int(form["chuyen-muc"]), let kind = EntryKind(rawValue: form["loai"]), EntryKind.allowed(in: section).contains(kind) else {
+            throw PageError.badRequest("Chuyên mục hoặc loại bài không hợp lệ.")
+        }
+        let entry = form["bai"].isEmpty ? nil : Int64(form["bai"])
+        if !form["bai"].isEmpty && entry == nil { throw PageError.badRequest("Số bài không hợp lệ.") }
+        let names = Set(EntryDraft.Field.allCases.map(EntryForm.input))
+        let fields = form.fields.filter { names.contains($0.key) }
+        let saved: (savedAt: Date, other: OtherEditor?)
+        do {
+            saved = try await self.editorial.autosave(
+                entry: entry, section: section, kind: kind, tab: form["tab"], fields: fields, in: context.tenant, by: context.session.user)
+        } catch let failure as ValidationFailure {
+            return try MediaConsoleController.json(["loi": failure.summary], status: .contentTooLarge)
+        }
+        var answer = ["luc": VietnamTime(saved.savedAt).timeString]
+        if let other = saved.other {
+            answer["khac"] = other.name.map { "\($0) cũng đang sửa bài này (tự lưu lúc \(VietnamTime(other.savedAt).timeString)). Lưu cùng lúc sẽ được báo." }
+                ?? "Bài này đang mở ở một thẻ khác của bạn (tự lưu lúc \(VietnamTime(other.savedAt).timeString))."
+        }
+        return try MediaConsoleController.json(answer)
     }
 
     @Sendable func editEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -105,9 +141,17 @@ struct EditorConsoleController: ConsoleBase {
             shown = saved
         }
         let latest = try await self.editorial.latestSave(of: id, in: tenant)
+        var draft = EntryDraft(shown)
+        // An autosave newer than the item's last save is offered back.
+        var offer: AutosaveOffer?
+        if let saved = try await self.editorial.autosaved(entry: id, in: tenant, by: context.session.user), saved.savedAt > item.entry.updatedAt {
+            let restore = QueryItemsOf(request)["tu-luu"] == "1"
+            if restore { draft = EntryForm.draft(from: FormBody(fields: saved.fields), section: section.id, kind: item.entry.kind) }
+            offer = AutosaveOffer(savedAt: saved.savedAt, formURL: "\(context.base)/bai/\(id)", restored: restore)
+        }
         return try await self.entryForm(
-            context, section: section, draft: EntryDraft(shown), id: id, errors: [:], status: .ok, notice: Self.outcome(request), item: item,
-            basedOn: latest)
+            context, section: section, draft: draft, id: id, errors: [:], status: .ok, notice: Self.outcome(request), item: item,
+            basedOn: latest, autosave: offer)
     }
 
     @Sendable func createEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -151,6 +195,8 @@ struct EditorConsoleController: ConsoleBase {
         do {
             let (saved, outcome) = try await self.editorial.saveEntry(
                 draft, id: id, intent: intent, basedOn: basedOn, in: tenant, by: session.user, address: context.remoteAddress)
+            // Saved for real: what was kept while typing is no longer needed.
+            try await self.editorial.discardAutosaves(entries: id == nil ? [0, saved] : [saved], in: tenant, by: session.user)
             return Self.redirect("\(context.base)/bai/\(saved)?ket-qua=\(EntryForm.outcome(outcome))")
         } catch let failure as ValidationFailure {
             var item: EditorEntry?
@@ -173,7 +219,7 @@ struct EditorConsoleController: ConsoleBase {
 
     func entryForm(
         _ context: CommuneConsoleContext, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String],
-        status: HTTPResponse.Status, notice: String? = nil, item: EditorEntry? = nil, basedOn: Int64? = nil
+        status: HTTPResponse.Status, notice: String? = nil, item: EditorEntry? = nil, basedOn: Int64? = nil, autosave: AutosaveOffer? = nil
     ) async throws -> Response {
         let files = try await self.services.database.withConnection(schema: context.tenant.schema) { connection in
             try await self.services.content.files(in: context.tenant.schema, on: connection)
@@ -183,7 +229,7 @@ struct EditorConsoleController: ConsoleBase {
         let main = HTML([
             item.map { ReviewViews.statePanel(base: context.base, item: $0, approves: approves, csrf: context.session.csrf) } ?? .empty,
             EditorViews.entryForm(base: context.base, section: section, draft: d, id: id, errors: errors, csrf: context.session.csrf, item: item, approves: approves, basedOn: basedOn,
-                files: files, limitMB: self.editorial.maxUpload / 1024 / 1024, editor: self.editorVersion),
+                files: files, limitMB: self.editorial.maxUpload / 1024 / 1024, editor: self.editorVersion, autosave: autosave),
         ])
         return self.page(context, title: title, status: status, notice: notice, active: "\(context.base)/bai", main: main, headers: self.editorHeaders)
     }

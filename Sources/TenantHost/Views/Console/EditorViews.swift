@@ -25,7 +25,7 @@ enum EditorViews {
     /// or keeping the date of an item already online).
     static func entryForm(
         base: String, section: Section, draft d: EntryDraft, id: Int64?, errors: [String: String], csrf: String, item: EditorEntry?, approves: Bool,
-        basedOn: Int64? = nil, files: [StoredFile] = [], limitMB: Int = 10, editor: String? = nil
+        basedOn: Int64? = nil, files: [StoredFile] = [], limitMB: Int = 10, editor: String? = nil, autosave: AutosaveOffer? = nil
     ) -> HTML {
         let publishedOn = item.flatMap { $0.entry.status == .published && $0.entry.publishedAt <= Date() ? $0.entry.publishedAt : nil }
         var specific: [HTML] = []
@@ -78,18 +78,25 @@ enum EditorViews {
             <button class="button\(approves ? " secondary" as HTML : .empty)" type="submit" name="hanh-dong" value="gui-duyet">Gửi duyệt</button>\
             \(approves ? " <button class=\"button\" type=\"submit\" name=\"hanh-dong\" value=\"dang\">Duyệt và đăng</button>" as HTML : .empty)
             """
+        let offer: HTML = autosave.map { offer -> HTML in
+            let when = VietnamTime(offer.savedAt).dateTimeString
+            return offer.restored
+                ? "<div class=\"notice\" role=\"status\"><p>Đang hiện bản tự lưu lúc \(when). Bấm “Lưu nháp” để giữ bản này, hoặc <a href=\"\(offer.formURL)\">mở lại bản đã lưu</a>.</p></div>\n"
+                : "<div class=\"notice\" role=\"status\"><p>Có bản tự lưu lúc \(when) chưa được lưu. <a href=\"\(offer.formURL + (offer.formURL.contains("?") ? "&" : "?") + "tu-luu=1")\">Mở bản tự lưu</a></p></div>\n"
+        } ?? .empty
         return """
-            \(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: base + (id.map { "/bai/\($0)" } ?? "/bai"))" enctype="multipart/form-data">
+            \(offer)\(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: base + (id.map { "/bai/\($0)" } ?? "/bai"))" enctype="multipart/form-data">
             \(Field.csrf(csrf))<input type="hidden" name="chuyen-muc" value="\(section.id)"><input type="hidden" name="loai" value="\(d.kind.rawValue)">\(basedOn.map { "<input type=\"hidden\" name=\"ban\" value=\"\($0)\">" as HTML } ?? .empty)
             \(Field.text("tieu-de", d.kind == .leader ? "Họ và tên" : "Tiêu đề", value: d.title, errors: errors, required: true))\
             \(Field.area("tom-tat", d.kind == .leader ? "Nhiệm vụ được phân công" : "Tóm tắt", value: d.summary, errors: errors, rows: 3))\
             \(specific)\
-            \(Self.bodyEditor(base: base, label: d.kind == .leader ? "Tiểu sử tóm tắt" : "Nội dung", body: d.body, format: d.bodyFormat, errors: errors, rows: 14, editor: editor, limitMB: limitMB))\
+            \(Self.bodyEditor(base: base, label: d.kind == .leader ? "Tiểu sử tóm tắt" : "Nội dung", body: d.body, format: d.bodyFormat, errors: errors, rows: 14, editor: editor, limitMB: limitMB, entry: id.map(String.init) ?? ""))\
             \(Self.filePicker("anh", "Ảnh minh họa", value: d.imageURL, files: files.filter { $0.contentType.hasPrefix("image/") }, upload: "anh-moi", accept: "image/png,image/jpeg,image/webp,image/gif", limitMB: limitMB, errors: errors))\
             \(Field.text("mo-ta-anh", "Mô tả ảnh (cho người không nhìn thấy ảnh)", value: d.imageAlt, errors: errors))\
             \(Field.text("tac-gia", "Tác giả", value: d.author, errors: errors))\
             \(publication)
             <p class="actions">\(buttons) <a href="\(base)/bai?chuyen-muc=\(section.id)">Về danh sách</a></p>
+            \(editor != nil ? "<p id=\"tu-luu-trang-thai\" class=\"hint\"></p><p id=\"tu-luu-canh-bao\" class=\"error\" role=\"alert\"></p>" as HTML : .empty)
             </form>
             """
     }
@@ -99,13 +106,14 @@ enum EditorViews {
     /// place while the format is "Trình soạn thảo"; without script the text
     /// area takes HTML or Markdown typed by hand.
     static func bodyEditor(
-        base: String, label: String, body: String, format: BodyFormat, errors: [String: String], rows: Int, editor: String?, limitMB: Int = 10
+        base: String, label: String, body: String, format: BodyFormat, errors: [String: String], rows: Int, editor: String?, limitMB: Int = 10,
+        entry: String? = nil
     ) -> HTML {
         let hint = "Trình soạn thảo: viết như trong Word; dán từ Word hoặc LibreOffice giữ tiêu đề, danh sách, bảng, chữ đậm, nghiêng và liên kết; nút ảnh chèn ảnh hoặc tệp từ thư viện. Markdown: # tiêu đề, **chữ đậm**, - gạch đầu dòng, [chữ](https://địa chỉ). Mã lệnh và định dạng có thể gây hại được tự động loại bỏ."
         let assets: HTML = editor.map { version in
             """
             <link rel="stylesheet" href="/quan-tri/tai-nguyen/material-icons.css?v=\(version)"><link rel="stylesheet" href="/quan-tri/tai-nguyen/prose-editor.css?v=\(version)"><link rel="stylesheet" href="/quan-tri/tai-nguyen/prose-overrides.css?v=\(version)"><link rel="stylesheet" href="/quan-tri/tai-nguyen/soan-thao.css?v=\(version)">
-            <script type="module" src="/quan-tri/tai-nguyen/soan-thao.js?v=\(version)" id="soan-thao" data-o="f-noi-dung" data-dinh-dang="f-dinh-dang" data-co-so="\(base)" data-gioi-han="\(limitMB * 1024 * 1024)"></script>
+            <script type="module" src="/quan-tri/tai-nguyen/soan-thao.js?v=\(version)" id="soan-thao" data-o="f-noi-dung" data-dinh-dang="f-dinh-dang" data-co-so="\(base)" data-gioi-han="\(limitMB * 1024 * 1024)"\(entry.map { " data-tu-luu=\"\(base)/bai/tu-luu\" data-bai=\"\($0)\"" as HTML } ?? .empty)></script>
 
             """
         } ?? .empty
@@ -239,4 +247,12 @@ enum EditorViews {
             <tbody>\(rows)</tbody></table></div>
             """
     }
+}
+
+/// An autosave the entry form offers back (or shows, once restored).
+struct AutosaveOffer {
+    var savedAt: Date
+    /// The form's own address, without `tu-luu=1`.
+    var formURL: String
+    var restored: Bool
 }

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What the entry form sent while its author typed (sql/tenant/0011).
+public struct Autosave: Sendable, Hashable {
+    public var entryID: Int64?
+    public var sectionID: Int
+    public var kind: String
+    public var fields: [String: String]
+    public var savedAt: Date
+}
+
+/// Someone else editing the same item, as their autosaves show.
+public struct OtherEditor: Sendable, Hashable {
+    /// Their name; nil when it is the same person in another tab.
+    public var name: String?
+    public var savedAt: Date
+}
+
+/// The entry form's autosaves of one commune's schema. Same rule as
+/// ``ContentStore``: the schema is the validated ``SchemaName``, every value a bind.
+struct AutosaveRepository: Sendable {
+    let logger: Logger
+
+    func save(
+        _ schema: SchemaName, user: StaffUser, entry: Int64?, section: Int, kind: String, tab: String, fields: [String: String],
+        on connection: PostgresConnection
+    ) async throws -> Date {
+        let json = String(decoding: try JSONEncoder().encode(fields), as: UTF8.self)
+        return try await connection.query(
+            """
+            INSERT INTO \(unescaped: schema.quoted).autosaves (user_id, user_name, entry_id, section_id, kind, tab, fields)
+            VALUES (\(user.id), \(user.displayName), \(entry ?? 0), \(section), \(kind), \(tab), \(json)::jsonb)
+            ON CONFLICT (user_id, entry_id) DO UPDATE
+               SET user_name = EXCLUDED.user_name, section_id = EXCLUDED.section_id, kind = EXCLUDED.kind, tab = EXCLUDED.tab,
+                   fields = EXCLUDED.fields, saved_at = now()
+            RETURNING saved_at
+            """, logger: self.logger
+        ).collect().first?.decode(Date.self) ?? Date()
+    }
+
+    /// The newest autosave of someone else (or of this person in another
+    /// tab) for the same item within `window`.
+    func other(
+        _ schema: SchemaName, user: StaffUser, entry: Int64, tab: String, window: Duration, on connection: PostgresConnection
+    ) async throws -> OtherEditor? {
+        let seconds = Double(window.components.seconds)
+        let rows = try await connection.query(
+            """
+            SELECT user_id, user_name, saved_at FROM \(unescaped: schema.quoted).autosaves
+             WHERE entry_id = \(entry) AND saved_at > now() - make_interval(secs => \(seconds))
+               AND (user_id <> \(user.id) OR tab <> \(tab))
+             ORDER BY saved_at DESC LIMIT 1
+            """, logger: self.logger)
+        for try await (id, name, at) in rows.decode((Int64, String, Date).self) {
+            return OtherEditor(name: id == user.id ? nil : name, savedAt: at)
+        }
+        return nil
+    }
+
+    func find(_ schema: SchemaName, user: StaffUser, entry: Int64?, on connection: PostgresConnection) async throws -> Autosave? {
+        let rows = try await connection.query(
+            """
+            SELECT section_id, kind, fields::text, saved_at FROM \(unescaped: schema.quoted).autosaves
+             WHERE user_id = \(user.id) AND entry_id = \(entry ?? 0)
+            """, logger: self.logger)
+        for try await (section, kind, json, at) in rows.decode((Int, String, String, Date).self) {
+            let fields = (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+            return Autosave(entryID: entry, sectionID: section, kind: kind, fields: fields, savedAt: at)
+        }
+        return nil
+    }
+
+    func delete(_ schema: SchemaName, user: StaffUser, entries: [Int64], on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "DELETE FROM \(unescaped: schema.quoted).autosaves WHERE user_id = \(user.id) AND entry_id = ANY(\(entries))", logger: self.logger)
+    }
+}
