@@ -209,4 +209,58 @@ import TestSupport
             }
         }
     }
+
+    /// The fixture was written by pandoc from Markdown: a heading, bold, a
+    /// link, both kinds of lists, a table and an image with its description.
+    @Test func aWordDocument_becomesADraft_withItsImagesInTheLibrary() async throws {
+        let docx = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/ke-hoach-cho-phien.docx")))
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            let b = try await consolePath(platform, 14233)
+            try await withTestHost(platform) { host in
+                let author = ConsoleBrowser(host)
+                _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
+                let page = try await author.get("\(a)/bai/moi?chuyen-muc=4&loai=article", on: adminSite).text
+                #expect(page.contains("Tạo bản nháp từ tệp Word"))
+                let token = ConsoleBrowser.csrf(in: page) ?? ""
+                func send(_ bytes: [UInt8], name: String = "ke-hoach.docx", to base: String? = nil) async throws -> RawHTTPResponse {
+                    try await author.request("POST", "\(base ?? a)/bai/tu-tep?chuyen-muc=4&loai=article", on: adminSite,
+                        body: ConsoleBrowser.multipart([("_csrf", token)], file: ("tep-word", name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", bytes)),
+                        contentType: "multipart/form-data; boundary=XYZ")
+                }
+                let made = try await send(docx)
+                #expect(made.status == 303 && made.header("Location")?.hasSuffix("ket-qua=da-nhap-word") == true, "\(made.status) \(made.text.prefix(300))")
+                let rows = try await platform.strings("SELECT title || '|' || status || '|' || review FROM c_14224.entries")
+                #expect(rows == ["Kế hoạch tổ chức chợ phiên cuối năm|draft|none"], "the first heading is the title; a draft, not submitted")
+                let body = try await platform.strings("SELECT body FROM c_14224.entries").first ?? ""
+                let file = try await platform.scalar("SELECT max(id) FROM c_14224.files")
+                for part in ["<h2", "<strong>chợ\nphiên</strong>", "href=\"https://namdinh.gov.vn/\"", "<ul>", "<ol", "<table>", "<th>Hạng mục</th>",
+                             "src=\"/tep/\(file)\"", "alt=\"Sơ đồ khu chợ phiên\""] {
+                    #expect(body.contains(part), "the body keeps \(part)")
+                }
+                #expect(!body.contains("<h1") && !body.contains("style="))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.file_variants WHERE file_id = \(file)") == 1, "the image got its copies")
+                let id = try await platform.scalar("SELECT id FROM c_14224.entries")
+                #expect(try await author.get("\(a)/bai/\(id)?ket-qua=da-nhap-word", on: adminSite).text.contains("Đã tạo bản nháp từ tệp Word"))
+
+                // Not a .docx, a damaged one, another commune: a message, nothing kept.
+                let doc = try await send(Array("\u{D0}\u{CF} an old .doc".utf8), name: "cu.doc")
+                #expect(doc.status == 400 && doc.text.contains("Chỉ nhận tệp Word .docx"))
+                let damaged = try await send(Array(docx.prefix(3000)))
+                #expect(damaged.status == 400 && damaged.text.contains("Không đọc được tệp Word này"))
+                #expect(try await send(docx, to: b).status == 403)
+                var generator = SplitMix(seed: 43)
+                for _ in 0..<4 {
+                    var bytes = docx
+                    for _ in 0..<30 { bytes[Int(generator.next() % UInt64(bytes.count - 4)) + 4] = UInt8(truncatingIfNeeded: generator.next()) }
+                    let answer = try await send(bytes)
+                    #expect(answer.status == 303 || answer.status == 400, "a damaged document: \(answer.status)")
+                }
+                let entries = try await platform.scalar("SELECT count(*) FROM c_14224.entries")
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files f WHERE NOT EXISTS (SELECT 1 FROM c_14224.entries e WHERE e.body LIKE '%/tep/' || f.id || '\"%')") == 0,
+                    "no image is left behind by a document that failed (\(entries) drafts)")
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14233.entries") == 0)
+            }
+        }
+    }
 }

@@ -162,8 +162,12 @@ def nu_check():
 def axe_audit(driver, label):
     """Runs axe-core 4's WCAG 2.0/2.1 A and AA rules on the page in `driver`;
     a failed check lists every violation with the first elements it found.
-    Console pages are also kept for the Nu Html Checker (nu_check)."""
+    Console pages are also kept for the Nu Html Checker (nu_check). A page
+    with the rich-text editor is audited once the editor is on it."""
     nu_collect(driver)
+    if driver.find_elements(By.ID, "soan-thao"):
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+            "const f = document.getElementById('f-dinh-dang'); return !f || f.value !== 'html' || !!document.querySelector('.soan-thao .prose-menubar__button[aria-disabled]')"))
     with open(AXE_JS, encoding="utf-8") as source:
         driver.execute_script(source.read())
     results = driver.execute_async_script("""
@@ -407,6 +411,20 @@ def journey_editor_publishes(driver):
     click(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Áp dụng']"), [0])
     driver.get(f"{COMMUNE_A}/")
     check(title in text(driver), "the item restored from the trash is back on the site")
+    # A Word document becomes a draft in the editor.
+    login(driver, CONSOLE, EDITOR_A)
+    driver.get(f"{console_base}/bai/moi?chuyen-muc=4&loai=article")
+    docx = os.path.abspath(os.path.join(os.path.dirname(PHOTO), "ke-hoach-cho-phien.docx"))
+    driver.find_element(By.ID, "f-tep-word").send_keys(docx)
+    submit(driver, "form.from-word button[type=submit]")
+    check("Đã tạo bản nháp từ tệp Word" in text(driver), "a .docx became a draft")
+    check(driver.find_element(By.ID, "f-tieu-de").get_attribute("value") == "Kế hoạch tổ chức chợ phiên cuối năm",
+          "the document's first heading is the title")
+    check(driver.find_elements(By.CSS_SELECTOR, ".soan-thao [contenteditable=true] table")
+          and driver.find_elements(By.CSS_SELECTOR, ".soan-thao [contenteditable=true] img[alt='Sơ đồ khu chợ phiên']"),
+          "the editor shows the document's table and its image")
+    axe_audit(driver, "commune console: a draft made from a Word document")
+    shot(driver, "1-draft-from-word")
     print(f"  clicks: author from login to submitted: {clicks[0]}")
 
 

@@ -315,6 +315,15 @@ async function start() {
     });
     // The menu is drawn once the editor is created.
     setTimeout(() => translateMenu(holder), 0);
+    // The menu greys out what cannot be done now with a class; assistive
+    // technology (and accessibility checkers) learn it from aria-disabled.
+    const marks = () => {
+      for (const button of holder.querySelectorAll(".prose-menubar__button")) {
+        button.setAttribute("aria-disabled", button.classList.contains("disabled") ? "true" : "false");
+      }
+    };
+    editor.on("transaction", marks);
+    setTimeout(marks, 0);
   };
   const unmount = () => {
     if (!editor) return;

@@ -43,6 +43,13 @@ deps_install_images() {
   deps_apt_install libvips-tools
 }
 
+# pandoc turns an uploaded Word document (.docx) into a draft; without it
+# the console says it cannot.
+deps_install_documents() {
+  command -v pandoc >/dev/null 2>&1 && return 0
+  deps_apt_install pandoc
+}
+
 # nginx with the Lua (front cache generations) and Brotli modules: the front
 # cache's tests run the repository's deploy/nginx configuration in front of a
 # test host.

@@ -44,6 +44,7 @@ extension Editorial {
         // Only publishing reads the publication choice; a save keeps the item as it is online.
         if intent != .publish { form.publish = existing?.entry.status == .published ? .keep : .draft }
         let entry = try form.validated(section: section, existing: existing?.entry)
+        if intent != .draft { try EntryDraft.checkImagesDescribed(in: entry.body) }
         try await self.checkFileLinks(entry, in: schema)
         return try await self.change(
             tenant, by: user, action: id == nil ? "entry.create" : "entry.update",
@@ -194,6 +195,8 @@ extension Editorial {
         {
             live = saved
         }
+        // Nothing goes online with an image nobody described (a draft may have one).
+        try EntryDraft.checkImagesDescribed(in: live.body)
         let now = Date()
         let wasOnline = row.entry.status == .published
         live.status = .published

@@ -17,6 +17,8 @@ public struct Editorial: Sendable {
     public var maxUpload = 10 * 1024 * 1024
     /// Strips images' metadata and makes their WebP widths; nil without libvips.
     public var resizer: ImageResizer? = ImageResizer()
+    /// Turns an uploaded Word document into a draft; nil without pandoc.
+    public var converter: DocumentConverter? = DocumentConverter()
     /// Called with the commune's id once a change is committed, before the
     /// caller gets its answer: the host drops that commune's cached pages
     /// here, and nginx's front cache drops them from every front, so the

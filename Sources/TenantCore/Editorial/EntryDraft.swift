@@ -289,17 +289,20 @@ public struct EntryDraft: Sendable, Equatable {
         try errors.check()
         // Rendering costs CPU: only a form with no error is rendered.
         entry.body = self.bodyFormat == .markdown ? Markdown.html(from: body).value : HTMLSanitizer.sanitize(body).value
-        // Every image of a body says what it shows (WCAG 1.1.1), as the featured image must.
-        let undescribed = Self.undescribedImages(in: entry.body)
-        if undescribed > 0 {
-            throw ValidationFailure([
-                Field.body.rawValue: undescribed == 1
-                    ? "Một ảnh trong nội dung chưa có mô tả. Bấm vào ảnh, chọn nút sửa ảnh và nhập mô tả cho người không nhìn thấy ảnh."
-                    : "\(undescribed) ảnh trong nội dung chưa có mô tả. Bấm vào từng ảnh, chọn nút sửa ảnh và nhập mô tả cho người không nhìn thấy ảnh."
-            ])
-        }
         if section.id == MandatorySection.consultation.id { entry.consultationResult = Markdown.html(from: consultationResult).value }
         return entry
+    }
+
+    /// Every image of a body says what it shows (WCAG 1.1.1) before the item
+    /// goes to approval or online; a draft may still lack some.
+    public static func checkImagesDescribed(in body: String) throws(ValidationFailure) {
+        let undescribed = Self.undescribedImages(in: body)
+        guard undescribed > 0 else { return }
+        throw ValidationFailure([
+            Field.body.rawValue: undescribed == 1
+                ? "Một ảnh trong nội dung chưa có mô tả. Bấm vào ảnh, chọn nút sửa ảnh và nhập mô tả cho người không nhìn thấy ảnh."
+                : "\(undescribed) ảnh trong nội dung chưa có mô tả. Bấm vào từng ảnh, chọn nút sửa ảnh và nhập mô tả cho người không nhìn thấy ảnh."
+        ])
     }
 
     /// The images of sanitised HTML whose `alt` is empty (the sanitiser

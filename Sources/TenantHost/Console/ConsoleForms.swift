@@ -93,6 +93,7 @@ enum EntryForm {
         case "da-khoi-phuc": "Đã khôi phục. Bản khôi phục là bản nháp mới nhất."
         case "da-xoa": "Đã chuyển bài vào thùng rác."
         case "da-lay-lai": "Đã lấy bài ra khỏi thùng rác."
+        case "da-nhap-word": "Đã tạo bản nháp từ tệp Word. Đọc lại, thêm mô tả cho từng ảnh rồi gửi duyệt."
         default: nil
         }
     }

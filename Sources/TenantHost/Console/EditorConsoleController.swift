@@ -17,6 +17,7 @@ struct EditorConsoleController: ConsoleBase {
         group.get("/bai/moi", use: self.newEntry)
         group.post("/bai", use: self.createEntry)
         group.post("/bai/tu-luu", use: self.autosave)
+        group.post("/bai/tu-tep", use: self.importDocument)
         group.get("/bai/:id", use: self.editEntry)
         group.post("/bai/:id", use: self.updateEntry)
         group.post("/bai/:id/trang-thai", use: self.changeEntryStatus)
@@ -100,6 +101,38 @@ struct EditorConsoleController: ConsoleBase {
             offer = AutosaveOffer(savedAt: saved.savedAt, formURL: formURL, restored: restore)
         }
         return try await self.entryForm(context, section: section, draft: draft, id: nil, errors: [:], status: .ok, autosave: offer)
+    }
+
+    /// A Word document (.docx) made into a draft of the section and kind
+    /// the new-item page was for; back to that page with a message if not.
+    @Sendable func importDocument(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
+        let (tenant, session) = (context.tenant, context.session)
+        // The section and kind are in the address: a file too large to read still gets its form back.
+        let query = QueryItemsOf(request)
+        guard let sectionID = Int(query["chuyen-muc"] ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }),
+            let kind = EntryKind(rawValue: query["loai"] ?? ""), EntryKind.allowed(in: sectionID).contains(kind)
+        else { throw PageError.badRequest("Chuyên mục hoặc loại bài không hợp lệ.") }
+        let limit = self.editorial.maxUpload
+        do {
+            let form: FormBody
+            do {
+                form = try await self.form(request, context, session: session, limit: limit + 64 * 1024)
+            } catch is NIOTooManyBytesError {
+                throw ValidationFailure([BodyField.file.rawValue: Editorial.tooLarge(limit)])
+            }
+            guard let file = form.files["tep-word"], !file.data.isEmpty else { throw ValidationFailure([BodyField.file.rawValue: "Chưa chọn tệp Word."]) }
+            let imported = try await self.editorial.importDocument(
+                name: file.name, data: file.data, section: section.id, kind: kind, in: tenant, by: session.user, address: context.remoteAddress)
+            return Self.redirect("\(context.base)/bai/\(imported.id)?ket-qua=da-nhap-word")
+        } catch let failure as ValidationFailure {
+            var draft = EntryDraft(sectionID: section.id, kind: kind)
+            draft.author = session.user.displayName
+            draft.publish = .draft
+            draft.bodyFormat = .html
+            return try await self.entryForm(
+                context, section: section, draft: draft, id: nil, errors: ["tep-word": failure.fields[BodyField.file.rawValue] ?? failure.summary],
+                status: .badRequest)
+        }
     }
 
     /// What the entry form holds, kept every few seconds while its author

@@ -84,8 +84,17 @@ enum EditorViews {
                 ? "<div class=\"notice\" role=\"status\"><p>Đang hiện bản tự lưu lúc \(when). Bấm “Lưu nháp” để giữ bản này, hoặc <a href=\"\(offer.formURL)\">mở lại bản đã lưu</a>.</p></div>\n"
                 : "<div class=\"notice\" role=\"status\"><p>Có bản tự lưu lúc \(when) chưa được lưu. <a href=\"\(offer.formURL + (offer.formURL.contains("?") ? "&" : "?") + "tu-luu=1")\">Mở bản tự lưu</a></p></div>\n"
         } ?? .empty
+        // A new item can start from a Word document instead.
+        let fromWord: HTML = id == nil ? """
+            <form method="post" action="\(base + "/bai/tu-tep?chuyen-muc=\(section.id)&loai=\(d.kind.rawValue)")" enctype="multipart/form-data" class="from-word">\(Field.csrf(csrf))
+            <div class="field"><label for="f-tep-word">Có sẵn văn bản Word? Tạo bản nháp từ tệp .docx</label>\(Field.message("tep-word", errors: errors, hint: "Giữ tiêu đề, đoạn văn, danh sách, bảng, chữ đậm, nghiêng, liên kết và ảnh (ảnh vào thư viện). Tối đa \(limitMB) MB."))\
+            <input id="f-tep-word" name="tep-word" type="file" accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"\(Field.describedBy("tep-word", errors: errors, hint: true))></div>
+            <p><button class="button secondary" type="submit">Tạo bản nháp từ tệp Word</button></p>
+            </form>
+
+            """ : .empty
         return """
-            \(offer)\(Field.summary(errors, order: ["tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: base + (id.map { "/bai/\($0)" } ?? "/bai"))" enctype="multipart/form-data">
+            \(offer)\(fromWord)\(Field.summary(errors, order: ["tep-word", "tieu-de", "tom-tat", "loai-van-ban", "so-ky-hieu", "co-quan", "ngay-ban-hanh", "ngay-hieu-luc", "tep", "linh-vuc", "muc-do", "lien-ket", "bat-dau", "ket-thuc", "chuc-vu", "email", "nam", "ky", "han-gop-y", "noi-dung", "anh", "mo-ta-anh", "hen-gio-luc"]))<form method="post" action="\(href: base + (id.map { "/bai/\($0)" } ?? "/bai"))" enctype="multipart/form-data">
             \(Field.csrf(csrf))<input type="hidden" name="chuyen-muc" value="\(section.id)"><input type="hidden" name="loai" value="\(d.kind.rawValue)">\(basedOn.map { "<input type=\"hidden\" name=\"ban\" value=\"\($0)\">" as HTML } ?? .empty)
             \(Field.text("tieu-de", d.kind == .leader ? "Họ và tên" : "Tiêu đề", value: d.title, errors: errors, required: true))\
             \(Field.area("tom-tat", d.kind == .leader ? "Nhiệm vụ được phân công" : "Tóm tắt", value: d.summary, errors: errors, rows: 3))\

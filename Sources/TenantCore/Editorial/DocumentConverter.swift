@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+
+/// Turns an uploaded Word document (.docx) into HTML with pandoc (Debian's
+/// package): headings, paragraphs, lists, tables, emphasis, links, and its
+/// images as files. Like every parser of outside input it runs as a
+/// separate process, sandboxed (`--sandbox`: no file or network access but
+/// its input and output), with a heap limit, a CPU limit, an output limit
+/// and a deadline.
+public struct DocumentConverter: Sendable {
+    public static let deadline: Duration = .seconds(60)
+    /// Heap of one pandoc run (its runtime's `-M`).
+    public static let heap = "512m"
+    /// The most images taken from one document, and their total size.
+    public static let maximumImages = 40
+    public static let maximumImageBytes = 60 * 1024 * 1024
+
+    let pandoc: String
+
+    /// nil when pandoc is not installed.
+    public init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let candidates = [environment["PANDOC"], "/usr/bin/pandoc", "/usr/local/bin/pandoc"].compactMap { $0 }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        self.pandoc = found
+    }
+
+    public struct Result: Sendable {
+        /// pandoc's HTML, not yet sanitised; its images are named `media/<name>`.
+        public var html: String
+        /// The images, by the name the HTML gives them.
+        public var images: [String: [UInt8]]
+    }
+
+    public enum Failure: Error, Sendable { case unreadable(String) }
+
+    /// Whether `data` looks like a .docx (a ZIP archive) at all.
+    public static func looksLikeDocx(_ data: [UInt8]) -> Bool {
+        data.count > 4 && Array(data.prefix(4)) == [0x50, 0x4B, 0x03, 0x04]
+    }
+
+    public func convert(_ data: [UInt8]) async throws -> Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.docx").path
+        let output = directory.appendingPathComponent("out.html").path
+        FileManager.default.createFile(atPath: input, contents: Data(data))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // CPU seconds and the largest file it may write (KiB); the arguments
+        // are never part of the shell's text. pandoc reads `media/` relative
+        // to its working directory, the private one made here.
+        process.arguments = [
+            "-c", "ulimit -t 60; ulimit -f 262144; exec \"$0\" \"$@\"", self.pandoc,
+            "--sandbox", "-f", "docx", "-t", "html5", "--extract-media=.", "-o", output, input, "+RTS", "-M\(Self.heap)", "-RTS",
+        ]
+        process.currentDirectoryURL = directory
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path, "LANG": "C.UTF-8"]
+        // Neither pipe: a process spawned meanwhile would inherit it (see ImageResizer.run).
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        let (exits, exited) = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { finished in
+            exited.yield(finished.terminationStatus)
+            exited.finish()
+        }
+        do {
+            try process.run()
+        } catch {
+            throw Failure.unreadable("cannot start pandoc: \(error)")
+        }
+        let pid = process.processIdentifier
+        let watchdog = Task {
+            try await Task.sleep(for: Self.deadline)
+            kill(pid, SIGKILL)
+        }
+        defer { watchdog.cancel() }
+        var status: Int32 = -1
+        for await code in exits { status = code }
+        guard status == 0, let html = FileManager.default.contents(atPath: output) else {
+            throw Failure.unreadable("pandoc ended with status \(status)")
+        }
+        var images: [String: [UInt8]] = [:]
+        var total = 0
+        let media = directory.appendingPathComponent("media")
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: media.path)) ?? []).sorted() {
+            guard images.count < Self.maximumImages, !name.hasPrefix("."), !name.contains("/") else { continue }
+            let path = media.appendingPathComponent(name).path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                let bytes = FileManager.default.contents(atPath: path), total + bytes.count <= Self.maximumImageBytes
+            else { continue }
+            total += bytes.count
+            images["media/\(name)"] = [UInt8](bytes)
+        }
+        return Result(html: String(decoding: html, as: UTF8.self), images: images)
+    }
+}
