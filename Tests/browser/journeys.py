@@ -425,6 +425,15 @@ def journey_editor_publishes(driver):
           "the editor shows the document's table and its image")
     axe_audit(driver, "commune console: a draft made from a Word document")
     shot(driver, "1-draft-from-word")
+    # LibreOffice's HTML pasted into a new item keeps the same structure.
+    driver.get(f"{console_base}/bai/moi?chuyen-muc=4&loai=article")
+    editor = driver.find_element(By.CSS_SELECTOR, ".soan-thao [contenteditable=true]")
+    editor.click()
+    paste_html(driver, editor, fixture("libreoffice-clipboard.html"))
+    pasted = driver.find_element(By.ID, "f-noi-dung").get_attribute("value")
+    check("<table>" in pasted and "<ul>" in pasted and "<ol" in pasted and "<strong>chợ phiên</strong>" in pasted
+          and 'href="https://namdinh.gov.vn/"' in pasted and "<h2>" in pasted and "font" not in pasted and "style=" not in pasted,
+          "pasting from LibreOffice keeps headings, lists, the table, bold and the link, and drops its fonts and styles")
     print(f"  clicks: author from login to submitted: {clicks[0]}")
 
 
