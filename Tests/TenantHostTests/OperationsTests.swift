@@ -58,7 +58,8 @@ import TestSupport
                     return (Self.samples(text)[#"notify_lag_seconds_count{channel="tenant_content"}"#] ?? 0) >= 1
                 })
                 let health = try await host.get("/_health", host: "any")
-                #expect(health.text.contains(#""last_backup":{"label":"20261201-020000F""#))
+                let report = try JSONSerialization.jsonObject(with: Data(health.body)) as? [String: Any]
+                #expect((report?["last_backup"] as? [String: Any])?["label"] as? String == "20261201-020000F")
             }
         }
     }

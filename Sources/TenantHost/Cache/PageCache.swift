@@ -202,7 +202,7 @@ final class PageCache: Sendable {
         return buffer
     }
 
-    /// `"<16 hex digits>"`: FNV-1a over the body.
+    /// `"<16 hex digits>"`: ``hash64(_:)`` of the body.
     static func etag(_ body: ByteBuffer) -> String {
         let hash = body.withUnsafeReadableBytes { Self.hash64($0) }
         let hex = String(hash, radix: 16)

@@ -37,7 +37,7 @@ struct SiteMiddleware: RouterMiddleware {
     ) async throws -> Response {
         if request.uri.path == "/_health" {
             route = .health
-            return self.health()
+            return HealthReport.response(self.services)
         }
         guard let authority = request.head.authority, !authority.isEmpty else {
             return Self.plain(.badRequest, "Yêu cầu không hợp lệ", "Yêu cầu không cho biết tên miền của trang cần truy cập.")
@@ -360,27 +360,6 @@ struct SiteMiddleware: RouterMiddleware {
             tenant: visit.tenant, sections: SiteChrome.fallbackSections(),
             site: SiteInfo(publisher: "Ủy ban nhân dân \(visit.tenant.name)"), baseURL: visit.baseURL,
             canonicalBase: visit.canonicalBase, now: Date())
-    }
-
-    private func health() -> Response {
-        let snapshot = self.services.directory.snapshot
-        let ok = snapshot.loadedAt != .distantPast && self.services.database.isAvailable
-        let cache = self.services.cache.statistics
-        let backup = self.services.operations.lastBackup.map { backup -> String in
-            let label = backup.label.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-            return #"{"label":"\#(label)","finished":"\#(ISO8601DateFormatter().string(from: backup.stoppedAt))","#
-                + #""age_seconds":\#(Int(Date().timeIntervalSince(backup.stoppedAt)))}"#
-        } ?? "null"
-        let body = """
-            {"status":"\(ok ? "ok" : "unavailable")","communes":\(snapshot.tenants.count),"hosts":\(snapshot.hostCount),\
-            "watching":\(self.services.watcher.isListening),"cache":{"pages":\(cache.entries),"bytes":\(cache.bytes),\
-            "hits":\(cache.hits),"early_hits":\(cache.earlyHits),"misses":\(cache.misses)},"last_backup":\(backup)}
-
-            """
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        headers[.cacheControl] = "no-store"
-        return Response(status: ok ? .ok : .serviceUnavailable, headers: headers, body: .init(byteBuffer: .init(string: body)))
     }
 
     static func port(of authority: String) -> Int? {
