@@ -373,43 +373,6 @@ public final class TenantDatabase: Service, Sendable {
         }
     }
 
-    /// Runs `body` in one transaction whose `search_path` is the commune's
-    /// schema (then `public`), set with `SET LOCAL` so it ends with the
-    /// transaction and never leaks to the next user of the pooled connection.
-    @discardableResult
-    public func withTenant<Result: Sendable>(
-        _ schema: SchemaName,
-        _ body: (PostgresConnection) async throws -> Result
-    ) async throws(TenantCoreError) -> Result {
-        try await self.withConnection(schema: schema) { connection in
-            try await Self.inTransaction(connection, logger: self.logger) { connection in
-                try await Self.setLocalSearchPath(schema, on: connection, logger: self.logger)
-                return try await body(connection)
-            }
-        }
-    }
-
-    /// `SET LOCAL search_path` for the current transaction of `connection`.
-    static func setLocalSearchPath(_ schema: SchemaName, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SET LOCAL search_path TO \(unescaped: schema.quoted), public", logger: logger)
-    }
-
-    /// BEGIN … COMMIT around `body` on an already leased connection.
-    static func inTransaction<Result: Sendable>(
-        _ connection: PostgresConnection, logger: Logger,
-        _ body: (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
-        try await connection.query("BEGIN", logger: logger)
-        do {
-            let result = try await body(connection)
-            try await connection.query("COMMIT", logger: logger)
-            return result
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            throw error
-        }
-    }
-
     private func recycleIfWorn(_ connection: PostgresConnection, of client: Int, touching schema: SchemaName) async {
         guard self.recycleAfter > 0 else { return }
         let key = ConnectionKey(client: client, connection: connection.id)
@@ -427,70 +390,4 @@ public final class TenantDatabase: Service, Sendable {
         }
     }
 
-    /// Opens a connection outside the pool (for LISTEN and long bulk work).
-    public func connect(logger: Logger? = nil) async throws(TenantCoreError) -> PostgresConnection {
-        do {
-            return try await PostgresConnection.connect(
-                configuration: self.config.connectionConfiguration(), id: Int.random(in: 1_000_000...Int(Int32.max)),
-                logger: logger ?? self.logger)
-        } catch {
-            throw Self.map(error)
-        }
-    }
-
-    /// Opens and closes one connection: fails fast, with the server's reason,
-    /// when PostgreSQL is down or refuses the login.
-    public func ping() async throws(TenantCoreError) {
-        let connection = try await self.connect()
-        try? await connection.close()
-    }
-
-    /// PostgresNIO and connection-pool errors, as opposed to what the caller's code threw.
-    static func isDatabaseError(_ error: any Error) -> Bool {
-        error is PSQLError || String(reflecting: type(of: error)).contains("ConnectionPool")
-            || error is CancellationError || error is ChannelError || error is IOError
-    }
-
-    static func isDeadConnection(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError else { return false }
-        return error.code == .serverClosedConnection || error.code == .clientClosedConnection
-            || error.code == .connectionError || error.code == .uncleanShutdown
-    }
-
-    /// Translates PostgresNIO and pool errors into ``TenantCoreError``.
-    public static func map(_ error: any Error) -> TenantCoreError {
-        if let error = error as? TenantCoreError { return error }
-        if let error = error as? PSQLError {
-            if error.code == .server, let state = error.serverInfo?[.sqlState] {
-                let message = error.serverInfo?[.message] ?? "database error"
-                switch state {
-                case "PM001":
-                    return TenantCoreError(.databaseUnavailable, "the commune is moving to another cluster; try again", underlying: error)
-                case "23505":
-                    return TenantCoreError(.conflict, "already exists: \(message)", underlying: error)
-                // Malformed input PostgreSQL refused: NUL or bad UTF-8 in text (22021, 22P05),
-                // a number out of range (22003), a value too large to store (54000).
-                case "23503", "23514", "22P02", "22001", "22007", "22008", "P0001", "22021", "22P05", "22003", "54000":
-                    return TenantCoreError(.invalidInput, "invalid data: \(message)", underlying: error)
-                case "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006", "08001", "08004":
-                    return TenantCoreError(.databaseUnavailable, "PostgreSQL is not available: \(message)", underlying: error)
-                case "28P01", "28000":
-                    return TenantCoreError(.databaseUnavailable, "PostgreSQL refused the login: \(message)", underlying: error)
-                case "3D000":
-                    return TenantCoreError(.databaseUnavailable, "database does not exist: \(message)", underlying: error)
-                default:
-                    return TenantCoreError(.database, "PostgreSQL error \(state): \(message)", underlying: error)
-                }
-            }
-            return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL (\(error.code))", underlying: error)
-        }
-        // The network between the host and PostgreSQL.
-        if error is ChannelError || error is IOError || String(reflecting: type(of: error)).contains("ConnectionPool") {
-            return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL: \(error)", underlying: error)
-        }
-        // One cancelled request (its client went away) says nothing about PostgreSQL.
-        if error is CancellationError { return TenantCoreError(.internal, "the request was cancelled", underlying: error) }
-        // Anything else is a fault of the platform itself, not an outage.
-        return TenantCoreError(.internal, "unexpected error: \(String(reflecting: error).prefix(300))", underlying: error)
-    }
 }

@@ -1,0 +1,247 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What the public site reads of a commune's schema, all through the
+/// validated `SchemaName` with every value a bind.
+extension ContentStore {
+    // MARK: Public reads
+
+    /// What the home page shows: latest news, documents, direction, and the
+    /// leaders' schedule of this week (Monday 00:00 in Vietnam), in one round
+    /// trip, as a prepared statement.
+    public func home(_ schema: SchemaName, on connection: PostgresConnection) async throws -> HomeContent {
+        var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
+        for try await row in try await self.prepared(Self.homeStatement, for: schema, on: connection) {
+            let entry = try Self.decodeCard(row)
+            if entry.kind == .schedule {
+                home.schedule.append(entry)
+            } else if entry.sectionID == 4 {
+                home.news.append(entry)
+            } else if entry.sectionID == 6 {
+                home.documents.append(entry)
+            } else {
+                home.direction.append(entry)
+            }
+        }
+        return home
+    }
+
+    /// One lateral subquery for the three lists and the narrow card columns
+    /// (PostgreSQL plans it several times faster than a union of four
+    /// full-width selects), and this week's schedule. No parameters: the
+    /// time is the server's `now()`, so the generic plan is made at the
+    /// first execution and kept.
+    static let homeStatement = PreparedStatements.Statement("home") { schema in
+        """
+        SELECT e.* FROM (VALUES (4::int2, 6), (6::int2, 5), (5::int2, 4)) AS list (section, size)
+         CROSS JOIN LATERAL (
+            SELECT \(Self.cardColumns) FROM \(schema.quoted).entries
+             WHERE section_id = list.section AND status = 'published' AND published_at <= now()
+               AND (list.section <> 5 OR kind = 'article')
+             ORDER BY published_at DESC, id DESC LIMIT list.size) AS e
+        UNION ALL
+        (SELECT \(Self.cardColumns)
+           FROM \(schema.quoted).entries,
+                (SELECT (date_trunc('week', (now() AT TIME ZONE 'UTC') + interval '7 hours') - interval '7 hours')
+                        AT TIME ZONE 'UTC' AS starts) AS week
+          WHERE kind = 'schedule' AND status = 'published' AND starts_at >= week.starts AND starts_at < week.starts + interval '7 days'
+          ORDER BY starts_at, id LIMIT 60)
+        """
+    }
+
+    /// One page of a section's published items, newest first.
+    public func list(
+        _ schema: SchemaName, section: Int, kinds: [EntryKind]? = nil, page: Int, size: Int, now: Date,
+        on connection: PostgresConnection
+    ) async throws -> Page<Entry> {
+        let kindNames = (kinds ?? EntryKind.allCases).map(\.rawValue)
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
+             WHERE section_id = \(section) AND kind = ANY(\(kindNames)) AND status = 'published' AND published_at <= \(now)
+             ORDER BY published_at DESC, id DESC
+             LIMIT \(size) OFFSET \((page - 1) * size)
+            """, logger: self.logger)
+        var result = try await self.page(rows, number: page, size: size)
+        if result.items.isEmpty && page > 1 {
+            result.total = try await connection.query(
+                """
+                SELECT count(*) FROM \(unescaped: schema.quoted).entries
+                 WHERE section_id = \(section) AND kind = ANY(\(kindNames)) AND status = 'published' AND published_at <= \(now)
+                """, logger: self.logger
+            ).collect().first?.decode(Int.self) ?? 0
+        }
+        return result
+    }
+
+    /// A published entry of a section, or nil.
+    public func entry(
+        _ schema: SchemaName, section: Int, id: Int64, now: Date, on connection: PostgresConnection
+    ) async throws -> Entry? {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.entryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE id = \(id) AND section_id = \(section) AND status = 'published' AND published_at <= \(now)
+                """, logger: self.logger)
+        ).first
+    }
+
+    /// The previous and next published entries of the same section, for navigation.
+    public func procedures(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> [Entry] {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE section_id = 7 AND kind = 'procedure' AND status = 'published' AND published_at <= \(now)
+                 ORDER BY coalesce(field, ''), title, id
+                """, logger: self.logger))
+    }
+
+    /// Leaders' profiles (section 1, kind leader) in their display order.
+    public func leaders(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> [Entry] {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.entryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE kind = 'leader' AND status = 'published' AND published_at <= \(now)
+                 ORDER BY published_at, id
+                """, logger: self.logger))
+    }
+
+    /// Schedule slots of the week starting at `weekStart`.
+    public func schedule(
+        _ schema: SchemaName, weekStart: Date, on connection: PostgresConnection
+    ) async throws -> [Entry] {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE kind = 'schedule' AND status = 'published'
+                   AND starts_at >= \(weekStart) AND starts_at < \(weekStart.addingTimeInterval(7 * 86_400))
+                 ORDER BY starts_at, id
+                """, logger: self.logger))
+    }
+
+    /// Documents matching the structured search, newest issued first.
+    public func documents(
+        _ schema: SchemaName, query: DocumentQuery, page: Int, size: Int, now: Date, on connection: PostgresConnection
+    ) async throws -> Page<Entry> {
+        // 125/QD finds 125/QĐ-UBND: numbers compare folded, like the text search.
+        let number = query.number.map { "%" + Self.likeEscaped(VietnameseText.fold($0)) + "%" }
+        let issuer = query.issuer
+        let text = query.text
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
+             WHERE section_id = 6 AND kind = 'document' AND status = 'published' AND published_at <= \(now)
+               AND (\(query.type)::text IS NULL OR doc_type = \(query.type))
+               AND (\(number)::text IS NULL OR platform.fold(doc_number) LIKE \(number))
+               AND (\(issuer)::text IS NULL OR issuer = \(issuer))
+               AND (\(query.year)::int8 IS NULL OR extract(year FROM issued_on) = \(query.year))
+               AND (\(text)::text IS NULL OR search @@ plainto_tsquery('simple', platform.search_words(\(text))))
+             ORDER BY issued_on DESC NULLS LAST, published_at DESC, id DESC
+             LIMIT \(size) OFFSET \((page - 1) * size)
+            """, logger: self.logger)
+        return try await self.page(rows, number: page, size: size)
+    }
+
+    /// The document types, issuers and years present, for the search form.
+    public func documentFacets(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> DocumentFacets {
+        let rows = try await connection.query(
+            """
+            SELECT 't', doc_type, NULL::int8 FROM \(unescaped: schema.quoted).entries
+             WHERE kind = 'document' AND status = 'published' AND published_at <= \(now) AND doc_type IS NOT NULL GROUP BY doc_type
+            UNION ALL
+            SELECT 'i', issuer, NULL FROM \(unescaped: schema.quoted).entries
+             WHERE kind = 'document' AND status = 'published' AND published_at <= \(now) AND issuer IS NOT NULL GROUP BY issuer
+            UNION ALL
+            SELECT 'y', NULL, extract(year FROM issued_on)::int8 FROM \(unescaped: schema.quoted).entries
+             WHERE kind = 'document' AND status = 'published' AND published_at <= \(now) AND issued_on IS NOT NULL
+             GROUP BY extract(year FROM issued_on)
+            """, logger: self.logger)
+        var facets = DocumentFacets(types: [], issuers: [], years: [])
+        for try await (tag, text, year) in rows.decode((String, String?, Int?).self) {
+            switch tag {
+            case "t": if let text { facets.types.append(text) }
+            case "i": if let text { facets.issuers.append(text) }
+            default: if let year { facets.years.append(year) }
+            }
+        }
+        facets.types.sort()
+        facets.issuers.sort()
+        facets.years.sort(by: >)
+        return facets
+    }
+
+    /// Full-text search over sections and published entries, with or without
+    /// diacritics: `hai hau` finds `Hải Hậu`.
+    public func search(
+        _ schema: SchemaName, text: String, page: Int, size: Int, now: Date, on connection: PostgresConnection
+    ) async throws -> Page<SearchHit> {
+        let rows = try await connection.query(
+            """
+            WITH q AS (SELECT plainto_tsquery('simple', platform.search_words(\(text))) AS query),
+            hits AS (
+                SELECT s.id AS section_id, NULL::int8 AS entry_id, s.title, s.summary AS snippet, NULL::timestamptz AS published_at,
+                       ts_rank(s.search, q.query) + 0.5 AS rank
+                  FROM \(unescaped: schema.quoted).sections s, q WHERE s.search @@ q.query
+                UNION ALL
+                SELECT e.section_id, e.id, e.title, e.summary, e.published_at, ts_rank(e.search, q.query)
+                  FROM \(unescaped: schema.quoted).entries e, q
+                 WHERE e.search @@ q.query AND e.status = 'published' AND e.published_at <= \(now)
+            )
+            SELECT h.section_id, h.entry_id, h.title, h.snippet, h.published_at, count(*) OVER (), h.rank::float8, s.slug, s.title
+              FROM hits h JOIN \(unescaped: schema.quoted).sections s ON s.id = h.section_id
+             ORDER BY h.rank DESC, h.published_at DESC NULLS FIRST, h.entry_id NULLS FIRST, h.section_id
+             LIMIT \(size) OFFSET \((page - 1) * size)
+            """, logger: self.logger)
+        var hits: [SearchHit] = []
+        var total = 0
+        for try await (section, entry, title, snippet, published, count, rank, slug, sectionTitle) in rows.decode(
+            (Int, Int64?, String, String, Date?, Int, Double, String, String).self)
+        {
+            var hit = SearchHit(sectionID: section, entryID: entry, title: title, snippet: snippet, publishedAt: published)
+            hit.rank = rank
+            hit.sectionSlug = slug
+            hit.sectionTitle = sectionTitle
+            hits.append(hit)
+            total = count
+        }
+        return Page(items: hits, number: page, size: size, total: total)
+    }
+
+    /// Latest items of a section for its RSS feed.
+    public func feed(
+        _ schema: SchemaName, section: Int, limit: Int, now: Date, on connection: PostgresConnection
+    ) async throws -> [Entry] {
+        try await self.entries(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+                 WHERE section_id = \(section) AND status = 'published' AND published_at <= \(now)
+                 ORDER BY published_at DESC, id DESC LIMIT \(limit)
+                """, logger: self.logger))
+    }
+
+    /// Every published entry, for the sitemaps.
+    public func sitemap(_ schema: SchemaName, now: Date, limit: Int, on connection: PostgresConnection) async throws -> [SitemapEntry] {
+        let rows = try await connection.query(
+            """
+            SELECT section_id, id, title, updated_at FROM \(unescaped: schema.quoted).entries
+             WHERE status = 'published' AND published_at <= \(now) AND kind NOT IN ('schedule', 'leader')
+             ORDER BY section_id, published_at DESC, id DESC LIMIT \(limit)
+            """, logger: self.logger)
+        var result: [SitemapEntry] = []
+        for try await (section, id, title, updated) in rows.decode((Int, Int64, String, Date).self) {
+            result.append(SitemapEntry(sectionID: section, entryID: id, title: title, updatedAt: updated))
+        }
+        return result
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}
