@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Logging
 import Testing
 import TenantCore
 import TestSupport
@@ -25,6 +26,25 @@ import TestSupport
             let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
             #expect(digest == String(line.prefix(64)), "\(name) is not the file the release shipped")
         }
+    }
+
+    /// Browsers keep the files a day: any file changed is a new `?v=`.
+    @Test func theFilesVersion_changesWithAnyFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assets-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (_, file) in ConsoleAssets.files {
+            let url = folder.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("/* \(file.path) */".utf8).write(to: url)
+        }
+        let logger = Logger(label: "test")
+        let first = ConsoleAssets(directory: folder.path, logger: logger)
+        #expect(first.complete)
+        try Data("/* changed */".utf8).write(to: folder.appendingPathComponent("console/soan-thao.js"))
+        let second = ConsoleAssets(directory: folder.path, logger: logger)
+        #expect(first.version != second.version)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("prose-editor/editor.css"))
+        #expect(!ConsoleAssets(directory: folder.path, logger: logger).complete, "a missing file: the form keeps its plain text area")
     }
 
     @Test func theConsoleServesTheEditor_andOnlyTheEntryFormsRunScripts() async throws {
@@ -104,6 +124,14 @@ import TestSupport
                 #expect(page.contains("src=\"/tep/\(id)\" alt=\"Bản đồ thôn Đông\">"))
                 #expect(try await author.get("\(a)/tep", on: adminSite).text.contains("Bản đồ thôn"), "the library names the item using the image in its body")
 
+                // A draft may keep an undescribed image; approving it is refused before any approval counts.
+                #expect(try await author.submit("\(a)/bai/moi?chuyen-muc=4&loai=article", to: "\(a)/bai", on: adminSite,
+                    Self.article + [("tieu-de", "Ảnh chưa mô tả"), ("noi-dung", "<figure><img src=\"/tep/\(id)\"></figure>"), ("hanh-dong", "luu")]).status == 303)
+                let draft = try await platform.scalar("SELECT id FROM c_14224.entries WHERE title = 'Ảnh chưa mô tả'")
+                let refused = try await approver.submit("\(a)/bai/\(draft)", to: "\(a)/bai/\(draft)/trang-thai", on: adminSite, [("trang-thai", "published")])
+                #expect(refused.status == 400 && refused.text.contains("chưa có mô tả"), "\(refused.status)")
+                #expect(try await platform.strings("SELECT status || '/' || cardinality(approved_by)::text FROM c_14224.entries WHERE id = \(draft)") == ["draft/0"])
+
                 // Markdown typed so far, as the editor's HTML: sanitised, and only with the form's token.
                 let converted = try await author.request("POST", "\(a)/markdown", on: adminSite,
                     form: [("_csrf", token), ("noi-dung", "## Lịch họp\n\n**Tám giờ** <script>x()</script>")])
@@ -143,6 +171,7 @@ import TestSupport
 
                 // Replaced under the same address: an image by an image only; its copies made again.
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.file_variants WHERE file_id = \(id)") == 3)
+                let before = try await host.get("/tep/\(id)", host: siteA)
                 let pdf = try await send("\(a)/tep/\(id)/thay", "bien-ban.pdf", "application/pdf", Array("%PDF-1.4\n%%EOF\n".utf8))
                 #expect(pdf.status == 400 && pdf.text.contains("Ảnh chỉ được thay bằng một ảnh."))
                 #expect(try await send("\(b)/tep/\(id)/thay", "cham.png", "image/png", dot).status == 403, "never another commune's file")
@@ -151,6 +180,9 @@ import TestSupport
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.file_variants WHERE file_id = \(id)") == 0, "a 1-pixel image has no smaller copies")
                 let served = try await host.get("/tep/\(id)", host: siteA)
                 #expect(served.status == 200 && served.header("Content-Type") == "image/png" && served.body.count < 1_000)
+                #expect(served.header("ETag") != before.header("ETag"), "a replaced file has a new ETag")
+                #expect(served.header("Cache-Control") == "public, max-age=300", "caches ask again after five minutes")
+                #expect(try await host.get("/tep/\(id)", host: siteA, headers: [("If-None-Match", served.header("ETag") ?? "")]).status == 304)
                 #expect(try await platform.strings("SELECT alt FROM c_14224.files WHERE id = \(id)") == ["Cổng chợ Hải Nam"], "the description stays")
                 #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action IN ('file.describe', 'file.replace')") == 2)
                 #expect(try await send("\(a)/tep/999999/thay", "cham.png", "image/png", dot).status == 404)
@@ -189,14 +221,34 @@ import TestSupport
                 // Two people on one item: each is told of the other; one person in two tabs, too.
                 let approver = ConsoleBrowser(host)
                 _ = try await approver.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
-                let other = ConsoleBrowser.csrf(in: try await approver.get("\(a)/bai/\(id)", on: adminSite).text) ?? ""
+                let itemPage = try await approver.get("\(a)/bai/\(id)", on: adminSite).text
+                let other = ConsoleBrowser.csrf(in: itemPage) ?? ""
+                let current = try #require(itemPage.range(of: "name=\"ban\" value=\"").map { String(itemPage[$0.upperBound...].prefix { $0.isNumber }) })
                 #expect(try await keep(approver, other, entry: "\(id)", tab: "d1", [("tieu-de", "Lịch tiếp dân (sửa)")]).status == 200)
                 let told = try await keep(author, token, entry: "\(id)", tab: "t1", [("tieu-de", "Lịch tiếp dân")])
                 #expect(told.text.contains("Biên tập Hải Nam cũng đang sửa bài này"), "\(told.text)")
                 let tabs = try await keep(approver, other, entry: "\(id)", tab: "d2", [("tieu-de", "Lịch tiếp dân (thẻ 2)")])
                 #expect(tabs.text.contains("Người viết Hải Nam cũng đang sửa bài này") || tabs.text.contains("thẻ khác"))
+                // The same person in a second tab is told so, and each tab keeps its own autosave.
+                #expect(try await keep(approver, other, entry: "\(id)", tab: "d3", [("tieu-de", "Lịch tiếp dân (thẻ 3)"), ("ban", current)]).text.contains("thẻ khác"))
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.autosaves WHERE entry_id = \(id)") == 4)
                 // The item's form offers the approver's newer autosave to the approver only.
                 #expect(try await approver.get("\(a)/bai/\(id)", on: adminSite).text.contains("Có bản tự lưu lúc"))
+
+                // Typing goes on in a tab opened before someone else saved for real: the
+                // autosave, restored later, still meets the clash check.
+                let opened = try await author.get("\(a)/bai/\(id)", on: adminSite).text
+                let ban = try #require(opened.range(of: "name=\"ban\" value=\"").map { String(opened[$0.upperBound...].prefix { $0.isNumber }) })
+                #expect(try await approver.submit("\(a)/bai/\(id)", to: "\(a)/bai/\(id)", on: adminSite,
+                    Self.article + [("tieu-de", "Lịch tiếp dân (bản người duyệt)"), ("hanh-dong", "luu")]).status == 303)
+                #expect(try await keep(author, token, entry: "\(id)", tab: "t2", [("tieu-de", "Lịch tiếp dân (bản của người viết)"), ("ban", ban)]).status == 200)
+                // (An autosave on an older save counts ten seconds after the newest one.)
+                try await platform.execute("UPDATE c_14224.autosaves SET saved_at = now() + interval '1 minute' WHERE tab = 't2'")
+                let restoredItem = try await author.get("\(a)/bai/\(id)?tu-luu=1", on: adminSite).text
+                #expect(restoredItem.contains("value=\"Lịch tiếp dân (bản của người viết)\"") && restoredItem.contains("name=\"ban\" value=\"\(ban)\""))
+                let clash = try await author.submit("\(a)/bai/\(id)?tu-luu=1", to: "\(a)/bai/\(id)", on: adminSite,
+                    Self.article + [("tieu-de", "Lịch tiếp dân (bản của người viết)"), ("ban", ban), ("hanh-dong", "luu")])
+                #expect(clash.status == 400 && clash.text.contains("đã lưu bài này lúc"), "the approver's save is not overwritten unknowingly")
 
                 // Refusals: no token, another commune, an item this commune lacks, too much.
                 #expect(try await author.request("POST", "\(a)/bai/tu-luu", on: adminSite, form: [("bai", ""), ("tab", "x")] + Self.article).status == 403)

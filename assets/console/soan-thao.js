@@ -272,7 +272,8 @@ function autosave() {
 
 async function start() {
   if (!area || !format) return;
-  const pm = await import("./prose-editor.js");
+  // The editor's module at this script's own version (its `?v=`).
+  const pm = await import(`./prose-editor.js${new URL(import.meta.url).search}`);
   const Library = pm.Extension.create({
     name: "thuVien",
     addMenuItems({ menu, buttons }) {

@@ -38,7 +38,14 @@ public struct DocumentConverter: Sendable {
         data.count > 4 && Array(data.prefix(4)) == [0x50, 0x4B, 0x03, 0x04]
     }
 
+    /// The largest HTML taken from pandoc, in bytes.
+    public static let maximumOutput = 4 * 1024 * 1024
+
     public func convert(_ data: [UInt8]) async throws -> Result {
+        try await ProcessSlots.shared.withSlot { try await self.run(data) }
+    }
+
+    func run(_ data: [UInt8]) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -51,7 +58,7 @@ public struct DocumentConverter: Sendable {
         // are never part of the shell's text. pandoc reads `media/` relative
         // to its working directory, the private one made here.
         process.arguments = [
-            "-c", "ulimit -t 60; ulimit -f 262144; exec \"$0\" \"$@\"", self.pandoc,
+            "-c", "ulimit -t 60; ulimit -f 16384; exec \"$0\" \"$@\"", self.pandoc,
             "--sandbox", "-f", "docx", "-t", "html5", "--extract-media=.", "-o", output, input, "+RTS", "-M\(Self.heap)", "-RTS",
         ]
         process.currentDirectoryURL = directory
@@ -78,8 +85,10 @@ public struct DocumentConverter: Sendable {
         defer { watchdog.cancel() }
         var status: Int32 = -1
         for await code in exits { status = code }
-        guard status == 0, let html = FileManager.default.contents(atPath: output) else {
-            throw Failure.unreadable("pandoc ended with status \(status)")
+        guard status == 0 else { throw Failure.unreadable("pandoc ended with status \(status)") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? nil
+        guard let size, size <= Self.maximumOutput, let html = FileManager.default.contents(atPath: output) else {
+            throw Failure.unreadable("pandoc's HTML is missing or larger than \(Self.maximumOutput) bytes")
         }
         var images: [String: [UInt8]] = [:]
         var total = 0

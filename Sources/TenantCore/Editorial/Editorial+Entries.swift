@@ -68,6 +68,13 @@ extension Editorial {
         }
     }
 
+    /// When the item was last saved (nil: never, an item from before revisions).
+    public func latestSaveTime(of id: Int64, in tenant: Tenant) async throws -> Date? {
+        try await self.database.withConnection(schema: tenant.schema) { connection in
+            try await self.reviews.latestSave(tenant.schema, entry: id, on: connection)?.at
+        }
+    }
+
     /// Links to uploads must name files this commune has.
     func checkFileLinks(_ entry: Entry, in schema: SchemaName) async throws {
         var missing: [String: String] = [:]
@@ -169,6 +176,14 @@ extension Editorial {
         let schema = tenant.schema
         guard user.mayApprove(tenant) else { throw ValidationFailure([EntryDraft.Field.publish.rawValue: Self.approverOnly]) }
         guard let row = try await self.reviews.item(schema, id: id, on: connection) else { throw TenantCoreError(.notFound, "entry \(id) does not exist") }
+        var live = row.entry
+        if let pending = review.pendingRevision,
+            let saved = try await self.reviews.revision(schema, entry: id, id: pending, on: connection)?.0.entry
+        {
+            live = saved
+        }
+        // Nothing is approved with an image nobody described (a draft may have one).
+        try EntryDraft.checkImagesDescribed(in: live.body)
         let steps = try await self.reviews.approvalSteps(schema, on: connection)
         if review.state != .pending {
             review.state = .pending
@@ -189,14 +204,6 @@ extension Editorial {
                 tenantID: tenant.id, entry: id, title: row.entry.title, by: user.displayName, approvals: review.approvedBy.count, steps: steps, on: connection)
             return counts ? .approved(remaining: steps - review.approvedBy.count) : .submitted
         }
-        var live = row.entry
-        if let pending = review.pendingRevision,
-            let saved = try await self.reviews.revision(schema, entry: id, id: pending, on: connection)?.0.entry
-        {
-            live = saved
-        }
-        // Nothing goes online with an image nobody described (a draft may have one).
-        try EntryDraft.checkImagesDescribed(in: live.body)
         let now = Date()
         let wasOnline = row.entry.status == .published
         live.status = .published

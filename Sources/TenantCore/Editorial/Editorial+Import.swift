@@ -61,10 +61,9 @@ extension Editorial {
             draft.bodyFormat = .html
             draft.author = user.displayName
             draft.publish = .draft
+            let undescribed = EntryDraft.undescribedImages(in: HTMLSanitizer.sanitize(body).value)
             let (id, _) = try await self.saveEntry(draft, id: nil, intent: .draft, in: tenant, by: user, address: address)
-            let saved = try await self.item(id, in: tenant)
-            return ImportedDocument(
-                id: id, images: stored.count, undescribed: EntryDraft.undescribedImages(in: saved?.entry.body ?? ""), dropped: dropped)
+            return ImportedDocument(id: id, images: stored.count, undescribed: undescribed, dropped: dropped)
         } catch {
             for id in stored { try? await self.deleteFile(id, in: tenant, by: user, address: address) }
             throw error

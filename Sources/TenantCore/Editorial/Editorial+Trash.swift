@@ -41,6 +41,7 @@ extension Editorial {
     public func purgeTrash(in tenant: Tenant, olderThan days: Int = ReviewLimits.trashDays) async throws -> Int {
         let count = try await self.transaction(tenant.schema) { connection in
             let count = try await self.reviews.purge(tenant.schema, olderThan: days, on: connection)
+            try await self.autosaves.purge(tenant.schema, olderThan: days, on: connection)
             if count > 0 {
                 try await self.accounts.audit(nil, actor: "hệ thống", commune: tenant.code, action: "trash.purge", detail: "\(count)", address: "", on: connection)
             }

@@ -33,6 +33,10 @@ public struct ImageResizer: Sendable {
 
     /// - Throws: ``Failure/unreadable(_:)`` when libvips cannot read the image (or gives up).
     public func process(_ data: [UInt8], type: FileType) async throws -> Result? {
+        try await ProcessSlots.shared.withSlot { try await self.resize(data, type: type) }
+    }
+
+    func resize(_ data: [UInt8], type: FileType) async throws -> Result? {
         let save: String
         switch type {
         case .png: save = "png[strip]"

@@ -32,8 +32,8 @@ struct AutosaveRepository: Sendable {
             """
             INSERT INTO \(unescaped: schema.quoted).autosaves (user_id, user_name, entry_id, section_id, kind, tab, fields)
             VALUES (\(user.id), \(user.displayName), \(entry ?? 0), \(section), \(kind), \(tab), \(json)::jsonb)
-            ON CONFLICT (user_id, entry_id) DO UPDATE
-               SET user_name = EXCLUDED.user_name, section_id = EXCLUDED.section_id, kind = EXCLUDED.kind, tab = EXCLUDED.tab,
+            ON CONFLICT (user_id, entry_id, tab) DO UPDATE
+               SET user_name = EXCLUDED.user_name, section_id = EXCLUDED.section_id, kind = EXCLUDED.kind,
                    fields = EXCLUDED.fields, saved_at = now()
             RETURNING saved_at
             """, logger: self.logger
@@ -64,12 +64,19 @@ struct AutosaveRepository: Sendable {
             """
             SELECT section_id, kind, fields::text, saved_at FROM \(unescaped: schema.quoted).autosaves
              WHERE user_id = \(user.id) AND entry_id = \(entry ?? 0)
+             ORDER BY saved_at DESC LIMIT 1
             """, logger: self.logger)
         for try await (section, kind, json, at) in rows.decode((Int, String, String, Date).self) {
             let fields = (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
             return Autosave(entryID: entry, sectionID: section, kind: kind, fields: fields, savedAt: at)
         }
         return nil
+    }
+
+    /// Autosaves nobody saved for real within `days` days.
+    func purge(_ schema: SchemaName, olderThan days: Int, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "DELETE FROM \(unescaped: schema.quoted).autosaves WHERE saved_at < now() - make_interval(days => \(days)::integer)", logger: self.logger)
     }
 
     func delete(_ schema: SchemaName, user: StaffUser, entries: [Int64], on connection: PostgresConnection) async throws {

@@ -44,13 +44,16 @@ struct ConsoleAssets: Sendable {
             loaded[name] = Asset(body: ByteBuffer(bytes: data), contentType: file.type, etag: "\"\(digest)\"")
         }
         self.assets = loaded
+        // Every file counts: a new script, style or font is a new version.
+        let tags = loaded.keys.sorted().compactMap { loaded[$0]?.etag }.joined(separator: ",")
+        self.combinedVersion = SHA256.hash(data: Data(tags.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The tag of the files' current versions, put in their URLs so that a
     /// new release is fetched at once while a browser keeps the old ones.
-    var version: String {
-        String(self.assets.keys.sorted().map { self.assets[$0]!.etag.dropFirst(1).prefix(4) }.joined().prefix(12))
-    }
+    var version: String { self.combinedVersion }
+
+    private let combinedVersion: String
 
     func response(_ name: String, ifNoneMatch: String?) -> Response {
         guard let asset = self.assets[name] else { return Response(status: .notFound) }

@@ -17,6 +17,8 @@ extension EditorConsoleController {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Markdown.html(from: source).value)))
     }
 
@@ -27,6 +29,7 @@ extension EditorConsoleController {
         // The section and kind are in the address: a file too large to read still gets its form back.
         let query = QueryItemsOf(request)
         guard let sectionID = Int(query["chuyen-muc"] ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }),
+            section.kind != .static, section.kind != .footer,
             let kind = EntryKind(rawValue: query["loai"] ?? ""), EntryKind.allowed(in: sectionID).contains(kind)
         else { throw PageError.badRequest("Chuyên mục hoặc loại bài không hợp lệ.") }
         let limit = self.editorial.maxUpload
@@ -62,7 +65,9 @@ extension EditorConsoleController {
         }
         let entry = form["bai"].isEmpty ? nil : Int64(form["bai"])
         if !form["bai"].isEmpty && entry == nil { throw PageError.badRequest("Số bài không hợp lệ.") }
-        let names = Set(EntryDraft.Field.allCases.map(EntryForm.input))
+        // The item's fields, and the save the form was opened at (`ban`), so
+        // that a restored autosave still meets the check for a newer save.
+        let names = Set(EntryDraft.Field.allCases.map(EntryForm.input) + ["ban"])
         let fields = form.fields.filter { names.contains($0.key) }
         let saved: (savedAt: Date, other: OtherEditor?)
         do {

@@ -106,14 +106,25 @@ struct EditorConsoleController: ConsoleBase {
         var draft = EntryDraft(shown)
         // An autosave newer than the item's last save is offered back.
         var offer: AutosaveOffer?
-        if let saved = try await self.editorial.autosaved(entry: id, in: tenant, by: context.session.user), saved.savedAt > item.entry.updatedAt {
+        var basedOn = latest
+        let lastSaved = try await self.editorial.latestSaveTime(of: id, in: tenant) ?? item.entry.updatedAt
+        // An autosave typed on another save than the newest one counts only
+        // well after it: one still on its way when its form was saved for
+        // real lands just after that save and is no news.
+        if let saved = try await self.editorial.autosaved(entry: id, in: tenant, by: context.session.user),
+            saved.savedAt > lastSaved.addingTimeInterval(saved.fields["ban"] == String(latest) ? 0 : 10)
+        {
             let restore = QueryItemsOf(request)["tu-luu"] == "1"
-            if restore { draft = EntryForm.draft(from: FormBody(fields: saved.fields), section: section.id, kind: item.entry.kind) }
+            if restore {
+                draft = EntryForm.draft(from: FormBody(fields: saved.fields), section: section.id, kind: item.entry.kind)
+                // Saved as of the save it was typed on: a newer one meets the clash check.
+                basedOn = saved.fields["ban"].flatMap { Int64($0) } ?? latest
+            }
             offer = AutosaveOffer(savedAt: saved.savedAt, formURL: "\(context.base)/bai/\(id)", restored: restore)
         }
         return try await self.entryForm(
             context, section: section, draft: draft, id: id, errors: [:], status: .ok, notice: Self.outcome(request), item: item,
-            basedOn: latest, autosave: offer)
+            basedOn: basedOn, autosave: offer)
     }
 
     @Sendable func createEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
@@ -210,7 +221,11 @@ struct EditorConsoleController: ConsoleBase {
             let main = EditorViews.confirmUnpublish(base: context.base, entry: entry, csrf: session.csrf)
             return self.page(context, title: "Gỡ bài xuống?", main: main)
         }
-        try await self.editorial.setEntryStatus(status, entry: id, in: tenant, by: session.user, address: context.remoteAddress)
+        do {
+            try await self.editorial.setEntryStatus(status, entry: id, in: tenant, by: session.user, address: context.remoteAddress)
+        } catch let failure as ValidationFailure {
+            throw PageError.badRequest("Chưa đăng được bài: \(failure.summary)")
+        }
         return Self.redirect("\(context.base)/bai/\(id)?ket-qua=\(status == .unpublished ? "da-go" : "da-dang")")
     }
 

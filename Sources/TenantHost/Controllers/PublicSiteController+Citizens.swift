@@ -153,7 +153,7 @@ extension PublicSiteController {
             if let copy = try await self.services.content.variant(of: id, width: width, in: schema, on: connection) { return copy }
             return try await self.services.content.file(id, in: schema, on: connection)
         }) else { throw HTTPError(.notFound) }
-        return Self.fileResponse(file, data)
+        return Self.fileResponse(file, data, width: width, ifNoneMatch: request.headers[.ifNoneMatch])
     }
 
     @Sendable func file(_ request: Request, context: TenantRequestContext) async throws -> Response {
@@ -162,13 +162,21 @@ extension PublicSiteController {
         guard let (file, data) = try await self.services.database.withConnection(retryingReads: true, schema: schema, { connection in
             try await self.services.content.file(id, in: schema, on: connection)
         }) else { throw HTTPError(.notFound) }
-        return Self.fileResponse(file, data)
+        return Self.fileResponse(file, data, ifNoneMatch: request.headers[.ifNoneMatch])
     }
 
-    static func fileResponse(_ file: StoredFile, _ data: ByteBuffer) -> Response {
+    /// A library file or one of its copies. A file can be replaced under
+    /// the same address (the library's "Thay"), so caches keep it five
+    /// minutes and then ask again with its ETag (its id, width, time and size).
+    static func fileResponse(_ file: StoredFile, _ data: ByteBuffer, width: Int = 0, ifNoneMatch: String? = nil) -> Response {
         var headers = HTTPFields()
+        let etag = "\"\(file.id)-\(width)-\(Int(file.createdAt.timeIntervalSince1970 * 1000))-\(data.readableBytes)\""
+        headers[.eTag] = etag
+        headers[.cacheControl] = "public, max-age=300"
+        if let ifNoneMatch, ifNoneMatch.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+            return Response(status: .notModified, headers: headers)
+        }
         headers[.contentType] = file.contentType
-        headers[.cacheControl] = "public, max-age=31536000, immutable"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.contentDisposition] = "inline; filename*=UTF-8''\(Layout.percentEncode(file.name))"
         headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"

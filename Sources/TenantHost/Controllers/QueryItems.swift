@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PostgresNIO
 import TenantCore
 
 /// The query string, decoded (`+` as space, percent-escapes, NFC) and validated.
