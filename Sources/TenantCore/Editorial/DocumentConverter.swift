@@ -46,45 +46,28 @@ public struct DocumentConverter: Sendable {
     }
 
     func run(_ data: [UInt8]) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: directory) }
+        try await LimitedProcess.withPrivateDirectory("docx") { directory in
+            try await self.run(data, in: directory)
+        }
+    }
+
+    func run(_ data: [UInt8], in directory: URL) async throws -> Result {
         let input = directory.appendingPathComponent("in.docx").path
         let output = directory.appendingPathComponent("out.html").path
-        FileManager.default.createFile(atPath: input, contents: Data(data))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // CPU seconds and the largest file it may write (KiB); the arguments
-        // are never part of the shell's text. pandoc reads `media/` relative
-        // to its working directory, the private one made here.
-        process.arguments = [
-            "-c", "ulimit -t 60; ulimit -f 16384; exec \"$0\" \"$@\"", self.pandoc,
-            "--sandbox", "-f", "docx", "-t", "html5", "--extract-media=.", "-o", output, input, "+RTS", "-M\(Self.heap)", "-RTS",
-        ]
-        process.currentDirectoryURL = directory
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path, "LANG": "C.UTF-8"]
-        // Neither pipe: a process spawned meanwhile would inherit it (see ImageResizer.run).
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let (exits, exited) = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { finished in
-            exited.yield(finished.terminationStatus)
-            exited.finish()
-        }
+        _ = FileManager.default.createFile(atPath: input, contents: Data(data))
+        // CPU seconds and the largest file it may write (KiB). pandoc reads
+        // `media/` relative to its working directory, the private one made here.
+        let child = LimitedProcess(
+            executable: self.pandoc,
+            arguments: ["--sandbox", "-f", "docx", "-t", "html5", "--extract-media=.", "-o", output, input, "+RTS", "-M\(Self.heap)", "-RTS"],
+            limits: "ulimit -t 60; ulimit -f 16384", environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path, "LANG": "C.UTF-8"],
+            directory: directory, deadline: Self.deadline)
+        let status: Int32
         do {
-            try process.run()
+            status = try await child.run()
         } catch {
             throw Failure.unreadable("cannot start pandoc: \(error)")
         }
-        let pid = process.processIdentifier
-        let watchdog = Task {
-            try await Task.sleep(for: Self.deadline)
-            kill(pid, SIGKILL)
-        }
-        defer { watchdog.cancel() }
-        var status: Int32 = -1
-        for await code in exits { status = code }
         guard status == 0 else { throw Failure.unreadable("pandoc ended with status \(status)") }
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? nil
         guard let size, size <= Self.maximumOutput, let html = FileManager.default.contents(atPath: output) else {

@@ -44,25 +44,24 @@ public struct ImageResizer: Sendable {
         case .webp: save = "webp[Q=90,strip]"
         case .gif, .pdf: return nil
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("upload-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let input = directory.appendingPathComponent("in.\(type.fileExtension)").path
-        let original = directory.appendingPathComponent("original.\(save)").path
-        FileManager.default.createFile(atPath: input, contents: Data(data))
-        try await self.run(["copy", input + "[fail]", original], in: directory)
-        let stripped = directory.appendingPathComponent("original.\(save.prefix { $0 != "[" })").path
-        let width = try await self.width(of: stripped, in: directory)
-        var variants: [(Int, [UInt8])] = []
-        for target in Self.widths where target < width {
-            let out = directory.appendingPathComponent("w\(target).webp[Q=80,strip]").path
-            try await self.run(["thumbnail", stripped, out, String(target), "--size", "down"], in: directory)
-            let made = directory.appendingPathComponent("w\(target).webp").path
-            guard let bytes = FileManager.default.contents(atPath: made) else { throw Failure.unreadable("no output for width \(target)") }
-            variants.append((target, [UInt8](bytes)))
+        return try await LimitedProcess.withPrivateDirectory("upload") { directory in
+            let input = directory.appendingPathComponent("in.\(type.fileExtension)").path
+            let original = directory.appendingPathComponent("original.\(save)").path
+            _ = FileManager.default.createFile(atPath: input, contents: Data(data))
+            try await self.run(["copy", input + "[fail]", original], in: directory)
+            let stripped = directory.appendingPathComponent("original.\(save.prefix { $0 != "[" })").path
+            let width = try await self.width(of: stripped, in: directory)
+            var variants: [(Int, [UInt8])] = []
+            for target in Self.widths where target < width {
+                let out = directory.appendingPathComponent("w\(target).webp[Q=80,strip]").path
+                try await self.run(["thumbnail", stripped, out, String(target), "--size", "down"], in: directory)
+                let made = directory.appendingPathComponent("w\(target).webp").path
+                guard let bytes = FileManager.default.contents(atPath: made) else { throw Failure.unreadable("no output for width \(target)") }
+                variants.append((target, [UInt8](bytes)))
+            }
+            guard let bytes = FileManager.default.contents(atPath: stripped) else { throw Failure.unreadable("no stripped original") }
+            return Result(original: [UInt8](bytes), width: width, variants: variants)
         }
-        guard let bytes = FileManager.default.contents(atPath: stripped) else { throw Failure.unreadable("no stripped original") }
-        return Result(original: [UInt8](bytes), width: width, variants: variants)
     }
 
     func width(of path: String, in directory: URL) async throws -> Int {
@@ -74,50 +73,28 @@ public struct ImageResizer: Sendable {
         return width
     }
 
-    /// Runs `vips` (or `executable`) with `arguments` under `sh -c 'ulimit -v …; exec "$0" "$@"'`:
-    /// the arguments are never part of the shell's text.
-    ///
-    /// The child writes its standard output to a file of `directory`, never
-    /// to a pipe: a process spawned meanwhile by another task inherits open
-    /// descriptors (Foundation's `Process` closes none), and a pipe's reader
-    /// would then wait for that process's end instead of this one's. The exit
-    /// is awaited without holding a thread of Swift's cooperative pool.
+    /// Runs `vips` (or `executable`) with `arguments` under a memory limit
+    /// and the deadline (``LimitedProcess``); returns its standard output,
+    /// written to a file of `directory`.
     @discardableResult
     func run(_ arguments: [String], executable: String? = nil, in directory: URL) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -v \(Self.memoryKiB); exec \"$0\" \"$@\"", executable ?? self.vips] + arguments
-        // No run-time code generation (liborc): the host's sandbox forbids writable executable memory.
-        process.environment = ["PATH": "/usr/bin:/bin", "VIPS_CONCURRENCY": "1", "VIPS_WARNING": "0", "VIPS_NOVECTOR": "1"]
         let outputPath = directory.appendingPathComponent("stdout-\(UUID().uuidString)").path
         guard FileManager.default.createFile(atPath: outputPath, contents: nil, attributes: [.posixPermissions: 0o600]),
             let output = FileHandle(forWritingAtPath: outputPath)
         else { throw Failure.unreadable("cannot create \(outputPath)") }
         defer { try? output.close() }
-        process.standardOutput = output
-        // A damaged image makes libvips warn for every row: nothing reads that.
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let (exits, exited) = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { finished in
-            exited.yield(finished.terminationStatus)
-            exited.finish()
-        }
+        // No run-time code generation (liborc): the host's sandbox forbids writable executable memory.
+        let child = LimitedProcess(
+            executable: executable ?? self.vips, arguments: arguments, limits: "ulimit -v \(Self.memoryKiB)",
+            environment: ["PATH": "/usr/bin:/bin", "VIPS_CONCURRENCY": "1", "VIPS_WARNING": "0", "VIPS_NOVECTOR": "1"],
+            directory: nil, deadline: Self.deadline)
+        let status: Int32
         do {
-            try process.run()
+            status = try await child.run(standardOutput: output)
         } catch {
             throw Failure.unreadable("cannot start vips: \(error)")
         }
-        let pid = process.processIdentifier
-        let watchdog = Task {
-            try await Task.sleep(for: Self.deadline)
-            kill(pid, SIGKILL)
-        }
-        defer { watchdog.cancel() }
-        var status: Int32 = -1
-        for await code in exits { status = code }
         guard status == 0 else { throw Failure.unreadable("\(arguments.first ?? "vips") ended with status \(status)") }
-        let text = String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self)
-        return text
+        return String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self)
     }
 }
