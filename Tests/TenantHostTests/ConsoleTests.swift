@@ -65,6 +65,16 @@ actor ConsoleBrowser {
 
     func forget() { self.cookies = [:] }
 
+    /// POSTs a `multipart/form-data` form to `path`: the CSRF token, `fields` and one file.
+    func upload(
+        _ path: String, on site: String, csrf: String, _ fields: [(String, String)] = [],
+        file: (input: String, name: String, type: String, data: [UInt8]), headers: [(String, String)] = []
+    ) async throws -> RawHTTPResponse {
+        try await self.request(
+            "POST", path, on: site, body: Self.multipart([("_csrf", csrf)] + fields, file: file), contentType: "multipart/form-data; boundary=XYZ",
+            headers: headers)
+    }
+
     /// A `multipart/form-data` body (boundary `XYZ`) of `fields` and a file.
     static func multipart(_ fields: [(String, String)], file: (input: String, name: String, type: String, data: [UInt8])) -> [UInt8] {
         var body: [UInt8] = []
@@ -104,6 +114,11 @@ func makeConsoleFixture(_ platform: TestPlatform) async throws {
     _ = try await accounts.createUser(username: "xa.hainam", displayName: "Biên tập Hải Nam", password: "matkhau-hai-nam", role: .editor, scope: (.commune, 14224), approves: true)
     _ = try await accounts.createUser(username: "tg.hainam", displayName: "Người viết Hải Nam", password: "matkhau-tac-gia", role: .editor, scope: (.commune, 14224))
     _ = try await accounts.createUser(username: "huyen.haihau", displayName: "Huyện Hải Hậu", password: "matkhau-hai-hau", role: .district, scope: (.district, 366))
+}
+
+/// A file of `Tests/TenantHostTests/Fixtures/`.
+func fixture(_ name: String, file: StaticString = #filePath) throws -> [UInt8] {
+    try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")))
 }
 
 let siteA = "hai-nam.hai-hau.nam-dinh.localhost"

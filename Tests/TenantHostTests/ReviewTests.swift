@@ -266,7 +266,7 @@ import TestSupport
     /// libvips (installed by ops/test) strips a photo's metadata and makes
     /// WebP copies; the article offers them with srcset.
     @Test func imageUploads_loseTheirMetadata_andGetWebPWidths() async throws {
-        let photo = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/photo-2400x1350.png")))
+        let photo = try fixture("photo-2400x1350.png")
         #expect(String(decoding: photo, as: UTF8.self).contains("GPSLatitude"))
         try await withTestPlatform(from: consoleFixture) { platform in
             let a = try await consolePath(platform, 14224)
@@ -274,10 +274,10 @@ import TestSupport
                 let browser = ConsoleBrowser(host)
                 _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
                 let token = ConsoleBrowser.csrf(in: try await browser.get("\(a)/tep", on: adminSite).text) ?? ""
-                func multipart(_ name: String, _ bytes: [UInt8]) -> [UInt8] {
-                    ConsoleBrowser.multipart([("_csrf", token)], file: ("tep", name, "image/png", bytes))
+                func upload(_ name: String, _ bytes: [UInt8]) async throws -> RawHTTPResponse {
+                    try await browser.upload("\(a)/tep", on: adminSite, csrf: token, file: ("tep", name, "image/png", bytes))
                 }
-                let ok = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("cho.png", photo), contentType: "multipart/form-data; boundary=XYZ")
+                let ok = try await upload("cho.png", photo)
                 #expect(ok.status == 200, "\(ok.text.prefix(300))")
                 let id = try await platform.scalar("SELECT max(id) FROM c_14224.files")
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files WHERE position('GPSLatitude'::bytea in data) > 0") == 0, "the metadata is gone")
@@ -291,8 +291,7 @@ import TestSupport
                 let original = try await host.get("/tep/\(id)", host: siteA)
                 #expect(original.header("Content-Type") == "image/png" && !original.text.contains("GPSLatitude"))
                 // A file that only starts like a PNG is refused with a message, and nothing is kept.
-                let broken = try await browser.request("POST", "\(a)/tep", on: adminSite,
-                    body: multipart("hong.png", Array(photo.prefix(200)) + [UInt8](repeating: 7, count: 500)), contentType: "multipart/form-data; boundary=XYZ")
+                let broken = try await upload("hong.png", Array(photo.prefix(200)) + [UInt8](repeating: 7, count: 500))
                 #expect(broken.status == 400 && broken.text.contains("Không đọc được ảnh này"))
                 #expect(try await platform.scalar("SELECT count(*) FROM c_14224.files") == 1)
                 // Damaged images (seeded): each one kept or refused with a message, never a 500.
@@ -300,14 +299,13 @@ import TestSupport
                 for _ in 0..<6 {
                     var damaged = photo
                     for _ in 0..<20 { damaged[Int(generator.next() % UInt64(damaged.count - 8)) + 8] = UInt8(truncatingIfNeeded: generator.next()) }
-                    let answer = try await browser.request("POST", "\(a)/tep", on: adminSite, body: multipart("hong.png", damaged), contentType: "multipart/form-data; boundary=XYZ")
+                    let answer = try await upload("hong.png", damaged)
                     #expect(answer.status == 200 || (answer.status == 400 && answer.text.contains("Không đọc được ảnh này")), "\(answer.status)")
                 }
                 // An image chosen in the entry form itself is uploaded and becomes the featured image.
-                let body = ConsoleBrowser.multipart(
-                    [("_csrf", token)] + Self.article + [("tieu-de", "Tin kèm ảnh tải trong bài"), ("mo-ta-anh", "Ảnh chợ"), ("hanh-dong", "dang")],
+                let inForm = try await browser.upload(
+                    "\(a)/bai", on: adminSite, csrf: token, Self.article + [("tieu-de", "Tin kèm ảnh tải trong bài"), ("mo-ta-anh", "Ảnh chợ"), ("hanh-dong", "dang")],
                     file: ("anh-moi", "cho-2.png", "image/png", photo))
-                let inForm = try await browser.request("POST", "\(a)/bai", on: adminSite, body: body, contentType: "multipart/form-data; boundary=XYZ")
                 #expect(inForm.status == 303, "\(inForm.text.prefix(300))")
                 let image = try await platform.strings("SELECT image_url FROM c_14224.entries WHERE title = 'Tin kèm ảnh tải trong bài'")
                 let newest = try await platform.scalar("SELECT max(id) FROM c_14224.files")

@@ -75,7 +75,7 @@ import TestSupport
     }
 
     @Test func theDialogsLibraryAndUploads_stayInTheCommune_andBodyImagesNeedADescription() async throws {
-        let photo = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/photo-2400x1350.png")))
+        let photo = try fixture("photo-2400x1350.png")
         try await withTestPlatform(from: consoleFixture) { platform in
             let a = try await consolePath(platform, 14224)
             let b = try await consolePath(platform, 14233)
@@ -85,8 +85,7 @@ import TestSupport
                 let token = ConsoleBrowser.csrf(in: try await author.get("\(a)/bai/moi?chuyen-muc=4&loai=article", on: adminSite).text) ?? ""
                 let json = [("Accept", "application/json")]
                 func upload(_ name: String, _ bytes: [UInt8], to path: String) async throws -> RawHTTPResponse {
-                    try await author.request("POST", path, on: adminSite, body: ConsoleBrowser.multipart([("_csrf", token)], file: ("tep", name, "image/png", bytes)),
-                        contentType: "multipart/form-data; boundary=XYZ", headers: json)
+                    try await author.upload(path, on: adminSite, csrf: token, file: ("tep", name, "image/png", bytes), headers: json)
                 }
                 // The dialog's upload answers with the file to insert.
                 let sent = try await upload("Bản đồ thôn.png", photo, to: "\(a)/tep")
@@ -143,7 +142,7 @@ import TestSupport
     }
 
     @Test func theLibrary_keepsDescriptions_andReplacesAFileAtItsAddress() async throws {
-        let photo = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/photo-2400x1350.png")))
+        let photo = try fixture("photo-2400x1350.png")
         let dot = [UInt8](Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")!)
         try await withTestPlatform(from: consoleFixture) { platform in
             let a = try await consolePath(platform, 14224)
@@ -153,8 +152,7 @@ import TestSupport
                 _ = try await author.login("tg.hainam", "matkhau-tac-gia", on: adminSite)
                 let token = ConsoleBrowser.csrf(in: try await author.get("\(a)/tep", on: adminSite).text) ?? ""
                 func send(_ path: String, _ name: String, _ type: String, _ bytes: [UInt8]) async throws -> RawHTTPResponse {
-                    try await author.request("POST", path, on: adminSite, body: ConsoleBrowser.multipart([("_csrf", token)], file: ("tep", name, type, bytes)),
-                        contentType: "multipart/form-data; boundary=XYZ")
+                    try await author.upload(path, on: adminSite, csrf: token, file: ("tep", name, type, bytes))
                 }
                 #expect(try await send("\(a)/tep", "cong-cho.png", "image/png", photo).status == 200)
                 let id = try await platform.scalar("SELECT max(id) FROM c_14224.files")
@@ -265,7 +263,7 @@ import TestSupport
     /// The fixture was written by pandoc from Markdown: a heading, bold, a
     /// link, both kinds of lists, a table and an image with its description.
     @Test func aWordDocument_becomesADraft_withItsImagesInTheLibrary() async throws {
-        let docx = try [UInt8](Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/ke-hoach-cho-phien.docx")))
+        let docx = try fixture("ke-hoach-cho-phien.docx")
         try await withTestPlatform(from: consoleFixture) { platform in
             let a = try await consolePath(platform, 14224)
             let b = try await consolePath(platform, 14233)
@@ -276,9 +274,9 @@ import TestSupport
                 #expect(page.contains("Tạo bản nháp từ tệp Word"))
                 let token = ConsoleBrowser.csrf(in: page) ?? ""
                 func send(_ bytes: [UInt8], name: String = "ke-hoach.docx", to base: String? = nil) async throws -> RawHTTPResponse {
-                    try await author.request("POST", "\(base ?? a)/bai/tu-tep?chuyen-muc=4&loai=article", on: adminSite,
-                        body: ConsoleBrowser.multipart([("_csrf", token)], file: ("tep-word", name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", bytes)),
-                        contentType: "multipart/form-data; boundary=XYZ")
+                    try await author.upload(
+                        "\(base ?? a)/bai/tu-tep?chuyen-muc=4&loai=article", on: adminSite, csrf: token,
+                        file: ("tep-word", name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", bytes))
                 }
                 let made = try await send(docx)
                 #expect(made.status == 303 && made.header("Location")?.hasSuffix("ket-qua=da-nhap-word") == true, "\(made.status) \(made.text.prefix(300))")
