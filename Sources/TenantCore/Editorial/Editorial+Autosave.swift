@@ -29,9 +29,8 @@ extension Editorial {
         return try await self.database.withConnection(schema: tenant.schema) { connection in
             let at = try await self.autosaves.save(
                 tenant.schema, user: user, entry: entry, section: section, kind: kind.rawValue, tab: tab, fields: fields, on: connection)
-            let other = try await entry.asyncMap {
-                try await self.autosaves.other(tenant.schema, user: user, entry: $0, tab: tab, window: Self.editingWindow, on: connection)
-            } ?? nil
+            guard let entry else { return (at, nil) }
+            let other = try await self.autosaves.other(tenant.schema, user: user, entry: entry, tab: tab, window: Self.editingWindow, on: connection)
             return (at, other)
         }
     }
@@ -48,12 +47,5 @@ extension Editorial {
         try await self.database.withConnection(schema: tenant.schema) { connection in
             try await self.autosaves.delete(tenant.schema, user: user, entries: entries, on: connection)
         }
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import TenantCore
 
 /// Pages and redirects of the console, drawn from a frame.
@@ -73,6 +74,16 @@ extension ConsoleBase {
 
     static func redirect(_ location: String, status: HTTPResponse.Status = .seeOther) -> Response {
         ConsolePages.redirect(location, status: status)
+    }
+
+    /// A JSON answer to the console's own scripts (the editor's dialog, autosave).
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
     }
 
     func page(

@@ -74,13 +74,13 @@ extension EditorConsoleController {
             saved = try await self.editorial.autosave(
                 entry: entry, section: section, kind: kind, tab: form["tab"], fields: fields, in: context.tenant, by: context.session.user)
         } catch let failure as ValidationFailure {
-            return try MediaConsoleController.json(["loi": failure.summary], status: .contentTooLarge)
+            return try Self.json(["loi": failure.summary], status: .contentTooLarge)
         }
         var answer = ["luc": VietnamTime(saved.savedAt).timeString]
         if let other = saved.other {
             answer["khac"] = other.name.map { "\($0) cũng đang sửa bài này (tự lưu lúc \(VietnamTime(other.savedAt).timeString)). Lưu cùng lúc sẽ được báo." }
                 ?? "Bài này đang mở ở một thẻ khác của bạn (tự lưu lúc \(VietnamTime(other.savedAt).timeString))."
         }
-        return try MediaConsoleController.json(answer)
+        return try Self.json(answer)
     }
 }

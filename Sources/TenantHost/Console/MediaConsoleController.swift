@@ -93,15 +93,6 @@ struct MediaConsoleController: ConsoleBase {
         }
     }
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
-    }
-
     /// A small copy of an image for the library's list (the console's own
     /// host serves it: the commune's host is another origin).
     @Sendable func thumbnail(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
