@@ -68,10 +68,10 @@ extension Editorial {
         }
     }
 
-    /// When the item was last saved (nil: never, an item from before revisions).
-    public func latestSaveTime(of id: Int64, in tenant: Tenant) async throws -> Date? {
+    /// The item's newest save and its time (nil: never, an item from before revisions).
+    public func newestSave(of id: Int64, in tenant: Tenant) async throws -> (id: Int64, at: Date)? {
         try await self.database.withConnection(schema: tenant.schema) { connection in
-            try await self.reviews.latestSave(tenant.schema, entry: id, on: connection)?.at
+            try await self.reviews.latestSave(tenant.schema, entry: id, on: connection).map { ($0.id, $0.at) }
         }
     }
 

@@ -102,12 +102,13 @@ struct EditorConsoleController: ConsoleBase {
         if let pending = item.review.pendingRevision, let saved = try await self.editorial.revision(pending, of: id, in: tenant)?.0.entry {
             shown = saved
         }
-        let latest = try await self.editorial.latestSave(of: id, in: tenant)
+        let newest = try await self.editorial.newestSave(of: id, in: tenant)
+        let latest = newest?.id ?? 0
         var draft = EntryDraft(shown)
         // An autosave newer than the item's last save is offered back.
         var offer: AutosaveOffer?
         var basedOn = latest
-        let lastSaved = try await self.editorial.latestSaveTime(of: id, in: tenant) ?? item.entry.updatedAt
+        let lastSaved = newest?.at ?? item.entry.updatedAt
         // An autosave typed on another save than the newest one counts only
         // well after it: one still on its way when its form was saved for
         // real lands just after that save and is no news.
