@@ -51,7 +51,7 @@ public struct TenantCoreError: Error, Sendable, CustomStringConvertible {
     /// The input an error is about, named as TenantCore names it (callers
     /// map it to their own form fields or options).
     public enum Field: String, Sendable, Hashable, CaseIterable {
-        case username, displayName, password, scope
+        case username, displayName, password, scope, email
         case code, name, slug, parent, host
         case lastDay
         case shard

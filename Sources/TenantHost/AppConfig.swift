@@ -56,6 +56,9 @@ struct AppConfig: Sendable {
     var assetsDirectory: String = "assets"
     /// Host names of communes created from the console.
     var domainPolicy = DomainPolicy()
+    /// MAIL_TRANSPORT: the host sends the outbox itself (nil: it only writes to it).
+    var mail: MailSettings?
+    var mailInterval: Duration = .seconds(10)
 
     /// Reads the configuration; lists every missing or malformed variable at once.
     static func load(from environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
@@ -106,6 +109,12 @@ struct AppConfig: Sendable {
             }
         }
         let auditHours = int("AUDIT_INTERVAL_HOURS", 24, 0...8_760)
+        let mailSeconds = int("MAIL_INTERVAL_SECONDS", 10, 1...3_600)
+        var mail: MailSettings?
+        switch MailSettings.from(environment: environment, defaultDirectory: nil) {
+        case .success(let settings): mail = settings.transport == nil ? nil : settings
+        case .failure(let error): problems.append(error.message)
+        }
         var frontPurge: [FrontCache.Endpoint]?
         if let raw = environment["FRONT_CACHE_PURGE"], !raw.isEmpty {
             frontPurge = FrontCache.endpoints(raw)
@@ -130,6 +139,8 @@ struct AppConfig: Sendable {
         config.bcryptCost = UInt8(cost)
         config.uploadLimitMB = uploadMB
         config.auditIntervalHours = auditHours > 0 ? auditHours : nil
+        config.mail = mail
+        config.mailInterval = .seconds(mailSeconds)
         do {
             config.sqlDirectory = try MigrationSet.locate(environment: environment)
             config.assetsDirectory =

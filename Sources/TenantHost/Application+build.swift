@@ -68,6 +68,9 @@ func buildApplication(
     }
     let responder = ArchiveResponder(inner: router.buildResponder())
     services.probe.install(responder, logger: logger)
+    if let mail = config.mail {
+        lifecycle.append(MailService(delivery: MailDelivery(database: database, settings: mail, logger: logger), interval: config.mailInterval))
+    }
     if let hours = config.auditIntervalHours, hours > 0 {
         lifecycle.append(AuditScheduler(auditor: services.auditor, interval: .seconds(hours * 3600)))
     }

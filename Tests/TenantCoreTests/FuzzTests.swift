@@ -29,6 +29,24 @@ import TestSupport
         }
     }
 
+    /// E-mail addresses typed by citizens and staff: no crash; an accepted
+    /// address has one `@`, nothing that could end a header or start an
+    /// option, and is accepted again as itself.
+    @Test func emailAddresses() {
+        let fragments = ["a", "Z", "9", ".", "..", "@", "@@", "-", "_", "+", "\"", "<", ">", " ", "\r\n", "\n", "\t", "\u{0}", ",", ";", ":",
+                         "xn--", "ả", "Đ", "\u{202E}", "\u{FEFF}", "example", ".vn", ".gov.vn", "[", "]", "(", ")", "\\", "%", "=?", "?="]
+        Fuzz.run(iterations: Fuzz.iterations(default: 2_000)) { random, seed in
+            let input = Fuzz.text(&random, fragments: fragments, maxPieces: 12)
+            guard let address = EmailAddress(input) else { return }
+            let value = address.value
+            #expect(value.filter { $0 == "@" }.count == 1, "seed \(seed): \(input.debugDescription)")
+            #expect(value.utf8.allSatisfy { (0x21...0x7e).contains($0) && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "\"") },
+                    "seed \(seed): \(value.debugDescription)")
+            #expect(!value.hasPrefix("-"), "seed \(seed): \(value.debugDescription)")
+            #expect(EmailAddress(value)?.value == value, "seed \(seed): not stable for \(value.debugDescription)")
+        }
+    }
+
     /// A body's library images given their copies: no crash; what is added
     /// is only `srcset`, `sizes` and `loading` built from digits; every image
     /// is still counted for its description.

@@ -100,7 +100,7 @@ import TestSupport
                 _ = try await browser.login("tinh.namdinh", "matkhau-nam-dinh", on: adminSite)
                 let created = try await browser.submit("/quan-tri/nguoi-dung", to: "/quan-tri/nguoi-dung", on: adminSite, [
                     ("vai-tro", "district"), ("ten-dang-nhap", "giao.thuy"), ("ho-ten", "Cán bộ Giao Thủy"), ("don-vi", "district-367"),
-                    ("mat-khau", "matkhau-giao-thuy"), ("xa", ""),
+                    ("thu-dien-tu", "giao.thuy@namdinh.gov.vn"), ("xa", ""),
                 ])
                 #expect(created.status == 303)
                 let assign = try #require(created.header("Location"))
@@ -114,6 +114,7 @@ import TestSupport
                 #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action = 'user.communes'") == 2)
 
                 // The new admin manages their district and the assigned commune, nothing else.
+                try await acceptInvitation(platform, host, username: "giao.thuy", password: "matkhau-giao-thuy")
                 let admin = ConsoleBrowser(host)
                 _ = try await admin.login("giao.thuy", "matkhau-giao-thuy", on: adminSite)
                 let list = try await admin.get("/quan-tri/xa", on: adminSite)

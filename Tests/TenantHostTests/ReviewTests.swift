@@ -124,7 +124,7 @@ import TestSupport
                 // The district makes a commune's editors authors or approvers.
                 for (name, approves) in [("tg2.hainam", false), ("duyet2.hainam", true)] {
                     let made = try await district.submit("/quan-tri/nguoi-dung", to: "/quan-tri/nguoi-dung", on: adminSite,
-                        [("vai-tro", "editor"), ("ten-dang-nhap", name), ("ho-ten", "Cán bộ \(name)"), ("xa", "14224"), ("mat-khau", "matkhau-moi-dai")]
+                        [("vai-tro", "editor"), ("ten-dang-nhap", name), ("ho-ten", "Cán bộ \(name)"), ("xa", "14224"), ("thu-dien-tu", "\(name)@hainam.vn")]
                             + (approves ? [("duyet-bai", "1")] : []))
                     #expect(made.status == 303, "\(made.text.prefix(300))")
                     #expect(try await platform.strings("SELECT may_approve::text FROM platform.users WHERE username = '\(name)'") == [approves ? "true" : "false"])

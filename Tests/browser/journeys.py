@@ -37,6 +37,8 @@ COMMUNE_B = f"http://hai-minh.hai-hau.nam-dinh.localhost:{PORT}"
 CONSOLE = f"http://quan-tri.localhost:{PORT}"
 PORTAL = f"http://nam-dinh.localhost:{PORT}"
 PROVINCE = ("tinh.namdinh", "matkhau-tinh-nam-dinh")
+# The file outbox the host writes to (MAIL_TRANSPORT=file:…): one .eml per message.
+MAIL_DIR = os.environ.get("MAIL_DIR", "")
 EDITOR_A = ("xa.hainam", "matkhau-bien-tap-a")
 APPROVER_A = ("duyet.hainam", "matkhau-duyet-a")
 DISTRICT = ("huyen.haihau", "matkhau-huyen-hai-hau")
@@ -452,6 +454,9 @@ def journey_citizen_question(driver):
     contact = driver.find_element(By.ID, "f-lien-he")
     contact.clear()
     contact.send_keys("0912345678")
+    driver.find_element(By.ID, "f-thu-dien-tu").send_keys("nguyen.thi.dan@example.vn")
+    driver.find_element(By.ID, "f-dong-y").click()
+    shot(driver, "2-question-form-email")
     submit(driver)
     code = driver.find_element(By.CSS_SELECTOR, "strong.code").text
     check(code.startswith("HD-"), f"a tracking code is given ({code})")
@@ -473,6 +478,8 @@ def journey_citizen_question(driver):
     sign_out(driver, COMMUNE_A)
     driver.get(f"{COMMUNE_A}/hoi-dap/tra-cuu?ma={code}")
     check("Đã trả lời" in text(driver) and "Cổng Dịch vụ công quốc gia" in text(driver), "the citizen sees the answer")
+    answered = read_mail("nguyen.thi.dan@example.vn", "đã trả lời câu hỏi")
+    check(code in answered and "/hoi-dap/tra-cuu?ma=" in answered, "the answer is announced by e-mail, with its link")
     shot(driver, "2-question-tracking-answered")
     driver.get(f"{COMMUNE_A}/hoi-dap")
     check("Hỏi về đăng ký khai sinh" in text(driver), "the published question is on the Hỏi đáp page")
@@ -601,11 +608,104 @@ def journey_province(driver):
     check("Cảm ơn bạn đã đánh giá" in text(driver), "a citizen's rating is received")
 
 
+def read_mail(recipient, subject_part, timeout=15):
+    """The plain text of the newest message to `recipient` whose subject has
+    `subject_part`, from the file outbox (the host sends every second)."""
+    import email
+    import email.policy
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = []
+        for name in sorted(os.listdir(MAIL_DIR)) if MAIL_DIR and os.path.isdir(MAIL_DIR) else []:
+            if not name.endswith(".eml"):
+                continue
+            with open(os.path.join(MAIL_DIR, name), "rb") as handle:
+                message = email.message_from_binary_file(handle, policy=email.policy.default)
+            if recipient.lower() in str(message["To"]).lower() and subject_part in str(message["Subject"]):
+                found.append((name, message))
+        if found:
+            name, message = found[-1]
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            with open(os.path.join(ARTIFACTS, f"mail-{name}.txt"), "w", encoding="utf-8") as out:
+                out.write(f"To: {message['To']}\nSubject: {message['Subject']}\n\n{text}")
+            return text
+        time.sleep(0.3)
+    return ""
+
+
+def link_in(text, marker):
+    for line in text.splitlines():
+        if marker in line and line.strip().startswith("http"):
+            return line.strip()
+    return ""
+
+
+def journey_invitation_and_reset(driver):
+    print("Journey 8: an account by invitation, then a forgotten password")
+    login(driver, CONSOLE, DISTRICT)
+    driver.get(f"{CONSOLE}/quan-tri/nguoi-dung")
+    driver.find_element(By.ID, "f-ten-dang-nhap").send_keys("xa.haiminh2")
+    driver.find_element(By.ID, "f-ho-ten").send_keys("Đỗ Thị Mời")
+    driver.find_element(By.ID, "f-thu-dien-tu").send_keys("do.thi.moi@haiminh.vn")
+    Select(driver.find_element(By.ID, "f-xa")).select_by_value("14233")
+    shot(driver, "8-invite-form")
+    submit(driver)
+    check("Đã tạo tài khoản và gửi lời mời" in text(driver), "the admin is told the invitation is sent; no password typed")
+    nu_collect(driver)
+    sign_out(driver, CONSOLE)
+    invitation = read_mail("do.thi.moi@haiminh.vn", "Mời anh/chị đặt mật khẩu")
+    check("Kính gửi Đỗ Thị Mời" in invitation and "Anh/chị nhận được thư này vì" in invitation,
+          "the invitation arrives, in Vietnamese, saying why")
+    link = link_in(invitation, "/quan-tri/moi/")
+    check(link.startswith(CONSOLE), f"it links to the console ({link[:60]}…)")
+    # The person opens the link: one form, one click.
+    clicks = [0]
+    driver.get(link)
+    check("Đặt mật khẩu cho tài khoản mới" in driver.title, "the link opens the set-password page")
+    nu_collect(driver)
+    driver.find_element(By.ID, "f-mat-khau-moi").send_keys("mat-khau-cua-moi-2026")
+    driver.find_element(By.ID, "f-nhap-lai").send_keys("mat-khau-cua-moi-2026")
+    shot(driver, "8-invitation-set-password")
+    click(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"), clicks)
+    check("Xã Hải Minh" in text(driver) and "/quan-tri/bien-tap/" in driver.current_url,
+          "signed in at once, in the commune's console")
+    shot(driver, "8-invitation-accepted")
+    print(f"  clicks: invitation link to the commune's console: {clicks[0]}")
+    check(clicks[0] == 1, f"accepting an invitation takes {clicks[0]} click(s) after opening the link")
+    driver.get(link)
+    check("không còn dùng được" in driver.title, "the link works once")
+    # A forgotten password: the login page's link, a name, the mail's link.
+    sign_out(driver, CONSOLE)
+    driver.get(f"{CONSOLE}/quan-tri/dang-nhap")
+    forgot = driver.find_element(By.LINK_TEXT, "Quên mật khẩu?")
+    forgot.click()
+    wait_replaced(forgot)
+    driver.find_element(By.ID, "f-ten").send_keys("xa.haiminh2")
+    submit(driver)
+    check("chúng tôi đã gửi đến địa chỉ đó một liên kết" in text(driver), "the same answer whether or not the account exists")
+    shot(driver, "8-forgot-sent")
+    reset = read_mail("do.thi.moi@haiminh.vn", "Đặt lại mật khẩu")
+    link = link_in(reset, "/quan-tri/dat-lai/")
+    driver.get(link)
+    driver.find_element(By.ID, "f-mat-khau-moi").send_keys("mat-khau-moi-hon-2026")
+    driver.find_element(By.ID, "f-nhap-lai").send_keys("mat-khau-moi-hon-2026")
+    submit(driver)
+    check("/quan-tri/bien-tap/" in driver.current_url, "the new password is set and the person is signed in")
+    login(driver, CONSOLE, ("xa.haiminh2", "mat-khau-moi-hon-2026"))
+    check("/quan-tri/bien-tap/" in driver.current_url, "the new password signs in")
+    # The operator's list of what was sent.
+    login(driver, CONSOLE, PROVINCE)
+    driver.get(f"{CONSOLE}/quan-tri/thu-gui")
+    check("do.thi.moi@haiminh.vn" in text(driver) and "Đã gửi" in text(driver), "operators see the messages sent")
+    nu_collect(driver)
+    shot(driver, "8-outbox")
+
+
 def main():
     driver = browser()
     try:
         for journey in [journey_accessibility, journey_editor_publishes, journey_citizen_question, journey_district_creates_commune,
-                        journey_editor_refused_elsewhere, journey_console_accessibility, journey_province]:
+                        journey_editor_refused_elsewhere, journey_console_accessibility, journey_province, journey_invitation_and_reset]:
             try:
                 journey(driver)
             except Exception as error:  # a step that cannot run is a failure of the journey

@@ -37,9 +37,16 @@ public struct Accounts: Sendable {
     var rows: StaffRepository { StaffRepository(logger: self.logger) }
 
     /// Creates an account. `scope` is the unit the role is bound to (see ``StaffRole``).
+    ///
+    /// Without a password, the account gets an invitation: a single-use
+    /// link under `consoleURL`, sent to `email`, where its owner sets the
+    /// password (``acceptInvitation(token:password:address:)``); nobody else
+    /// ever knows it. With one, `mustChangePassword` makes the console ask
+    /// for a new one at the first login.
     public func createUser(
-        username rawUsername: String, displayName rawName: String, password: String, role: StaffRole,
-        scope: (level: UnitLevel, code: Int)?, communes: [Int] = [], approves: Bool = false, by actor: AuditActor? = nil
+        username rawUsername: String, displayName rawName: String, password: String?, role: StaffRole,
+        scope: (level: UnitLevel, code: Int)?, communes: [Int] = [], approves: Bool = false, email rawEmail: String? = nil,
+        consoleURL: String? = nil, mustChangePassword: Bool = false, by actor: AuditActor? = nil
     ) async throws(TenantCoreError) -> StaffUser {
         let username = rawUsername.lowercased().trimmingCharacters(in: .whitespaces)
         guard username.range(of: "^[a-z0-9][a-z0-9._-]{2,63}$", options: .regularExpression) != nil else {
@@ -47,7 +54,15 @@ public struct Accounts: Sendable {
         }
         let displayName = VietnameseText.nfc(rawName.trimmingCharacters(in: .whitespaces))
         guard !displayName.isEmpty, displayName.count <= 120, !VietnameseText.hasControlCharacters(displayName) else { throw .invalid("a display name of 1 to 120 characters is needed", field: .displayName) }
-        try Self.checkPassword(password)
+        if let password { try Self.checkPassword(password) }
+        var email: EmailAddress?
+        if let rawEmail, !rawEmail.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let parsed = EmailAddress(rawEmail) else { throw .invalid("\(rawEmail.prefix(80).debugDescription) is not an e-mail address", field: .email) }
+            email = parsed
+        }
+        if password == nil && (email == nil || consoleURL == nil) {
+            throw .invalid("an account without a password needs an e-mail address for its invitation", field: .email)
+        }
         switch (role, scope?.level) {
         case (.platform, nil), (.province, .province?), (.district, .district?), (.district, .province?), (.editor, .commune?):
             break
@@ -60,15 +75,22 @@ public struct Accounts: Sendable {
             }
             throw TenantCoreError(.invalidInput, "a \(role.rawValue) account is bound \(bound), not to \(scope.map { "\($0.level.rawValue) \($0.code)" } ?? "nothing")", field: .scope)
         }
-        let hash = try await self.hash(password)
+        // An invited account's password is a random one nobody is told.
+        let hash = try await self.hash(password ?? Self.randomToken())
+        let invitation = password == nil ? Self.randomToken() : nil
         let catalogue = Catalogue(logger: self.logger)
         return try await self.database.withTransaction { connection in
             var scopeID: Int64?
+            var scopeName = "toàn hệ thống"
             if let scope {
                 guard let unit = try await catalogue.unit(scope.level, code: scope.code, on: connection) else {
                     throw TenantCoreError.notFound("\(scope.level.rawValue) \(scope.code) is not in the catalogue")
                 }
                 scopeID = unit.id
+                scopeName = unit.name
+            }
+            if let email, try await self.rows.userID(email: email.value, on: connection) != nil {
+                throw TenantCoreError.conflict("another account uses \(email.value)", field: .email)
             }
             var communeIDs: [Int64] = []
             for code in communes {
@@ -78,17 +100,32 @@ public struct Accounts: Sendable {
                 communeIDs.append(unit.id)
             }
             guard let id = try await self.rows.insertUser(
-                username: username, displayName: displayName, passwordHash: hash, role: role, scopeUnitID: scopeID, approves: role == .editor && approves, on: connection)
+                username: username, displayName: displayName, passwordHash: hash, role: role, scopeUnitID: scopeID,
+                approves: role == .editor && approves, email: email?.value, mustChangePassword: password != nil && mustChangePassword,
+                on: connection)
             else {
                 throw TenantCoreError.conflict("the username \(username) is taken", field: .username)
+            }
+            if let invitation, let email, let consoleURL {
+                let seconds = Int(Self.invitationLifetime.components.seconds)
+                try await self.rows.insertToken(invitation, userID: id, purpose: "invitation", seconds: seconds, on: connection)
+                try await MailRepository(logger: self.logger).insert(
+                    MailTemplates.invitation(
+                        to: email, name: displayName, username: username, role: role, unit: scopeName,
+                        invitedBy: actor?.user?.displayName ?? "Quản trị hệ thống", link: "\(consoleURL)/moi/\(invitation)",
+                        expires: Date().addingTimeInterval(TimeInterval(seconds)), commune: role == .editor ? scope?.code : nil),
+                    on: connection)
             }
             try await self.rows.replaceCommunes(userID: id, communeIDs: communeIDs, on: connection)
             try await actor?.record(
                 "user.create", commune: role == .editor ? scope?.code : nil, detail: "\(username) (\(role.rawValue))", on: connection,
                 logger: self.logger)
-            return StaffUser(
+            var user = StaffUser(
                 id: id, username: username, displayName: displayName, role: role, scopeUnitID: scopeID,
                 assignedCommunes: Set(communeIDs), active: true, approves: role == .editor && approves)
+            user.email = email?.value
+            user.mustChangePassword = password != nil && mustChangePassword
+            return user
         }
     }
 
@@ -171,7 +208,8 @@ public struct Accounts: Sendable {
         try Self.checkPassword(password)
         let hash = try await self.hash(password)
         try await self.database.withTransaction { connection in
-            try await self.rows.setPasswordHash(userID: userID, hash, on: connection)
+            // Someone else's password for the account is to be replaced at its next login.
+            try await self.rows.setPasswordHash(userID: userID, hash, mustChange: why == .reset, on: connection)
             try await self.rows.deleteSessions(userID: userID, on: connection)
             try await self.record(why.rawValue, about: userID, by: actor, on: connection)
         }

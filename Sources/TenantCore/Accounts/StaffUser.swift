@@ -40,6 +40,12 @@ public struct StaffUser: Sendable, Hashable, Codable {
     /// approver); without it the editor writes and submits (the author).
     /// Staff above the commune approve for the communes they manage.
     public var approves: Bool
+    /// Where invitations, password resets and alerts go (nil: none can be sent).
+    public var email: String?
+    /// Someone else typed the password (the command line): the console asks for a new one first.
+    public var mustChangePassword = false
+    /// Alerts (``MailKind/alerts``) this person switched off.
+    public var alertsOff: Set<String> = []
 
     public init(
         id: Int64, username: String, displayName: String, role: StaffRole, scopeUnitID: Int64?,

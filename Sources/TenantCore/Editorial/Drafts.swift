@@ -70,7 +70,7 @@ public struct RatingSummary: Sendable, Hashable {
 /// A citizen's question (Hỏi đáp).
 public struct QuestionSubmission: Sendable, Equatable {
     public enum Field: String, Sendable, CaseIterable {
-        case name, contact, title, body
+        case name, contact, title, body, email, consent
     }
 
     public var name = ""
@@ -78,12 +78,23 @@ public struct QuestionSubmission: Sendable, Equatable {
     public var contact = ""
     public var title = ""
     public var body = ""
+    /// Where to say that the answer is there (optional; only with `consent`).
+    public var email = ""
+    public var consent = false
+    /// Whether the full name is published with the answer (otherwise initials).
+    public var showName = false
 
-    public init(name: String = "", contact: String = "", title: String = "", body: String = "") {
+    public init(
+        name: String = "", contact: String = "", title: String = "", body: String = "", email: String = "", consent: Bool = false,
+        showName: Bool = false
+    ) {
         self.name = name
         self.contact = contact
         self.title = title
         self.body = body
+        self.email = email
+        self.consent = consent
+        self.showName = showName
     }
 }
 

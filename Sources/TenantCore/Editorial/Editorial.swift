@@ -240,12 +240,28 @@ public struct Editorial: Sendable {
             errors.add(F.contact, "Vui lòng nhập số điện thoại (ít nhất 9 chữ số) hoặc thư điện tử hợp lệ.")
         }
         if !body.isEmpty && body.count < 10 { errors.add(F.body, "Nội dung câu hỏi quá ngắn (ít nhất 10 ký tự).") }
+        let typedEmail = submission.email.trimmingCharacters(in: .whitespaces)
+        var notifyEmail = ""
+        if !typedEmail.isEmpty {
+            if let email = EmailAddress(typedEmail) {
+                notifyEmail = email.value
+                if !submission.consent { errors.add(F.consent, "Đánh dấu ô đồng ý để nhận câu trả lời qua thư điện tử, hoặc để trống địa chỉ thư.") }
+            } else {
+                errors.add(F.email, "Địa chỉ thư điện tử không hợp lệ.")
+            }
+        } else if submission.consent {
+            errors.add(F.email, "Vui lòng nhập địa chỉ thư điện tử để nhận câu trả lời.")
+        }
         try errors.check()
+        let (showName, notify) = (submission.showName, notifyEmail)
         return try await self.transaction(tenant.schema) { connection in
             try await self.admit(address: address, tenant: tenant, form: "question", on: connection)
             for _ in 0..<5 {
                 let code = Self.trackingCode()
-                if try await self.content.insertQuestion(code: code, name: name, contact: contact, title: title, body: body, in: tenant.schema, on: connection) {
+                if try await self.content.insertQuestion(
+                    code: code, name: name, contact: contact, title: title, body: body, notifyEmail: notify, showName: showName,
+                    in: tenant.schema, on: connection)
+                {
                     try await self.accounts.audit(nil, actor: "người dân", commune: tenant.code, action: "question.received", detail: code, address: address, on: connection)
                     return code
                 }
@@ -289,8 +305,13 @@ public struct Editorial: Sendable {
     }
 
     /// The editor's answer, status and whether the question is published.
+    ///
+    /// When the question becomes answered and its asker gave an address
+    /// (with consent), the e-mail saying so is written to the outbox in the
+    /// same transaction, with a link under `siteURL` (the commune's site).
     public func answerQuestion(
-        _ id: Int64, status: Question.Status, answer: String, publish: Bool, in tenant: Tenant, by user: StaffUser, address: String
+        _ id: Int64, status: Question.Status, answer: String, publish: Bool, in tenant: Tenant, by user: StaffUser, address: String,
+        siteURL: String? = nil
     ) async throws {
         var errors = FieldErrors()
         let text = Self.citizenText(answer, AnswerField.answer, max: 20_000, label: "câu trả lời", into: &errors, required: status == .answered)
@@ -301,8 +322,16 @@ public struct Editorial: Sendable {
             tenant, by: user, action: "question.\(status.rawValue)", detail: { _ in "#\(id)\(publish ? " published" : "")" },
             address: address
         ) { connection in
-            guard try await self.content.updateQuestion(id: id, status: status, answer: text, published: publish, in: tenant.schema, on: connection)
+            guard let before = try await self.content.question(id: id, in: tenant.schema, on: connection),
+                try await self.content.updateQuestion(id: id, status: status, answer: text, published: publish, in: tenant.schema, on: connection)
             else { throw TenantCoreError(.notFound, "question \(id) does not exist") }
+            if status == .answered, before.status != .answered, let email = EmailAddress(before.notifyEmail), let siteURL {
+                try await MailRepository(logger: self.logger).insert(
+                    MailTemplates.questionAnswered(
+                        to: email, commune: "Ủy ban nhân dân \(tenant.name)", communeCode: tenant.code, code: before.code, title: before.title,
+                        link: "\(siteURL)/hoi-dap/tra-cuu?ma=\(before.code)"),
+                    on: connection)
+            }
         }
     }
 

@@ -21,9 +21,10 @@ struct LimitedProcess {
 
     enum Failure: Error { case cannotStart(String) }
 
-    /// Runs the child with `standardOutput` (else nothing) and returns its
+    /// Runs the child with `standardOutput` and `standardInput` (files; else
+    /// nothing) and returns its
     /// exit status (`SIGKILL`ed at the deadline).
-    func run(standardOutput: FileHandle? = nil) async throws -> Int32 {
+    func run(standardOutput: FileHandle? = nil, standardInput: FileHandle? = nil) async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "\(self.limits); exec \"$0\" \"$@\"", self.executable] + self.arguments
@@ -32,7 +33,7 @@ struct LimitedProcess {
         process.standardOutput = standardOutput ?? FileHandle.nullDevice
         // Damaged input can make a converter warn for every row: nothing reads that.
         process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = standardInput ?? FileHandle.nullDevice
         let (exits, exited) = AsyncStream<Int32>.makeStream()
         process.terminationHandler = { finished in
             exited.yield(finished.terminationStatus)

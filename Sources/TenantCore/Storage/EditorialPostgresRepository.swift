@@ -26,6 +26,22 @@ public struct Question: Sendable, Hashable {
     public var published: Bool
     public var createdAt: Date
     public var answeredAt: Date?
+    /// Where the asker asked to be told of the answer ("" for nowhere, or once erased).
+    public var notifyEmail = ""
+    /// Whether the asker chose to have their full name published.
+    public var showName = false
+
+    /// The name published with the answer: the full name if the asker chose
+    /// so, otherwise the initials ("Nguyễn Văn An" → "N.V.A.").
+    public var publicName: String {
+        self.showName ? self.askerName : Self.initials(of: self.askerName)
+    }
+
+    /// "Nguyễn Văn An" → "N.V.A."; nothing to show → "Người dân".
+    public static func initials(of name: String) -> String {
+        let initials = name.split(whereSeparator: \.isWhitespace).compactMap(\.first).map { "\(String($0).uppercased())." }
+        return initials.isEmpty ? "Người dân" : initials.joined()
+    }
 }
 
 /// A comment on a draft under consultation (Lấy ý kiến Nhân dân).
@@ -183,30 +199,31 @@ extension ContentStore {
 
     // MARK: Questions
 
-    static let questionColumns = "id, code, asker_name, contact, title, body, status, answer, published, created_at, answered_at"
+    static let questionColumns = "id, code, asker_name, contact, title, body, status, answer, published, created_at, answered_at, notify_email, show_name"
 
     func questions(_ rows: PostgresRowSequence) async throws -> [Question] {
         var result: [Question] = []
-        for try await (id, code, name, contact, title, body, status, answer, published, created, answered) in rows.decode(
-            (Int64, String, String, String, String, String, String, String, Bool, Date, Date?).self)
+        for try await (id, code, name, contact, title, body, status, answer, published, created, answered, notify, showName) in rows.decode(
+            (Int64, String, String, String, String, String, String, String, Bool, Date, Date?, String, Bool).self)
         {
             result.append(
                 Question(
                     id: id, code: code, askerName: name, contact: contact, title: title, body: body,
                     status: Question.Status(rawValue: status) ?? .received, answer: answer, published: published,
-                    createdAt: created, answeredAt: answered))
+                    createdAt: created, answeredAt: answered, notifyEmail: notify, showName: showName))
         }
         return result
     }
 
     public func insertQuestion(
-        code: String, name: String, contact: String, title: String, body: String, in schema: SchemaName,
-        on connection: PostgresConnection
+        code: String, name: String, contact: String, title: String, body: String, notifyEmail: String = "", showName: Bool = false,
+        in schema: SchemaName, on connection: PostgresConnection
     ) async throws -> Bool {
         let rows = try await connection.query(
             """
-            INSERT INTO \(unescaped: schema.quoted).questions (code, asker_name, contact, title, body)
-            VALUES (\(code), \(name), \(contact), \(title), \(body)) ON CONFLICT (code) DO NOTHING RETURNING id
+            INSERT INTO \(unescaped: schema.quoted).questions (code, asker_name, contact, title, body, notify_email, consent_at, show_name)
+            VALUES (\(code), \(name), \(contact), \(title), \(body), \(notifyEmail), CASE WHEN \(notifyEmail) <> '' THEN now() END, \(showName))
+            ON CONFLICT (code) DO NOTHING RETURNING id
             """, logger: self.logger
         ).collect()
         return !rows.isEmpty

@@ -10,19 +10,26 @@ struct StaffRepository: Sendable {
 
     static let userColumns = """
         u.id, u.username, u.display_name, u.role, u.scope_unit_id, u.active, u.may_approve,
-        coalesce((SELECT array_agg(commune_unit_id) FROM platform.user_communes c WHERE c.user_id = u.id), '{}')
+        coalesce((SELECT array_agg(commune_unit_id) FROM platform.user_communes c WHERE c.user_id = u.id), '{}'),
+        u.email, u.must_change_password, u.alerts_off
         """
+
+    typealias UserRow = (Int64, String, String, String, Int64?, Bool, Bool, [Int64], String?, Bool, [String])
+
+    static func user(_ row: UserRow) -> StaffUser {
+        let (id, username, name, role, scope, active, approves, communes, email, mustChange, alertsOff) = row
+        var user = StaffUser(
+            id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
+            scopeUnitID: scope, assignedCommunes: Set(communes), active: active, approves: approves)
+        user.email = email
+        user.mustChangePassword = mustChange
+        user.alertsOff = Set(alertsOff)
+        return user
+    }
 
     func decodeUsers(_ rows: PostgresRowSequence) async throws -> [StaffUser] {
         var users: [StaffUser] = []
-        for try await (id, username, name, role, scope, active, approves, communes) in rows.decode(
-            (Int64, String, String, String, Int64?, Bool, Bool, [Int64]).self)
-        {
-            users.append(
-                StaffUser(
-                    id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
-                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active, approves: approves))
-        }
+        for try await row in rows.decode(UserRow.self) { users.append(Self.user(row)) }
         return users
     }
 
@@ -49,12 +56,12 @@ struct StaffRepository: Sendable {
     /// Inserts an account; nil when the username is taken.
     func insertUser(
         username: String, displayName: String, passwordHash: String, role: StaffRole, scopeUnitID: Int64?, approves: Bool,
-        on connection: PostgresConnection
+        email: String? = nil, mustChangePassword: Bool = false, on connection: PostgresConnection
     ) async throws -> Int64? {
         let rows = try await connection.query(
             """
-            INSERT INTO platform.users (username, display_name, password_hash, role, scope_unit_id, may_approve)
-            VALUES (\(username), \(displayName), \(passwordHash), \(role.rawValue), \(scopeUnitID), \(approves))
+            INSERT INTO platform.users (username, display_name, password_hash, role, scope_unit_id, may_approve, email, must_change_password)
+            VALUES (\(username), \(displayName), \(passwordHash), \(role.rawValue), \(scopeUnitID), \(approves), \(email), \(mustChangePassword))
             ON CONFLICT (username) DO NOTHING RETURNING id
             """, logger: self.logger
         ).collect()
@@ -88,9 +95,93 @@ struct StaffRepository: Sendable {
             "UPDATE platform.users SET active = \(active), updated_at = now() WHERE id = \(userID)", logger: self.logger)
     }
 
-    func setPasswordHash(userID: Int64, _ hash: String, on connection: PostgresConnection) async throws {
+    func setPasswordHash(userID: Int64, _ hash: String, mustChange: Bool = false, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "UPDATE platform.users SET password_hash = \(hash), updated_at = now() WHERE id = \(userID)", logger: self.logger)
+            """
+            UPDATE platform.users SET password_hash = \(hash), must_change_password = \(mustChange), updated_at = now()
+             WHERE id = \(userID)
+            """, logger: self.logger)
+    }
+
+    // MARK: E-mail, invitations and resets
+
+    /// Reset requests from an address within the window (recorded among
+    /// login attempts under a name no account can have, as succeeded, so
+    /// that they never lock a login), after recording this one.
+    func countResetRequest(address: String, windowSeconds: Int, on connection: PostgresConnection) async throws -> Int {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('reset.address:' || \(address), 0))", logger: self.logger)
+        try await connection.query(
+            "INSERT INTO platform.login_attempts (username, address, succeeded) VALUES ('#reset', \(address), true)", logger: self.logger)
+        return try await connection.query(
+            """
+            SELECT count(*)::int FROM platform.login_attempts
+             WHERE username = '#reset' AND address = \(address) AND at > now() - make_interval(secs => \(windowSeconds))
+            """, logger: self.logger
+        ).collect().first?.decode(Int.self) ?? 0
+    }
+
+    /// The account named by a login name or an e-mail address.
+    func userID(usernameOrEmail text: String, on connection: PostgresConnection) async throws -> Int64? {
+        try await connection.query(
+            "SELECT id FROM platform.users WHERE username = lower(\(text)) OR lower(email) = lower(\(text)) ORDER BY id LIMIT 1",
+            logger: self.logger
+        ).collect().first?.decode(Int64.self)
+    }
+
+    /// The account using this address (any case), if any.
+    func userID(email: String, on connection: PostgresConnection) async throws -> Int64? {
+        try await connection.query(
+            "SELECT id FROM platform.users WHERE lower(email) = lower(\(email))", logger: self.logger
+        ).collect().first?.decode(Int64.self)
+    }
+
+    func setEmail(userID: Int64, _ email: String?, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE platform.users SET email = \(email), updated_at = now() WHERE id = \(userID)", logger: self.logger)
+    }
+
+    func setAlertsOff(userID: Int64, _ kinds: [String], on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE platform.users SET alerts_off = \(kinds), updated_at = now() WHERE id = \(userID)", logger: self.logger)
+    }
+
+    func insertToken(_ token: String, userID: Int64, purpose: String, seconds: Int, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO platform.account_tokens (token_hash, user_id, purpose, expires_at)
+            VALUES (sha256(convert_to(\(token), 'UTF8')), \(userID), \(purpose), now() + make_interval(secs => \(seconds)))
+            """, logger: self.logger)
+    }
+
+    /// The account of a live, unused token of this purpose, locked.
+    func tokenUser(_ token: String, purpose: String, on connection: PostgresConnection) async throws -> Int64? {
+        try await connection.query(
+            """
+            SELECT t.user_id FROM platform.account_tokens t JOIN platform.users u ON u.id = t.user_id
+             WHERE t.token_hash = sha256(convert_to(\(token), 'UTF8')) AND t.purpose = \(purpose)
+               AND t.used_at IS NULL AND t.expires_at > now() AND u.active
+               FOR UPDATE OF t
+            """, logger: self.logger
+        ).collect().first?.decode(Int64.self)
+    }
+
+    /// Uses up every open token of the account for this purpose (a newer
+    /// link replaces an older one; a used one is spent).
+    func spendTokens(userID: Int64, purpose: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE platform.account_tokens SET used_at = now() WHERE user_id = \(userID) AND purpose = \(purpose) AND used_at IS NULL",
+            logger: self.logger)
+    }
+
+    /// Tokens of this purpose made for the account within the window.
+    func recentTokens(userID: Int64, purpose: String, windowSeconds: Int, on connection: PostgresConnection) async throws -> Int {
+        try await connection.query(
+            """
+            SELECT count(*)::int FROM platform.account_tokens
+             WHERE user_id = \(userID) AND purpose = \(purpose) AND created_at > now() - make_interval(secs => \(windowSeconds))
+            """, logger: self.logger
+        ).collect().first?.decode(Int.self) ?? 0
     }
 
     // MARK: Login attempts
@@ -160,14 +251,10 @@ struct StaffRepository: Sendable {
               FROM platform.sessions s JOIN platform.users u ON u.id = s.user_id
              WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8')) AND s.expires_at > now() AND u.active
             """, logger: self.logger)
-        for try await (id, username, name, role, scope, active, approves, communes, csrf) in rows.decode(
-            (Int64, String, String, String, Int64?, Bool, Bool, [Int64], String).self)
+        for try await (id, username, name, role, scope, active, approves, communes, email, mustChange, alertsOff, csrf) in rows.decode(
+            (Int64, String, String, String, Int64?, Bool, Bool, [Int64], String?, Bool, [String], String).self)
         {
-            return (
-                StaffUser(
-                    id: id, username: username, displayName: name, role: StaffRole(rawValue: role) ?? .editor,
-                    scopeUnitID: scope, assignedCommunes: Set(communes), active: active, approves: approves), csrf
-            )
+            return (Self.user((id, username, name, role, scope, active, approves, communes, email, mustChange, alertsOff)), csrf)
         }
         return nil
     }

@@ -163,6 +163,12 @@ extension ConsoleBase {
         request.uri.query?.contains("da-luu=1") == true ? "Đã lưu." : nil
     }
 
+    /// `https://<console host>/quan-tri`, for links in e-mail: the host this
+    /// request reached (the console's own, checked by the router).
+    func consoleURL(_ request: Request) -> String {
+        "\(self.services.config.publicScheme)://\(request.head.authority ?? self.services.config.adminHost)/quan-tri"
+    }
+
     var secure: String { self.services.config.publicScheme == "https" ? "; Secure" : "" }
 
     /// The session cookie holding `token` (eight hours), or clearing it with `maxAge` 0.

@@ -28,6 +28,9 @@ struct ConsoleController: ConsoleBase {
         group.post("/dang-xuat", use: self.logout)
         group.get("/mat-khau", use: self.passwordForm)
         group.post("/mat-khau", use: self.changeOwnPassword)
+        group.get("/tai-khoan", use: self.settingsForm)
+        group.post("/tai-khoan", use: self.saveSettings)
+        self.addLinkRoutes(to: group)
         group.get("/tai-nguyen/:file") { request, context in
             self.dependencies.assets.response(context.parameters.get("file") ?? "", ifNoneMatch: request.headers[.ifNoneMatch])
         }
@@ -45,6 +48,7 @@ struct ConsoleController: ConsoleBase {
         AuditConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         ReorganisationConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         ProvinceConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
+        MailConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
     }
 
     func signedIn(_ request: Request, _ context: ConsoleRequestContext) throws -> ConsoleSession {

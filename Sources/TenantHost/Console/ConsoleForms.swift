@@ -222,6 +222,8 @@ enum CitizenForm {
         case .contact: "lien-he"
         case .title: "tieu-de"
         case .body: "noi-dung"
+        case .email: "thu-dien-tu"
+        case .consent: "dong-y"
         }
     }
 
@@ -236,7 +238,9 @@ enum CitizenForm {
     static func question(from form: FormBody) -> QuestionSubmission {
         QuestionSubmission(
             name: form[self.input(QuestionSubmission.Field.name)], contact: form[self.input(QuestionSubmission.Field.contact)],
-            title: form[self.input(QuestionSubmission.Field.title)], body: form[self.input(QuestionSubmission.Field.body)])
+            title: form[self.input(QuestionSubmission.Field.title)], body: form[self.input(QuestionSubmission.Field.body)],
+            email: form[self.input(QuestionSubmission.Field.email)], consent: form[self.input(QuestionSubmission.Field.consent)] == "1",
+            showName: form["cong-bo-ten"] == "1")
     }
 
     static func comment(from form: FormBody) -> CommentSubmission {

@@ -42,6 +42,7 @@ struct ConsoleRequestContext: ChildRequestContext {
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = ConsoleRequestContext
     static let cookie = "phien"
+    static let allowedBeforeChange: Set<String> = ["/quan-tri/mat-khau", "/quan-tri/dang-xuat"]
     let accounts: Accounts
 
     func handle(
@@ -52,6 +53,12 @@ struct SessionMiddleware: RouterMiddleware {
         if let token = request.cookies[Self.cookie]?.value, let found = try await self.accounts.session(token: token) {
             context.session = ConsoleSession(user: found.user, csrf: found.csrf, token: token)
             context.logger[metadataKey: "user"] = "\(found.user.username)"
+            // A password someone else typed: nothing else until it is changed.
+            if found.user.mustChangePassword, !Self.allowedBeforeChange.contains(request.uri.path),
+                !request.uri.path.hasPrefix("/quan-tri/tai-nguyen/")
+            {
+                return Redirect.to("/quan-tri/mat-khau?bat-buoc=1", status: .seeOther)
+            }
         }
         return try await next(request, context)
     }

@@ -132,7 +132,8 @@ enum ConsoleLayout {
                        ("/quan-tri/xa/moi", "Tạo xã mới"),
                        ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký")]
                 if frame.user?.isOperator == true {
-                    nav += [("/quan-tri/tin-tu-tinh", "Tin từ tỉnh"), ("/quan-tri/thu-tuc", "Thủ tục hành chính"), ("/quan-tri/thong-bao", "Thông báo")]
+                    nav += [("/quan-tri/tin-tu-tinh", "Tin từ tỉnh"), ("/quan-tri/thu-tuc", "Thủ tục hành chính"), ("/quan-tri/thong-bao", "Thông báo"),
+                            ("/quan-tri/thu-gui", "Thư gửi đi")]
                 }
                 if frame.user?.role == .platform {
                     nav.append(("/quan-tri/cai-dat", "Cài đặt hệ thống"))
@@ -144,7 +145,7 @@ enum ConsoleLayout {
         })
         let account: HTML = frame.user.map { user -> HTML in
             """
-            <form method="post" action="/quan-tri/dang-xuat" class="actions">\(Field.csrf(frame.csrf))<span>\(user.displayName) · \(user.roleTitle)</span> <a href="/quan-tri/mat-khau">Đổi mật khẩu</a> <button class="button" type="submit">Đăng xuất</button></form>
+            <form method="post" action="/quan-tri/dang-xuat" class="actions">\(Field.csrf(frame.csrf))<span>\(user.displayName) · \(user.roleTitle)</span> <a href="/quan-tri/tai-khoan">Tài khoản</a> <a href="/quan-tri/mat-khau">Đổi mật khẩu</a> <button class="button" type="submit">Đăng xuất</button></form>
             """
         } ?? .empty
         let notice: HTML = frame.notice.map { "<p class=\"saved\" role=\"status\">\($0)</p>" } ?? .empty

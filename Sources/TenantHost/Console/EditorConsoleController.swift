@@ -337,7 +337,9 @@ struct EditorConsoleController: ConsoleBase {
         let state = Question.Status(rawValue: form["trang-thai"]) ?? .received
         let publish = form["cong-khai"] == "1"
         do {
-            try await self.editorial.answerQuestion(id, status: state, answer: form["tra-loi"], publish: publish, in: tenant, by: session.user, address: context.remoteAddress)
+            try await self.editorial.answerQuestion(
+                id, status: state, answer: form["tra-loi"], publish: publish, in: tenant, by: session.user, address: context.remoteAddress,
+                siteURL: context.siteURL)
         } catch let failure as ValidationFailure {
             guard let q = try await self.services.database.withConnection(schema: tenant.schema, { connection in
                 try await self.services.content.question(id: id, in: tenant.schema, on: connection)

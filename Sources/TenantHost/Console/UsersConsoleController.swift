@@ -30,7 +30,9 @@ struct UsersConsoleController: ConsoleBase {
 
     @Sendable func users(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
         let session = context.session
-        return try await self.usersPage(context, session: session, fields: [:], errors: [:], status: .ok, notice: Self.saved(request))
+        let invited = request.uri.query?.contains("da-moi=1") == true ? "Đã tạo tài khoản và gửi lời mời đặt mật khẩu." : nil
+        let sent = request.uri.query?.contains("da-gui=1") == true ? "Đã gửi liên kết đặt mật khẩu." : nil
+        return try await self.usersPage(context, session: session, fields: [:], errors: [:], status: .ok, notice: invited ?? sent ?? Self.saved(request))
     }
 
     func usersPage(
@@ -59,7 +61,7 @@ struct UsersConsoleController: ConsoleBase {
         if form["ho-ten"].trimmingCharacters(in: .whitespaces).isEmpty || form["ho-ten"].count > 120 {
             errors["ho-ten"] = "Vui lòng nhập họ và tên (tối đa 120 ký tự)."
         }
-        if !Accounts.passwordLength.contains(form["mat-khau"].count) { errors["mat-khau"] = Self.passwordLengthMessage() }
+        if EmailAddress(form["thu-dien-tu"]) == nil { errors["thu-dien-tu"] = "Vui lòng nhập địa chỉ thư điện tử hợp lệ để gửi lời mời." }
         let district = form["vai-tro"] == "district"
         if district && !session.user.isOperator { throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh tạo tài khoản quản trị cấp huyện.") }
         if !district && form["xa"].isEmpty { errors["xa"] = "Vui lòng chọn xã, phường." }
@@ -84,8 +86,9 @@ struct UsersConsoleController: ConsoleBase {
         let created: Result<StaffUser, TenantCoreError>
         do {
             created = .success(try await self.accounts.createUser(
-                username: form["ten-dang-nhap"], displayName: form["ho-ten"], password: form["mat-khau"], role: role, scope: scope,
-                approves: role == .editor && form["duyet-bai"] == "1", by: .staff(session.user, address: context.remoteAddress)))
+                username: form["ten-dang-nhap"], displayName: form["ho-ten"], password: nil, role: role, scope: scope,
+                approves: role == .editor && form["duyet-bai"] == "1", email: form["thu-dien-tu"], consoleURL: self.consoleURL(request),
+                by: .staff(session.user, address: context.remoteAddress)))
         } catch {
             created = .failure(error)
         }
@@ -93,10 +96,10 @@ struct UsersConsoleController: ConsoleBase {
         case .success(let user):
             if district { return Self.redirect("/quan-tri/nguoi-dung/\(user.id)/xa") }
         case .failure(let error) where error.code == .invalidInput || error.code == .conflict:
-            let field = error.field == .password ? "mat-khau" : error.field == .displayName ? "ho-ten" : "ten-dang-nhap"
+            let field = error.field == .email ? "thu-dien-tu" : error.field == .displayName ? "ho-ten" : "ten-dang-nhap"
             let message: String
             switch field {
-            case "mat-khau": message = Self.passwordLengthMessage()
+            case "thu-dien-tu": message = error.code == .conflict ? "Địa chỉ thư này đã dùng cho một tài khoản khác." : "Vui lòng nhập địa chỉ thư điện tử hợp lệ."
             case "ho-ten": message = "Vui lòng nhập họ và tên (tối đa 120 ký tự)."
             default: message = error.code == .conflict ? "Tên đăng nhập này đã có người dùng." : "Tên đăng nhập gồm 3–64 ký tự: chữ thường, số, dấu chấm, gạch dưới, gạch ngang."
             }
@@ -104,7 +107,7 @@ struct UsersConsoleController: ConsoleBase {
         case .failure(let error):
             throw error
         }
-        return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
+        return Self.redirect("/quan-tri/nguoi-dung?da-moi=1")
     }
 
     @Sendable func changeUser(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
@@ -166,26 +169,40 @@ struct UsersConsoleController: ConsoleBase {
 
     @Sendable func resetPasswordForm(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
         let (session, target) = try await self.managedUser(request, context)
-        return self.resetPasswordPage(context, session: session, target: target, errors: [:], status: .ok)
+        return self.resetPasswordPage(context, session: session, target: target, email: target.email ?? "", errors: [:], status: .ok)
     }
 
     func resetPasswordPage(
-        _ context: PlatformConsoleContext, session: ConsoleSession, target: StaffUser, errors: [String: String],
+        _ context: PlatformConsoleContext, session: ConsoleSession, target: StaffUser, email: String, errors: [String: String],
         status: HTTPResponse.Status
     ) -> Response {
-        let main = UsersView.resetPassword(target: target, errors: errors, csrf: session.csrf, passwordHint: Self.passwordHint)
-        return self.page(context, title: "Đặt lại mật khẩu", status: status, active: "/quan-tri/nguoi-dung", main: main)
+        let main = UsersView.resetPassword(target: target, email: email, errors: errors, csrf: session.csrf)
+        return self.page(context, title: "Gửi liên kết đặt mật khẩu", status: status, active: "/quan-tri/nguoi-dung", main: main)
     }
 
     @Sendable func resetPassword(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
         let (session, target) = try await self.managedUser(request, context)
         let form = try await self.form(request, context, session: session)
-        let errors = Self.newPasswordErrors(form["mat-khau-moi"], again: form["nhap-lai"])
-        if !errors.isEmpty {
-            return self.resetPasswordPage(context, session: session, target: target, errors: errors, status: .badRequest)
+        guard EmailAddress(form["thu-dien-tu"]) != nil else {
+            return self.resetPasswordPage(
+                context, session: session, target: target, email: form["thu-dien-tu"],
+                errors: ["thu-dien-tu": "Vui lòng nhập địa chỉ thư điện tử hợp lệ."], status: .badRequest)
         }
-        try await self.accounts.setPassword(userID: target.id, form["mat-khau-moi"], .reset, by: .staff(session.user, address: context.remoteAddress))
-        return Self.redirect("/quan-tri/nguoi-dung?da-luu=1")
+        var failure: TenantCoreError?
+        do {
+            try await self.accounts.sendPasswordReset(
+                userID: target.id, email: form["thu-dien-tu"], consoleURL: self.consoleURL(request),
+                by: .staff(session.user, address: context.remoteAddress))
+        } catch {
+            failure = error
+        }
+        if let failure {
+            guard failure.code == .conflict else { throw failure }
+            return self.resetPasswordPage(
+                context, session: session, target: target, email: form["thu-dien-tu"],
+                errors: ["thu-dien-tu": "Địa chỉ thư này đã dùng cho một tài khoản khác."], status: .badRequest)
+        }
+        return Self.redirect("/quan-tri/nguoi-dung?da-gui=1")
     }
 
     /// The account named in the path, if the signed-in administrator manages it.

@@ -8,11 +8,32 @@ enum CitizenViews {
         <div class="visually-hidden" aria-hidden="true"><label for="f-website">Không điền vào ô này</label><input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
         """
 
+    /// What the question form collects, why, and for how long (Law 91/2025/QH15).
+    static var privacyNotice: HTML {
+        let policy = RetentionPolicy()
+        return """
+            <details class="notice-box"><summary>Dữ liệu cá nhân của bạn được dùng thế nào</summary>
+            <p>Chúng tôi thu thập họ và tên, số điện thoại hoặc thư điện tử bạn nhập, và nội dung câu hỏi, chỉ để trả lời câu hỏi này. \
+            Chỉ cán bộ xử lý của Ủy ban nhân dân thấy thông tin liên hệ; thông tin này không được công bố, không được chuyển cho bên khác.</p>
+            <p>Thông tin liên hệ được xóa \(policy.questionContactDaysAfterAnswer) ngày sau khi câu hỏi được trả lời \
+            (hoặc \(policy.questionContactDaysUnanswered) ngày sau khi gửi nếu chưa được trả lời); câu hỏi và câu trả lời có thể được giữ lại, không kèm thông tin liên hệ. \
+            Bạn có thể yêu cầu Ủy ban nhân dân cho xem hoặc xóa dữ liệu của mình (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15).</p>
+            </details>
+            """
+    }
+
+    /// A checkbox with its error, for citizens' forms.
+    static func check(_ name: String, _ label: String, checked: Bool, errors: [String: String]) -> HTML {
+        let error: HTML = errors[name].map { "<span class=\"error\" id=\"e-\(name)\">\($0)</span>" } ?? .empty
+        let described: HTML = errors[name] != nil ? " aria-describedby=\"e-\(name)\" aria-invalid=\"true\"" : .empty
+        return "<div class=\"field check\">\(error)<input type=\"checkbox\" id=\"f-\(name)\" name=\"\(name)\" value=\"1\"\(checked ? " checked" as HTML : .empty)\(described)> <label for=\"f-\(name)\">\(label)</label></div>\n"
+    }
+
     static func questionsPage(_ chrome: SiteChrome, _ section: Section, _ questions: [Question]) -> HTML {
         let items: HTML = questions.isEmpty ? "<p>Chưa có câu hỏi nào được công bố.</p>" : """
             <ul class="items">\(questions.map { q -> HTML in
                 """
-                <li><h2 class="h3">\(q.title)</h2><p class="meta">\(q.askerName) hỏi ngày \(Layout.date(q.createdAt))\(q.answeredAt.map { " · trả lời ngày " + Layout.date($0) } ?? "")</p>\
+                <li><h2 class="h3">\(q.title)</h2><p class="meta">\(q.publicName) hỏi ngày \(Layout.date(q.createdAt))\(q.answeredAt.map { " · trả lời ngày " + Layout.date($0) } ?? "")</p>\
                 <div class="prose">\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.body))</div><h3>Trả lời</h3><div class="prose">\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.answer))</div></li>
                 """
             })</ul>
@@ -35,12 +56,18 @@ enum CitizenViews {
     static func questionForm(_ chrome: SiteChrome, fields: [String: String], errors: [String: String]) -> HTML {
         let main: HTML = """
             <p>Câu hỏi được gửi tới Ủy ban nhân dân \(chrome.tenant.nameInSentence). Bạn sẽ nhận một mã để theo dõi tình trạng xử lý.</p>
-            <p>Nếu câu hỏi có ích cho nhiều người, Ủy ban nhân dân có thể công bố câu hỏi, câu trả lời và họ tên người hỏi trong chuyên mục Hỏi đáp; số điện thoại và thư điện tử không bao giờ được công bố.</p>
-            \(Field.summary(errors, order: ["ho-ten", "lien-he", "tieu-de", "noi-dung"]))<form method="post" action="/hoi-dap/gui-cau-hoi">
+            <p>Nếu câu hỏi có ích cho nhiều người, Ủy ban nhân dân có thể công bố câu hỏi và câu trả lời trong chuyên mục Hỏi đáp, kèm chữ cái đầu của họ tên người hỏi (hoặc họ tên đầy đủ nếu bạn chọn); số điện thoại và thư điện tử không bao giờ được công bố.</p>
+            \(self.privacyNotice)
+            \(Field.summary(errors, order: ["ho-ten", "lien-he", "tieu-de", "noi-dung", "thu-dien-tu", "dong-y"]))<form method="post" action="/hoi-dap/gui-cau-hoi">
             \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true, autocomplete: "name"))\
             \(Field.text("lien-he", "Số điện thoại hoặc thư điện tử", value: fields["lien-he"] ?? "", errors: errors, required: true, hint: "Chỉ cán bộ xử lý thấy thông tin này.", autocomplete: "email"))\
             \(Field.text("tieu-de", "Tiêu đề", value: fields["tieu-de"] ?? "", errors: errors, required: true))\
             \(Field.area("noi-dung", "Nội dung câu hỏi, phản ánh, kiến nghị", value: fields["noi-dung"] ?? "", errors: errors, rows: 8, required: true))\
+            <fieldset><legend>Nhận câu trả lời qua thư điện tử (không bắt buộc)</legend>
+            \(Field.text("thu-dien-tu", "Thư điện tử nhận thông báo", value: fields["thu-dien-tu"] ?? "", errors: errors, type: "email", hint: "Khi câu hỏi được trả lời, chúng tôi gửi một thư kèm liên kết đến câu trả lời.", autocomplete: "email"))\
+            \(self.check("dong-y", "Tôi đồng ý để Ủy ban nhân dân dùng địa chỉ thư này chỉ để báo cho tôi khi câu hỏi được trả lời.", checked: fields["dong-y"] == "1", errors: errors))\
+            </fieldset>
+            \(self.check("cong-bo-ten", "Nếu câu hỏi được công bố, hiện họ và tên đầy đủ của tôi (không chọn: chỉ hiện chữ cái đầu).", checked: fields["cong-bo-ten"] == "1", errors: errors))\
             \(self.honeypot)
             <p><button class="button" type="submit">Gửi câu hỏi</button></p>
             </form>

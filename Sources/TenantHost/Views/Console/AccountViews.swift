@@ -13,6 +13,7 @@ enum AccountViews {
             \(Field.text("mat-khau", "Mật khẩu", value: "", errors: [:], required: true, type: "password", autocomplete: "current-password"))\
             <button class="button" type="submit">Đăng nhập</button>
             </form>
+            <p><a href="/quan-tri/quen-mat-khau">Quên mật khẩu?</a></p>
             """
     }
 

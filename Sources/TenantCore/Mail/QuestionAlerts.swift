@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Alerts about citizens' questions: one when a question has waited 10 of
+/// its 15 working days, one when it is overdue, each written once (the
+/// question's `alert_stage`) in the commune's transaction, to every active
+/// member of staff who manages the commune, has an address and has not
+/// switched that alert off.
+public struct QuestionAlerts: Sendable {
+    public let database: TenantDatabase
+    let logger: Logger
+    public static let warnAfter = 10
+    public static let deadline = 15
+
+    public init(database: TenantDatabase, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// The alerts written for one commune. `consoleURL` is
+    /// `https://<console host>/quan-tri`.
+    public func run(in tenant: Tenant, staff: [StaffUser], consoleURL: String, now: Date = Date()) async throws(TenantCoreError) -> Int {
+        let managers = staff.filter { $0.active && $0.email != nil && $0.mayManage(tenant) }
+        return try await self.database.withTransaction(schema: tenant.schema) { connection in
+            var written = 0
+            var rows: [(Int64, String, String, Date, Int16)] = []
+            for try await row in try await connection.query(
+                """
+                SELECT id, code, title, created_at, alert_stage FROM \(unescaped: tenant.schema.quoted).questions
+                 WHERE status <> 'answered' AND alert_stage < 2 FOR UPDATE
+                """, logger: self.logger
+            ).decode((Int64, String, String, Date, Int16).self) {
+                rows.append(row)
+            }
+            for (id, code, title, created, stage) in rows {
+                let days = WorkingDays.between(created, now)
+                let due: Int16 = days > Self.deadline ? 2 : days >= Self.warnAfter ? 1 : 0
+                guard due > stage else { continue }
+                let kind: MailKind = due == 2 ? .questionOverdue : .questionDue
+                for user in managers where !user.alertsOff.contains(kind.rawValue) {
+                    guard let email = user.email.flatMap(EmailAddress.init) else { continue }
+                    try await MailRepository(logger: self.logger).insert(
+                        MailTemplates.questionDue(
+                            to: email, name: user.displayName, commune: tenant.name, communeCode: tenant.code, code: code, title: title,
+                            workingDays: days, overdue: due == 2, link: "\(consoleURL)/bien-tap/\(tenant.id)/hoi-dap/\(id)"),
+                        on: connection)
+                    written += 1
+                }
+                try await connection.query(
+                    "UPDATE \(unescaped: tenant.schema.quoted).questions SET alert_stage = \(due) WHERE id = \(id)", logger: self.logger)
+            }
+            return written
+        }
+    }
+}
