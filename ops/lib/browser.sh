@@ -82,13 +82,15 @@ browser_journeys() {
   echo "matkhau-tinh-nam-dinh" | "$bin/provisioner" user add tinh.namdinh --role province --province 36 --name "Quản trị tỉnh Nam Định" --password-stdin >/dev/null
   "$bin/provisioner" procedures import "$ROOT/data/procedures/sample-thu-tuc-cap-xa.csv" --province 36 >/dev/null
   port=$(pg_free_port)
-  AUDIT_INTERVAL_HOURS=0 ADMIN_HOST=quan-tri.localhost PUBLIC_SCHEME=http PORT=$port LOG_LEVEL=warning "$bin/tenant-host" 2>"$work/browser-host.log" &
+  rm -rf "$work/browser-mail"
+  MAIL_TRANSPORT="file:$work/browser-mail" MAIL_INTERVAL_SECONDS=1 \
+    AUDIT_INTERVAL_HOURS=0 ADMIN_HOST=quan-tri.localhost PUBLIC_SCHEME=http PORT=$port LOG_LEVEL=warning "$bin/tenant-host" 2>"$work/browser-host.log" &
   host_pid=$!
   for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/_health" 2>/dev/null && break; sleep 0.2; done
   browser_log "journeys in headless Chromium against 127.0.0.1:$port; screenshots in $artifacts"
   rm -rf "$artifacts"; mkdir -p "$artifacts"   # no screenshot of an earlier run left behind
   status=0
-  AXE_JS="$work/venv/axe.min.js" "$work/venv/bin/python" "$ROOT/Tests/browser/journeys.py" "$port" "$artifacts" || status=$?
+  MAIL_DIR="$work/browser-mail" AXE_JS="$work/venv/axe.min.js" "$work/venv/bin/python" "$ROOT/Tests/browser/journeys.py" "$port" "$artifacts" || status=$?
   # The compliance audit's page checks on two communes: every row written, nothing found.
   if [ "$status" = 0 ]; then
     browser_log "ops/audit-pages on two communes (axe-core 4, v.Nu)"
