@@ -62,7 +62,7 @@ struct MailCommand: AsyncParsableCommand {
 
     struct Alerts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the alerts that are due: questions at 10 of their 15 working days, and overdue.",
+            abstract: "Write the alerts that are due: questions at 10 of their 15 working days and overdue; sites failing the compliance checks.",
             discussion: "Run hourly (deploy/systemd/commune-alerts.timer); each alert is written once. CONSOLE_URL is the console's address in links (https://HOST/quan-tri).")
 
         @OptionGroup var database: DatabaseOptions
@@ -74,10 +74,12 @@ struct MailCommand: AsyncParsableCommand {
                 let tenants = snapshot.tenants.values.filter { $0.status == .active }.sorted { $0.code < $1.code }
                 let staff = try await Accounts(database: p.database, logger: p.database.logger).users()
                 let alerts = QuestionAlerts(database: p.database, logger: p.database.logger)
+                let compliance = ComplianceAlerts(database: p.database, logger: p.database.logger)
                 var (written, failed) = (0, 0)
                 for tenant in tenants {
                     do {
                         let count = try await alerts.run(in: tenant, staff: staff, consoleURL: consoleURL)
+                            + compliance.run(in: tenant, staff: staff, consoleURL: consoleURL)
                         if count > 0 { Console.info("commune \(tenant.code) (\(tenant.name)): \(count) alert(s)") }
                         written += count
                     } catch {

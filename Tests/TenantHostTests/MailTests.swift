@@ -84,7 +84,7 @@ import TestSupport
                 let form = try await person.get(link, on: adminSite)
                 #expect(form.status == 200)
                 #expect(form.text.contains("Chào <strong>Đỗ Thị Mới</strong>"))
-                #expect(form.header("Referrer-Policy") == "no-referrer")
+                #expect(form.header("Referrer-Policy") == "same-origin")
                 let mistyped = try await person.submit(link, to: link, on: adminSite, [("mat-khau-moi", "mat-khau-cua-toi-1"), ("nhap-lai", "mat-khau-cua-toi-2")])
                 #expect(mistyped.status == 400)
                 let accepted = try await person.submit(link, to: link, on: adminSite, [("mat-khau-moi", "mat-khau-cua-toi-1"), ("nhap-lai", "mat-khau-cua-toi-1")])
@@ -300,6 +300,28 @@ import TestSupport
             #expect(text.contains("đã quá thời hạn 15 ngày làm việc"))
             #expect(text.contains("https://quan-tri.example.vn/quan-tri/bien-tap/\(tenant.id)/hoi-dap/"))
             #expect(text.contains("Có thể tắt loại thông báo này ở trang Tài khoản"))
+        }
+    }
+
+    /// A site that fails the compliance checks: its managers hear of it
+    /// once a week, unless they switched the alert off.
+    @Test func complianceAlert_toManagers_oncePerWeekForTheSameFailures() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            try await platform.execute("UPDATE platform.users SET email = 'bien.tap@hainam.vn' WHERE username = 'xa.hainam'")
+            try await platform.execute("UPDATE platform.users SET email = 'tac.gia@hainam.vn', alerts_off = '{compliance_failed}' WHERE username = 'tg.hainam'")
+            let directory = try await TenantDirectory().reload(from: platform.database)
+            let hainam = try #require(directory.tenants.values.first { $0.code == 14224 })
+            let staff = try await Accounts(database: platform.database, logger: platform.logger).users()
+            let alerts = ComplianceAlerts(database: platform.database, logger: platform.logger)
+            // act: a new commune's site (nothing published yet) is checked twice
+            let first = try await alerts.run(in: hainam, staff: staff, consoleURL: "https://quan-tri.example.vn/quan-tri")
+            let second = try await alerts.run(in: hainam, staff: staff, consoleURL: "https://quan-tri.example.vn/quan-tri")
+            // check
+            #expect(first == 1)
+            #expect(second == 0)
+            #expect(try await platform.strings("SELECT recipient FROM platform.mail_outbox WHERE kind = 'compliance_failed'") == ["bien.tap@hainam.vn"])
+            let text = try await platform.strings("SELECT body_text FROM platform.mail_outbox WHERE kind = 'compliance_failed'")[0]
+            #expect(text.contains("chưa đạt") && text.contains("https://quan-tri.example.vn/quan-tri/bien-tap/\(hainam.id)"))
         }
     }
 

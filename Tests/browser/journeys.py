@@ -649,7 +649,7 @@ def journey_invitation_and_reset(driver):
     driver.find_element(By.ID, "f-thu-dien-tu").send_keys("do.thi.moi@haiminh.vn")
     Select(driver.find_element(By.ID, "f-xa")).select_by_value("14233")
     shot(driver, "8-invite-form")
-    submit(driver)
+    submit(driver, "main form[action='/quan-tri/nguoi-dung'] button[type=submit]")
     check("Đã tạo tài khoản và gửi lời mời" in text(driver), "the admin is told the invitation is sent; no password typed")
     nu_collect(driver)
     sign_out(driver, CONSOLE)
@@ -667,7 +667,7 @@ def journey_invitation_and_reset(driver):
     driver.find_element(By.ID, "f-nhap-lai").send_keys("mat-khau-cua-moi-2026")
     shot(driver, "8-invitation-set-password")
     click(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"), clicks)
-    check("Xã Hải Minh" in text(driver) and "/quan-tri/bien-tap/" in driver.current_url,
+    check("Xã Hải Minh" in driver.title and "/quan-tri/bien-tap/" in driver.current_url,
           "signed in at once, in the commune's console")
     shot(driver, "8-invitation-accepted")
     print(f"  clicks: invitation link to the commune's console: {clicks[0]}")

@@ -102,11 +102,14 @@ extension Accounts {
         let seconds = Int(Self.resetLifetime.components.seconds)
         try await self.rows.spendTokens(userID: user.id, purpose: LinkPurpose.reset.rawValue, on: connection)
         try await self.rows.insertToken(token, userID: user.id, purpose: LinkPurpose.reset.rawValue, seconds: seconds, on: connection)
-        try await MailRepository(logger: self.logger).insert(
-            MailTemplates.passwordReset(
-                to: email, name: user.displayName, username: user.username, link: "\(consoleURL)/dat-lai/\(token)",
-                expires: Date().addingTimeInterval(TimeInterval(seconds)), byAdministrator: byAdministrator),
-            on: connection)
+        var mail = MailTemplates.passwordReset(
+            to: email, name: user.displayName, username: user.username, link: "\(consoleURL)/dat-lai/\(token)",
+            expires: Date().addingTimeInterval(TimeInterval(seconds)), byAdministrator: byAdministrator)
+        // An editor's message is about their commune: that province's operators see it.
+        if user.role == .editor, let scope = user.scopeUnitID {
+            mail.commune = try await Catalogue(logger: self.logger).unit(id: scope, on: connection)?.code
+        }
+        try await MailRepository(logger: self.logger).insert(mail, on: connection)
     }
 
     /// A person's own settings: their address and the alerts they switched off.

@@ -21,8 +21,9 @@ extension ConsoleController {
         let token = Accounts.randomToken()
         var headers = HTTPFields()
         headers[.setCookie] = "csrf_dn=\(token); Path=/quan-tri; HttpOnly; SameSite=Strict\(self.secure)"
-        // The link's token is in the path: no page it leads to learns it.
-        headers[.referrerPolicy] = "no-referrer"
+        // The link's token is in the path: no other site it leads to learns it
+        // ("no-referrer" would make the browser send `Origin: null` with the form).
+        headers[.referrerPolicy] = "same-origin"
         return (token, headers)
     }
 
@@ -79,7 +80,7 @@ extension ConsoleController {
 
     func expiredLinkPage(_ context: ConsoleRequestContext, _ purpose: Accounts.LinkPurpose) -> Response {
         var headers = HTTPFields()
-        headers[.referrerPolicy] = "no-referrer"
+        headers[.referrerPolicy] = "same-origin"
         return self.page(
             context, title: "Liên kết không còn dùng được", status: .notFound, main: LinkViews.expired(purpose), headers: headers)
     }
