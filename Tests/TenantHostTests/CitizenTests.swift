@@ -54,6 +54,68 @@ import TestSupport
         }
     }
 
+    /// A request for information (Law 104/2016): the corner lists what must
+    /// be public and takes a request with the form's fields; the request is
+    /// tracked apart from questions, answered by the commune's staff, and the
+    /// person told by e-mail.
+    @Test func informationRequest_tracked_answered_andNeverPublishedAsAQuestion() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            try await withTestHost(platform) { host in
+                let corner = try await host.get("/tiep-can-thong-tin", host: siteA)
+                #expect(corner.text.contains("Danh mục thông tin phải công khai"))
+                #expect(corner.text.contains("href=\"/cong-khai-ngan-sach\"") || corner.text.contains("Công khai ngân sách"))
+                #expect(corner.text.contains("href=\"/tiep-can-thong-tin/yeu-cau\""))
+                let citizen = ConsoleBrowser(host)
+                // Bad input: every problem named, nothing stored.
+                let bad = try await citizen.request("POST", "/tiep-can-thong-tin/yeu-cau", on: siteA, form: [
+                    ("ho-ten", "Lê Văn Cần"), ("noi-cu-tru", ""), ("so-dinh-danh", "12345"), ("lien-he", "0912345678"),
+                    ("thong-tin", "ngắn"), ("muc-dich", ""), ("cach-nhan", "bay-bo-cau"),
+                ])
+                #expect(bad.status == 400)
+                for message in ["Vui lòng nhập nơi cư trú.", "số định danh cá nhân (12 chữ số)", "Vui lòng mô tả rõ hơn thông tin cần cung cấp",
+                                "Vui lòng nhập mục đích sử dụng thông tin.", "Vui lòng chọn cách nhận thông tin."] {
+                    #expect(bad.text.contains(message), "\(message)")
+                }
+                // By e-mail, without an address: refused.
+                let noAddress = try await citizen.request("POST", "/tiep-can-thong-tin/yeu-cau", on: siteA, form: Self.request + [("cach-nhan", "thu-dien-tu")])
+                #expect(noAddress.status == 400)
+                #expect(try await platform.scalar("SELECT count(*) FROM c_14224.questions") == 0)
+                let sent = try await citizen.request(
+                    "POST", "/tiep-can-thong-tin/yeu-cau", on: siteA,
+                    form: Self.request + [("cach-nhan", "thu-dien-tu"), ("thu-dien-tu", "le.can@example.vn"), ("dong-y", "1")])
+                #expect(sent.status == 303)
+                let location = try #require(sent.header("Location"))
+                #expect(location.hasPrefix("/tiep-can-thong-tin/tra-cuu?ma=TT-"))
+                let code = try #require(location.range(of: "TT-").map { String(location[$0.lowerBound...].prefix(11)) })
+                let received = try await host.get(location, host: siteA)
+                #expect(received.text.contains("Ủy ban nhân dân đã nhận yêu cầu cung cấp thông tin của bạn."))
+                #expect(received.text.contains("chậm nhất 15 ngày làm việc"))
+                #expect(try await host.get("/hoi-dap/tra-cuu?ma=\(code)", host: siteA).status == 404, "a request is tracked in its own corner")
+                #expect(try await platform.strings("SELECT kind || ' ' || residence || ' ' || id_number || ' ' || delivery FROM c_14224.questions")
+                    == ["information Xóm 3, Hải Nam 036090001234 thu-dien-tu"])
+                // The commune's staff answer it; even asked to, it is not published as a question.
+                let editor = ConsoleBrowser(host)
+                _ = try await editor.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let id = try await platform.scalar("SELECT id FROM c_14224.questions")
+                let page = try await editor.get("\(a)/hoi-dap/\(id)", on: adminSite)
+                #expect(page.text.contains("Yêu cầu cung cấp thông tin (Luật Tiếp cận thông tin 2016)") && page.text.contains("036090001234"))
+                let answered = try await editor.submit("\(a)/hoi-dap/\(id)", to: "\(a)/hoi-dap/\(id)", on: adminSite,
+                    [("trang-thai", "answered"), ("tra-loi", "Gửi kèm Quyết định số 12/QĐ-UBND."), ("cong-khai", "1")])
+                #expect(answered.status == 303)
+                #expect(try await host.get("/tiep-can-thong-tin/tra-cuu?ma=\(code)", host: siteA).text.contains("Quyết định số 12/QĐ-UBND"))
+                #expect(!(try await host.get("/hoi-dap", host: siteA).text.contains("Bản đồ quy hoạch")))
+                let mail = try await platform.strings("SELECT subject || ' | ' || body_text FROM platform.mail_outbox WHERE recipient = 'le.can@example.vn'")
+                #expect(mail.count == 1)
+                #expect(mail.first?.contains("đã trả lời yêu cầu cung cấp thông tin \(code)") == true)
+                #expect(mail.first?.contains("/tiep-can-thong-tin/tra-cuu?ma=\(code)") == true)
+            }
+        }
+    }
+
+    static let request = [("ho-ten", "Lê Văn Cần"), ("noi-cu-tru", "Xóm 3, Hải Nam"), ("so-dinh-danh", "036 090 001 234"), ("lien-he", "0912345678"),
+                          ("thong-tin", "Bản đồ quy hoạch sử dụng đất của xã năm 2025"), ("muc-dich", "Xây nhà ở")]
+
     @Test func honeypotAndRateLimit_stopSpam() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in

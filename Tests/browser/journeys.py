@@ -484,6 +484,25 @@ def journey_citizen_question(driver):
     driver.get(f"{COMMUNE_A}/hoi-dap")
     check("Hỏi về đăng ký khai sinh" in text(driver), "the published question is on the Hỏi đáp page")
     shot(driver, "2-questions-page")
+    # A request for information (Law 104/2016), from the corner's own page.
+    driver.get(f"{COMMUNE_A}/tiep-can-thong-tin")
+    check("Danh mục thông tin phải công khai" in text(driver), "the corner lists what the commune must publish")
+    shot(driver, "2-access-to-information")
+    link = driver.find_element(By.LINK_TEXT, "Gửi yêu cầu cung cấp thông tin")
+    link.click()
+    wait_replaced(link)
+    driver.find_element(By.ID, "f-ho-ten").send_keys("Lê Văn Cần")
+    driver.find_element(By.ID, "f-noi-cu-tru").send_keys("Xóm 3, Hải Nam")
+    driver.find_element(By.ID, "f-so-dinh-danh").send_keys("036090001234")
+    driver.find_element(By.ID, "f-lien-he").send_keys("0912345679")
+    driver.find_element(By.ID, "f-thong-tin").send_keys("Bản đồ quy hoạch sử dụng đất năm 2025")
+    driver.find_element(By.ID, "f-muc-dich").send_keys("Xây nhà ở")
+    driver.find_element(By.ID, "f-cach-nhan-truc-tiep").click()
+    shot(driver, "2-information-request-form")
+    submit(driver, "main form[action='/tiep-can-thong-tin/yeu-cau'] button[type=submit]")
+    request_code = driver.find_element(By.CSS_SELECTOR, "strong.code").text
+    check(request_code.startswith("TT-") and "15 ngày làm việc" in text(driver), f"the request gets its code and its legal deadline ({request_code})")
+    shot(driver, "2-information-request-received")
 
 
 def journey_district_creates_commune(driver):

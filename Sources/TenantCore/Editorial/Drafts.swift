@@ -98,6 +98,49 @@ public struct QuestionSubmission: Sendable, Equatable {
     }
 }
 
+/// A request for information (Law 104/2016, art. 24; the fields of form
+/// 01a of Decree 13/2018/NĐ-CP).
+public struct InformationRequestSubmission: Sendable, Equatable {
+    public enum Field: String, Sendable, CaseIterable {
+        case name, residence, idNumber, contact, information, purpose, delivery, email, consent
+    }
+
+    /// How the person wants the information.
+    public enum Delivery: String, Sendable, CaseIterable {
+        case email = "thu-dien-tu"
+        case post = "buu-chinh"
+        case office = "truc-tiep"
+
+        public var title: String {
+            switch self {
+            case .email: "Qua thư điện tử"
+            case .post: "Qua bưu chính"
+            case .office: "Nhận trực tiếp tại trụ sở Ủy ban nhân dân"
+            }
+        }
+    }
+
+    public var name = ""
+    public var residence = ""
+    public var idNumber = ""
+    /// A phone number or an e-mail address.
+    public var contact = ""
+    /// What is asked for: the document or information, as precisely as the person can.
+    public var information = ""
+    public var purpose = ""
+    public var delivery = ""
+    public var email = ""
+    public var consent = false
+
+    public init(
+        name: String = "", residence: String = "", idNumber: String = "", contact: String = "", information: String = "",
+        purpose: String = "", delivery: String = "", email: String = "", consent: Bool = false
+    ) {
+        (self.name, self.residence, self.idNumber, self.contact) = (name, residence, idNumber, contact)
+        (self.information, self.purpose, self.delivery, self.email, self.consent) = (information, purpose, delivery, email, consent)
+    }
+}
+
 /// A citizen's comment on a draft under consultation.
 public struct CommentSubmission: Sendable, Equatable {
     public enum Field: String, Sendable, CaseIterable {

@@ -240,18 +240,8 @@ public struct Editorial: Sendable {
             errors.add(F.contact, "Vui lòng nhập số điện thoại (ít nhất 9 chữ số) hoặc thư điện tử hợp lệ.")
         }
         if !body.isEmpty && body.count < 10 { errors.add(F.body, "Nội dung câu hỏi quá ngắn (ít nhất 10 ký tự).") }
-        let typedEmail = submission.email.trimmingCharacters(in: .whitespaces)
-        var notifyEmail = ""
-        if !typedEmail.isEmpty {
-            if let email = EmailAddress(typedEmail) {
-                notifyEmail = email.value
-                if !submission.consent { errors.add(F.consent, "Đánh dấu ô đồng ý để nhận câu trả lời qua thư điện tử, hoặc để trống địa chỉ thư.") }
-            } else {
-                errors.add(F.email, "Địa chỉ thư điện tử không hợp lệ.")
-            }
-        } else if submission.consent {
-            errors.add(F.email, "Vui lòng nhập địa chỉ thư điện tử để nhận câu trả lời.")
-        }
+        let notifyEmail = Self.notifyAddress(
+            submission.email, consent: submission.consent, required: false, email: F.email, consentField: F.consent, into: &errors)
         try errors.check()
         let (showName, notify) = (submission.showName, notifyEmail)
         return try await self.transaction(tenant.schema) { connection in
@@ -297,11 +287,72 @@ public struct Editorial: Sendable {
         }
     }
 
+    /// The address a citizen gave to be told of the answer: valid, and only
+    /// with the consent box ticked (the consent is stored with it); "" for none.
+    static func notifyAddress<Field: RawRepresentable>(
+        _ typed: String, consent: Bool, required: Bool, email emailField: Field, consentField: Field, into errors: inout FieldErrors
+    ) -> String where Field.RawValue == String {
+        let text = typed.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else {
+            if consent || required { errors.add(emailField, "Vui lòng nhập địa chỉ thư điện tử để nhận câu trả lời.") }
+            return ""
+        }
+        guard let email = EmailAddress(text) else {
+            errors.add(emailField, "Địa chỉ thư điện tử không hợp lệ.")
+            return ""
+        }
+        if !consent { errors.add(consentField, "Đánh dấu ô đồng ý để nhận câu trả lời qua thư điện tử, hoặc để trống địa chỉ thư.") }
+        return email.value
+    }
+
+    /// A request for information (Law 104/2016): tracked like a question,
+    /// with the code `TT-…`. Returns the code.
+    public func submitInformationRequest(_ submission: InformationRequestSubmission, to tenant: Tenant, address: String) async throws -> String {
+        var errors = FieldErrors()
+        typealias F = InformationRequestSubmission.Field
+        let name = Self.citizenText(submission.name, F.name, max: 120, label: "họ và tên", into: &errors)
+        let residence = Self.citizenText(submission.residence, F.residence, max: 300, label: "nơi cư trú", into: &errors)
+        let idNumber = submission.idNumber.filter { !$0.isWhitespace }
+        let digitsOnly = idNumber.unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
+        if !(digitsOnly && (idNumber.count == 12 || idNumber.count == 9)) {
+            errors.add(F.idNumber, "Vui lòng nhập số định danh cá nhân (12 chữ số) hoặc số chứng minh nhân dân (9 chữ số).")
+        }
+        let contact = Self.citizenText(submission.contact, F.contact, max: 200, label: "số điện thoại hoặc thư điện tử", into: &errors)
+        if !contact.isEmpty && !EntryDraft.looksLikeEmail(contact) && contact.filter(\.isNumber).count < 9 {
+            errors.add(F.contact, "Vui lòng nhập số điện thoại (ít nhất 9 chữ số) hoặc thư điện tử hợp lệ.")
+        }
+        let information = Self.citizenText(submission.information, F.information, max: 5000, label: "thông tin cần cung cấp", into: &errors)
+        if !information.isEmpty && information.count < 10 { errors.add(F.information, "Vui lòng mô tả rõ hơn thông tin cần cung cấp (ít nhất 10 ký tự).") }
+        let purpose = Self.citizenText(submission.purpose, F.purpose, max: 1000, label: "mục đích sử dụng thông tin", into: &errors)
+        let delivery = InformationRequestSubmission.Delivery(rawValue: submission.delivery)
+        if delivery == nil { errors.add(F.delivery, "Vui lòng chọn cách nhận thông tin.") }
+        let notifyEmail = Self.notifyAddress(
+            submission.email, consent: submission.consent, required: delivery == .email, email: F.email, consentField: F.consent, into: &errors)
+        try errors.check()
+        let notify = notifyEmail
+        let title = String(information.prefix(120))
+        let chosen = delivery?.rawValue ?? ""
+        return try await self.transaction(tenant.schema) { connection in
+            try await self.admit(address: address, tenant: tenant, form: "information", on: connection)
+            for _ in 0..<5 {
+                let code = Self.trackingCode(prefix: "TT-")
+                if try await self.content.insertQuestion(
+                    code: code, name: name, contact: contact, title: title, body: information, notifyEmail: notify, kind: .information,
+                    residence: residence, idNumber: idNumber, purpose: purpose, delivery: chosen, in: tenant.schema, on: connection)
+                {
+                    try await self.accounts.audit(nil, actor: "người dân", commune: tenant.code, action: "information.received", detail: code, address: address, on: connection)
+                    return code
+                }
+            }
+            throw TenantCoreError(.conflict, "could not allocate a tracking code")
+        }
+    }
+
     /// `HD-7K3M9Q2P`: letters and digits that cannot be mistaken for each other.
-    static func trackingCode() -> String {
+    static func trackingCode(prefix: String = "HD-") -> String {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var generator = SystemRandomNumberGenerator()
-        return "HD-" + String((0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        return prefix + String((0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 
     /// The editor's answer, status and whether the question is published.
@@ -326,10 +377,11 @@ public struct Editorial: Sendable {
                 try await self.content.updateQuestion(id: id, status: status, answer: text, published: publish, in: tenant.schema, on: connection)
             else { throw TenantCoreError(.notFound, "question \(id) does not exist") }
             if status == .answered, before.status != .answered, let email = EmailAddress(before.notifyEmail), let siteURL {
+                let path = before.kind == .question ? "/hoi-dap/tra-cuu" : "/tiep-can-thong-tin/tra-cuu"
                 try await MailRepository(logger: self.logger).insert(
                     MailTemplates.questionAnswered(
                         to: email, commune: "Ủy ban nhân dân \(tenant.name)", communeCode: tenant.code, code: before.code, title: before.title,
-                        link: "\(siteURL)/hoi-dap/tra-cuu?ma=\(before.code)"),
+                        link: "\(siteURL)\(path)?ma=\(before.code)", kind: before.kind),
                     on: connection)
             }
         }

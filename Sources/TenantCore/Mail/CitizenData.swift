@@ -98,7 +98,8 @@ public struct CitizenData: Sendable {
             count += try await connection.query(
                 """
                 UPDATE \(unescaped: schema).questions
-                   SET asker_name = 'Người dân', contact = '', notify_email = '', show_name = false, erased_at = now()
+                   SET asker_name = 'Người dân', contact = '', notify_email = '', residence = '', id_number = '', show_name = false,
+                       erased_at = now()
                  WHERE lower(contact) = \(email) OR lower(notify_email) = \(email) OR regexp_replace(contact, '[^0-9]', '', 'g') = \(digits)
                 RETURNING id
                 """, logger: self.logger

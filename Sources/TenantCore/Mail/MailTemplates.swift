@@ -50,25 +50,28 @@ public enum MailTemplates {
             about: username)
     }
 
-    public static func questionAnswered(to address: EmailAddress, commune: String, communeCode: Int, code: String, title: String, link: String) -> OutgoingMail {
+    public static func questionAnswered(
+        to address: EmailAddress, commune: String, communeCode: Int, code: String, title: String, link: String, kind: Question.Kind = .question
+    ) -> OutgoingMail {
         OutgoingMail(
-            kind: .questionAnswered, recipient: address, subject: "\(commune) đã trả lời câu hỏi \(code)",
+            kind: .questionAnswered, recipient: address, subject: "\(commune) đã trả lời \(kind.noun) \(code)",
             text: """
                 Kính gửi anh/chị,
 
-                \(commune) đã trả lời câu hỏi "\(title)" (mã tra cứu \(code)) của anh/chị.
+                \(commune) đã trả lời \(kind.noun) "\(title)" (mã tra cứu \(code)) của anh/chị.
 
                 Xem câu trả lời tại:
                 \(link)
-                """ + Self.footer("khi gửi câu hỏi anh/chị đã đồng ý nhận thông báo trả lời qua địa chỉ thư này; địa chỉ sẽ được xóa theo thời hạn lưu trữ ghi trên trang hỏi đáp"),
+                """ + Self.footer("khi gửi \(kind.noun) anh/chị đã đồng ý nhận thông báo trả lời qua địa chỉ thư này; địa chỉ sẽ được xóa theo thời hạn lưu trữ ghi trên biểu mẫu"),
             commune: communeCode, about: code)
     }
 
     public static func questionDue(
         to address: EmailAddress, name: String, commune: String, communeCode: Int, code: String, title: String, workingDays: Int,
-        overdue: Bool, link: String
+        overdue: Bool, link: String, kind: Question.Kind = .question
     ) -> OutgoingMail {
-        let subject = overdue ? "Quá hạn trả lời câu hỏi \(code) (\(commune))" : "Câu hỏi \(code) sắp đến hạn trả lời (\(commune))"
+        let noun = kind.noun
+        let subject = overdue ? "Quá hạn trả lời \(noun) \(code) (\(commune))" : "\(noun.capitalisedFirst) \(code) sắp đến hạn trả lời (\(commune))"
         let state = overdue
             ? "đã quá thời hạn 15 ngày làm việc (đã \(workingDays) ngày làm việc) mà chưa được trả lời"
             : "đã chờ \(workingDays) ngày làm việc; thời hạn trả lời là 15 ngày làm việc"
@@ -77,9 +80,9 @@ public enum MailTemplates {
             text: """
                 Kính gửi \(name),
 
-                Câu hỏi "\(title)" (mã \(code)) của người dân gửi \(commune) \(state).
+                \(noun.capitalisedFirst) "\(title)" (mã \(code)) của người dân gửi \(commune) \(state).
 
-                Trả lời câu hỏi tại:
+                Trả lời tại:
                 \(link)
                 """ + Self.footer("anh/chị quản lý trang của \(commune). Có thể tắt loại thông báo này ở trang Tài khoản trong hệ thống quản trị"),
             commune: communeCode, about: "\(code)")

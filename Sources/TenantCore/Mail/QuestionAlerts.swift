@@ -24,16 +24,16 @@ public struct QuestionAlerts: Sendable {
         let managers = staff.filter { $0.active && $0.email != nil && $0.mayManage(tenant) }
         return try await self.database.withTransaction(schema: tenant.schema) { connection in
             var written = 0
-            var rows: [(Int64, String, String, Date, Int16)] = []
+            var rows: [(Int64, String, String, Date, Int16, String)] = []
             for try await row in try await connection.query(
                 """
-                SELECT id, code, title, created_at, alert_stage FROM \(unescaped: tenant.schema.quoted).questions
+                SELECT id, code, title, created_at, alert_stage, kind FROM \(unescaped: tenant.schema.quoted).questions
                  WHERE status <> 'answered' AND alert_stage < 2 FOR UPDATE
                 """, logger: self.logger
-            ).decode((Int64, String, String, Date, Int16).self) {
+            ).decode((Int64, String, String, Date, Int16, String).self) {
                 rows.append(row)
             }
-            for (id, code, title, created, stage) in rows {
+            for (id, code, title, created, stage, rowKind) in rows {
                 let days = WorkingDays.between(created, now)
                 let due: Int16 = days > Self.deadline ? 2 : days >= Self.warnAfter ? 1 : 0
                 guard due > stage else { continue }
@@ -43,7 +43,8 @@ public struct QuestionAlerts: Sendable {
                     try await MailRepository(logger: self.logger).insert(
                         MailTemplates.questionDue(
                             to: email, name: user.displayName, commune: tenant.name, communeCode: tenant.code, code: code, title: title,
-                            workingDays: days, overdue: due == 2, link: "\(consoleURL)/bien-tap/\(tenant.id)/hoi-dap/\(id)"),
+                            workingDays: days, overdue: due == 2, link: "\(consoleURL)/bien-tap/\(tenant.id)/hoi-dap/\(id)",
+                            kind: Question.Kind(rawValue: rowKind) ?? .question),
                         on: connection)
                     written += 1
                 }

@@ -58,7 +58,7 @@ public struct Retention: Sendable {
             let schema = tenant.schema
             erased.questions = try await connection.query(
                 """
-                UPDATE \(unescaped: schema.quoted).questions SET contact = '', notify_email = '', erased_at = now()
+                UPDATE \(unescaped: schema.quoted).questions SET contact = '', notify_email = '', residence = '', id_number = '', erased_at = now()
                  WHERE erased_at IS NULL
                    AND ((status = 'answered' AND answered_at < now() - make_interval(days => \(policy.questionContactDaysAfterAnswer)::int))
                         OR created_at < now() - make_interval(days => \(policy.questionContactDaysUnanswered)::int))

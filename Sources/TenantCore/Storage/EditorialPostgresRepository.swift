@@ -3,6 +3,14 @@ import PostgresNIO
 
 /// A citizen's question (Hỏi đáp) and where it stands.
 public struct Question: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case question
+        case information
+
+        /// "câu hỏi" / "yêu cầu cung cấp thông tin", inside a sentence.
+        public var noun: String { self == .question ? "câu hỏi" : "yêu cầu cung cấp thông tin" }
+    }
+
     public enum Status: String, Sendable, CaseIterable {
         case received, in_progress, answered
 
@@ -26,6 +34,14 @@ public struct Question: Sendable, Hashable {
     public var published: Bool
     public var createdAt: Date
     public var answeredAt: Date?
+    /// A question for Hỏi đáp, or a request for information (Law 104/2016).
+    public var kind: Kind = .question
+    /// A request for information: where the person lives, their identity
+    /// number, what the information is for and how they want it.
+    public var residence = ""
+    public var idNumber = ""
+    public var purpose = ""
+    public var delivery = ""
     /// Where the asker asked to be told of the answer ("" for nowhere, or once erased).
     public var notifyEmail = ""
     /// Whether the asker chose to have their full name published.
@@ -199,30 +215,41 @@ extension ContentStore {
 
     // MARK: Questions
 
-    static let questionColumns = "id, code, asker_name, contact, title, body, status, answer, published, created_at, answered_at, notify_email, show_name"
+    static let questionColumns = """
+        id, code, asker_name, contact, title, body, status, answer, published, created_at, answered_at, notify_email, show_name,
+        kind, residence, id_number, purpose, delivery
+        """
 
     func questions(_ rows: PostgresRowSequence) async throws -> [Question] {
         var result: [Question] = []
-        for try await (id, code, name, contact, title, body, status, answer, published, created, answered, notify, showName) in rows.decode(
-            (Int64, String, String, String, String, String, String, String, Bool, Date, Date?, String, Bool).self)
+        for try await row in rows.decode(
+            (Int64, String, String, String, String, String, String, String, Bool, Date, Date?, String, Bool, String, String, String, String, String).self)
         {
-            result.append(
-                Question(
-                    id: id, code: code, askerName: name, contact: contact, title: title, body: body,
-                    status: Question.Status(rawValue: status) ?? .received, answer: answer, published: published,
-                    createdAt: created, answeredAt: answered, notifyEmail: notify, showName: showName))
+            let (id, code, name, contact, title, body, status, answer, published, created, answered, notify, showName, kind, residence, idNumber, purpose, delivery) = row
+            var question = Question(
+                id: id, code: code, askerName: name, contact: contact, title: title, body: body,
+                status: Question.Status(rawValue: status) ?? .received, answer: answer, published: published,
+                createdAt: created, answeredAt: answered)
+            question.notifyEmail = notify
+            question.showName = showName
+            question.kind = Question.Kind(rawValue: kind) ?? .question
+            (question.residence, question.idNumber, question.purpose, question.delivery) = (residence, idNumber, purpose, delivery)
+            result.append(question)
         }
         return result
     }
 
     public func insertQuestion(
         code: String, name: String, contact: String, title: String, body: String, notifyEmail: String = "", showName: Bool = false,
+        kind: Question.Kind = .question, residence: String = "", idNumber: String = "", purpose: String = "", delivery: String = "",
         in schema: SchemaName, on connection: PostgresConnection
     ) async throws -> Bool {
         let rows = try await connection.query(
             """
-            INSERT INTO \(unescaped: schema.quoted).questions (code, asker_name, contact, title, body, notify_email, consent_at, show_name)
-            VALUES (\(code), \(name), \(contact), \(title), \(body), \(notifyEmail), CASE WHEN \(notifyEmail) <> '' THEN now() END, \(showName))
+            INSERT INTO \(unescaped: schema.quoted).questions
+                   (code, asker_name, contact, title, body, notify_email, consent_at, show_name, kind, residence, id_number, purpose, delivery)
+            VALUES (\(code), \(name), \(contact), \(title), \(body), \(notifyEmail), CASE WHEN \(notifyEmail) <> '' THEN now() END, \(showName),
+                    \(kind.rawValue), \(residence), \(idNumber), \(purpose), \(delivery))
             ON CONFLICT (code) DO NOTHING RETURNING id
             """, logger: self.logger
         ).collect()
@@ -253,7 +280,7 @@ extension ContentStore {
             connection.query(
                 """
                 SELECT \(unescaped: Self.questionColumns) FROM \(unescaped: schema.quoted).questions
-                 WHERE NOT \(publishedOnly) OR (published AND status = 'answered')
+                 WHERE NOT \(publishedOnly) OR (published AND status = 'answered' AND kind = 'question')
                  ORDER BY (status = 'answered'), created_at DESC LIMIT \(limit)
                 """, logger: self.logger))
     }

@@ -249,6 +249,32 @@ enum CitizenForm {
             body: form[self.input(CommentSubmission.Field.body)])
     }
 
+    static func input(_ field: InformationRequestSubmission.Field) -> String {
+        switch field {
+        case .name: "ho-ten"
+        case .residence: "noi-cu-tru"
+        case .idNumber: "so-dinh-danh"
+        case .contact: "lien-he"
+        case .information: "thong-tin"
+        case .purpose: "muc-dich"
+        case .delivery: "cach-nhan"
+        case .email: "thu-dien-tu"
+        case .consent: "dong-y"
+        }
+    }
+
+    static func informationRequest(from form: FormBody) -> InformationRequestSubmission {
+        typealias F = InformationRequestSubmission.Field
+        return InformationRequestSubmission(
+            name: form[self.input(F.name)], residence: form[self.input(F.residence)], idNumber: form[self.input(F.idNumber)],
+            contact: form[self.input(F.contact)], information: form[self.input(F.information)], purpose: form[self.input(F.purpose)],
+            delivery: form[self.input(F.delivery)], email: form[self.input(F.email)], consent: form[self.input(F.consent)] == "1")
+    }
+
+    static func informationErrors(_ failure: ValidationFailure) -> [String: String] {
+        failure.renamed { InformationRequestSubmission.Field(rawValue: $0).map(self.input) }
+    }
+
     static func questionErrors(_ failure: ValidationFailure) -> [String: String] {
         failure.renamed { QuestionSubmission.Field(rawValue: $0).map(self.input) }
     }

@@ -48,6 +48,46 @@ extension PublicSiteController {
         }
     }
 
+    @Sendable func informationForm(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try await self.render(request, context) { chrome, _ in
+            .page(CitizenViews.informationForm(chrome, fields: [:], errors: [:]), contentType: Self.html)
+        }
+    }
+
+    @Sendable func submitInformationRequest(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request, context: context, limit: 64 * 1024)
+        var outcome: Result<String?, any Error>
+        if !form["website"].isEmpty {
+            outcome = .success(nil)
+        } else {
+            do {
+                outcome = .success(
+                    try await self.editorial.submitInformationRequest(
+                        CitizenForm.informationRequest(from: form), to: context.tenant, address: context.remoteAddress))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        let result = outcome
+        if case .success(let code) = result {
+            return Self.seeOther(code.map { "/tiep-can-thong-tin/tra-cuu?ma=\($0)&moi=1" } ?? "/tiep-can-thong-tin")
+        }
+        return try await self.render(request, context) { chrome, _ in
+            switch result {
+            case .success:
+                throw PageError.badRequest("")
+            case .failure(let failure as ValidationFailure):
+                return .personal(
+                    CitizenViews.informationForm(chrome, fields: form.fields, errors: CitizenForm.informationErrors(failure)), status: .badRequest)
+            case .failure(let error as TenantCoreError) where error.code == .rateLimited:
+                let answer = ErrorMapping.answer(for: error)
+                return .personal(ErrorView.inSite(chrome, title: answer.title, message: answer.message), status: answer.status)
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
     @Sendable func ratingForm(_ request: Request, context: TenantRequestContext) async throws -> Response {
         let sent = request.uri.query == "da-gui=1"
         return try await self.render(request, context) { chrome, _ in
@@ -96,10 +136,14 @@ extension PublicSiteController {
         let query = try QueryItems(request)
         let code = (try query.text("ma", max: 20) ?? "").uppercased()
         let isNew = query.values["moi"] == "1"
+        let kind: Question.Kind = request.uri.path.hasPrefix("/tiep-can-thong-tin") ? .information : .question
         return try await self.render(request, context) { chrome, connection in
-            let question = code.isEmpty ? nil : try await self.services.content.question(code: code, in: chrome.tenant.schema, on: connection)
+            var question = code.isEmpty ? nil : try await self.services.content.question(code: code, in: chrome.tenant.schema, on: connection)
+            // Each corner tracks its own: a request's code is looked up under Tiếp cận thông tin.
+            if question?.kind != kind { question = nil }
             let status: HTTPResponse.Status = !code.isEmpty && question == nil ? .notFound : .ok
-            return .personal(CitizenViews.tracking(chrome, code: code, question: question, searched: !code.isEmpty, isNew: isNew), status: status)
+            return .personal(
+                CitizenViews.tracking(chrome, code: code, question: question, searched: !code.isEmpty, isNew: isNew, kind: kind), status: status)
         }
     }
 

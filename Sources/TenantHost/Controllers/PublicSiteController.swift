@@ -54,7 +54,7 @@ struct PublicSiteController: Sendable {
         group.read("/rss/:file", use: self.rss)
         // Sections whose path also has fixed children: the router does not
         // fall back from a fixed segment to a parameter, so name them.
-        for slug in [MandatorySection.questions.slug, MandatorySection.consultation.slug] {
+        for slug in [MandatorySection.questions.slug, MandatorySection.consultation.slug, MandatorySection.accessToInformation.slug] {
             group.read(RouterPath(slug)) { request, context in try await self.showSection(slug, request, context) }
             group.read(RouterPath("\(slug)/:id")) { request, context in try await self.showEntry(slug, request, context) }
             group.read(RouterPath("\(slug)/:id/ban-in")) { request, context in try await self.showPrint(slug, request, context) }
@@ -62,6 +62,9 @@ struct PublicSiteController: Sendable {
         group.read("/hoi-dap/gui-cau-hoi", use: self.questionForm)
         group.post("/hoi-dap/gui-cau-hoi", use: self.submitQuestion)
         group.read("/hoi-dap/tra-cuu", use: self.trackQuestion)
+        group.read("/tiep-can-thong-tin/yeu-cau", use: self.informationForm)
+        group.post("/tiep-can-thong-tin/yeu-cau", use: self.submitInformationRequest)
+        group.read("/tiep-can-thong-tin/tra-cuu", use: self.trackQuestion)
         group.post("/lay-y-kien/:id/gop-y", use: self.submitComment)
         group.read("/tep/:id", use: self.file)
         group.read("/tep/:id/:width", use: self.fileVariant)

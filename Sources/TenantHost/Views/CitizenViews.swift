@@ -22,6 +22,45 @@ enum CitizenViews {
             """
     }
 
+    /// `/tiep-can-thong-tin/yeu-cau`: a request for information, with the
+    /// fields of form 01a (Decree 13/2018/NĐ-CP).
+    static func informationForm(_ chrome: SiteChrome, fields: [String: String], errors: [String: String]) -> HTML {
+        let policy = RetentionPolicy()
+        let deliveries = InformationRequestSubmission.Delivery.allCases.map { d -> HTML in
+            let checked: HTML = fields["cach-nhan"] == d.rawValue ? " checked" : .empty
+            return "<div class=\"field check\"><input type=\"radio\" id=\"f-cach-nhan-\(d.rawValue)\" name=\"cach-nhan\" value=\"\(d.rawValue)\"\(checked)> <label for=\"f-cach-nhan-\(d.rawValue)\">\(d.title)</label></div>"
+        }
+        let deliveryError: HTML = errors["cach-nhan"].map { "<span class=\"error\" id=\"e-cach-nhan\">\($0)</span>" } ?? .empty
+        let main: HTML = """
+            <p>Theo Luật Tiếp cận thông tin năm 2016, công dân có quyền yêu cầu Ủy ban nhân dân \(chrome.tenant.nameInSentence) cung cấp thông tin do Ủy ban nhân dân tạo ra hoặc nắm giữ. \
+            Yêu cầu được tiếp nhận và trả lời trong thời hạn luật định: chậm nhất 15 ngày làm việc kể từ ngày nhận yêu cầu hợp lệ (có thể gia hạn không quá 15 ngày, có thông báo). Bạn sẽ nhận một mã để theo dõi.</p>
+            <details class="notice-box"><summary>Dữ liệu cá nhân của bạn được dùng thế nào</summary>
+            <p>Các thông tin trong biểu mẫu (theo Mẫu số 01a, Nghị định 13/2018/NĐ-CP) chỉ dùng để giải quyết yêu cầu này và chỉ cán bộ xử lý thấy. \
+            Nơi cư trú, số định danh và thông tin liên hệ được xóa \(policy.questionContactDaysAfterAnswer) ngày sau khi yêu cầu được trả lời \
+            (hoặc \(policy.questionContactDaysUnanswered) ngày sau khi gửi nếu chưa được trả lời). Bạn có thể yêu cầu xem hoặc xóa dữ liệu của mình (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15).</p>
+            </details>
+            \(Field.summary(errors, order: ["ho-ten", "noi-cu-tru", "so-dinh-danh", "lien-he", "thong-tin", "muc-dich", "cach-nhan", "thu-dien-tu", "dong-y"]))<form method="post" action="/tiep-can-thong-tin/yeu-cau">
+            \(Field.text("ho-ten", "Họ và tên", value: fields["ho-ten"] ?? "", errors: errors, required: true, autocomplete: "name"))\
+            \(Field.text("noi-cu-tru", "Nơi cư trú", value: fields["noi-cu-tru"] ?? "", errors: errors, required: true, autocomplete: "street-address"))\
+            \(Field.text("so-dinh-danh", "Số định danh cá nhân (căn cước công dân)", value: fields["so-dinh-danh"] ?? "", errors: errors, required: true, hint: "12 chữ số; hoặc 9 chữ số của chứng minh nhân dân cũ."))\
+            \(Field.text("lien-he", "Số điện thoại hoặc thư điện tử", value: fields["lien-he"] ?? "", errors: errors, required: true, autocomplete: "tel"))\
+            \(Field.area("thong-tin", "Thông tin cần cung cấp", value: fields["thong-tin"] ?? "", errors: errors, rows: 5, required: true, hint: "Tên văn bản, hồ sơ, tài liệu (số, ký hiệu, ngày nếu biết) hoặc nội dung thông tin cần."))\
+            \(Field.area("muc-dich", "Mục đích sử dụng thông tin", value: fields["muc-dich"] ?? "", errors: errors, rows: 3, required: true))\
+            <fieldset\(errors["cach-nhan"] != nil ? " aria-describedby=\"e-cach-nhan\"" as HTML : .empty)><legend>Cách nhận thông tin <span aria-hidden="true">*</span></legend>\(deliveryError)\(HTML(deliveries))</fieldset>
+            <fieldset><legend>Nhận thông báo qua thư điện tử</legend>
+            \(Field.text("thu-dien-tu", "Thư điện tử", value: fields["thu-dien-tu"] ?? "", errors: errors, type: "email", hint: "Bắt buộc nếu chọn nhận thông tin qua thư điện tử; khi yêu cầu được trả lời, chúng tôi gửi thư kèm liên kết.", autocomplete: "email"))\
+            \(self.check("dong-y", "Tôi đồng ý để Ủy ban nhân dân dùng địa chỉ thư này chỉ để trả lời yêu cầu này.", checked: fields["dong-y"] == "1", errors: errors))\
+            </fieldset>
+            \(self.honeypot)
+            <p><button class="button" type="submit">Gửi yêu cầu</button></p>
+            </form>
+            <p><a href="/tiep-can-thong-tin/tra-cuu">Tra cứu yêu cầu đã gửi</a></p>
+            """
+        return self.page(
+            chrome, title: "Yêu cầu cung cấp thông tin", path: "/tiep-can-thong-tin/yeu-cau", main: main,
+            section: MandatorySection.accessToInformation.id)
+    }
+
     /// A checkbox with its error, for citizens' forms.
     static func check(_ name: String, _ label: String, checked: Bool, errors: [String: String]) -> HTML {
         let error: HTML = errors[name].map { "<span class=\"error\" id=\"e-\(name)\">\($0)</span>" } ?? .empty
@@ -107,12 +146,17 @@ enum CitizenViews {
         return Layout.page(chrome, meta, main: "<h1>Đánh giá mức độ hài lòng</h1>\n\(main)")
     }
 
-    static func tracking(_ chrome: SiteChrome, code: String, question: Question?, searched: Bool, isNew: Bool = false) -> HTML {
+    static func tracking(
+        _ chrome: SiteChrome, code: String, question: Question?, searched: Bool, isNew: Bool = false, kind: Question.Kind = .question
+    ) -> HTML {
         var result: HTML = .empty
         if isNew, question != nil {
+            let promise = kind == .question
+                ? "câu trả lời được gửi trong 15 ngày làm việc"
+                : "thông tin được cung cấp, hoặc việc từ chối được trả lời bằng văn bản nêu lý do, chậm nhất 15 ngày làm việc kể từ ngày nhận yêu cầu hợp lệ (có thể gia hạn không quá 15 ngày, có thông báo)"
             result = """
-                <p class="notice-box" role="status">Ủy ban nhân dân đã nhận câu hỏi của bạn.</p>
-                <p>Mã theo dõi của bạn: <strong class="code">\(code)</strong>. Hãy ghi lại mã này để tra cứu tình trạng xử lý; câu trả lời được gửi trong 15 ngày làm việc.</p>
+                <p class="notice-box" role="status">Ủy ban nhân dân đã nhận \(kind.noun) của bạn.</p>
+                <p>Mã theo dõi của bạn: <strong class="code">\(code)</strong>. Hãy ghi lại mã này để tra cứu tình trạng xử lý; \(promise).</p>
                 """
         }
         if searched {
@@ -126,17 +170,21 @@ enum CitizenViews {
                     \(answer)
                     """
             } else {
-                result = "<p role=\"status\">Không tìm thấy câu hỏi có mã “\(code)”. Vui lòng kiểm tra lại mã.</p>"
+                result = "<p role=\"status\">Không tìm thấy \(kind.noun) có mã “\(code)”. Vui lòng kiểm tra lại mã.</p>"
             }
         }
+        let path = kind == .question ? "/hoi-dap/tra-cuu" : "/tiep-can-thong-tin/tra-cuu"
+        let title = kind == .question ? "Tra cứu câu hỏi" : "Tra cứu yêu cầu cung cấp thông tin"
         let main: HTML = """
-            <form method="get" action="/hoi-dap/tra-cuu" class="form-grid" role="search" aria-label="Tra cứu câu hỏi">
+            <form method="get" action="\(path)" class="form-grid" role="search" aria-label="\(title)">
             <div><label for="ma">Mã theo dõi</label><input id="ma" name="ma" value="\(code)" maxlength="20" autocomplete="off"></div>
             <div><button class="button" type="submit">Tra cứu</button></div>
             </form>
             \(result)
             """
-        return self.page(chrome, title: "Tra cứu câu hỏi", path: "/hoi-dap/tra-cuu", main: main, noindex: true)
+        return self.page(
+            chrome, title: title, path: path, main: main, noindex: true,
+            section: kind == .question ? MandatorySection.questions.id : MandatorySection.accessToInformation.id)
     }
 
     /// The consultation block under a draft: deadline, result, approved comments, the form.

@@ -71,7 +71,13 @@ enum SectionView {
                 let slug = chrome.slug(of: MandatorySection.documents.id)
                 extra.append("<h2>Thông tin đã công khai gần đây</h2>\(HomeView.documents(documents, slug: slug))")
             }
-            extra.append("<p>Yêu cầu cung cấp thông tin có thể gửi trực tiếp tại trụ sở, qua thư điện tử hoặc qua chuyên mục <a href=\"/\(chrome.slug(of: MandatorySection.questions.id))\">Hỏi đáp</a>.</p>")
+            extra.append(self.disclosureList(chrome))
+            extra.append("""
+                <h2>Yêu cầu cung cấp thông tin</h2>
+                <p>Thông tin chưa được công khai có thể yêu cầu Ủy ban nhân dân cung cấp: trực tiếp tại trụ sở, qua bưu chính, hoặc qua mạng bằng biểu mẫu dưới đây. \
+                Yêu cầu được trả lời chậm nhất 15 ngày làm việc kể từ ngày nhận yêu cầu hợp lệ.</p>
+                <p class="actions"><a class="button" href="/tiep-can-thong-tin/yeu-cau">Gửi yêu cầu cung cấp thông tin</a> <a href="/tiep-can-thong-tin/tra-cuu">Tra cứu yêu cầu đã gửi</a></p>
+                """)
         default:
             break
         }
@@ -85,6 +91,35 @@ enum SectionView {
         meta.crumbs = [(section.title, nil)]
         meta.activeSlug = section.slug
         return Layout.page(chrome, meta, main: main)
+    }
+
+    /// What the commune must make public (Law 104/2016, art. 17 and 19;
+    /// Law 10/2022, art. 11) and where on this site each is.
+    static func disclosureList(_ chrome: SiteChrome) -> HTML {
+        let items: [(String, MandatorySection)] = [
+            ("Văn bản quy phạm pháp luật, văn bản hành chính có giá trị áp dụng chung", .documents),
+            ("Thủ tục hành chính, quy trình giải quyết công việc", .procedures),
+            ("Phổ biến, hướng dẫn thực hiện pháp luật, chế độ, chính sách", .legalDissemination),
+            ("Kế hoạch phát triển kinh tế – xã hội, quy hoạch, kế hoạch sử dụng đất", .plans),
+            ("Dự án, chương trình đầu tư công, mua sắm công, thu hồi đất, bồi thường, tái định cư", .projects),
+            ("Dự toán, tình hình thực hiện, quyết toán ngân sách; các khoản huy động đóng góp", .budget),
+            ("Chính sách hỗ trợ, trợ cấp; kết quả bình xét; danh sách đối tượng", .socialSupport),
+            ("Dự thảo lấy ý kiến Nhân dân và kết quả tiếp thu", .consultation),
+            ("Cơ cấu tổ chức, chức năng, nhiệm vụ; nhiệm vụ, quyền hạn của cán bộ, công chức", .organisation),
+            ("Thông tin chỉ đạo, điều hành; lịch công tác của lãnh đạo", .direction),
+        ]
+        let rows = HTML(items.compactMap { label, section -> HTML? in
+            guard let found = chrome.section(id: section.id) else { return nil }
+            return "<tr><td>\(label)</td><td><a href=\"/\(found.slug)\">\(found.title)</a></td></tr>"
+        })
+        return """
+            <h2>Danh mục thông tin phải công khai</h2>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Danh mục thông tin phải công khai"><table class="data">
+            <caption>Thông tin Ủy ban nhân dân phải công khai (Luật Tiếp cận thông tin 2016, Điều 17, 19; Luật Thực hiện dân chủ ở cơ sở 2022, Điều 11) và nơi đăng trên trang này</caption>
+            <thead><tr><th scope="col">Thông tin</th><th scope="col">Đăng tại chuyên mục</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+
+            """
     }
 
     static func contactBlock(_ chrome: SiteChrome, heading: StaticString = "Cơ quan chủ quản") -> HTML {

@@ -218,7 +218,7 @@ enum EditorViews {
         let rows = HTML(questions.map { q -> HTML in
             let age = WorkingDays.between(q.createdAt, now)
             let late: HTML = q.status != .answered && age > 15 ? " <span class=\"status-bad\">quá hạn \(age) ngày làm việc</span>" : .empty
-            return "<tr><td>\(q.code)</td><td><a href=\"\(base)/hoi-dap/\(q.id)\">\(q.title)</a></td><td>\(q.status.title)\(late)\(q.published ? " · đã công bố" : "")</td><td>\(Layout.date(q.createdAt))</td></tr>"
+            return "<tr><td>\(q.code)</td><td><a href=\"\(base)/hoi-dap/\(q.id)\">\(q.title)</a>\(q.kind == .information ? " <small>(yêu cầu cung cấp thông tin)</small>" as HTML : .empty)</td><td>\(q.status.title)\(late)\(q.published ? " · đã công bố" : "")</td><td>\(Layout.date(q.createdAt))</td></tr>"
         })
         return questions.isEmpty ? "<p>Chưa có câu hỏi nào.</p>" : """
             <div class="table-scroll" tabindex="0" role="region" aria-label="Câu hỏi của người dân (thời hạn trả lời 15 ngày làm việc)"><table class="data"><caption>Câu hỏi của người dân (thời hạn trả lời 15 ngày làm việc)</caption>
@@ -230,12 +230,18 @@ enum EditorViews {
     /// `<console>/hoi-dap/<id>`: one question and the answer form.
     static func question(base: String, _ q: Question, errors: [String: String], csrf: String, answer: String, state: Question.Status, publish: Bool) -> HTML {
         return """
-            \(Field.summary(errors))<dl><dt>Mã theo dõi</dt><dd>\(q.code)</dd><dt>Người hỏi</dt><dd>\(q.askerName) (\(q.contact))</dd>
-            <dt>Ngày gửi</dt><dd>\(Layout.date(q.createdAt))</dd><dt>Câu hỏi</dt><dd>\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.body))</dd></dl>
+            \(Field.summary(errors))<dl><dt>Loại</dt><dd>\(q.kind == .question ? "Câu hỏi (Hỏi đáp)" : "Yêu cầu cung cấp thông tin (Luật Tiếp cận thông tin 2016)")</dd>
+            <dt>Mã theo dõi</dt><dd>\(q.code)</dd><dt>Người gửi</dt><dd>\(q.askerName) (\(q.contact.isEmpty ? "liên hệ đã xóa" : q.contact))</dd>\
+            \(q.kind == .information ? """
+                <dt>Nơi cư trú</dt><dd>\(q.residence)</dd><dt>Số định danh</dt><dd>\(q.idNumber)</dd>\
+                <dt>Mục đích</dt><dd>\(q.purpose)</dd><dt>Cách nhận</dt><dd>\(InformationRequestSubmission.Delivery(rawValue: q.delivery)?.title ?? q.delivery)</dd>
+                """ as HTML : .empty)\
+            \(q.notifyEmail.isEmpty ? HTML.empty : "<dt>Nhận thông báo qua thư</dt><dd>\(q.notifyEmail)</dd>")
+            <dt>Ngày gửi</dt><dd>\(Layout.date(q.createdAt))</dd><dt>Nội dung</dt><dd>\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: q.body))</dd></dl>
             <form method="post" action="\(base)/hoi-dap/\(q.id)">\(Field.csrf(csrf))
             \(Field.select("trang-thai", "Tình trạng", options: Question.Status.allCases.map { ($0.rawValue, $0.title) }, selected: state.rawValue, errors: errors))\
             \(Field.area("tra-loi", "Câu trả lời", value: answer, errors: errors, rows: 8))\
-            \(Field.check("cong-khai", "Công bố câu hỏi và câu trả lời trên trang", checked: publish))\
+            \(q.kind == .question ? Field.check("cong-khai", "Công bố câu hỏi và câu trả lời trên trang", checked: publish) : .empty)\
             <p><button class="button" type="submit">Lưu</button> <a href="\(base)/hoi-dap">Về danh sách</a></p>
             </form>
             """
