@@ -457,6 +457,17 @@ import TestSupport
                 _ = try await stranger.login("tinh.hue", "matkhau-tinh-hue", on: adminSite)
                 #expect(try await stranger.get("/quan-tri/thu-gui/\(id)", on: adminSite).status == 403)
                 #expect(!(try await stranger.get("/quan-tri/thu-gui", on: adminSite).text.contains("nguoi@example.vn")))
+                // An operator reads an invitation without its link's token.
+                let invited = try await accounts.createUser(
+                    username: "xa.moi2", displayName: "Mới", password: nil, role: .editor, scope: (.commune, 14224), email: "moi2@example.vn",
+                    consoleURL: "http://\(adminSite)/quan-tri")
+                let invitation = try await platform.scalar("SELECT id FROM platform.mail_outbox WHERE kind = 'invitation' AND about = '\(invited.username)'")
+                let shown = try await operatorBrowser.get("/quan-tri/thu-gui/\(invitation)", on: adminSite)
+                #expect(shown.status == 200)
+                #expect(shown.text.contains("/quan-tri/moi/…"))
+                let stored = try await platform.strings("SELECT body_text FROM platform.mail_outbox WHERE id = \(invitation)")[0]
+                let token = try #require(stored.range(of: "/quan-tri/moi/").map { String(stored[$0.upperBound...].prefix { !$0.isWhitespace }) })
+                #expect(token.count > 20 && !shown.text.contains(token), "the token never reaches the console")
             }
             _ = mail
         }

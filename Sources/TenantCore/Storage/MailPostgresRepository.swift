@@ -28,6 +28,22 @@ public struct OutboxMessage: Sendable, Hashable {
     public var lastError: String
     public var createdAt: Date
     public var sentAt: Date?
+
+    /// The text as staff may read it: the single-use links of invitations
+    /// and resets shown without their token. An operator who reads the
+    /// outbox must not be able to set another person's password.
+    public var redactedText: String {
+        var text = self.text
+        for marker in ["/quan-tri/moi/", "/quan-tri/dat-lai/"] {
+            var searchFrom = text.startIndex
+            while let range = text.range(of: marker, range: searchFrom..<text.endIndex) {
+                let tokenEnd = text[range.upperBound...].firstIndex { $0.isWhitespace } ?? text.endIndex
+                text.replaceSubrange(range.upperBound..<tokenEnd, with: "…")
+                searchFrom = text.index(range.upperBound, offsetBy: 1, limitedBy: text.endIndex) ?? text.endIndex
+            }
+        }
+        return text
+    }
 }
 
 /// The outbox's rows, on the caller's connection (`platform.mail_outbox`;

@@ -51,7 +51,7 @@ enum MailViews {
             \(m.lastError.isEmpty ? HTML.empty : "<dt>Lỗi gần nhất</dt><dd>\(m.lastError)</dd>")</dl>
             \(retry)
             <h2>Nội dung</h2>
-            <pre class="diff">\(m.text)</pre>
+            <pre class="diff">\(m.redactedText)</pre>
             <p><a href="/quan-tri/thu-gui">Quay lại danh sách</a></p>
             """
     }
