@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// The alert that a commune's site fails the compliance checks: to every
 /// active member of staff who manages the commune, has an address and has
@@ -31,8 +30,7 @@ public struct ComplianceAlerts: Sendable {
         let rows = MailRepository(logger: self.logger)
         return try await self.database.withTransaction { connection in
             // One writer at a time per commune, so that two runs write one alert.
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(hashtextextended('alerts.compliance:' || \(tenant.code), 0))", logger: self.logger)
+            try await rows.lockAlerts(commune: tenant.code, on: connection)
             guard !(try await rows.exists(kind: .complianceFailed, about: about, commune: tenant.code, on: connection)) else { return 0 }
             for user in managers {
                 guard let email = user.email.flatMap(EmailAddress.init) else { continue }

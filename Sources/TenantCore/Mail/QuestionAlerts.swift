@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// Alerts about citizens' questions: one when a question has waited 10 of
 /// its 15 working days, one when it is overdue, each written once (the
@@ -24,16 +23,9 @@ public struct QuestionAlerts: Sendable {
         let managers = staff.filter { $0.active && $0.email != nil && $0.mayManage(tenant) }
         return try await self.database.withTransaction(schema: tenant.schema) { connection in
             var written = 0
-            var rows: [(Int64, String, String, Date, Int16, String)] = []
-            for try await row in try await connection.query(
-                """
-                SELECT id, code, title, created_at, alert_stage, kind FROM \(unescaped: tenant.schema.quoted).questions
-                 WHERE status <> 'answered' AND alert_stage < 2 FOR UPDATE
-                """, logger: self.logger
-            ).decode((Int64, String, String, Date, Int16, String).self) {
-                rows.append(row)
-            }
-            for (id, code, title, created, stage, rowKind) in rows {
+            let questions = PersonalDataRepository(logger: self.logger)
+            let rows = try await questions.questionsAwaitingAlerts(in: tenant.schema, on: connection)
+            for (id, code, title, created, stage, questionKind) in rows {
                 let days = WorkingDays.between(created, now)
                 let due: Int16 = days > Self.deadline ? 2 : days >= Self.warnAfter ? 1 : 0
                 guard due > stage else { continue }
@@ -44,12 +36,11 @@ public struct QuestionAlerts: Sendable {
                         MailTemplates.questionDue(
                             to: email, name: user.displayName, commune: tenant.name, communeCode: tenant.code, code: code, title: title,
                             workingDays: days, overdue: due == 2, link: "\(consoleURL)/bien-tap/\(tenant.id)/hoi-dap/\(id)",
-                            kind: Question.Kind(rawValue: rowKind) ?? .question),
+                            kind: questionKind),
                         on: connection)
                     written += 1
                 }
-                try await connection.query(
-                    "UPDATE \(unescaped: tenant.schema.quoted).questions SET alert_stage = \(due) WHERE id = \(id)", logger: self.logger)
+                try await questions.setAlertStage(due, question: id, in: tenant.schema, on: connection)
             }
             return written
         }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// How long personal data is kept (Law 91/2025/QH15 on personal data
 /// protection: kept no longer than its purpose needs). Defaults:
@@ -50,28 +49,17 @@ public struct Retention: Sendable {
         public init() {}
     }
 
+    var rows: PersonalDataRepository { PersonalDataRepository(logger: self.logger) }
+
     /// One commune: contact data of questions and comments past their time.
     public func run(in tenant: Tenant) async throws(TenantCoreError) -> Erased {
-        let policy = self.policy
+        let (policy, rows) = (self.policy, self.rows)
         return try await self.database.withTransaction(schema: tenant.schema) { connection in
             var erased = Erased()
-            let schema = tenant.schema
-            erased.questions = try await connection.query(
-                """
-                UPDATE \(unescaped: schema.quoted).questions SET contact = '', notify_email = '', residence = '', id_number = '', erased_at = now()
-                 WHERE erased_at IS NULL
-                   AND ((status = 'answered' AND answered_at < now() - make_interval(days => \(policy.questionContactDaysAfterAnswer)::int))
-                        OR created_at < now() - make_interval(days => \(policy.questionContactDaysUnanswered)::int))
-                RETURNING id
-                """, logger: self.logger
-            ).collect().count
-            erased.comments = try await connection.query(
-                """
-                UPDATE \(unescaped: schema.quoted).comments SET contact = ''
-                 WHERE contact <> '' AND created_at < now() - make_interval(days => \(policy.commentContactDays)::int)
-                RETURNING id
-                """, logger: self.logger
-            ).collect().count
+            erased.questions = try await rows.eraseQuestionContacts(
+                in: tenant.schema, daysAfterAnswer: policy.questionContactDaysAfterAnswer, daysUnanswered: policy.questionContactDaysUnanswered,
+                on: connection)
+            erased.comments = try await rows.eraseCommentContacts(in: tenant.schema, days: policy.commentContactDays, on: connection)
             if erased.questions + erased.comments > 0 {
                 try await AuditActor.provisioner.record(
                     "retention.erase", commune: tenant.code, detail: "\(erased.questions) question(s), \(erased.comments) comment(s)",
@@ -83,26 +71,11 @@ public struct Retention: Sendable {
 
     /// The catalogue: the outbox, login attempts, spent links, form submissions.
     public func runPlatform() async throws(TenantCoreError) -> Erased {
-        let policy = self.policy
+        let (policy, rows) = (self.policy, self.rows)
         return try await self.database.withTransaction { connection in
             var erased = Erased()
-            erased.messages = try await connection.query(
-                """
-                DELETE FROM platform.mail_outbox
-                 WHERE status IN ('sent', 'dead') AND created_at < now() - make_interval(days => \(policy.outboxDays)::int) RETURNING id
-                """, logger: self.logger
-            ).collect().count
-            erased.other += try await connection.query(
-                "DELETE FROM platform.login_attempts WHERE at < now() - make_interval(days => \(policy.loginAttemptDays)::int) RETURNING id",
-                logger: self.logger
-            ).collect().count
-            erased.other += try await connection.query(
-                "DELETE FROM platform.account_tokens WHERE coalesce(used_at, expires_at) < now() - interval '1 day' RETURNING user_id",
-                logger: self.logger
-            ).collect().count
-            erased.other += try await connection.query(
-                "DELETE FROM platform.form_submissions WHERE at < now() - interval '1 hour' RETURNING tenant_id", logger: self.logger
-            ).collect().count
+            erased.messages = try await rows.deleteOldMessages(days: policy.outboxDays, on: connection)
+            erased.other = try await rows.deleteSecurityRecords(loginDays: policy.loginAttemptDays, on: connection)
             return erased
         }
     }

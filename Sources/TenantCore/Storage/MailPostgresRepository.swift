@@ -151,6 +151,12 @@ struct MailRepository: Sendable {
         ).collect()).isEmpty
     }
 
+    /// Serialises the writers of one commune's alerts (until the transaction ends).
+    func lockAlerts(commune: Int, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('alerts.compliance:' || \(commune), 0))", logger: self.logger)
+    }
+
     func counts(on connection: PostgresConnection) async throws -> [OutboxMessage.Status: Int] {
         var counts: [OutboxMessage.Status: Int] = [:]
         for try await (status, count) in try await connection.query(
