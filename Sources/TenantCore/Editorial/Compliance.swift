@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// Working days in Vietnam (Monday to Friday, less public holidays and
 /// compensatory days off, plus announced make-up Saturdays: `VietnamHolidays`),

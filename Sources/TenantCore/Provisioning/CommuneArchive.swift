@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// The catalogue part of an export file; the tables travel as JSON beside it.
 public struct CommuneArchiveHeader: Codable, Sendable {

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 import Synchronization
 
 /// A commune's host names: adding, making primary, removing.

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 import Synchronization
 
 /// Creating a province's communes from an official list, many at a time.
