@@ -358,16 +358,16 @@ import TestSupport
             _ = try await accounts.createUser(
                 username: "xa.haiminh", displayName: "Biên tập Hải Minh", password: nil, role: .editor, scope: (.commune, 14233),
                 email: "hai.minh@example.vn", consoleURL: "https://quan-tri.example.vn/quan-tri")
-            // A mail system that takes a message only when it exits 0, and hangs before that.
-            let accepted = mail.appendingPathComponent("accepted")
-            try FileManager.default.createDirectory(at: accepted, withIntermediateDirectories: true)
+            // A mail system that reads the message and hangs before it would
+            // take it (exit 0). The wait is the script's own process (exec), so
+            // that killing the pid it wrote leaves nothing behind holding
+            // descriptors it inherited.
             let script = mail.appendingPathComponent("sendmail-hangs")
             try """
                 #!/bin/sh
-                echo $$ > "\(mail.path)/sendmail.pid"
                 cat > "\(mail.path)/incoming.$$"
-                sleep 60
-                mv "\(mail.path)/incoming.$$" "\(accepted.path)/"
+                echo $$ > "\(mail.path)/sendmail.pid"
+                exec sleep 60
                 """.write(to: script, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
             let worker = try CommandRunner.start(
@@ -382,7 +382,7 @@ import TestSupport
             #expect(handing, "the worker never handed the message over")
             worker.kill()
             _ = await CommandRunner.finish(worker)
-            // The machine's crash takes the mail system's half-taken message with it.
+            // The machine's crash takes the mail system's half-read message with it.
             if let pid = Int32((try? String(contentsOf: mail.appendingPathComponent("sendmail.pid"), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
                 kill(pid, SIGKILL)
             }
@@ -398,7 +398,6 @@ import TestSupport
             #expect(next.stdout.contains("mail: 1 sent"), "\(next.output)")
             let out = mail.appendingPathComponent("out")
             #expect(try Self.messages(in: out).count == 1)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: accepted.path).isEmpty)
             #expect(try await platform.scalar("SELECT count(*) FROM platform.mail_outbox WHERE status = 'sent' AND attempts = 2") == 1)
             // A worker that died after the file was written but before it
             // marked the message sent: the next pass rewrites the same file.
