@@ -14,31 +14,44 @@ extension PublicSiteController {
     }
 
     @Sendable func submitQuestion(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        try await self.submitTracked(request, context, tracking: "/hoi-dap/tra-cuu", otherwise: "/hoi-dap") { form in
+            try await self.editorial.submitQuestion(CitizenForm.question(from: form), to: context.tenant, address: context.remoteAddress)
+        } formAgain: { chrome, form, failure in
+            CitizenViews.questionForm(chrome, fields: form.fields, errors: CitizenForm.questionErrors(failure))
+        }
+    }
+
+    /// A citizen's form that gets a tracking code (a question, a request for
+    /// information): a bot that filled the hidden field is thanked and
+    /// nothing kept; a code leads, post/redirect/get, to its tracking page
+    /// (a reload never sends the form twice); field errors show the form
+    /// again with a 400; the rate limit answers in the site's layout.
+    func submitTracked(
+        _ request: Request, _ context: TenantRequestContext, tracking: String, otherwise: String,
+        submit: @Sendable (FormBody) async throws -> String,
+        formAgain: @escaping @Sendable (SiteChrome, FormBody, ValidationFailure) -> HTML
+    ) async throws -> Response {
         let form = try await FormBody.read(request, context: context, limit: 64 * 1024)
-        let tenant = context.tenant
-        let address = context.remoteAddress
         var outcome: Result<String?, any Error>
         if !form["website"].isEmpty {
-            // A bot filled the hidden field: thank it and keep nothing.
             outcome = .success(nil)
         } else {
             do {
-                outcome = .success(try await self.editorial.submitQuestion(CitizenForm.question(from: form), to: tenant, address: address))
+                outcome = .success(try await submit(form))
             } catch {
                 outcome = .failure(error)
             }
         }
         let result = outcome
-        // Post/redirect/get: reloading the result page never sends the question twice.
         if case .success(let code) = result {
-            return Self.seeOther(code.map { "/hoi-dap/tra-cuu?ma=\($0)&moi=1" } ?? "/hoi-dap")
+            return Self.seeOther(code.map { "\(tracking)?ma=\($0)&moi=1" } ?? otherwise)
         }
         return try await self.render(request, context) { chrome, _ in
             switch result {
             case .success:
                 throw PageError.badRequest("")
             case .failure(let failure as ValidationFailure):
-                return .personal(CitizenViews.questionForm(chrome, fields: form.fields, errors: CitizenForm.questionErrors(failure)), status: .badRequest)
+                return .personal(formAgain(chrome, form, failure), status: .badRequest)
             case .failure(let error as TenantCoreError) where error.code == .rateLimited:
                 let answer = ErrorMapping.answer(for: error)
                 return .personal(ErrorView.inSite(chrome, title: answer.title, message: answer.message), status: answer.status)
@@ -55,36 +68,11 @@ extension PublicSiteController {
     }
 
     @Sendable func submitInformationRequest(_ request: Request, context: TenantRequestContext) async throws -> Response {
-        let form = try await FormBody.read(request, context: context, limit: 64 * 1024)
-        var outcome: Result<String?, any Error>
-        if !form["website"].isEmpty {
-            outcome = .success(nil)
-        } else {
-            do {
-                outcome = .success(
-                    try await self.editorial.submitInformationRequest(
-                        CitizenForm.informationRequest(from: form), to: context.tenant, address: context.remoteAddress))
-            } catch {
-                outcome = .failure(error)
-            }
-        }
-        let result = outcome
-        if case .success(let code) = result {
-            return Self.seeOther(code.map { "/tiep-can-thong-tin/tra-cuu?ma=\($0)&moi=1" } ?? "/tiep-can-thong-tin")
-        }
-        return try await self.render(request, context) { chrome, _ in
-            switch result {
-            case .success:
-                throw PageError.badRequest("")
-            case .failure(let failure as ValidationFailure):
-                return .personal(
-                    CitizenViews.informationForm(chrome, fields: form.fields, errors: CitizenForm.informationErrors(failure)), status: .badRequest)
-            case .failure(let error as TenantCoreError) where error.code == .rateLimited:
-                let answer = ErrorMapping.answer(for: error)
-                return .personal(ErrorView.inSite(chrome, title: answer.title, message: answer.message), status: answer.status)
-            case .failure(let error):
-                throw error
-            }
+        try await self.submitTracked(request, context, tracking: "/tiep-can-thong-tin/tra-cuu", otherwise: "/tiep-can-thong-tin") { form in
+            try await self.editorial.submitInformationRequest(
+                CitizenForm.informationRequest(from: form), to: context.tenant, address: context.remoteAddress)
+        } formAgain: { chrome, form, failure in
+            CitizenViews.informationForm(chrome, fields: form.fields, errors: CitizenForm.informationErrors(failure))
         }
     }
 
