@@ -75,8 +75,8 @@ enum Field {
             """
     }
 
-    static func check(_ name: String, _ label: String, checked: Bool) -> HTML {
-        "<div class=\"field check\"><input type=\"checkbox\" id=\"f-\(name)\" name=\"\(name)\" value=\"1\"\(checked ? " checked" as HTML : .empty)> <label for=\"f-\(name)\">\(label)</label></div>\n"
+    static func check(_ name: String, _ label: String, checked: Bool, errors: [String: String] = [:]) -> HTML {
+        "<div class=\"field check\">\(self.message(name, errors: errors, hint: nil))<input type=\"checkbox\" id=\"f-\(name)\" name=\"\(name)\" value=\"1\"\(checked ? " checked" as HTML : .empty)\(self.describedBy(name, errors: errors, hint: false))> <label for=\"f-\(name)\">\(label)</label></div>\n"
     }
 
     static func csrf(_ token: String) -> HTML {

@@ -49,7 +49,7 @@ enum CitizenViews {
             <fieldset\(errors["cach-nhan"] != nil ? " aria-describedby=\"e-cach-nhan\"" as HTML : .empty)><legend>Cách nhận thông tin <span aria-hidden="true">*</span></legend>\(deliveryError)\(HTML(deliveries))</fieldset>
             <fieldset><legend>Nhận thông báo qua thư điện tử</legend>
             \(Field.text("thu-dien-tu", "Thư điện tử", value: fields["thu-dien-tu"] ?? "", errors: errors, type: "email", hint: "Bắt buộc nếu chọn nhận thông tin qua thư điện tử; khi yêu cầu được trả lời, chúng tôi gửi thư kèm liên kết.", autocomplete: "email"))\
-            \(self.check("dong-y", "Tôi đồng ý để Ủy ban nhân dân dùng địa chỉ thư này chỉ để trả lời yêu cầu này.", checked: fields["dong-y"] == "1", errors: errors))\
+            \(Field.check("dong-y", "Tôi đồng ý để Ủy ban nhân dân dùng địa chỉ thư này chỉ để trả lời yêu cầu này.", checked: fields["dong-y"] == "1", errors: errors))\
             </fieldset>
             \(self.honeypot)
             <p><button class="button" type="submit">Gửi yêu cầu</button></p>
@@ -59,13 +59,6 @@ enum CitizenViews {
         return self.page(
             chrome, title: "Yêu cầu cung cấp thông tin", path: "/tiep-can-thong-tin/yeu-cau", main: main,
             section: MandatorySection.accessToInformation.id)
-    }
-
-    /// A checkbox with its error, for citizens' forms.
-    static func check(_ name: String, _ label: String, checked: Bool, errors: [String: String]) -> HTML {
-        let error: HTML = errors[name].map { "<span class=\"error\" id=\"e-\(name)\">\($0)</span>" } ?? .empty
-        let described: HTML = errors[name] != nil ? " aria-describedby=\"e-\(name)\" aria-invalid=\"true\"" : .empty
-        return "<div class=\"field check\">\(error)<input type=\"checkbox\" id=\"f-\(name)\" name=\"\(name)\" value=\"1\"\(checked ? " checked" as HTML : .empty)\(described)> <label for=\"f-\(name)\">\(label)</label></div>\n"
     }
 
     static func questionsPage(_ chrome: SiteChrome, _ section: Section, _ questions: [Question]) -> HTML {
@@ -104,9 +97,9 @@ enum CitizenViews {
             \(Field.area("noi-dung", "Nội dung câu hỏi, phản ánh, kiến nghị", value: fields["noi-dung"] ?? "", errors: errors, rows: 8, required: true))\
             <fieldset><legend>Nhận câu trả lời qua thư điện tử (không bắt buộc)</legend>
             \(Field.text("thu-dien-tu", "Thư điện tử nhận thông báo", value: fields["thu-dien-tu"] ?? "", errors: errors, type: "email", hint: "Khi câu hỏi được trả lời, chúng tôi gửi một thư kèm liên kết đến câu trả lời.", autocomplete: "email"))\
-            \(self.check("dong-y", "Tôi đồng ý để Ủy ban nhân dân dùng địa chỉ thư này chỉ để báo cho tôi khi câu hỏi được trả lời.", checked: fields["dong-y"] == "1", errors: errors))\
+            \(Field.check("dong-y", "Tôi đồng ý để Ủy ban nhân dân dùng địa chỉ thư này chỉ để báo cho tôi khi câu hỏi được trả lời.", checked: fields["dong-y"] == "1", errors: errors))\
             </fieldset>
-            \(self.check("cong-bo-ten", "Nếu câu hỏi được công bố, hiện họ và tên đầy đủ của tôi (không chọn: chỉ hiện chữ cái đầu).", checked: fields["cong-bo-ten"] == "1", errors: errors))\
+            \(Field.check("cong-bo-ten", "Nếu câu hỏi được công bố, hiện họ và tên đầy đủ của tôi (không chọn: chỉ hiện chữ cái đầu).", checked: fields["cong-bo-ten"] == "1", errors: errors))\
             \(self.honeypot)
             <p><button class="button" type="submit">Gửi câu hỏi</button></p>
             </form>
