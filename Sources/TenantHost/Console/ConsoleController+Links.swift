@@ -16,13 +16,20 @@ extension ConsoleController {
         group.post("/dat-lai/:token", use: self.completeLink(.reset))
     }
 
-    /// A fresh double-submit token: the cookie and the form's hidden field.
+    /// A fresh double-submit token for a form shown without a session (the
+    /// login form, these pages): the cookie and the form's hidden field.
     func anonymousToken() -> (token: String, headers: HTTPFields) {
         let token = Accounts.randomToken()
         var headers = HTTPFields()
         headers[.setCookie] = "csrf_dn=\(token); Path=/quan-tri; HttpOnly; SameSite=Strict\(self.secure)"
-        // The link's token is in the path: no other site it leads to learns it
-        // ("no-referrer" would make the browser send `Origin: null` with the form).
+        return (token, headers)
+    }
+
+    /// ``anonymousToken()`` for a page whose path may hold a link's token:
+    /// no other site it leads to learns it ("no-referrer" would make the
+    /// browser send `Origin: null` with the form).
+    func linkPageToken() -> (token: String, headers: HTTPFields) {
+        var (token, headers) = self.anonymousToken()
         headers[.referrerPolicy] = "same-origin"
         return (token, headers)
     }
@@ -39,7 +46,7 @@ extension ConsoleController {
     }
 
     func forgotPage(_ context: ConsoleRequestContext, sent: Bool, value: String, message: String?, status: HTTPResponse.Status) -> Response {
-        let (token, headers) = self.anonymousToken()
+        let (token, headers) = self.linkPageToken()
         let main = LinkViews.forgot(token: token, value: value, sent: sent, message: message)
         return self.page(context, title: "Quên mật khẩu", status: status, main: main, headers: headers)
     }
@@ -72,7 +79,7 @@ extension ConsoleController {
     func linkPage(
         _ context: ConsoleRequestContext, _ purpose: Accounts.LinkPurpose, user: StaffUser, errors: [String: String], status: HTTPResponse.Status
     ) -> Response {
-        let (token, headers) = self.anonymousToken()
+        let (token, headers) = self.linkPageToken()
         let main = LinkViews.choosePassword(
             purpose: purpose, user: user, token: token, errors: errors, passwordHint: Self.passwordHint)
         return self.page(context, title: purpose == .invitation ? "Đặt mật khẩu cho tài khoản mới" : "Đặt lại mật khẩu", status: status, main: main, headers: headers)

@@ -64,9 +64,7 @@ struct ConsoleController: ConsoleBase {
     }
 
     func loginPage(_ context: ConsoleRequestContext, next: String, username: String, message: String?, status: HTTPResponse.Status) -> Response {
-        let token = Accounts.randomToken()
-        var headers = HTTPFields()
-        headers[.setCookie] = "csrf_dn=\(token); Path=/quan-tri; HttpOnly; SameSite=Strict\(self.secure)"
+        let (token, headers) = self.anonymousToken()
         let main = AccountViews.login(token: token, next: next, username: username, message: message)
         return self.page(context, title: "Đăng nhập", status: status, main: main, headers: headers)
     }
@@ -75,7 +73,7 @@ struct ConsoleController: ConsoleBase {
         let form = try await self.form(request, context, session: nil, limit: 16 * 1024)
         var next = form["tiep"]
         if !next.hasPrefix("/quan-tri") || next.contains("//") { next = "/quan-tri" }
-        guard let cookie = request.cookies["csrf_dn"]?.value, Self.constantTimeEqual(cookie, form["_csrf"]) else {
+        guard self.anonymousFormIsFresh(request, form) else {
             return self.loginPage(context, next: next, username: form["ten"], message: "Biểu mẫu đã hết hạn, vui lòng đăng nhập lại.", status: .forbidden)
         }
         switch try await self.accounts.authenticate(username: form["ten"], password: form["mat-khau"], address: context.remoteAddress) {
