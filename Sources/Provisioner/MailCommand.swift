@@ -43,14 +43,7 @@ struct MailCommand: AsyncParsableCommand {
                 var delivery = MailDelivery(database: p.database, settings: settings, logger: p.database.logger)
                 delivery.lease = .seconds(lease)
                 if once {
-                    var total = MailDelivery.Pass()
-                    while true {
-                        let pass = try await delivery.runOnce()
-                        total.sent += pass.sent
-                        total.failed += pass.failed
-                        total.dead += pass.dead
-                        if pass.sent + pass.failed + pass.dead < delivery.batch { break }
-                    }
+                    let total = try await delivery.runUntilDone()
                     Console.info("mail: \(total.sent) sent, \(total.failed) to retry, \(total.dead) dead (\(transport.summary))")
                 } else {
                     Console.note("mail: delivering through \(transport.summary), every \(interval) s")
@@ -68,7 +61,7 @@ struct MailCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let consoleURL = ProcessInfo.processInfo.environment["CONSOLE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://quan-tri.localhost:8080/quan-tri"
+            let consoleURL = Console.consoleURL
             try await withPlatform(self.database) { p in
                 let snapshot = try await TenantDirectory().reload(from: p.database)
                 let tenants = snapshot.tenants.values.filter { $0.status == .active }.sorted { $0.code < $1.code }

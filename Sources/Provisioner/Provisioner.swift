@@ -74,6 +74,12 @@ enum Console {
         print(line)
     }
 
+    /// Where links in e-mail lead: `CONSOLE_URL` (https://HOST/quan-tri),
+    /// else the console of `ops/run`'s default port.
+    static var consoleURL: String {
+        ProcessInfo.processInfo.environment["CONSOLE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://quan-tri.localhost:8080/quan-tri"
+    }
+
     static func note(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

@@ -78,7 +78,7 @@ struct UserCommand: AsyncParsableCommand {
             let (username, name, chosen, assignedCodes, approves) = (self.username, self.name ?? self.username, scope, assigned, self.approver)
             let secret = self.invite ? nil : password
             let (email, mustChange) = (self.email, generated)
-            let consoleURL = ProcessInfo.processInfo.environment["CONSOLE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://quan-tri.localhost:8080/quan-tri"
+            let consoleURL = Console.consoleURL
             let user = try await withPlatform(self.database) { p in
                 let accounts = Accounts(database: p.database, logger: p.database.logger)
                 return try await accounts.createUser(

@@ -68,6 +68,9 @@ public struct MailDelivery: Sendable {
         public var dead = 0
 
         public init() {}
+
+        /// The messages the pass took.
+        var taken: Int { self.sent + self.failed + self.dead }
     }
 
     /// Seconds before attempt `attempts + 1`.
@@ -121,16 +124,26 @@ public struct MailDelivery: Sendable {
         return pass
     }
 
-    /// Passes every `interval` until the task is cancelled; a database
-    /// that is away is logged and tried again at the next pass.
+    /// Passes until one takes less than a full batch (nothing more is due
+    /// now); what they did, added up.
+    public func runUntilDone() async throws(TenantCoreError) -> Pass {
+        var total = Pass()
+        while !Task.isCancelled {
+            let pass = try await self.runOnce()
+            total.sent += pass.sent
+            total.failed += pass.failed
+            total.dead += pass.dead
+            if pass.taken < self.batch { break }
+        }
+        return total
+    }
+
+    /// ``runUntilDone()`` every `interval` until the task is cancelled; a
+    /// database that is away is logged and tried again at the next pass.
     public func run(every interval: Duration) async {
         while !Task.isCancelled {
             do {
-                var pass = try await self.runOnce()
-                // A full batch: there may be more due at once.
-                while pass.sent + pass.failed + pass.dead >= self.batch, !Task.isCancelled {
-                    pass = try await self.runOnce()
-                }
+                _ = try await self.runUntilDone()
             } catch {
                 self.logger.warning("mail delivery pass failed", metadata: ["error": "\(error)"])
             }
