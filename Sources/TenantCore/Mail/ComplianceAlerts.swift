@@ -16,8 +16,8 @@ public struct ComplianceAlerts: Sendable {
 
     /// The alerts written for one commune.
     public func run(in tenant: Tenant, staff: [StaffUser], consoleURL: String, now: Date = Date()) async throws(TenantCoreError) -> Int {
-        let managers = staff.filter { $0.active && $0.email != nil && $0.mayManage(tenant) && !$0.alertsOff.contains(MailKind.complianceFailed.rawValue) }
-        guard !managers.isEmpty else { return 0 }
+        let recipients = MailKind.complianceFailed.recipients(among: staff, about: tenant)
+        guard !recipients.isEmpty else { return 0 }
         let row = try await self.database.withConnection(schema: tenant.schema) { connection in
             try await ContentStore(logger: self.logger).compliance([tenant], now: now, on: connection).first
         }
@@ -32,15 +32,14 @@ public struct ComplianceAlerts: Sendable {
             // One writer at a time per commune, so that two runs write one alert.
             try await rows.lockAlerts(commune: tenant.code, on: connection)
             guard !(try await rows.exists(kind: .complianceFailed, about: about, commune: tenant.code, on: connection)) else { return 0 }
-            for user in managers {
-                guard let email = user.email.flatMap(EmailAddress.init) else { continue }
-                var mail = MailTemplates.complianceFailed(
-                    to: email, name: user.displayName, commune: tenant.name, communeCode: tenant.code, problems: problems,
-                    link: "\(consoleURL)/bien-tap/\(tenant.id)")
-                mail.about = about
-                try await rows.insert(mail, on: connection)
+            for (user, email) in recipients {
+                try await rows.insert(
+                    MailTemplates.complianceFailed(
+                        to: email, name: user.displayName, commune: tenant.name, communeCode: tenant.code, problems: problems,
+                        link: "\(consoleURL)/bien-tap/\(tenant.id)", about: about),
+                    on: connection)
             }
-            return managers.count
+            return recipients.count
         }
     }
 }

@@ -13,6 +13,17 @@ public enum MailKind: String, Sendable, CaseIterable, Codable {
     /// Alerts to staff, each of which its recipient may switch off.
     public static let alerts: [MailKind] = [.questionDue, .questionOverdue, .complianceFailed]
 
+    /// Who receives this alert about `tenant`: the active staff who manage
+    /// the commune, have an address and did not switch the alert off.
+    func recipients(among staff: [StaffUser], about tenant: Tenant) -> [(user: StaffUser, address: EmailAddress)] {
+        staff.compactMap { user in
+            guard user.active, user.mayManage(tenant), !user.alertsOff.contains(self.rawValue),
+                let address = user.email.flatMap(EmailAddress.init)
+            else { return nil }
+            return (user, address)
+        }
+    }
+
     public var title: String {
         switch self {
         case .invitation: "Lời mời tạo tài khoản"

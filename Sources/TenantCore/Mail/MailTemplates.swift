@@ -89,7 +89,7 @@ public enum MailTemplates {
     }
 
     public static func complianceFailed(
-        to address: EmailAddress, name: String, commune: String, communeCode: Int, problems: [String], link: String
+        to address: EmailAddress, name: String, commune: String, communeCode: Int, problems: [String], link: String, about: String
     ) -> OutgoingMail {
         OutgoingMail(
             kind: .complianceFailed, recipient: address, subject: "Trang \(commune) chưa đạt kiểm tra tuân thủ",
@@ -102,6 +102,6 @@ public enum MailTemplates {
                 Xem chi tiết và khắc phục tại:
                 \(link)
                 """ + Self.footer("anh/chị quản lý trang của \(commune). Có thể tắt loại thông báo này ở trang Tài khoản trong hệ thống quản trị"),
-            commune: communeCode, about: "")
+            commune: communeCode, about: about)
     }
 }

@@ -20,7 +20,9 @@ public struct QuestionAlerts: Sendable {
     /// The alerts written for one commune. `consoleURL` is
     /// `https://<console host>/quan-tri`.
     public func run(in tenant: Tenant, staff: [StaffUser], consoleURL: String, now: Date = Date()) async throws(TenantCoreError) -> Int {
-        let managers = staff.filter { $0.active && $0.email != nil && $0.mayManage(tenant) }
+        let recipients = [MailKind.questionDue, .questionOverdue].reduce(into: [MailKind: [(user: StaffUser, address: EmailAddress)]]()) {
+            $0[$1] = $1.recipients(among: staff, about: tenant)
+        }
         return try await self.database.withTransaction(schema: tenant.schema) { connection in
             var written = 0
             let questions = PersonalDataRepository(logger: self.logger)
@@ -30,8 +32,7 @@ public struct QuestionAlerts: Sendable {
                 let due: Int16 = days > Self.deadline ? 2 : days >= Self.warnAfter ? 1 : 0
                 guard due > stage else { continue }
                 let kind: MailKind = due == 2 ? .questionOverdue : .questionDue
-                for user in managers where !user.alertsOff.contains(kind.rawValue) {
-                    guard let email = user.email.flatMap(EmailAddress.init) else { continue }
+                for (user, email) in recipients[kind] ?? [] {
                     try await MailRepository(logger: self.logger).insert(
                         MailTemplates.questionDue(
                             to: email, name: user.displayName, commune: tenant.name, communeCode: tenant.code, code: code, title: title,
