@@ -103,7 +103,7 @@ import TestSupport
             // setup
             let database = TenantDatabase(config: platform.config, poolSize: 4, recycleAfter: 0, logger: platform.logger)
             let schemas = try [19774, 19777, 19900, 19903, 19906, 19909, 19912, 19915, 14224, 14233].map { try SchemaName(communeCode: $0) }
-            func pid(_ connection: PostgresConnection) async throws -> Int32 {
+            func pid(_ connection: UnitOfWork) async throws -> Int32 {
                 try await connection.query("SELECT pg_backend_pid()", logger: platform.logger).collect().first!.decode(Int32.self)
             }
             try await withThrowingTaskGroup(of: Void.self) { group in

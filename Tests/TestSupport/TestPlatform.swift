@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
-import TenantCore
+@testable import TenantCore
 
 /// Where the test PostgreSQL is. `ops/test` starts a throwaway server and
 /// sets `TEST_DATABASE_URL` (an admin connection, database `postgres`).

@@ -97,7 +97,7 @@ extension Accounts {
         }
     }
 
-    func writeReset(for user: StaffUser, to email: EmailAddress, consoleURL: String, byAdministrator: String?, on connection: PostgresConnection) async throws {
+    func writeReset(for user: StaffUser, to email: EmailAddress, consoleURL: String, byAdministrator: String?, on connection: UnitOfWork) async throws {
         let token = Self.randomToken()
         let seconds = Int(Self.resetLifetime.components.seconds)
         try await self.rows.spendTokens(userID: user.id, purpose: LinkPurpose.reset.rawValue, on: connection)

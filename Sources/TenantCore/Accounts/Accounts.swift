@@ -217,7 +217,7 @@ public struct Accounts: Sendable {
 
     /// The audit entry of a change to an account, naming the account (and
     /// an editor's commune).
-    func record(_ action: String, about userID: Int64, by actor: AuditActor?, on connection: PostgresConnection) async throws {
+    func record(_ action: String, about userID: Int64, by actor: AuditActor?, on connection: UnitOfWork) async throws {
         guard let actor, let user = try await self.rows.user(id: userID, forUpdate: false, on: connection) else { return }
         var commune: Int?
         if user.role == .editor, let scope = user.scopeUnitID {
@@ -312,10 +312,10 @@ public struct Accounts: Sendable {
     ///   - actor: who acted when it is not a member of staff (`người dân`, `provisioner`).
     public func audit(
         _ user: StaffUser?, actor: String = "provisioner", commune: Int?, action: String, detail: String = "",
-        address: String = "", on connection: PostgresConnection? = nil
+        address: String = "", on connection: UnitOfWork? = nil
     ) async throws(TenantCoreError) {
         let rows = self.rows
-        @Sendable func insert(_ connection: PostgresConnection) async throws {
+        @Sendable func insert(_ connection: UnitOfWork) async throws {
             try await rows.insertAudit(
                 userID: user?.id, username: user?.username ?? actor, commune: commune, action: action, detail: detail, address: address,
                 on: connection)

@@ -23,7 +23,7 @@ public struct AuditActor: Sendable {
     public static let provisioner = AuditActor(user: nil, address: "")
 
     /// Writes the entry on the caller's connection (inside its transaction).
-    func record(_ action: String, commune: Int?, detail: String, on connection: PostgresConnection, logger: Logger) async throws {
+    func record(_ action: String, commune: Int?, detail: String, on connection: UnitOfWork, logger: Logger) async throws {
         try await StaffRepository(logger: logger).insertAudit(
             userID: self.user?.id, username: self.user?.username ?? "provisioner", commune: commune, action: action, detail: detail,
             address: self.address, on: connection)

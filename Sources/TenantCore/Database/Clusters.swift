@@ -137,11 +137,11 @@ extension TenantDatabase {
 
     /// ``refreshPlacement()`` over a connection the caller holds.
     @discardableResult
-    public func refreshPlacement(on connection: PostgresConnection) async throws -> [ShardRecord] {
+    public func refreshPlacement(on connection: UnitOfWork) async throws -> [ShardRecord] {
         self.applyPlacement(try await self.readPlacement(on: connection))
     }
 
-    private func readPlacement(on connection: PostgresConnection) async throws -> ([ShardRecord], [SchemaName: ShardName]) {
+    private func readPlacement(on connection: UnitOfWork) async throws -> ([ShardRecord], [SchemaName: ShardName]) {
         guard try await connection.query("SELECT to_regclass('platform.shards') IS NOT NULL", logger: self.logger)
             .collect().first?.decode(Bool.self) == true
         else { return ([], [:]) }
@@ -205,7 +205,7 @@ extension TenantDatabase {
     /// main first.
     public func byCluster<Item: Sendable, Result: Sendable>(
         _ items: [Item], schema: (Item) -> SchemaName, retryingReads: Bool = true,
-        _ body: ([Item], PostgresConnection) async throws -> [Result]
+        _ body: ([Item], UnitOfWork) async throws -> [Result]
     ) async throws(TenantCoreError) -> [Result] {
         var groups: [ShardName: [Item]] = [:]
         for item in items { groups[self.shard(of: schema(item)), default: []].append(item) }

@@ -13,7 +13,7 @@ extension TenantDatabase {
     @discardableResult
     public func withTenant<Result: Sendable>(
         _ schema: SchemaName,
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: (UnitOfWork) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
         try await self.withConnection(schema: schema) { connection in
             try await Self.inTransaction(connection, logger: self.logger) { connection in
@@ -24,14 +24,14 @@ extension TenantDatabase {
     }
 
     /// `SET LOCAL search_path` for the current transaction of `connection`.
-    static func setLocalSearchPath(_ schema: SchemaName, on connection: PostgresConnection, logger: Logger) async throws {
+    static func setLocalSearchPath(_ schema: SchemaName, on connection: UnitOfWork, logger: Logger) async throws {
         try await connection.query("SET LOCAL search_path TO \(unescaped: schema.quoted), public", logger: logger)
     }
 
     /// BEGIN … COMMIT around `body` on an already leased connection.
     static func inTransaction<Result: Sendable>(
-        _ connection: PostgresConnection, logger: Logger,
-        _ body: (PostgresConnection) async throws -> Result
+        _ connection: UnitOfWork, logger: Logger,
+        _ body: (UnitOfWork) async throws -> Result
     ) async throws -> Result {
         try await connection.query("BEGIN", logger: logger)
         do {
@@ -44,12 +44,13 @@ extension TenantDatabase {
         }
     }
 
-    /// Opens a connection outside the pool (for LISTEN and long bulk work).
-    public func connect(logger: Logger? = nil) async throws(TenantCoreError) -> PostgresConnection {
+    /// Opens a connection outside the pool (for LISTEN and long bulk work),
+    /// as a unit of platform work; its owner closes it.
+    public func connect(logger: Logger? = nil) async throws(TenantCoreError) -> UnitOfWork {
         do {
-            return try await PostgresConnection.connect(
+            return UnitOfWork(try await PostgresConnection.connect(
                 configuration: self.config.connectionConfiguration(), id: Int.random(in: 1_000_000...Int(Int32.max)),
-                logger: logger ?? self.logger)
+                logger: logger ?? self.logger), commune: nil)
         } catch {
             throw Self.map(error)
         }

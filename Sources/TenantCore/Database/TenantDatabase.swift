@@ -266,7 +266,7 @@ public final class TenantDatabase: Service, Sendable {
     @discardableResult
     public func withConnection<Result: Sendable>(
         retryingReads: Bool = false, schema: SchemaName? = nil,
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: (UnitOfWork) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
         var moved = 0
         while true {
@@ -302,7 +302,7 @@ public final class TenantDatabase: Service, Sendable {
     /// times at most).
     @discardableResult
     public func withTransaction<Result: Sendable>(
-        schema: SchemaName?, _ body: (PostgresConnection) async throws -> Result
+        schema: SchemaName?, _ body: (UnitOfWork) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
         var attempt = 0
         while true {
@@ -319,7 +319,7 @@ public final class TenantDatabase: Service, Sendable {
 
     private func serve<Result: Sendable>(
         retryingReads: Bool, schema: SchemaName?,
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: (UnitOfWork) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
         var attempt = 0
         while true {
@@ -342,7 +342,7 @@ public final class TenantDatabase: Service, Sendable {
                     waiting = false
                     self.leases.inUse.add(1, ordering: .relaxed)
                     defer { self.leases.inUse.subtract(1, ordering: .relaxed) }
-                    let result = try await body(connection)
+                    let result = try await body(UnitOfWork(connection, commune: schema))
                     if let schema { await self.recycleIfWorn(connection, of: index, touching: schema) }
                     return result
                 }
@@ -366,7 +366,7 @@ public final class TenantDatabase: Service, Sendable {
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     @discardableResult
     public func withTransaction<Result: Sendable>(
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: (UnitOfWork) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
         try await self.withConnection { connection in
             try await Self.inTransaction(connection, logger: self.logger, body)

@@ -111,7 +111,7 @@ public final class CatalogueWatcher: Service, Sendable {
                     let snapshot = self.directory.snapshot
                     let here = snapshot.tenants.values.filter { self.database.shard(of: $0.schema) == shard }.map(\.id)
                     if !here.isEmpty { self.handlers.tenantsChanged(here) }
-                    for try await notification in content { self.contentNotified(notification.payload) }
+                    for try await payload in content { self.contentNotified(payload) }
                 }
             } catch {
                 if Task.isCancelled || error is CancellationError { break }
@@ -150,7 +150,7 @@ public final class CatalogueWatcher: Service, Sendable {
         }
     }
 
-    private func session(on connection: PostgresConnection) async throws {
+    private func session(on connection: UnitOfWork) async throws {
         try await connection.listen(on: "platform_catalogue") { catalogue in
             try await connection.listen(on: "tenant_content") { content in
                 // Subscribed: anything that changes from here on is seen, so
@@ -163,14 +163,14 @@ public final class CatalogueWatcher: Service, Sendable {
                 self.sessions.add(1, ordering: .relaxed)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for try await notification in catalogue {
-                            self.handlers.notified("platform_catalogue", Self.lag(of: notification.payload))
+                        for try await payload in catalogue {
+                            self.handlers.notified("platform_catalogue", Self.lag(of: payload))
                             self.pendingReload.store(true, ordering: .relaxed)
                         }
                         throw TenantCoreError(.databaseUnavailable, "catalogue notifications ended")
                     }
                     group.addTask {
-                        for try await notification in content { self.contentNotified(notification.payload) }
+                        for try await payload in content { self.contentNotified(payload) }
                         throw TenantCoreError(.databaseUnavailable, "content notifications ended")
                     }
                     group.addTask {

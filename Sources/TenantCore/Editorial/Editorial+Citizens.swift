@@ -8,7 +8,7 @@ import PostgresNIO
 extension Editorial {
     /// Records a submission for the rate limit; refuses when the address sent
     /// too many to this commune within the hour.
-    func admit(address: String, tenant: Tenant, form: String, on connection: PostgresConnection) async throws {
+    func admit(address: String, tenant: Tenant, form: String, on connection: UnitOfWork) async throws {
         let recent = try await self.content.recentSubmissions(address: address, tenantID: tenant.id, on: connection)
         guard recent < self.submissionsPerHour else {
             throw TenantCoreError(.rateLimited, "Bạn đã gửi \(recent) lần trong một giờ qua. Vui lòng thử lại sau.")

@@ -104,7 +104,7 @@ extension Editorial {
     /// the row is online), then takes the step `intent` asks for.
     func store(
         _ content: Entry, id: Int64?, action: Revision.Action, note: String, intent: SaveIntent, tenant: Tenant, user: StaffUser,
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws -> (id: Int64, outcome: ReviewOutcome) {
         let schema = tenant.schema
         var current: EditorEntry?
@@ -154,7 +154,7 @@ extension Editorial {
         return (entryID, outcome)
     }
 
-    func submit(_ id: Int64, title: String, review: inout EntryReview, tenant: Tenant, user: StaffUser, on connection: PostgresConnection) async throws {
+    func submit(_ id: Int64, title: String, review: inout EntryReview, tenant: Tenant, user: StaffUser, on connection: UnitOfWork) async throws {
         let steps = try await self.reviews.approvalSteps(tenant.schema, on: connection)
         review.state = .pending
         review.note = ""
@@ -171,7 +171,7 @@ extension Editorial {
     /// that cannot count is refused rather than turned into a submission).
     func approve(
         _ id: Int64, publishAt: Date?, review: inout EntryReview, tenant: Tenant, user: StaffUser, note: String, explicit: Bool,
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws -> ReviewOutcome {
         let schema = tenant.schema
         guard user.mayApprove(tenant) else { throw ValidationFailure([EntryDraft.Field.publish.rawValue: Self.approverOnly]) }

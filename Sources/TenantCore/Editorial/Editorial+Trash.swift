@@ -66,7 +66,7 @@ extension Editorial {
 
     /// What a preview link shows: the item's newest revision, or nil when
     /// the link is unknown or expired.
-    public func previewEntry(token: String, in tenant: Tenant, on connection: PostgresConnection) async throws -> Entry? {
+    public func previewEntry(token: String, in tenant: Tenant, on connection: UnitOfWork) async throws -> Entry? {
         guard token.count == 43, token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
         guard let id = try await self.reviews.previewEntry(tenant.schema, token: token, now: Date(), on: connection),
             let item = try await self.reviews.item(tenant.schema, id: id, on: connection)

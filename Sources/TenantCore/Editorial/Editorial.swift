@@ -54,7 +54,7 @@ public struct Editorial: Sendable {
     /// as well as database ones; both reach the caller unchanged.
     @discardableResult
     func transaction<Result: Sendable>(
-        _ schema: SchemaName, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        _ schema: SchemaName, _ body: @escaping @Sendable (UnitOfWork) async throws -> Result
     ) async throws -> Result {
         do {
             return try await self.database.withTransaction(schema: schema, body)
@@ -67,7 +67,7 @@ public struct Editorial: Sendable {
     /// changed and records the audit entry, in the same transaction.
     func change<Result: Sendable>(
         _ tenant: Tenant, by user: StaffUser?, action: String, detail: @escaping @Sendable (Result) -> String,
-        address: String, _ change: @escaping @Sendable (PostgresConnection) async throws -> Result
+        address: String, _ change: @escaping @Sendable (UnitOfWork) async throws -> Result
     ) async throws -> Result {
         let result: Result
         self.changing(tenant.id)

@@ -55,7 +55,7 @@ public struct MigrationRunner: Sendable {
     /// Brings one commune schema to the newest tenant version inside the
     /// caller's transaction on `connection`, and updates
     /// `platform.tenants.schema_version`. Returns the versions applied.
-    public func migrateTenant(_ schema: SchemaName, on connection: PostgresConnection) async throws -> [Int] {
+    public func migrateTenant(_ schema: SchemaName, on connection: UnitOfWork) async throws -> [Int] {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema.rawValue)))", logger: self.logger)
         let applied = try await self.appliedVersions(schema: schema.rawValue, on: connection)
         try self.checkApplied(applied, against: self.migrations.tenant, schema: schema.rawValue)
@@ -83,7 +83,7 @@ public struct MigrationRunner: Sendable {
     /// consolidated script (one round trip), inside the caller's transaction.
     /// With `record: false` (the copy a move makes on another cluster) the
     /// versions already recorded for the schema stay as they are.
-    public func createTenantSchema(_ schema: SchemaName, record: Bool = true, on connection: PostgresConnection) async throws {
+    public func createTenantSchema(_ schema: SchemaName, record: Bool = true, on connection: UnitOfWork) async throws {
         try await connection.query("CREATE SCHEMA \(unescaped: schema.quoted)", logger: self.logger)
         try await TenantDatabase.setLocalSearchPath(schema, on: connection, logger: self.logger)
         try await Self.runScript(self.migrations.tenantScript(), on: connection, logger: self.logger)
@@ -100,11 +100,11 @@ public struct MigrationRunner: Sendable {
 
     /// Runs a multi-statement SQL script in one round trip (PostgresNIO
     /// speaks only the extended protocol, one statement per message).
-    static func runScript(_ script: String, on connection: PostgresConnection, logger: Logger) async throws {
+    static func runScript(_ script: String, on connection: UnitOfWork, logger: Logger) async throws {
         try await connection.query("SELECT platform.run_script(\(script))", logger: logger)
     }
 
-    func appliedVersions(schema: String, on connection: PostgresConnection) async throws -> [Int: String] {
+    func appliedVersions(schema: String, on connection: UnitOfWork) async throws -> [Int: String] {
         let exists = try await connection.query(
             "SELECT to_regclass('platform.schema_migrations') IS NOT NULL", logger: self.logger
         ).collect().first?.decode(Bool.self) ?? false
@@ -133,7 +133,7 @@ public struct MigrationRunner: Sendable {
         }
     }
 
-    func record(_ migration: Migration, schema: String, on connection: PostgresConnection) async throws {
+    func record(_ migration: Migration, schema: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.schema_migrations (schema_name, version, name, checksum)

@@ -48,7 +48,7 @@ extension Reorganisation {
         var ended = false
     }
 
-    func current(_ code: Int, role: String, on connection: PostgresConnection) async throws -> Site {
+    func current(_ code: Int, role: String, on connection: UnitOfWork) async throws -> Site {
         guard let site = try await self.rows.site(code: code, on: connection), site.successorID == nil, !site.ended else {
             throw TenantCoreError.notFound("\(role) \(code) is not a current commune with a site on this platform")
         }
@@ -69,7 +69,7 @@ extension Reorganisation {
     /// The archives an ending commune kept move with it into its successor
     /// (a slug already used there gets the old commune's code), so their old
     /// addresses keep leading somewhere.
-    func moveArchives(of old: Site, into successor: Int64, used: inout Set<String>, on connection: PostgresConnection) async throws {
+    func moveArchives(of old: Site, into successor: Int64, used: inout Set<String>, on connection: UnitOfWork) async throws {
         for archive in try await self.rows.archives(keptBy: old.unitID, on: connection) {
             let slug = Self.archiveSlug(archive.slug, code: archive.code, used: &used)
             try await self.rows.moveArchive(archive.id, to: successor, slug: slug, on: connection)
@@ -233,7 +233,7 @@ extension Reorganisation {
     /// when it still is the one the platform wrote. Returns the new hosts.
     func reidentify(
         _ site: Site, code: Int? = nil, list: Int? = nil, name: String, kind: String, slug: String, parentID: Int64,
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws -> [String] {
         let catalogue = self.provisioning.catalogue
         guard let parent = try await catalogue.unit(id: parentID, on: connection) else {

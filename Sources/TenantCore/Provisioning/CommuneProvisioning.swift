@@ -41,7 +41,7 @@ public struct CommuneProvisioning: Sendable {
         }
     }
 
-    func ensureUnit(_ spec: UnitSpec, on connection: PostgresConnection) async throws -> (AdminUnit, Outcome) {
+    func ensureUnit(_ spec: UnitSpec, on connection: UnitOfWork) async throws -> (AdminUnit, Outcome) {
         guard spec.level != .commune else { throw TenantCoreError.invalid("use createCommune for communes") }
         var parent: AdminUnit?
         if spec.level == .district {
@@ -124,7 +124,7 @@ public struct CommuneProvisioning: Sendable {
     }
 
     /// ``createCommune(_:)`` inside the caller's transaction.
-    func createCommune(_ spec: CommuneSpec, on connection: PostgresConnection) async throws -> (TenantRecord, Outcome) {
+    func createCommune(_ spec: CommuneSpec, on connection: UnitOfWork) async throws -> (TenantRecord, Outcome) {
         guard let parent = try await self.catalogue.unit(spec.parentLevel, code: spec.parentCode, on: connection) else {
             throw TenantCoreError.notFound(
                 "\(spec.source): \(spec.parentLevel.rawValue) \(spec.parentCode) is not in the catalogue; add it first", field: .parent)
@@ -196,7 +196,7 @@ public struct CommuneProvisioning: Sendable {
 
     /// `c_<code>`, unless a commune of the 2024 list already has that schema
     /// (the 2025 list reuses codes): then `c_25<code>`.
-    func schemaName(for spec: CommuneSpec, on connection: PostgresConnection) async throws -> SchemaName {
+    func schemaName(for spec: CommuneSpec, on connection: UnitOfWork) async throws -> SchemaName {
         let plain = try SchemaName(communeCode: spec.code)
         guard spec.list == 2025 else { return plain }
         return try await self.catalogue.schemaTaken(plain, on: connection) ? try SchemaName(communeCode: spec.code, list: 2025) : plain
@@ -341,7 +341,7 @@ extension CommuneProvisioning {
     /// marks the commune's content as changed when `change` returns true.
     public func forEachCommune(
         _ codes: [Int], jobs: Int, progress: @escaping @Sendable (Progress) -> Void,
-        _ change: @escaping @Sendable (TenantRecord, PostgresConnection) async throws -> Bool
+        _ change: @escaping @Sendable (TenantRecord, UnitOfWork) async throws -> Bool
     ) async throws(TenantCoreError) -> Report {
         await Self.forEach(codes, jobs: jobs, label: { "commune \($0)" }, progress: progress) { code in
             let schema = try await self.database.withConnection { connection in

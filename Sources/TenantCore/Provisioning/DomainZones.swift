@@ -13,7 +13,7 @@ struct DomainZones: Sendable {
     let reserved: Set<String>
 
     static func load(
-        for communeID: Int64, reserved: Set<String>, policy: DomainPolicy, catalogue: Catalogue, on connection: PostgresConnection
+        for communeID: Int64, reserved: Set<String>, policy: DomainPolicy, catalogue: Catalogue, on connection: UnitOfWork
     ) async throws -> DomainZones {
         var units: [Int64: AdminUnit] = [:]
         for unit in try await catalogue.portalUnits(on: connection) { units[unit.id] = unit }

@@ -152,7 +152,7 @@ extension Reorganisation {
     /// them). False when it already was.
     func archive(
         old: (id: Int64, code: Int, name: String), slug: String, into successor: (id: Int64, code: Int, name: String),
-        convertDistrictAdmins: Bool = false, note: String? = nil, on connection: PostgresConnection
+        convertDistrictAdmins: Bool = false, note: String? = nil, on connection: UnitOfWork
     ) async throws -> Bool {
         let note = note ?? "Từ ngày 1/7/2025 thuộc \(successor.name)."
         guard try await self.rows.archiveTenant(old.id, into: successor.id, slug: slug, note: note, on: connection) else { return false }
@@ -173,7 +173,7 @@ extension Reorganisation {
     /// and the old hosts answer 301 to the new ones.
     func continueSite(
         _ oldCode: Int, as commune: ReorganisationPlan.Commune, plan: ReorganisationPlan, convertDistrictAdmins: Bool,
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws {
         let found = try await self.rows.endedSite(code: oldCode, on: connection)
         guard let (old, oldKind, portal) = found, old.successorID == nil else {
@@ -198,7 +198,7 @@ extension Reorganisation {
             on: connection)
     }
 
-    func audit(commune: Int? = nil, action: String, detail: String, on connection: PostgresConnection) async throws {
+    func audit(commune: Int? = nil, action: String, detail: String, on connection: UnitOfWork) async throws {
         try await self.rows.audit(commune: commune, action: action, detail: detail, on: connection)
     }
 }

@@ -358,7 +358,7 @@ public struct Reorganisation: Sendable {
     }
 
     /// The fingerprint of the catalogue as the plan saw it, read again now.
-    func currentFingerprint(_ plan: ReorganisationPlan, on connection: PostgresConnection) async throws -> String {
+    func currentFingerprint(_ plan: ReorganisationPlan, on connection: UnitOfWork) async throws -> String {
         let codes = plan.retire.filter { $0.level == "commune" }.map(\.code)
         let (communes, present) = try await self.rows.fingerprintItems(communeCodes: codes, on: connection)
         var items = communes

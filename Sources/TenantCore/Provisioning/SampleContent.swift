@@ -17,7 +17,7 @@ public struct SampleContent: Sendable {
     /// the number of entries added (0 when it already had sample content).
     @discardableResult
     public func add(
-        to tenant: TenantRecord, hosts: [String], now: Date = Date(), on connection: PostgresConnection
+        to tenant: TenantRecord, hosts: [String], now: Date = Date(), on connection: UnitOfWork
     ) async throws -> Int {
         let schema = tenant.schema
         let store = ContentStore(logger: self.logger)

@@ -6,7 +6,7 @@ import PostgresNIO
 extension ShardMove {
     // MARK: Steps
 
-    func openMove(code: Int, on connection: PostgresConnection) async throws -> Row? {
+    func openMove(code: Int, on connection: UnitOfWork) async throws -> Row? {
         let rows = try await connection.query(
             """
             SELECT m.id, m.source, m.target, m.step FROM platform.shard_moves m
@@ -220,7 +220,7 @@ extension ShardMove {
 
     /// Puts on (or takes off) the trigger that refuses writes to every
     /// table of the schema on this connection's cluster.
-    func setRefusal(_ on: Bool, _ schema: SchemaName, on connection: PostgresConnection) async throws {
+    func setRefusal(_ on: Bool, _ schema: SchemaName, on connection: UnitOfWork) async throws {
         let tables = try await connection.query(
             "SELECT tablename::text FROM pg_tables WHERE schemaname = \(schema.rawValue) AND tablename <> \(Self.marker) ORDER BY 1",
             logger: self.logger

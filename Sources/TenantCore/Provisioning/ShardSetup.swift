@@ -35,7 +35,7 @@ public struct ShardSetup: Sendable {
     ///     link by what that server has of its own: its system user's
     ///     password file (`~postgres/.pgpass`) or a client certificate
     ///     (deploy/README.md, "Several clusters").
-    public func prepare(_ shard: PostgresConnection, main: PostgresConnection, mainAddress: DatabaseConfig) async throws {
+    public func prepare(_ shard: UnitOfWork, main: UnitOfWork, mainAddress: DatabaseConfig) async throws {
         let functions = try await main.query(
             """
             SELECT pg_get_functiondef(p.oid) FROM pg_proc p

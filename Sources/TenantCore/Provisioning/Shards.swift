@@ -140,7 +140,7 @@ public struct Shards: Sendable {
     }
 
     /// The other cluster (open, reachable) that has a schema of this name, if any.
-    func clusterHolding(_ schema: SchemaName, on connection: PostgresConnection) async throws -> ShardName? {
+    func clusterHolding(_ schema: SchemaName, on connection: UnitOfWork) async throws -> ShardName? {
         let open = try await connection.query("SELECT name FROM platform.shards WHERE state = 'open'", logger: self.logger)
             .collect().map { try ShardName(try $0.decode(String.self)) }
         for (name, pool) in self.database.clusterPools where name != .main && open.contains(name) {
@@ -155,7 +155,7 @@ public struct Shards: Sendable {
     }
 
     /// Throws unless cluster `name` is registered and open (takes communes).
-    func requireOpen(_ name: ShardName, on connection: PostgresConnection) async throws {
+    func requireOpen(_ name: ShardName, on connection: UnitOfWork) async throws {
         let state = try await connection.query(
             "SELECT state FROM platform.shards WHERE name = \(name.rawValue)", logger: self.logger
         ).collect().first?.decode(String.self)
@@ -167,7 +167,7 @@ public struct Shards: Sendable {
 
     /// Where a new commune goes: `requested` if it is open, else the open
     /// cluster with the fewest communes.
-    func placement(requested: ShardName?, on connection: PostgresConnection) async throws -> ShardName {
+    func placement(requested: ShardName?, on connection: UnitOfWork) async throws -> ShardName {
         if let requested {
             try await self.requireOpen(requested, on: connection)
             return requested

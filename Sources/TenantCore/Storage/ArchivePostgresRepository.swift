@@ -9,12 +9,12 @@ struct ArchiveRepository: Sendable {
     let logger: Logger
 
     /// Makes the caller's transaction one consistent, read-only snapshot.
-    func snapshot(on connection: PostgresConnection) async throws {
+    func snapshot(on connection: UnitOfWork) async throws {
         try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
     }
 
     /// Every table of the schema as JSON, and its row count per table.
-    func exportTables(_ schema: SchemaName, on connection: PostgresConnection) async throws -> (json: String, rowCounts: [String: Int]) {
+    func exportTables(_ schema: SchemaName, on connection: UnitOfWork) async throws -> (json: String, rowCounts: [String: Int]) {
         let tables = try await connection.query(
             "SELECT platform.export_schema(\(schema.rawValue))::text", logger: self.logger
         ).collect().first?.decode(String.self) ?? "{}"
@@ -26,7 +26,7 @@ struct ArchiveRepository: Sendable {
     }
 
     /// Loads the `tables` of an export document into the schema; returns the rows loaded.
-    func importTables(_ schema: SchemaName, document: String, on connection: PostgresConnection) async throws -> Int {
+    func importTables(_ schema: SchemaName, document: String, on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             "SELECT platform.import_schema(\(schema.rawValue), (\(document)::jsonb) -> 'tables')", logger: self.logger
         ).collect().first?.decode(Int.self) ?? 0
@@ -36,7 +36,7 @@ struct ArchiveRepository: Sendable {
     /// 1900–2200 (or ±infinity): a file's dates must be ones the platform
     /// can render and store back. Identifiers come from PostgreSQL's own
     /// catalogue, quoted.
-    func datesOutOfRange(_ schema: SchemaName, on connection: PostgresConnection) async throws -> [String] {
+    func datesOutOfRange(_ schema: SchemaName, on connection: UnitOfWork) async throws -> [String] {
         var columns: [(String, String)] = []
         for try await (table, column) in try await connection.query(
             """
@@ -61,7 +61,7 @@ struct ArchiveRepository: Sendable {
         return wrong
     }
 
-    func recordExport(code: Int, schema: String, file: String, contentVersion: Int64, bytes: Int, on connection: PostgresConnection) async throws {
+    func recordExport(code: Int, schema: String, file: String, contentVersion: Int64, bytes: Int, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.exports (commune_code, schema_name, file, content_version, bytes)
@@ -70,7 +70,7 @@ struct ArchiveRepository: Sendable {
     }
 
     /// Files exported of this commune's schema, newest first, with the content version each holds.
-    func exports(code: Int, schema: SchemaName, on connection: PostgresConnection) async throws -> [(file: String, contentVersion: Int64)] {
+    func exports(code: Int, schema: SchemaName, on connection: UnitOfWork) async throws -> [(file: String, contentVersion: Int64)] {
         let rows = try await connection.query(
             """
             SELECT file, content_version FROM platform.exports
@@ -81,7 +81,7 @@ struct ArchiveRepository: Sendable {
         return result
     }
 
-    func schemaExists(_ schema: SchemaName, on connection: PostgresConnection) async throws -> Bool {
+    func schemaExists(_ schema: SchemaName, on connection: UnitOfWork) async throws -> Bool {
         try await connection.query(
             "SELECT to_regnamespace(\(schema.rawValue)) IS NOT NULL", logger: self.logger
         ).collect().first?.decode(Bool.self) ?? false
@@ -90,7 +90,7 @@ struct ArchiveRepository: Sendable {
     /// The catalogue row of a restored site and its empty schema.
     func insertTenant(
         unitID: Int64, schema: SchemaName, status: TenantStatus, note: String, schemaVersion: Int, contentVersion: Int64,
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws {
         try await connection.query(
             """
@@ -101,7 +101,7 @@ struct ArchiveRepository: Sendable {
     }
 
     /// A site's catalogue rows (domains, tenant, unit), migrations and schema.
-    func deleteSite(unitID: Int64, schema: SchemaName, on connection: PostgresConnection) async throws {
+    func deleteSite(unitID: Int64, schema: SchemaName, on connection: UnitOfWork) async throws {
         try await connection.query("DELETE FROM platform.domains WHERE tenant_id = \(unitID)", logger: self.logger)
         try await connection.query("DELETE FROM platform.tenants WHERE unit_id = \(unitID)", logger: self.logger)
         try await connection.query("DELETE FROM platform.units WHERE id = \(unitID)", logger: self.logger)

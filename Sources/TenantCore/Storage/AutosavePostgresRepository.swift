@@ -25,7 +25,7 @@ struct AutosaveRepository: Sendable {
 
     func save(
         _ schema: SchemaName, user: StaffUser, entry: Int64?, section: Int, kind: String, tab: String, fields: [String: String],
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws -> Date {
         let json = String(decoding: try JSONEncoder().encode(fields), as: UTF8.self)
         return try await connection.query(
@@ -43,7 +43,7 @@ struct AutosaveRepository: Sendable {
     /// The newest autosave of someone else (or of this person in another
     /// tab) for the same item within `window`.
     func other(
-        _ schema: SchemaName, user: StaffUser, entry: Int64, tab: String, window: Duration, on connection: PostgresConnection
+        _ schema: SchemaName, user: StaffUser, entry: Int64, tab: String, window: Duration, on connection: UnitOfWork
     ) async throws -> OtherEditor? {
         let seconds = Double(window.components.seconds)
         let rows = try await connection.query(
@@ -59,7 +59,7 @@ struct AutosaveRepository: Sendable {
         return nil
     }
 
-    func find(_ schema: SchemaName, user: StaffUser, entry: Int64?, on connection: PostgresConnection) async throws -> Autosave? {
+    func find(_ schema: SchemaName, user: StaffUser, entry: Int64?, on connection: UnitOfWork) async throws -> Autosave? {
         let rows = try await connection.query(
             """
             SELECT section_id, kind, fields::text, saved_at FROM \(unescaped: schema.quoted).autosaves
@@ -74,12 +74,12 @@ struct AutosaveRepository: Sendable {
     }
 
     /// Autosaves nobody saved for real within `days` days.
-    func purge(_ schema: SchemaName, olderThan days: Int, on connection: PostgresConnection) async throws {
+    func purge(_ schema: SchemaName, olderThan days: Int, on connection: UnitOfWork) async throws {
         try await connection.query(
             "DELETE FROM \(unescaped: schema.quoted).autosaves WHERE saved_at < now() - make_interval(days => \(days)::integer)", logger: self.logger)
     }
 
-    func delete(_ schema: SchemaName, user: StaffUser, entries: [Int64], on connection: PostgresConnection) async throws {
+    func delete(_ schema: SchemaName, user: StaffUser, entries: [Int64], on connection: UnitOfWork) async throws {
         try await connection.query(
             "DELETE FROM \(unescaped: schema.quoted).autosaves WHERE user_id = \(user.id) AND entry_id = ANY(\(entries))", logger: self.logger)
     }

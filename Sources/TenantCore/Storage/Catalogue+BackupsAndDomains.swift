@@ -7,14 +7,14 @@ extension Catalogue {
     // MARK: Backups
 
     /// Moves of communes between clusters not finished (copying, frozen, or within their grace period).
-    public func openMoves(on connection: PostgresConnection) async throws -> Int {
+    public func openMoves(on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             "SELECT count(*)::int FROM platform.shard_moves WHERE step IN ('copying', 'frozen', 'switched')", logger: self.logger
         ).collect().first?.decode(Int.self) ?? 0
     }
 
     /// The newest good backup, if any is recorded.
-    public func newestBackup(on connection: PostgresConnection) async throws -> BackupRecord? {
+    public func newestBackup(on connection: UnitOfWork) async throws -> BackupRecord? {
         let rows = try await connection.query(
             """
             SELECT label, kind, started_at, stopped_at, database_bytes FROM platform.backups
@@ -29,7 +29,7 @@ extension Catalogue {
     // MARK: Domains
 
     /// All domains, or those of one commune.
-    public func domains(tenantID: Int64? = nil, on connection: PostgresConnection) async throws -> [DomainRecord] {
+    public func domains(tenantID: Int64? = nil, on connection: UnitOfWork) async throws -> [DomainRecord] {
         let rows = try await connection.query(
             """
             SELECT d.host, d.tenant_id, u.code, d.role
@@ -45,7 +45,7 @@ extension Catalogue {
     }
 
     /// The commune that owns `host`, if any.
-    public func domainOwner(_ host: Hostname, on connection: PostgresConnection) async throws -> DomainRecord? {
+    public func domainOwner(_ host: Hostname, on connection: UnitOfWork) async throws -> DomainRecord? {
         let rows = try await connection.query(
             """
             SELECT d.host, d.tenant_id, u.code, d.role
@@ -60,7 +60,7 @@ extension Catalogue {
 
     /// Adds a host to a commune. Making it primary demotes the old primary to a redirect.
     public func addDomain(
-        _ host: Hostname, tenantID: Int64, role: DomainRole, on connection: PostgresConnection
+        _ host: Hostname, tenantID: Int64, role: DomainRole, on connection: UnitOfWork
     ) async throws {
         if role == .primary {
             try await connection.query(
@@ -73,7 +73,7 @@ extension Catalogue {
     }
 
     /// Removes a host; returns false when it did not exist.
-    public func removeDomain(_ host: Hostname, on connection: PostgresConnection) async throws -> Bool {
+    public func removeDomain(_ host: Hostname, on connection: UnitOfWork) async throws -> Bool {
         let rows = try await connection.query(
             "DELETE FROM platform.domains WHERE host = \(host.value) RETURNING tenant_id", logger: self.logger
         ).collect()

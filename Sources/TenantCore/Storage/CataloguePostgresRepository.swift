@@ -14,7 +14,7 @@ public struct Catalogue: Sendable {
     // MARK: Directory
 
     /// Everything a host process needs to resolve hosts, in three queries.
-    public func loadDirectory(on connection: PostgresConnection) async throws -> DirectorySnapshot {
+    public func loadDirectory(on connection: UnitOfWork) async throws -> DirectorySnapshot {
         var units: [Int64: AdminUnit] = [:]
         let unitRows = try await connection.query(
             "SELECT id, level, code, parent_id, name, kind, slug, portal_url FROM platform.units WHERE level <> 'commune'",
@@ -119,7 +119,7 @@ public struct Catalogue: Sendable {
 
     /// The current unit of this level and official code (not one that the
     /// reorganisation ended), if the catalogue has it.
-    public func unit(_ level: UnitLevel, code: Int, on connection: PostgresConnection) async throws -> AdminUnit? {
+    public func unit(_ level: UnitLevel, code: Int, on connection: UnitOfWork) async throws -> AdminUnit? {
         try await self.decodeUnits(
             connection.query(
                 """
@@ -130,7 +130,7 @@ public struct Catalogue: Sendable {
         ).first
     }
 
-    public func unit(id: Int64, on connection: PostgresConnection) async throws -> AdminUnit? {
+    public func unit(id: Int64, on connection: UnitOfWork) async throws -> AdminUnit? {
         try await self.decodeUnits(
             connection.query(
                 "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE id = \(id)", logger: self.logger)
@@ -138,7 +138,7 @@ public struct Catalogue: Sendable {
     }
 
     /// Every current unit of a level (all provinces, all districts…), by code.
-    public func units(_ level: UnitLevel, on connection: PostgresConnection) async throws -> [AdminUnit] {
+    public func units(_ level: UnitLevel, on connection: UnitOfWork) async throws -> [AdminUnit] {
         try await self.decodeUnits(
             connection.query(
                 "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE level = \(level.rawValue) AND valid_until IS NULL ORDER BY code",
@@ -146,7 +146,7 @@ public struct Catalogue: Sendable {
     }
 
     /// Every province and district, ended ones too (their portals keep answering).
-    public func portalUnits(on connection: PostgresConnection) async throws -> [AdminUnit] {
+    public func portalUnits(on connection: UnitOfWork) async throws -> [AdminUnit] {
         try await self.decodeUnits(
             connection.query(
                 "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE level IN ('province', 'district') ORDER BY id",
@@ -154,7 +154,7 @@ public struct Catalogue: Sendable {
     }
 
     /// The direct children of a unit.
-    public func children(of parentID: Int64, on connection: PostgresConnection) async throws -> [AdminUnit] {
+    public func children(of parentID: Int64, on connection: UnitOfWork) async throws -> [AdminUnit] {
         try await self.decodeUnits(
             connection.query(
                 "SELECT \(unescaped: Self.unitColumns) FROM platform.units WHERE parent_id = \(parentID) ORDER BY code",
@@ -165,7 +165,7 @@ public struct Catalogue: Sendable {
     /// level and code already exists.
     public func insertUnit(
         level: UnitLevel, code: Int, parentID: Int64?, name: String, kind: String, slug: String, portalURL: String?,
-        list: Int = 2024, on connection: PostgresConnection
+        list: Int = 2024, on connection: UnitOfWork
     ) async throws -> AdminUnit? {
         try await self.decodeUnits(
             connection.query(
@@ -179,7 +179,7 @@ public struct Catalogue: Sendable {
     }
 
     /// How many current communes of a list have one of these codes.
-    func countCurrentCommunes(list: Int, codes: [Int], on connection: PostgresConnection) async throws -> Int {
+    func countCurrentCommunes(list: Int, codes: [Int], on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             """
             SELECT count(*) FROM platform.units
@@ -190,7 +190,7 @@ public struct Catalogue: Sendable {
 
     /// The catalogue row of a new site, at schema version `schemaVersion`.
     func insertTenant(
-        unitID: Int64, schema: SchemaName, schemaVersion: Int, shard: ShardName = .main, on connection: PostgresConnection
+        unitID: Int64, schema: SchemaName, schemaVersion: Int, shard: ShardName = .main, on connection: UnitOfWork
     ) async throws {
         try await connection.query(
             """
@@ -200,13 +200,13 @@ public struct Catalogue: Sendable {
     }
 
     /// Whether a site already has this schema name.
-    func schemaTaken(_ schema: SchemaName, on connection: PostgresConnection) async throws -> Bool {
+    func schemaTaken(_ schema: SchemaName, on connection: UnitOfWork) async throws -> Bool {
         try await connection.query(
             "SELECT count(*) FROM platform.tenants WHERE schema_name = \(schema.rawValue)", logger: self.logger
         ).collect().first?.decode(Int.self) ?? 0 > 0
     }
 
-    public func setPortal(unitID: Int64, url: String?, on connection: PostgresConnection) async throws {
+    public func setPortal(unitID: Int64, url: String?, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.units SET portal_url = \(url), updated_at = now() WHERE id = \(unitID)", logger: self.logger)
     }
@@ -233,7 +233,7 @@ public struct Catalogue: Sendable {
     }
 
     /// The current commune with this official code, if it has a site.
-    public func tenant(code: Int, on connection: PostgresConnection) async throws -> TenantRecord? {
+    public func tenant(code: Int, on connection: UnitOfWork) async throws -> TenantRecord? {
         try await self.decodeTenants(
             connection.query(
                 """
@@ -245,7 +245,7 @@ public struct Catalogue: Sendable {
     }
 
     /// Every commune with a site, by code.
-    public func tenants(on connection: PostgresConnection) async throws -> [TenantRecord] {
+    public func tenants(on connection: UnitOfWork) async throws -> [TenantRecord] {
         try await self.decodeTenants(
             connection.query(
                 """
@@ -256,7 +256,7 @@ public struct Catalogue: Sendable {
     }
 
     /// Communes whose schema is older than `version`.
-    public func tenants(belowVersion version: Int, on connection: PostgresConnection) async throws -> [TenantRecord] {
+    public func tenants(belowVersion version: Int, on connection: UnitOfWork) async throws -> [TenantRecord] {
         try await self.decodeTenants(
             connection.query(
                 """
@@ -268,7 +268,7 @@ public struct Catalogue: Sendable {
     }
 
     public func setStatus(
-        tenantID: Int64, status: TenantStatus, note: String, on connection: PostgresConnection
+        tenantID: Int64, status: TenantStatus, note: String, on connection: UnitOfWork
     ) async throws {
         try await connection.query(
             """
@@ -283,7 +283,7 @@ public struct Catalogue: Sendable {
     /// `writerPurgesFronts`: the caller purges nginx's front caches itself
     /// once the transaction commits; the notification says so, and the
     /// other hosts only drop their own cached pages (sql/platform/0016).
-    public func touchContent(tenantID: Int64, writerPurgesFronts: Bool = false, on connection: PostgresConnection) async throws -> Int64 {
+    public func touchContent(tenantID: Int64, writerPurgesFronts: Bool = false, on connection: UnitOfWork) async throws -> Int64 {
         if writerPurgesFronts {
             try await connection.query("SET LOCAL platform.front_purged = 'writer'", logger: self.logger)
         }
@@ -292,7 +292,7 @@ public struct Catalogue: Sendable {
     }
 
     /// The communes whose content or catalogue row changed since `since`.
-    public func tenantsChanged(since: Date, on connection: PostgresConnection) async throws -> [Int64] {
+    public func tenantsChanged(since: Date, on connection: UnitOfWork) async throws -> [Int64] {
         var ids: [Int64] = []
         for try await id in try await connection.query(
             "SELECT unit_id FROM platform.tenants WHERE content_changed_at >= \(since) OR updated_at >= \(since)", logger: self.logger
@@ -306,7 +306,7 @@ public struct Catalogue: Sendable {
 extension Catalogue {
     /// Reorganisations applied or being applied, newest first; only those
     /// concerning `province` (a 2025 province code) when given.
-    public func reorganisations(province: Int?, on connection: PostgresConnection) async throws -> [ReorganisationRecord] {
+    public func reorganisations(province: Int?, on connection: UnitOfWork) async throws -> [ReorganisationRecord] {
         let rows = try await connection.query(
             """
             SELECT plan_id, summary, provinces, created_at, finished_at, plan IS NOT NULL FROM platform.reorganisations
@@ -321,7 +321,7 @@ extension Catalogue {
     }
 
     /// The plan a reorganisation applied, as it was written.
-    public func reorganisationPlan(_ planID: String, on connection: PostgresConnection) async throws -> ReorganisationPlan? {
+    public func reorganisationPlan(_ planID: String, on connection: UnitOfWork) async throws -> ReorganisationPlan? {
         let rows = try await connection.query(
             "SELECT plan::text FROM platform.reorganisations WHERE plan_id = \(planID) AND plan IS NOT NULL", logger: self.logger)
         for try await json in rows.decode(String.self) {
@@ -333,7 +333,7 @@ extension Catalogue {
 
 extension Catalogue {
     /// Every commune with its parent, status, schema version and hosts.
-    public func statusRows(on connection: PostgresConnection) async throws -> [TenantStatusRow] {
+    public func statusRows(on connection: UnitOfWork) async throws -> [TenantStatusRow] {
         let rows = try await connection.query(
             """
             SELECT u.code, u.name, p.name, p.level, coalesce(g.name, p.name), t.status, t.schema_name, t.schema_version,

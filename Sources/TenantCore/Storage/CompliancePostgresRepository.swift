@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension ContentStore {
     /// Compliance figures of many communes in one query per 200 communes.
-    public func compliance(_ tenants: [Tenant], now: Date, on connection: PostgresConnection) async throws -> [ComplianceRow] {
+    public func compliance(_ tenants: [Tenant], now: Date, on connection: UnitOfWork) async throws -> [ComplianceRow] {
         let cutoff = WorkingDays.back(15, from: now)
         var rows: [Int64: ComplianceRow] = [:]
         for tenant in tenants {
@@ -79,7 +79,7 @@ public struct AuditRun: Sendable, Hashable {
 
 extension ContentStore {
     /// Stores a report in the history.
-    public func record(_ report: AuditReport, on connection: PostgresConnection) async throws {
+    public func record(_ report: AuditReport, on connection: UnitOfWork) async throws {
         let json = String(decoding: try JSONEncoder().encode(report.checks), as: UTF8.self)
         try await connection.query(
             """
@@ -90,7 +90,7 @@ extension ContentStore {
 
     /// Claims the scheduled round of the audit unless a host started one
     /// within `seconds` (less a minute): true when this host runs it.
-    public func claimAuditRound(every seconds: Int, on connection: PostgresConnection) async throws -> Bool {
+    public func claimAuditRound(every seconds: Int, on connection: UnitOfWork) async throws -> Bool {
         let rows = try await connection.query(
             """
             INSERT INTO platform.audit_schedule (singleton, started_at) VALUES (true, now())
@@ -104,7 +104,7 @@ extension ContentStore {
     }
 
     /// A commune's runs, newest first.
-    public func auditRuns(tenantID: Int64, limit: Int, on connection: PostgresConnection) async throws -> [AuditRun] {
+    public func auditRuns(tenantID: Int64, limit: Int, on connection: UnitOfWork) async throws -> [AuditRun] {
         let rows = try await connection.query(
             """
             SELECT id, tenant_id, ran_at, passed, failed, compliant, checks::text FROM platform.audit_runs
@@ -114,7 +114,7 @@ extension ContentStore {
     }
 
     /// The newest run of each of these communes.
-    public func latestAuditRuns(tenantIDs: [Int64], on connection: PostgresConnection) async throws -> [Int64: AuditRun] {
+    public func latestAuditRuns(tenantIDs: [Int64], on connection: UnitOfWork) async throws -> [Int64: AuditRun] {
         guard !tenantIDs.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
@@ -156,7 +156,7 @@ public struct PageCheck: Sendable, Hashable {
 
 extension ContentStore {
     /// The newest result of each tool for one commune.
-    public func latestPageChecks(tenantID: Int64, on connection: PostgresConnection) async throws -> [String: PageCheck] {
+    public func latestPageChecks(tenantID: Int64, on connection: UnitOfWork) async throws -> [String: PageCheck] {
         let rows = try await connection.query(
             """
             SELECT DISTINCT ON (tool) tool, checked_at, pages, problems, detail::text FROM platform.page_checks
@@ -174,7 +174,7 @@ extension ContentStore {
 extension ContentStore {
     /// Per day (Vietnam time) of the last `days`: communes audited and
     /// communes compliant, by each commune's last run of the day.
-    public func auditTrend(tenantIDs: [Int64], days: Int, on connection: PostgresConnection) async throws -> [(day: Date, audited: Int, compliant: Int)] {
+    public func auditTrend(tenantIDs: [Int64], days: Int, on connection: UnitOfWork) async throws -> [(day: Date, audited: Int, compliant: Int)] {
         guard !tenantIDs.isEmpty else { return [] }
         let rows = try await connection.query(
             """

@@ -119,7 +119,7 @@ public struct ContentStore: Sendable {
     // MARK: Sections and site
 
     /// All sections, in menu order.
-    public func sections(_ schema: SchemaName, on connection: PostgresConnection) async throws -> [Section] {
+    public func sections(_ schema: SchemaName, on connection: UnitOfWork) async throws -> [Section] {
         let rows = try await connection.query(
             """
             SELECT id, slug, title, kind, position, mandatory, legal_basis, summary, body, starter, body_source, body_format
@@ -143,7 +143,7 @@ public struct ContentStore: Sendable {
     /// only for the section with `slug`, when given) joined with the site row.
     /// Without a body (most pages) it runs as a prepared statement.
     public func chrome(
-        _ schema: SchemaName, bodyOf slug: String?, on connection: PostgresConnection
+        _ schema: SchemaName, bodyOf slug: String?, on connection: UnitOfWork
     ) async throws -> (sections: [Section], site: SiteInfo) {
         let rows: PostgresRowSequence
         if let slug {
@@ -203,15 +203,15 @@ public struct ContentStore: Sendable {
 
     /// Runs a statement of this repository for `schema`: prepared on the
     /// connection when a ``PreparedStatements`` is given, else unnamed.
-    func prepared(_ statement: PreparedStatements.Statement, for schema: SchemaName, on connection: PostgresConnection) async throws -> PostgresRowSequence {
+    func prepared(_ statement: PreparedStatements.Statement, for schema: SchemaName, on connection: UnitOfWork) async throws -> PostgresRowSequence {
         if let statements = self.statements {
-            return try await statements.rows(statement, for: schema, on: connection)
+            return try await statements.rows(statement, for: schema, on: connection.connection)
         }
-        return try await PreparedStatements.unnamed(statement, for: schema, on: connection, logger: self.logger)
+        return try await PreparedStatements.unnamed(statement, for: schema, on: connection.connection, logger: self.logger)
     }
 
     /// The footer and contact details.
-    public func site(_ schema: SchemaName, on connection: PostgresConnection) async throws -> SiteInfo? {
+    public func site(_ schema: SchemaName, on connection: UnitOfWork) async throws -> SiteInfo? {
         let rows = try await connection.query(
             """
             SELECT publisher, responsible_person, responsible_title, address, phone, email, notice, notice_from,
@@ -234,7 +234,7 @@ public struct ContentStore: Sendable {
 
     /// Seeds the sixteen mandatory sections and the footer of a new commune.
     public func seed(
-        _ schema: SchemaName, communeName: String, publisher: String, on connection: PostgresConnection
+        _ schema: SchemaName, communeName: String, publisher: String, on connection: UnitOfWork
     ) async throws {
         let all = MandatorySection.allCases
         let ids = all.map { Int16($0.id) }
@@ -258,7 +258,7 @@ public struct ContentStore: Sendable {
 
     /// Inserts an entry and returns its id.
     @discardableResult
-    public func insert(_ e: Entry, into schema: SchemaName, on connection: PostgresConnection) async throws -> Int64 {
+    public func insert(_ e: Entry, into schema: SchemaName, on connection: UnitOfWork) async throws -> Int64 {
         let issued = e.issuedOn.map { VietnamTime($0).isoDate }
         let effective = e.effectiveOn.map { VietnamTime($0).isoDate }
         let rows = try await connection.query(
@@ -281,7 +281,7 @@ public struct ContentStore: Sendable {
     }
 
     /// Replaces the footer and contact details.
-    public func updateSite(_ site: SiteInfo, in schema: SchemaName, on connection: PostgresConnection) async throws {
+    public func updateSite(_ site: SiteInfo, in schema: SchemaName, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE \(unescaped: schema.quoted).site
@@ -295,7 +295,7 @@ public struct ContentStore: Sendable {
     /// Replaces a section's body (a static page), marking it as no longer the starter text.
     public func updateSectionBody(
         _ sectionID: Int, body: String, source: String = "", format: String = "html", in schema: SchemaName,
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws {
         try await connection.query(
             """
@@ -306,14 +306,14 @@ public struct ContentStore: Sendable {
     }
 
     /// Whether an uploaded file with this id exists.
-    public func fileExists(_ id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws -> Bool {
+    public func fileExists(_ id: Int64, in schema: SchemaName, on connection: UnitOfWork) async throws -> Bool {
         try await connection.query(
             "SELECT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).files WHERE id = \(id))", logger: self.logger
         ).collect().first?.decode(Bool.self) ?? false
     }
 
     /// Whether the commune already has sample entries.
-    public func hasSampleContent(_ schema: SchemaName, on connection: PostgresConnection) async throws -> Bool {
+    public func hasSampleContent(_ schema: SchemaName, on connection: UnitOfWork) async throws -> Bool {
         try await connection.query(
             "SELECT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).entries WHERE is_sample)", logger: self.logger
         ).collect().first?.decode(Bool.self) ?? false

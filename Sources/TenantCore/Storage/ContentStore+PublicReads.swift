@@ -10,7 +10,7 @@ extension ContentStore {
     /// What the home page shows: latest news, documents, direction, and the
     /// leaders' schedule of this week (Monday 00:00 in Vietnam), in one round
     /// trip, as a prepared statement.
-    public func home(_ schema: SchemaName, on connection: PostgresConnection) async throws -> HomeContent {
+    public func home(_ schema: SchemaName, on connection: UnitOfWork) async throws -> HomeContent {
         var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
         for try await row in try await self.prepared(Self.homeStatement, for: schema, on: connection) {
             let entry = try Self.decodeCard(row)
@@ -53,7 +53,7 @@ extension ContentStore {
     /// One page of a section's published items, newest first.
     public func list(
         _ schema: SchemaName, section: Int, kinds: [EntryKind]? = nil, page: Int, size: Int, now: Date,
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws -> Page<Entry> {
         let kindNames = (kinds ?? EntryKind.allCases).map(\.rawValue)
         let rows = try await connection.query(
@@ -77,7 +77,7 @@ extension ContentStore {
 
     /// A published entry of a section, or nil.
     public func entry(
-        _ schema: SchemaName, section: Int, id: Int64, now: Date, on connection: PostgresConnection
+        _ schema: SchemaName, section: Int, id: Int64, now: Date, on connection: UnitOfWork
     ) async throws -> Entry? {
         try await self.entries(
             connection.query(
@@ -89,7 +89,7 @@ extension ContentStore {
     }
 
     /// The previous and next published entries of the same section, for navigation.
-    public func procedures(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> [Entry] {
+    public func procedures(_ schema: SchemaName, now: Date, on connection: UnitOfWork) async throws -> [Entry] {
         try await self.entries(
             connection.query(
                 """
@@ -100,7 +100,7 @@ extension ContentStore {
     }
 
     /// Leaders' profiles (section 1, kind leader) in their display order.
-    public func leaders(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> [Entry] {
+    public func leaders(_ schema: SchemaName, now: Date, on connection: UnitOfWork) async throws -> [Entry] {
         try await self.entries(
             connection.query(
                 """
@@ -112,7 +112,7 @@ extension ContentStore {
 
     /// Schedule slots of the week starting at `weekStart`.
     public func schedule(
-        _ schema: SchemaName, weekStart: Date, on connection: PostgresConnection
+        _ schema: SchemaName, weekStart: Date, on connection: UnitOfWork
     ) async throws -> [Entry] {
         try await self.entries(
             connection.query(
@@ -126,7 +126,7 @@ extension ContentStore {
 
     /// Documents matching the structured search, newest issued first.
     public func documents(
-        _ schema: SchemaName, query: DocumentQuery, page: Int, size: Int, now: Date, on connection: PostgresConnection
+        _ schema: SchemaName, query: DocumentQuery, page: Int, size: Int, now: Date, on connection: UnitOfWork
     ) async throws -> Page<Entry> {
         // 125/QD finds 125/QĐ-UBND: numbers compare folded, like the text search.
         let number = query.number.map { "%" + Self.likeEscaped(VietnameseText.fold($0)) + "%" }
@@ -148,7 +148,7 @@ extension ContentStore {
     }
 
     /// The document types, issuers and years present, for the search form.
-    public func documentFacets(_ schema: SchemaName, now: Date, on connection: PostgresConnection) async throws -> DocumentFacets {
+    public func documentFacets(_ schema: SchemaName, now: Date, on connection: UnitOfWork) async throws -> DocumentFacets {
         let rows = try await connection.query(
             """
             SELECT 't', doc_type, NULL::int8 FROM \(unescaped: schema.quoted).entries
@@ -178,7 +178,7 @@ extension ContentStore {
     /// Full-text search over sections and published entries, with or without
     /// diacritics: `hai hau` finds `Hải Hậu`.
     public func search(
-        _ schema: SchemaName, text: String, page: Int, size: Int, now: Date, on connection: PostgresConnection
+        _ schema: SchemaName, text: String, page: Int, size: Int, now: Date, on connection: UnitOfWork
     ) async throws -> Page<SearchHit> {
         let rows = try await connection.query(
             """
@@ -214,7 +214,7 @@ extension ContentStore {
 
     /// Latest items of a section for its RSS feed.
     public func feed(
-        _ schema: SchemaName, section: Int, limit: Int, now: Date, on connection: PostgresConnection
+        _ schema: SchemaName, section: Int, limit: Int, now: Date, on connection: UnitOfWork
     ) async throws -> [Entry] {
         try await self.entries(
             connection.query(
@@ -226,7 +226,7 @@ extension ContentStore {
     }
 
     /// Every published entry, for the sitemaps.
-    public func sitemap(_ schema: SchemaName, now: Date, limit: Int, on connection: PostgresConnection) async throws -> [SitemapEntry] {
+    public func sitemap(_ schema: SchemaName, now: Date, limit: Int, on connection: UnitOfWork) async throws -> [SitemapEntry] {
         let rows = try await connection.query(
             """
             SELECT section_id, id, title, updated_at FROM \(unescaped: schema.quoted).entries

@@ -93,7 +93,7 @@ extension ContentStore {
 
     /// A section's entries in every state, newest first.
     public func editorEntries(
-        _ schema: SchemaName, section: Int, page: Int, size: Int, on connection: PostgresConnection
+        _ schema: SchemaName, section: Int, page: Int, size: Int, on connection: UnitOfWork
     ) async throws -> Page<Entry> {
         let rows = try await connection.query(
             """
@@ -105,7 +105,7 @@ extension ContentStore {
     }
 
     /// An entry whatever its state.
-    public func anyEntry(_ schema: SchemaName, id: Int64, on connection: PostgresConnection) async throws -> Entry? {
+    public func anyEntry(_ schema: SchemaName, id: Int64, on connection: UnitOfWork) async throws -> Entry? {
         try await self.entries(
             connection.query(
                 "SELECT \(unescaped: Self.entryColumns) FROM \(unescaped: schema.quoted).entries WHERE id = \(id)", logger: self.logger)
@@ -114,7 +114,7 @@ extension ContentStore {
 
     /// Replaces an entry's fields; false when it does not exist.
     @discardableResult
-    public func update(_ e: Entry, id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws -> Bool {
+    public func update(_ e: Entry, id: Int64, in schema: SchemaName, on connection: UnitOfWork) async throws -> Bool {
         let issued = e.issuedOn.map { VietnamTime($0).isoDate }
         let effective = e.effectiveOn.map { VietnamTime($0).isoDate }
         let rows = try await connection.query(
@@ -141,7 +141,7 @@ extension ContentStore {
     /// Publishes, unpublishes or returns an entry to draft.
     @discardableResult
     public func setStatus(
-        _ status: EntryStatus, entry id: Int64, in schema: SchemaName, now: Date, on connection: PostgresConnection
+        _ status: EntryStatus, entry id: Int64, in schema: SchemaName, now: Date, on connection: UnitOfWork
     ) async throws -> Bool {
         let rows = try await connection.query(
             """
@@ -158,7 +158,7 @@ extension ContentStore {
     // MARK: Files
 
     public func saveFile(
-        _ name: String, contentType: String, data: [UInt8], in schema: SchemaName, on connection: PostgresConnection
+        _ name: String, contentType: String, data: [UInt8], in schema: SchemaName, on connection: UnitOfWork
     ) async throws -> Int64 {
         try await connection.query(
             """
@@ -170,7 +170,7 @@ extension ContentStore {
     }
 
     /// A WebP copy of an image upload, `width` pixels wide (sql/tenant/0009).
-    func saveVariant(of id: Int64, width: Int, data: [UInt8], in schema: SchemaName, on connection: PostgresConnection) async throws {
+    func saveVariant(of id: Int64, width: Int, data: [UInt8], in schema: SchemaName, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO \(unescaped: schema.quoted).file_variants (file_id, width, content_type, size, data)
@@ -179,7 +179,7 @@ extension ContentStore {
     }
 
     /// The widest copy of an image at most `width` pixels wide, with its file's name.
-    public func variant(of id: Int64, width: Int, in schema: SchemaName, on connection: PostgresConnection) async throws -> (StoredFile, ByteBuffer)? {
+    public func variant(of id: Int64, width: Int, in schema: SchemaName, on connection: UnitOfWork) async throws -> (StoredFile, ByteBuffer)? {
         let rows = try await connection.query(
             """
             SELECT f.id, f.name, v.content_type, v.size, f.created_at, v.data
@@ -192,7 +192,7 @@ extension ContentStore {
         return nil
     }
 
-    public func file(_ id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws -> (StoredFile, ByteBuffer)? {
+    public func file(_ id: Int64, in schema: SchemaName, on connection: UnitOfWork) async throws -> (StoredFile, ByteBuffer)? {
         let rows = try await connection.query(
             "SELECT id, name, content_type, size, created_at, data FROM \(unescaped: schema.quoted).files WHERE id = \(id)",
             logger: self.logger)
@@ -202,7 +202,7 @@ extension ContentStore {
         return nil
     }
 
-    public func files(in schema: SchemaName, on connection: PostgresConnection) async throws -> [StoredFile] {
+    public func files(in schema: SchemaName, on connection: UnitOfWork) async throws -> [StoredFile] {
         let rows = try await connection.query(
             "SELECT id, name, content_type, size, created_at FROM \(unescaped: schema.quoted).files ORDER BY id DESC LIMIT 500",
             logger: self.logger)
@@ -242,7 +242,7 @@ extension ContentStore {
     public func insertQuestion(
         code: String, name: String, contact: String, title: String, body: String, notifyEmail: String = "", showName: Bool = false,
         kind: Question.Kind = .question, residence: String = "", idNumber: String = "", purpose: String = "", delivery: String = "",
-        in schema: SchemaName, on connection: PostgresConnection
+        in schema: SchemaName, on connection: UnitOfWork
     ) async throws -> Bool {
         let rows = try await connection.query(
             """
@@ -256,7 +256,7 @@ extension ContentStore {
         return !rows.isEmpty
     }
 
-    public func question(code: String, in schema: SchemaName, on connection: PostgresConnection) async throws -> Question? {
+    public func question(code: String, in schema: SchemaName, on connection: UnitOfWork) async throws -> Question? {
         try await self.questions(
             connection.query(
                 "SELECT \(unescaped: Self.questionColumns) FROM \(unescaped: schema.quoted).questions WHERE code = \(code)",
@@ -264,7 +264,7 @@ extension ContentStore {
         ).first
     }
 
-    public func question(id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws -> Question? {
+    public func question(id: Int64, in schema: SchemaName, on connection: UnitOfWork) async throws -> Question? {
         try await self.questions(
             connection.query(
                 "SELECT \(unescaped: Self.questionColumns) FROM \(unescaped: schema.quoted).questions WHERE id = \(id)",
@@ -274,7 +274,7 @@ extension ContentStore {
 
     /// Published questions and answers, or every question (console).
     public func questions(
-        publishedOnly: Bool, in schema: SchemaName, limit: Int = 200, on connection: PostgresConnection
+        publishedOnly: Bool, in schema: SchemaName, limit: Int = 200, on connection: UnitOfWork
     ) async throws -> [Question] {
         try await self.questions(
             connection.query(
@@ -287,7 +287,7 @@ extension ContentStore {
 
     public func updateQuestion(
         id: Int64, status: Question.Status, answer: String, published: Bool, in schema: SchemaName,
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws -> Bool {
         let rows = try await connection.query(
             """
@@ -303,7 +303,7 @@ extension ContentStore {
     // MARK: Comments
 
     public func insertComment(
-        entry: Int64, name: String, contact: String, body: String, in schema: SchemaName, on connection: PostgresConnection
+        entry: Int64, name: String, contact: String, body: String, in schema: SchemaName, on connection: UnitOfWork
     ) async throws {
         try await connection.query(
             """
@@ -314,7 +314,7 @@ extension ContentStore {
 
     /// Comments of one consultation (approved only for the public page), or all pending ones.
     public func comments(
-        entry: Int64?, status: Comment.Status?, in schema: SchemaName, on connection: PostgresConnection
+        entry: Int64?, status: Comment.Status?, in schema: SchemaName, on connection: UnitOfWork
     ) async throws -> [Comment] {
         let rows = try await connection.query(
             """
@@ -336,7 +336,7 @@ extension ContentStore {
     }
 
     public func moderate(
-        comment id: Int64, to status: Comment.Status, in schema: SchemaName, on connection: PostgresConnection
+        comment id: Int64, to status: Comment.Status, in schema: SchemaName, on connection: UnitOfWork
     ) async throws -> Int64? {
         try await connection.query(
             """
@@ -350,7 +350,7 @@ extension ContentStore {
 extension ContentStore {
     /// Citizens' submissions from one address to one commune within the
     /// hour. Addresses are kept as keyed hashes (sql/platform/0015).
-    func recentSubmissions(address: String, tenantID: Int64, on connection: PostgresConnection) async throws -> Int {
+    func recentSubmissions(address: String, tenantID: Int64, on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             """
             SELECT count(*) FROM platform.form_submissions
@@ -361,7 +361,7 @@ extension ContentStore {
 
     /// Records a submission and deletes those the limit no longer needs
     /// (older than an hour): nothing keeps who sent what for longer.
-    func recordSubmission(address: String, tenantID: Int64, form: String, on connection: PostgresConnection) async throws {
+    func recordSubmission(address: String, tenantID: Int64, form: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.form_submissions (address_hash, tenant_id, form)

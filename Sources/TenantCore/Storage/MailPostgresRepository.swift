@@ -70,7 +70,7 @@ struct MailRepository: Sendable {
         return messages
     }
 
-    func insert(_ mail: OutgoingMail, on connection: PostgresConnection) async throws {
+    func insert(_ mail: OutgoingMail, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.mail_outbox (kind, recipient, subject, body_text, body_html, commune_code, about)
@@ -80,7 +80,7 @@ struct MailRepository: Sendable {
 
     /// Takes up to `limit` due messages for `lease`: each is counted as an
     /// attempt and hidden from other workers until the lease ends.
-    func claim(limit: Int, leaseSeconds: Int, on connection: PostgresConnection) async throws -> [OutboxMessage] {
+    func claim(limit: Int, leaseSeconds: Int, on connection: UnitOfWork) async throws -> [OutboxMessage] {
         try await self.decode(
             connection.query(
                 """
@@ -92,14 +92,14 @@ struct MailRepository: Sendable {
                 """, logger: self.logger))
     }
 
-    func markSent(_ id: Int64, on connection: PostgresConnection) async throws {
+    func markSent(_ id: Int64, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.mail_outbox SET status = 'sent', sent_at = now(), claimed_until = NULL, last_error = '' WHERE id = \(id)",
             logger: self.logger)
     }
 
     /// A failed attempt: retried after `retrySeconds`, or dead.
-    func markFailed(_ id: Int64, error: String, retrySeconds: Int?, on connection: PostgresConnection) async throws {
+    func markFailed(_ id: Int64, error: String, retrySeconds: Int?, on connection: UnitOfWork) async throws {
         let message = String(error.prefix(500))
         if let retrySeconds {
             try await connection.query(
@@ -115,7 +115,7 @@ struct MailRepository: Sendable {
     }
 
     /// A dead message goes back to the queue, with its attempts counted anew.
-    func retry(_ id: Int64, on connection: PostgresConnection) async throws -> Bool {
+    func retry(_ id: Int64, on connection: UnitOfWork) async throws -> Bool {
         !(try await connection.query(
             """
             UPDATE platform.mail_outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), claimed_until = NULL
@@ -124,7 +124,7 @@ struct MailRepository: Sendable {
         ).collect()).isEmpty
     }
 
-    func messages(status: OutboxMessage.Status?, communes: [Int]?, limit: Int, on connection: PostgresConnection) async throws -> [OutboxMessage] {
+    func messages(status: OutboxMessage.Status?, communes: [Int]?, limit: Int, on connection: UnitOfWork) async throws -> [OutboxMessage] {
         try await self.decode(
             connection.query(
                 """
@@ -135,14 +135,14 @@ struct MailRepository: Sendable {
                 """, logger: self.logger))
     }
 
-    func message(_ id: Int64, on connection: PostgresConnection) async throws -> OutboxMessage? {
+    func message(_ id: Int64, on connection: UnitOfWork) async throws -> OutboxMessage? {
         try await self.decode(
             connection.query("SELECT \(unescaped: Self.columns) FROM platform.mail_outbox WHERE id = \(id)", logger: self.logger)
         ).first
     }
 
     /// Whether a message of this kind about this thing was already written.
-    func exists(kind: MailKind, about: String, commune: Int?, on connection: PostgresConnection) async throws -> Bool {
+    func exists(kind: MailKind, about: String, commune: Int?, on connection: UnitOfWork) async throws -> Bool {
         !(try await connection.query(
             """
             SELECT 1 FROM platform.mail_outbox WHERE kind = \(kind.rawValue) AND about = \(about)
@@ -152,12 +152,12 @@ struct MailRepository: Sendable {
     }
 
     /// Serialises the writers of one commune's alerts (until the transaction ends).
-    func lockAlerts(commune: Int, on connection: PostgresConnection) async throws {
+    func lockAlerts(commune: Int, on connection: UnitOfWork) async throws {
         try await connection.query(
             "SELECT pg_advisory_xact_lock(hashtextextended('alerts.compliance:' || \(commune), 0))", logger: self.logger)
     }
 
-    func counts(on connection: PostgresConnection) async throws -> [OutboxMessage.Status: Int] {
+    func counts(on connection: UnitOfWork) async throws -> [OutboxMessage.Status: Int] {
         var counts: [OutboxMessage.Status: Int] = [:]
         for try await (status, count) in try await connection.query(
             "SELECT status, count(*)::int FROM platform.mail_outbox GROUP BY status", logger: self.logger

@@ -27,7 +27,7 @@ struct MediaRepository: Sendable {
         OR (e.body LIKE '%/tep/' || f.id || '%' AND e.body ~ ('/tep/' || f.id || '([^0-9]|$)'))
         """
 
-    func library(_ schema: SchemaName, text: String, on connection: PostgresConnection) async throws -> [LibraryFile] {
+    func library(_ schema: SchemaName, text: String, on connection: UnitOfWork) async throws -> [LibraryFile] {
         let rows = try await connection.query(
             """
             SELECT f.id, f.name, f.content_type, f.size, f.created_at, f.alt, coalesce(used.ids, '{}'), coalesce(used.titles, '{}')
@@ -47,7 +47,7 @@ struct MediaRepository: Sendable {
     }
 
     /// Titles of the items using file `id`.
-    func uses(_ schema: SchemaName, file id: Int64, on connection: PostgresConnection) async throws -> [String] {
+    func uses(_ schema: SchemaName, file id: Int64, on connection: UnitOfWork) async throws -> [String] {
         let rows = try await connection.query(
             """
             SELECT e.title FROM \(unescaped: schema.quoted).entries e, \(unescaped: schema.quoted).files f
@@ -59,20 +59,20 @@ struct MediaRepository: Sendable {
     }
 
     /// Deletes a file and its copies; false when it does not exist.
-    func description(_ schema: SchemaName, file id: Int64, on connection: PostgresConnection) async throws -> String? {
+    func description(_ schema: SchemaName, file id: Int64, on connection: UnitOfWork) async throws -> String? {
         try await connection.query("SELECT alt FROM \(unescaped: schema.quoted).files WHERE id = \(id)", logger: self.logger)
             .collect().first?.decode(String.self)
     }
 
     /// Sets a file's description; false when the file does not exist.
-    func describe(_ schema: SchemaName, file id: Int64, alt: String, on connection: PostgresConnection) async throws -> Bool {
+    func describe(_ schema: SchemaName, file id: Int64, alt: String, on connection: UnitOfWork) async throws -> Bool {
         try await !connection.query(
             "UPDATE \(unescaped: schema.quoted).files SET alt = \(alt) WHERE id = \(id) RETURNING id", logger: self.logger
         ).collect().isEmpty
     }
 
     /// The type of a file, nil when it does not exist (row locked until the transaction ends).
-    func contentType(_ schema: SchemaName, file id: Int64, on connection: PostgresConnection) async throws -> String? {
+    func contentType(_ schema: SchemaName, file id: Int64, on connection: UnitOfWork) async throws -> String? {
         try await connection.query(
             "SELECT content_type FROM \(unescaped: schema.quoted).files WHERE id = \(id) FOR UPDATE", logger: self.logger
         ).collect().first?.decode(String.self)
@@ -81,7 +81,7 @@ struct MediaRepository: Sendable {
     /// New contents for a file under the same id (every `/tep/<id>` keeps
     /// working), its copies replaced by `variants`.
     func replace(
-        _ schema: SchemaName, file id: Int64, name: String, contentType: String, data: [UInt8], on connection: PostgresConnection
+        _ schema: SchemaName, file id: Int64, name: String, contentType: String, data: [UInt8], on connection: UnitOfWork
     ) async throws {
         try await connection.query(
             """
@@ -92,7 +92,7 @@ struct MediaRepository: Sendable {
         try await connection.query("DELETE FROM \(unescaped: schema.quoted).file_variants WHERE file_id = \(id)", logger: self.logger)
     }
 
-    func delete(_ schema: SchemaName, file id: Int64, on connection: PostgresConnection) async throws -> Bool {
+    func delete(_ schema: SchemaName, file id: Int64, on connection: UnitOfWork) async throws -> Bool {
         try await !connection.query(
             "DELETE FROM \(unescaped: schema.quoted).files WHERE id = \(id) RETURNING id", logger: self.logger
         ).collect().isEmpty

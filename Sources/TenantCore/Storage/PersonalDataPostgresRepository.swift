@@ -13,7 +13,7 @@ struct PersonalDataRepository: Sendable {
 
     /// Erases the contact data of questions past their time; how many.
     func eraseQuestionContacts(
-        in schema: SchemaName, daysAfterAnswer: Int, daysUnanswered: Int, on connection: PostgresConnection
+        in schema: SchemaName, daysAfterAnswer: Int, daysUnanswered: Int, on connection: UnitOfWork
     ) async throws -> Int {
         try await connection.query(
             """
@@ -26,7 +26,7 @@ struct PersonalDataRepository: Sendable {
         ).collect().count
     }
 
-    func eraseCommentContacts(in schema: SchemaName, days: Int, on connection: PostgresConnection) async throws -> Int {
+    func eraseCommentContacts(in schema: SchemaName, days: Int, on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             """
             UPDATE \(unescaped: schema.quoted).comments SET contact = ''
@@ -37,7 +37,7 @@ struct PersonalDataRepository: Sendable {
     }
 
     /// Sent and dead messages older than `days`.
-    func deleteOldMessages(days: Int, on connection: PostgresConnection) async throws -> Int {
+    func deleteOldMessages(days: Int, on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             """
             DELETE FROM platform.mail_outbox
@@ -48,7 +48,7 @@ struct PersonalDataRepository: Sendable {
 
     /// Login attempts older than `loginDays`, links spent or expired a day
     /// ago, form submissions past the hour their limit needs.
-    func deleteSecurityRecords(loginDays: Int, on connection: PostgresConnection) async throws -> Int {
+    func deleteSecurityRecords(loginDays: Int, on connection: UnitOfWork) async throws -> Int {
         var count = try await connection.query(
             "DELETE FROM platform.login_attempts WHERE at < now() - make_interval(days => \(loginDays)::int) RETURNING id", logger: self.logger
         ).collect().count
@@ -64,7 +64,7 @@ struct PersonalDataRepository: Sendable {
 
     // MARK: One person's data
 
-    func records(email: String?, digits: String?, in tenant: Tenant, on connection: PostgresConnection) async throws -> [CitizenData.Record] {
+    func records(email: String?, digits: String?, in tenant: Tenant, on connection: UnitOfWork) async throws -> [CitizenData.Record] {
         var records: [CitizenData.Record] = []
         let schema = tenant.schema.quoted
         let questions = try await connection.query(
@@ -97,7 +97,7 @@ struct PersonalDataRepository: Sendable {
     }
 
     /// Deletes the unpublished, strips name and contact from the published; how many rows.
-    func erase(email: String?, digits: String?, in schema: SchemaName, on connection: PostgresConnection) async throws -> Int {
+    func erase(email: String?, digits: String?, in schema: SchemaName, on connection: UnitOfWork) async throws -> Int {
         let table = schema.quoted
         var count = try await connection.query(
             """
@@ -133,7 +133,7 @@ struct PersonalDataRepository: Sendable {
         return count
     }
 
-    func deleteMessages(to email: String, on connection: PostgresConnection) async throws -> Int {
+    func deleteMessages(to email: String, on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             "DELETE FROM platform.mail_outbox WHERE lower(recipient) = \(email) RETURNING id", logger: self.logger
         ).collect().count
@@ -143,7 +143,7 @@ struct PersonalDataRepository: Sendable {
 
     /// Questions not yet answered whose alerts are not all written, locked.
     func questionsAwaitingAlerts(
-        in schema: SchemaName, on connection: PostgresConnection
+        in schema: SchemaName, on connection: UnitOfWork
     ) async throws -> [(id: Int64, code: String, title: String, createdAt: Date, stage: Int16, kind: Question.Kind)] {
         var rows: [(id: Int64, code: String, title: String, createdAt: Date, stage: Int16, kind: Question.Kind)] = []
         for try await (id, code, title, created, stage, kind) in try await connection.query(
@@ -157,7 +157,7 @@ struct PersonalDataRepository: Sendable {
         return rows
     }
 
-    func setAlertStage(_ stage: Int16, question id: Int64, in schema: SchemaName, on connection: PostgresConnection) async throws {
+    func setAlertStage(_ stage: Int16, question id: Int64, in schema: SchemaName, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE \(unescaped: schema.quoted).questions SET alert_stage = \(stage) WHERE id = \(id)", logger: self.logger)
     }

@@ -18,7 +18,7 @@ public struct PortalStore: Sendable {
     /// The newest published items of one section (4 news, 6 documents) of
     /// the active communes of a province or district: one index range.
     public func gathered(
-        unit: AdminUnit, section: Int, limit: Int, now: Date, on connection: PostgresConnection
+        unit: AdminUnit, section: Int, limit: Int, now: Date, on connection: UnitOfWork
     ) async throws -> [GatheredItem] {
         let column = unit.level == .district ? "district_id" : "province_id"
         let rows = try await connection.query(
@@ -62,7 +62,7 @@ public struct PortalStore: Sendable {
     /// A province's announcements, newest first: the published ones, or
     /// every one (the console) when `includeWithdrawn`.
     public func announcements(
-        province: Int64, limit: Int, now: Date, includeWithdrawn: Bool = false, on connection: PostgresConnection
+        province: Int64, limit: Int, now: Date, includeWithdrawn: Bool = false, on connection: UnitOfWork
     ) async throws -> [Announcement] {
         let rows = try await connection.query(
             """
@@ -77,7 +77,7 @@ public struct PortalStore: Sendable {
     /// shown — the newest ``announcementsKept`` published, and every one
     /// scheduled later — without their bodies (only their own page shows
     /// one, and reads it then).
-    public func announcementsShown(on connection: PostgresConnection) async throws -> [Int64: [Announcement]] {
+    public func announcementsShown(on connection: UnitOfWork) async throws -> [Int64: [Announcement]] {
         let rows = try await connection.query(
             """
             SELECT id, province_id, title, summary, ''::text, author, published_at, withdrawn FROM (
@@ -99,7 +99,7 @@ public struct PortalStore: Sendable {
     public static let announcementsKept = 50
 
     /// One published announcement of a province.
-    public func announcement(_ id: Int64, province: Int64, now: Date, on connection: PostgresConnection) async throws -> Announcement? {
+    public func announcement(_ id: Int64, province: Int64, now: Date, on connection: UnitOfWork) async throws -> Announcement? {
         let rows = try await connection.query(
             """
             SELECT \(unescaped: Self.announcementColumns) FROM platform.announcements
@@ -110,7 +110,7 @@ public struct PortalStore: Sendable {
 
     /// Stores a new announcement and marks every commune of the province
     /// changed, so their pages show it at once.
-    public func insert(_ announcement: Announcement, on connection: PostgresConnection) async throws -> Int64 {
+    public func insert(_ announcement: Announcement, on connection: UnitOfWork) async throws -> Int64 {
         let rows = try await connection.query(
             """
             INSERT INTO platform.announcements (province_id, title, summary, body, author, published_at)
@@ -126,7 +126,7 @@ public struct PortalStore: Sendable {
 
     /// Withdraws an announcement from every commune site. False when the
     /// province has no such announcement.
-    public func withdraw(_ id: Int64, province: Int64, on connection: PostgresConnection) async throws -> Bool {
+    public func withdraw(_ id: Int64, province: Int64, on connection: UnitOfWork) async throws -> Bool {
         let rows = try await connection.query(
             """
             UPDATE platform.announcements SET withdrawn = true, updated_at = now()
@@ -140,7 +140,7 @@ public struct PortalStore: Sendable {
 
     /// Every commune below a province (directly or under a district) marked
     /// changed: their cached pages are dropped on every host.
-    func touchCommunes(province: Int64, on connection: PostgresConnection) async throws {
+    func touchCommunes(province: Int64, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             SELECT platform.touch_tenant(t.unit_id)
@@ -154,7 +154,7 @@ public struct PortalStore: Sendable {
     // MARK: Notices and settings
 
     /// Every notice: the platform's (no province) and each province's.
-    public func notices(on connection: PostgresConnection) async throws -> [PlatformNotice] {
+    public func notices(on connection: UnitOfWork) async throws -> [PlatformNotice] {
         let rows = try await connection.query(
             "SELECT province_id, text, shown_from, shown_until FROM platform.notices ORDER BY province_id NULLS FIRST", logger: self.logger)
         var result: [PlatformNotice] = []
@@ -166,7 +166,7 @@ public struct PortalStore: Sendable {
 
     /// Sets the notice of `notice.provinceID` (an empty text removes it).
     /// Every host reloads its directory and drops the pages that show it.
-    public func setNotice(_ notice: PlatformNotice, on connection: PostgresConnection) async throws {
+    public func setNotice(_ notice: PlatformNotice, on connection: UnitOfWork) async throws {
         try await connection.query(
             "DELETE FROM platform.notices WHERE province_id IS NOT DISTINCT FROM \(notice.provinceID)", logger: self.logger)
         if !notice.text.isEmpty {
@@ -178,7 +178,7 @@ public struct PortalStore: Sendable {
         }
     }
 
-    public func settings(on connection: PostgresConnection) async throws -> PlatformSettings {
+    public func settings(on connection: UnitOfWork) async throws -> PlatformSettings {
         var settings = PlatformSettings.defaults
         for try await (name, value) in try await connection.query("SELECT name, value FROM platform.settings", logger: self.logger)
             .decode((String, String).self)
@@ -192,7 +192,7 @@ public struct PortalStore: Sendable {
         return settings
     }
 
-    public func setSettings(_ settings: PlatformSettings, on connection: PostgresConnection) async throws {
+    public func setSettings(_ settings: PlatformSettings, on connection: UnitOfWork) async throws {
         for (name, value) in [("emc_script", settings.emcScript), ("emc_tracker", settings.emcTracker)] {
             try await connection.query(
                 """
@@ -204,7 +204,7 @@ public struct PortalStore: Sendable {
 
     // MARK: Ratings
 
-    public func insertRating(tenantID: Int64, information: Int?, services: Int?, remark: String, on connection: PostgresConnection) async throws {
+    public func insertRating(tenantID: Int64, information: Int?, services: Int?, remark: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.ratings (tenant_id, information, services, remark)
@@ -213,7 +213,7 @@ public struct PortalStore: Sendable {
     }
 
     /// Count and average scores per commune since `since`.
-    public func ratingSummaries(tenantIDs: [Int64], since: Date, on connection: PostgresConnection) async throws -> [Int64: RatingSummary] {
+    public func ratingSummaries(tenantIDs: [Int64], since: Date, on connection: UnitOfWork) async throws -> [Int64: RatingSummary] {
         guard !tenantIDs.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
@@ -228,7 +228,7 @@ public struct PortalStore: Sendable {
     }
 
     /// The newest remarks of a commune, newest first.
-    public func ratingRemarks(tenantID: Int64, limit: Int, on connection: PostgresConnection) async throws -> [(date: Date, remark: String)] {
+    public func ratingRemarks(tenantID: Int64, limit: Int, on connection: UnitOfWork) async throws -> [(date: Date, remark: String)] {
         let rows = try await connection.query(
             """
             SELECT rated_on::timestamptz, remark FROM platform.ratings
@@ -242,7 +242,7 @@ public struct PortalStore: Sendable {
     // MARK: Procedures
 
     /// A province's procedure catalogue, by field then name.
-    public func procedures(province: Int64, on connection: PostgresConnection) async throws -> [ProvinceProcedure] {
+    public func procedures(province: Int64, on connection: UnitOfWork) async throws -> [ProvinceProcedure] {
         let rows = try await connection.query(
             """
             SELECT code, name, field, service_level, body, processing_time, fee FROM platform.procedures
@@ -259,7 +259,7 @@ public struct PortalStore: Sendable {
 
     /// Replaces a province's catalogue with `procedures` (inside the
     /// caller's transaction) and marks its communes changed.
-    public func replaceProcedures(_ procedures: [ProvinceProcedure], province: Int64, on connection: PostgresConnection) async throws {
+    public func replaceProcedures(_ procedures: [ProvinceProcedure], province: Int64, on connection: UnitOfWork) async throws {
         try await connection.query("DELETE FROM platform.procedures WHERE province_id = \(province)", logger: self.logger)
         for p in procedures {
             try await connection.query(

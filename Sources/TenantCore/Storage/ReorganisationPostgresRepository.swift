@@ -15,7 +15,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// The current communes of the 2024 list that have a site, by code.
-    func oldCommunes(on connection: PostgresConnection) async throws -> [Int: OldCommune] {
+    func oldCommunes(on connection: UnitOfWork) async throws -> [Int: OldCommune] {
         let rows = try await connection.query(
             """
             SELECT u.id, u.code, u.name, u.slug, p.level, p.code, g.code, t.status, t.successor_id
@@ -37,7 +37,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// The hosts of these sites, primary first.
-    func hosts(ofTenants ids: [Int64], on connection: PostgresConnection) async throws -> [Int64: [String]] {
+    func hosts(ofTenants ids: [Int64], on connection: UnitOfWork) async throws -> [Int64: [String]] {
         let rows = try await connection.query(
             "SELECT tenant_id, host FROM platform.domains WHERE tenant_id = ANY(\(ids)) ORDER BY role <> 'primary', host", logger: self.logger)
         var hosts: [Int64: [String]] = [:]
@@ -46,7 +46,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// Current provinces and districts of the 2024 list, with their province's code.
-    func currentUnits2024(on connection: PostgresConnection) async throws -> [(level: String, code: Int, name: String, province: Int)] {
+    func currentUnits2024(on connection: UnitOfWork) async throws -> [(level: String, code: Int, name: String, province: Int)] {
         let rows = try await connection.query(
             """
             SELECT u.level, u.code, u.name, coalesce(p.code, u.code)
@@ -62,7 +62,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// Active staff bound to a current unit of the 2024 list.
-    func staffOf2024Units(on connection: PostgresConnection) async throws -> [(username: String, role: String, level: String, code: Int, name: String)] {
+    func staffOf2024Units(on connection: UnitOfWork) async throws -> [(username: String, role: String, level: String, code: Int, name: String)] {
         let rows = try await connection.query(
             """
             SELECT us.username, us.role, u.level, u.code, u.name
@@ -79,7 +79,7 @@ struct ReorganisationRepository: Sendable {
 
     /// `id:code:name:status` of the current 2024 communes with these codes
     /// that have a site, and `level:code:name` of every current 2024 unit.
-    func fingerprintItems(communeCodes codes: [Int], on connection: PostgresConnection) async throws -> (communes: [String], units: Set<String>) {
+    func fingerprintItems(communeCodes codes: [Int], on connection: UnitOfWork) async throws -> (communes: [String], units: Set<String>) {
         let rows = try await connection.query(
             """
             SELECT u.id, u.code, u.name, t.status FROM platform.units u JOIN platform.tenants t ON t.unit_id = u.id
@@ -97,12 +97,12 @@ struct ReorganisationRepository: Sendable {
     // MARK: Plans
 
     /// Serialises reorganisations and one-at-a-time changes.
-    func lock(on connection: PostgresConnection) async throws {
+    func lock(on connection: UnitOfWork) async throws {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtext('platform.reorganisations'))", logger: self.logger)
     }
 
     /// The fingerprint a plan was recorded with, and whether its old units ended.
-    func recordedPlan(_ id: String, on connection: PostgresConnection) async throws -> (fingerprint: String, retired: Bool)? {
+    func recordedPlan(_ id: String, on connection: UnitOfWork) async throws -> (fingerprint: String, retired: Bool)? {
         let rows = try await connection.query(
             "SELECT fingerprint, retired_at IS NOT NULL FROM platform.reorganisations WHERE plan_id = \(id)", logger: self.logger)
         for try await (fingerprint, retired) in rows.decode((String, Bool).self) { return (fingerprint, retired) }
@@ -110,7 +110,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     func recordPlan(
-        _ id: String, fingerprint: String, summary: String, json: String, provinces: [Int], on connection: PostgresConnection
+        _ id: String, fingerprint: String, summary: String, json: String, provinces: [Int], on connection: UnitOfWork
     ) async throws {
         try await connection.query(
             """
@@ -120,7 +120,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// Keeps the plan of a reorganisation recorded before plans were kept.
-    func keepPlan(_ id: String, summary: String, json: String, provinces: [Int], on connection: PostgresConnection) async throws {
+    func keepPlan(_ id: String, summary: String, json: String, provinces: [Int], on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE platform.reorganisations SET plan = \(json)::jsonb, provinces = \(provinces), summary = \(summary)
@@ -128,11 +128,11 @@ struct ReorganisationRepository: Sendable {
             """, logger: self.logger)
     }
 
-    func markRetired(_ id: String, on connection: PostgresConnection) async throws {
+    func markRetired(_ id: String, on connection: UnitOfWork) async throws {
         try await connection.query("UPDATE platform.reorganisations SET retired_at = now() WHERE plan_id = \(id)", logger: self.logger)
     }
 
-    func markFinished(_ id: String, on connection: PostgresConnection) async throws {
+    func markFinished(_ id: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.reorganisations SET finished_at = coalesce(finished_at, now()) WHERE plan_id = \(id)", logger: self.logger)
     }
@@ -140,7 +140,7 @@ struct ReorganisationRepository: Sendable {
     // MARK: Units
 
     /// Ends the current 2024 units of a level with these codes on `lastDay`.
-    func endUnits(level: String, codes: [Int], lastDay: String, on connection: PostgresConnection) async throws {
+    func endUnits(level: String, codes: [Int], lastDay: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE platform.units SET valid_until = \(lastDay)::date, updated_at = now()
@@ -148,14 +148,14 @@ struct ReorganisationRepository: Sendable {
             """, logger: self.logger)
     }
 
-    func endUnit(id: Int64, lastDay: String, on connection: PostgresConnection) async throws {
+    func endUnit(id: Int64, lastDay: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.units SET valid_until = \(lastDay)::date, updated_at = now() WHERE id = \(id) AND valid_until IS NULL",
             logger: self.logger)
     }
 
     /// The ended 2024 commune with this code.
-    func endedCommuneID(code: Int, on connection: PostgresConnection) async throws -> Int64? {
+    func endedCommuneID(code: Int, on connection: UnitOfWork) async throws -> Int64? {
         let rows = try await connection.query(
             """
             SELECT id FROM platform.units
@@ -166,7 +166,7 @@ struct ReorganisationRepository: Sendable {
         return found
     }
 
-    func recordSuccessor(old: Int64, new: Int64, share: String, primary: Bool, on connection: PostgresConnection) async throws {
+    func recordSuccessor(old: Int64, new: Int64, share: String, primary: Bool, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.unit_successors (old_unit_id, new_unit_id, share, is_primary)
@@ -178,7 +178,7 @@ struct ReorganisationRepository: Sendable {
     /// Gives a unit a new name, kind, slug and parent (and, for a continued
     /// site, a new code and list); it is current again.
     func updateUnit(
-        id: Int64, name: String, kind: String, slug: String, parentID: Int64, code: Int?, list: Int?, on connection: PostgresConnection
+        id: Int64, name: String, kind: String, slug: String, parentID: Int64, code: Int?, list: Int?, on connection: UnitOfWork
     ) async throws {
         try await connection.query(
             """
@@ -191,7 +191,7 @@ struct ReorganisationRepository: Sendable {
     /// A copy of a unit of the 2024 list that ended on `lastDay`; returns its id.
     func insertEndedUnit(
         code: Int, parentID: Int64, name: String, kind: String, slug: String, portalURL: String?, lastDay: String,
-        on connection: PostgresConnection
+        on connection: UnitOfWork
     ) async throws -> Int64? {
         let rows = try await connection.query(
             """
@@ -207,7 +207,7 @@ struct ReorganisationRepository: Sendable {
 
     /// The commune with this code that has a site: the current one, else the
     /// newest that ended (with the successor it was archived into).
-    func site(code: Int, on connection: PostgresConnection) async throws -> Reorganisation.Site? {
+    func site(code: Int, on connection: UnitOfWork) async throws -> Reorganisation.Site? {
         let rows = try await connection.query(
             """
             SELECT u.id, u.code, u.name, u.slug, u.parent_id, t.schema_name, t.status, t.successor_id, u.list, u.valid_until IS NOT NULL
@@ -227,7 +227,7 @@ struct ReorganisationRepository: Sendable {
 
     /// The site of an ended 2024 commune that a new commune may continue,
     /// with the old unit's kind and portal.
-    func endedSite(code: Int, on connection: PostgresConnection) async throws -> (site: Reorganisation.Site, kind: String, portal: String?)? {
+    func endedSite(code: Int, on connection: UnitOfWork) async throws -> (site: Reorganisation.Site, kind: String, portal: String?)? {
         let rows = try await connection.query(
             """
             SELECT u.id, u.code, u.name, u.slug, u.parent_id, u.kind, u.portal_url, t.schema_name, t.status, t.successor_id
@@ -247,7 +247,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// Slugs already used by archives inside a commune's site.
-    func archiveSlugs(in successor: Int64, on connection: PostgresConnection) async throws -> Set<String> {
+    func archiveSlugs(in successor: Int64, on connection: UnitOfWork) async throws -> Set<String> {
         var slugs: Set<String> = []
         let rows = try await connection.query(
             "SELECT archive_slug FROM platform.tenants WHERE successor_id = \(successor)", logger: self.logger)
@@ -256,7 +256,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// Makes a site an archive inside `successor`'s; false when it already was one.
-    func archiveTenant(_ old: Int64, into successor: Int64, slug: String, note: String, on connection: PostgresConnection) async throws -> Bool {
+    func archiveTenant(_ old: Int64, into successor: Int64, slug: String, note: String, on connection: UnitOfWork) async throws -> Bool {
         let changed = try await connection.query(
             """
             UPDATE platform.tenants
@@ -271,7 +271,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// The archives kept inside a site: (unit id, slug, code).
-    func archives(keptBy successor: Int64, on connection: PostgresConnection) async throws -> [(id: Int64, slug: String, code: Int)] {
+    func archives(keptBy successor: Int64, on connection: UnitOfWork) async throws -> [(id: Int64, slug: String, code: Int)] {
         let rows = try await connection.query(
             """
             SELECT t.unit_id, t.archive_slug, u.code FROM platform.tenants t JOIN platform.units u ON u.id = t.unit_id
@@ -283,7 +283,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// Moves an archive into another site under `slug`.
-    func moveArchive(_ id: Int64, to successor: Int64, slug: String, on connection: PostgresConnection) async throws {
+    func moveArchive(_ id: Int64, to successor: Int64, slug: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.tenants SET successor_id = \(successor), archive_slug = \(slug), updated_at = now() WHERE unit_id = \(id)",
             logger: self.logger)
@@ -291,17 +291,17 @@ struct ReorganisationRepository: Sendable {
 
     // MARK: Domains and footer
 
-    func setDomainRole(_ host: String, to role: DomainRole, on connection: PostgresConnection) async throws {
+    func setDomainRole(_ host: String, to role: DomainRole, on connection: UnitOfWork) async throws {
         try await connection.query("UPDATE platform.domains SET role = \(role.rawValue) WHERE host = \(host)", logger: self.logger)
     }
 
-    func demotePrimary(of tenantID: Int64, on connection: PostgresConnection) async throws {
+    func demotePrimary(of tenantID: Int64, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.domains SET role = 'redirect' WHERE tenant_id = \(tenantID) AND role = 'primary'", logger: self.logger)
     }
 
     /// Replaces the footer's publisher when it still is `old`.
-    func replacePublisher(in schema: SchemaName, old: String, new: String, on connection: PostgresConnection) async throws {
+    func replacePublisher(in schema: SchemaName, old: String, new: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE \(unescaped: schema.quoted).site SET publisher = \(new), updated_at = now()
@@ -312,7 +312,7 @@ struct ReorganisationRepository: Sendable {
     // MARK: Staff
 
     /// Province operators of these 2024 provinces move to `unit`.
-    func moveProvinceOperators(fromProvinces codes: [Int], to unit: Int64, on connection: PostgresConnection) async throws {
+    func moveProvinceOperators(fromProvinces codes: [Int], to unit: Int64, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE platform.users SET scope_unit_id = \(unit), updated_at = now()
@@ -322,7 +322,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// Locks district admins whose district has ended.
-    func lockAdminsOfEndedDistricts(on connection: PostgresConnection) async throws {
+    func lockAdminsOfEndedDistricts(on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE platform.users SET active = false, updated_at = now()
@@ -332,7 +332,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// Editors of `old` become editors of `new`; accounts assigned `old` are assigned `new` too.
-    func moveStaff(from old: Int64, to new: Int64, on connection: PostgresConnection) async throws {
+    func moveStaff(from old: Int64, to new: Int64, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE platform.users SET scope_unit_id = \(new), updated_at = now()
@@ -347,7 +347,7 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// Active district admins of the unit `parent` are assigned the commune `new`.
-    func assignDistrictAdmins(of parent: Int64, to new: Int64, on connection: PostgresConnection) async throws {
+    func assignDistrictAdmins(of parent: Int64, to new: Int64, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.user_communes (user_id, commune_unit_id)
@@ -357,13 +357,13 @@ struct ReorganisationRepository: Sendable {
     }
 
     /// The parent unit of a unit.
-    func parent(of unit: Int64, on connection: PostgresConnection) async throws -> Int64? {
+    func parent(of unit: Int64, on connection: UnitOfWork) async throws -> Int64? {
         let rows = try await connection.query("SELECT parent_id FROM platform.units WHERE id = \(unit)", logger: self.logger)
         for try await parent in rows.decode(Int64?.self) { return parent }
         return nil
     }
 
-    func audit(commune: Int?, action: String, detail: String, on connection: PostgresConnection) async throws {
+    func audit(commune: Int?, action: String, detail: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.audit_log (user_id, username, commune_code, action, detail)

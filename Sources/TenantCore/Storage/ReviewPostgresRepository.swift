@@ -28,7 +28,7 @@ struct ReviewRepository: Sendable {
 
     /// An item, whatever its state, with its approval state; locked for the
     /// transaction when `forUpdate`.
-    func item(_ schema: SchemaName, id: Int64, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> EditorEntry? {
+    func item(_ schema: SchemaName, id: Int64, forUpdate: Bool = false, on connection: UnitOfWork) async throws -> EditorEntry? {
         let lock = forUpdate ? " FOR UPDATE" : ""
         let rows = try await connection.query(
             """
@@ -44,7 +44,7 @@ struct ReviewRepository: Sendable {
 
     /// The console's list: a commune's items matching `filter`, newest first
     /// (the trash only when the filter asks for it).
-    func items(_ schema: SchemaName, filter f: EntryFilter, page: Int, size: Int, now: Date, on connection: PostgresConnection) async throws -> Page<EditorEntry> {
+    func items(_ schema: SchemaName, filter f: EntryFilter, page: Int, size: Int, now: Date, on connection: UnitOfWork) async throws -> Page<EditorEntry> {
         let state = f.state?.rawValue
         let rows = try await connection.query(
             """
@@ -79,7 +79,7 @@ struct ReviewRepository: Sendable {
         return Page(items: items, number: page, size: size, total: total)
     }
 
-    func setReview(_ schema: SchemaName, entry id: Int64, _ review: EntryReview, on connection: PostgresConnection) async throws {
+    func setReview(_ schema: SchemaName, entry id: Int64, _ review: EntryReview, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE \(unescaped: schema.quoted).entries
@@ -90,7 +90,7 @@ struct ReviewRepository: Sendable {
     }
 
     /// Sets a published, unpublished or draft item's status.
-    func setStatus(_ schema: SchemaName, entry id: Int64, _ status: EntryStatus, on connection: PostgresConnection) async throws {
+    func setStatus(_ schema: SchemaName, entry id: Int64, _ status: EntryStatus, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE \(unescaped: schema.quoted).entries
@@ -102,7 +102,7 @@ struct ReviewRepository: Sendable {
 
     // MARK: Trash
 
-    func moveToTrash(_ schema: SchemaName, entry id: Int64, on connection: PostgresConnection) async throws {
+    func moveToTrash(_ schema: SchemaName, entry id: Int64, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE \(unescaped: schema.quoted).entries
@@ -114,7 +114,7 @@ struct ReviewRepository: Sendable {
 
     /// Deletes for good the items in the trash for more than `days` days;
     /// returns how many.
-    func purge(_ schema: SchemaName, olderThan days: Int, on connection: PostgresConnection) async throws -> Int {
+    func purge(_ schema: SchemaName, olderThan days: Int, on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             """
             WITH gone AS (
@@ -129,7 +129,7 @@ struct ReviewRepository: Sendable {
 
     func insertRevision(
         _ schema: SchemaName, entry id: Int64, action: Revision.Action, data: Entry?, user: StaffUser?, userName: String? = nil,
-        note: String = "", at: Date? = nil, on connection: PostgresConnection
+        note: String = "", at: Date? = nil, on connection: UnitOfWork
     ) async throws -> Int64 {
         let json = try data.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         return try await connection.query(
@@ -143,7 +143,7 @@ struct ReviewRepository: Sendable {
     }
 
     /// The newest save of an item: its id, who made it and when.
-    func latestSave(_ schema: SchemaName, entry id: Int64, on connection: PostgresConnection) async throws -> (id: Int64, by: String, at: Date)? {
+    func latestSave(_ schema: SchemaName, entry id: Int64, on connection: UnitOfWork) async throws -> (id: Int64, by: String, at: Date)? {
         let rows = try await connection.query(
             """
             SELECT id, user_name, created_at FROM \(unescaped: schema.quoted).entry_revisions
@@ -153,7 +153,7 @@ struct ReviewRepository: Sendable {
         return nil
     }
 
-    func hasRevisions(_ schema: SchemaName, entry id: Int64, on connection: PostgresConnection) async throws -> Bool {
+    func hasRevisions(_ schema: SchemaName, entry id: Int64, on connection: UnitOfWork) async throws -> Bool {
         try await connection.query(
             "SELECT EXISTS (SELECT 1 FROM \(unescaped: schema.quoted).entry_revisions WHERE entry_id = \(id) AND data IS NOT NULL)",
             logger: self.logger
@@ -161,7 +161,7 @@ struct ReviewRepository: Sendable {
     }
 
     /// An item's history, newest first; the saved fields only when `withData`.
-    func revisions(_ schema: SchemaName, entry id: Int64, withData: Bool = false, on connection: PostgresConnection) async throws -> [Revision] {
+    func revisions(_ schema: SchemaName, entry id: Int64, withData: Bool = false, on connection: UnitOfWork) async throws -> [Revision] {
         let rows = try await connection.query(
             """
             SELECT id, entry_id, action, CASE WHEN \(withData) THEN data::text END, data IS NOT NULL, user_id, user_name, note, created_at
@@ -171,7 +171,7 @@ struct ReviewRepository: Sendable {
     }
 
     /// One revision with its fields, and the save before it (what it changed).
-    func revision(_ schema: SchemaName, entry: Int64, id: Int64, on connection: PostgresConnection) async throws -> (Revision, previous: Revision?)? {
+    func revision(_ schema: SchemaName, entry: Int64, id: Int64, on connection: UnitOfWork) async throws -> (Revision, previous: Revision?)? {
         let rows = try await connection.query(
             """
             (SELECT id, entry_id, action, data::text, true, user_id, user_name, note, created_at
@@ -202,7 +202,7 @@ struct ReviewRepository: Sendable {
     }
 
     /// What waits in a commune: items pending and sent back, and its uploads' count and bytes.
-    func summary(_ schema: SchemaName, on connection: PostgresConnection) async throws -> WorkSummary {
+    func summary(_ schema: SchemaName, on connection: UnitOfWork) async throws -> WorkSummary {
         let rows = try await connection.query(
             """
             SELECT (SELECT count(*) FROM \(unescaped: schema.quoted).entries WHERE status <> 'deleted' AND review = 'pending'),
@@ -219,7 +219,7 @@ struct ReviewRepository: Sendable {
 
     // MARK: Preview links
 
-    func insertPreview(_ schema: SchemaName, token: String, entry id: Int64, by name: String, expires: Date, on connection: PostgresConnection) async throws {
+    func insertPreview(_ schema: SchemaName, token: String, entry id: Int64, by name: String, expires: Date, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO \(unescaped: schema.quoted).preview_links (token_hash, entry_id, created_by, expires_at)
@@ -229,7 +229,7 @@ struct ReviewRepository: Sendable {
     }
 
     /// The item a live preview link shows.
-    func previewEntry(_ schema: SchemaName, token: String, now: Date, on connection: PostgresConnection) async throws -> Int64? {
+    func previewEntry(_ schema: SchemaName, token: String, now: Date, on connection: UnitOfWork) async throws -> Int64? {
         try await connection.query(
             """
             SELECT entry_id FROM \(unescaped: schema.quoted).preview_links
@@ -240,18 +240,18 @@ struct ReviewRepository: Sendable {
 
     // MARK: Settings
 
-    func approvalSteps(_ schema: SchemaName, on connection: PostgresConnection) async throws -> Int {
+    func approvalSteps(_ schema: SchemaName, on connection: UnitOfWork) async throws -> Int {
         try await connection.query("SELECT approval_steps FROM \(unescaped: schema.quoted).site", logger: self.logger)
             .collect().first?.decode(Int.self) ?? 1
     }
 
-    func setApprovalSteps(_ schema: SchemaName, _ steps: Int, on connection: PostgresConnection) async throws {
+    func setApprovalSteps(_ schema: SchemaName, _ steps: Int, on connection: UnitOfWork) async throws {
         try await connection.query("UPDATE \(unescaped: schema.quoted).site SET approval_steps = \(steps)", logger: self.logger)
     }
 
     // MARK: The platform's queue
 
-    func enqueue(tenantID: Int64, entry: Int64, title: String, by name: String, approvals: Int, steps: Int, on connection: PostgresConnection) async throws {
+    func enqueue(tenantID: Int64, entry: Int64, title: String, by name: String, approvals: Int, steps: Int, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.review_queue (tenant_id, entry_id, title, submitted_by, approvals, steps)
@@ -263,13 +263,13 @@ struct ReviewRepository: Sendable {
             """, logger: self.logger)
     }
 
-    func dequeue(tenantID: Int64, entry: Int64, on connection: PostgresConnection) async throws {
+    func dequeue(tenantID: Int64, entry: Int64, on connection: UnitOfWork) async throws {
         try await connection.query(
             "DELETE FROM platform.review_queue WHERE tenant_id = \(tenantID) AND entry_id = \(entry)", logger: self.logger)
     }
 
     /// What waits for approval in the communes `tenantIDs`, oldest first.
-    func queue(tenantIDs: [Int64], on connection: PostgresConnection) async throws -> [QueuedEntry] {
+    func queue(tenantIDs: [Int64], on connection: UnitOfWork) async throws -> [QueuedEntry] {
         let rows = try await connection.query(
             """
             SELECT tenant_id, entry_id, title, submitted_by, submitted_at, approvals, steps FROM platform.review_queue

@@ -35,20 +35,20 @@ struct StaffRepository: Sendable {
 
     // MARK: Accounts
 
-    func user(id: Int64, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> StaffUser? {
+    func user(id: Int64, forUpdate: Bool = false, on connection: UnitOfWork) async throws -> StaffUser? {
         let lock = forUpdate ? " FOR UPDATE" : ""
         return try await self.decodeUsers(
             connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.id = \(id)\(unescaped: lock)", logger: self.logger)
         ).first
     }
 
-    func user(username: String, on connection: PostgresConnection) async throws -> StaffUser? {
+    func user(username: String, on connection: UnitOfWork) async throws -> StaffUser? {
         try await self.decodeUsers(
             connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u WHERE u.username = \(username)", logger: self.logger)
         ).first
     }
 
-    func users(on connection: PostgresConnection) async throws -> [StaffUser] {
+    func users(on connection: UnitOfWork) async throws -> [StaffUser] {
         try await self.decodeUsers(
             connection.query("SELECT \(unescaped: Self.userColumns) FROM platform.users u ORDER BY u.role, u.username", logger: self.logger))
     }
@@ -56,7 +56,7 @@ struct StaffRepository: Sendable {
     /// Inserts an account; nil when the username is taken.
     func insertUser(
         username: String, displayName: String, passwordHash: String, role: StaffRole, scopeUnitID: Int64?, approves: Bool,
-        email: String? = nil, mustChangePassword: Bool = false, on connection: PostgresConnection
+        email: String? = nil, mustChangePassword: Bool = false, on connection: UnitOfWork
     ) async throws -> Int64? {
         let rows = try await connection.query(
             """
@@ -69,7 +69,7 @@ struct StaffRepository: Sendable {
     }
 
     /// Replaces the communes assigned to an account with `communeIDs`.
-    func replaceCommunes(userID: Int64, communeIDs: [Int64], on connection: PostgresConnection) async throws {
+    func replaceCommunes(userID: Int64, communeIDs: [Int64], on connection: UnitOfWork) async throws {
         try await connection.query(
             "DELETE FROM platform.user_communes WHERE user_id = \(userID) AND NOT (commune_unit_id = ANY(\(communeIDs)))",
             logger: self.logger)
@@ -83,19 +83,19 @@ struct StaffRepository: Sendable {
     }
 
     /// Which of these units are communes with a site.
-    func communesWithSites(_ ids: [Int64], on connection: PostgresConnection) async throws -> Set<Int64> {
+    func communesWithSites(_ ids: [Int64], on connection: UnitOfWork) async throws -> Set<Int64> {
         var found: Set<Int64> = []
         let rows = try await connection.query("SELECT unit_id FROM platform.tenants WHERE unit_id = ANY(\(ids))", logger: self.logger)
         for try await id in rows.decode(Int64.self) { found.insert(id) }
         return found
     }
 
-    func setActive(userID: Int64, _ active: Bool, on connection: PostgresConnection) async throws {
+    func setActive(userID: Int64, _ active: Bool, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.users SET active = \(active), updated_at = now() WHERE id = \(userID)", logger: self.logger)
     }
 
-    func setPasswordHash(userID: Int64, _ hash: String, mustChange: Bool = false, on connection: PostgresConnection) async throws {
+    func setPasswordHash(userID: Int64, _ hash: String, mustChange: Bool = false, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             UPDATE platform.users SET password_hash = \(hash), must_change_password = \(mustChange), updated_at = now()
@@ -108,7 +108,7 @@ struct StaffRepository: Sendable {
     /// Reset requests from an address within the window (recorded among
     /// login attempts under a name no account can have, as succeeded, so
     /// that they never lock a login), after recording this one.
-    func countResetRequest(address: String, windowSeconds: Int, on connection: PostgresConnection) async throws -> Int {
+    func countResetRequest(address: String, windowSeconds: Int, on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             "SELECT pg_advisory_xact_lock(hashtextextended('reset.address:' || \(address), 0))", logger: self.logger)
         try await connection.query(
@@ -122,7 +122,7 @@ struct StaffRepository: Sendable {
     }
 
     /// The account named by a login name or an e-mail address.
-    func userID(usernameOrEmail text: String, on connection: PostgresConnection) async throws -> Int64? {
+    func userID(usernameOrEmail text: String, on connection: UnitOfWork) async throws -> Int64? {
         try await connection.query(
             "SELECT id FROM platform.users WHERE username = lower(\(text)) OR lower(email) = lower(\(text)) ORDER BY id LIMIT 1",
             logger: self.logger
@@ -130,23 +130,23 @@ struct StaffRepository: Sendable {
     }
 
     /// The account using this address (any case), if any.
-    func userID(email: String, on connection: PostgresConnection) async throws -> Int64? {
+    func userID(email: String, on connection: UnitOfWork) async throws -> Int64? {
         try await connection.query(
             "SELECT id FROM platform.users WHERE lower(email) = lower(\(email))", logger: self.logger
         ).collect().first?.decode(Int64.self)
     }
 
-    func setEmail(userID: Int64, _ email: String?, on connection: PostgresConnection) async throws {
+    func setEmail(userID: Int64, _ email: String?, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.users SET email = \(email), updated_at = now() WHERE id = \(userID)", logger: self.logger)
     }
 
-    func setAlertsOff(userID: Int64, _ kinds: [String], on connection: PostgresConnection) async throws {
+    func setAlertsOff(userID: Int64, _ kinds: [String], on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.users SET alerts_off = \(kinds), updated_at = now() WHERE id = \(userID)", logger: self.logger)
     }
 
-    func insertToken(_ token: String, userID: Int64, purpose: String, seconds: Int, on connection: PostgresConnection) async throws {
+    func insertToken(_ token: String, userID: Int64, purpose: String, seconds: Int, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.account_tokens (token_hash, user_id, purpose, expires_at)
@@ -155,7 +155,7 @@ struct StaffRepository: Sendable {
     }
 
     /// The account of a live, unused token of this purpose, locked.
-    func tokenUser(_ token: String, purpose: String, on connection: PostgresConnection) async throws -> Int64? {
+    func tokenUser(_ token: String, purpose: String, on connection: UnitOfWork) async throws -> Int64? {
         try await connection.query(
             """
             SELECT t.user_id FROM platform.account_tokens t JOIN platform.users u ON u.id = t.user_id
@@ -168,14 +168,14 @@ struct StaffRepository: Sendable {
 
     /// Uses up every open token of the account for this purpose (a newer
     /// link replaces an older one; a used one is spent).
-    func spendTokens(userID: Int64, purpose: String, on connection: PostgresConnection) async throws {
+    func spendTokens(userID: Int64, purpose: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             "UPDATE platform.account_tokens SET used_at = now() WHERE user_id = \(userID) AND purpose = \(purpose) AND used_at IS NULL",
             logger: self.logger)
     }
 
     /// Tokens of this purpose made for the account within the window.
-    func recentTokens(userID: Int64, purpose: String, windowSeconds: Int, on connection: PostgresConnection) async throws -> Int {
+    func recentTokens(userID: Int64, purpose: String, windowSeconds: Int, on connection: UnitOfWork) async throws -> Int {
         try await connection.query(
             """
             SELECT count(*)::int FROM platform.account_tokens
@@ -187,7 +187,7 @@ struct StaffRepository: Sendable {
     // MARK: Login attempts
 
     /// Serialises attempts on one account and one address (in that order everywhere: no deadlock).
-    func lockLogin(username: String, address: String, on connection: PostgresConnection) async throws {
+    func lockLogin(username: String, address: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             SELECT pg_advisory_xact_lock(hashtextextended('login.account:' || \(username), 0)),
@@ -197,7 +197,7 @@ struct StaffRepository: Sendable {
 
     /// Failed attempts within the window: of the account since its last
     /// success, and of the address.
-    func failedAttempts(username: String, address: String, windowSeconds: Int, on connection: PostgresConnection) async throws -> (account: Int, address: Int) {
+    func failedAttempts(username: String, address: String, windowSeconds: Int, on connection: UnitOfWork) async throws -> (account: Int, address: Int) {
         try await connection.query(
             """
             SELECT
@@ -211,7 +211,7 @@ struct StaffRepository: Sendable {
     }
 
     /// Records an attempt as failed until its password is found right.
-    func insertAttempt(username: String, address: String, on connection: PostgresConnection) async throws -> Int64 {
+    func insertAttempt(username: String, address: String, on connection: UnitOfWork) async throws -> Int64 {
         try await connection.query(
             """
             INSERT INTO platform.login_attempts (username, address, succeeded)
@@ -221,20 +221,20 @@ struct StaffRepository: Sendable {
     }
 
     /// The password hash and whether the account is active.
-    func credentials(username: String, on connection: PostgresConnection) async throws -> (hash: String, active: Bool)? {
+    func credentials(username: String, on connection: UnitOfWork) async throws -> (hash: String, active: Bool)? {
         try await connection.query(
             "SELECT password_hash, active FROM platform.users WHERE username = \(username)", logger: self.logger
         ).collect().first?.decode((String, Bool).self)
     }
 
-    func attemptSucceeded(_ attempt: Int64, username: String, on connection: PostgresConnection) async throws {
+    func attemptSucceeded(_ attempt: Int64, username: String, on connection: UnitOfWork) async throws {
         try await connection.query("UPDATE platform.login_attempts SET succeeded = true WHERE id = \(attempt)", logger: self.logger)
         try await connection.query("UPDATE platform.users SET last_login_at = now() WHERE username = \(username)", logger: self.logger)
     }
 
     // MARK: Sessions
 
-    func insertSession(token: String, userID: Int64, csrf: String, seconds: Int, address: String, on connection: PostgresConnection) async throws {
+    func insertSession(token: String, userID: Int64, csrf: String, seconds: Int, address: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             """
             INSERT INTO platform.sessions (token_hash, user_id, csrf_token, expires_at, address)
@@ -244,7 +244,7 @@ struct StaffRepository: Sendable {
     }
 
     /// The active user and CSRF token of a live session.
-    func session(token: String, on connection: PostgresConnection) async throws -> (user: StaffUser, csrf: String)? {
+    func session(token: String, on connection: UnitOfWork) async throws -> (user: StaffUser, csrf: String)? {
         let rows = try await connection.query(
             """
             SELECT \(unescaped: Self.userColumns), s.csrf_token
@@ -259,19 +259,19 @@ struct StaffRepository: Sendable {
         return nil
     }
 
-    func deleteSession(token: String, on connection: PostgresConnection) async throws {
+    func deleteSession(token: String, on connection: UnitOfWork) async throws {
         try await connection.query(
             "DELETE FROM platform.sessions WHERE token_hash = sha256(convert_to(\(token), 'UTF8'))", logger: self.logger)
     }
 
-    func deleteSessions(userID: Int64, on connection: PostgresConnection) async throws {
+    func deleteSessions(userID: Int64, on connection: UnitOfWork) async throws {
         try await connection.query("DELETE FROM platform.sessions WHERE user_id = \(userID)", logger: self.logger)
     }
 
     // MARK: Audit
 
     func insertAudit(
-        userID: Int64?, username: String, commune: Int?, action: String, detail: String, address: String, on connection: PostgresConnection
+        userID: Int64?, username: String, commune: Int?, action: String, detail: String, address: String, on connection: UnitOfWork
     ) async throws {
         try await connection.query(
             """
@@ -280,7 +280,7 @@ struct StaffRepository: Sendable {
             """, logger: self.logger)
     }
 
-    func auditLog(communes: [Int]?, limit: Int, on connection: PostgresConnection) async throws -> [AuditEntry] {
+    func auditLog(communes: [Int]?, limit: Int, on connection: UnitOfWork) async throws -> [AuditEntry] {
         let rows = try await connection.query(
             """
             SELECT at, username, commune_code, action, detail, address FROM platform.audit_log

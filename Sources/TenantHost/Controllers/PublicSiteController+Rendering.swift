@@ -13,7 +13,7 @@ extension PublicSiteController {
     /// page cache (unless the commune changed meanwhile), and answers.
     func render(
         _ request: Request, _ context: TenantRequestContext, bodyOf slug: String? = nil,
-        _ body: @escaping @Sendable (SiteChrome, PostgresConnection) async throws -> Rendered
+        _ body: @escaping @Sendable (SiteChrome, UnitOfWork) async throws -> Rendered
     ) async throws -> Response {
         let visit = context.visit
         let services = self.services

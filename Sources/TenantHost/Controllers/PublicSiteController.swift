@@ -227,7 +227,7 @@ struct PublicSiteController: Sendable {
                 let database = self.services.database
                 for archive in archives {
                     let schema = archive.tenant.schema
-                    let search = { @Sendable (connection: PostgresConnection) in
+                    let search = { @Sendable (connection: UnitOfWork) in
                         try await content.search(schema, text: text, page: 1, size: page * size, now: chrome.now, on: connection)
                     }
                     // An archive may live on another cluster than the site it is kept in.
