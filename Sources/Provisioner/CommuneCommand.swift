@@ -43,7 +43,7 @@ struct CommuneCommand: AsyncParsableCommand {
                 }
                 return (record, outcome, hosts)
             }
-            Console.info("\(outcome == .created ? "created" : "unchanged"): commune \(record.code) \(record.name), schema \(record.schema) v\(record.schemaVersion) on cluster \(record.shard ?? "main")")
+            Console.info("\(outcome == .created ? "created" : "unchanged"): commune \(record.code) \(record.name), schema \(record.schema) v\(record.schemaVersion) on cluster \(record.shard)")
             for host in hosts { Console.info("  \(host.role.rawValue)\t\(host.host)") }
         }
     }

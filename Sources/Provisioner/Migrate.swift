@@ -82,7 +82,7 @@ struct Status: AsyncParsableCommand {
                     .init(
                         code: $0.code, name: $0.name, parent: $0.parent, province: $0.province, status: $0.status.rawValue,
                         schema: $0.schema, schemaVersion: $0.schemaVersion, lagging: $0.schemaVersion < target,
-                        primaryDomain: $0.primaryDomain, domains: $0.domains, shard: $0.shard ?? "main")
+                        primaryDomain: $0.primaryDomain, domains: $0.domains, shard: $0.shard.rawValue)
                 })
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -92,7 +92,7 @@ struct Status: AsyncParsableCommand {
         Console.info("code\tname\tparent\tstatus\tschema\tversion\tdomains\tcluster")
         for row in shown {
             let version = row.schemaVersion < target ? "\(row.schemaVersion) (lags, newest \(target))" : "\(row.schemaVersion)"
-            Console.info("\(row.code)\t\(row.name)\t\(row.parent)\t\(row.status.rawValue)\t\(row.schema)\t\(version)\t\(row.domains.joined(separator: " "))\t\(row.shard ?? "main")")
+            Console.info("\(row.code)\t\(row.name)\t\(row.parent)\t\(row.status.rawValue)\t\(row.schema)\t\(version)\t\(row.domains.joined(separator: " "))\t\(row.shard)")
         }
         let behind = rows.filter { $0.schemaVersion < target }.count
         Console.note("\(rows.count) communes; \(behind == 0 ? "all schemas at version \(target)" : "\(behind) schema(s) behind version \(target): run `provisioner migrate`")")

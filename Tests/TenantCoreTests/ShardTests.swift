@@ -58,8 +58,8 @@ import TestSupport
                 // main has one commune, b none: the next goes to b, then main (a tie goes to main).
                 let first = try await platform.provisioning.createCommune(try await Self.spec(platform, 19777, "Xã Phú Mậu")).0
                 let second = try await platform.provisioning.createCommune(try await Self.spec(platform, 19780, "Xã Phú Thanh")).0
-                #expect(first.shard == "b")
-                #expect(second.shard == "main")
+                #expect(first.shard.rawValue == "b")
+                #expect(second.shard.rawValue == "main")
                 // The schema, its versions and its sections live on b only.
                 #expect(try await platform.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'c_19777'") == 0)
                 #expect(try await platform.scalar("SELECT count(*) FROM c_19777.sections", on: shardConfig) == 16)
@@ -77,7 +77,7 @@ import TestSupport
                         ).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
                     }
                     #expect(plan.contains("Foreign Scan") == false, "\(plan)")
-                    #expect(plan.contains("tenants") == (record.shard == "main"), "\(plan)")
+                    #expect(plan.contains("tenants") == (record.shard.rawValue == "main"), "\(plan)")
                 }
                 #expect(try await Self.sections(platform, second.schema) == 16)
                 // A published item of a commune on b reaches the portals' index on main.
@@ -88,10 +88,10 @@ import TestSupport
                 #expect(try await platform.scalar("SELECT count(*) FROM platform.gathered WHERE tenant_id = \(first.unitID) AND title = 'Tin từ cụm b'") == 1)
                 // An explicit cluster wins; a draining one takes nothing new.
                 let third = try await platform.provisioning.createCommune(try await Self.spec(platform, 19783, "Xã Phú Hồ", on: b)).0
-                #expect(third.shard == "b")
+                #expect(third.shard.rawValue == "b")
                 try await shards.setState(b, to: .draining)
                 let fourth = try await platform.provisioning.createCommune(try await Self.spec(platform, 19786, "Xã Phú Lương")).0
-                #expect(fourth.shard == "main")
+                #expect(fourth.shard.rawValue == "main")
                 await #expect(throws: TenantCoreError.self) {
                     _ = try await platform.provisioning.createCommune(try await Self.spec(platform, 19789, "Xã Phú Đa", on: b))
                 }
@@ -154,7 +154,7 @@ import TestSupport
                 #expect(written.load(ordering: .relaxed) > 0)
                 #expect(report.step == .done)
                 #expect(report.freezeMilliseconds != nil)
-                #expect(try await platform.record(19774).shard == "b")
+                #expect(try await platform.record(19774).shard.rawValue == "b")
                 #expect(try await platform.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'c_19774'") == 0)
                 let after = try await platform.scalar("SELECT count(*) FROM c_19774.entries", on: shardConfig)
                 #expect(after == before + written.load(ordering: .relaxed))
@@ -207,7 +207,7 @@ import TestSupport
 
                 // Stopped while frozen: the old copy refuses writes (no copy takes them)…
                 #expect(try await mover.move(code: 19777, to: b, stopAfter: .frozen).step == .frozen)
-                #expect(try await platform.record(19777).shard == "main")
+                #expect(try await platform.record(19777).shard.rawValue == "main")
                 await #expect(throws: TenantCoreError.self) {
                     try await platform.database.withTransaction(schema: second.schema) { connection in
                         try await connection.query("INSERT INTO c_19777.entries (section_id, title) VALUES (4, 'Bị từ chối')", logger: platform.logger)
@@ -232,7 +232,7 @@ import TestSupport
                 try await platform.database.withTransaction(schema: third.schema) { connection in
                     try await connection.query("INSERT INTO c_19780.entries (section_id, title) VALUES (4, 'Lại nhận bài')", logger: platform.logger)
                 }
-                #expect(try await platform.record(19780).shard == "main")
+                #expect(try await platform.record(19780).shard.rawValue == "main")
                 #expect(
                     try await platform.strings("SELECT step FROM platform.shard_moves ORDER BY id") == ["done", "done", "rolled_back"])
             }
@@ -254,11 +254,11 @@ import TestSupport
                     ["provisioner", "shards", "move", "19774", "--to", "b", "--grace", "0"], gate: "platform.shard_moves",
                     after: "UPDATE", count: "SELECT count(*) FROM platform.shard_moves WHERE copy_seconds IS NOT NULL", reaches: 0)
                 #expect(try await platform.strings("SELECT step FROM platform.shard_moves") == ["copying"])
-                #expect(try await platform.record(19774).shard == "main")
+                #expect(try await platform.record(19774).shard.rawValue == "main")
                 let result = try await CommandRunner.provisioner(["shards", "move", "19774", "--to", "b", "--grace", "0"], databaseURL: platform.url)
                 #expect(result.status == 0, "\(result.stderr)")
                 #expect(result.stdout.contains("19774") && result.stdout.contains("done"))
-                #expect(try await platform.record(19774).shard == "b")
+                #expect(try await platform.record(19774).shard.rawValue == "b")
                 #expect(try await platform.scalar("SELECT count(*) FROM c_19774.entries", on: shardConfig) == entries)
                 #expect(try await platform.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'c_19774'") == 0)
                 #expect(try await Self.sections(platform, record.schema) == 16)
@@ -307,7 +307,7 @@ import TestSupport
                 try await Admin.execute("CREATE TABLE c_19774.stray (id int)", on: shardConfig)
                 // main has fewer communes, but the rerun finishes on b.
                 let record = try await platform.provisioning.createCommune(try await Self.spec(platform, 19774, "Phường Thuận An")).0
-                #expect(record.shard == "b")
+                #expect(record.shard.rawValue == "b")
                 #expect(try await platform.scalar("SELECT count(*) FROM c_19774.sections", on: shardConfig) == 16)
                 #expect(try await platform.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'c_19774' AND tablename = 'stray'", on: shardConfig) == 0)
                 #expect(try await platform.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'c_19774'") == 0)

@@ -16,7 +16,7 @@ import TestSupport
                 var spec = try await platform.provisioning.spec(code: 19903, name: "Xã Phú Mậu", parentLevel: .province, parentCode: 46)
                 spec.shard = b
                 let onB = try await platform.provisioning.createCommune(spec).0
-                #expect(onB.shard == "b")
+                #expect(onB.shard.rawValue == "b")
                 try await withTestHost(platform, cacheTTL: 3600) { host in
                     let (siteA, siteB) = ("thuan-an.hue.localhost", "phu-mau.hue.localhost")
                     let first = try await host.get(host: siteA)

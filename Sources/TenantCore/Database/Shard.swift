@@ -3,7 +3,7 @@ import Foundation
 /// The name of a PostgreSQL cluster in `platform.shards`: lower-case
 /// letters, digits and `_`, starting with a letter. `main` is the cluster
 /// of `DATABASE_URL`, which holds the catalogue.
-public struct ShardName: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct ShardName: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     public let rawValue: String
 
     public static let main = ShardName(trusted: "main")
@@ -24,6 +24,16 @@ public struct ShardName: Hashable, Sendable, Comparable, CustomStringConvertible
     private init(trusted: String) { self.rawValue = trusted }
 
     public var description: String { self.rawValue }
+
+    /// Decoded names are checked like typed ones.
+    public init(from decoder: any Decoder) throws {
+        try self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.rawValue)
+    }
     public static func < (a: ShardName, b: ShardName) -> Bool { a.rawValue < b.rawValue }
 }
 

@@ -14,7 +14,7 @@ public struct TenantRecord: Sendable, Hashable, Codable {
     public var contentVersion: Int64
     public var createdAt: Date
     /// The cluster of its schema (`platform.shards`).
-    public var shard: String?
+    public var shard: ShardName
 }
 
 /// A backup pgBackRest made of the whole cluster (recorded by ops/backup).
@@ -59,5 +59,5 @@ public struct TenantStatusRow: Sendable, Codable, Hashable {
     public var domains: [String]
     public var primaryDomain: String?
     /// The cluster of its schema (`platform.shards`).
-    public var shard: String?
+    public var shard: ShardName
 }
