@@ -180,6 +180,35 @@ import TestSupport
         }
     }
 
+    /// A unit of work leased for one commune serves that commune only: its
+    /// reads of another commune's tables, and `withTenant`'s search_path
+    /// for another, are refused before any SQL runs; platform work (leased
+    /// for no commune) may name either.
+    @Test func aCommunesUnitOfWork_refusesAnotherCommune() async throws {
+        try await withTestPlatform(poolSize: 1) { platform in
+            // setup
+            try await platform.makeCommunes([(19774, "Phường Thuận An"), (19777, "Phường Hóa Châu")])
+            let a = try SchemaName(communeCode: 19774)
+            let b = try SchemaName(communeCode: 19777)
+            let store = ContentStore(logger: platform.logger)
+            // act + check
+            let own = try await platform.database.withConnection(schema: a) { try await store.chrome(a, bodyOf: nil, on: $0) }
+            #expect(own.sections.count == 16)
+            await #expect(throws: TenantCoreError.self) {
+                try await platform.database.withConnection(schema: a) { try await store.chrome(b, bodyOf: nil, on: $0) }
+            }
+            await #expect(throws: TenantCoreError.self) {
+                try await platform.database.withConnection(schema: a) { connection in
+                    try await TenantDatabase.setLocalSearchPath(b, on: connection, logger: platform.logger)
+                }
+            }
+            let either = try await platform.database.withConnection { connection in
+                (try await store.chrome(a, bodyOf: nil, on: connection), try await store.chrome(b, bodyOf: nil, on: connection))
+            }
+            #expect(either.0.sections.count == 16 && either.1.sections.count == 16)
+        }
+    }
+
     /// The home page's prepared statements, with three communes on one
     /// pooled connection that keeps the statements of two: a commune's
     /// statements are prepared the second time it is served, each commune

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresNIO
+import Logging
 
 /// Invitations, password resets by e-mail, and the settings a person keeps
 /// for their own account (their address, the alerts they receive).

@@ -2,7 +2,6 @@ import Foundation
 import HummingbirdBcrypt
 import Logging
 import NIOPosix
-import PostgresNIO
 import Synchronization
 
 /// Why a login was refused.

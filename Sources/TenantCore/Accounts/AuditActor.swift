@@ -1,5 +1,4 @@
 import Logging
-import PostgresNIO
 
 /// Who changes something, for the audit log: a staff member in the console
 /// (with the address the request came from) or the provisioner on the

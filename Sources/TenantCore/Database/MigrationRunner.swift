@@ -98,6 +98,13 @@ public struct MigrationRunner: Sendable {
             """, logger: self.logger)
     }
 
+    /// Drops `schema` and forgets its recorded versions: what a run stopped
+    /// before the catalogue named a schema on another cluster left there.
+    public func dropTenantSchema(_ schema: SchemaName, on connection: UnitOfWork) async throws {
+        try await connection.query("DROP SCHEMA IF EXISTS \(unescaped: schema.quoted) CASCADE", logger: self.logger)
+        try await connection.query("DELETE FROM platform.schema_migrations WHERE schema_name = \(schema.rawValue)", logger: self.logger)
+    }
+
     /// Runs a multi-statement SQL script in one round trip (PostgresNIO
     /// speaks only the extended protocol, one statement per message).
     static func runScript(_ script: String, on connection: UnitOfWork, logger: Logger) async throws {

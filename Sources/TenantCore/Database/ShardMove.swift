@@ -93,7 +93,7 @@ public struct ShardMove: Sendable {
             row = open
             progress("resuming the move of \(code) from \(open.source) to \(open.target) at step \(open.step.rawValue)")
         } else {
-            let current = try ShardName(tenant.shard ?? "main")
+            let current = tenant.shard
             guard current != target else { throw TenantCoreError.invalid("commune \(code) is already on cluster \(target)", field: .shard) }
             guard tenant.schemaVersion == self.shards.migrations.tenantVersion else {
                 throw TenantCoreError.conflict(

@@ -25,7 +25,7 @@ extension TenantDatabase {
 
     /// `SET LOCAL search_path` for the current transaction of `connection`.
     static func setLocalSearchPath(_ schema: SchemaName, on connection: UnitOfWork, logger: Logger) async throws {
-        try await connection.query("SET LOCAL search_path TO \(unescaped: schema.quoted), public", logger: logger)
+        try await connection.query("SET LOCAL search_path TO \(unescaped: connection.check(schema).quoted), public", logger: logger)
     }
 
     /// BEGIN … COMMIT around `body` on an already leased connection.

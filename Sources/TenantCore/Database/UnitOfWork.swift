@@ -48,6 +48,11 @@ public struct UnitOfWork: Sendable {
         return schema
     }
 
+    /// Asks PostgreSQL for an answer (`SELECT 1`): whether the connection still works.
+    func probe(logger: Logger) async throws {
+        try await self.connection.query("SELECT 1", logger: logger)
+    }
+
     /// Closes a unit opened outside the pool (``TenantDatabase/connect(logger:)``).
     public func close() async throws {
         try await self.connection.close()

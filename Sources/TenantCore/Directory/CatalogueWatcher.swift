@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
@@ -184,7 +183,7 @@ public final class CatalogueWatcher: Service, Sendable {
                             }
                             if sinceProbe >= self.probeInterval {
                                 sinceProbe = .zero
-                                try await connection.query("SELECT 1", logger: self.logger)
+                                try await connection.probe(logger: self.logger)
                                 self.database.markAvailable(true)
                             }
                         }

@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 import Synchronization
 
 /// An immutable picture of every domain and commune, swapped as a whole when

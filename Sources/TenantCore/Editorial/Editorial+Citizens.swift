@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// What citizens send a commune (questions, requests for information,
 /// comments on drafts, ratings), each within the per-address limit, and

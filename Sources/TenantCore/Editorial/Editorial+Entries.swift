@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 
 /// An item's life in the console: saved as drafts (every save a revision),
 /// submitted, approved by as many people as the commune asks for, sent

@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 
 /// An item's trash, its preview links, the commune's approval setting and
 /// the console's lists of items and queues.

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// What editors and citizens change, each change in one transaction with
 /// the commune's content version bumped (so every host's page cache drops

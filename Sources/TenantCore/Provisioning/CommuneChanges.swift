@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// One change to the map at a time, for decisions made after a
 /// reorganisation plan: communes merged into another, a commune divided,

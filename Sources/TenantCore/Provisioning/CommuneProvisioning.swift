@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 import Synchronization
 
 /// The operations that put communes on the platform and keep the fleet
@@ -107,14 +106,12 @@ public struct CommuneProvisioning: Sendable {
             }
             return result
         }
-        if let shard = result.0.shard, shard != ShardName.main.rawValue {
+        if result.0.shard != .main {
             // On another cluster, the portals' copy of its published items
             // is made once the catalogue names the commune.
-            self.database.place(result.0.schema, on: try ShardName(shard))
+            self.database.place(result.0.schema, on: result.0.shard)
             try await self.database.withTransaction(schema: result.0.schema) { connection in
-                try await connection.query(
-                    "UPDATE \(unescaped: result.0.schema.quoted).entries SET status = status WHERE status = 'published' AND section_id IN (4, 6)",
-                    logger: logger)
+                try await PortalStore(logger: logger).copyPublished(of: result.0.schema, on: connection)
             }
         }
         metadata["tenant.schema"] = "\(result.0.schema)"
@@ -179,8 +176,7 @@ public struct CommuneProvisioning: Sendable {
             // here: a run stopped between the two leaves a schema nothing
             // names, which the next run drops and makes again.
             try await self.database.cluster(named: shard).withTransaction { other in
-                try await other.query("DROP SCHEMA IF EXISTS \(unescaped: schema.quoted) CASCADE", logger: self.logger)
-                try await other.query("DELETE FROM platform.schema_migrations WHERE schema_name = \(schema.rawValue)", logger: self.logger)
+                try await runner.dropTenantSchema(schema, on: other)
                 try await runner.createTenantSchema(schema, on: other)
                 try await self.content.seed(schema, communeName: VietnameseText.inSentence(spec.name), publisher: publisher, on: other)
             }

@@ -1,4 +1,3 @@
-import PostgresNIO
 
 /// Where a member of staff may name a commune's hosts: inside the zones of
 /// its province (the host of the province's portal URL, `hue.gov.vn`, and

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// A province's catalogue of commune-level administrative procedures, read
 /// from CSV (`data/procedures/sample-thu-tuc-cap-xa.csv` shows the format):

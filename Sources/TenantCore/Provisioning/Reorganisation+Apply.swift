@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// Applying a plan: each commune merged into its successor, resumable.
 extension Reorganisation {

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// One row of a successor file: which old (2024) commune went, wholly or in
 /// part, into which new (2025) one, and whether that one is where the old

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 
 /// Demonstration content so a new visitor sees a living site: news,
 /// direction notes, documents, procedures, this week's schedule, leaders, a

@@ -227,7 +227,7 @@ public struct Catalogue: Sendable {
                 TenantRecord(
                     unitID: id, code: code, name: name, slug: slug, parentID: parent, schema: try SchemaName(validating: schema),
                     status: TenantStatus(rawValue: status) ?? .suspended, statusNote: note, schemaVersion: version,
-                    contentVersion: content, createdAt: created, shard: shard))
+                    contentVersion: content, createdAt: created, shard: try ShardName(shard)))
         }
         return result
     }
@@ -355,7 +355,7 @@ extension Catalogue {
                 TenantStatusRow(
                     code: code, name: name, parent: parent, parentLevel: UnitLevel(rawValue: level) ?? .province,
                     province: province, status: TenantStatus(rawValue: status) ?? .suspended, schema: schema,
-                    schemaVersion: version, domains: domains, primaryDomain: primary, shard: shard))
+                    schemaVersion: version, domains: domains, primaryDomain: primary, shard: try ShardName(shard)))
         }
         return result
     }

@@ -145,6 +145,7 @@ public struct ContentStore: Sendable {
     public func chrome(
         _ schema: SchemaName, bodyOf slug: String?, on connection: UnitOfWork
     ) async throws -> (sections: [Section], site: SiteInfo) {
+        try connection.check(schema)
         let rows: PostgresRowSequence
         if let slug {
             var binds = PostgresBindings()
@@ -204,6 +205,7 @@ public struct ContentStore: Sendable {
     /// Runs a statement of this repository for `schema`: prepared on the
     /// connection when a ``PreparedStatements`` is given, else unnamed.
     func prepared(_ statement: PreparedStatements.Statement, for schema: SchemaName, on connection: UnitOfWork) async throws -> PostgresRowSequence {
+        try connection.check(schema)
         if let statements = self.statements {
             return try await statements.rows(statement, for: schema, on: connection.connection)
         }

@@ -16,7 +16,7 @@ extension ContentStore {
             let entry = try Self.decodeCard(row)
             if entry.kind == .schedule {
                 home.schedule.append(entry)
-            } else if entry.sectionID == 4 {
+            } else if entry.sectionID == MandatorySection.news.id {
                 home.news.append(entry)
             } else if entry.sectionID == 6 {
                 home.documents.append(entry)

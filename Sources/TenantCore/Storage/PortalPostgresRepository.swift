@@ -61,6 +61,16 @@ public struct PortalStore: Sendable {
 
     /// A province's announcements, newest first: the published ones, or
     /// every one (the console) when `includeWithdrawn`.
+    /// Makes the portals' copy of a commune's published news and documents
+    /// (a no-op update fires the trigger that keeps `platform.gathered`):
+    /// for a commune placed on another cluster once the catalogue names it.
+    func copyPublished(of schema: SchemaName, on connection: UnitOfWork) async throws {
+        let sections = [MandatorySection.news.id, MandatorySection.documents.id]
+        try await connection.query(
+            "UPDATE \(unescaped: connection.check(schema).quoted).entries SET status = status WHERE status = 'published' AND section_id = ANY(\(sections))",
+            logger: self.logger)
+    }
+
     public func announcements(
         province: Int64, limit: Int, now: Date, includeWithdrawn: Bool = false, on connection: UnitOfWork
     ) async throws -> [Announcement] {

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PostgresNIO
 import TenantCore
 
 /// Turning a commune's content into a page: the chrome, limits and errors.

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import PostgresNIO
 import TenantCore
 
 /// A problem with what the visitor asked for, shown in the commune's layout.
@@ -227,13 +226,11 @@ struct PublicSiteController: Sendable {
                 let database = self.services.database
                 for archive in archives {
                     let schema = archive.tenant.schema
-                    let search = { @Sendable (connection: UnitOfWork) in
+                    // An archive is a commune of its own (and may live on
+                    // another cluster): read on a unit leased for it.
+                    let found = try await database.withConnection(retryingReads: true, schema: schema) { connection in
                         try await content.search(schema, text: text, page: 1, size: page * size, now: chrome.now, on: connection)
                     }
-                    // An archive may live on another cluster than the site it is kept in.
-                    let found = database.shard(of: schema) == database.shard(of: chrome.tenant.schema)
-                        ? try await search(connection)
-                        : try await database.withConnection(retryingReads: true, schema: schema, search)
                     total += found.total
                     hits += found.items.map { hit in
                         var hit = hit

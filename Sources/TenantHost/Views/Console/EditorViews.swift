@@ -164,7 +164,7 @@ enum EditorViews {
         let leaderList: HTML = section.id == MandatorySection.introduction.id ? """
             <h2 id="lanh-dao">Lãnh đạo Ủy ban nhân dân</h2>
             <ul class="items">\(leaders.map { l -> HTML in "<li><a href=\"\(base)/bai/\(l.id)\">\(l.title)</a> – \(l.positionTitle ?? "")\(l.status == .published ? HTML.empty : " (chưa đăng)")</li>" })</ul>
-            <p><a class="button" href="\(base)/bai/moi?chuyen-muc=1&amp;loai=leader">Thêm lãnh đạo</a></p>
+            <p><a class="button" href="\(base)/bai/moi?chuyen-muc=\(MandatorySection.introduction.id)&amp;loai=leader">Thêm lãnh đạo</a></p>
             """ : .empty
         return """
             \(Field.summary(errors))<p>\(section.summary)</p>
