@@ -100,39 +100,9 @@ enum EntryForm {
 
     static func draft(from form: FormBody, section: Int, kind: EntryKind) -> EntryDraft {
         var d = EntryDraft(sectionID: section, kind: kind)
-        func text(_ field: EntryDraft.Field) -> String { form[self.input(field)] }
-        d.title = text(.title)
-        d.summary = text(.summary)
-        d.body = text(.body)
-        d.bodyFormat = BodyFormat(rawValue: text(.bodyFormat)) ?? .markdown
-        d.author = text(.author)
-        d.publish = self.choice(text(.publish))
-        d.publishAt = text(.publishAt)
-        d.docType = text(.docType)
-        d.docNumber = text(.docNumber)
-        d.issuer = text(.issuer)
-        d.signer = text(.signer)
-        d.issuedOn = text(.issuedOn)
-        d.effectiveOn = text(.effectiveOn)
-        d.fileURL = text(.fileURL)
-        d.field = text(.field)
-        d.serviceLevel = text(.serviceLevel)
-        d.portalURL = text(.portalURL)
-        d.processingTime = text(.processingTime)
-        d.fee = text(.fee)
-        d.startsAt = text(.startsAt)
-        d.endsAt = text(.endsAt)
-        d.location = text(.location)
-        d.presider = text(.presider)
-        d.positionTitle = text(.positionTitle)
-        d.phone = text(.phone)
-        d.email = text(.email)
-        d.periodYear = text(.periodYear)
-        d.periodLabel = text(.periodLabel)
-        d.imageURL = text(.imageURL)
-        d.imageAlt = text(.imageAlt)
-        d.consultationDeadline = text(.consultationDeadline)
-        d.consultationResult = text(.consultationResult)
+        form.fill(&d, input: self.input)
+        d.bodyFormat = BodyFormat(rawValue: form[self.input(.bodyFormat)]) ?? .markdown
+        d.publish = self.choice(form[self.input(.publish)])
         return d
     }
 
@@ -159,28 +129,13 @@ enum SiteForm {
 
     static func draft(from form: FormBody) -> SiteInfoDraft {
         var d = SiteInfoDraft()
-        func text(_ field: SiteInfoDraft.Field) -> String { form[self.input(field)] }
-        d.publisher = text(.publisher)
-        d.responsiblePerson = text(.responsiblePerson)
-        d.responsibleTitle = text(.responsibleTitle)
-        d.address = text(.address)
-        d.phone = text(.phone)
-        d.email = text(.email)
-        d.notice = text(.notice)
-        d.noticeFrom = text(.noticeFrom)
-        d.noticeUntil = text(.noticeUntil)
-        d.emcSiteID = text(.emcSiteID)
+        form.fill(&d, input: self.input)
         return d
     }
 
     /// The form's values for a draft.
     static func values(_ d: SiteInfoDraft) -> [String: String] {
-        [
-            self.input(.publisher): d.publisher, self.input(.responsiblePerson): d.responsiblePerson,
-            self.input(.responsibleTitle): d.responsibleTitle, self.input(.address): d.address, self.input(.phone): d.phone,
-            self.input(.email): d.email, self.input(.notice): d.notice, self.input(.noticeFrom): d.noticeFrom,
-            self.input(.noticeUntil): d.noticeUntil, self.input(.emcSiteID): d.emcSiteID,
-        ]
+        FormBody.values(of: d, input: self.input)
     }
 
     static func errors(_ failure: ValidationFailure) -> [String: String] {

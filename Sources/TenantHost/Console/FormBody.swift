@@ -27,4 +27,20 @@ struct FormBody: Sendable {
         }
         return FormBody(fields: fields)
     }
+
+    /// Fills the text fields of `draft` from the inputs `input` names.
+    func fill<Draft: TextFields>(_ draft: inout Draft, input: (Draft.Field) -> String) {
+        for field in Draft.Field.allCases {
+            if let path = Draft.text(field) { draft[keyPath: path] = self[input(field)] }
+        }
+    }
+
+    /// The inputs' values for the text fields of `draft`, to show it again.
+    static func values<Draft: TextFields>(of draft: Draft, input: (Draft.Field) -> String) -> [String: String] {
+        var values: [String: String] = [:]
+        for field in Draft.Field.allCases {
+            if let path = Draft.text(field) { values[input(field)] = draft[keyPath: path] }
+        }
+        return values
+    }
 }
