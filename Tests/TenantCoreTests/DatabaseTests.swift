@@ -42,14 +42,16 @@ import TestSupport
         }
     }
 
-    @Test func withTenant_setsSearchPathOnlyForTheTransaction() async throws {
+    /// What creating a commune's schema relies on (`MigrationRunner`).
+    @Test func setLocalSearchPath_lastsOnlyForTheTransaction() async throws {
         try await withTestPlatform(poolSize: 1) { platform in
             // setup
             try await platform.makeCommunes([(19774, "Phường Thuận An")])
             let schema = try SchemaName(communeCode: 19774)
             // act
-            let inside = try await platform.database.withTenant(schema) { connection in
-                try await connection.query("SHOW search_path", logger: platform.logger).collect().first?.decode(String.self)
+            let inside = try await platform.database.withTransaction(schema: schema) { connection in
+                try await TenantDatabase.setLocalSearchPath(schema, on: connection, logger: platform.logger)
+                return try await connection.query("SHOW search_path", logger: platform.logger).collect().first?.decode(String.self)
             }
             let after = try await platform.database.withConnection { connection in
                 try await connection.query("SHOW search_path", logger: platform.logger).collect().first?.decode(String.self)
@@ -144,7 +146,7 @@ import TestSupport
 
     /// Two communes served through one pooled connection, alternating: each
     /// read sees its own commune's rows only, through schema-qualified SQL
-    /// and through `withTenant`'s search_path alike.
+    /// and through a search_path set for the transaction alike.
     @Test func twoTenantsOnePooledConnection_neverSeeEachOthersRows() async throws {
         try await withTestPlatform(poolSize: 1) { platform in
             // setup
@@ -164,7 +166,8 @@ import TestSupport
                     try await store.list(schema, section: 4, page: 1, size: 50, now: Date(), on: connection)
                 }
                 #expect(page.items.map(\.summary) == [mine])
-                let titles = try await platform.database.withTenant(schema) { connection in
+                let titles = try await platform.database.withTransaction(schema: schema) { connection in
+                    try await TenantDatabase.setLocalSearchPath(schema, on: connection, logger: platform.logger)
                     var titles: [String] = []
                     for try await title in try await connection.query("SELECT title FROM entries", logger: platform.logger).decode(String.self) {
                         titles.append(title)
@@ -181,7 +184,7 @@ import TestSupport
     }
 
     /// A unit of work leased for one commune serves that commune only: its
-    /// reads of another commune's tables, and `withTenant`'s search_path
+    /// reads of another commune's tables, and a search_path
     /// for another, are refused before any SQL runs; platform work (leased
     /// for no commune) may name either.
     @Test func aCommunesUnitOfWork_refusesAnotherCommune() async throws {

@@ -338,3 +338,16 @@ public func withTestPlatform<Result: Sendable>(
     try? await Admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)", on: admin)
     return result
 }
+
+extension TenantDatabase {
+    /// A transaction on `schema`'s unit whose search_path is that schema, so
+    /// a test reads the commune's tables by their plain names.
+    public func withTenant<Result: Sendable>(
+        _ schema: SchemaName, _ body: (UnitOfWork) async throws -> Result
+    ) async throws -> Result {
+        try await self.withTransaction(schema: schema) { connection in
+            try await Self.setLocalSearchPath(schema, on: connection, logger: self.logger)
+            return try await body(connection)
+        }
+    }
+}

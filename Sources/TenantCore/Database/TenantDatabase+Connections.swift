@@ -7,23 +7,9 @@ import Synchronization
 /// Transactions on a leased connection, connections outside the pool, and
 /// what a PostgreSQL failure means to the platform.
 extension TenantDatabase {
-    /// Runs `body` in one transaction whose `search_path` is the commune's
-    /// schema (then `public`), set with `SET LOCAL` so it ends with the
-    /// transaction and never leaks to the next user of the pooled connection.
-    @discardableResult
-    public func withTenant<Result: Sendable>(
-        _ schema: SchemaName,
-        _ body: (UnitOfWork) async throws -> Result
-    ) async throws(TenantCoreError) -> Result {
-        try await self.withConnection(schema: schema) { connection in
-            try await Self.inTransaction(connection, logger: self.logger) { connection in
-                try await Self.setLocalSearchPath(schema, on: connection, logger: self.logger)
-                return try await body(connection)
-            }
-        }
-    }
-
-    /// `SET LOCAL search_path` for the current transaction of `connection`.
+    /// `SET LOCAL search_path` for the current transaction of `connection`
+    /// (the commune's schema, then `public`): it ends with the transaction
+    /// and never leaks to the next user of the pooled connection.
     static func setLocalSearchPath(_ schema: SchemaName, on connection: UnitOfWork, logger: Logger) async throws {
         try await connection.query("SET LOCAL search_path TO \(unescaped: connection.check(schema).quoted), public", logger: logger)
     }

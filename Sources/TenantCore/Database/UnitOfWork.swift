@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// The database side of one operation: a connection leased from
 /// ``TenantDatabase`` (usually inside one transaction), handed to the body of
-/// `withConnection`, `withTransaction` or `withTenant` and from there to the
+/// `withConnection` or `withTransaction` and from there to the
 /// repositories, which are the only code that runs SQL on it.
 ///
 /// Everything an operation writes together (a change, its activity-log

@@ -2,7 +2,8 @@
 ///
 /// It is built only from a commune's official code (or read back from the
 /// catalogue and re-validated), never from request input, and it is the only
-/// value that TenantCore ever interpolates into SQL text.
+/// value naming a commune that reaches SQL text; everything else there is a
+/// repository's fixed text or another validated name (``ShardName``).
 public struct SchemaName: Hashable, Sendable, CustomStringConvertible, Comparable {
     public let rawValue: String
 

@@ -2,22 +2,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// What the entry form sent while its author typed (sql/tenant/0011).
-public struct Autosave: Sendable, Hashable {
-    public var entryID: Int64?
-    public var sectionID: Int
-    public var kind: String
-    public var fields: [String: String]
-    public var savedAt: Date
-}
-
-/// Someone else editing the same item, as their autosaves show.
-public struct OtherEditor: Sendable, Hashable {
-    /// Their name; nil when it is the same person in another tab.
-    public var name: String?
-    public var savedAt: Date
-}
-
 /// The entry form's autosaves of one commune's schema. Same rule as
 /// ``ContentStore``: the schema is the validated ``SchemaName``, every value a bind.
 struct AutosaveRepository: Sendable {

@@ -16,15 +16,18 @@ public struct ContentStore: Sendable {
         self.statements = statements
     }
 
-    static let entryColumns = """
-        id, section_id, kind, status, title, summary, body, author, published_at, updated_at, is_sample, image_url,
+    /// The entry columns, with `body` and `bodySource` as the two body columns.
+    static func entryColumns(body: String, bodySource: String) -> String {
+        """
+        id, section_id, kind, status, title, summary, \(body), author, published_at, updated_at, is_sample, image_url,
         image_alt, doc_type, doc_number, issuer, signer, issued_on, effective_on, file_url, field, service_level,
         portal_url, processing_time, fee, starts_at, ends_at, location, presider, position_title, phone, email,
-        period_year, period_label, consultation_deadline, consultation_result, body_source, body_format
+        period_year, period_label, consultation_deadline, consultation_result, \(bodySource), body_format
         """
+    }
+    static let entryColumns = entryColumns(body: "body", bodySource: "body_source")
     /// The listing columns: everything but the body.
-    static let summaryColumns = entryColumns.replacingOccurrences(of: " body,", with: " ''::text AS body,")
-        .replacingOccurrences(of: " body_source,", with: " ''::text AS body_source,")
+    static let summaryColumns = entryColumns(body: "''::text AS body", bodySource: "''::text AS body_source")
 
     static func decodeEntry(_ row: PostgresRow, _ c: Columns) throws -> Entry {
         let r = row.makeRandomAccess()
@@ -280,6 +283,32 @@ public struct ContentStore: Sendable {
             RETURNING id
             """, logger: self.logger)
         return try await rows.collect().first?.decode(Int64.self) ?? 0
+    }
+
+    /// Replaces an entry's fields; false when it does not exist.
+    @discardableResult
+    public func update(_ e: Entry, id: Int64, in schema: SchemaName, on connection: UnitOfWork) async throws -> Bool {
+        let issued = e.issuedOn.map { VietnamTime($0).isoDate }
+        let effective = e.effectiveOn.map { VietnamTime($0).isoDate }
+        let rows = try await connection.query(
+            """
+            UPDATE \(unescaped: schema.quoted).entries SET
+                kind = \(e.kind.rawValue), status = \(e.status.rawValue), title = \(e.title), summary = \(e.summary),
+                body = \(e.body), author = \(e.author), published_at = \(e.publishedAt), updated_at = now(),
+                is_sample = false, image_url = \(e.imageURL), image_alt = \(e.imageAlt), doc_type = \(e.docType),
+                doc_number = \(e.docNumber), issuer = \(e.issuer), signer = \(e.signer), issued_on = \(issued)::date,
+                effective_on = \(effective)::date, file_url = \(e.fileURL), field = \(e.field),
+                service_level = \(e.serviceLevel), portal_url = \(e.portalURL), processing_time = \(e.processingTime),
+                fee = \(e.fee), starts_at = \(e.startsAt), ends_at = \(e.endsAt), location = \(e.location),
+                presider = \(e.presider), position_title = \(e.positionTitle), phone = \(e.phone), email = \(e.email),
+                period_year = \(e.periodYear), period_label = \(e.periodLabel),
+                consultation_deadline = \(e.consultationDeadline), consultation_result = \(e.consultationResult),
+                body_source = \(e.bodySource), body_format = \(e.bodyFormat)
+             WHERE id = \(id) AND section_id = \(e.sectionID)
+            RETURNING id
+            """, logger: self.logger
+        ).collect()
+        return !rows.isEmpty
     }
 
     /// Replaces the footer and contact details.

@@ -2,20 +2,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A file of a commune's library with the items that use it.
-public struct LibraryFile: Sendable, Hashable {
-    public var file: StoredFile
-    /// Its description for those who cannot see it (images), empty when none.
-    public var alt: String
-    /// Ids and titles of the items naming the file (featured image, document, or in their text), trash included.
-    public var uses: [Use]
-
-    public struct Use: Sendable, Hashable {
-        public var entryID: Int64
-        public var title: String
-    }
-}
-
 /// A commune's uploads as a library: search by name, where each is used,
 /// deleting an unused one. Same rule as ``ContentStore``.
 struct MediaRepository: Sendable {
