@@ -3,6 +3,8 @@ import NIOCore
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
+// The pool's own error type (a public product of postgres-nio).
+import _ConnectionPoolModule
 
 /// Transactions on a leased connection, connections outside the pool, and
 /// what a PostgreSQL failure means to the platform.
@@ -51,7 +53,7 @@ extension TenantDatabase {
 
     /// PostgresNIO and connection-pool errors, as opposed to what the caller's code threw.
     static func isDatabaseError(_ error: any Error) -> Bool {
-        error is PSQLError || String(reflecting: type(of: error)).contains("ConnectionPool")
+        error is PSQLError || error is ConnectionPoolError
             || error is CancellationError || error is ChannelError || error is IOError
     }
 
@@ -89,7 +91,7 @@ extension TenantDatabase {
             return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL (\(error.code))", underlying: error)
         }
         // The network between the host and PostgreSQL.
-        if error is ChannelError || error is IOError || String(reflecting: type(of: error)).contains("ConnectionPool") {
+        if error is ChannelError || error is IOError || error is ConnectionPoolError {
             return TenantCoreError(.databaseUnavailable, "cannot reach PostgreSQL: \(error)", underlying: error)
         }
         // One cancelled request (its client went away) says nothing about PostgreSQL.
