@@ -101,11 +101,13 @@ func buildApplication(
     return app
 }
 
-/// All routes: the site middleware in front, then the stylesheet, the
+/// All routes: `/_health`, the site middleware, the error pages, then the stylesheet, the
 /// console (`/quan-tri`) and a commune's public site.
 func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     let router = Router(context: SiteRequestContext.self)
+    router.add(middleware: HealthMiddleware(services: services))
     router.add(middleware: SiteMiddleware(services: services))
+    router.add(middleware: SiteErrorMiddleware())
     PublicSiteController.addStaticRoutes(to: router)
     let accounts = Accounts(database: services.database, cost: services.config.bcryptCost, logger: services.logger)
     Task { await accounts.prepare() }

@@ -75,7 +75,7 @@ import TestSupport
             let canonical = PageQuery.canonical(path: target, query: header)
             #expect(canonical.utf8.count <= header.utf8.count, "seed \(seed)")
             #expect(PageQuery.canonical(path: target, query: canonical) == canonical, "seed \(seed): canonical twice is canonical")
-            _ = SiteMiddleware.justWrote(header)
+            _ = CachePolicy.justWrote(header)
             let html = HTML(bytes: Array(header.utf8))
             let rewritten = String(decoding: ArchiveLinks.rewrite(html, prefix: "/luu-tru/hai-nam").bytes, as: UTF8.self)
             let added = rewritten.utf8.count - header.utf8.count

@@ -43,8 +43,8 @@ import TestSupport
             }
             _ = PageResponse.answer(page, acceptEncoding: text, ifNoneMatch: Bool.random(using: &random) ? text : nil, ifModifiedSince: text)
             _ = PageResponse.acceptsGzip(text)
-            _ = SiteMiddleware.justWrote(text)
-            _ = SiteMiddleware.port(of: text)
+            _ = CachePolicy.justWrote(text)
+            _ = SiteAddress.port(of: text)
             _ = TrustedProxies.loopback.client(peer: "127.0.0.1", forwardedFor: text)
             _ = TrustedProxies(list: text)
             _ = TrustedProxies.parse(text)

@@ -103,7 +103,7 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard head.method == .GET || head.method == .HEAD, head.uri.utf8.first == UInt8(ascii: "/"),
             !head.headers.contains(name: "content-length") && !head.headers.contains(name: "transfer-encoding"),
             let authority = head.headers.first(name: "host"), !authority.isEmpty,
-            !SiteMiddleware.justWrote(head.headers.first(name: "cookie")),
+            !CachePolicy.justWrote(head.headers.first(name: "cookie")),
             self.services.database.isAvailable,
             let host = try? Hostname(normalizing: authority), host.value != self.services.config.adminHost
         else { return nil }
@@ -116,7 +116,7 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return nil
         }
         let viaProxy = self.services.config.trustedProxies.contains(peer)
-        let baseURL = SiteMiddleware.baseURL(
+        let baseURL = SiteAddress.baseURL(
             tenant: tenant, host: host, authority: authority, forwardedProto: viaProxy ? head.headers.first(name: "x-forwarded-proto") : nil,
             config: self.services.config)
         let policy = CachePolicy.decide(

@@ -1,3 +1,4 @@
+import HTTPTypes
 import TenantCore
 
 /// What may be kept of the answer to one request to a commune's site,
@@ -5,6 +6,23 @@ import TenantCore
 /// the early path (``CacheHitHandler``), ``SiteMiddleware`` and the page's
 /// renderer (``PublicSiteController``).
 struct CachePolicy: Sendable, Equatable {
+    /// Set on the answer to a successful form post (an editor's publish, a
+    /// citizen's question): for the next 10 s that visitor's pages of this
+    /// commune bypass the page cache and nginx's front cache. Every host
+    /// drops a commune's pages when it hears of the change (NOTIFY), a few
+    /// milliseconds after the commit; the writer must not see the old page
+    /// from a host that has not heard of it yet.
+    static let justWroteCookie = "vua_sua=1; Path=/; Max-Age=10; HttpOnly; SameSite=Lax"
+
+    /// Whether a `Cookie` header carries ``justWroteCookie``.
+    static func justWrote(_ cookie: String?) -> Bool {
+        guard let cookie, cookie.utf8.count < 8192 else { return false }
+        return cookie.split(separator: ";").contains { $0.trimmingPrefix(while: { $0 == " " }).hasPrefix("vua_sua=") }
+    }
+
+    /// Sent by nginx's front cache (deploy/nginx/tenant-proxy.conf).
+    static let frontCacheKey = HTTPField.Name("X-Front-Cache-Key")!
+
     /// Where the page is kept in this host's page cache and looked up: the
     /// site's address, the path and the canonical query (``PageQuery``).
     /// nil: never kept (a write, a visitor who has just written).
@@ -18,14 +36,14 @@ struct CachePolicy: Sendable, Equatable {
 
     /// - Parameters:
     ///   - isRead: a GET or HEAD.
-    ///   - cookie: the `Cookie` header (``SiteMiddleware/justWrote(_:)``).
+    ///   - cookie: the `Cookie` header (``justWrote(_:)``).
     ///   - target: the request target as sent (`/tin-tuc?trang=2`).
     ///   - frontKey: nginx's `X-Front-Cache-Key`, read only from a trusted
     ///     proxy (nil otherwise) and only when this host has fronts.
     static func decide(
         isRead: Bool, tenant: Int64, baseURL: String, path: String, query: String, target: String, cookie: String?, frontKey: String?
     ) -> CachePolicy {
-        guard isRead, !SiteMiddleware.justWrote(cookie) else { return .never }
+        guard isRead, !Self.justWrote(cookie) else { return .never }
         let canonical = PageQuery.canonical(path: path, query: query)
         let key = PageCache.Key(tenant: tenant, target: baseURL + path + "?" + canonical)
         let front = frontKey.map { FrontCache.namesRequest(header: $0, baseURL: baseURL, target: target) } ?? false

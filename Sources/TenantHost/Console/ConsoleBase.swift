@@ -146,7 +146,7 @@ extension ConsoleBase {
     /// asked would reach it (a `*.localhost` alias over plain HTTP, on the
     /// port of this request).
     func siteURL(_ host: String, for request: Request) -> String {
-        let port = SiteMiddleware.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
+        let port = SiteAddress.port(of: request.head.authority ?? "").map { ":\($0)" } ?? ""
         return "\(host.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme)://\(host)\(port)/"
     }
 

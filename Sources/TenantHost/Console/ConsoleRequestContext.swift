@@ -129,7 +129,7 @@ enum ConsolePaths {
     static func site(_ tenant: Tenant, directory: DirectorySnapshot, consoleAuthority: String, publicScheme: String) -> String {
         let onAlias = (try? Hostname(normalizing: consoleAuthority))?.value.hasSuffix(".localhost") ?? false
         let host = directory.address(of: tenant, preferDev: onAlias)?.value ?? ""
-        let port = onAlias ? SiteMiddleware.port(of: consoleAuthority).map { ":\($0)" } ?? "" : ""
+        let port = onAlias ? SiteAddress.port(of: consoleAuthority).map { ":\($0)" } ?? "" : ""
         return "\(host.hasSuffix(".localhost") ? "http" : publicScheme)://\(host)\(port)/"
     }
 }

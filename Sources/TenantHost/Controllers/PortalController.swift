@@ -37,9 +37,9 @@ struct PortalController: Sendable {
 
     func respond(_ request: Request, unit: AdminUnit, snapshot: DirectorySnapshot, host: Hostname, authority: String) async throws -> Response {
         guard request.method == .get || request.method == .head else {
-            return SiteMiddleware.plain(.methodNotAllowed, "Không hỗ trợ", "Cổng thông tin chỉ phục vụ việc đọc.")
+            return SiteErrorMiddleware.plain(.methodNotAllowed, "Không hỗ trợ", "Cổng thông tin chỉ phục vụ việc đọc.")
         }
-        let port = SiteMiddleware.port(of: authority).map { ":\($0)" } ?? ""
+        let port = SiteAddress.port(of: authority).map { ":\($0)" } ?? ""
         let preferDev = snapshot.portalAddress(of: unit, preferDev: true) == host
         let scheme = preferDev ? "http" : self.services.config.publicScheme
         let visit = Visit(

@@ -30,7 +30,7 @@ enum CrossSiteCheck {
     /// `host:port` of a `Host` header, normalised (nil port: the scheme's default).
     static func hostAndPort(authority: String) -> String? {
         guard let host = try? Hostname(normalizing: authority) else { return nil }
-        return host.value + (SiteMiddleware.port(of: authority).map { ":\($0)" } ?? "")
+        return host.value + (SiteAddress.port(of: authority).map { ":\($0)" } ?? "")
     }
 
     /// `host:port` of `scheme://host[:port]/…`; nil for `null` or anything else.

@@ -12,7 +12,8 @@ import TenantCore
 ///   301 into its successor's site (`/luu-tru/<slug>/`, same path) when the
 ///   reorganisation made it an archive there;
 /// - otherwise the page comes from the page cache, or the router renders it.
-/// Errors of the routes become pages here, in the commune's own layout.
+/// `/_health` is answered before it (``HealthMiddleware``); what the routes
+/// throw becomes a page behind it (``SiteErrorMiddleware``).
 struct SiteMiddleware: RouterMiddleware {
     typealias Context = SiteRequestContext
     let services: SiteServices
@@ -35,18 +36,14 @@ struct SiteMiddleware: RouterMiddleware {
     private func dispatch(
         _ request: Request, context: Context, route: inout RouteClass, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if request.uri.path == "/_health" {
-            route = .health
-            return HealthReport.response(self.services)
-        }
         guard let authority = request.head.authority, !authority.isEmpty else {
-            return Self.plain(.badRequest, "Yêu cầu không hợp lệ", "Yêu cầu không cho biết tên miền của trang cần truy cập.")
+            return SiteErrorMiddleware.plain(.badRequest, "Yêu cầu không hợp lệ", "Yêu cầu không cho biết tên miền của trang cần truy cập.")
         }
         let host: Hostname
         do {
             host = try Hostname(normalizing: authority)
         } catch {
-            return Self.plain(.badRequest, "Yêu cầu không hợp lệ", "Tên miền trong yêu cầu không hợp lệ.")
+            return SiteErrorMiddleware.plain(.badRequest, "Yêu cầu không hợp lệ", "Tên miền trong yêu cầu không hợp lệ.")
         }
         var context = context
         // Only a listed proxy is believed about the client (the address it
@@ -59,27 +56,27 @@ struct SiteMiddleware: RouterMiddleware {
         }
         if request.method != .get, request.method != .head, let reason = CrossSiteCheck.refusal(request, authority: authority) {
             context.logger.notice("cross-site post refused", metadata: ["host": "\(host)", "path": "\(request.uri.path)", "reason": "\(reason)"])
-            return Self.plain(
+            return SiteErrorMiddleware.plain(
                 .forbidden, "Biểu mẫu không hợp lệ",
                 "Biểu mẫu này chỉ nhận nội dung gửi từ chính trang của nó. Vui lòng mở lại trang và gửi lại.")
         }
         if host.value == self.services.config.adminHost {
             route = .console
             guard context.archivePath == nil else {
-                return Self.plain(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại.")
+                return SiteErrorMiddleware.plain(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại.")
             }
             return try await self.console(request, context: context, next: next)
         }
         let snapshot = self.services.directory.snapshot
         guard snapshot.loadedAt != .distantPast else {
-            return Self.plain(
+            return SiteErrorMiddleware.plain(
                 .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
                 "Hệ thống đang khởi động hoặc không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.",
                 retryAfter: true)
         }
         switch snapshot.resolve(host) {
         case .unknown:
-            return Self.plain(.notFound, "Không tìm thấy trang", "Địa chỉ này không thuộc trang thông tin điện tử nào trên hệ thống.")
+            return SiteErrorMiddleware.plain(.notFound, "Không tìm thấy trang", "Địa chỉ này không thuộc trang thông tin điện tử nào trên hệ thống.")
         case .portal(let unit):
             let path = request.uri.path
             if path.hasPrefix("/_static/") || path == "/favicon.svg" {
@@ -88,7 +85,7 @@ struct SiteMiddleware: RouterMiddleware {
             }
             route = .portal
             guard self.services.database.isAvailable else {
-                return Self.plain(
+                return SiteErrorMiddleware.plain(
                     .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
                     "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
             }
@@ -96,7 +93,7 @@ struct SiteMiddleware: RouterMiddleware {
                 request, unit: unit, snapshot: snapshot, host: host, authority: authority)
         case .redirect(_, let primary):
             route = .redirect
-            let port = Self.port(of: authority).map { ":\($0)" } ?? ""
+            let port = SiteAddress.port(of: authority).map { ":\($0)" } ?? ""
             let target = request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path
             return Redirect.to(
                 "\(self.services.config.publicScheme)://\(primary.value)\(port)\(target)", status: .movedPermanently,
@@ -106,7 +103,7 @@ struct SiteMiddleware: RouterMiddleware {
             let prefix = "/luu-tru/" + (old.archiveSlug ?? "")
             let path = request.uri.path
             let target = request.uri.query.map { path + "?" + $0 } ?? path
-            let base = Self.baseURL(
+            let base = SiteAddress.baseURL(
                 tenant: successor, host: homeHost, authority: authority, forwardedProto: context.viaProxy ? request.headers[.xForwardedProto] : nil,
                 config: self.services.config)
             return Redirect.to(base + prefix + target, status: .movedPermanently, cacheControl: "public, max-age=3600")
@@ -114,12 +111,12 @@ struct SiteMiddleware: RouterMiddleware {
             switch tenant.status {
             case .suspended:
                 let note = tenant.statusNote.isEmpty ? "" : " \(tenant.statusNote)"
-                return Self.plain(
+                return SiteErrorMiddleware.plain(
                     .serviceUnavailable, "Trang thông tin điện tử \(tenant.name) tạm ngừng hoạt động",
                     "Trang đang tạm ngừng phục vụ.\(note) Vui lòng quay lại sau.", retryAfter: true)
             case .archived:
                 let note = tenant.statusNote.isEmpty ? "" : " \(tenant.statusNote)"
-                return Self.plain(
+                return SiteErrorMiddleware.plain(
                     .gone, "Trang thông tin điện tử \(tenant.name) đã ngừng hoạt động",
                     "Trang đã được lưu trữ và không còn được cập nhật.\(note)")
             case .active:
@@ -152,7 +149,7 @@ struct SiteMiddleware: RouterMiddleware {
             return Response(status: .seeOther, headers: headers)
         }
         guard let archived = snapshot.archive(in: home.id, slug: String(slug)) else {
-            return Self.plain(.notFound, "Không tìm thấy trang", "Trang lưu trữ bạn tìm không tồn tại trên \(home.nameInSentence).")
+            return SiteErrorMiddleware.plain(.notFound, "Không tìm thấy trang", "Trang lưu trữ bạn tìm không tồn tại trên \(home.nameInSentence).")
         }
         let prefix = "/luu-tru/" + slug
         let inner = String(rest.dropFirst(slug.count))
@@ -162,16 +159,16 @@ struct SiteMiddleware: RouterMiddleware {
             return Response(status: .movedPermanently, headers: headers)
         }
         guard !inner.hasPrefix("/quan-tri") else {
-            return Self.plain(.notFound, "Không tìm thấy trang", "Trang lưu trữ không có trang quản trị.")
+            return SiteErrorMiddleware.plain(.notFound, "Không tìm thấy trang", "Trang lưu trữ không có trang quản trị.")
         }
         guard request.method == .get || request.method == .head else {
-            return Self.plain(
+            return SiteErrorMiddleware.plain(
                 .methodNotAllowed, "Trang lưu trữ chỉ để đọc",
                 "\(archived.name) nay thuộc \(home.nameInSentence); trang lưu trữ không nhận ý kiến hay câu hỏi mới. Vui lòng gửi tại trang của \(home.nameInSentence).")
         }
         guard context.archivePath != nil else {
             // Not rewritten, so not routed as the archive's page.
-            return Self.plain(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại.")
+            return SiteErrorMiddleware.plain(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại.")
         }
         let archive = ArchiveVisit(home: home, prefix: prefix)
         return try await self.serve(
@@ -192,17 +189,17 @@ struct SiteMiddleware: RouterMiddleware {
         }
         route = path.hasPrefix("/_static/") || path == "/favicon.svg" ? .asset : request.method == .post ? .form : .page
         guard path.utf8.count <= 1024, query.utf8.count <= 2048 else {
-            return Self.plain(.uriTooLong, "Địa chỉ quá dài", "Địa chỉ trang yêu cầu quá dài.")
+            return SiteErrorMiddleware.plain(.uriTooLong, "Địa chỉ quá dài", "Địa chỉ trang yêu cầu quá dài.")
         }
         let siteTenant = archive?.home ?? tenant
-        let baseURL = Self.baseURL(
+        let baseURL = SiteAddress.baseURL(
             tenant: siteTenant, host: host, authority: authority, forwardedProto: context.viaProxy ? request.headers[.xForwardedProto] : nil,
             config: self.services.config) + (archive?.prefix ?? "")
         let canonicalBase = "\(self.services.config.publicScheme)://\((siteTenant.primaryHost ?? host).value)" + (archive?.prefix ?? "")
         let policy = CachePolicy.decide(
             isRead: request.method == .get || request.method == .head, tenant: tenant.id, baseURL: baseURL, path: path, query: query,
             target: request.uri.string, cookie: request.headers[.cookie],
-            frontKey: self.services.front != nil && context.viaProxy ? request.headers[Self.frontCacheKey] : nil)
+            frontKey: self.services.front != nil && context.viaProxy ? request.headers[CachePolicy.frontCacheKey] : nil)
         if let key = policy.pageKey, let page = self.services.cache.lookup(key, now: .now, allowStale: !self.services.database.isAvailable) {
             route = .pageCached
             var response = PageResponse.make(page, request: request)
@@ -214,7 +211,7 @@ struct SiteMiddleware: RouterMiddleware {
             return response
         }
         guard self.services.database.isAvailable else {
-            return Self.plain(
+            return SiteErrorMiddleware.plain(
                 .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
                 "Không kết nối được cơ sở dữ liệu của trang thông tin điện tử \(tenant.name). Vui lòng thử lại sau ít phút.",
                 retryAfter: true)
@@ -225,47 +222,11 @@ struct SiteMiddleware: RouterMiddleware {
         context.visit = SiteVisit(
             tenant: tenant, host: host, baseURL: baseURL, canonicalBase: canonicalBase, cache: policy,
             generation: self.services.cache.generation(of: tenant.id), archive: archive)
-        do {
-            var response = try await next(request, context)
-            if request.method == .post, response.status.code < 400 {
-                response.headers.append(HTTPField(name: .setCookie, value: Self.justWroteCookie))
-            }
-            return response
-        } catch {
-            return self.errorPage(error, context: context, path: path)
+        var response = try await next(request, context)
+        if request.method == .post, response.status.code < 400 {
+            response.headers.append(HTTPField(name: .setCookie, value: CachePolicy.justWroteCookie))
         }
-    }
-
-    /// Set on the answer to a successful form post (an editor's publish, a
-    /// citizen's question): for the next 10 s that visitor's pages of this
-    /// commune bypass the page cache and nginx's front cache. Every host
-    /// drops a commune's pages when it hears of the change (NOTIFY), a few
-    /// milliseconds after the commit; the writer must not see the old page
-    /// from a host that has not heard of it yet.
-    static let justWroteCookie = "vua_sua=1; Path=/; Max-Age=10; HttpOnly; SameSite=Lax"
-
-    /// Whether a `Cookie` header carries ``justWroteCookie``.
-    static func justWrote(_ cookie: String?) -> Bool {
-        guard let cookie, cookie.utf8.count < 8192 else { return false }
-        return cookie.split(separator: ";").contains { $0.trimmingPrefix(while: { $0 == " " }).hasPrefix("vua_sua=") }
-    }
-
-    /// The site's address as the visitor reached it: the scheme, host and
-    /// port that links on the page use and that cached pages are keyed by.
-    /// Development aliases (any host but the primary) are plain http, unless
-    /// the trusted proxy says (`X-Forwarded-Proto`, http or https only) how
-    /// the visitor reached it.
-    /// Sent by nginx's front cache (deploy/nginx/tenant-proxy.conf).
-    static let frontCacheKey = HTTPField.Name("X-Front-Cache-Key")!
-
-    /// `forwardedProto`: X-Forwarded-Proto, only when a trusted proxy sent the request.
-    static func baseURL(tenant: Tenant, host: Hostname, authority: String, forwardedProto: String?, config: AppConfig) -> String {
-        var scheme = tenant.primaryHost == host ? config.publicScheme : "http"
-        if let proto = forwardedProto?.lowercased(), proto == "https" || proto == "http" {
-            scheme = proto
-        }
-        let port = Self.port(of: authority).map { ":\($0)" } ?? ""
-        return "\(scheme)://\(host.value)\(port)"
+        return response
     }
 
     /// A commune host's `/quan-tri…`: 303 to the same page of the commune's
@@ -273,11 +234,11 @@ struct SiteMiddleware: RouterMiddleware {
     /// login page; never for an archive, which has no console.
     private func consoleRedirect(_ request: Request, tenant: Tenant?, authority: String) -> Response {
         guard let tenant, request.method == .get || request.method == .head else {
-            return Self.plain(.notFound, "Không tìm thấy trang", "Trang quản trị không ở địa chỉ này.")
+            return SiteErrorMiddleware.plain(.notFound, "Không tìm thấy trang", "Trang quản trị không ở địa chỉ này.")
         }
         let admin = self.services.config.adminHost
         let scheme = admin.hasSuffix(".localhost") ? "http" : self.services.config.publicScheme
-        let port = Self.port(of: authority).map { ":\($0)" } ?? ""
+        let port = SiteAddress.port(of: authority).map { ":\($0)" } ?? ""
         let base = ConsolePaths.commune(tenant)
         let rest = request.uri.path.split(separator: "/").dropFirst().joined(separator: "/")
         let target = rest == "dang-nhap" ? "/quan-tri/dang-nhap?tiep=" + Layout.percentEncode(base)
@@ -298,84 +259,11 @@ struct SiteMiddleware: RouterMiddleware {
             return Response(status: .seeOther, headers: headers)
         }
         guard path.hasPrefix("/quan-tri") || path.hasPrefix("/_static/") || path == "/favicon.svg" else {
-            return Self.plain(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại.")
+            return SiteErrorMiddleware.plain(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại.")
         }
         guard self.services.database.isAvailable else {
-            return Self.plain(.serviceUnavailable, "Hệ thống tạm thời gián đoạn", "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
+            return SiteErrorMiddleware.plain(.serviceUnavailable, "Hệ thống tạm thời gián đoạn", "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
         }
-        do {
-            return try await next(request, context)
-        } catch {
-            return self.errorPage(error, context: context, path: path)
-        }
-    }
-
-    /// Turns what a route threw into a page: 4xx for what the visitor asked,
-    /// 503 when PostgreSQL is away, 500 (logged, never detailed) otherwise.
-    private func errorPage(_ error: any Error, context: Context, path: String) -> Response {
-        // What a route threw inside a database closure comes back wrapped.
-        let error = (error as? TenantCoreError)?.unwrapped() ?? error
-        func page(_ status: HTTPResponse.Status, _ title: String, _ message: String) -> Response {
-            if let visit = context.visit {
-                return PageResponse.html(ErrorView.inSite(self.fallbackChrome(visit), title: title, message: message), status: status)
-            }
-            return Self.plain(status, title, message)
-        }
-        switch error {
-        case let error as HTTPError where error.status == .notFound:
-            return page(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã được gỡ bỏ.")
-        case PageError.badRequest(let message):
-            return page(.badRequest, "Yêu cầu không hợp lệ", message)
-        case PageError.notFound(let message):
-            return page(.notFound, "Không tìm thấy trang", message)
-        case let error as HTTPError where error.status == .methodNotAllowed:
-            return Self.plain(.methodNotAllowed, "Phương thức không được hỗ trợ", "Trang này không nhận yêu cầu kiểu này.")
-        case let error as any HTTPResponseError where error.status == .contentTooLarge:
-            // Hummingbird's body limit (NIOTooManyBytesError) as well as ours.
-            context.logger.notice("request body too large", metadata: ["path": "\(path)"])
-            return page(.contentTooLarge, "Dữ liệu gửi lên quá lớn", "Nội dung hoặc tệp gửi lên vượt quá giới hạn cho phép.")
-        case let error as any HTTPResponseError where error.status.code < 500:
-            return page(error.status, "Yêu cầu không hợp lệ", "Yêu cầu không thể xử lý.")
-        case let error as TenantCoreError:
-            let answer = ErrorMapping.answer(for: error)
-            if answer.status.code >= 500 {
-                context.logger.error(
-                    answer.retryAfter ? "database unavailable" : "request failed",
-                    metadata: ["error": "\(error.message)", "path": "\(path)", "commune": "\(context.visit?.tenant.code ?? 0)"])
-            }
-            // An outage is answered without the commune's chrome (it needs the database).
-            if answer.retryAfter { return Self.plain(answer.status, answer.title, answer.message, retryAfter: true) }
-            return page(answer.status, answer.title, answer.message)
-        default:
-            // Only this commune's page fails; the line names it (tenant.schema).
-            context.logger.error(
-                "page failed",
-                metadata: ["error": "\(String(reflecting: error))", "path": "\(path)", "commune": "\(context.visit?.tenant.code ?? 0)"])
-            return page(.internalServerError, "Lỗi hệ thống", "Đã có lỗi khi hiển thị trang. Vui lòng thử lại sau.")
-        }
-    }
-
-    private func fallbackChrome(_ visit: SiteVisit) -> SiteChrome {
-        SiteChrome(
-            tenant: visit.tenant, sections: SiteChrome.fallbackSections(),
-            site: SiteInfo(publisher: "Ủy ban nhân dân \(visit.tenant.name)"), baseURL: visit.baseURL,
-            canonicalBase: visit.canonicalBase, now: Date())
-    }
-
-    static func port(of authority: String) -> Int? {
-        let utf8 = authority.utf8
-        guard let colon = utf8.lastIndex(of: UInt8(ascii: ":")), utf8.last != UInt8(ascii: "]") else { return nil }
-        var port = 0
-        for byte in utf8[utf8.index(after: colon)...] {
-            guard byte >= 0x30, byte <= 0x39, port <= 65535 else { return nil }
-            port = port * 10 + Int(byte - 0x30)
-        }
-        return utf8.index(after: colon) == utf8.endIndex ? nil : port
-    }
-
-    static func plain(_ status: HTTPResponse.Status, _ title: String, _ message: String, retryAfter: Bool = false) -> Response {
-        var extra = HTTPFields()
-        if retryAfter { extra[.retryAfter] = "30" }
-        return PageResponse.html(ErrorView.plain(title: title, message: message), status: status, extra: extra)
+        return try await next(request, context)
     }
 }

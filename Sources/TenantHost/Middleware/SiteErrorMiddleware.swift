@@ -1,0 +1,81 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TenantCore
+
+/// What a route threw, as a page: in the commune's own layout once
+/// ``SiteMiddleware`` has found the commune (`context.visit`), a plain page
+/// otherwise (the console's own errors are pages already, made by
+/// ``ConsoleOutcomeMiddleware``).
+struct SiteErrorMiddleware: RouterMiddleware {
+    typealias Context = SiteRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return self.errorPage(error, context: context, path: request.uri.path)
+        }
+    }
+
+    /// Turns what a route threw into a page: 4xx for what the visitor asked,
+    /// 503 when PostgreSQL is away, 500 (logged, never detailed) otherwise.
+    func errorPage(_ error: any Error, context: Context, path: String) -> Response {
+        // What a route threw inside a database closure comes back wrapped.
+        let error = (error as? TenantCoreError)?.unwrapped() ?? error
+        func page(_ status: HTTPResponse.Status, _ title: String, _ message: String) -> Response {
+            if let visit = context.visit {
+                return PageResponse.html(ErrorView.inSite(self.fallbackChrome(visit), title: title, message: message), status: status)
+            }
+            return Self.plain(status, title, message)
+        }
+        switch error {
+        case let error as HTTPError where error.status == .notFound:
+            return page(.notFound, "Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã được gỡ bỏ.")
+        case PageError.badRequest(let message):
+            return page(.badRequest, "Yêu cầu không hợp lệ", message)
+        case PageError.notFound(let message):
+            return page(.notFound, "Không tìm thấy trang", message)
+        case let error as HTTPError where error.status == .methodNotAllowed:
+            return Self.plain(.methodNotAllowed, "Phương thức không được hỗ trợ", "Trang này không nhận yêu cầu kiểu này.")
+        case let error as any HTTPResponseError where error.status == .contentTooLarge:
+            // Hummingbird's body limit (NIOTooManyBytesError) as well as ours.
+            context.logger.notice("request body too large", metadata: ["path": "\(path)"])
+            return page(.contentTooLarge, "Dữ liệu gửi lên quá lớn", "Nội dung hoặc tệp gửi lên vượt quá giới hạn cho phép.")
+        case let error as any HTTPResponseError where error.status.code < 500:
+            return page(error.status, "Yêu cầu không hợp lệ", "Yêu cầu không thể xử lý.")
+        case let error as TenantCoreError:
+            let answer = ErrorMapping.answer(for: error)
+            if answer.status.code >= 500 {
+                context.logger.error(
+                    answer.retryAfter ? "database unavailable" : "request failed",
+                    metadata: ["error": "\(error.message)", "path": "\(path)", "commune": "\(context.visit?.tenant.code ?? 0)"])
+            }
+            // An outage is answered without the commune's chrome (it needs the database).
+            if answer.retryAfter { return Self.plain(answer.status, answer.title, answer.message, retryAfter: true) }
+            return page(answer.status, answer.title, answer.message)
+        default:
+            // Only this commune's page fails; the line names it (tenant.schema).
+            context.logger.error(
+                "page failed",
+                metadata: ["error": "\(String(reflecting: error))", "path": "\(path)", "commune": "\(context.visit?.tenant.code ?? 0)"])
+            return page(.internalServerError, "Lỗi hệ thống", "Đã có lỗi khi hiển thị trang. Vui lòng thử lại sau.")
+        }
+    }
+
+    func fallbackChrome(_ visit: SiteVisit) -> SiteChrome {
+        SiteChrome(
+            tenant: visit.tenant, sections: SiteChrome.fallbackSections(),
+            site: SiteInfo(publisher: "Ủy ban nhân dân \(visit.tenant.name)"), baseURL: visit.baseURL,
+            canonicalBase: visit.canonicalBase, now: Date())
+    }
+
+    static func plain(_ status: HTTPResponse.Status, _ title: String, _ message: String, retryAfter: Bool = false) -> Response {
+        var extra = HTTPFields()
+        if retryAfter { extra[.retryAfter] = "30" }
+        return PageResponse.html(ErrorView.plain(title: title, message: message), status: status, extra: extra)
+    }
+}
