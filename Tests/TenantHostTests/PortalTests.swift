@@ -69,6 +69,40 @@ import TestSupport
         }
     }
 
+    /// A portal has what a commune's site has for search engines and
+    /// readers (robots.txt, sitemap.xml, a site map, Dublin Core), and a
+    /// commune's sample items never reach it.
+    @Test func portal_hasItsSiteMaps_andNoSampleItems() async throws {
+        try await withTestPlatform { platform in
+            try await Self.twoProvinces(platform)
+            let record = try await platform.record(19900)
+            let samples = try await platform.database.withConnection { connection in
+                try await SampleContent(logger: platform.logger).add(to: record, hosts: [], on: connection)
+            }
+            #expect(samples > 0)
+            try await withTestHost(platform) { host in
+                let home = try await host.get(host: "hue.localhost")
+                #expect(home.status == 200)
+                #expect(home.text.contains("Tin MARKER19900X số 4"))
+                #expect(!home.text.contains("Nội dung mẫu"))
+                #expect(home.text.contains("<meta name=\"DC.description\""))
+                #expect(home.text.contains("href=\"/so-do-trang\""))
+                let robots = try await host.get("/robots.txt", host: "hue.localhost")
+                #expect(robots.status == 200)
+                #expect(robots.text.contains("Sitemap: http://hue.localhost/sitemap.xml"))
+                let sitemap = try await host.get("/sitemap.xml", host: "hue.localhost")
+                #expect(sitemap.status == 200)
+                #expect(sitemap.header("Content-Type") == "application/xml; charset=utf-8")
+                #expect(sitemap.text.contains("<loc>http://hue.localhost/xa-phuong</loc>"))
+                #expect(XMLCheck.isWellFormed(sitemap.body))
+                let map = try await host.get("/so-do-trang", host: "hue.localhost")
+                #expect(map.status == 200)
+                #expect(map.text.contains(">Phường Thuận An</a>"))
+                #expect(!map.text.contains("Phường Hải Châu"))
+            }
+        }
+    }
+
     @Test func provinceAnnouncement_showsOnEachOfItsCommunesWithItsSource() async throws {
         try await withTestPlatform { platform in
             try await Self.twoProvinces(platform)

@@ -127,6 +127,12 @@ enum Reorganised {
                 #expect(try await host.get("/luu-tru/hai-nam/quan-tri/dang-nhap", host: Reorganised.newHost).status == 404, "no console inside an archive")
                 // Another commune's archive is not reachable through this one.
                 #expect(try await host.get("/luu-tru/giao-thien/", host: Reorganised.newHost).status == 404)
+                // The portals of the ended province and district lead to the province that took them over.
+                let oldProvince = try await host.get("/", host: "nam-dinh.localhost")
+                #expect(oldProvince.status == 301)
+                #expect(oldProvince.header("Location") == "http://ninh-binh.localhost/")
+                #expect(try await host.get("/xa-phuong", host: "hai-hau.nam-dinh.localhost:8080").header("Location") == "http://ninh-binh.localhost:8080/")
+                #expect(try await host.get("/", host: "ninh-binh.localhost").status == 200)
             }
         }
     }

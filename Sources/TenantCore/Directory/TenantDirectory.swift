@@ -166,6 +166,37 @@ public final class DirectorySnapshot: Sendable {
         return preferDev ? hosts.last : hosts.first
     }
 
+    /// The unit whose portal now serves an ended unit's: its successor (the
+    /// primary one), or, for a unit that none took over (a district
+    /// abolished on 1 July 2025), its parent; followed until a unit that
+    /// still exists. nil for a unit that still exists, or when none is found.
+    public func currentPortalUnit(for unit: AdminUnit) -> AdminUnit? {
+        guard unit.validUntil != nil else { return nil }
+        var current = unit
+        for _ in 0..<8 {
+            let nextID = current.successorID ?? self.provinceTakingOver(current)?.id ?? current.parentID
+            guard let next = nextID.flatMap({ self.units[$0] }) else { return nil }
+            if next.validUntil == nil { return next }
+            current = next
+        }
+        return nil
+    }
+
+    /// An ended province that no recorded succession names (provinces merge
+    /// by the communes they hand over): the province that now holds most of
+    /// the communes whose sites came from it. Looked for only when its old
+    /// portal is visited.
+    func provinceTakingOver(_ unit: AdminUnit) -> AdminUnit? {
+        guard unit.level == .province, unit.validUntil != nil else { return nil }
+        var counts: [Int64: Int] = [:]
+        for tenant in self.tenants.values where tenant.successorID != nil && tenant.province?.id == unit.id {
+            if let province = tenant.successorID.flatMap({ self.tenants[$0] })?.province, province.id != unit.id {
+                counts[province.id, default: 0] += 1
+            }
+        }
+        return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }.flatMap { self.units[$0.key] }
+    }
+
     /// The active communes of a province or district (directly or through
     /// a district), by name; worked out once per snapshot.
     public func communes(below unitID: Int64) -> [Tenant] { self.communesBelow[unitID] ?? [] }

@@ -147,8 +147,10 @@ public enum ComplianceAudit {
         checks.append(
             AuditCheck(
                 id: "deadline.schedule", title: "Lịch công tác của lãnh đạo tuần này đã đăng",
-                basis: MandatorySection.direction.legalBasis, status: row.scheduleThisWeek > 0 ? .pass : .warn,
-                detail: row.scheduleThisWeek > 0 ? "\(row.scheduleThisWeek) mục lịch trong tuần." : "Chưa có lịch công tác tuần này."))
+                basis: MandatorySection.direction.legalBasis, status: row.scheduleThisWeek > 0 ? .pass : .fail,
+                detail: row.scheduleThisWeek > 0
+                    ? "\(row.scheduleThisWeek) mục lịch trong tuần."
+                    : "Chưa có lịch công tác thật của tuần này (lịch mẫu không được tính)."))
         checks.append(
             AuditCheck(
                 id: "deadline.questions", title: "Câu hỏi của người dân được trả lời trong 15 ngày làm việc", basis: Self.questionsBasis,

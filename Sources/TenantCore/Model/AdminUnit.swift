@@ -24,6 +24,10 @@ public struct AdminUnit: Sendable, Hashable, Codable {
     public var slug: String
     /// The unit's own portal, linked from every commune page below it.
     public var portalURL: String?
+    /// The last day it existed, if a reorganisation ended it.
+    public var validUntil: Date? = nil
+    /// The unit that took it over (the primary one, when it was split).
+    public var successorID: Int64? = nil
 
     public init(
         id: Int64, level: UnitLevel, code: Int, parentID: Int64?, name: String, kind: String, slug: String,

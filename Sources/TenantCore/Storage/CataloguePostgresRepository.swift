@@ -17,14 +17,22 @@ public struct Catalogue: Sendable {
     public func loadDirectory(on connection: UnitOfWork) async throws -> DirectorySnapshot {
         var units: [Int64: AdminUnit] = [:]
         let unitRows = try await connection.query(
-            "SELECT id, level, code, parent_id, name, kind, slug, portal_url FROM platform.units WHERE level <> 'commune'",
+            """
+            SELECT u.id, u.level, u.code, u.parent_id, u.name, u.kind, u.slug, u.portal_url, u.valid_until::timestamptz,
+                   (SELECT s.new_unit_id FROM platform.unit_successors s WHERE s.old_unit_id = u.id
+                     ORDER BY s.is_primary DESC, s.share = 'whole' DESC, s.new_unit_id LIMIT 1)
+              FROM platform.units u WHERE u.level <> 'commune'
+            """,
             logger: self.logger)
-        for try await (id, level, code, parent, name, kind, slug, portal) in unitRows.decode(
-            (Int64, String, Int, Int64?, String, String, String, String?).self)
+        for try await (id, level, code, parent, name, kind, slug, portal, validUntil, successor) in unitRows.decode(
+            (Int64, String, Int, Int64?, String, String, String, String?, Date?, Int64?).self)
         {
-            units[id] = AdminUnit(
+            var unit = AdminUnit(
                 id: id, level: UnitLevel(rawValue: level) ?? .district, code: code, parentID: parent, name: name,
                 kind: kind, slug: slug, portalURL: portal)
+            unit.validUntil = validUntil
+            unit.successorID = successor
+            units[id] = unit
         }
 
         var hosts: [String: DirectorySnapshot.HostEntry] = [:]

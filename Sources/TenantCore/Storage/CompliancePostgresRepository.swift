@@ -21,7 +21,7 @@ extension ContentStore {
                     SELECT \(tenant.id)::int8, x.id::int, x.kind, x.starter, x.n, x.newest, si.responsible_person, q.open, q.overdue,
                            q.answered, q.newest_answer, x.samples,
                            concat_ws(E'\\x1f', si.publisher, si.responsible_title, si.address, si.phone, si.email),
-                           (SELECT count(*) FROM \(s).entries w WHERE w.kind = 'schedule' AND w.status = 'published'
+                           (SELECT count(*) FROM \(s).entries w WHERE w.kind = 'schedule' AND w.status = 'published' AND NOT w.is_sample
                                AND w.starts_at >= $3 AND w.starts_at < $3 + interval '7 days')::int
                       FROM (SELECT s.id, s.kind, s.starter,
                                    count(e.id) FILTER (WHERE e.status = 'published' AND e.published_at <= $1 AND NOT e.is_sample) AS n,

@@ -17,6 +17,7 @@ public struct PortalStore: Sendable {
 
     /// The newest published items of one section (4 news, 6 documents) of
     /// the active communes of a province or district: one index range.
+    /// Sample items never reach a portal.
     public func gathered(
         unit: AdminUnit, section: Int, limit: Int, now: Date, on connection: UnitOfWork
     ) async throws -> [GatheredItem] {
@@ -27,6 +28,7 @@ public struct PortalStore: Sendable {
               FROM platform.gathered g
               JOIN platform.tenants t ON t.unit_id = g.tenant_id AND t.status = 'active'
              WHERE g.\(unescaped: column) = \(unit.id) AND g.section_id = \(section) AND g.published_at <= \(now)
+               AND NOT g.is_sample
              ORDER BY g.published_at DESC, g.tenant_id, g.entry_id
              LIMIT \(limit)
             """, logger: self.logger)

@@ -45,6 +45,21 @@ struct PortalController: Sendable {
         let visit = Visit(
             unit: unit, snapshot: snapshot, preferDev: preferDev, port: port, publicScheme: self.services.config.publicScheme, baseURL: "\(scheme)://\(host.value)\(port)", now: Date())
         let path = request.uri.path
+        if unit.validUntil != nil {
+            return self.ended(unit, snapshot: snapshot, preferDev: preferDev, port: port)
+        }
+        switch path {
+        case "/robots.txt":
+            return PublicSiteController.fixed(PortalViews.robots(visit), contentType: "text/plain; charset=utf-8", maxAge: 3600)
+        case "/sitemap.xml", "/so-do-trang":
+            let announcements = visit.province.map { snapshot.announcements(province: $0.id, limit: 200, now: visit.now) } ?? []
+            if path == "/so-do-trang" { return PageResponse.html(PortalViews.siteMap(visit, announcements: announcements), status: .ok) }
+            return PublicSiteController.fixed(
+                String(decoding: PortalViews.sitemap(visit, announcements: announcements).bytes, as: UTF8.self),
+                contentType: "application/xml; charset=utf-8", maxAge: 600)
+        default:
+            break
+        }
         // The directory's search: a malformed query or one with control
         // characters is a bad request, as on commune sites.
         let search: String
@@ -97,5 +112,18 @@ struct PortalController: Sendable {
         var response = PageResponse.html(html, status: .ok)
         response.headers[.cacheControl] = "public, max-age=60"
         return response
+    }
+
+    /// A unit a reorganisation ended: its portal's addresses lead to the
+    /// portal that serves its area now (its successor, or for an abolished
+    /// district its province), or say it has ended when there is none.
+    func ended(_ unit: AdminUnit, snapshot: DirectorySnapshot, preferDev: Bool, port: String) -> Response {
+        if let current = snapshot.currentPortalUnit(for: unit), let host = snapshot.portalAddress(of: current, preferDev: preferDev) {
+            let scheme = preferDev ? "http" : self.services.config.publicScheme
+            return Redirect.to("\(scheme)://\(host.value)\(port)/", status: .movedPermanently, cacheControl: "public, max-age=3600")
+        }
+        return SiteErrorMiddleware.plain(
+            .gone, "\(unit.fullName) đã kết thúc hoạt động",
+            "Đơn vị hành chính này đã được sắp xếp lại; cổng thông tin của nó không còn được cập nhật.")
     }
 }

@@ -24,9 +24,10 @@ enum PortalViews {
         return """
             \(Layout.documentStart)
             <title>\(fullTitle)</title>
-            <meta name="description" content="Các xã, phường của \(unit.nameInSentence): danh bạ, tin tức và văn bản mới, tin từ tỉnh.">
+            <meta name="description" content="\(self.description(unit))">
             <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">
             <meta name="DC.title" content="\(title)">
+            <meta name="DC.description" content="\(self.description(unit))">
             <meta name="DC.creator" content="\(unit.issuingBody)">
             <meta name="DC.publisher" content="\(unit.issuingBody)">
             <meta name="DC.date" content="\(VietnamTime(visit.now).isoDate)">
@@ -56,7 +57,7 @@ enum PortalViews {
             <footer class="footer">
             <div class="wrap cols">
             <section aria-labelledby="ft-owner"><h2 id="ft-owner">Cơ quan chủ quản</h2><p><strong>\(unit.issuingBody)</strong></p></section>
-            <section aria-labelledby="ft-links"><h2 id="ft-links">Liên kết</h2><ul class="links">\(links)</ul></section>
+            <section aria-labelledby="ft-links"><h2 id="ft-links">Liên kết</h2><ul class="links">\(links)<li><a href="/so-do-trang">Sơ đồ trang</a></li></ul></section>
             </div>
             </footer>
             </body>
@@ -144,6 +145,54 @@ enum PortalViews {
     static func announcement(_ visit: Visit, _ a: Announcement) -> HTML {
         let main = AnnouncementViews.article(a, source: visit.province?.issuingBody ?? "")
         return self.page(visit, title: a.title, path: "/tin-tu-tinh/\(a.id)", main: main)
+    }
+
+    static func description(_ unit: AdminUnit) -> String {
+        "Các xã, phường của \(unit.nameInSentence): danh bạ, tin tức và văn bản mới, tin từ tỉnh."
+    }
+
+    /// The portal's own pages, for the site map and sitemap.xml.
+    static func pages(_ visit: Visit) -> [(path: String, title: String)] {
+        var pages = [("/", "Trang chủ"), ("/xa-phuong", "Xã, phường"), ("/tin-tu-tinh", "Tin từ tỉnh")]
+        if visit.province != nil { pages.append(("/thu-tuc-hanh-chinh", "Thủ tục hành chính")) }
+        pages.append(("/so-do-trang", "Sơ đồ trang"))
+        return pages
+    }
+
+    /// `/so-do-trang`: the portal's pages, the province's news, and every
+    /// commune's site below the unit.
+    static func siteMap(_ visit: Visit, announcements: [Announcement]) -> HTML {
+        let communes = visit.snapshot.communes(below: visit.unit.id)
+        let news: HTML = announcements.isEmpty ? .empty : """
+            <h2>Tin từ tỉnh</h2>
+            <ul>\(announcements.map { a -> HTML in "<li><a href=\"/tin-tu-tinh/\(a.id)\">\(a.title)</a></li>" })</ul>
+
+            """
+        let main: HTML = """
+            <h1>Sơ đồ trang</h1>
+            <ul>\(self.pages(visit).map { page -> HTML in "<li><a href=\"\(href: page.path)\">\(page.title)</a></li>" })</ul>
+            \(news)<h2>Trang của các xã, phường (\(communes.count))</h2>
+            <ul class="directory">\(communes.map { t -> HTML in visit.base(of: t).map { "<li><a href=\"\(href: $0 + "/")\">\(t.name)</a></li>" } ?? "<li>\(t.name)</li>" })</ul>
+            """
+        return self.page(visit, title: "Sơ đồ trang", path: "/so-do-trang", main: main)
+    }
+
+    /// `sitemap.xml`: the portal's pages and the province's news (the
+    /// communes' own pages are in their sites' sitemaps).
+    static func sitemap(_ visit: Visit, announcements: [Announcement]) -> HTML {
+        let base = visit.baseURL
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+            \(self.pages(visit).map { page -> HTML in "<url><loc>\(base)\(page.path)</loc></url>\n" })\(announcements.map { a -> HTML in
+                "<url><loc>\(base)/tin-tu-tinh/\(a.id)</loc><lastmod>\(VietnamTime(a.publishedAt).isoDate)</lastmod></url>\n"
+            })</urlset>
+
+            """
+    }
+
+    static func robots(_ visit: Visit) -> String {
+        "User-agent: *\nAllow: /\nSitemap: \(visit.baseURL)/sitemap.xml\n"
     }
 
     static func procedures(_ visit: Visit, _ procedures: [ProvinceProcedure]) -> HTML {
