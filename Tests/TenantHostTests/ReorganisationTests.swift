@@ -124,6 +124,15 @@ enum Reorganised {
                     Array("POST /luu-tru/hai-nam/hoi-dap/gui-cau-hoi HTTP/1.1\r\nHost: \(Reorganised.newHost)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8),
                     port: host.port)
                 #expect(post.status == 405)
+                #expect(post.text.contains("href=\"/hoi-dap/gui-cau-hoi\""), "the refusal leads to the same form on the successor's site")
+                // …and show no forms: they say where to send instead.
+                for path in ["/hoi-dap", "/hoi-dap/gui-cau-hoi", "/danh-gia", "/tiep-can-thong-tin/yeu-cau"] {
+                    let archived = try await host.get("/luu-tru/hai-nam" + path, host: Reorganised.newHost)
+                    #expect(archived.status == 200, "\(path)")
+                    #expect(!archived.text.contains("method=\"post\""), "\(path) shows a form")
+                    #expect(archived.text.contains("không còn nhận"), "\(path)")
+                    #expect(archived.text.contains("href=\"http://\(Reorganised.newHost)/"), "\(path)")
+                }
                 #expect(try await host.get("/luu-tru/hai-nam/quan-tri/dang-nhap", host: Reorganised.newHost).status == 404, "no console inside an archive")
                 // Another commune's archive is not reachable through this one.
                 #expect(try await host.get("/luu-tru/giao-thien/", host: Reorganised.newHost).status == 404)

@@ -159,7 +159,7 @@ extension PublicSiteController {
                 throw PageError.badRequest("")
             case let failure as ValidationFailure:
                 let comments = try await store.comments(entry: id, status: .approved, in: chrome.tenant.schema, on: connection)
-                let block = CitizenViews.consultation(entry, comments: comments, now: chrome.now, fields: form.fields, errors: CitizenForm.commentErrors(failure))
+                let block = CitizenViews.consultation(chrome, entry, comments: comments, now: chrome.now, fields: form.fields, errors: CitizenForm.commentErrors(failure))
                 return .personal(EntryView.render(chrome, section, entry, related: [], extra: block), status: .badRequest)
             case let error as TenantCoreError where error.code == .rateLimited:
                 let answer = ErrorMapping.answer(for: error)

@@ -160,7 +160,7 @@ struct PublicSiteController: Sendable {
             var extra: HTML = .empty
             if section.id == MandatorySection.consultation.id {
                 let comments = try await store.comments(entry: id, status: .approved, in: chrome.tenant.schema, on: connection)
-                extra = CitizenViews.consultation(entry, comments: comments, now: chrome.now, sent: sent)
+                extra = CitizenViews.consultation(chrome, entry, comments: comments, now: chrome.now, sent: sent)
             }
             return .page(EntryView.render(chrome, section, entry, related: Array(related), extra: extra), contentType: Self.html)
         }

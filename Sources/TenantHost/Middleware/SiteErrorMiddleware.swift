@@ -73,9 +73,12 @@ struct SiteErrorMiddleware: RouterMiddleware {
             canonicalBase: visit.canonicalBase, now: Date())
     }
 
-    static func plain(_ status: HTTPResponse.Status, _ title: String, _ message: String, retryAfter: Bool = false) -> Response {
+    static func plain(
+        _ status: HTTPResponse.Status, _ title: String, _ message: String, retryAfter: Bool = false,
+        link: (href: String, label: String)? = nil
+    ) -> Response {
         var extra = HTTPFields()
         if retryAfter { extra[.retryAfter] = "30" }
-        return PageResponse.html(ErrorView.plain(title: title, message: message), status: status, extra: extra)
+        return PageResponse.html(ErrorView.plain(title: title, message: message, link: link), status: status, extra: extra)
     }
 }

@@ -162,9 +162,11 @@ struct SiteMiddleware: RouterMiddleware {
             return SiteErrorMiddleware.plain(.notFound, "Không tìm thấy trang", "Trang lưu trữ không có trang quản trị.")
         }
         guard request.method == .get || request.method == .head else {
+            // The same page of the site that keeps the archive (its form, if it has one).
             return SiteErrorMiddleware.plain(
                 .methodNotAllowed, "Trang lưu trữ chỉ để đọc",
-                "\(archived.name) nay thuộc \(home.nameInSentence); trang lưu trữ không nhận ý kiến hay câu hỏi mới. Vui lòng gửi tại trang của \(home.nameInSentence).")
+                "\(archived.name) nay thuộc \(home.nameInSentence); trang lưu trữ không nhận ý kiến hay câu hỏi mới. Vui lòng gửi tại trang của \(home.nameInSentence).",
+                link: (String(inner), "Mở trang này trên trang của \(home.name)"))
         }
         guard context.archivePath != nil else {
             // Not rewritten, so not routed as the archive's page.

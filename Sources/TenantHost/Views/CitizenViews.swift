@@ -22,6 +22,17 @@ enum CitizenViews {
             """
     }
 
+    /// In an archive, instead of a form: the archive takes nothing new, and
+    /// the same form on the site that keeps it.
+    static func elsewhere(_ chrome: SiteChrome, what: String, path: String) -> HTML? {
+        guard let archive = chrome.archive else { return nil }
+        let home = String(chrome.baseURL.dropLast(archive.prefix.count))
+        return """
+            <p class="notice-box">Đây là trang lưu trữ của \(chrome.tenant.name), không còn nhận \(what). \
+            Vui lòng gửi tại trang của \(archive.home.name): <a href="\(href: home + path)">\(archive.home.name)</a>.</p>
+            """
+    }
+
     /// `/tiep-can-thong-tin/yeu-cau`: a request for information, with the
     /// fields of form 01a (Decree 13/2018/NĐ-CP).
     static func informationForm(_ chrome: SiteChrome, fields: [String: String], errors: [String: String]) -> HTML {
@@ -31,6 +42,11 @@ enum CitizenViews {
             return "<div class=\"field check\"><input type=\"radio\" id=\"f-cach-nhan-\(d.rawValue)\" name=\"cach-nhan\" value=\"\(d.rawValue)\"\(checked)> <label for=\"f-cach-nhan-\(d.rawValue)\">\(d.title)</label></div>"
         }
         let deliveryError: HTML = errors["cach-nhan"].map { "<span class=\"error\" id=\"e-cach-nhan\">\($0)</span>" } ?? .empty
+        if let note = self.elsewhere(chrome, what: "yêu cầu cung cấp thông tin", path: "/tiep-can-thong-tin/yeu-cau") {
+            return self.page(
+                chrome, title: "Yêu cầu cung cấp thông tin", path: "/tiep-can-thong-tin/yeu-cau", main: note,
+                section: MandatorySection.accessToInformation.id)
+        }
         let main: HTML = """
             <p>Theo Luật Tiếp cận thông tin năm 2016, công dân có quyền yêu cầu Ủy ban nhân dân \(chrome.tenant.nameInSentence) cung cấp thông tin do Ủy ban nhân dân tạo ra hoặc nắm giữ. \
             Yêu cầu được tiếp nhận và trả lời trong thời hạn luật định: chậm nhất 15 ngày làm việc kể từ ngày nhận yêu cầu hợp lệ (có thể gia hạn không quá 15 ngày, có thông báo). Bạn sẽ nhận một mã để theo dõi.</p>
@@ -73,7 +89,7 @@ enum CitizenViews {
         let main: HTML = """
             <h1>\(section.title)</h1>
             <p class="lead">\(section.summary)</p>
-            <p class="actions"><a class="button" href="/hoi-dap/gui-cau-hoi">Gửi câu hỏi, phản ánh</a> <a href="/hoi-dap/tra-cuu">Tra cứu câu hỏi đã gửi</a></p>
+            \(self.elsewhere(chrome, what: "câu hỏi mới", path: "/hoi-dap/gui-cau-hoi") ?? "<p class=\"actions\"><a class=\"button\" href=\"/hoi-dap/gui-cau-hoi\">Gửi câu hỏi, phản ánh</a> <a href=\"/hoi-dap/tra-cuu\">Tra cứu câu hỏi đã gửi</a></p>")
             <p>Ủy ban nhân dân trả lời hoặc thông báo tình trạng xử lý trong 15 ngày làm việc.</p>
             <h2>Các câu hỏi đã trả lời</h2>
             \(items)
@@ -86,6 +102,9 @@ enum CitizenViews {
     }
 
     static func questionForm(_ chrome: SiteChrome, fields: [String: String], errors: [String: String]) -> HTML {
+        if let note = self.elsewhere(chrome, what: "câu hỏi mới", path: "/hoi-dap/gui-cau-hoi") {
+            return self.page(chrome, title: "Gửi câu hỏi", path: "/hoi-dap/gui-cau-hoi", main: note)
+        }
         let main: HTML = """
             <p>Câu hỏi được gửi tới Ủy ban nhân dân \(chrome.tenant.nameInSentence). Bạn sẽ nhận một mã để theo dõi tình trạng xử lý.</p>
             <p>Nếu câu hỏi có ích cho nhiều người, Ủy ban nhân dân có thể công bố câu hỏi và câu trả lời trong chuyên mục Hỏi đáp, kèm chữ cái đầu của họ tên người hỏi (hoặc họ tên đầy đủ nếu bạn chọn); số điện thoại và thư điện tử không bao giờ được công bố.</p>
@@ -125,7 +144,7 @@ enum CitizenViews {
         let thanks: HTML = sent
             ? "<p class=\"notice-box\" role=\"status\">Cảm ơn bạn đã đánh giá. Ý kiến của bạn giúp Ủy ban nhân dân cải thiện trang và dịch vụ.</p>\n"
             : .empty
-        let main: HTML = """
+        let main: HTML = self.elsewhere(chrome, what: "đánh giá", path: "/danh-gia") ?? """
             \(thanks)<p>Đánh giá mức độ hài lòng của bạn với thông tin trên trang và với dịch vụ công của \(chrome.issuingBody). Không cần họ tên hay thông tin liên hệ; kết quả được tổng hợp cho Ủy ban nhân dân xã và tỉnh.</p>
             \(Field.summary(errors, order: ["thong-tin", "dich-vu", "y-kien"]))<form method="post" action="/danh-gia">
             \(scale("thong-tin", "Thông tin trên trang (đầy đủ, chính xác, kịp thời, dễ tìm)"))\(scale("dich-vu", "Dịch vụ công, thủ tục hành chính của xã"))\
@@ -182,7 +201,7 @@ enum CitizenViews {
 
     /// The consultation block under a draft: deadline, result, approved comments, the form.
     static func consultation(
-        _ entry: Entry, comments: [Comment], now: Date, fields: [String: String] = [:], errors: [String: String] = [:], sent: Bool = false
+        _ chrome: SiteChrome, _ entry: Entry, comments: [Comment], now: Date, fields: [String: String] = [:], errors: [String: String] = [:], sent: Bool = false
     ) -> HTML {
         let open = entry.consultationDeadline.map { $0 > now } ?? true
         let deadline: HTML = entry.consultationDeadline.map { d -> HTML in
@@ -196,7 +215,7 @@ enum CitizenViews {
                 "<li><p class=\"meta\">\(c.authorName) · \(Layout.date(c.createdAt))</p><div class=\"prose\">\(sanitized: HTMLSanitizer.paragraphs(fromPlainText: c.body))</div></li>"
             })</ul>
             """
-        let form: HTML = open ? """
+        let form: HTML = !open ? .empty : self.elsewhere(chrome, what: "góp ý", path: "/") ?? """
             <h2 id="gop-y">Gửi góp ý</h2>
             <p>Góp ý được hiển thị sau khi cán bộ kiểm duyệt.</p>
             <form method="post" action="/lay-y-kien/\(entry.id)/gop-y">
@@ -206,7 +225,7 @@ enum CitizenViews {
             \(self.honeypot)
             <p><button class="button" type="submit">Gửi góp ý</button></p>
             </form>
-            """ : .empty
+            """
         return """
             <section class="panel" aria-labelledby="h-consult"><h2 id="h-consult">Lấy ý kiến Nhân dân</h2>
             \(sent ? "<p class=\"notice-box\" role=\"status\" id=\"gop-y\">Cảm ơn bạn đã góp ý. Góp ý sẽ hiển thị sau khi được kiểm duyệt.</p>" as HTML : .empty)\(Field.summary(errors, order: ["ho-ten", "lien-he", "noi-dung"]))\(deadline)\(result)<h2>Ý kiến đã công bố</h2>\(list)\(form)</section>

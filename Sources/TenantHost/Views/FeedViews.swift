@@ -72,7 +72,7 @@ enum FeedViews {
 
 enum ErrorView {
     /// A page that names no commune: for unknown or malformed hosts.
-    static func plain(title: String, message: String) -> HTML {
+    static func plain(title: String, message: String, link: (href: String, label: String)? = nil) -> HTML {
         """
         \(Layout.documentStart)
         <meta name="robots" content="noindex">
@@ -83,6 +83,7 @@ enum ErrorView {
         <main>
         <h1>\(title)</h1>
         <p>\(message)</p>
+        \(link.map { link -> HTML in "<p><a href=\"\(href: link.href)\">\(link.label)</a></p>" } ?? .empty)
         </main>
         </body>
         </html>
