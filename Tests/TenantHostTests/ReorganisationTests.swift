@@ -88,7 +88,17 @@ enum Reorganised {
             #expect(again.created == 0 && again.archived == 0 && again.unchanged == 2 && again.failures.isEmpty)
             #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action LIKE 'reorganisation.%'") == 6)
 
+            let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
+            _ = try await accounts.createUser(
+                username: "quantri.nen", displayName: "Quản trị nền tảng", password: "matkhau-quan-tri-nen", role: .platform, scope: nil)
             try await withTestHost(platform) { host in
+                // The compliance list names the communes that exist, not the ended ones.
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("quantri.nen", "matkhau-quan-tri-nen", on: adminSite)
+                let list = try await browser.get("/quan-tri/tuan-thu", on: adminSite).text
+                #expect(list.contains(">Xã Hải Hưng</a>") && list.contains(">Xã Giao Thủy</a>"))
+                #expect(!list.contains(">Xã Hải Minh</a>") && !list.contains(">Xã Giao Thiện</a>"), "ended communes are neither audited nor listed")
+                #expect(list.contains("2 xã, phường."))
                 // Every old address lands on the same page inside the archive.
                 let moved = try await host.get("/tin-tuc/\(article)?x=1", host: Reorganised.oldHost)
                 #expect(moved.status == 301)

@@ -70,6 +70,9 @@ public struct Tenant: Sendable, Hashable {
         self.nameInSentence = VietnameseText.inSentence(name)
     }
 
+    /// Not ended by a reorganisation (nor kept as another site's archive).
+    public var isCurrent: Bool { self.validUntil == nil && self.successorID == nil }
+
     public var province: AdminUnit? { self.ancestors.last(where: { $0.level == .province }) }
     public var district: AdminUnit? { self.ancestors.first(where: { $0.level == .district }) }
 }

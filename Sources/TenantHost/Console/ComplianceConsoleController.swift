@@ -10,8 +10,8 @@ struct ComplianceConsoleController: ConsoleBase {
 
     func addRoutes(to group: RouterGroup<PlatformConsoleContext>) {
         group.get("/tuan-thu", use: self.compliance)
-        group.get("/tuan-thu/:code", use: self.report)
-        group.post("/tuan-thu/:code", use: self.runAudit)
+        group.get("/tuan-thu/:id", use: self.report)
+        group.post("/tuan-thu/:id", use: self.runAudit)
     }
 
     // MARK: Compliance
@@ -24,8 +24,15 @@ struct ComplianceConsoleController: ConsoleBase {
         let session = context.session
         let query = QueryItemsOf(request)
         let now = Date()
-        var communes = self.communesInScope(session.user)
-        if let text = query["loc"] {
+        // Communes that exist: an ended commune is neither audited nor listed.
+        let inScope = self.currentCommunesInScope(session.user).filter { $0.status != .archived }
+        var filter = ComplianceView.Filter(query: query)
+        let provinces = Dictionary(inScope.compactMap { $0.province.map { ($0.id, $0) } }, uniquingKeysWith: { a, _ in a })
+            .values.sorted { Self.vietnameseOrder($0.name, $1.name) }
+        if let province = filter.province, provinces.contains(where: { $0.id == province }) == false { filter.province = nil }
+        var communes = inScope
+        if let province = filter.province { communes = communes.filter { $0.province?.id == province } }
+        if let text = filter.text {
             let search = CommuneSearch(text)
             communes = communes.filter { search.matches($0.name + " " + ($0.ancestors.first?.name ?? ""), code: $0.code) }
         }
@@ -40,10 +47,12 @@ struct ComplianceConsoleController: ConsoleBase {
                 let trend = try await self.services.content.auditTrend(tenantIDs: chosen.map(\.id), days: 30, on: connection)
                 return (rows, ratings, trend)
             }
-        if query["chi-thieu"] == "1" {
-            rows = rows.filter { !$0.isCompliant(at: now) }
+        switch filter.status {
+        case .incomplete: rows = rows.filter { !$0.isCompliant(at: now) }
+        case .compliant: rows = rows.filter { $0.isCompliant(at: now) }
+        case .all: break
         }
-        let sort = query["sap-xep"] ?? "ma"
+        let sort = filter.sort
         switch sort {
         case "ten": rows.sort { Self.vietnameseOrder($0.tenant.name, $1.tenant.name) }
         case "thieu": rows.sort { ($0.missing.count, $0.tenant.code) > ($1.missing.count, $1.tenant.code) }
@@ -73,21 +82,22 @@ struct ComplianceConsoleController: ConsoleBase {
             return Self.csvDownload(csv, named: "tuan-thu-\(VietnamTime(now).isoDate).csv")
         }
         let main = ComplianceView.render(
-            rows: rows, ratings: ratings, trend: trend, now: now, filterText: query["loc"], onlyIncomplete: query["chi-thieu"] == "1", sort: sort)
+            rows: rows, ratings: ratings, trend: trend, now: now, filter: filter, provinces: provinces)
         return self.page(context, title: "Theo dõi tuân thủ", active: "/quan-tri/tuan-thu", main: main)
     }
 
     // MARK: One commune's audit
 
-    /// `/quan-tri/tuan-thu/<code>`: the latest audit of one commune, each
-    /// check with its legal basis, and the history of its runs; printable,
-    /// and as CSV (`?dinh-dang=csv`). A commune never audited is audited now.
+    /// `/quan-tri/tuan-thu/<id>`: the latest audit of one commune (by its
+    /// catalogue id), each check with its legal basis, and the history of
+    /// its runs; printable, and as CSV (`?dinh-dang=csv`). A commune never
+    /// audited is audited now; an ended one shows its history only.
     @Sendable func report(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
-        let tenant = try self.managedCommune(context)
+        let tenant = try self.managedCommuneByID(context)
         var runs = try await self.services.database.withConnection(retryingReads: true) { connection in
             try await self.services.content.auditRuns(tenantID: tenant.id, limit: 30, on: connection)
         }
-        if runs.isEmpty {
+        if runs.isEmpty && tenant.isCurrent {
             _ = try await self.services.auditor.audit(tenant)
             runs = try await self.services.database.withConnection(retryingReads: true) { connection in
                 try await self.services.content.auditRuns(tenantID: tenant.id, limit: 30, on: connection)
@@ -107,10 +117,11 @@ struct ComplianceConsoleController: ConsoleBase {
 
     /// Runs the audit of one commune now.
     @Sendable func runAudit(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
-        let tenant = try self.managedCommune(context)
+        let tenant = try self.managedCommuneByID(context)
         _ = try await self.form(request, context, session: context.session)
+        guard tenant.isCurrent else { throw ConsoleOutcome.forbidden("Xã này đã kết thúc hoạt động; không kiểm tra lại.") }
         _ = try await self.services.auditor.audit(tenant)
-        return Self.redirect("/quan-tri/tuan-thu/\(tenant.code)")
+        return Self.redirect("/quan-tri/tuan-thu/\(tenant.id)")
     }
 
     /// Vietnamese alphabetical order (ă, â, đ, ê… after their base letters).

@@ -120,6 +120,16 @@ extension ConsoleBase {
         return tenant
     }
 
+    /// The commune of the route's `:id`, its row id in the catalogue: the
+    /// one identity two lists never share (an ended commune's code may be a
+    /// new commune's now). Ended communes too, for their history.
+    func managedCommuneByID(_ context: PlatformConsoleContext) throws -> Tenant {
+        let id = try Self.id(context)
+        guard let tenant = self.services.directory.snapshot.tenants[id] else { throw HTTPError(.notFound) }
+        guard context.user.mayManage(tenant) else { throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.") }
+        return tenant
+    }
+
     func communesInScope(_ user: StaffUser) -> [Tenant] {
         self.services.directory.snapshot.tenants.values.filter { user.mayManage($0) }.sorted { $0.code < $1.code }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import TenantCore
 
-/// `/quan-tri/tuan-thu/<code>`: one commune's audit report for the
+/// `/quan-tri/tuan-thu/<id>`: one commune's audit report for the
 /// Department, printable, with the history of its runs.
 enum AuditReportView {
     static func status(_ status: AuditStatus) -> HTML {
@@ -25,8 +25,8 @@ enum AuditReportView {
         return """
             <p class="meta">\(tenant.name) (mã \(String(tenant.code))) · \(tenant.ancestors.map(\.name).joined(separator: " · ")) · kiểm tra lúc \(VietnamTime(latest.ranAt).dateTimeString)</p>
             \(verdict)
-            <p class="no-print"><a href="\(href: "/quan-tri/tuan-thu/\(tenant.code)?dinh-dang=csv")">Tải CSV</a> · In trang này để có báo cáo gửi Sở.</p>
-            <form class="no-print" method="post" action="\(href: "/quan-tri/tuan-thu/\(tenant.code)")">\(Field.csrf(csrf))<button class="button" type="submit">Kiểm tra lại ngay</button></form>
+            <p class="no-print"><a href="\(href: "/quan-tri/tuan-thu/\(tenant.id)?dinh-dang=csv")">Tải CSV</a> · In trang này để có báo cáo gửi Sở.</p>
+            <form class="no-print" method="post" action="\(href: "/quan-tri/tuan-thu/\(tenant.id)")">\(Field.csrf(csrf))<button class="button" type="submit">Kiểm tra lại ngay</button></form>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Kết quả từng mục kiểm tra"><table class="data"><caption>Kết quả từng mục kiểm tra</caption>
             <thead><tr><th scope="col">Nội dung kiểm tra</th><th scope="col">Kết quả</th><th scope="col">Chi tiết</th><th scope="col">Căn cứ pháp lý</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
