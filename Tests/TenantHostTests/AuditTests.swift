@@ -40,6 +40,7 @@ import TestSupport
                 #expect(checks["section.1"]?.status == .fail)  // starter text
                 // The sample schedule of this week is not the commune's schedule.
                 #expect(checks["deadline.schedule"]?.status == .fail)
+                #expect(checks["emc"]?.status == .fail)
                 #expect(checks["pages.accessibility"]?.status == .warn)  // ops/audit-pages has not run
                 for id in ["function.sitemap", "function.rss", "function.search", "function.dublincore", "function.print", "function.links", "function.rating"] {
                     #expect(checks[id]?.status == .pass, "\(id): \(checks[id]?.detail ?? "missing")")
@@ -48,11 +49,12 @@ import TestSupport
 
                 // Real content and a complete footer: those checks pass on the next run.
                 try await addMarkers(platform, codes: [14224])
-                try await platform.database.withConnection { connection in
-                    try await ContentStore(logger: platform.logger).updateSite(
-                        SiteInfo(publisher: "Ủy ban nhân dân xã Hải Nam", responsiblePerson: "Trần Văn Bình", responsibleTitle: "Chủ tịch UBND xã",
-                            address: "Xóm 5, xã Hải Nam", phone: "0228 3877 123", email: "ubnd.hainam@namdinh.gov.vn"),
-                        in: record.schema, on: connection)
+                var site = SiteInfo(
+                    publisher: "Ủy ban nhân dân xã Hải Nam", responsiblePerson: "Trần Văn Bình", responsibleTitle: "Chủ tịch UBND xã",
+                    address: "Xóm 5, xã Hải Nam", phone: "0228 3877 123", email: "ubnd.hainam@namdinh.gov.vn")
+                site.emcSiteID = "4521"
+                try await platform.database.withConnection { [site] connection in
+                    try await ContentStore(logger: platform.logger).updateSite(site, in: record.schema, on: connection)
                 }
                 // What the browser found on the site's pages (ops/audit-pages) counts too.
                 _ = try await platform.strings(
@@ -66,6 +68,8 @@ import TestSupport
                 #expect(checks["section.4"]?.status == .pass)
                 #expect(checks["deadline.news"]?.status == .pass)
                 #expect(checks["deadline.schedule"]?.status == .pass)
+                #expect(checks["emc"]?.status == .pass)
+                #expect(checks["footer.domain"]?.status == .pass, "Nam Định still exists in this test")
                 #expect(checks["pages.accessibility"]?.status == .pass)
                 #expect(checks["pages.html"]?.status == .fail)
                 #expect(checks["pages.html"]?.detail.contains("/tin-tuc: error") == true)

@@ -99,6 +99,18 @@ enum Reorganised {
                 #expect(list.contains(">Xã Hải Hưng</a>") && list.contains(">Xã Giao Thủy</a>"))
                 #expect(!list.contains(">Xã Hải Minh</a>") && !list.contains(">Xã Giao Thiện</a>"), "ended communes are neither audited nor listed")
                 #expect(list.contains("2 xã, phường."))
+                // A footer whose e-mail is still on the ended province's domain fails the audit.
+                var footer = SiteInfo(
+                    publisher: "Ủy ban nhân dân xã Hải Hưng", responsiblePerson: "Trần Văn Bình", responsibleTitle: "Chủ tịch UBND xã",
+                    address: "Xã Hải Hưng", phone: "0228 3877 123", email: "ubnd.haihung@namdinh.gov.vn")
+                footer.emcSiteID = "4522"
+                try await platform.database.withConnection { [footer] connection in
+                    try await ContentStore(logger: platform.logger).updateSite(footer, in: SchemaName(validating: "c_2514224"), on: connection)
+                }
+                let hung = try await platform.scalar("SELECT u.id FROM platform.units u WHERE u.level = 'commune' AND u.list = 2025 AND u.code = 14224")
+                let report = try await browser.get("/quan-tri/tuan-thu/\(hung)", on: adminSite).text
+                #expect(report.contains("dùng tên miền namdinh.gov.vn của đơn vị hành chính đã kết thúc hoạt động"))
+                #expect(report.contains("Mã trang trên Hệ thống EMC: 4522"))
                 // Every old address lands on the same page inside the archive.
                 let moved = try await host.get("/tin-tuc/\(article)?x=1", host: Reorganised.oldHost)
                 #expect(moved.status == 301)

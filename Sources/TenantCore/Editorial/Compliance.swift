@@ -79,6 +79,9 @@ public struct ComplianceRow: Sendable {
     public var footer = SiteInfo(publisher: "")
     /// Slots of the leaders' schedule in the current week.
     public var scheduleThisWeek = 0
+    /// The domain of the footer's e-mail address when it belongs to a unit
+    /// a reorganisation ended (`namdinh.gov.vn`).
+    public var endedEmailDomain: String? = nil
 
     /// Mandatory sections with nothing in them.
     public var missing: [Int] {

@@ -86,6 +86,7 @@ public struct AuditReport: Sendable, Hashable {
 /// `function.*`).
 public enum ComplianceAudit {
     public static let footerBasis = "Thông tư 32/2017/TT-BTTTT, Điều 16 khoản 3 điểm c"
+    public static let emcBasis = "Thông tư 22/2023/TT-BTTTT, Chương III (gắn mã theo dõi của Hệ thống EMC)"
     public static let questionsBasis = "Nghị định 43/2011/NĐ-CP, Điều 17 khoản 1 điểm đ (trả lời trong 15 ngày làm việc)"
 
     /// How recent the newest item of a section must be, in working days,
@@ -131,6 +132,25 @@ public enum ComplianceAudit {
                 id: "footer", title: "Chân trang đủ cơ quan chủ quản, người chịu trách nhiệm và chức vụ, địa chỉ, điện thoại, thư điện tử",
                 basis: Self.footerBasis, status: footer.isEmpty ? .pass : .fail,
                 detail: footer.isEmpty ? "Đủ thông tin." : footer.joined(separator: "; ").capitalisedFirst + "."))
+        if let domain = row.endedEmailDomain {
+            checks.append(
+                AuditCheck(
+                    id: "footer.domain", title: "Thư điện tử ở chân trang dùng tên miền đang hoạt động", basis: Self.footerBasis,
+                    status: .fail,
+                    detail: "Địa chỉ \(row.footer.email) dùng tên miền \(domain) của đơn vị hành chính đã kết thúc hoạt động; thư gửi tới đó có thể không đến."))
+        } else if !row.footer.email.isEmpty {
+            checks.append(
+                AuditCheck(
+                    id: "footer.domain", title: "Thư điện tử ở chân trang dùng tên miền đang hoạt động", basis: Self.footerBasis,
+                    status: .pass, detail: "Tên miền của địa chỉ thư không thuộc đơn vị đã kết thúc hoạt động."))
+        }
+        let emc = row.footer.emcSiteID.trimmingCharacters(in: .whitespaces)
+        checks.append(
+            AuditCheck(
+                id: "emc", title: "Trang gắn mã giám sát của Hệ thống EMC", basis: Self.emcBasis, status: emc.isEmpty ? .fail : .pass,
+                detail: emc.isEmpty
+                    ? "Chưa khai báo mã trang do Hệ thống EMC cấp (Thông tin trang, mục Mã giám sát EMC)."
+                    : "Mã trang trên Hệ thống EMC: \(emc)."))
         for (key, section, days, basis) in Self.freshness {
             let state = row.sections[section.id]
             let id = "deadline.\(key)"

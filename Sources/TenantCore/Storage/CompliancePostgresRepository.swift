@@ -20,7 +20,7 @@ extension ContentStore {
                 sql += """
                     SELECT \(tenant.id)::int8, x.id::int, x.kind, x.starter, x.n, x.newest, si.responsible_person, q.open, q.overdue,
                            q.answered, q.newest_answer, x.samples,
-                           concat_ws(E'\\x1f', si.publisher, si.responsible_title, si.address, si.phone, si.email),
+                           concat_ws(E'\\x1f', si.publisher, si.responsible_title, si.address, si.phone, si.email, si.emc_site_id),
                            (SELECT count(*) FROM \(s).entries w WHERE w.kind = 'schedule' AND w.status = 'published' AND NOT w.is_sample
                                AND w.starts_at >= $3 AND w.starts_at < $3 + interval '7 days')::int
                       FROM (SELECT s.id, s.kind, s.starter,
@@ -51,10 +51,12 @@ extension ContentStore {
                     sectionID: section, kind: SectionKind(rawValue: kind) ?? .feed, items: items + (isQuestions ? answered : 0),
                     newest: isQuestions ? [newest, newestAnswer].compactMap { $0 }.max() : newest, starter: starter, samples: samples)
                 let parts = footer.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-                if parts.count == 5 {
-                    rows[tenantID]?.footer = SiteInfo(
+                if parts.count == 6 {
+                    var footer = SiteInfo(
                         publisher: parts[0], responsiblePerson: person, responsibleTitle: parts[1], address: parts[2], phone: parts[3],
                         email: parts[4])
+                    footer.emcSiteID = parts[5]
+                    rows[tenantID]?.footer = footer
                 }
                 rows[tenantID]?.scheduleThisWeek = week
                 rows[tenantID]?.responsiblePerson = person
@@ -62,7 +64,61 @@ extension ContentStore {
                 rows[tenantID]?.overdueQuestions = overdue
             }
         }
+        try await self.markEndedEmailDomains(&rows, on: connection)
         return tenants.compactMap { rows[$0.id] }
+    }
+
+    /// Sets ``ComplianceRow/endedEmailDomain`` where the footer's e-mail is
+    /// on a domain of a unit a reorganisation ended: the most specific zone
+    /// the address falls in (a province's `namdinh.gov.vn`, a district's
+    /// `haihau.namdinh.gov.vn`, a commune's own host) belongs to ended units
+    /// only. Only the zones the addresses could fall in are read.
+    func markEndedEmailDomains(_ rows: inout [Int64: ComplianceRow], on connection: UnitOfWork) async throws {
+        var domains: [Int64: String] = [:]
+        var candidates: Set<String> = []
+        for (id, row) in rows {
+            let email = row.footer.email.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let at = email.lastIndex(of: "@") else { continue }
+            let domain = String(email[email.index(after: at)...])
+            guard domain.contains("."), domain.utf8.count <= 253 else { continue }
+            domains[id] = domain
+            var labels = domain.split(separator: ".")
+            while labels.count >= 2 {
+                candidates.insert(labels.joined(separator: "."))
+                labels.removeFirst()
+            }
+        }
+        guard !candidates.isEmpty else { return }
+        let zones = Array(candidates)
+        var current: [String: Bool] = [:]
+        for try await (zone, isCurrent) in try await connection.query(
+            """
+            SELECT zone, bool_or(is_current) FROM (
+                SELECT replace(u.slug, '-', '') || '.gov.vn' AS zone, u.valid_until IS NULL AS is_current
+                  FROM platform.units u WHERE u.level = 'province'
+                UNION ALL
+                SELECT replace(d.slug, '-', '') || '.' || replace(p.slug, '-', '') || '.gov.vn', d.valid_until IS NULL AND p.valid_until IS NULL
+                  FROM platform.units d JOIN platform.units p ON p.id = d.parent_id WHERE d.level = 'district'
+                UNION ALL
+                SELECT dm.host, u.valid_until IS NULL FROM platform.domains dm JOIN platform.units u ON u.id = dm.tenant_id
+                 WHERE dm.host = ANY(\(zones))
+            ) z WHERE zone = ANY(\(zones)) GROUP BY zone
+            """, logger: self.logger
+        ).decode((String, Bool).self) {
+            current[zone] = isCurrent
+        }
+        for (id, domain) in domains {
+            // The longest zone the domain falls in decides.
+            var labels = domain.split(separator: ".")
+            while labels.count >= 2 {
+                let zone = labels.joined(separator: ".")
+                if let isCurrent = current[zone] {
+                    if !isCurrent { rows[id]?.endedEmailDomain = zone }
+                    break
+                }
+                labels.removeFirst()
+            }
+        }
     }
 }
 
