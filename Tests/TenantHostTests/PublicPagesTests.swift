@@ -141,6 +141,28 @@ import TestSupport
         }
     }
 
+    /// A leader is found by office ("chu tich"), a document by its signer.
+    @Test func search_findsLeadersByOffice_andDocumentsBySigner() async throws {
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
+            try await platform.database.withConnection { connection in
+                var leader = Entry(sectionID: MandatorySection.introduction.id, kind: .leader, title: "Lê Thị Hoa")
+                leader.positionTitle = "Chủ tịch Ủy ban nhân dân phường"
+                let store = ContentStore(logger: platform.logger)
+                try await store.insert(leader, into: SchemaName(communeCode: 19900), on: connection)
+                var document = Entry(sectionID: MandatorySection.documents.id, kind: .document, title: "Về việc tổ chức lễ hội")
+                document.docNumber = "12/QĐ-UBND"
+                document.signer = "Phạm Quang Vinh"
+                try await store.insert(document, into: SchemaName(communeCode: 19900), on: connection)
+            }
+            try await withTestHost(platform) { host in
+                let leaders = try await host.get("/tim-kiem?q=chu+tich", host: "thuan-an.hue.localhost")
+                #expect(leaders.text.contains("Lê Thị Hoa"))
+                let signed = try await host.get("/tim-kiem?q=quang+vinh", host: "thuan-an.hue.localhost")
+                #expect(signed.text.contains("Về việc tổ chức lễ hội"))
+            }
+        }
+    }
+
     @Test func documentSearch_filtersByTypeNumberIssuerYearText() async throws {
         try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
             let record = try await platform.record(19900)
