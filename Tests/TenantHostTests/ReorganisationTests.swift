@@ -99,6 +99,13 @@ enum Reorganised {
                 #expect(list.contains(">Xã Hải Hưng</a>") && list.contains(">Xã Giao Thủy</a>"))
                 #expect(!list.contains(">Xã Hải Minh</a>") && !list.contains(">Xã Giao Thiện</a>"), "ended communes are neither audited nor listed")
                 #expect(list.contains("2 xã, phường."))
+                // Ended units are not offered for a new commune, and one chosen anyway is named as ended.
+                let form = try await browser.get("/quan-tri/xa/moi", on: adminSite).text
+                #expect(!form.contains("Huyện Hải Hậu") && form.contains("Tỉnh Ninh Bình"))
+                let underEnded = try await browser.submit(
+                    "/quan-tri/xa/moi", to: "/quan-tri/xa", on: adminSite, [("ma", "14300"), ("ten", "Xã Thử Nghiệm"), ("cap-tren", "district:366")])
+                #expect(underEnded.status == 400)
+                #expect(underEnded.text.contains("Huyện Hải Hậu đã kết thúc hoạt động sau ngày"))
                 // A footer whose e-mail is still on the ended province's domain fails the audit.
                 var footer = SiteInfo(
                     publisher: "Ủy ban nhân dân xã Hải Hưng", responsiblePerson: "Trần Văn Bình", responsibleTitle: "Chủ tịch UBND xã",

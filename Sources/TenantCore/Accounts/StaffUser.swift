@@ -123,7 +123,7 @@ public struct StaffUser: Sendable, Hashable, Codable {
     public func provinces(in units: [Int64: AdminUnit]) -> [AdminUnit] {
         switch self.role {
         case .platform:
-            return units.values.filter { $0.level == .province }.sorted { $0.code < $1.code }
+            return units.values.filter { $0.level == .province && $0.validUntil == nil }.sorted { $0.code < $1.code }
         case .province:
             guard let scope = self.scopeUnitID, let unit = units[scope] else { return [] }
             return [unit.level == .province ? unit : unit.parentID.flatMap { units[$0] } ?? unit]

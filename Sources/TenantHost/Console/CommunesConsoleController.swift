@@ -24,8 +24,9 @@ struct CommunesConsoleController: ConsoleBase {
     // MARK: Communes
 
     /// The units under which this person may create communes.
+    /// Units that still exist only: a reorganisation's ended units take no new commune.
     func parentsInScope(_ user: StaffUser) -> [AdminUnit] {
-        let units = self.services.directory.snapshot.units.values
+        let units = self.services.directory.snapshot.units.values.filter { $0.validUntil == nil }
         switch user.role {
         case .editor:
             return []
@@ -61,6 +62,15 @@ struct CommunesConsoleController: ConsoleBase {
         let form = try await self.form(request, context, session: session)
         let parents = self.parentsInScope(session.user)
         let parts = form["cap-tren"].split(separator: ":")
+        if parts.count == 2, let level = UnitLevel(rawValue: String(parts[0])), let parentCode = Int(parts[1]),
+            !parents.contains(where: { $0.level == level && $0.code == parentCode }),
+            let ended = self.services.directory.snapshot.units.values.first(where: { $0.level == level && $0.code == parentCode && $0.validUntil != nil }),
+            let lastDay = ended.validUntil
+        {
+            // An old form, or a unit the reorganisation ended since the page was opened.
+            let errors = ["cap-tren": "\(ended.fullName) đã kết thúc hoạt động sau ngày \(Layout.date(lastDay)); hãy chọn một đơn vị đang hoạt động (từ 1/7/2025 xã, phường trực thuộc tỉnh)."]
+            return self.communeForm(context, session: session, fields: form.fields, errors: errors, status: .badRequest)
+        }
         guard parts.count == 2, let level = UnitLevel(rawValue: String(parts[0])), let parentCode = Int(parts[1]),
             parents.contains(where: { $0.level == level && $0.code == parentCode })
         else {
@@ -227,7 +237,7 @@ struct CommunesConsoleController: ConsoleBase {
             case .conflict:
                 "Tên miền này đã thuộc về một xã khác, là địa chỉ cổng thông tin của một tỉnh, huyện hoặc của trang quản trị; chỉ quản trị hệ thống đặt được bằng dòng lệnh."
             case .forbidden:
-                "Tên miền phải nằm trong vùng tên miền của \(tenant.province?.name ?? "tỉnh"): \(zones)."
+                "Tên miền phải nằm trong vùng tên miền của \(tenant.province?.fullName ?? "tỉnh"): \(zones)."
             default:
                 "Tên miền không hợp lệ: cần ít nhất hai phần, chỉ gồm chữ, số và dấu gạch ngang (ví dụ hainam.namdinh.gov.vn)."
             }

@@ -34,7 +34,7 @@ struct ComplianceConsoleController: ConsoleBase {
         if let province = filter.province { communes = communes.filter { $0.province?.id == province } }
         if let text = filter.text {
             let search = CommuneSearch(text)
-            communes = communes.filter { search.matches($0.name + " " + ($0.ancestors.first?.name ?? ""), code: $0.code) }
+            communes = communes.filter { search.matches($0.name + " " + ($0.ancestors.first?.fullName ?? ""), code: $0.code) }
         }
         let chosen = Array(communes.prefix(3000))
         var (rows, ratings, trend): ([ComplianceRow], [Int64: RatingSummary], [(day: Date, audited: Int, compliant: Int)]) =
@@ -67,7 +67,7 @@ struct ComplianceConsoleController: ConsoleBase {
             for s in sections { csv += "," + Self.csvField("\(s.id). \(s.title)") }
             csv += "\r\n"
             for row in rows {
-                var fields = [String(row.tenant.code), row.tenant.name, row.tenant.ancestors.first?.name ?? "", row.responsiblePerson,
+                var fields = [String(row.tenant.code), row.tenant.name, row.tenant.ancestors.first?.fullName ?? "", row.responsiblePerson,
                               String(row.overdueQuestions), String(row.missing.count), String(row.stale(at: now).count),
                               String(ratings[row.tenant.id]?.count ?? 0), DashboardViews.score(ratings[row.tenant.id]?.information),
                               DashboardViews.score(ratings[row.tenant.id]?.services)]

@@ -240,7 +240,7 @@ struct ProvinceConsoleController: ConsoleBase {
             try await self.store.setNotice(saved, on: connection)
             try await self.accounts.audit(
                 user, commune: nil, action: saved.text.isEmpty ? "notice.remove" : "notice.set",
-                detail: "\(scope.province?.name ?? "mọi tỉnh"): \(saved.text)", address: address, on: connection)
+                detail: "\(scope.province?.fullName ?? "mọi tỉnh"): \(saved.text)", address: address, on: connection)
         }
         return Self.redirect("/quan-tri/thong-bao?pham-vi=\(scope.key)&da-luu=1")
     }

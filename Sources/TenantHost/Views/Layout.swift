@@ -33,7 +33,7 @@ struct SiteChrome: Sendable {
     var menu: [Section] { self.sections.filter { $0.kind != .footer } }
 
     /// `Huyện Hải Hậu · Tỉnh Nam Định`
-    var parentLine: String { self.tenant.ancestors.map(\.name).joined(separator: " · ") }
+    var parentLine: String { self.tenant.ancestors.map(\.fullName).joined(separator: " · ") }
 
     /// The menu when no section list could be read (error pages).
     static func fallbackSections() -> [Section] {

@@ -17,7 +17,7 @@ enum PortalViews {
         if visit.province != nil { menu.append(item("/thu-tuc-hanh-chinh", "Thủ tục hành chính")) }
         var links: [HTML] = []
         if let parent = unit.parentID.flatMap({ visit.snapshot.units[$0] }), let url = parent.portalURL {
-            links.append("<li><a href=\"\(href: url)\">Cổng thông tin điện tử \(parent.name)</a></li>")
+            links.append("<li><a href=\"\(href: url)\">Cổng thông tin điện tử \(parent.fullName)</a></li>")
         }
         links.append("<li><a href=\"\(href: Layout.nationalPortal)\">Cổng Dịch vụ công quốc gia</a></li>")
         links.append("<li><a href=\"\(href: Layout.governmentPortal)\">Cổng thông tin điện tử Chính phủ</a></li>")

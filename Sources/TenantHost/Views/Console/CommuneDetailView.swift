@@ -43,7 +43,7 @@ enum CommuneDetailView {
             """
             : "<p>Chỉ quản trị cấp tỉnh thay đổi trạng thái, tên miền và tải bản xuất của xã.</p>"
         return """
-            <dl class="facts"><dt>Mã</dt><dd>\(record.code)</dd><dt>Trực thuộc</dt><dd>\(tenant.ancestors.map(\.name).joined(separator: ", "))</dd>\
+            <dl class="facts"><dt>Mã</dt><dd>\(record.code)</dd><dt>Trực thuộc</dt><dd>\(tenant.ancestors.map(\.fullName).joined(separator: ", "))</dd>\
             <dt>Trạng thái</dt><dd>\(record.status.title)\(record.statusNote.isEmpty ? "" : " — \(record.statusNote)")</dd>\
             <dt>Lược đồ dữ liệu</dt><dd>\(record.schema.rawValue), phiên bản \(record.schemaVersion)</dd></dl>
             <h2>Tên miền</h2>

@@ -85,7 +85,7 @@ enum ComplianceView {
             let overdue: HTML = row.overdueQuestions > 0 ? "<span class=\"status-bad\">\(row.overdueQuestions)</span>" : "0"
             let failed = row.checks(at: now).count { $0.status == .fail }
             let verdict: HTML = failed == 0 ? "<span class=\"status-ok\">Đạt</span>" : "<span class=\"status-bad\">Không đạt (\(failed))</span>"
-            return "<tr><th scope=\"row\"><a href=\"/quan-tri/tuan-thu/\(row.tenant.id)\">\(row.tenant.name)</a> <span class=\"meta\">\(row.tenant.code)</span></th><td>\(verdict)</td><td>\(row.tenant.ancestors.first?.name ?? "")</td><td>\(ratings[row.tenant.id].map { "\(DashboardViews.score($0.information)) (\($0.count))" } ?? "–")</td><td>\(person)</td><td>\(overdue)</td><td>\(row.missing.count)</td>\(cells)</tr>"
+            return "<tr><th scope=\"row\"><a href=\"/quan-tri/tuan-thu/\(row.tenant.id)\">\(row.tenant.name)</a> <span class=\"meta\">\(row.tenant.code)</span></th><td>\(verdict)</td><td>\(row.tenant.ancestors.first?.fullName ?? "")</td><td>\(ratings[row.tenant.id].map { "\(DashboardViews.score($0.information)) (\($0.count))" } ?? "–")</td><td>\(person)</td><td>\(overdue)</td><td>\(row.missing.count)</td>\(cells)</tr>"
         })
         let provinceSelect: HTML = provinces.count < 2 ? .empty : """
             <div><label for="tinh">Tỉnh, thành phố</label><select id="tinh" name="tinh"><option value="">Tất cả</option>\(provinces.map { p -> HTML in

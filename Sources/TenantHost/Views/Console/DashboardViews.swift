@@ -72,7 +72,7 @@ enum DashboardViews {
         let rows = HTML(communes.prefix(20).map { tenant -> HTML in
             let links = hrefs(tenant)
             return """
-                <tr><td>\(tenant.code)</td><td>\(tenant.name)</td><td>\(tenant.ancestors.first?.name ?? "")</td><td>\(tenant.status.title)</td>\
+                <tr><td>\(tenant.code)</td><td>\(tenant.name)</td><td>\(tenant.ancestors.first?.fullName ?? "")</td><td>\(tenant.status.title)</td>\
                 <td><a href="\(href: links.site)">Trang</a> · <a href="\(href: links.console)">Quản trị</a></td></tr>
                 """
         })
