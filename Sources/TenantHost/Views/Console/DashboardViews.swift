@@ -26,13 +26,15 @@ enum DashboardViews {
     /// A commune's mandatory sections with their state, open questions and
     /// pending comments.
     static func commune(sections: [Section], compliance row: ComplianceRow?, open: Int, pending: Int, now: Date, base: String) -> HTML {
+        // The audit's own words for a section that fails, so the dashboard and the report agree.
+        let failing = Dictionary((row?.checks(at: now) ?? []).filter { $0.status == .fail }.map { ($0.id, $0.detail) }, uniquingKeysWith: { a, _ in a })
         let rows = HTML(sections.filter { $0.kind != .footer }.map { section -> HTML in
             let state = row?.sections[section.id]
             let status: HTML
-            if !(state?.hasContent ?? false) && (state?.samples ?? 0) > 0 {
-                status = "<span class=\"status-bad\">Chỉ có nội dung mẫu</span>"
+            if let detail = failing["section.\(section.id)"] {
+                status = "<span class=\"status-bad\">\(detail)</span>"
             } else if !(state?.hasContent ?? false) {
-                status = "<span class=\"status-bad\">Chưa có nội dung</span>"
+                status = "<span class=\"status-bad\">Chưa có mục nào.</span>"
             } else if section.kind == .feed, let age = state?.age(at: now), age > 5 {
                 status = "<span class=\"status-warn\">Tin mới nhất cách đây \(age) ngày làm việc</span>"
             } else {
