@@ -173,9 +173,11 @@ import TestSupport
     /// A province's procedure catalogue: accepted rows are whole and valid,
     /// anything else an invalid-input error.
     @Test func procedureCatalogueCSV() {
-        let headers = [ProcedureCatalogue.header.joined(separator: ",") + "\n", "ma_thu_tuc,ten_thu_tuc\n", ""]
+        let headers = [ProcedureCatalogue.header.joined(separator: ",") + "\n", "ma_thu_tuc,ten_thu_tuc\n", "",
+                       (ProcedureCatalogue.header + ProcedureCatalogue.detailHeader).joined(separator: ",") + "\n"]
         let fragments = [",", "\"", "\"\"", "\n", "\r\n", "1.001193", "2.000794", "1.2", "Thủ tục đăng ký khai sinh", "Hộ tịch", "toàn trình",
-                         "một phần", "trực tuyến", " ", "\u{FEFF}", "\u{0}", "\u{7}", "Ủy ban nhân dân cấp xã", "Miễn phí", "a,b"]
+                         "một phần", "trực tuyến", " ", "\u{FEFF}", "\u{0}", "\u{7}", "Ủy ban nhân dân cấp xã", "Miễn phí", "a,b",
+                         ",,,,,,", "Tờ khai|https://a.gov.vn/t.docx", "|", "https://dichvucong.gov.vn/x", "javascript:x", "\"a\nb\""]
         Fuzz.run(iterations: Fuzz.iterations(default: 3_000)) { random, seed in
             let text = headers.randomElement(using: &random)! + Fuzz.text(&random, fragments: fragments, maxPieces: 40)
             do {
@@ -184,6 +186,9 @@ import TestSupport
                 for p in procedures {
                     #expect(p.code.range(of: #"^[0-9]\.[0-9]{6}$"#, options: .regularExpression) != nil, "seed \(seed): \(p.code)")
                     #expect(!p.name.isEmpty && !p.field.isEmpty && ["toàn trình", "một phần", ""].contains(p.serviceLevel), "seed \(seed)")
+                    #expect(p.link.isEmpty || p.link.hasPrefix("https://"), "seed \(seed): \(p.link)")
+                    #expect(p.forms.allSatisfy { !$0.name.isEmpty && ($0.url?.hasPrefix("https://") ?? true) }, "seed \(seed)")
+                    #expect((p.steps + p.documents + p.channels + p.legalBasis).allSatisfy { !$0.isEmpty && !$0.contains("\n") }, "seed \(seed)")
                 }
             } catch let error as TenantCoreError {
                 #expect(error.code == .invalidInput, "seed \(seed): \(error)")

@@ -169,7 +169,8 @@ import TestSupport
                 let ids = ["0", "-1", "99999999999999999999", "9223372036854775807", "abc", "1e3", "%00", "%E1", "1;DROP", String(repeating: "9", count: 300)]
                 let publicRoutes = ["/tin-tuc/:id", "/van-ban/:id", "/tin-tuc/:id/ban-in", "/tep/:id", "/lay-y-kien/:id/gop-y", "/rss/:id",
                                     "/tin-tuc?trang=:id", "/lich-cong-tac?tuan=:id", "/van-ban?nam=:id&so=:id",
-                                    "/hoi-dap/tra-cuu?ma=:id", "/tin-tu-tinh/:id", "/:id"]
+                                    "/hoi-dap/tra-cuu?ma=:id", "/tin-tu-tinh/:id", "/thu-tuc-hanh-chinh/ma/:id",
+                                    "/:id"]
                 // A commune's console (on the console host), and what is
                 // left of it on the commune's host: redirects and 404s.
                 let editorRoutes = ["\(a)/bai/:id", "\(a)/bai/:id/trang-thai", "\(a)/chuyen-muc/:id", "\(a)/chuyen-muc/4?trang=:id", "\(a)/trang/:id",
@@ -181,7 +182,7 @@ import TestSupport
                                      "/quan-tri/thu-tuc?x=:id", "/quan-tri/thong-bao?x=:id", "/quan-tri/moi/:id", "/quan-tri/dat-lai/:id",
                                      "/quan-tri/thu-gui/:id", "/quan-tri/thu-gui/:id/gui-lai", "/quan-tri/thu-gui?tinh-trang=:id"]
                 // The province's and the district's portals: reads only.
-                let portalRoutes = ["/tin-tu-tinh/:id", "/:id", "/:id/:id"]
+                let portalRoutes = ["/tin-tu-tinh/:id", "/:id", "/:id/:id", "/thu-tuc-hanh-chinh/ma/:id"]
                 let bodies: [(String, [UInt8])] = [
                     ("application/x-www-form-urlencoded", Array("a=%ZZ&_csrf=%".utf8)),
                     ("application/x-www-form-urlencoded", Array("tieu-de=\u{0}&noi-dung=%C3".utf8)),

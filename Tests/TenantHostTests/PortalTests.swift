@@ -176,11 +176,67 @@ import TestSupport
             try await withTestHost(platform) { host in
                 let page = try await host.get("/thu-tuc-hanh-chinh", host: "thuan-an.hue.localhost")
                 #expect(page.status == 200)
-                #expect(page.text.contains("<td>1.001193</td>"))
-                #expect(page.text.contains("tim-kiem-thu-tuc-hanh-chinh?keyword=1.001193"))
+                #expect(page.text.contains("Mã 1.001193"))
+                #expect(page.text.contains("href=\"/thu-tuc-hanh-chinh/ma/1.001193\""))
+                #expect(!page.text.contains("<table"), "a list that reads on a phone")
                 #expect(page.text.contains("Thủ tục MARKER19900X"))  // the commune's own addition stays
                 #expect(!(try await host.get("/thu-tuc-hanh-chinh", host: "hai-chau.da-nang.localhost").text.contains("1.001193")))
                 #expect(try await host.get("/thu-tuc-hanh-chinh", host: "hue.localhost").text.contains("1.001193"))
+            }
+        }
+    }
+
+    /// Each procedure has a page with what a citizen needs; the list is
+    /// searched without diacritics and filtered by field and level; the
+    /// site's search finds procedures by name and code.
+    @Test func procedurePages_searchAndFilters() async throws {
+        let header = (ProcedureCatalogue.header + ProcedureCatalogue.detailHeader).joined(separator: ",")
+        let csv = """
+            \(header)
+            1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,toàn trình,Ủy ban nhân dân cấp xã,1 ngày làm việc,Miễn phí,"Nộp hồ sơ tại Bộ phận một cửa
+            Công chức tư pháp - hộ tịch kiểm tra hồ sơ","Trực tiếp
+            Trực tuyến","Tờ khai đăng ký khai sinh
+            Giấy chứng sinh","Luật Hộ tịch số 60/2014/QH13",Tờ khai đăng ký khai sinh|https://example.gov.vn/to-khai.docx,Giấy khai sinh,https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1
+            1.000656,Thủ tục đăng ký khai tử,Hộ tịch,một phần,Ủy ban nhân dân cấp xã,1 ngày làm việc,Miễn phí,,,,,,,
+            2.000815,Thủ tục chứng thực bản sao từ bản chính,Chứng thực,,Ủy ban nhân dân cấp xã,Trong ngày,2.000 đồng/trang,,,,,,,
+
+            """
+        let procedures = try ProcedureCatalogue.parse(csv, source: "chi-tiet.csv")
+        #expect(procedures[0].steps.count == 2 && procedures[0].documents == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"])
+        #expect(procedures[0].forms.first?.url == "https://example.gov.vn/to-khai.docx")
+        let badLink = csv.replacingOccurrences(of: "https://dichvucong.gov.vn/p/home", with: "javascript:alert(1)//")
+        #expect(throws: TenantCoreError.self) { try ProcedureCatalogue.parse(badLink, source: "bad.csv") }
+        try await withTestPlatform { platform in
+            try await Self.twoProvinces(platform)
+            _ = try await ProcedureCatalogue.replace(procedures, province: 46, database: platform.database)
+            try await withTestHost(platform) { host in
+                let site = "thuan-an.hue.localhost"
+                let page = try await host.get("/thu-tuc-hanh-chinh/ma/1.001193", host: site)
+                #expect(page.status == 200)
+                for part in ["<h1>Thủ tục đăng ký khai sinh</h1>", "Trình tự thực hiện", "<li>Giấy chứng sinh</li>", "Luật Hộ tịch số 60/2014/QH13",
+                             "href=\"https://example.gov.vn/to-khai.docx\"", "ma_thu_tuc=1\"", "Toàn trình"] {
+                    #expect(page.text.contains(part), "\(part)")
+                }
+                #expect(try await host.get("/thu-tuc-hanh-chinh/ma/9.999999", host: site).status == 404)
+                #expect(try await host.get("/thu-tuc-hanh-chinh/ma/1.001193", host: "hue.localhost").text.contains("Trình tự thực hiện"))
+                // A commune's own procedure keeps its page.
+                let own = try await host.get("/thu-tuc-hanh-chinh", host: site).text
+                let ownLink = try #require(own.range(of: #"href="/thu-tuc-hanh-chinh/[0-9]+""#, options: .regularExpression))
+                let ownPath = String(own[ownLink].dropFirst(6).dropLast())
+                #expect(try await host.get(ownPath, host: site).status == 200)
+
+                let found = try await host.get("/thu-tuc-hanh-chinh?q=khai+sinh", host: site).text
+                #expect(found.contains("Thủ tục đăng ký khai sinh") && !found.contains("Thủ tục đăng ký khai tử"))
+                let byField = try await host.get("/thu-tuc-hanh-chinh?linh-vuc=Ch%E1%BB%A9ng+th%E1%BB%B1c", host: site).text
+                #expect(byField.contains("chứng thực bản sao") && !byField.contains("đăng ký khai sinh</a>"))
+                let byLevel = try await host.get("/thu-tuc-hanh-chinh?muc-do=m%E1%BB%99t+ph%E1%BA%A7n", host: site).text
+                #expect(byLevel.contains("đăng ký khai tử</a>") && !byLevel.contains("đăng ký khai sinh</a>"))
+                let portal = try await host.get("/thu-tuc-hanh-chinh?q=chung+thuc", host: "hue.localhost").text
+                #expect(portal.contains("chứng thực bản sao") && !portal.contains("đăng ký khai tử</a>"))
+
+                let search = try await host.get("/tim-kiem?q=khai+sinh", host: site).text
+                #expect(search.contains("href=\"/thu-tuc-hanh-chinh/ma/1.001193\""))
+                #expect(try await host.get("/tim-kiem?q=2.000815", host: site).text.contains("href=\"/thu-tuc-hanh-chinh/ma/2.000815\""))
             }
         }
     }

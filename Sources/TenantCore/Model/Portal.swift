@@ -132,6 +132,20 @@ public struct ProvinceProcedure: Sendable, Hashable {
     public var body: String
     public var processingTime: String
     public var fee: String
+    /// Trình tự thực hiện, one step per item.
+    public var steps: [String] = []
+    /// Cách thức thực hiện: in person, online, by post.
+    public var channels: [String] = []
+    /// Thành phần hồ sơ.
+    public var documents: [String] = []
+    /// Căn cứ pháp lý.
+    public var legalBasis: [String] = []
+    /// Mẫu đơn, tờ khai: a name, and where to download it when known.
+    public var forms: [(name: String, url: String?)] = []
+    /// Kết quả thực hiện.
+    public var result = ""
+    /// The procedure's own page on the National Public Service Portal, when known.
+    public var link = ""
 
     public init(code: String, name: String, field: String, serviceLevel: String, body: String, processingTime: String, fee: String) {
         self.code = code
@@ -143,8 +157,40 @@ public struct ProvinceProcedure: Sendable, Hashable {
         self.fee = fee
     }
 
+    public static func == (a: ProvinceProcedure, b: ProvinceProcedure) -> Bool {
+        a.code == b.code && a.name == b.name && a.field == b.field && a.serviceLevel == b.serviceLevel && a.body == b.body
+            && a.processingTime == b.processingTime && a.fee == b.fee && a.steps == b.steps && a.channels == b.channels
+            && a.documents == b.documents && a.legalBasis == b.legalBasis && a.forms.map(\.name) == b.forms.map(\.name)
+            && a.forms.map(\.url) == b.forms.map(\.url) && a.result == b.result && a.link == b.link
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.code)
+        hasher.combine(self.name)
+    }
+
+    /// Whether the catalogue says more than the list shows (a page of its own is worth reading).
+    public var hasDetails: Bool {
+        !(self.steps.isEmpty && self.channels.isEmpty && self.documents.isEmpty && self.legalBasis.isEmpty && self.forms.isEmpty)
+    }
+
+    /// The forms as stored: `name|url` per line.
+    public var formLines: [String] { self.forms.map { form in form.url.map { "\(form.name)|\($0)" } ?? form.name } }
+
+    /// Forms from `name|url` lines; a URL that is not https is dropped.
+    public static func forms(fromLines lines: [String]) -> [(name: String, url: String?)] {
+        lines.compactMap { line -> (name: String, url: String?)? in
+            let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let name = parts.first, !name.isEmpty else { return nil }
+            let url = parts.count == 2 && parts[1].hasPrefix("https://") && !parts[1].contains(" ") ? parts[1] : nil
+            return (name, url)
+        }
+    }
+
     /// The procedure on the National Public Service Portal, found by its
     /// code (the portal's own page of a procedure is keyed by an internal
     /// id, not by the code; see data/procedures/README.md).
-    public var portalURL: String { "https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword=" + self.code }
+    public var portalURL: String {
+        self.link.isEmpty ? "https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword=" + self.code : self.link
+    }
 }

@@ -6,10 +6,18 @@ import Logging
 ///
 ///     ma_thu_tuc,ten_thu_tuc,linh_vuc,muc_do,co_quan_thuc_hien,thoi_han_giai_quyet,phi_le_phi
 ///
+/// optionally followed by the columns of a procedure's own page, lists one
+/// item per line inside the quoted field:
+///
+///     trinh_tu,cach_thuc,thanh_phan_ho_so,can_cu_phap_ly,mau_don,ket_qua,lien_ket
+///
 /// Every row is checked before anything changes; each bad row is named
 /// with its line and what is wrong.
 public enum ProcedureCatalogue {
     public static let header = ["ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "muc_do", "co_quan_thuc_hien", "thoi_han_giai_quyet", "phi_le_phi"]
+    public static let detailHeader = ["trinh_tu", "cach_thuc", "thanh_phan_ho_so", "can_cu_phap_ly", "mau_don", "ket_qua", "lien_ket"]
+    /// The longest each detail column may be (characters), as the table allows.
+    static let detailLimits = [6_000, 3_000, 6_000, 3_000, 3_000, 1_000, 500]
     public static let maximumRows = 5_000
 
 
@@ -17,9 +25,11 @@ public enum ProcedureCatalogue {
         let records = try CSV.parse(text, source: source)
         guard let first = records.first else { throw .invalid("\(source): the file is empty") }
         let names = first.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard names == Self.header else {
-            throw .invalid("\(source): line 1 must be the header \(Self.header.joined(separator: ",")), found \(names.joined(separator: ","))")
+        guard names == Self.header || names == Self.header + Self.detailHeader else {
+            throw .invalid(
+                "\(source): line 1 must be the header \(Self.header.joined(separator: ",")) (optionally followed by \(Self.detailHeader.joined(separator: ","))), found \(names.joined(separator: ","))")
         }
+        let columns = names.count
         guard records.count - 1 <= Self.maximumRows else {
             throw .invalid("\(source): \(records.count - 1) procedures; at most \(Self.maximumRows) per import")
         }
@@ -28,8 +38,8 @@ public enum ProcedureCatalogue {
         var result: [ProvinceProcedure] = []
         for record in records.dropFirst() {
             var wrong: [String] = []
-            guard record.fields.count == Self.header.count else {
-                problems.append("line \(record.line): \(record.fields.count) columns, expected \(Self.header.count)")
+            guard record.fields.count == columns else {
+                problems.append("line \(record.line): \(record.fields.count) columns, expected \(columns)")
                 continue
             }
             let f = record.fields.map { VietnameseText.nfc($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
@@ -48,15 +58,36 @@ public enum ProcedureCatalogue {
             for (index, limit) in [(1, 500), (2, 200), (4, 300), (5, 300), (6, 2_000)] where f[index].count > limit {
                 wrong.append("\(Self.header[index]) longer than \(limit) characters")
             }
-            if f.contains(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
-                wrong.append("control characters")
+            // Line breaks separate the items of a detail column; no other control character anywhere.
+            for (index, value) in f.enumerated()
+            where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !(index >= Self.header.count && ($0 == "\n" || $0 == "\r")) }) {
+                wrong.append("\(names[index]) has control characters")
+            }
+            var details: [[String]] = []
+            for (offset, limit) in Self.detailLimits.enumerated() where columns > Self.header.count {
+                let value = f[Self.header.count + offset].replacingOccurrences(of: "\r", with: "")
+                if value.count > limit { wrong.append("\(Self.detailHeader[offset]) longer than \(limit) characters") }
+                details.append(value.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            }
+            if let link = details.last?.first, !(link.hasPrefix("https://") && link.count <= 500 && !link.contains(" ")) {
+                wrong.append("lien_ket \(link.prefix(60).debugDescription) must be an https:// address")
             }
             guard wrong.isEmpty else {
                 problems.append("line \(record.line): " + wrong.joined(separator: "; "))
                 continue
             }
             seen[code] = record.line
-            result.append(ProvinceProcedure(code: code, name: f[1], field: f[2], serviceLevel: level, body: f[4], processingTime: f[5], fee: f[6]))
+            var procedure = ProvinceProcedure(code: code, name: f[1], field: f[2], serviceLevel: level, body: f[4], processingTime: f[5], fee: f[6])
+            if details.count == Self.detailHeader.count {
+                procedure.steps = details[0]
+                procedure.channels = details[1]
+                procedure.documents = details[2]
+                procedure.legalBasis = details[3]
+                procedure.forms = ProvinceProcedure.forms(fromLines: details[4])
+                procedure.result = details[5].joined(separator: " ")
+                procedure.link = details[6].first ?? ""
+            }
+            result.append(procedure)
         }
         guard problems.isEmpty else {
             let shown = problems.prefix(50).joined(separator: "\n  ")

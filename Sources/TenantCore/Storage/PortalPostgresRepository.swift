@@ -257,14 +257,24 @@ public struct PortalStore: Sendable {
     public func procedures(province: Int64, on connection: UnitOfWork) async throws -> [ProvinceProcedure] {
         let rows = try await connection.query(
             """
-            SELECT code, name, field, service_level, body, processing_time, fee FROM platform.procedures
+            SELECT code, name, field, service_level, body, processing_time, fee, steps, channels, documents, legal_basis, forms, result, link
+              FROM platform.procedures
              WHERE province_id = \(province) ORDER BY field, name, code
             """, logger: self.logger)
         var result: [ProvinceProcedure] = []
-        for try await (code, name, field, level, body, time, fee) in rows.decode(
-            (String, String, String, String, String, String, String).self)
-        {
-            result.append(ProvinceProcedure(code: code, name: name, field: field, serviceLevel: level, body: body, processingTime: time, fee: fee))
+        func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
+        for try await row in rows {
+            let (code, name, field, level, body, time, fee) = try row.decode((String, String, String, String, String, String, String).self)
+            var p = ProvinceProcedure(code: code, name: name, field: field, serviceLevel: level, body: body, processingTime: time, fee: fee)
+            let r = row.makeRandomAccess()
+            p.steps = lines(try r[7].decode(String.self))
+            p.channels = lines(try r[8].decode(String.self))
+            p.documents = lines(try r[9].decode(String.self))
+            p.legalBasis = lines(try r[10].decode(String.self))
+            p.forms = ProvinceProcedure.forms(fromLines: lines(try r[11].decode(String.self)))
+            p.result = try r[12].decode(String.self)
+            p.link = try r[13].decode(String.self)
+            result.append(p)
         }
         return result
     }
@@ -276,8 +286,11 @@ public struct PortalStore: Sendable {
         for p in procedures {
             try await connection.query(
                 """
-                INSERT INTO platform.procedures (province_id, code, name, field, service_level, body, processing_time, fee)
-                VALUES (\(province), \(p.code), \(p.name), \(p.field), \(p.serviceLevel), \(p.body), \(p.processingTime), \(p.fee))
+                INSERT INTO platform.procedures (province_id, code, name, field, service_level, body, processing_time, fee,
+                                                 steps, channels, documents, legal_basis, forms, result, link)
+                VALUES (\(province), \(p.code), \(p.name), \(p.field), \(p.serviceLevel), \(p.body), \(p.processingTime), \(p.fee),
+                        \(p.steps.joined(separator: "\n")), \(p.channels.joined(separator: "\n")), \(p.documents.joined(separator: "\n")),
+                        \(p.legalBasis.joined(separator: "\n")), \(p.formLines.joined(separator: "\n")), \(p.result), \(p.link))
                 """, logger: self.logger)
         }
         try await self.touchCommunes(province: province, on: connection)

@@ -69,6 +69,7 @@ enum PageQuery {
             case "lich-cong-tac": return ["tuan"]
             case "danh-gia": return ["da-gui"]
             case Substring(MandatorySection.documents.slug): return ["co-quan", "loai", "nam", "so", "trang", "tu-khoa"]
+            case Substring(MandatorySection.procedures.slug): return ["linh-vuc", "muc-do", "q"]
             default: return ["trang"]  // a section's list
             }
         case 2:

@@ -63,8 +63,11 @@ struct PortalController: Sendable {
         // The directory's search: a malformed query or one with control
         // characters is a bad request, as on commune sites.
         let search: String
+        let filter: ProcedureFilter
         do {
-            search = try QueryItems(request).text("q", max: 100) ?? ""
+            let query = try QueryItems(request)
+            filter = try query.procedureFilter()
+            search = try query.text("q", max: 100) ?? ""
         } catch {
             let message = (error as? PageError).flatMap { if case .badRequest(let text) = $0 { text } else { nil } } ?? "Địa chỉ không hợp lệ."
             return PageResponse.html(
@@ -103,7 +106,12 @@ struct PortalController: Sendable {
                 case 1 where parts[0] == "thu-tuc-hanh-chinh":
                     var procedures: [ProvinceProcedure] = []
                     if let province = visit.province { procedures = try await store.procedures(province: province.id, on: connection) }
-                    return (PortalViews.procedures(visit, procedures), true)
+                    return (PortalViews.procedures(visit, procedures, filter: filter), true)
+                case 3 where parts[0] == "thu-tuc-hanh-chinh" && parts[1] == "ma":
+                    guard let province = visit.province, parts[2].utf8.count <= 8,
+                        let procedure = try await store.procedures(province: province.id, on: connection).first(where: { $0.code == parts[2] })
+                    else { return notFound("Thủ tục này không có trong danh mục của tỉnh.") }
+                    return (PortalViews.procedure(visit, procedure), true)
                 default:
                     return notFound("Trang bạn tìm không tồn tại.")
                 }

@@ -53,11 +53,15 @@ struct PublicSiteController: Sendable {
         group.read("/rss/:file", use: self.rss)
         // Sections whose path also has fixed children: the router does not
         // fall back from a fixed segment to a parameter, so name them.
-        for slug in [MandatorySection.questions.slug, MandatorySection.consultation.slug, MandatorySection.accessToInformation.slug] {
+        for slug in [
+            MandatorySection.questions.slug, MandatorySection.consultation.slug, MandatorySection.accessToInformation.slug,
+            MandatorySection.procedures.slug,
+        ] {
             group.read(RouterPath(slug)) { request, context in try await self.showSection(slug, request, context) }
             group.read(RouterPath("\(slug)/:id")) { request, context in try await self.showEntry(slug, request, context) }
             group.read(RouterPath("\(slug)/:id/ban-in")) { request, context in try await self.showPrint(slug, request, context) }
         }
+        group.read(RouterPath("\(MandatorySection.procedures.slug)/ma/:code"), use: self.procedure)
         group.read("/hoi-dap/gui-cau-hoi", use: self.questionForm)
         group.post("/hoi-dap/gui-cau-hoi", use: self.submitQuestion)
         group.read("/hoi-dap/tra-cuu", use: self.trackQuestion)
@@ -116,7 +120,8 @@ struct PublicSiteController: Sendable {
                 if let province = chrome.tenant.province {
                     catalogue = try await PortalStore(logger: self.services.logger).procedures(province: province.id, on: connection)
                 }
-                return .page(ProceduresView.render(chrome, section, procedures, catalogue: catalogue), contentType: Self.html)
+                let filter = try query.procedureFilter()
+                return .page(ProceduresView.render(chrome, section, procedures, catalogue: catalogue, filter: filter), contentType: Self.html)
             case (_, .static), (_, .footer):
                 var leaders: [Entry] = []
                 var documents: [Entry] = []
@@ -163,6 +168,19 @@ struct PublicSiteController: Sendable {
                 extra = CitizenViews.consultation(chrome, entry, comments: comments, now: chrome.now, sent: sent)
             }
             return .page(EntryView.render(chrome, section, entry, related: Array(related), extra: extra), contentType: Self.html)
+        }
+    }
+
+    /// `/thu-tuc-hanh-chinh/ma/<code>`: a procedure of the province's catalogue.
+    @Sendable func procedure(_ request: Request, context: TenantRequestContext) async throws -> Response {
+        let code = context.parameters.get("code") ?? ""
+        return try await self.render(request, context) { chrome, connection in
+            guard let section = chrome.section(id: MandatorySection.procedures.id), let province = chrome.tenant.province,
+                code.utf8.count <= 8,
+                let procedure = try await PortalStore(logger: self.services.logger).procedures(province: province.id, on: connection)
+                    .first(where: { $0.code == code })
+            else { throw PageError.notFound("Thủ tục này không có trong danh mục của tỉnh.") }
+            return .page(ProceduresView.page(chrome, section, procedure), contentType: Self.html)
         }
     }
 
@@ -243,7 +261,13 @@ struct PublicSiteController: Sendable {
                 result = Page(items: Array(hits[start..<min(start + size, hits.count)]), number: page, size: size, total: total)
             }
             try Self.checkRange(result)
-            return .page(SearchView.render(chrome, text: text, page: result, options: options), contentType: Self.html)
+            // The province's procedures it names, on the first page.
+            var procedures: [ProvinceProcedure] = []
+            if page == 1, let province = chrome.tenant.province {
+                let filter = ProcedureFilter(text: text)
+                procedures = try await PortalStore(logger: self.services.logger).procedures(province: province.id, on: connection).filter(filter.matches)
+            }
+            return .page(SearchView.render(chrome, text: text, page: result, options: options, procedures: procedures), contentType: Self.html)
         }
     }
 

@@ -36,6 +36,14 @@ struct QueryItems {
         return page
     }
 
+    /// The procedure list's search and filter (`q`, `linh-vuc`, `muc-do`).
+    func procedureFilter() throws -> ProcedureFilter {
+        ProcedureFilter([
+            "q": try self.text("q", max: 100) ?? "", "linh-vuc": try self.text("linh-vuc", max: 200) ?? "",
+            "muc-do": try self.text("muc-do", max: 20) ?? "",
+        ])
+    }
+
     func documentQuery() throws -> DocumentQuery {
         var query = DocumentQuery()
         query.type = try self.text("loai", max: 100)

@@ -195,12 +195,20 @@ enum PortalViews {
         "User-agent: *\nAllow: /\nSitemap: \(visit.baseURL)/sitemap.xml\n"
     }
 
-    static func procedures(_ visit: Visit, _ procedures: [ProvinceProcedure]) -> HTML {
+    static func procedures(_ visit: Visit, _ procedures: [ProvinceProcedure], filter: ProcedureFilter) -> HTML {
+        let shown = procedures.filter(filter.matches)
+        let fields = Array(Set(procedures.map(\.field))).sorted(by: ComplianceConsoleController.vietnameseOrder)
+        let found: HTML = filter.isEmpty ? .empty : "<p role=\"status\">Tìm thấy \(shown.count) thủ tục. <a href=\"/thu-tuc-hanh-chinh\">Xem tất cả</a></p>\n"
         let main: HTML = """
             <h1>Thủ tục hành chính cấp xã</h1>
             <p class="lead">Danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của Ủy ban nhân dân cấp xã trong \(visit.province.map(\.nameInSentence) ?? ""), dùng chung cho mọi xã, phường.</p>
-            \(ProceduresView.catalogue(procedures))
+            \(procedures.isEmpty ? HTML.empty : ProceduresView.filterForm(action: "/thu-tuc-hanh-chinh", fields: fields, filter: filter))\(found)\(ProceduresView.catalogue(shown))
             """
         return self.page(visit, title: "Thủ tục hành chính", path: "/thu-tuc-hanh-chinh", main: main)
+    }
+
+    static func procedure(_ visit: Visit, _ p: ProvinceProcedure) -> HTML {
+        let issuer = visit.province?.issuingBody ?? "Ủy ban nhân dân tỉnh"
+        return self.page(visit, title: p.name, path: ProceduresView.path(p), main: ProceduresView.detail(p, issuer: issuer))
     }
 }

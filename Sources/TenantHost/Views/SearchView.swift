@@ -8,7 +8,9 @@ enum SearchView {
         var included = false
     }
 
-    static func render(_ chrome: SiteChrome, text: String, page: Page<SearchHit>?, options: Options = Options()) -> HTML {
+    static func render(
+        _ chrome: SiteChrome, text: String, page: Page<SearchHit>?, options: Options = Options(), procedures: [ProvinceProcedure] = []
+    ) -> HTML {
         let pagerQuery: [(String, String)] = options.included ? [("q", text), ("luu-tru", "1")] : [("q", text)]
         let results: HTML
         if let page {
@@ -38,11 +40,26 @@ enum SearchView {
             \(options.archives.isEmpty ? HTML.empty : "<div class=\"check\"><input type=\"checkbox\" id=\"luu-tru\" name=\"luu-tru\" value=\"1\"\(options.included ? " checked" as HTML : .empty)> <label for=\"luu-tru\">Tìm cả trong trang lưu trữ của các xã cũ: \(options.archives.joined(separator: ", "))</label></div>")
             <div><button class="button" type="submit">Tìm kiếm</button></div>
             </form>
-            \(results)
+            \(self.procedures(procedures, text: text))\(results)
             """
         var meta = PageMeta(title: text.isEmpty ? "Tìm kiếm" : "Tìm kiếm: \(text)", description: "Tìm kiếm trên trang thông tin điện tử \(chrome.tenant.nameInSentence)", path: "/tim-kiem")
         meta.crumbs = [("Tìm kiếm", nil)]
         meta.noindex = true
         return Layout.page(chrome, meta, main: main)
+    }
+
+    /// The province's procedures the words name, first: a citizen who types
+    /// "khai sinh" or "1.001193" is looking for the procedure's page.
+    static func procedures(_ found: [ProvinceProcedure], text: String) -> HTML {
+        guard !found.isEmpty else { return .empty }
+        let slug = MandatorySection.procedures.slug
+        let more: HTML = found.count > 5 ? "<p><a href=\"\(href: "/\(slug)?q=" + Layout.percentEncode(text))\">Xem cả \(found.count) thủ tục</a></p>" : .empty
+        return """
+            <section class="panel" aria-labelledby="h-thu-tuc"><h2 id="h-thu-tuc">Thủ tục hành chính</h2>
+            <ul class="items procedures">\(found.prefix(5).map { p -> HTML in
+                "<li><h3><a href=\"\(href: ProceduresView.path(p))\">\(p.name)</a></h3><p class=\"meta\">Mã \(p.code) · \(p.field)</p></li>"
+            })</ul>\(more)</section>
+
+            """
     }
 }
