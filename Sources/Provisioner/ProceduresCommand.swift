@@ -8,7 +8,7 @@ struct ProceduresCommand: AsyncParsableCommand {
         discussion: """
             One catalogue per province, shown by every commune of the province on its procedures page
             (grouped by field, beside the commune's own additions) and on the province's portal.
-            CSV columns: \(ProcedureCatalogue.header.joined(separator: ",")). See data/procedures/.
+            CSV columns: \(ProcedureCatalogue.header.joined(separator: ",")), optionally followed by \(ProcedureCatalogue.detailHeader.joined(separator: ",")) (lists one item per line). See data/procedures/.
             """,
         subcommands: [Import.self, List.self])
 

@@ -219,6 +219,20 @@ def journey_accessibility(driver):
         check(width <= 320, f"{path} reflows at 320 px (scroll width {width})")
         if path == "/thu-tuc-hanh-chinh":
             shot(driver, "0-procedures-320")
+            height = driver.execute_script("return document.documentElement.scrollHeight")
+            check(height < 12000, f"the procedures list reads on a phone ({height} px tall at 320 px)")
+    # A procedure's own page, found by its name typed without diacritics.
+    driver.get(f"{COMMUNE_A}/thu-tuc-hanh-chinh?q=khai+sinh")
+    driver.find_element(By.CSS_SELECTOR, "ul.procedures a").click()
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    check(width <= 320 and "Thời hạn giải quyết" in text(driver), f"a procedure's page reads at 320 px (scroll width {width})")
+    shot(driver, "0-procedure-320")
+    axe_audit(driver, "a procedure's page")
+    for path in ["/", "/thu-tuc-hanh-chinh", "/so-do-trang"]:
+        driver.get(f"{PORTAL}{path}")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        check(width <= 320, f"the portal's {path} reflows at 320 px (scroll width {width})")
+    shot(driver, "0-portal-320")
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.set_window_size(1280, 1800)
 
