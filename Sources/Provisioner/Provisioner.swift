@@ -19,7 +19,7 @@ struct Provisioner: AsyncParsableCommand {
         subcommands: [
             Setup.self, ProvinceCommand.self, DistrictCommand.self, CommuneCommand.self, Import.self, DomainCommand.self,
             Migrate.self, Status.self, SampleContent.self, UserCommand.self, ReorganiseCommand.self, ProceduresCommand.self,
-            ShardsCommand.self, TrashCommand.self, MailCommand.self, RetentionCommand.self, CitizenCommand.self,
+            ShardsCommand.self, TrashCommand.self, MailCommand.self, RetentionCommand.self, CitizenCommand.self, VisitsCommand.self,
         ]
     )
 }

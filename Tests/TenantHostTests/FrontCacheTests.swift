@@ -12,6 +12,10 @@ import TestSupport
 struct NginxFront: Sendable {
     let port: Int
     let purgePort: Int
+    /// nginx's logs (access.log, visits.log).
+    var logDirectory = ""
+    /// The master process, to signal.
+    var pid: Int32 = 0
 
     static let binary = "/usr/sbin/nginx"
     static let module = "/usr/lib/nginx/modules/ngx_http_lua_module.so"
@@ -71,7 +75,7 @@ struct NginxFront: Sendable {
             process.terminate()
             process.waitUntilExit()
         }
-        let front = NginxFront(port: port, purgePort: purgePort)
+        let front = NginxFront(port: port, purgePort: purgePort, logDirectory: work.path + "/log", pid: process.processIdentifier)
         let deadline = ContinuousClock.now + .seconds(10)
         while (try? await RawHTTPClient.get(port: port, host: "health", path: "/_health")) == nil {
             guard process.isRunning, ContinuousClock.now < deadline else {
@@ -146,6 +150,48 @@ extension String {
         #expect(!FrontCache.namesRequest(header: base + "/a b", baseURL: base, target: "/a b"))
         #expect(FrontCache.endpoints("127.0.0.1:8079, 10.0.0.2:8079") == [.init(host: "127.0.0.1", port: 8079), .init(host: "10.0.0.2", port: 8079)])
         for bad in ["", "127.0.0.1", "127.0.0.1:0", "host:70000", ":80", "a/b:80"] { #expect(FrontCache.endpoints(bad) == nil, "\(bad)") }
+    }
+
+    /// Page views are counted from nginx's visits log, the pages nginx
+    /// answered from its cache included (they never reach a host); robots
+    /// and files are not views; counting the log twice counts nothing twice.
+    @Test func visitsLog_countsPagesTheFrontAnswered() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let purgePort = try await NginxFront.freePort()
+            try await withTestHost(platform, cacheTTL: 3600, configure: {
+                $0.trustedProxies = .loopback
+                $0.frontCachePurge = [.init(host: "127.0.0.1", port: purgePort)]
+                $0.frontCacheTTL = .seconds(3600)
+            }) { host in
+                try await NginxFront.run(hostPort: host.port, purgePort: purgePort) { front in
+                    let person = [("User-Agent", "Mozilla/5.0 (Linux; Android 14) Chrome/131 Mobile")]
+                    var statuses: [String] = []
+                    for _ in 0..<3 { statuses.append(try await front.get(host: siteA, headers: person).header("X-Cache") ?? "") }
+                    #expect(statuses.contains("HIT"), "\(statuses)")
+                    _ = try await front.get("/tin-tuc?trang=1", host: siteA, headers: person)
+                    _ = try await front.get(host: siteA, headers: [("User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1)")])
+                    _ = try await front.get("/favicon.svg", host: siteA, headers: person)
+                    // nginx writes its buffered log lines when told to reopen its logs.
+                    kill(front.pid, SIGUSR1)
+                    let log = front.logDirectory + "/visits.log"
+                    let written = try await host.eventually(timeout: .seconds(10)) {
+                        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count >= 6
+                    }
+                    #expect(written)
+                    let logText = try String(contentsOfFile: log, encoding: .utf8)
+                    #expect(!logText.contains("127.0.0.1"), "the visits log keeps no address")
+                    let ingest = VisitIngest(database: platform.database, logger: platform.logger)
+                    let report = try await ingest.ingest(path: log)
+                    #expect(report.views == 4, "\(logText)")
+                    let tenant = try await platform.record(14224).unitID
+                    #expect(try await platform.scalar("SELECT views FROM platform.visit_days WHERE tenant_id = \(tenant)") == 4)
+                    #expect(try await platform.scalar("SELECT views FROM platform.visits WHERE tenant_id = \(tenant) AND path = '/'") == 3)
+                    #expect(try await platform.scalar("SELECT views FROM platform.visits WHERE tenant_id = \(tenant) AND path = '/tin-tuc'") == 1)
+                    _ = try await ingest.ingest(path: log)
+                    #expect(try await platform.scalar("SELECT views FROM platform.visit_days WHERE tenant_id = \(tenant)") == 4)
+                }
+            }
+        }
     }
 
     @Test func nginxKeepsPages_untilTheirCommuneChanges() async throws {
