@@ -570,7 +570,7 @@ def journey_console_accessibility(driver):
     check("Tổng quan" in driver.title, "the editor reaches the commune console")
     pages = ["/quan-tri", "/quan-tri/chuyen-muc/4", "/quan-tri/bai?q=hai&trang-thai=draft", "/quan-tri/bai/moi?chuyen-muc=4&loai=article",
              "/quan-tri/bai/moi?chuyen-muc=6&loai=document", "/quan-tri/bai/moi?chuyen-muc=7&loai=procedure",
-             "/quan-tri/bai/moi?chuyen-muc=1&loai=leader", "/quan-tri/trang/1", "/quan-tri/thong-tin", "/quan-tri/tep",
+             "/quan-tri/bai/moi?chuyen-muc=1&loai=leader", "/quan-tri/trang/1", "/quan-tri/thong-tin", "/quan-tri/thong-ke", "/quan-tri/tep",
              "/quan-tri/hoi-dap", "/quan-tri/y-kien", "/quan-tri/mat-khau"]
     for path in pages:
         driver.get(f"{COMMUNE_A}{path}")
@@ -591,7 +591,8 @@ def journey_console_accessibility(driver):
     login(driver, CONSOLE, DISTRICT)
     check("Tổng quan" in driver.title, "the district admin reaches the platform console")
     pages = ["/quan-tri", "/quan-tri/xa", "/quan-tri/xa?q=h%E1%BA%A3i", "/quan-tri/xa/moi", "/quan-tri/xa/14224",
-             "/quan-tri/tuan-thu", "/quan-tri/cho-duyet", "/quan-tri/nguoi-dung", "/quan-tri/nhat-ky", "/quan-tri/sap-xep", "/quan-tri/mat-khau"]
+             "/quan-tri/tuan-thu", "/quan-tri/cho-duyet", "/quan-tri/nguoi-dung", "/quan-tri/nhat-ky", "/quan-tri/sap-xep", "/quan-tri/mat-khau",
+             "/quan-tri/thong-ke", "/quan-tri/bao-cao-nam"]
     for path in pages:
         driver.get(f"{CONSOLE}{path}")
         axe_audit(driver, f"platform console: {path}")

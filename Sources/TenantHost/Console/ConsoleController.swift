@@ -40,6 +40,8 @@ struct ConsoleController: ConsoleBase {
         let review = ReviewConsoleController(dependencies: self.dependencies)
         review.addRoutes(to: commune)
         MediaConsoleController(dependencies: self.dependencies).addRoutes(to: commune)
+        let statistics = StatisticsConsoleController(dependencies: self.dependencies)
+        statistics.addCommuneRoutes(to: commune)
         let platform = group.group(context: PlatformConsoleContext.self)
         review.addPlatformRoutes(to: platform)
         ComplianceConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
@@ -49,6 +51,8 @@ struct ConsoleController: ConsoleBase {
         ReorganisationConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         ProvinceConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         MailConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
+        statistics.addRoutes(to: platform)
+        statistics.addReportRoutes(to: platform)
     }
 
     func signedIn(_ request: Request, _ context: ConsoleRequestContext) throws -> ConsoleSession {

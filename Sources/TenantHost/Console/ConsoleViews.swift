@@ -124,13 +124,13 @@ enum ConsoleLayout {
             if let tenant = frame.tenant {
                 let base = ConsolePaths.commune(tenant)
                 nav = [(base, "Tổng quan"), (base + "/bai", "Bài viết"), (base + "/duyet", "Duyệt bài"), (base + "/hoi-dap", "Hỏi đáp"), (base + "/y-kien", "Góp ý dự thảo"),
-                       (base + "/tep", "Tệp tải lên"), (base + "/thong-tin", "Thông tin chung")]
+                       (base + "/tep", "Tệp tải lên"), (base + "/thong-tin", "Thông tin chung"), (base + "/thong-ke", "Thống kê")]
                 if let site = frame.siteURL { nav.append((site, "Xem trang công khai")) }
                 if frame.user?.isAdministrator == true { nav.append(("/quan-tri", "Quản trị hệ thống")) }
             } else {
                 nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/cho-duyet", "Bài chờ duyệt"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/xa", "Xã, phường"), ("/quan-tri/sap-xep", "Sắp xếp ĐVHC"),
                        ("/quan-tri/xa/moi", "Tạo xã mới"),
-                       ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký")]
+                       ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký"), ("/quan-tri/thong-ke", "Thống kê")]
                 if frame.user?.isOperator == true {
                     nav += [("/quan-tri/tin-tu-tinh", "Tin từ tỉnh"), ("/quan-tri/thu-tuc", "Thủ tục hành chính"), ("/quan-tri/thong-bao", "Thông báo"),
                             ("/quan-tri/thu-gui", "Thư gửi đi")]
