@@ -60,15 +60,26 @@ wait_http "http://127.0.0.1:18086/" "$FIRST"
 # nginx with a static file the size of a home page.
 mkdir -p "$BENCH_STATE/static"
 curl -fsS -H "Host: $FIRST" http://127.0.0.1:18080/ >"$BENCH_STATE/static/index.html"
+# …and the same file with the visits log written as deploy/nginx/nginx.conf
+# writes it (what counting visits costs a page the front answers).
+VISITS_FORMAT=$(sed -n "/^    map \$http_user_agent \$visit_robot {/,/^    access_log {{NGINX_LOG_DIR}}\/visits.log/p" "$ROOT/deploy/nginx/nginx.conf" \
+  | sed "/access_log/d")
 cat >"$BENCH_STATE/nginx.conf" <<NGINX
 worker_processes auto;
 pid $BENCH_STATE/nginx.pid;
 error_log $BENCH_STATE/nginx-error.log warn;
 events { worker_connections 1024; }
 http {
+$VISITS_FORMAT
   access_log off;
   server {
     listen 127.0.0.1:18082 default_server;
+    root $BENCH_STATE/static;
+    location / { try_files /index.html =404; }
+  }
+  server {
+    listen 127.0.0.1:18084 default_server;
+    access_log $BENCH_STATE/visits.log visits buffer=512k flush=5s;
     root $BENCH_STATE/static;
     location / { try_files /index.html =404; }
   }
@@ -108,6 +119,7 @@ PG=$(pg_master_pid)
   echo "| what | req/s | p50 ms | p99 ms | server CPU ms/req | PostgreSQL CPU ms/req | server RSS MiB | errors |"
   echo "|---|---|---|---|---|---|---|---|"
   bench_measure "nginx-static-file" http://127.0.0.1:18082 "$NGINX_PID" "" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
+  bench_measure "nginx-static-file-visits-log" http://127.0.0.1:18084 "$NGINX_PID" "" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
   bench_measure "tenant-host-cached-home" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
   bench_measure "tenant-host-cached-article" http://127.0.0.1:18080 "$CACHED_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /tin-tuc/%d
   bench_measure "tenant-host-cached-home-router" http://127.0.0.1:18083 "$ROUTER_PID" "$PG" "$ROOT/bench/random_host.lua" "$BENCH_STATE/hosts-$N.txt" /
@@ -136,6 +148,7 @@ def ratio(a, b):
 print()
 print(f"- cached home / nginx static file: {ratio('tenant-host-cached-home', 'nginx-static-file')} (target at least 0.8x); p99 {rows.get('tenant-host-cached-home', (0, 0))[1]} ms (target under 10 ms)")
 print(f"- cached article / nginx static file: {ratio('tenant-host-cached-article', 'nginx-static-file')}")
+print(f"- nginx static file with the visits log / without: {ratio('nginx-static-file-visits-log', 'nginx-static-file')} (what counting visits costs a front-cache hit)")
 print(f"- the same through the router (CACHE_EARLY_HITS=0): home {ratio('tenant-host-cached-home-router', 'nginx-static-file')}, article {ratio('tenant-host-cached-article-router', 'nginx-static-file')}")
 if sys.argv[2] == "1":
     print(f"- uncached home / django-tenants home: {ratio('tenant-host-uncached-home', 'django-tenants-home')} (target at least 6x, then 10x); unprepared {ratio('tenant-host-uncached-home-unprepared', 'django-tenants-home')}")
