@@ -51,7 +51,8 @@ struct StatisticsConsoleController: ConsoleBase {
         let communes = self.currentCommunesInScope(context.session.user).filter { $0.status != .archived }
         let days = VisitStatistics.days(Self.period(request), until: Date())
         let (from, until) = (days[0], days[days.count - 1])
-        if let raw = QueryItemsOf(request)["xa"] {
+        // A malformed query is refused (400), not read as an empty one.
+        if let raw = try QueryItems(request).values["xa"] {
             guard raw.count <= 18, let id = Int64(raw), let tenant = communes.first(where: { $0.id == id }) else {
                 throw ConsoleOutcome.forbidden("Bạn không quản lý xã này.")
             }
