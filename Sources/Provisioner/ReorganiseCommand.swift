@@ -14,7 +14,7 @@ struct ReorganiseCommand: AsyncParsableCommand {
             commune and district admins of ended districts are locked. Each new commune is one transaction;
             run apply again after a crash and it finishes, with no duplicate.
             """,
-        subcommands: [Plan.self, Apply.self])
+        subcommands: [Plan.self, Apply.self, Footers.self])
 
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Work out the reorganisation and write it as JSON; changes nothing.")
@@ -106,6 +106,44 @@ struct ReorganiseCommand: AsyncParsableCommand {
                     Console.note("what was committed is complete; run the same command again to finish")
                     throw CLIError(code: 1, message: "\(report.failures.count) commune(s) failed")
                 }
+            }
+        }
+    }
+}
+
+extension ReorganiseCommand {
+    struct Footers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Footers whose e-mail is still on a domain of an ended unit, and the address proposed on the province's domain now.",
+            discussion: """
+                Lists each commune whose footer e-mail is on an ended province's, district's or commune's domain (the audit's
+                footer.domain check), with the same mailbox on its province's domain. --apply writes the proposals, one commune
+                per transaction with an audit entry, skipping a footer an editor changed meanwhile; run it again and it finishes.
+                Make sure the province's mail server has those mailboxes first.
+                """)
+
+        @Option(help: "Only the communes of this province (official code).") var province: Int?
+        @Flag(help: "Write the proposed addresses.") var apply = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let (province, apply) = (self.province, self.apply)
+            try await withPlatform(self.database) { p in
+                let snapshot = try await TenantDirectory().reload(from: p.database)
+                let tenants = snapshot.tenants.values.filter {
+                    $0.isCurrent && $0.status == .active && (province == nil || $0.province?.code == province)
+                }
+                let footers = FooterDomains(database: p.database, logger: p.database.logger)
+                let proposals = try await footers.proposals(Array(tenants))
+                var written = 0
+                for proposal in proposals {
+                    if apply, try await footers.apply(proposal) { written += 1 }
+                    Console.info("\(proposal.tenant.code)\t\(proposal.tenant.name)\t\(proposal.current)\t→ \(proposal.proposed)")
+                }
+                Console.info(
+                    apply
+                        ? "footers: \(written) of \(proposals.count) rewritten"
+                        : "footers: \(proposals.count) on an ended unit's domain; --apply writes the proposed addresses")
             }
         }
     }

@@ -118,6 +118,17 @@ enum Reorganised {
                 let report = try await browser.get("/quan-tri/tuan-thu/\(hung)", on: adminSite).text
                 #expect(report.contains("dùng tên miền namdinh.gov.vn của đơn vị hành chính đã kết thúc hoạt động"))
                 #expect(report.contains("Mã trang trên Hệ thống EMC: 4522"))
+                // The reorganisation offers the same mailbox on the province's domain now, and writes it on request.
+                let footers = FooterDomains(database: platform.database, logger: platform.logger)
+                let current = try await TenantDirectory().reload(from: platform.database).tenants.values.filter(\.isCurrent)
+                let proposals = try await footers.proposals(Array(current))
+                #expect(proposals.map(\.proposed) == ["ubnd.haihung@ninhbinh.gov.vn"])
+                let proposal = try #require(proposals.first)
+                #expect(try await footers.apply(proposal))
+                #expect(try await platform.strings("SELECT email FROM c_2514224.site") == ["ubnd.haihung@ninhbinh.gov.vn"])
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action = 'site.footer-domain'") == 1)
+                #expect(try await footers.apply(proposal) == false, "a footer changed since is left alone")
+                #expect(try await footers.proposals(Array(current)).isEmpty)
                 // Every old address lands on the same page inside the archive.
                 let moved = try await host.get("/tin-tuc/\(article)?x=1", host: Reorganised.oldHost)
                 #expect(moved.status == 301)
