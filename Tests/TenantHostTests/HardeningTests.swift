@@ -181,7 +181,7 @@ import TestSupport
                                      "/quan-tri/tuan-thu/:id", "/quan-tri/tin-tu-tinh/:id/go", "/quan-tri/xa/:id", "/quan-tri/xa?trang=:id",
                                      "/quan-tri/thu-tuc?x=:id", "/quan-tri/thong-bao?x=:id", "/quan-tri/moi/:id", "/quan-tri/dat-lai/:id",
                                      "/quan-tri/thu-gui/:id", "/quan-tri/thu-gui/:id/gui-lai", "/quan-tri/thu-gui?tinh-trang=:id",
-                                     "/quan-tri/thong-ke?xa=:id"]
+                                     "/quan-tri/thong-ke?xa=:id", "/quan-tri/cong-thong-tin"]
                 // The province's and the district's portals: reads only.
                 let portalRoutes = ["/tin-tu-tinh/:id", "/:id", "/:id/:id", "/thu-tuc-hanh-chinh/ma/:id"]
                 let bodies: [(String, [UInt8])] = [

@@ -103,6 +103,42 @@ import TestSupport
         }
     }
 
+    /// The province's operator sets who is responsible for its portal and
+    /// how to reach it; the portal's footer shows it; bad input is refused
+    /// and nobody below the province reaches the form.
+    @Test func portalFooter_isSetByTheProvince() async throws {
+        try await withTestPlatform { platform in
+            try await Self.twoProvinces(platform)
+            let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
+            _ = try await accounts.createUser(username: "tinh.hue", displayName: "Sở Huế", password: "matkhau-tinh-hue", role: .province, scope: (.province, 46))
+            _ = try await accounts.createUser(username: "xa.thuanan", displayName: "Thuận An", password: "matkhau-thuan-an", role: .editor, scope: (.commune, 19900))
+            let hue = try await Self.province(platform, 46)
+            try await withTestHost(platform) { host in
+                let editor = ConsoleBrowser(host)
+                _ = try await editor.login("xa.thuanan", "matkhau-thuan-an", on: adminSite)
+                #expect(try await editor.get("/quan-tri/cong-thong-tin", on: adminSite).status == 403)
+                let province = ConsoleBrowser(host)
+                _ = try await province.login("tinh.hue", "matkhau-tinh-hue", on: adminSite)
+                #expect(try await province.get("/quan-tri/cong-thong-tin", on: adminSite).status == 200)
+                let bad = try await province.submit(
+                    "/quan-tri/cong-thong-tin", to: "/quan-tri/cong-thong-tin", on: adminSite,
+                    [("tinh", String(hue.id)), ("nguoi-chiu-trach-nhiem", ""), ("dia-chi", "16 Lê Lợi"), ("thu-dien-tu", "khong-phai-thu")])
+                #expect(bad.status == 400)
+                #expect(bad.text.contains("Vui lòng nhập người chịu trách nhiệm.") && bad.text.contains("Thư điện tử không hợp lệ."))
+                let saved = try await province.submit(
+                    "/quan-tri/cong-thong-tin", to: "/quan-tri/cong-thong-tin", on: adminSite,
+                    [("tinh", String(hue.id)), ("nguoi-chiu-trach-nhiem", "Nguyễn Thị Lan"), ("chuc-vu", "Giám đốc Sở"),
+                     ("dia-chi", "16 Lê Lợi, Huế"), ("dien-thoai", "0234 3822 123"), ("thu-dien-tu", "cong@hue.gov.vn")])
+                #expect(saved.status == 303)
+                let portal = try await host.get(host: "hue.localhost").text
+                #expect(portal.contains("Người chịu trách nhiệm: <strong>Nguyễn Thị Lan</strong>, Giám đốc Sở"))
+                #expect(portal.contains("href=\"mailto:cong@hue.gov.vn\""))
+                #expect(!(try await host.get(host: "da-nang.localhost").text.contains("Nguyễn Thị Lan")))
+                #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action = 'portal.info'") == 1)
+            }
+        }
+    }
+
     @Test func provinceAnnouncement_showsOnEachOfItsCommunesWithItsSource() async throws {
         try await withTestPlatform { platform in
             try await Self.twoProvinces(platform)

@@ -616,7 +616,7 @@ def journey_province(driver):
 
     login(driver, CONSOLE, PROVINCE)
     check("Tổng quan" in driver.title, "the province operator reaches the platform console")
-    for path in ["/quan-tri/tin-tu-tinh", "/quan-tri/thu-tuc", "/quan-tri/thong-bao", "/quan-tri/tuan-thu"]:
+    for path in ["/quan-tri/tin-tu-tinh", "/quan-tri/thu-tuc", "/quan-tri/thong-bao", "/quan-tri/tuan-thu", "/quan-tri/cong-thong-tin"]:
         driver.get(f"{CONSOLE}{path}")
         axe_audit(driver, f"platform console: {path}")
     # A commune's report, reached from the list by its link (units are addressed by id).

@@ -194,3 +194,16 @@ public struct ProvinceProcedure: Sendable, Hashable {
         self.link.isEmpty ? "https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword=" + self.code : self.link
     }
 }
+
+/// The footer details of a province's or district's portal.
+public struct PortalInfo: Sendable, Hashable {
+    public var responsiblePerson = ""
+    public var responsibleTitle = ""
+    public var address = ""
+    public var phone = ""
+    public var email = ""
+
+    public init() {}
+
+    public var isEmpty: Bool { self == PortalInfo() }
+}

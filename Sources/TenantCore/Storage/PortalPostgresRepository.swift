@@ -63,6 +63,32 @@ public struct PortalStore: Sendable {
 
     /// A province's announcements, newest first: the published ones, or
     /// every one (the console) when `includeWithdrawn`.
+    /// The footer details of a unit's portal (empty when never set).
+    public func portalInfo(unit: Int64, on connection: UnitOfWork) async throws -> PortalInfo {
+        var info = PortalInfo()
+        for try await (person, title, address, phone, email) in try await connection.query(
+            """
+            SELECT responsible_person, responsible_title, address, phone, email FROM platform.portal_info WHERE unit_id = \(unit)
+            """, logger: self.logger
+        ).decode((String, String, String, String, String).self) {
+            info = PortalInfo()
+            (info.responsiblePerson, info.responsibleTitle, info.address, info.phone, info.email) = (person, title, address, phone, email)
+        }
+        return info
+    }
+
+    /// Replaces the footer details of a unit's portal.
+    public func setPortalInfo(_ info: PortalInfo, unit: Int64, on connection: UnitOfWork) async throws {
+        try await connection.query(
+            """
+            INSERT INTO platform.portal_info (unit_id, responsible_person, responsible_title, address, phone, email)
+            VALUES (\(unit), \(info.responsiblePerson), \(info.responsibleTitle), \(info.address), \(info.phone), \(info.email))
+            ON CONFLICT (unit_id) DO UPDATE SET responsible_person = EXCLUDED.responsible_person,
+                responsible_title = EXCLUDED.responsible_title, address = EXCLUDED.address, phone = EXCLUDED.phone,
+                email = EXCLUDED.email, updated_at = now()
+            """, logger: self.logger)
+    }
+
     /// Makes the portals' copy of a commune's published news and documents
     /// (a no-op update fires the trigger that keeps `platform.gathered`):
     /// for a commune placed on another cluster once the catalogue names it.

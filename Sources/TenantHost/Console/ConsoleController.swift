@@ -53,6 +53,7 @@ struct ConsoleController: ConsoleBase {
         MailConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         statistics.addRoutes(to: platform)
         statistics.addReportRoutes(to: platform)
+        PortalInfoConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
     }
 
     func signedIn(_ request: Request, _ context: ConsoleRequestContext) throws -> ConsoleSession {

@@ -133,6 +133,7 @@ enum ConsoleLayout {
                        ("/quan-tri/nguoi-dung", "Người dùng"), ("/quan-tri/nhat-ky", "Nhật ký"), ("/quan-tri/thong-ke", "Thống kê")]
                 if frame.user?.isOperator == true {
                     nav += [("/quan-tri/tin-tu-tinh", "Tin từ tỉnh"), ("/quan-tri/thu-tuc", "Thủ tục hành chính"), ("/quan-tri/thong-bao", "Thông báo"),
+                            ("/quan-tri/cong-thong-tin", "Cổng tỉnh"),
                             ("/quan-tri/thu-gui", "Thư gửi đi")]
                 }
                 if frame.user?.role == .platform {

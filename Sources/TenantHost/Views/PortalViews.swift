@@ -56,7 +56,7 @@ enum PortalViews {
             </main>
             <footer class="footer">
             <div class="wrap cols">
-            <section aria-labelledby="ft-owner"><h2 id="ft-owner">Cơ quan chủ quản</h2><p><strong>\(unit.issuingBody)</strong></p></section>
+            <section aria-labelledby="ft-owner"><h2 id="ft-owner">Cơ quan chủ quản</h2><p><strong>\(unit.issuingBody)</strong></p>\(self.contact(visit.info))</section>
             <section aria-labelledby="ft-links"><h2 id="ft-links">Liên kết</h2><ul class="links">\(links)<li><a href="/so-do-trang">Sơ đồ trang</a></li></ul></section>
             </div>
             </footer>
@@ -145,6 +145,18 @@ enum PortalViews {
     static func announcement(_ visit: Visit, _ a: Announcement) -> HTML {
         let main = AnnouncementViews.article(a, source: visit.province?.issuingBody ?? "")
         return self.page(visit, title: a.title, path: "/tin-tu-tinh/\(a.id)", main: main)
+    }
+
+    /// The person responsible and how to reach the portal, as far as the province set them.
+    static func contact(_ info: PortalInfo) -> HTML {
+        var lines: [HTML] = []
+        if !info.responsiblePerson.isEmpty {
+            lines.append("<p>Người chịu trách nhiệm: <strong>\(info.responsiblePerson)</strong>\(info.responsibleTitle.isEmpty ? "" : ", \(info.responsibleTitle)")</p>")
+        }
+        if !info.address.isEmpty { lines.append("<p>Địa chỉ: \(info.address)</p>") }
+        if !info.phone.isEmpty { lines.append("<p>Điện thoại: <a href=\"\(href: "tel:" + info.phone.filter { $0.isNumber || $0 == "+" })\">\(info.phone)</a></p>") }
+        if !info.email.isEmpty { lines.append("<p>Thư điện tử: <a href=\"\(href: "mailto:" + info.email)\">\(info.email)</a></p>") }
+        return HTML(lines)
     }
 
     static func description(_ unit: AdminUnit) -> String {
