@@ -10,14 +10,9 @@ extension ContentStore {
         for tenant in tenants {
             rows[tenant.id] = ComplianceRow(tenant: tenant, sections: [:], responsiblePerson: "", openQuestions: 0, overdueQuestions: 0)
         }
-        for batch in stride(from: 0, to: tenants.count, by: 200).map({ Array(tenants[$0..<min($0 + 200, tenants.count)]) }) {
-            // Each part names one commune's schema, a validated SchemaName;
-            // the times are binds.
-            var sql = ""
-            for (index, tenant) in batch.enumerated() {
-                let s = tenant.schema.quoted
-                if index > 0 { sql += " UNION ALL " }
-                sql += """
+        // Each part names one commune's schema, a validated SchemaName; the times are binds.
+        for sql in Self.unionPerCommune(tenants, { tenant, s in
+            """
                     SELECT \(tenant.id)::int8, x.id::int, x.kind, x.starter, x.n, x.newest, si.responsible_person, q.open, q.overdue,
                            q.answered, q.newest_answer, x.samples,
                            concat_ws(E'\\x1f', si.publisher, si.responsible_title, si.address, si.phone, si.email, si.emc_site_id),
@@ -35,8 +30,8 @@ extension ContentStore {
                                          count(*) FILTER (WHERE published AND status = 'answered') AS answered,
                                          max(answered_at) FILTER (WHERE published AND status = 'answered') AS newest_answer
                                     FROM \(s).questions) q
-                    """
-            }
+                """
+        }) {
             var bindings = PostgresBindings()
             bindings.append(now)
             bindings.append(cutoff)

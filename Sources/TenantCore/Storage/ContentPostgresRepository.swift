@@ -29,6 +29,14 @@ public struct ContentStore: Sendable {
     /// The listing columns: everything but the body.
     static let summaryColumns = entryColumns(body: "''::text AS body", bodySource: "''::text AS body_source")
 
+    /// One statement per 200 communes: each commune's part (naming its
+    /// validated schema) joined by UNION ALL, for reads over many schemas.
+    static func unionPerCommune(_ tenants: [Tenant], _ part: (Tenant, String) -> String) -> [String] {
+        stride(from: 0, to: tenants.count, by: 200).map { start in
+            tenants[start..<min(start + 200, tenants.count)].map { part($0, $0.schema.quoted) }.joined(separator: " UNION ALL ")
+        }
+    }
+
     static func decodeEntry(_ row: PostgresRow, _ c: Columns) throws -> Entry {
         let r = row.makeRandomAccess()
         var e = Entry(

@@ -30,13 +30,9 @@ extension ContentStore {
         let end = VietnamTime.startOfDay(year: year + 1, month: 1, day: 1)
         var figures: [Int64: YearFigures] = [:]
         for tenant in tenants { figures[tenant.id] = YearFigures(tenantID: tenant.id) }
-        for batch in stride(from: 0, to: tenants.count, by: 200).map({ Array(tenants[$0..<min($0 + 200, tenants.count)]) }) {
-            var sql = ""
-            for (index, tenant) in batch.enumerated() {
-                let s = tenant.schema.quoted
-                if index > 0 { sql += " UNION ALL " }
-                // Each part names one commune's validated schema; the times are binds.
-                sql += """
+        // Each part names one commune's validated schema; the times are binds.
+        for sql in Self.unionPerCommune(tenants, { tenant, s in
+            """
                     SELECT \(tenant.id)::int8, 'e'::text, e.section_id::int, count(*)::int, NULL::float8
                       FROM \(s).entries e
                      WHERE e.status = 'published' AND NOT e.is_sample AND e.published_at >= $1 AND e.published_at < $2
@@ -48,8 +44,8 @@ extension ContentStore {
                     SELECT \(tenant.id)::int8, 'a', 0, count(*)::int,
                            avg(extract(epoch FROM q.answered_at - q.created_at) / 86400)::float8
                       FROM \(s).questions q WHERE q.answered_at >= $1 AND q.answered_at < $2
-                    """
-            }
+                """
+        }) {
             var bindings = PostgresBindings()
             bindings.append(start)
             bindings.append(end)
