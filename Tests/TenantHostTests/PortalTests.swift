@@ -130,6 +130,8 @@ import TestSupport
                     [("tinh", String(hue.id)), ("nguoi-chiu-trach-nhiem", "Nguyễn Thị Lan"), ("chuc-vu", "Giám đốc Sở"),
                      ("dia-chi", "16 Lê Lợi, Huế"), ("dien-thoai", "0234 3822 123"), ("thu-dien-tu", "cong@hue.gov.vn")])
                 #expect(saved.status == 303)
+                // Every host keeps the portals' footers in its directory, reloaded on the change's notification.
+                #expect(try await host.eventually { try await host.get(host: "hue.localhost").text.contains("Nguyễn Thị Lan") })
                 let portal = try await host.get(host: "hue.localhost").text
                 #expect(portal.contains("Người chịu trách nhiệm: <strong>Nguyễn Thị Lan</strong>, Giám đốc Sở"))
                 #expect(portal.contains("href=\"mailto:cong@hue.gov.vn\""))

@@ -11,3 +11,7 @@ CREATE TABLE platform.portal_info (
     email              text        NOT NULL DEFAULT '' CHECK (length(email) <= 200),
     updated_at         timestamptz NOT NULL DEFAULT now()
 );
+-- Every host keeps these in its directory (a portal's pages read no table
+-- for its footer): a change reloads the directory like any catalogue change.
+CREATE TRIGGER portal_info_notify AFTER INSERT OR UPDATE OR DELETE ON platform.portal_info
+    FOR EACH STATEMENT EXECUTE FUNCTION platform.notify_catalogue();

@@ -59,14 +59,17 @@ public final class DirectorySnapshot: Sendable {
     /// Each province's announcements ("Tin từ tỉnh") without their bodies,
     /// newest first, including those scheduled later.
     let announcements: [Int64: [Announcement]]
+    /// The footer details of the portals that have them, by unit.
+    public let portalInfos: [Int64: PortalInfo]
     public let loadedAt: Date
 
     init(
         hosts: [String: HostEntry], tenants: [Int64: Tenant], units: [Int64: AdminUnit], predecessors: [Int64: [Predecessor]] = [:],
         notices: [PlatformNotice] = [], settings: PlatformSettings = .defaults, announcements: [Int64: [Announcement]] = [:],
-        loadedAt: Date = Date()
+        portalInfos: [Int64: PortalInfo] = [:], loadedAt: Date = Date()
     ) {
         self.hosts = hosts
+        self.portalInfos = portalInfos
         self.notices = notices
         self.settings = settings
         self.announcements = announcements

@@ -103,9 +103,10 @@ public struct Catalogue: Sendable {
         let notices = try await portal.notices(on: connection)
         let settings = try await portal.settings(on: connection)
         let announcements = try await portal.announcementsShown(on: connection)
+        let portalInfos = try await portal.portalInfos(on: connection)
         return DirectorySnapshot(
             hosts: hosts, tenants: tenants, units: units, predecessors: predecessors, notices: notices, settings: settings,
-            announcements: announcements)
+            announcements: announcements, portalInfos: portalInfos)
     }
 
     // MARK: Units

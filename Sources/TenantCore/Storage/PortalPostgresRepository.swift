@@ -63,18 +63,21 @@ public struct PortalStore: Sendable {
 
     /// A province's announcements, newest first: the published ones, or
     /// every one (the console) when `includeWithdrawn`.
-    /// The footer details of a unit's portal (empty when never set).
-    public func portalInfo(unit: Int64, on connection: UnitOfWork) async throws -> PortalInfo {
-        var info = PortalInfo()
-        for try await (person, title, address, phone, email) in try await connection.query(
+    /// The footer details of the portals that have them, by unit: every
+    /// one (for the directory), or `unit`'s only.
+    public func portalInfos(unit: Int64? = nil, on connection: UnitOfWork) async throws -> [Int64: PortalInfo] {
+        var result: [Int64: PortalInfo] = [:]
+        for try await (id, person, title, address, phone, email) in try await connection.query(
             """
-            SELECT responsible_person, responsible_title, address, phone, email FROM platform.portal_info WHERE unit_id = \(unit)
+            SELECT unit_id, responsible_person, responsible_title, address, phone, email FROM platform.portal_info
+             WHERE \(unit)::int8 IS NULL OR unit_id = \(unit)
             """, logger: self.logger
-        ).decode((String, String, String, String, String).self) {
-            info = PortalInfo()
+        ).decode((Int64, String, String, String, String, String).self) {
+            var info = PortalInfo()
             (info.responsiblePerson, info.responsibleTitle, info.address, info.phone, info.email) = (person, title, address, phone, email)
+            result[id] = info
         }
-        return info
+        return result
     }
 
     /// Replaces the footer details of a unit's portal.

@@ -63,14 +63,10 @@ extension ContentStore {
         }
         let ids = tenants.map(\.id)
         let (from, until) = ("\(year)-01-01", "\(year)-12-31")
-        for try await (tenant, views) in try await connection.query(
-            """
-            SELECT tenant_id, sum(views)::int8 FROM platform.visit_days
-             WHERE tenant_id = ANY(\(ids)) AND day BETWEEN \(from)::date AND \(until)::date GROUP BY tenant_id
-            """, logger: self.logger
-        ).decode((Int64, Int64).self) {
-            figures[tenant]?.views = Int(views)
+        for (tenant, views) in try await VisitRepository(logger: self.logger).totals(tenantIDs: ids, from: from, until: until, on: connection) {
+            figures[tenant]?.views = views
         }
+        // The year's ratings by their calendar day (`rated_on`).
         for try await (tenant, count, information, services) in try await connection.query(
             """
             SELECT tenant_id, count(*)::int, avg(information)::float8, avg(services)::float8 FROM platform.ratings

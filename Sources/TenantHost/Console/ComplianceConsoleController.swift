@@ -25,10 +25,9 @@ struct ComplianceConsoleController: ConsoleBase {
         let query = QueryItemsOf(request)
         let now = Date()
         // Communes that exist: an ended commune is neither audited nor listed.
-        let inScope = self.currentCommunesInScope(session.user).filter { $0.status != .archived }
+        let inScope = self.listedCommunesInScope(session.user)
         var filter = ComplianceView.Filter(query: query)
-        let provinces = Dictionary(inScope.compactMap { $0.province.map { ($0.id, $0) } }, uniquingKeysWith: { a, _ in a })
-            .values.sorted { Self.vietnameseOrder($0.name, $1.name) }
+        let provinces = Self.provinces(of: inScope)
         if let province = filter.province, provinces.contains(where: { $0.id == province }) == false { filter.province = nil }
         var communes = inScope
         if let province = filter.province { communes = communes.filter { $0.province?.id == province } }

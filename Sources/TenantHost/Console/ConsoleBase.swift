@@ -130,6 +130,26 @@ extension ConsoleBase {
         return tenant
     }
 
+    /// The provinces an operator acts for (their own, or every one for the
+    /// platform role); anyone else is refused with `refusal`.
+    func operatorProvinces(_ user: StaffUser, refusal: String) throws -> [AdminUnit] {
+        let provinces = user.provinces(in: self.services.directory.snapshot.units)
+        guard user.isOperator, !provinces.isEmpty else { throw ConsoleOutcome.forbidden(refusal) }
+        return provinces
+    }
+
+    /// Communes in scope whose sites are audited, counted and reported:
+    /// existing, and not archived.
+    func listedCommunesInScope(_ user: StaffUser) -> [Tenant] {
+        self.currentCommunesInScope(user).filter { $0.status != .archived }
+    }
+
+    /// The provinces of `communes`, in Vietnamese order.
+    static func provinces(of communes: [Tenant]) -> [AdminUnit] {
+        Dictionary(communes.compactMap { $0.province.map { ($0.id, $0) } }, uniquingKeysWith: { a, _ in a })
+            .values.sorted { ComplianceConsoleController.vietnameseOrder($0.name, $1.name) }
+    }
+
     func communesInScope(_ user: StaffUser) -> [Tenant] {
         self.services.directory.snapshot.tenants.values.filter { user.mayManage($0) }.sorted { $0.code < $1.code }
     }

@@ -17,11 +17,7 @@ struct PortalInfoConsoleController: ConsoleBase {
     static let inputs = ["nguoi-chiu-trach-nhiem", "chuc-vu", "dia-chi", "dien-thoai", "thu-dien-tu"]
 
     func provinces(_ user: StaffUser) throws -> [AdminUnit] {
-        let provinces = user.provinces(in: self.services.directory.snapshot.units)
-        guard user.isOperator, !provinces.isEmpty else {
-            throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh sửa thông tin của cổng thông tin tỉnh.")
-        }
-        return provinces
+        try self.operatorProvinces(user, refusal: "Chỉ quản trị cấp tỉnh sửa thông tin của cổng thông tin tỉnh.")
     }
 
     /// The province chosen (`tinh`), or the first.
@@ -33,7 +29,7 @@ struct PortalInfoConsoleController: ConsoleBase {
         let provinces = try self.provinces(context.user)
         let province = self.province(QueryItemsOf(request)["tinh"], in: provinces)
         let info = try await self.services.database.withConnection(retryingReads: true) { connection in
-            try await PortalStore(logger: self.services.logger).portalInfo(unit: province.id, on: connection)
+            try await PortalStore(logger: self.services.logger).portalInfos(unit: province.id, on: connection)[province.id] ?? PortalInfo()
         }
         let fields = Dictionary(uniqueKeysWithValues: zip(
             Self.inputs, [info.responsiblePerson, info.responsibleTitle, info.address, info.phone, info.email]))

@@ -28,11 +28,7 @@ struct ProvinceConsoleController: ConsoleBase {
     /// The provinces this operator publishes for: their own, or every one
     /// for the platform role (``StaffUser/provinces(in:)``).
     func provinces(_ user: StaffUser) throws -> [AdminUnit] {
-        let provinces = user.provinces(in: self.services.directory.snapshot.units)
-        guard user.isOperator, !provinces.isEmpty else {
-            throw ConsoleOutcome.forbidden("Chỉ quản trị cấp tỉnh đăng tin từ tỉnh và thông báo.")
-        }
-        return provinces
+        try self.operatorProvinces(user, refusal: "Chỉ quản trị cấp tỉnh đăng tin từ tỉnh và thông báo.")
     }
 
     @Sendable func announcements(_ request: Request, context: PlatformConsoleContext) async throws -> Response {

@@ -48,7 +48,7 @@ struct StatisticsConsoleController: ConsoleBase {
     }
 
     @Sendable func scope(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
-        let communes = self.currentCommunesInScope(context.session.user).filter { $0.status != .archived }
+        let communes = self.listedCommunesInScope(context.session.user)
         let days = VisitStatistics.days(Self.period(request), until: Date())
         let (from, until) = (days[0], days[days.count - 1])
         // A malformed query is refused (400), not read as an empty one.
@@ -95,9 +95,8 @@ extension StatisticsConsoleController {
         let query = QueryItemsOf(request)
         let now = VietnamTime(Date())
         let year = query["nam"].flatMap { $0.count == 4 ? Int($0) : nil }.flatMap { (2020...now.year).contains($0) ? $0 : nil } ?? now.year
-        let inScope = self.currentCommunesInScope(context.session.user).filter { $0.status != .archived }
-        let provinces = Dictionary(inScope.compactMap { $0.province.map { ($0.id, $0) } }, uniquingKeysWith: { a, _ in a })
-            .values.sorted { ComplianceConsoleController.vietnameseOrder($0.name, $1.name) }
+        let inScope = self.listedCommunesInScope(context.session.user)
+        let provinces = Self.provinces(of: inScope)
         let province = query["tinh"].flatMap { Int64($0) }.flatMap { id in provinces.first { $0.id == id } } ?? provinces.first
         let communes = inScope.filter { province == nil || $0.province?.id == province?.id }
         let content = self.services.content

@@ -25,8 +25,8 @@ struct PortalController: Sendable {
         let publicScheme: String
         let baseURL: String
         let now: Date
-        /// The portal's footer details (``PortalInfo``).
-        var info = PortalInfo()
+        /// The portal's footer details (``PortalInfo``), from the directory.
+        var info: PortalInfo { self.snapshot.portalInfos[self.unit.id] ?? PortalInfo() }
 
         var province: AdminUnit? { self.unit.level == .province ? self.unit : self.unit.parentID.flatMap { self.snapshot.units[$0] } }
 
@@ -44,16 +44,11 @@ struct PortalController: Sendable {
         let port = SiteAddress.port(of: authority).map { ":\($0)" } ?? ""
         let preferDev = snapshot.portalAddress(of: unit, preferDev: true) == host
         let scheme = preferDev ? "http" : self.services.config.publicScheme
-        var visit = Visit(
+        let visit = Visit(
             unit: unit, snapshot: snapshot, preferDev: preferDev, port: port, publicScheme: self.services.config.publicScheme, baseURL: "\(scheme)://\(host.value)\(port)", now: Date())
         let path = request.uri.path
         if unit.validUntil != nil {
             return self.ended(unit, snapshot: snapshot, preferDev: preferDev, port: port)
-        }
-        if path != "/robots.txt" && path != "/sitemap.xml" {
-            visit.info = try await self.services.database.withConnection(retryingReads: true) { connection in
-                try await PortalStore(logger: self.services.logger).portalInfo(unit: unit.id, on: connection)
-            }
         }
         switch path {
         case "/robots.txt":

@@ -111,11 +111,8 @@ enum PortalViews {
     static func directory(_ visit: Visit, search text: String) -> HTML {
         let search = CommuneSearch(String(text.prefix(100)))
         let communes = visit.snapshot.communes(below: visit.unit.id).filter { search.matches($0.name, code: $0.code) }
-        var groups: [(String, [Tenant])] = []
-        for tenant in communes.sorted(by: { ($0.district?.name ?? "", $0.name) < ($1.district?.name ?? "", $1.name) }) {
-            let group = visit.unit.level == .province ? tenant.district?.name ?? "" : ""
-            if let last = groups.indices.last, groups[last].0 == group { groups[last].1.append(tenant) } else { groups.append((group, [tenant])) }
-        }
+        let groups = communes.sorted(by: { ($0.district?.name ?? "", $0.name) < ($1.district?.name ?? "", $1.name) })
+            .runs { visit.unit.level == .province ? $0.district?.name ?? "" : "" }
         let list: HTML = communes.isEmpty
             ? "<p>Không tìm thấy xã, phường nào khớp với “\(search.text)”.</p>"
             : HTML(groups.map { group, tenants -> HTML in

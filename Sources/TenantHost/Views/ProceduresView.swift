@@ -67,11 +67,7 @@ enum ProceduresView {
 
     /// The province's catalogue, grouped by field, each procedure linked to its page here.
     static func catalogue(_ procedures: [ProvinceProcedure]) -> HTML {
-        var groups: [(String, [ProvinceProcedure])] = []
-        for p in procedures {
-            if let last = groups.indices.last, groups[last].0 == p.field { groups[last].1.append(p) } else { groups.append((p.field, [p])) }
-        }
-        return HTML(groups.map { field, items -> HTML in
+        HTML(procedures.runs(by: \.field).map { field, items -> HTML in
             """
             <h2>\(field)</h2>
             <ul class="items procedures">\(items.map { p -> HTML in
@@ -97,11 +93,7 @@ enum ProceduresView {
     ) -> HTML {
         let shownCatalogue = catalogue.filter(filter.matches)
         let shownOwn = procedures.filter(filter.matches)
-        var groups: [(String, [Entry])] = []
-        for p in shownOwn {
-            let field = p.field ?? "Lĩnh vực khác"
-            if let last = groups.indices.last, groups[last].0 == field { groups[last].1.append(p) } else { groups.append((field, [p])) }
-        }
+        let groups = shownOwn.runs { $0.field ?? "Lĩnh vực khác" }
         let own = HTML(groups.map { field, items -> HTML in
             """
             <h3>\(field)</h3>
@@ -189,5 +181,18 @@ enum ProceduresView {
         case "một phần": return "<span class=\"tag tag-part\">Một phần</span>"
         default: return .empty
         }
+    }
+}
+
+extension Sequence {
+    /// Consecutive elements with the same key, in order: the groups of a
+    /// list already sorted by that key (a section's fields, a portal's districts).
+    func runs<Key: Equatable>(by key: (Element) -> Key) -> [(Key, [Element])] {
+        var groups: [(Key, [Element])] = []
+        for element in self {
+            let k = key(element)
+            if let last = groups.indices.last, groups[last].0 == k { groups[last].1.append(element) } else { groups.append((k, [element])) }
+        }
+        return groups
     }
 }
