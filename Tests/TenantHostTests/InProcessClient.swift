@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOEmbedded
+import Synchronization
 import TestSupport
 
 /// Sends requests straight to the application's responder (its middleware
@@ -33,39 +34,85 @@ struct InProcessClient: Sendable {
         let request = Request(
             head: HTTPRequest(method: method, scheme: "http", authority: host, path: target, headerFields: fields),
             body: RequestBody(buffer: ByteBuffer(bytes: body ?? [])))
-        let response: Response
-        do {
-            response = try await Self.within(.seconds(60), "\(method) \(target) on \(host ?? "-")") { try await self.respond(request) }
-        } catch let error as InProcessTimeout {
-            throw error
-        } catch let error as any HTTPResponseError {
-            response = Response(status: error.status)
-        } catch {
-            response = Response(status: .internalServerError)
+        let what = "\(method) \(target) on \(host ?? "-")"
+        let (response, bytes) = try await Self.within(.seconds(60), what) { () async throws -> (Response, [UInt8]) in
+            let response: Response
+            do {
+                response = try await self.respond(request)
+            } catch let error as any HTTPResponseError {
+                response = Response(status: error.status)
+            } catch {
+                response = Response(status: .internalServerError)
+            }
+            let collector = BodyCollector()
+            try await response.body.write(collector)
+            return (response, collector.bytes)
         }
-        let collector = BodyCollector()
-        try await response.body.write(collector)
         var headerList = response.headers.map { ($0.name.rawName, $0.value) }
-        if response.headers[.contentLength] == nil { headerList.append(("Content-Length", String(collector.bytes.count))) }
-        return RawHTTPResponse(status: response.status.code, headers: headerList, body: method == .head ? [] : collector.bytes)
+        if response.headers[.contentLength] == nil { headerList.append(("Content-Length", String(bytes.count))) }
+        return RawHTTPResponse(status: response.status.code, headers: headerList, body: method == .head ? [] : bytes)
     }
 }
 
 extension InProcessClient {
     /// Runs `body`, or fails naming the request when it takes longer than
     /// `limit`: a stuck request fails its test instead of holding the run.
-    static func within(
-        _ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> Response
-    ) async throws -> Response {
-        try await withThrowingTaskGroup(of: Response?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
+    /// The request runs in a task of its own, abandoned (and cancelled) at
+    /// the limit: a child of a task group would hold the group, and so the
+    /// test, for as long as it does not end.
+    static func within<Result: Sendable>(
+        _ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let outcome = Outcome<Result>()
+        return try await withCheckedThrowingContinuation { continuation in
+            outcome.set(continuation)
+            let work = Task {
+                do { outcome.finish(.success(try await body())) } catch { outcome.finish(.failure(error)) }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let response = first else { throw InProcessTimeout(request: what) }
-            return response
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                if !Task.isCancelled, outcome.finish(.failure(InProcessTimeout(request: what))) { work.cancel() }
+            }
+            outcome.onFinish { timer.cancel() }
+        }
+    }
+
+    /// The first of the request's end and its deadline resumes the caller, once.
+    final class Outcome<Result: Sendable>: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<Result, any Error>?
+            var result: Swift.Result<Result, any Error>?
+            var finished: (@Sendable () -> Void)?
+        }
+        private let state = Mutex(State())
+
+        func set(_ continuation: CheckedContinuation<Result, any Error>) {
+            self.state.withLock { $0.continuation = continuation }
+        }
+
+        /// Registers what to do once finished (at once if already finished).
+        func onFinish(_ action: @escaping @Sendable () -> Void) {
+            let now = self.state.withLock { state -> Bool in
+                if state.result != nil { return true }
+                state.finished = action
+                return false
+            }
+            if now { action() }
+        }
+
+        /// Resumes the caller with `result` if nothing did before; true if this did.
+        @discardableResult
+        func finish(_ result: Swift.Result<Result, any Error>) -> Bool {
+            let (continuation, action) = self.state.withLock { state -> (CheckedContinuation<Result, any Error>?, (@Sendable () -> Void)?) in
+                guard state.result == nil else { return (nil, nil) }
+                state.result = result
+                defer { state.continuation = nil; state.finished = nil }
+                return (state.continuation, state.finished)
+            }
+            guard let continuation else { return false }
+            continuation.resume(with: result)
+            action?()
+            return true
         }
     }
 }
