@@ -93,8 +93,7 @@ enum PortalViews {
             <ul class="items">\(items.compactMap { item -> HTML? in
                 guard let tenant = visit.snapshot.tenants[item.tenantID], let base = visit.base(of: tenant) else { return nil }
                 let number: HTML = item.docNumber.map { "\($0) – " } ?? .empty
-                let sample: HTML = item.isSample ? " <span class=\"tag tag-sample\">Nội dung mẫu</span>" : .empty
-                return "<li><h3><a href=\"\(href: "\(base)/\(section.slug)/\(item.entryID)")\">\(number)\(item.title)</a>\(sample)</h3><p class=\"meta\"><a href=\"\(href: base + "/")\">\(tenant.name)</a> · <time datetime=\"\(VietnamTime(item.publishedAt).isoDate)\">\(Layout.date(item.publishedAt))</time></p></li>"
+                return "<li><h3><a href=\"\(href: "\(base)/\(section.slug)/\(item.entryID)")\">\(number)\(item.title)</a></h3><p class=\"meta\"><a href=\"\(href: base + "/")\">\(tenant.name)</a> · <time datetime=\"\(VietnamTime(item.publishedAt).isoDate)\">\(Layout.date(item.publishedAt))</time></p></li>"
             })</ul>
             """
     }
