@@ -144,6 +144,56 @@ import TestSupport
         }
     }
 
+    /// Stopping the pool while leases run, queue and retry (and while a
+    /// query cut short by the stop marks PostgreSQL lost, which replaced the
+    /// pool with clients nobody would run): every lease ends, and so does
+    /// `run()`. A lease left waiting once held up a host's shutdown forever.
+    @Test func stoppingThePool_endsEveryLease() async throws {
+        try await withTestPlatform { platform in
+            // setup
+            let database = TenantDatabase(config: platform.config, poolSize: 2, recycleAfter: 0, logger: platform.logger)
+            let (ended, end) = AsyncStream.makeStream(of: String.self)
+            let runner = Task {
+                try? await database.run()
+                end.yield("run")
+            }
+            let workers = 12
+            for _ in 0..<workers {
+                Task {
+                    while true {
+                        do {
+                            try await database.withConnection(retryingReads: true) { connection in
+                                _ = try await connection.query("SELECT pg_sleep(0.05)", logger: platform.logger).collect()
+                            }
+                        } catch {
+                            break
+                        }
+                    }
+                    end.yield("lease")
+                }
+            }
+            while database.leasesInUse < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            // act
+            runner.cancel()
+            database.markAvailable(false)
+            // A deadline far beyond the stop, so that a lease that waits
+            // for ever fails this test instead of holding the run.
+            Task {
+                try? await Task.sleep(for: .seconds(30))
+                end.finish()
+            }
+            var leases = 0
+            var runEnded = false
+            for await what in ended {
+                if what == "run" { runEnded = true } else { leases += 1 }
+                if runEnded && leases == workers { break }
+            }
+            // check
+            #expect(runEnded, "run() did not return")
+            #expect(leases == workers, "\(workers - leases) of \(workers) leases still waiting")
+        }
+    }
+
     /// Two communes served through one pooled connection, alternating: each
     /// read sees its own commune's rows only, through schema-qualified SQL
     /// and through a search_path set for the transaction alike.

@@ -9,6 +9,41 @@ import _ConnectionPoolModule
 /// Transactions on a leased connection, connections outside the pool, and
 /// what a PostgreSQL failure means to the platform.
 extension TenantDatabase {
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    @discardableResult
+    public func withTransaction<Result: Sendable>(
+        _ body: (UnitOfWork) async throws -> Result
+    ) async throws(TenantCoreError) -> Result {
+        try await self.withConnection { connection in
+            try await Self.inTransaction(connection, logger: self.logger, body)
+        }
+    }
+
+    /// Runs `body` in one transaction on the cluster of `schema`'s commune.
+    ///
+    /// On another cluster the transaction also writes the catalogue through
+    /// postgres_fdw, whose remote part runs at REPEATABLE READ: two editors
+    /// of one commune touching its catalogue row at once make one of them
+    /// fail with a serialization failure (40001), or a deadlock (40P01).
+    /// Such a transaction was rolled back whole, so it is run again (three
+    /// times at most).
+    @discardableResult
+    public func withTransaction<Result: Sendable>(
+        schema: SchemaName?, _ body: (UnitOfWork) async throws -> Result
+    ) async throws(TenantCoreError) -> Result {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await self.withConnection(schema: schema) { connection in
+                    try await Self.inTransaction(connection, logger: self.logger, body)
+                }
+            } catch where attempt < 4 && Self.isConflict(error) {
+                try? await Task.sleep(for: .milliseconds(Int.random(in: 5...40) * attempt))
+            }
+        }
+    }
+
     /// `SET LOCAL search_path` for the current transaction of `connection`
     /// (the commune's schema, then `public`): it ends with the transaction
     /// and never leaks to the next user of the pooled connection.

@@ -39,9 +39,11 @@ public final class TenantDatabase: Service, Sendable {
     /// Distinct communes each connection served, by (client, connection id).
     private let touched: Mutex<[ConnectionKey: Set<SchemaName>]>
     private let available: Atomic<Bool>
-    /// Set once `run()` has returned: the pool takes no lease any more, and
-    /// a lease asked for then would wait forever (PostgresClient queues it
-    /// until a `run()` that never comes), holding up the host's shutdown.
+    /// Set as soon as `run()` is asked to stop: the pool takes no lease and
+    /// is replaced no more. A lease asked for then, or a replacement made
+    /// while the pools shut down, would wait forever on a client whose
+    /// `run()` never comes (PostgresClient queues it), holding up the host's
+    /// shutdown.
     private let stopped = Atomic<Bool>(false)
     /// How long a replaced pool keeps serving the queries it already runs.
     private let retireAfter: Duration
@@ -166,20 +168,39 @@ public final class TenantDatabase: Service, Sendable {
         }
         for client in unstarted { starter.yield(client) }
         await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await self.sweepWhileUnavailable() }
-                group.addTask { await self.clusters.run() }
-                for await client in pools {
-                    group.addTask {
-                        await withDiscardingTaskGroup { runner in
-                            runner.addTask { await client.run() }
-                            await self.waitUntilRetired(client)
-                            runner.cancelAll()
+            await withTaskCancellationHandler {
+                await withDiscardingTaskGroup { group in
+                    group.addTask { await self.sweepWhileUnavailable() }
+                    group.addTask { await self.clusters.run() }
+                    var started: Set<ObjectIdentifier> = []
+                    for await client in pools {
+                        started.insert(ObjectIdentifier(client))
+                        group.addTask {
+                            await withDiscardingTaskGroup { runner in
+                                runner.addTask { await client.run() }
+                                await self.waitUntilRetired(client)
+                                runner.cancelAll()
+                            }
                         }
                     }
+                    // Stopping. A replacement handed over as the stream
+                    // ended was never started: it runs now, already
+                    // cancelled, so the leases queued on it fail at once.
+                    self.stop(starter)
+                    let current = self.pool.withLock { $0.clients }
+                    for client in current where !started.contains(ObjectIdentifier(client)) {
+                        group.addTask { await client.run() }
+                    }
                 }
+            } onCancel: {
+                self.stop(starter)
             }
         }
+        self.stop(starter)
+    }
+
+    /// No lease and no replacement from now on.
+    private func stop(_ starter: AsyncStream<PostgresClient>.Continuation) {
         self.stopped.store(true, ordering: .relaxed)
         self.pool.withLock { $0.starter = nil }
         starter.finish()
@@ -242,6 +263,8 @@ public final class TenantDatabase: Service, Sendable {
 
     /// Records whether PostgreSQL answers (set by the catalogue watcher and by failed queries).
     public func markAvailable(_ value: Bool) {
+        // A query cut short by the host's own shutdown says nothing about PostgreSQL.
+        guard !self.stopped.load(ordering: .relaxed) else { return }
         let old = self.available.exchange(value, ordering: .relaxed)
         if old != value {
             if value {
@@ -292,31 +315,6 @@ public final class TenantDatabase: Service, Sendable {
         }
     }
 
-    /// Runs `body` in one transaction on the cluster of `schema`'s commune.
-    ///
-    /// On another cluster the transaction also writes the catalogue through
-    /// postgres_fdw, whose remote part runs at REPEATABLE READ: two editors
-    /// of one commune touching its catalogue row at once make one of them
-    /// fail with a serialization failure (40001), or a deadlock (40P01).
-    /// Such a transaction was rolled back whole, so it is run again (three
-    /// times at most).
-    @discardableResult
-    public func withTransaction<Result: Sendable>(
-        schema: SchemaName?, _ body: (UnitOfWork) async throws -> Result
-    ) async throws(TenantCoreError) -> Result {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await self.withConnection(schema: schema) { connection in
-                    try await Self.inTransaction(connection, logger: self.logger, body)
-                }
-            } catch where attempt < 4 && Self.isConflict(error) {
-                try? await Task.sleep(for: .milliseconds(Int.random(in: 5...40) * attempt))
-            }
-        }
-    }
-
     private func serve<Result: Sendable>(
         retryingReads: Bool, schema: SchemaName?,
         _ body: (UnitOfWork) async throws -> Result
@@ -360,16 +358,6 @@ public final class TenantDatabase: Service, Sendable {
                 }
                 throw mapped
             }
-        }
-    }
-
-    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    @discardableResult
-    public func withTransaction<Result: Sendable>(
-        _ body: (UnitOfWork) async throws -> Result
-    ) async throws(TenantCoreError) -> Result {
-        try await self.withConnection { connection in
-            try await Self.inTransaction(connection, logger: self.logger, body)
         }
     }
 
