@@ -93,6 +93,7 @@ extension TenantDatabase {
     }
 
     static func isDeadConnection(_ error: any Error) -> Bool {
+        if let error = error as? ChannelError { return error == .ioOnClosedChannel }
         guard let error = error as? PSQLError else { return false }
         return error.code == .serverClosedConnection || error.code == .clientClosedConnection
             || error.code == .connectionError || error.code == .uncleanShutdown

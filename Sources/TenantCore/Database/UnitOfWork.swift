@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// The database side of one operation: a connection leased from
@@ -31,11 +32,17 @@ public struct UnitOfWork: Sendable {
     }
 
     /// Runs one statement on the unit's connection.
+    ///
+    /// A statement sent on a connection already closed (the pool closes
+    /// leased connections when it is stopped) would wait for an answer
+    /// forever: PostgresNIO drops it unanswered. It fails here instead, as
+    /// a dead connection does.
     @discardableResult
     func query(
         _ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line
     ) async throws -> PostgresRowSequence {
-        try await self.connection.query(query, logger: logger, file: file, line: line)
+        guard !self.connection.isClosed else { throw ChannelError.ioOnClosedChannel }
+        return try await self.connection.query(query, logger: logger, file: file, line: line)
     }
 
     /// `schema`, if this unit may touch it: a unit leased for one commune
@@ -50,7 +57,7 @@ public struct UnitOfWork: Sendable {
 
     /// Asks PostgreSQL for an answer (`SELECT 1`): whether the connection still works.
     func probe(logger: Logger) async throws {
-        try await self.connection.query("SELECT 1", logger: logger)
+        try await self.query("SELECT 1", logger: logger)
     }
 
     /// Closes a unit opened outside the pool (``TenantDatabase/connect(logger:)``).
