@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import TenantCore
 import TestSupport
 @testable import TenantHost
@@ -32,9 +33,11 @@ struct TestHost: Sendable {
         return Int(text[range.upperBound...].prefix { $0.isNumber }) ?? -1
     }
 
-    /// Polls until `condition` holds (the host learns about changes through NOTIFY).
+    /// Polls until `condition` holds (the host learns about changes through
+    /// NOTIFY). Functional, not timed: the deadline leaves room for a
+    /// loaded machine running the whole suite at once.
     func eventually(
-        timeout: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool
+        timeout: Duration = .seconds(15), _ condition: @Sendable () async throws -> Bool
     ) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -61,18 +64,43 @@ func withTestHost<Result: Sendable>(
     configure(&config)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let (metricsPorts, metricsContinuation) = AsyncStream.makeStream(of: Int.self)
+    let step = Watchdog.enter("building the host")
+    defer { step.leave() }
     let app = try await buildApplication(
         config: config, onServerRunning: { continuation.yield($0) }, onMetricsRunning: { metricsContinuation.yield($0) })
+    // Stopped as systemd stops it (SIGTERM): a graceful shutdown, the
+    // server first and the database pool last, so no request or directory
+    // reload is cut off from the pool it uses.
+    let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test-host")))
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.run() }
-        defer { group.cancelAll() }
-        guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
-        let client = wire ? nil : try await InProcessClient(app, logger: Logger(label: "test"))
-        let host = TestHost(port: port, metricsPort: metrics ? await metricsPorts.first(where: { _ in true }) : nil, client: client)
-        // Ready once the catalogue watcher listens (it resets the cache when it starts).
-        let ready = try await host.eventually { try await host.get("/_health", host: "health").text.contains("\"watching\":true") }
-        guard ready || database != nil else { throw TestHostError(message: "the host did not load its directory within 5 s") }
-        return try await body(host)
+        group.addTask {
+            // A host that fails to start ends the wait for its port.
+            defer {
+                continuation.finish()
+                metricsContinuation.finish()
+            }
+            try await services.run()
+        }
+        let result: Result
+        do {
+            step.now("starting the host")
+            guard let port = await ports.first(where: { _ in true }) else { throw TestHostError(message: "the host stopped before it listened") }
+            let client = wire ? nil : try await InProcessClient(app, logger: Logger(label: "test"))
+            let host = TestHost(port: port, metricsPort: metrics ? await metricsPorts.first(where: { _ in true }) : nil, client: client)
+            // Ready once the catalogue watcher listens (it resets the cache when it starts).
+            let ready = try await host.eventually { try await host.get("/_health", host: "health").text.contains("\"watching\":true") }
+            guard ready || database != nil else { throw TestHostError(message: "the host did not load its directory within 15 s") }
+            step.now("running with the host on \(port)")
+            result = try await body(host)
+        } catch {
+            step.now("stopping the host")
+            await services.triggerGracefulShutdown()
+            throw error
+        }
+        step.now("stopping the host")
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
+        return result
     }
 }
 

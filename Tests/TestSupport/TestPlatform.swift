@@ -307,7 +307,15 @@ actor FixtureDatabases {
 public func withTestPlatform<Result: Sendable>(
     from fixture: TestFixture, poolSize: Int = 2, _ body: @Sendable (TestPlatform) async throws -> Result
 ) async throws -> Result {
-    let source = try await FixtureDatabases.shared.name(of: fixture)
+    let step = Watchdog.enter("waiting for its fixture's database")
+    let source: String
+    do {
+        source = try await FixtureDatabases.shared.name(of: fixture)
+        step.leave()
+    } catch {
+        step.leave()
+        throw error
+    }
     return try await withTestPlatform(poolSize: poolSize, template: source, body)
 }
 
@@ -316,10 +324,13 @@ public func withTestPlatform<Result: Sendable>(
     poolSize: Int = 2, policy: DomainPolicy = DomainPolicy(), migrations: MigrationSet? = nil, template source: String? = nil,
     _ body: @Sendable (TestPlatform) async throws -> Result
 ) async throws -> Result {
+    let step = Watchdog.enter("waiting for the template database")
+    defer { step.leave() }
     let admin = try TestEnvironment.adminConfig()
     let template: String
     if let source { template = source } else { template = try await TemplateDatabase.shared.name() }
     let name = "t_\(UUID().uuidString.prefix(8).lowercased())"
+    step.now("creating \(name)")
     try await Admin.execute("CREATE DATABASE \"\(name)\" TEMPLATE \"\(template)\"", on: admin)
     let platform = TestPlatform(
         name: name, config: admin.with(database: name), poolSize: poolSize,
@@ -328,13 +339,19 @@ public func withTestPlatform<Result: Sendable>(
     do {
         result = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await platform.database.run() }
-            defer { group.cancelAll() }
+            defer {
+                step.now("stopping the pool of \(name)")
+                group.cancelAll()
+            }
+            step.now("running on \(name)")
             return try await body(platform)
         }
     } catch {
+        step.now("dropping \(name)")
         try? await Admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)", on: admin)
         throw error
     }
+    step.now("dropping \(name)")
     try? await Admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)", on: admin)
     return result
 }
