@@ -307,14 +307,11 @@ actor FixtureDatabases {
 public func withTestPlatform<Result: Sendable>(
     from fixture: TestFixture, poolSize: Int = 2, _ body: @Sendable (TestPlatform) async throws -> Result
 ) async throws -> Result {
-    let step = Watchdog.enter("waiting for its fixture's database")
     let source: String
     do {
+        let step = Watchdog.enter("waiting for its fixture's database")
+        defer { step.leave() }
         source = try await FixtureDatabases.shared.name(of: fixture)
-        step.leave()
-    } catch {
-        step.leave()
-        throw error
     }
     return try await withTestPlatform(poolSize: poolSize, template: source, body)
 }

@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 /// Says on stderr where the tests stand when the run stops making progress.
@@ -9,39 +9,45 @@ import Testing
 /// with its step, and whether the task timers and the executor still run. A
 /// run that hangs then names where, instead of only timing out.
 public enum Watchdog {
-    final class State: @unchecked Sendable {
-        let lock = NSLock()
+    struct State {
         var steps: [Int: (test: String, step: String, since: Date)] = [:]
         var nextID = 0
         var lastMove = Date()
         var taskBeat = Date()
         var probe: Date?
         var reported = false
+
+        /// A test entered, moved on or left: the run makes progress.
+        mutating func moved() {
+            self.lastMove = Date()
+            self.reported = false
+        }
     }
 
-    static let state = State()
+    static let state = Mutex(State())
     private static let started: Bool = {
-        let state = Self.state
         Task.detached {
             while true {
                 try? await Task.sleep(for: .milliseconds(500))
-                state.lock.withLock { state.taskBeat = Date() }
+                Watchdog.state.withLock { $0.taskBeat = Date() }
             }
         }
         Thread {
             while true {
                 Thread.sleep(forTimeInterval: 5)
-                let (still, reported, taskBeat, steps) = state.lock.withLock {
-                    (-state.lastMove.timeIntervalSinceNow, state.reported, state.taskBeat, state.steps)
+                let now = Watchdog.state.withLock { $0 }
+                let still = -now.lastMove.timeIntervalSinceNow
+                guard still > 45, !now.reported, !now.steps.isEmpty else { continue }
+                Watchdog.state.withLock {
+                    $0.reported = true
+                    $0.probe = nil
                 }
-                guard still > 45, !reported, !steps.isEmpty else { continue }
-                state.lock.withLock { state.reported = true; state.probe = nil }
-                Task.detached { state.lock.withLock { state.probe = Date() } }
+                Task.detached { Watchdog.state.withLock { $0.probe = Date() } }
                 Thread.sleep(forTimeInterval: 1)
-                let probed = state.lock.withLock { state.probe } != nil
+                let probed = Watchdog.state.withLock { $0.probe } != nil
                 var report = "[watchdog] no test has moved for \(Int(still)) s; task timers last fired "
-                report += "\(Int(-taskBeat.timeIntervalSinceNow)) s ago; a new task \(probed ? "ran" : "did not run") within 1 s\n"
-                for (_, entry) in steps.sorted(by: { $0.value.since < $1.value.since }) {
+                report += "\(Int(-now.taskBeat.timeIntervalSinceNow)) s ago; a new task \(probed ? "ran" : "did not run") within 1 s\n"
+                for entry in now.steps.values.sorted(by: { $0.since < $1.since }) {
                     report += "[watchdog]   \(entry.test): \(entry.step) for \(Int(-entry.since.timeIntervalSinceNow)) s\n"
                 }
                 FileHandle.standardError.write(Data(report.utf8))
@@ -56,21 +62,17 @@ public enum Watchdog {
 
         /// Records what the test waits on now.
         public func now(_ step: String) {
-            let state = Watchdog.state
-            state.lock.withLock {
+            Watchdog.state.withLock { state in
                 state.steps[self.id]?.step = step
                 state.steps[self.id]?.since = Date()
-                state.lastMove = Date()
-                state.reported = false
+                state.moved()
             }
         }
 
         public func leave() {
-            let state = Watchdog.state
-            state.lock.withLock {
+            Watchdog.state.withLock { state in
                 state.steps[self.id] = nil
-                state.lastMove = Date()
-                state.reported = false
+                state.moved()
             }
         }
     }
@@ -81,12 +83,10 @@ public enum Watchdog {
         _ = Self.started
         var test = Test.current?.name ?? "?"
         if Test.current?.isParameterized == true { test += " (one of its cases)" }
-        let state = Self.state
-        return state.lock.withLock {
+        return Self.state.withLock { state in
             state.nextID += 1
             state.steps[state.nextID] = (test, step, Date())
-            state.lastMove = Date()
-            state.reported = false
+            state.moved()
             return Step(id: state.nextID)
         }
     }

@@ -1,5 +1,4 @@
 import Logging
-import NIOCore
 import PostgresNIO
 import Synchronization
 
@@ -131,7 +130,7 @@ public final class PreparedStatements: Sendable {
             self.counters.prepared.add(1, ordering: .relaxed)
         }
         do {
-            return try await Self.send("EXECUTE \"\(name)\"", on: connection, logger: self.logger)
+            return try await connection.queryUnlessClosed(PostgresQuery(unsafeSQL: "EXECUTE \"\(name)\""), logger: self.logger)
         } catch {
             // Whatever went wrong (a dropped schema, a lost connection), the
             // next request prepares afresh.
@@ -155,16 +154,7 @@ public final class PreparedStatements: Sendable {
     public static func unnamed(
         _ statement: Statement, for schema: SchemaName, on connection: PostgresConnection, logger: Logger
     ) async throws -> PostgresRowSequence {
-        try await Self.send(statement.sql(schema), on: connection, logger: logger)
-    }
-
-    /// One statement on `connection`. PostgresNIO leaves a statement written
-    /// to a closed connection unanswered for ever (the `DEALLOCATE` after a
-    /// lost connection would wait so): it fails here instead, as a dead
-    /// connection does.
-    private static func send(_ sql: String, on connection: PostgresConnection, logger: Logger) async throws -> PostgresRowSequence {
-        guard !connection.isClosed else { throw ChannelError.ioOnClosedChannel }
-        return try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        try await connection.queryUnlessClosed(PostgresQuery(unsafeSQL: statement.sql(schema)), logger: logger)
     }
 
     private enum Use { case unnamed, kept, prepare }
@@ -196,7 +186,9 @@ public final class PreparedStatements: Sendable {
 
     /// A statement with no result, run to its end.
     private func run(_ sql: String, on connection: PostgresConnection) async throws {
-        for try await _ in try await Self.send(sql, on: connection, logger: self.logger) {}
+        // Through queryUnlessClosed: the DEALLOCATE after a lost connection
+        // must fail, not wait for an answer that never comes.
+        for try await _ in try await connection.queryUnlessClosed(PostgresQuery(unsafeSQL: sql), logger: self.logger) {}
     }
 
     /// Forgets what `connection` kept (it is being closed).

@@ -168,35 +168,31 @@ public final class TenantDatabase: Service, Sendable {
         }
         for client in unstarted { starter.yield(client) }
         await cancelWhenGracefulShutdown {
-            await withTaskCancellationHandler {
-                await withDiscardingTaskGroup { group in
-                    group.addTask { await self.sweepWhileUnavailable() }
-                    group.addTask { await self.clusters.run() }
-                    var started: Set<ObjectIdentifier> = []
-                    for await client in pools {
-                        started.insert(ObjectIdentifier(client))
-                        group.addTask {
-                            await withDiscardingTaskGroup { runner in
-                                runner.addTask { await client.run() }
-                                await self.waitUntilRetired(client)
-                                runner.cancelAll()
-                            }
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.sweepWhileUnavailable() }
+                group.addTask { await self.clusters.run() }
+                var started: Set<ObjectIdentifier> = []
+                for await client in pools {
+                    started.insert(ObjectIdentifier(client))
+                    group.addTask {
+                        await withDiscardingTaskGroup { runner in
+                            runner.addTask { await client.run() }
+                            await self.waitUntilRetired(client)
+                            runner.cancelAll()
                         }
                     }
-                    // Stopping. A replacement handed over as the stream
-                    // ended was never started: it runs now, already
-                    // cancelled, so the leases queued on it fail at once.
-                    self.stop(starter)
-                    let current = self.pool.withLock { $0.clients }
-                    for client in current where !started.contains(ObjectIdentifier(client)) {
-                        group.addTask { await client.run() }
-                    }
                 }
-            } onCancel: {
+                // Cancelled (the stream ends at once): stop before the pools
+                // wind down. A replacement handed over as the stream ended
+                // was never started: it runs now, already cancelled, so the
+                // leases queued on it fail at once.
                 self.stop(starter)
+                let current = self.pool.withLock { $0.clients }
+                for client in current where !started.contains(ObjectIdentifier(client)) {
+                    group.addTask { await client.run() }
+                }
             }
         }
-        self.stop(starter)
     }
 
     /// No lease and no replacement from now on.

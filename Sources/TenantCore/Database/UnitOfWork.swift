@@ -32,17 +32,11 @@ public struct UnitOfWork: Sendable {
     }
 
     /// Runs one statement on the unit's connection.
-    ///
-    /// A statement sent on a connection already closed (the pool closes
-    /// leased connections when it is stopped) would wait for an answer
-    /// forever: PostgresNIO drops it unanswered. It fails here instead, as
-    /// a dead connection does.
     @discardableResult
     func query(
         _ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line
     ) async throws -> PostgresRowSequence {
-        guard !self.connection.isClosed else { throw ChannelError.ioOnClosedChannel }
-        return try await self.connection.query(query, logger: logger, file: file, line: line)
+        try await self.connection.queryUnlessClosed(query, logger: logger, file: file, line: line)
     }
 
     /// `schema`, if this unit may touch it: a unit leased for one commune
@@ -86,5 +80,19 @@ public struct UnitOfWork: Sendable {
         }
 
         func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: self.base.makeAsyncIterator()) }
+    }
+}
+
+extension PostgresConnection {
+    /// `query`, refused on a connection already closed. PostgresNIO drops a
+    /// statement written to a closed connection unanswered, so it would
+    /// wait forever (the pool closes leased connections when it is stopped;
+    /// a lost connection is closed under a request). It fails instead, as a
+    /// dead connection does (``TenantDatabase/isDeadConnection(_:)``).
+    func queryUnlessClosed(
+        _ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line
+    ) async throws -> PostgresRowSequence {
+        guard !self.isClosed else { throw ChannelError.ioOnClosedChannel }
+        return try await self.query(query, logger: logger, file: file, line: line)
     }
 }
