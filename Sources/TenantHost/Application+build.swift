@@ -104,11 +104,6 @@ func buildApplication(
 /// All routes: `/_health`, the site middleware, the error pages, then the stylesheet, the
 /// console (`/quan-tri`) and a commune's public site.
 func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
-    let router = Router(context: SiteRequestContext.self)
-    router.add(middleware: HealthMiddleware(services: services))
-    router.add(middleware: SiteMiddleware(services: services))
-    router.add(middleware: SiteErrorMiddleware())
-    PublicSiteController.addStaticRoutes(to: router)
     let accounts = Accounts(database: services.database, cost: services.config.bcryptCost, logger: services.logger)
     Task { await accounts.prepare() }
     let cache = services.cache
@@ -119,6 +114,11 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     }
     editorial.maxUpload = services.config.uploadLimitMB * 1024 * 1024
     if let front { editorial.changing = { front.writing(tenant: $0) } }
+    let router = Router(context: SiteRequestContext.self)
+    router.add(middleware: HealthMiddleware(services: services))
+    router.add(middleware: SiteMiddleware(services: services, editorial: editorial))
+    router.add(middleware: SiteErrorMiddleware())
+    PublicSiteController.addStaticRoutes(to: router)
     var provisioning = CommuneProvisioning(
         database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)
     provisioning.reservedHosts = [services.config.adminHost]

@@ -141,6 +141,53 @@ import TestSupport
         }
     }
 
+    /// Citizens rate a portal as they rate a commune's site: bad scores are
+    /// refused with what was typed kept, a rating is stored against the
+    /// portal's unit (never a commune's), other paths still refuse a post,
+    /// and the province's operator reads the results beside the footer form.
+    @Test func portalRating_isStoredForThePortal_andShownToTheProvince() async throws {
+        try await withTestPlatform { platform in
+            try await Self.twoProvinces(platform)
+            let accounts = Accounts(database: platform.database, cost: 4, logger: platform.logger)
+            _ = try await accounts.createUser(username: "tinh.hue", displayName: "Sở Huế", password: "matkhau-tinh-hue", role: .province, scope: (.province, 46))
+            let hue = try await Self.province(platform, 46)
+            try await withTestHost(platform) { host in
+                let portal = try await host.get(host: "hue.localhost").text
+                #expect(portal.contains("href=\"/danh-gia\""))
+                #expect(try await host.get("/sitemap.xml", host: "hue.localhost").text.contains("/danh-gia</loc>"))
+                let form = try await host.get("/danh-gia", host: "hue.localhost")
+                #expect(form.status == 200)
+                #expect(form.text.contains("name=\"thong-tin\" value=\"5\"") && form.text.contains("Thành phố Huế"))
+
+                let citizen = ConsoleBrowser(host)
+                let refused = try await citizen.request("POST", "/danh-gia", on: "hue.localhost", form: [("thong-tin", "7"), ("y-kien", "Cổng dễ dùng")])
+                #expect(refused.status == 400)
+                #expect(refused.text.contains("Chọn một mức từ 1 đến 5.") && refused.text.contains(">Cổng dễ dùng</textarea>"))
+                #expect(try await platform.strings("SELECT count(*)::text FROM platform.portal_ratings") == ["0"])
+
+                let sent = try await citizen.request("POST", "/danh-gia", on: "hue.localhost", form: [("thong-tin", "4"), ("dich-vu", "3"), ("y-kien", "Cổng dễ dùng")])
+                #expect(sent.status == 303)
+                #expect(sent.header("Location") == "/danh-gia?da-gui=1")
+                #expect(try await host.get("/danh-gia?da-gui=1", host: "hue.localhost").text.contains("Cảm ơn bạn đã đánh giá"))
+                // A bot that fills the hidden field is thanked, and nothing is kept.
+                let bot = try await citizen.request("POST", "/danh-gia", on: "hue.localhost", form: [("thong-tin", "1"), ("website", "http://spam")])
+                #expect(bot.status == 303)
+                #expect(try await platform.strings(
+                    "SELECT u.code || ':' || information || '/' || services || '/' || remark FROM platform.portal_ratings r JOIN platform.units u ON u.id = r.unit_id")
+                    == ["46:4/3/Cổng dễ dùng"])
+                #expect(try await platform.strings("SELECT count(*)::text FROM platform.ratings") == ["0"])
+                // Reading is all the rest of a portal does.
+                #expect(try await citizen.request("POST", "/xa-phuong", on: "hue.localhost", form: [("q", "a")]).status == 405)
+
+                let province = ConsoleBrowser(host)
+                _ = try await province.login("tinh.hue", "matkhau-tinh-hue", on: adminSite)
+                let page = try await province.get("/quan-tri/cong-thong-tin?tinh=\(hue.id)", on: adminSite).text
+                #expect(page.contains("1 lượt đánh giá trong 12 tháng qua"))
+                #expect(page.contains("thông tin trên trang: <strong>4,0/5</strong>") && page.contains("Cổng dễ dùng"))
+            }
+        }
+    }
+
     @Test func provinceAnnouncement_showsOnEachOfItsCommunesWithItsSource() async throws {
         try await withTestPlatform { platform in
             try await Self.twoProvinces(platform)

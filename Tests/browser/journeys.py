@@ -230,7 +230,7 @@ def journey_accessibility(driver):
     axe_audit(driver, "a procedure's page")
     # (a query of its own: the portal's pages may be kept by the browser for
     # a minute, and journey 6 must see the portal as it is then)
-    for path in ["/", "/thu-tuc-hanh-chinh", "/so-do-trang"]:
+    for path in ["/", "/thu-tuc-hanh-chinh", "/so-do-trang", "/danh-gia"]:
         driver.get(f"{PORTAL}{path}?rong=320")
         width = driver.execute_script("return document.documentElement.scrollWidth")
         check(width <= 320, f"the portal's {path} reflows at 320 px (scroll width {width})")
@@ -608,7 +608,7 @@ def journey_province(driver):
     shot(driver, "6-portal-home")
     check("Tin tức từ các xã, phường" in text(driver), "the province portal answers")
     check(driver.find_elements(By.CSS_SELECTOR, "main a[href*='hai-nam.hai-hau.nam-dinh.localhost']"), "it links to its communes' news")
-    for path in ["/", "/xa-phuong", "/xa-phuong?q=hai+nam", "/thu-tuc-hanh-chinh", "/tin-tu-tinh"]:
+    for path in ["/", "/xa-phuong", "/xa-phuong?q=hai+nam", "/thu-tuc-hanh-chinh", "/tin-tu-tinh", "/danh-gia"]:
         driver.get(f"{PORTAL}{path}")
         axe_audit(driver, f"portal: {path}")
     driver.get(f"{PORTAL}/xa-phuong?q=hai+nam")
@@ -645,6 +645,13 @@ def journey_province(driver):
     submit(driver)
     shot(driver, "6-rating-sent")
     check("Cảm ơn bạn đã đánh giá" in text(driver), "a citizen's rating is received")
+    # The province's portal is rated the same way, from its footer.
+    driver.get(f"{PORTAL}/")
+    driver.find_element(By.CSS_SELECTOR, "footer a[href='/danh-gia']").click()
+    driver.find_element(By.CSS_SELECTOR, "label[for='thong-tin-5']").click()
+    submit(driver)
+    shot(driver, "6-portal-rating-sent")
+    check("Cảm ơn bạn đã đánh giá" in text(driver) and driver.current_url.startswith(PORTAL), "a citizen's rating of the portal is received")
 
 
 def read_mail(recipient, subject_part, timeout=15):

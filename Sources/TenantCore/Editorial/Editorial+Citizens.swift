@@ -8,11 +8,17 @@ extension Editorial {
     /// Records a submission for the rate limit; refuses when the address sent
     /// too many to this commune within the hour.
     func admit(address: String, tenant: Tenant, form: String, on connection: UnitOfWork) async throws {
-        let recent = try await self.content.recentSubmissions(address: address, tenantID: tenant.id, on: connection)
+        try await self.admit(address: address, site: tenant.id, form: form, on: connection)
+    }
+
+    /// As above for the site of `site`: a commune's tenant or a portal's
+    /// unit (one numbering: a tenant is its commune's unit).
+    func admit(address: String, site: Int64, form: String, on connection: UnitOfWork) async throws {
+        let recent = try await self.content.recentSubmissions(address: address, tenantID: site, on: connection)
         guard recent < self.submissionsPerHour else {
             throw TenantCoreError(.rateLimited, "Bạn đã gửi \(recent) lần trong một giờ qua. Vui lòng thử lại sau.")
         }
-        try await self.content.recordSubmission(address: address, tenantID: tenant.id, form: form, on: connection)
+        try await self.content.recordSubmission(address: address, tenantID: site, form: form, on: connection)
     }
 
     static func citizenText<Field: RawRepresentable>(
@@ -62,6 +68,32 @@ extension Editorial {
 
     /// A citizen's rating of the site; nothing that names them is kept.
     public func submitRating(_ submission: RatingSubmission, to tenant: Tenant, address: String) async throws {
+        let rating = try Self.validated(submission)
+        try await self.transaction(tenant.schema) { connection in
+            try await self.admit(address: address, site: tenant.id, form: "rating", on: connection)
+            try await PortalStore(logger: self.logger).insertRating(
+                tenantID: tenant.id, information: rating.information, services: rating.services, remark: rating.remark, on: connection)
+        }
+    }
+
+    /// A citizen's rating of a province's or district's portal, within the
+    /// same per-address limit as a commune's forms.
+    public func submitPortalRating(_ submission: RatingSubmission, to unit: AdminUnit, address: String) async throws {
+        let rating = try Self.validated(submission)
+        do {
+            try await self.database.withTransaction { connection in
+                try await self.admit(address: address, site: unit.id, form: "portal-rating", on: connection)
+                try await PortalStore(logger: self.logger).insertPortalRating(
+                    unitID: unit.id, information: rating.information, services: rating.services, remark: rating.remark, on: connection)
+            }
+        } catch {
+            throw error.unwrapped()
+        }
+    }
+
+    /// The scores (`1`…`5`, at least one) and the remark of a rating.
+    /// - Throws: ``ValidationFailure`` naming the field.
+    static func validated(_ submission: RatingSubmission) throws -> (information: Int?, services: Int?, remark: String) {
         var errors = FieldErrors()
         typealias F = RatingSubmission.Field
         func score(_ raw: String, _ field: F) -> Int? {
@@ -80,11 +112,7 @@ extension Editorial {
             errors.add(F.information, "Chọn mức độ hài lòng về thông tin hoặc về dịch vụ công.")
         }
         try errors.check()
-        try await self.transaction(tenant.schema) { connection in
-            try await self.admit(address: address, tenant: tenant, form: "rating", on: connection)
-            try await PortalStore(logger: self.logger).insertRating(
-                tenantID: tenant.id, information: information, services: services, remark: remark, on: connection)
-        }
+        return (information, services, remark)
     }
 
     /// The address a citizen gave to be told of the answer: valid, and only

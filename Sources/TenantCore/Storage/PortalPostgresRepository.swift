@@ -280,6 +280,38 @@ public struct PortalStore: Sendable {
         return result
     }
 
+    /// A rating of a province's or district's portal.
+    public func insertPortalRating(unitID: Int64, information: Int?, services: Int?, remark: String, on connection: UnitOfWork) async throws {
+        try await connection.query(
+            """
+            INSERT INTO platform.portal_ratings (unit_id, information, services, remark)
+            VALUES (\(unitID), \(information), \(services), \(remark))
+            """, logger: self.logger)
+    }
+
+    /// How a portal was rated since `since`, and its newest remarks.
+    public func portalRatings(unitID: Int64, since: Date, remarks limit: Int, on connection: UnitOfWork) async throws
+        -> (summary: RatingSummary?, remarks: [(date: Date, remark: String)])
+    {
+        var summary: RatingSummary?
+        let rows = try await connection.query(
+            """
+            SELECT count(*)::int, avg(information)::float8, avg(services)::float8 FROM platform.portal_ratings
+             WHERE unit_id = \(unitID) AND rated_on >= \(since)::date
+            """, logger: self.logger)
+        for try await (count, information, services) in rows.decode((Int, Double?, Double?).self) where count > 0 {
+            summary = RatingSummary(count: count, information: information, services: services)
+        }
+        let remarkRows = try await connection.query(
+            """
+            SELECT rated_on::timestamptz, remark FROM platform.portal_ratings
+             WHERE unit_id = \(unitID) AND remark <> '' ORDER BY rated_on DESC, id DESC LIMIT \(limit)
+            """, logger: self.logger)
+        var remarks: [(date: Date, remark: String)] = []
+        for try await (date, remark) in remarkRows.decode((Date, String).self) { remarks.append((date, remark)) }
+        return (summary, remarks)
+    }
+
     // MARK: Procedures
 
     /// A province's procedure catalogue, by field then name.

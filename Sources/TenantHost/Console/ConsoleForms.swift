@@ -237,4 +237,23 @@ enum CitizenForm {
     static func commentErrors(_ failure: ValidationFailure) -> [String: String] {
         failure.renamed { CommentSubmission.Field(rawValue: $0).map(self.input) }
     }
+
+    static func input(_ field: RatingSubmission.Field) -> String {
+        switch field {
+        case .information: "thong-tin"
+        case .services: "dich-vu"
+        case .remark: "y-kien"
+        }
+    }
+
+    /// A rating as a commune's site or a portal posts it.
+    static func rating(from form: FormBody) -> RatingSubmission {
+        RatingSubmission(
+            information: form[self.input(RatingSubmission.Field.information)], services: form[self.input(RatingSubmission.Field.services)],
+            remark: form[self.input(RatingSubmission.Field.remark)])
+    }
+
+    static func ratingErrors(_ failure: ValidationFailure) -> [String: String] {
+        failure.renamed { RatingSubmission.Field(rawValue: $0).map(self.input) }
+    }
 }

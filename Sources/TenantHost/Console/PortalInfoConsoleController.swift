@@ -28,17 +28,22 @@ struct PortalInfoConsoleController: ConsoleBase {
     @Sendable func form(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
         let provinces = try self.provinces(context.user)
         let province = self.province(QueryItemsOf(request)["tinh"], in: provinces)
-        let info = try await self.services.database.withConnection(retryingReads: true) { connection in
-            try await PortalStore(logger: self.services.logger).portalInfos(unit: province.id, on: connection)[province.id] ?? PortalInfo()
+        let since = Date().addingTimeInterval(-365 * 86_400)
+        let (info, ratings) = try await self.services.database.withConnection(retryingReads: true) { connection in
+            let store = PortalStore(logger: self.services.logger)
+            let info = try await store.portalInfos(unit: province.id, on: connection)[province.id] ?? PortalInfo()
+            return (info, try await store.portalRatings(unitID: province.id, since: since, remarks: 5, on: connection))
         }
         let fields = Dictionary(uniqueKeysWithValues: zip(
             Self.inputs, [info.responsiblePerson, info.responsibleTitle, info.address, info.phone, info.email]))
-        return self.formPage(context, provinces: provinces, province: province, fields: fields, errors: [:], status: .ok, notice: Self.saved(request))
+        return self.formPage(
+            context, provinces: provinces, province: province, fields: fields, errors: [:], status: .ok, notice: Self.saved(request),
+            ratings: DashboardViews.ratings(ratings.summary, remarks: ratings.remarks))
     }
 
     func formPage(
         _ context: PlatformConsoleContext, provinces: [AdminUnit], province: AdminUnit, fields: [String: String], errors: [String: String],
-        status: HTTPResponse.Status, notice: String?
+        status: HTTPResponse.Status, notice: String?, ratings: HTML = .empty
     ) -> Response {
         let choice: HTML = provinces.count == 1
             ? "<input type=\"hidden\" name=\"tinh\" value=\"\(province.id)\">"
@@ -55,6 +60,7 @@ struct PortalInfoConsoleController: ConsoleBase {
             \(Field.text("thu-dien-tu", "Thư điện tử", value: fields["thu-dien-tu"] ?? "", errors: errors, type: "email"))\
             <p><button class="button" type="submit">Lưu</button></p>
             </form>
+            \(ratings)
             """
         return self.page(context, title: "Cổng thông tin tỉnh", status: status, notice: notice, active: "/quan-tri/cong-thong-tin", main: main)
     }

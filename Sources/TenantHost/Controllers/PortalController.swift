@@ -14,6 +14,7 @@ import TenantCore
 /// the directory comes from the in-memory catalogue.
 struct PortalController: Sendable {
     let services: SiteServices
+    let editorial: Editorial
 
     struct Visit: Sendable {
         let unit: AdminUnit
@@ -37,9 +38,12 @@ struct PortalController: Sendable {
         }
     }
 
-    func respond(_ request: Request, unit: AdminUnit, snapshot: DirectorySnapshot, host: Hostname, authority: String) async throws -> Response {
-        guard request.method == .get || request.method == .head else {
-            return SiteErrorMiddleware.plain(.methodNotAllowed, "Không hỗ trợ", "Cổng thông tin chỉ phục vụ việc đọc.")
+    func respond(
+        _ request: Request, context: SiteRequestContext, unit: AdminUnit, snapshot: DirectorySnapshot, host: Hostname, authority: String
+    ) async throws -> Response {
+        let isRating = request.uri.path == "/danh-gia"
+        guard request.method == .get || request.method == .head || (isRating && request.method == .post) else {
+            return SiteErrorMiddleware.plain(.methodNotAllowed, "Không hỗ trợ", "Cổng thông tin chỉ nhận biểu mẫu đánh giá (/danh-gia); các trang khác chỉ để đọc.")
         }
         let port = SiteAddress.port(of: authority).map { ":\($0)" } ?? ""
         let preferDev = snapshot.portalAddress(of: unit, preferDev: true) == host
@@ -51,6 +55,10 @@ struct PortalController: Sendable {
             return self.ended(unit, snapshot: snapshot, preferDev: preferDev, port: port)
         }
         switch path {
+        case "/danh-gia" where request.method == .post:
+            return try await self.submitRating(request, context: context, visit: visit)
+        case "/danh-gia":
+            return PageResponse.html(PortalViews.rating(visit, fields: [:], errors: [:], sent: request.uri.query == "da-gui=1"), status: .ok)
         case "/robots.txt":
             return PublicSiteController.fixed(PortalViews.robots(visit), contentType: "text/plain; charset=utf-8", maxAge: 3600)
         case "/sitemap.xml", "/so-do-trang":
@@ -122,6 +130,27 @@ struct PortalController: Sendable {
         var response = PageResponse.html(html, status: .ok)
         response.headers[.cacheControl] = "public, max-age=60"
         return response
+    }
+
+    /// A citizen's rating of the portal: post/redirect/get to the thanks;
+    /// field errors show the form again, with what was typed, with a 400; a
+    /// bot that filled the hidden field is thanked and nothing kept.
+    func submitRating(_ request: Request, context: SiteRequestContext, visit: Visit) async throws -> Response {
+        let form = try await FormBody.read(request, context: context, limit: 16 * 1024)
+        if form["website"].isEmpty {
+            do {
+                try await self.editorial.submitPortalRating(CitizenForm.rating(from: form), to: visit.unit, address: context.remoteAddress)
+            } catch let failure as ValidationFailure {
+                return PageResponse.html(
+                    PortalViews.rating(visit, fields: form.fields, errors: CitizenForm.ratingErrors(failure), sent: false), status: .badRequest)
+            } catch let error as TenantCoreError where error.code == .rateLimited {
+                let answer = ErrorMapping.answer(for: error)
+                return PageResponse.html(
+                    PortalViews.page(visit, title: answer.title, path: "/danh-gia", main: "<h1>\(answer.title)</h1><p>\(answer.message)</p>"),
+                    status: answer.status)
+            }
+        }
+        return Redirect.to("/danh-gia?da-gui=1")
     }
 
     /// A unit a reorganisation ended: its portal's addresses lead to the

@@ -89,9 +89,7 @@ extension PublicSiteController {
         var failure: (any Error)?
         if form["website"].isEmpty {
             do {
-                try await self.editorial.submitRating(
-                    RatingSubmission(information: form["thong-tin"], services: form["dich-vu"], remark: form["y-kien"]), to: tenant,
-                    address: context.remoteAddress)
+                try await self.editorial.submitRating(CitizenForm.rating(from: form), to: tenant, address: context.remoteAddress)
             } catch {
                 failure = error
             }
@@ -101,16 +99,8 @@ extension PublicSiteController {
         return try await self.render(request, context) { chrome, _ in
             switch problem {
             case let failure as ValidationFailure:
-                let errors = failure.renamed { name in
-                    RatingSubmission.Field(rawValue: name).map { field in
-                        switch field {
-                        case .information: "thong-tin"
-                        case .services: "dich-vu"
-                        case .remark: "y-kien"
-                        }
-                    }
-                }
-                return .personal(CitizenViews.ratingForm(chrome, fields: form.fields, errors: errors, sent: false), status: .badRequest)
+                return .personal(
+                    CitizenViews.ratingForm(chrome, fields: form.fields, errors: CitizenForm.ratingErrors(failure), sent: false), status: .badRequest)
             case let error as TenantCoreError where error.code == .rateLimited:
                 let answer = ErrorMapping.answer(for: error)
                 return .personal(ErrorView.inSite(chrome, title: answer.title, message: answer.message), status: answer.status)

@@ -17,6 +17,8 @@ import TenantCore
 struct SiteMiddleware: RouterMiddleware {
     typealias Context = SiteRequestContext
     let services: SiteServices
+    /// What a portal's rating form writes through.
+    let editorial: Editorial
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -89,8 +91,8 @@ struct SiteMiddleware: RouterMiddleware {
                     .serviceUnavailable, "Hệ thống tạm thời gián đoạn",
                     "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.", retryAfter: true)
             }
-            return try await PortalController(services: self.services).respond(
-                request, unit: unit, snapshot: snapshot, host: host, authority: authority)
+            return try await PortalController(services: self.services, editorial: self.editorial).respond(
+                request, context: context, unit: unit, snapshot: snapshot, host: host, authority: authority)
         case .redirect(_, let primary):
             route = .redirect
             let port = SiteAddress.port(of: authority).map { ":\($0)" } ?? ""

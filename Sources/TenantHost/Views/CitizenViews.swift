@@ -129,6 +129,19 @@ enum CitizenViews {
     /// `/danh-gia`: how satisfied a citizen is with the site's information
     /// and the commune's public services (Decree 224/2026, Art. 10(3)(b)).
     static func ratingForm(_ chrome: SiteChrome, fields: [String: String], errors: [String: String], sent: Bool) -> HTML {
+        let main: HTML = self.elsewhere(chrome, what: "đánh giá", path: "/danh-gia") ?? self.rating(
+            fields: fields, errors: errors, sent: sent, body: chrome.issuingBody, services: "Dịch vụ công, thủ tục hành chính của xã",
+            summarisedFor: "Ủy ban nhân dân xã và tỉnh")
+        var meta = PageMeta(title: "Đánh giá mức độ hài lòng", description: "Đánh giá mức độ hài lòng với trang và dịch vụ công của \(chrome.issuingBody).", path: "/danh-gia")
+        meta.crumbs = [("Đánh giá mức độ hài lòng", nil)]
+        return Layout.page(chrome, meta, main: "<h1>Đánh giá mức độ hài lòng</h1>\n\(main)")
+    }
+
+    /// The rating form of a commune's site or of a portal: two scales and a
+    /// remark, posted to `/danh-gia`, with the thanks once sent.
+    static func rating(
+        fields: [String: String], errors: [String: String], sent: Bool, body: String, services: String, summarisedFor: String
+    ) -> HTML {
         let levels = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
         func scale(_ name: String, _ legend: String) -> HTML {
             let options = HTML(levels.enumerated().map { index, label -> HTML in
@@ -142,20 +155,17 @@ enum CitizenViews {
                 """
         }
         let thanks: HTML = sent
-            ? "<p class=\"notice-box\" role=\"status\">Cảm ơn bạn đã đánh giá. Ý kiến của bạn giúp Ủy ban nhân dân cải thiện trang và dịch vụ.</p>\n"
+            ? "<p class=\"notice-box\" role=\"status\">Cảm ơn bạn đã đánh giá. Ý kiến của bạn giúp \(body) cải thiện trang và dịch vụ.</p>\n"
             : .empty
-        let main: HTML = self.elsewhere(chrome, what: "đánh giá", path: "/danh-gia") ?? """
-            \(thanks)<p>Đánh giá mức độ hài lòng của bạn với thông tin trên trang và với dịch vụ công của \(chrome.issuingBody). Không cần họ tên hay thông tin liên hệ; kết quả được tổng hợp cho Ủy ban nhân dân xã và tỉnh.</p>
+        return """
+            \(thanks)<p>Đánh giá mức độ hài lòng của bạn với thông tin trên trang và với dịch vụ công của \(body). Không cần họ tên hay thông tin liên hệ; kết quả được tổng hợp cho \(summarisedFor).</p>
             \(Field.summary(errors, order: ["thong-tin", "dich-vu", "y-kien"]))<form method="post" action="/danh-gia">
-            \(scale("thong-tin", "Thông tin trên trang (đầy đủ, chính xác, kịp thời, dễ tìm)"))\(scale("dich-vu", "Dịch vụ công, thủ tục hành chính của xã"))\
+            \(scale("thong-tin", "Thông tin trên trang (đầy đủ, chính xác, kịp thời, dễ tìm)"))\(scale("dich-vu", services))\
             \(Field.area("y-kien", "Ý kiến thêm (không bắt buộc)", value: fields["y-kien"] ?? "", errors: errors, rows: 4))\
             \(self.honeypot)
             <p><button class="button" type="submit">Gửi đánh giá</button></p>
             </form>
             """
-        var meta = PageMeta(title: "Đánh giá mức độ hài lòng", description: "Đánh giá mức độ hài lòng với trang và dịch vụ công của \(chrome.issuingBody).", path: "/danh-gia")
-        meta.crumbs = [("Đánh giá mức độ hài lòng", nil)]
-        return Layout.page(chrome, meta, main: "<h1>Đánh giá mức độ hài lòng</h1>\n\(main)")
     }
 
     static func tracking(

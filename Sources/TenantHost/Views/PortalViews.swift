@@ -57,7 +57,7 @@ enum PortalViews {
             <footer class="footer">
             <div class="wrap cols">
             <section aria-labelledby="ft-owner"><h2 id="ft-owner">Cơ quan chủ quản</h2><p><strong>\(unit.issuingBody)</strong></p>\(self.contact(visit.info))</section>
-            <section aria-labelledby="ft-links"><h2 id="ft-links">Liên kết</h2><ul class="links">\(links)<li><a href="/so-do-trang">Sơ đồ trang</a></li></ul></section>
+            <section aria-labelledby="ft-links"><h2 id="ft-links">Liên kết</h2><ul class="links">\(links)<li><a href="/danh-gia">Đánh giá mức độ hài lòng</a></li><li><a href="/so-do-trang">Sơ đồ trang</a></li></ul></section>
             </div>
             </footer>
             </body>
@@ -163,6 +163,7 @@ enum PortalViews {
     static func pages(_ visit: Visit) -> [(path: String, title: String)] {
         var pages = [("/", "Trang chủ"), ("/xa-phuong", "Xã, phường"), ("/tin-tu-tinh", "Tin từ tỉnh")]
         if visit.province != nil { pages.append(("/thu-tuc-hanh-chinh", "Thủ tục hành chính")) }
+        pages.append(("/danh-gia", "Đánh giá mức độ hài lòng"))
         pages.append(("/so-do-trang", "Sơ đồ trang"))
         return pages
     }
@@ -201,6 +202,17 @@ enum PortalViews {
 
     static func robots(_ visit: Visit) -> String {
         "User-agent: *\nAllow: /\nSitemap: \(visit.baseURL)/sitemap.xml\n"
+    }
+
+    /// `/danh-gia`: how satisfied a citizen is with the portal and the
+    /// unit's public services (Decree 224/2026, Art. 10(3)(b)), as on a
+    /// commune's site.
+    static func rating(_ visit: Visit, fields: [String: String], errors: [String: String], sent: Bool) -> HTML {
+        let unit = visit.unit
+        let form = CitizenViews.rating(
+            fields: fields, errors: errors, sent: sent, body: unit.issuingBody,
+            services: "Dịch vụ công, thủ tục hành chính của \(unit.fullName)", summarisedFor: unit.issuingBody)
+        return self.page(visit, title: "Đánh giá mức độ hài lòng", path: "/danh-gia", main: "<h1>Đánh giá mức độ hài lòng</h1>\n\(form)")
     }
 
     static func procedures(_ visit: Visit, _ procedures: [ProvinceProcedure], filter: ProcedureFilter) -> HTML {
