@@ -203,6 +203,59 @@ let adminSite = "quan-tri.localhost"
         }
     }
 
+    /// An editor's own pages (password, account) and their commune's
+    /// dashboard offer no console link the editor cannot open.
+    @Test func editorsPages_offerNoLinkTheyCannotOpen() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                for page in ["/quan-tri/mat-khau", "/quan-tri/tai-khoan", a] {
+                    let text = try await browser.get(page, on: adminSite).text
+                    let links = Set(text.components(separatedBy: "href=\"").dropFirst().compactMap { rest -> String? in
+                        // What a browser asks for: no fragment, entities decoded.
+                        let link = String(rest.prefix { $0 != "\"" && $0 != "#" }).replacingOccurrences(of: "&amp;", with: "&")
+                        return link.hasPrefix("/quan-tri") ? link : nil
+                    })
+                    #expect(links.count >= 2, "\(page) links somewhere")
+                    for link in links {
+                        let status = try await browser.get(link, on: adminSite).status
+                        #expect(status == 200 || status == 303, "\(page) links to \(link), which answers \(status)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The introduction's page offers "Thêm lãnh đạo": the form it leads to
+    /// opens, and a leader saved from it shows on the public introduction.
+    @Test func editorAddsALeader_fromTheIntroductionPage() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let a = try await consolePath(platform, 14224)
+            try await withTestHost(platform) { host in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("xa.hainam", "matkhau-hai-nam", on: adminSite)
+                let page = try await browser.get("\(a)/trang/1", on: adminSite).text
+                let link = "\(a)/bai/moi?chuyen-muc=1&amp;loai=leader"
+                #expect(page.contains("href=\"\(link)\">Thêm lãnh đạo</a>"))
+                let form = try await browser.get("\(a)/bai/moi?chuyen-muc=1&loai=leader", on: adminSite)
+                #expect(form.status == 200)
+                #expect(form.text.contains("name=\"chuc-vu\""))
+                // A page's own text is edited as a page, not added to item by item.
+                #expect(try await browser.get("\(a)/bai/moi?chuyen-muc=1&loai=article", on: adminSite).status == 400)
+                let saved = try await browser.submit(
+                    "\(a)/bai/moi?chuyen-muc=1&loai=leader", to: "\(a)/bai", on: adminSite,
+                    [("chuyen-muc", "1"), ("loai", "leader"), ("tieu-de", "Trần Văn Bình"), ("chuc-vu", "Phó Chủ tịch Ủy ban nhân dân xã"),
+                     ("noi-dung", "Phụ trách văn hóa – xã hội."), ("dinh-dang", "html"), ("hanh-dong", "dang")])
+                #expect(saved.status == 303, "\(saved.text.prefix(400))")
+                #expect(try await platform.strings("SELECT kind || ':' || position_title FROM c_14224.entries WHERE title = 'Trần Văn Bình'")
+                    == ["leader:Phó Chủ tịch Ủy ban nhân dân xã"])
+                #expect(try await browser.get("\(a)/trang/1", on: adminSite).text.contains(">Trần Văn Bình</a> – Phó Chủ tịch"))
+            }
+        }
+    }
+
     @Test func editing_keepsTheDateAndTheEditorsMarkdown() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
             let a = try await consolePath(platform, 14224)

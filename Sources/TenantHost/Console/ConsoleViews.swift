@@ -127,6 +127,10 @@ enum ConsoleLayout {
                        (base + "/tep", "Tệp tải lên"), (base + "/thong-tin", "Thông tin chung"), (base + "/thong-ke", "Thống kê")]
                 if let site = frame.siteURL { nav.append((site, "Xem trang công khai")) }
                 if frame.user?.isAdministrator == true { nav.append(("/quan-tri", "Quản trị hệ thống")) }
+            } else if frame.user?.isAdministrator != true {
+                // A commune's editor on a page of their own (password, account):
+                // their commune's console is one link away, and nothing they cannot open is offered.
+                nav = [("/quan-tri", "Tổng quan")]
             } else {
                 nav = [("/quan-tri", "Tổng quan"), ("/quan-tri/cho-duyet", "Bài chờ duyệt"), ("/quan-tri/tuan-thu", "Tuân thủ"), ("/quan-tri/xa", "Xã, phường"), ("/quan-tri/sap-xep", "Sắp xếp ĐVHC"),
                        ("/quan-tri/xa/moi", "Tạo xã mới"),

@@ -29,7 +29,7 @@ extension EditorConsoleController {
         // The section and kind are in the address: a file too large to read still gets its form back.
         let query = QueryItemsOf(request)
         guard let sectionID = Int(query["chuyen-muc"] ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }),
-            section.kind != .static, section.kind != .footer,
+            Self.takesNewItems(section),
             let kind = EntryKind(rawValue: query["loai"] ?? ""), EntryKind.allowed(in: sectionID).contains(kind)
         else { throw PageError.badRequest("Chuyên mục hoặc loại bài không hợp lệ.") }
         let limit = self.editorial.maxUpload

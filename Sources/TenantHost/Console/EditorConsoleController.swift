@@ -70,7 +70,7 @@ struct EditorConsoleController: ConsoleBase {
         let (tenant, session) = (context.tenant, context.session)
         let query = QueryItemsOf(request)
         guard let sectionID = Int(query["chuyen-muc"] ?? ""), let section = try await self.sections(tenant).first(where: { $0.id == sectionID }),
-            section.kind != .static, section.kind != .footer
+            Self.takesNewItems(section)
         else { throw PageError.badRequest("Chuyên mục không hợp lệ.") }
         let allowed = EntryKind.allowed(in: section.id)
         let kind = query["loai"].flatMap(EntryKind.init(rawValue:)) ?? allowed[0]
@@ -89,6 +89,16 @@ struct EditorConsoleController: ConsoleBase {
             offer = AutosaveOffer(savedAt: saved.savedAt, formURL: formURL, restored: restore)
         }
         return try await self.entryForm(context, section: section, draft: draft, id: nil, errors: [:], status: .ok, autosave: offer)
+    }
+
+    /// Whether items are added to `section` one by one: every list, and the
+    /// introduction's leaders (its page's own text is edited as a page).
+    static func takesNewItems(_ section: Section) -> Bool {
+        switch section.kind {
+        case .footer: false
+        case .static: section.id == MandatorySection.introduction.id
+        default: true
+        }
     }
 
     @Sendable func editEntry(_ request: Request, context: CommuneConsoleContext) async throws -> Response {
