@@ -181,6 +181,43 @@ import TestSupport
     }
 }
 
+/// The console's own pages are checked as the communes' are (ops/audit-pages
+/// --console-accounts): the compliance list shows the newest result of each
+/// tool and every problem kept; a row of the console belongs to no commune.
+@Suite struct ConsoleAuditTests {
+    @Test func consoleChecks_showOnTheComplianceList() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            try await withTestHost(platform) { host in
+                let district = ConsoleBrowser(host)
+                _ = try await district.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
+                let before = try await district.get("/quan-tri/tuan-thu", on: adminSite).text
+                #expect(before.contains("<h2>Trang quản trị</h2>"))
+                #expect(before.contains("Chưa kiểm tra bằng trình duyệt (ops/audit-pages --console-accounts)."))
+
+                _ = try await platform.strings("""
+                    INSERT INTO platform.page_checks (tenant_id, scope, tool, checked_at, pages, problems, detail) VALUES
+                      (NULL, 'console', 'axe', now() - interval '1 day', 30, 1, '[{"page": "/quan-tri (cu)", "id": "label", "message": "Old"}]'),
+                      (NULL, 'console', 'axe', now(), 31, 0, '[]'),
+                      (NULL, 'console', 'vnu', now(), 31, 1,
+                       '[{"page": "/quan-tri/thong-bao (tinh.namdinh)", "id": "vnu-error", "message": "Duplicate ID noi-dung.", "target": "line 40"}]')
+                    RETURNING id
+                    """)
+                let after = try await district.get("/quan-tri/tuan-thu", on: adminSite).text
+                let html = try #require(after.range(of: "<h2>Trang quản trị</h2>")).upperBound
+                let section = after[html...]
+                #expect(section.contains("Không có vi phạm trên 31 trang"), "the newest axe row counts, not the older one")
+                #expect(section.contains("<span class=\"status-bad\">Không đạt</span></td><td>1 lỗi trên 31 trang"))
+                #expect(section.contains("/quan-tri/thong-bao (tinh.namdinh)</p><p>Duplicate ID noi-dung. (line 40)"))
+                #expect(!section.contains("Old"))
+                // A commune's row names its commune; the console's names none.
+                await #expect(throws: (any Error).self) {
+                    _ = try await platform.strings("INSERT INTO platform.page_checks (tenant_id, tool, pages, problems) VALUES (NULL, 'axe', 1, 0) RETURNING id")
+                }
+            }
+        }
+    }
+}
+
 /// Citizens rate a site (Decree 224/2026, Art. 10(3)(b)); the commune and
 /// the district see the results.
 @Suite struct RatingTests {

@@ -15,6 +15,10 @@ and checks them with
         bytes the server sent, one run over every page fetched;
         problems = errors (warnings are not counted).
 A page that answers other than 200 is one problem ("http-status") for both.
+With --console-accounts FILE it also signs in to the console as each
+`username password` line of FILE and checks, the same way, the pages each
+account reaches from /quan-tri by links (one per address pattern, at most
+--console-pages each): one row per tool of scope 'console'.
 Writes one row per commune and tool into platform.page_checks (at most 50
 detail items each). Exits 0 whatever was found; 1 when the audit itself
 cannot run (no catalogue table, host not answering, Chromium, axe or Java
@@ -103,38 +107,48 @@ class Catalogue:
 
     def record(self, tenant, checked_at, results):
         """One row per tool, in one statement; every value goes through a
-        psql variable quoted by psql itself (:'name')."""
-        variables = {"tenant": tenant, "checked_at": checked_at}
+        psql variable quoted by psql itself (:'name'). `tenant` None: the
+        console's own pages (scope 'console')."""
+        variables = {"checked_at": checked_at}
+        owner, scope = ("NULL", "console") if tenant is None else (":'tenant'::bigint", "site")
+        if tenant is not None:
+            variables["tenant"] = tenant
         values = []
         for tool, result in results.items():
             variables[f"{tool}_pages"] = result["pages"]
             variables[f"{tool}_problems"] = result["problems"]
             variables[f"{tool}_detail"] = json.dumps(result["detail"], ensure_ascii=False)
-            values.append(f"(:'tenant'::bigint, '{tool}', :'checked_at'::timestamptz, :'{tool}_pages'::integer, "
+            values.append(f"({owner}, '{scope}', '{tool}', :'checked_at'::timestamptz, :'{tool}_pages'::integer, "
                           f":'{tool}_problems'::integer, :'{tool}_detail'::jsonb)")
-        self.run("INSERT INTO platform.page_checks (tenant_id, tool, checked_at, pages, problems, detail) VALUES\n"
+        self.run("INSERT INTO platform.page_checks (tenant_id, scope, tool, checked_at, pages, problems, detail) VALUES\n"
                  + ",\n".join(values) + ";\n", variables)
 
 
 # ---------------------------------------------------------------- pages
 
-def fetch(address, port, host, path, timeout=30):
+def fetch(address, port, host, path, timeout=30, cookie=None, headers_out=None):
     """The server's bytes for http://host:port/path, asked of address:port;
-    redirects are not followed (a redirect is the answer)."""
+    redirects are not followed (a redirect is the answer). With
+    `headers_out` (a dict), the answer's headers go into it."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
 
     at = f"[{address}]" if ":" in address else address
-    request = urllib.request.Request(f"http://{at}:{port}{path}",
-                                     headers={"Host": f"{host}:{port}", "Accept-Language": "vi",
-                                              "User-Agent": "ops/audit-pages"})
+    headers = {"Host": f"{host}:{port}", "Accept-Language": "vi", "User-Agent": "ops/audit-pages"}
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(f"http://{at}:{port}{path}", headers=headers)
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=timeout) as answer:
+            if headers_out is not None:
+                headers_out.update((k.lower(), v) for k, v in answer.headers.items())
             return answer.status, answer.read()
     except urllib.error.HTTPError as answer:
+        if headers_out is not None:
+            headers_out.update((k.lower(), v) for k, v in answer.headers.items())
         return answer.code, answer.read()
     except (urllib.error.URLError, OSError) as error:
         raise Failure(f"http://{host}:{port}{path} (at {address}): {getattr(error, 'reason', error)}")
@@ -322,6 +336,126 @@ def axe_commune(driver, axe_source, port, commune, pages):
     return {"pages": len(pages), "problems": len(items), "detail": spread(items), "all": items}
 
 
+# ---------------------------------------------------------------- console
+
+# Never followed: signing out, and what is not a page (downloads, files).
+CONSOLE_SKIP = re.compile(r"/dang-xuat|/dang-nhap|dinh-dang=|/tep/|\.(?:csv|xlsx|zip|pdf|png|jpe?g|webp|svg)(?:$|\?)")
+
+
+def console_accounts(path):
+    """[(username, password)] from a file of `username password` lines
+    (`#` comments), which only its owner may read: passwords never go on a
+    command line."""
+    try:
+        mode = os.stat(path).st_mode
+        with open(path, encoding="utf-8") as source:
+            lines = source.read().splitlines()
+    except OSError as error:
+        raise Failure(f"--console-accounts {path}: {error.strerror}")
+    if mode & 0o077:
+        raise Failure(f"--console-accounts {path}: others may read it (mode {oct(mode & 0o777)}); chmod 600 it")
+    accounts = []
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(None, 1)
+        if len(parts) != 2:
+            raise Failure(f"--console-accounts {path}, line {number}: expected `username password`")
+        accounts.append((parts[0], parts[1]))
+    if not accounts:
+        raise Failure(f"--console-accounts {path}: no account")
+    return accounts
+
+
+class Links:
+    """The href of every <a> of a page (html.parser: the console's own HTML)."""
+
+    def __init__(self, body):
+        import html.parser
+        found = self.found = []
+
+        class Parser(html.parser.HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                if tag == "a":
+                    href = dict(attrs).get("href")
+                    if href:
+                        found.append(href)
+
+        parser = Parser(convert_charrefs=True)
+        parser.feed(body.decode("utf-8", "replace"))
+        parser.close()
+
+
+def console_login(driver, port, host, user, password):
+    """Signs `user` in through the console's own form in Chromium; the
+    session's Cookie header for the fetches that follow."""
+    from selenium.webdriver.common.by import By
+    base = f"http://{host}:{port}"
+    driver.get(f"{base}/quan-tri/dang-nhap")
+    driver.delete_all_cookies()
+    driver.get(f"{base}/quan-tri/dang-nhap")
+    driver.find_element(By.ID, "f-ten").send_keys(user)
+    driver.find_element(By.ID, "f-mat-khau").send_keys(password)
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    button = driver.find_element(By.CSS_SELECTOR, "main form button[type=submit], form button[type=submit]")
+    button.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(button))  # the answer has replaced the form
+    if "/quan-tri/dang-nhap" in driver.current_url:
+        said = driver.find_elements(By.CSS_SELECTOR, "main [role=alert], main .error-summary, main .notice-box, main p")
+        reason = clip(said[0].text, 200) if said else "no reason shown"
+        raise Failure(f"the console refused {user}'s sign-in: {reason}")
+    return "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+
+
+def console_pages(address, port, host, cookie, limit, folder, label):
+    """The console pages `cookie`'s account reaches from /quan-tri by
+    links, breadth first, one page per address pattern (digits stand for
+    any number: one article's editor stands for all), at most `limit`;
+    fetched into folder. [(page, status, file)], page naming the account."""
+    queue, seen, pages = ["/quan-tri"], set(), []
+
+    def follow(href, base):
+        parts = urllib.parse.urlsplit(urllib.parse.urljoin(f"http://{host}:{port}{base}", href))
+        if parts.hostname == host and parts.path.startswith("/quan-tri") and not CONSOLE_SKIP.search(href):
+            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+    while queue and len(pages) < limit:
+        path = queue.pop(0)
+        pattern = re.sub(r"[0-9]+", "N", path.split("?", 1)[0])
+        if pattern in seen:
+            continue
+        seen.add(pattern)
+        headers = {}
+        status, body = fetch(address, port, host, path, cookie=cookie, headers_out=headers)
+        if status in (301, 302, 303, 307, 308):
+            # An editor's /quan-tri is their commune's console, one redirect away.
+            follow(headers.get("location", ""), path)
+            continue
+        if not headers.get("content-type", "").startswith("text/html"):
+            continue
+        name = os.path.join(folder, f"{len(pages)}.html")
+        with open(name, "wb") as out:
+            out.write(body)
+        pages.append((f"{path} ({label})", status, name))
+        for href in Links(body).found:
+            follow(href, path)
+    return pages
+
+
+def axe_console(driver, axe_source, port, host, pages):
+    items = []
+    for page, _, _ in pages:
+        path = page.rsplit(" (", 1)[0]
+        for violation in axe_page(driver, axe_source, f"http://{host}:{port}{path}"):
+            for node in violation["nodes"]:
+                message = violation["help"] + (f" — {node['check']}" if node["check"] else "")
+                items.append({"page": page, "id": violation["id"], "message": clip(message, MESSAGE_MAX),
+                              "target": clip(node["target"], TARGET_MAX)})
+    return items
+
+
 # ---------------------------------------------------------------- v.Nu
 
 def vnu_start(java, jar, folder):
@@ -409,11 +543,18 @@ def main():
     parser.add_argument("--java", default=os.environ.get("JAVA", "java"))
     parser.add_argument("--psql", default=os.environ.get("PSQL", "psql"))
     parser.add_argument("--dry-run", action="store_true", help="check and print, write no row")
+    parser.add_argument("--console-accounts", metavar="FILE", default=os.environ.get("AUDIT_CONSOLE_ACCOUNTS") or None,
+                        help="also audit the console, signed in as each `username password` line of FILE (mode 600; $AUDIT_CONSOLE_ACCOUNTS)")
+    parser.add_argument("--console-host", default=os.environ.get("ADMIN_HOST") or "quan-tri.localhost",
+                        help="the console's host ($ADMIN_HOST, else quan-tri.localhost)")
+    parser.add_argument("--console-pages", type=int, default=40, help="console pages per account at most (40)")
     args = parser.parse_args()
     if args.address in ("0.0.0.0", "::", "[::]"):
         args.address = "127.0.0.1"
-    if args.sample < 1:
-        parser.error("--sample must be at least 1")
+    if args.sample < 0 or (args.sample == 0 and not args.console_accounts):
+        parser.error("--sample must be at least 1 (0 only with --console-accounts: the console alone)")
+    if args.console_pages < 1:
+        parser.error("--console-pages must be at least 1")
     url = os.environ.get("DATABASE_URL")
     if not url:
         parser.error("DATABASE_URL is not set")
@@ -424,14 +565,17 @@ def main():
 
     with open(args.axe, encoding="utf-8") as source:
         axe_source = source.read()
+    accounts = console_accounts(args.console_accounts) if args.console_accounts else []
     catalogue = Catalogue(args.psql, url)
     communes = catalogue.communes()
-    if not communes:
+    chosen = [] if args.sample == 0 and not args.commune and not args.all else pick(communes, args) if communes else []
+    if not chosen and not accounts:
         log("no active commune with a host: nothing to audit")
         return 0
-    chosen = pick(communes, args)
     fetch(args.address, args.base_port, args.address, "/_health")  # fails early when nothing listens
-    log(f"{len(chosen)} of {len(communes)} active communes, tenant-host at {args.address}:{args.base_port}")
+    log(f"{len(chosen)} of {len(communes)} active communes"
+        + (f", the console as {len(accounts)} account(s)" if accounts else "")
+        + f", tenant-host at {args.address}:{args.base_port}")
 
     started = time.monotonic()
     work = os.path.realpath(tempfile.mkdtemp(prefix="audit-pages."))
@@ -439,18 +583,29 @@ def main():
     vnu = None
     try:
         visits = []
+        sites = os.path.join(work, "sites")
         for commune in chosen:
-            folder = os.path.join(work, str(commune["code"]))
+            folder = os.path.join(sites, str(commune["code"]))
             os.makedirs(folder)
             checked_at = datetime.datetime.now(datetime.timezone.utc).isoformat()
             visits.append((commune, checked_at, commune_pages(args.address, args.base_port, commune, folder)))
         files = {name for _, _, pages in visits for _, _, name in pages}
-        vnu = vnu_start(args.java, args.vnu_jar, work)  # runs while Chromium works
-        driver = browser({c["host"] for c in chosen}, args.address, work)
+        if files:
+            vnu = vnu_start(args.java, args.vnu_jar, sites)  # runs while Chromium works
+        hosts = {c["host"] for c in chosen} | ({args.console_host} if accounts else set())
+        driver = browser(hosts, args.address, work)
         sandboxed = None
-        found = None
+        found = None if files else {}
         totals = {"axe": collections.Counter(), "vnu": collections.Counter()}
         flagged = {"axe": 0, "vnu": 0}
+
+        def tally(results):
+            for tool, result in results.items():
+                flagged[tool] += result["problems"] > 0
+                for item in result.pop("all"):
+                    key = item["id"] if tool == "axe" else item["message"]
+                    totals[tool][key] += 1
+
         for number, (commune, checked_at, pages) in enumerate(visits, 1):
             results = {"axe": axe_commune(driver, axe_source, args.base_port, commune, pages)}
             if sandboxed is None:
@@ -463,16 +618,39 @@ def main():
             note = "" if len(pages) == len(PAGES) else " (no article linked from /)"
             log(f"{number}/{len(visits)} {commune['name']}: axe {results['axe']['problems']}, "
                 f"vnu {results['vnu']['problems']}{note}")
-            for tool, result in results.items():
-                flagged[tool] += result["problems"] > 0
-                for item in result.pop("all"):
-                    key = item["id"] if tool == "axe" else item["message"]
-                    totals[tool][key] += 1
+            tally(results)
             if not args.dry_run:
                 catalogue.record(commune["tenant"], checked_at, results)
         pages_seen = sum(len(pages) for _, _, pages in visits)
-        log(f"{len(visits)} communes, {pages_seen} pages in {time.monotonic() - started:.0f} s: "
-            f"axe {sum(totals['axe'].values())} problems on {flagged['axe']} communes, "
+
+        if accounts:
+            checked_at = datetime.datetime.now(datetime.timezone.utc).isoformat()
+            console = os.path.join(work, "console")
+            pages, axe_items = [], []
+            for index, (user, password) in enumerate(accounts):
+                folder = os.path.join(console, str(index))
+                os.makedirs(folder)
+                cookie = console_login(driver, args.base_port, args.console_host, user, password)
+                if sandboxed is None:
+                    sandboxed = sandbox_report(driver)
+                    log(f"Chromium sandboxed: {sandboxed}")
+                mine = console_pages(args.address, args.base_port, args.console_host, cookie, args.console_pages, folder, user)
+                axe_items += axe_console(driver, axe_source, args.base_port, args.console_host, mine)
+                log(f"console as {user}: {len(mine)} pages")
+                pages += mine
+            found_console = vnu_finish(vnu_start(args.java, args.vnu_jar, console), {name for _, _, name in pages})
+            axe_items = status_items(pages) + axe_items
+            results = {"axe": {"pages": len(pages), "problems": len(axe_items), "detail": spread(axe_items), "all": axe_items},
+                       "vnu": vnu_commune(pages, found_console)}
+            log(f"console: axe {results['axe']['problems']}, vnu {results['vnu']['problems']} on {len(pages)} pages")
+            tally(results)
+            if not args.dry_run:
+                catalogue.record(None, checked_at, results)
+            pages_seen += len(pages)
+
+        log(f"{len(visits)} communes{' and the console' if accounts else ''}, {pages_seen} pages in "
+            f"{time.monotonic() - started:.0f} s: "
+            f"axe {sum(totals['axe'].values())} problems on {flagged['axe']} sites, "
             f"vnu {sum(totals['vnu'].values())} on {flagged['vnu']}"
             + ("; dry run, nothing written" if args.dry_run else "; written to platform.page_checks"))
         for tool in ("axe", "vnu"):

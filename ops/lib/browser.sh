@@ -91,15 +91,21 @@ browser_journeys() {
   rm -rf "$artifacts"; mkdir -p "$artifacts"   # no screenshot of an earlier run left behind
   status=0
   MAIL_DIR="$work/browser-mail" AXE_JS="$work/venv/axe.min.js" "$work/venv/bin/python" "$ROOT/Tests/browser/journeys.py" "$port" "$artifacts" || status=$?
-  # The compliance audit's page checks on two communes: every row written, nothing found.
+  # The compliance audit's page checks on two communes and on the console
+  # as a clerk, an approver, the district and the province see it: every
+  # row written, nothing found.
   if [ "$status" = 0 ]; then
-    browser_log "ops/audit-pages on two communes (axe-core 4, v.Nu)"
-    AUDIT_VENV="$work/venv" "$ROOT/ops/audit-pages" --base-port "$port" --commune 14224 --commune 14233 >&2 || status=$?
-    local clean
+    browser_log "ops/audit-pages on two communes and the console (axe-core 4, v.Nu)"
+    (umask 077; printf '%s\n' "# username password" "xa.hainam matkhau-bien-tap-a" "duyet.hainam matkhau-duyet-a" \
+      "huyen.haihau matkhau-huyen-hai-hau" "tinh.namdinh matkhau-tinh-nam-dinh" >"$work/console-accounts")
+    ADMIN_HOST=quan-tri.localhost AUDIT_VENV="$work/venv" "$ROOT/ops/audit-pages" --base-port "$port" \
+      --commune 14224 --commune 14233 --console-accounts "$work/console-accounts" >&2 || status=$?
+    local clean pages
     clean=$("$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d browser -Atc "select count(*) from platform.page_checks where problems = 0")
-    if [ "$clean" != 4 ]; then
-      browser_log "ops/audit-pages: $clean of 4 results without problems"
-      "$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d browser -Atc "select tool, problems, detail from platform.page_checks" >&2
+    pages=$("$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d browser -Atc "select coalesce(min(pages), 0) from platform.page_checks where scope = 'console'")
+    if [ "$clean" != 6 ] || [ "$pages" -lt 30 ]; then
+      browser_log "ops/audit-pages: $clean of 6 results without problems; $pages console pages (30 expected at least)"
+      "$(pg_psql)" -h 127.0.0.1 -p "$pg_port" -U postgres -d browser -Atc "select scope, tool, pages, problems, detail from platform.page_checks" >&2
       status=1
     fi
   fi

@@ -179,11 +179,25 @@ extension ContentStore {
 extension ContentStore {
     /// The newest result of each tool for one commune.
     public func latestPageChecks(tenantID: Int64, on connection: UnitOfWork) async throws -> [String: PageCheck] {
-        let rows = try await connection.query(
-            """
-            SELECT DISTINCT ON (tool) tool, checked_at, pages, problems, detail::text FROM platform.page_checks
-             WHERE tenant_id = \(tenantID) ORDER BY tool, checked_at DESC, id DESC
-            """, logger: self.logger)
+        try await Self.pageChecks(
+            connection.query(
+                """
+                SELECT DISTINCT ON (tool) tool, checked_at, pages, problems, detail::text FROM platform.page_checks
+                 WHERE tenant_id = \(tenantID) ORDER BY tool, checked_at DESC, id DESC
+                """, logger: self.logger))
+    }
+
+    /// The newest result of each tool on the console's own pages.
+    public func latestConsoleChecks(on connection: UnitOfWork) async throws -> [String: PageCheck] {
+        try await Self.pageChecks(
+            connection.query(
+                """
+                SELECT DISTINCT ON (tool) tool, checked_at, pages, problems, detail::text FROM platform.page_checks
+                 WHERE scope = 'console' ORDER BY tool, checked_at DESC, id DESC
+                """, logger: self.logger))
+    }
+
+    private static func pageChecks(_ rows: PostgresRowSequence) async throws -> [String: PageCheck] {
         var result: [String: PageCheck] = [:]
         for try await (tool, checkedAt, pages, problems, json) in rows.decode((String, Date, Int, Int, String).self) {
             let detail = (try? JSONDecoder().decode([PageCheck.Problem].self, from: Data(json.utf8))) ?? []

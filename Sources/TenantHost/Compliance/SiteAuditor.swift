@@ -106,14 +106,17 @@ struct SiteAuditor: Sendable {
 
     /// axe-core 4 and the Nu Html Checker on a sample of the site's pages,
     /// as ops/audit-pages last found them (older than 14 days: to be run again).
-    static func browserChecks(_ results: [String: PageCheck], now: Date) -> [AuditCheck] {
+    static func browserChecks(_ results: [String: PageCheck], now: Date, console: Bool = false) -> [AuditCheck] {
+        let pages = console ? "các trang quản trị" : "các trang mẫu"
+        let run = console ? "ops/audit-pages --console-accounts" : "ops/audit-pages"
         let tools: [(tool: String, id: String, title: String, basis: String, what: String)] = [
-            ("axe", "pages.accessibility", "Trợ năng: không vi phạm WCAG 2.0/2.1 mức A, AA (axe-core 4) trên các trang mẫu", Self.accessibilityBasis, "vi phạm"),
-            ("vnu", "pages.html", "Mã HTML hợp lệ (Nu Html Checker) trên các trang mẫu", Self.htmlBasis, "lỗi"),
+            ("axe", console ? "console.accessibility" : "pages.accessibility",
+             "Trợ năng: không vi phạm WCAG 2.0/2.1 mức A, AA (axe-core 4) trên \(pages)", Self.accessibilityBasis, "vi phạm"),
+            ("vnu", console ? "console.html" : "pages.html", "Mã HTML hợp lệ (Nu Html Checker) trên \(pages)", Self.htmlBasis, "lỗi"),
         ]
         return tools.map { tool in
             guard let result = results[tool.tool] else {
-                return AuditCheck(id: tool.id, title: tool.title, basis: tool.basis, status: .warn, detail: "Chưa kiểm tra bằng trình duyệt (ops/audit-pages).")
+                return AuditCheck(id: tool.id, title: tool.title, basis: tool.basis, status: .warn, detail: "Chưa kiểm tra bằng trình duyệt (\(run)).")
             }
             let when = VietnamTime(result.checkedAt).dateTimeString
             let examples = result.detail.prefix(3).map { "\($0.page): \($0.id)" }.joined(separator: "; ")

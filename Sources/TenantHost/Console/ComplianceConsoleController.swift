@@ -36,7 +36,7 @@ struct ComplianceConsoleController: ConsoleBase {
             communes = communes.filter { search.matches($0.name + " " + ($0.ancestors.first?.fullName ?? ""), code: $0.code) }
         }
         let chosen = Array(communes.prefix(3000))
-        var (rows, ratings, trend): ([ComplianceRow], [Int64: RatingSummary], [(day: Date, audited: Int, compliant: Int)]) =
+        var (rows, ratings, trend, console): ([ComplianceRow], [Int64: RatingSummary], [(day: Date, audited: Int, compliant: Int)], [String: PageCheck]) =
             try await self.services.database.withConnection { connection in
                 let rows = try await self.services.database.byCluster(chosen, schema: \.schema) { group, other in
                     try await self.services.content.compliance(group, now: now, on: other)
@@ -44,7 +44,7 @@ struct ComplianceConsoleController: ConsoleBase {
                 let ratings = try await PortalStore(logger: self.services.logger).ratingSummaries(
                     tenantIDs: chosen.map(\.id), since: now.addingTimeInterval(-365 * 86_400), on: connection)
                 let trend = try await self.services.content.auditTrend(tenantIDs: chosen.map(\.id), days: 30, on: connection)
-                return (rows, ratings, trend)
+                return (rows, ratings, trend, try await self.services.content.latestConsoleChecks(on: connection))
             }
         switch filter.status {
         case .incomplete: rows = rows.filter { !$0.isCompliant(at: now) }
@@ -81,7 +81,7 @@ struct ComplianceConsoleController: ConsoleBase {
             return Self.csvDownload(csv, named: "tuan-thu-\(VietnamTime(now).isoDate).csv")
         }
         let main = ComplianceView.render(
-            rows: rows, ratings: ratings, trend: trend, now: now, filter: filter, provinces: provinces)
+            rows: rows, ratings: ratings, trend: trend, now: now, filter: filter, provinces: provinces, console: console)
         return self.page(context, title: "Theo dõi tuân thủ", active: "/quan-tri/tuan-thu", main: main)
     }
 

@@ -61,7 +61,7 @@ enum ComplianceView {
 
     static func render(
         rows: [ComplianceRow], ratings: [Int64: RatingSummary], trend: [(day: Date, audited: Int, compliant: Int)] = [], now: Date,
-        filter: Filter, provinces: [AdminUnit]
+        filter: Filter, provinces: [AdminUnit], console: [String: PageCheck]? = nil
     ) -> HTML {
         let sections = MandatorySection.allCases
         func sortLink(_ key: String, _ label: String) -> HTML {
@@ -113,7 +113,31 @@ enum ComplianceView {
             <div class="table-scroll" tabindex="0" role="region" aria-label="Tình trạng các chuyên mục bắt buộc (số ngày: ngày làm việc kể từ bài mới nhất)"><table class="data"><caption>Tình trạng các chuyên mục bắt buộc (số ngày: ngày làm việc kể từ bài mới nhất)</caption>
             <thead><tr><th scope="col">Xã, phường</th><th scope="col">Kiểm tra</th><th scope="col">Trực thuộc</th><th scope="col">Hài lòng về thông tin (lượt)</th><th scope="col">Người chịu trách nhiệm</th><th scope="col">Câu hỏi quá 15 ngày làm việc</th><th scope="col">Mục thiếu</th>\(headerCells)</tr></thead>
             <tbody>\(body)</tbody></table></div>
-            \(pager)
+            \(pager)\(console.map { self.console($0, now: now) } ?? .empty)
+            """
+    }
+
+    /// The console's own pages, as ops/audit-pages last found them: the
+    /// same two checks as a commune's pages, and every problem it kept.
+    static func console(_ results: [String: PageCheck], now: Date) -> HTML {
+        let checks = SiteAuditor.browserChecks(results, now: now, console: true)
+        let rows = HTML(checks.map { c -> HTML in
+            "<tr><th scope=\"row\">\(c.title)</th><td>\(AuditReportView.status(c.status))</td><td>\(c.detail)</td></tr>"
+        })
+        let problems = results.values.sorted { $0.tool < $1.tool }.flatMap { result in result.detail.map { (result.tool, $0) } }
+        let list: HTML = problems.isEmpty ? .empty : """
+            <details><summary>Các lỗi đã ghi nhận (\(problems.count))</summary><ul class="items">\(problems.map { tool, p -> HTML in
+                "<li><p class=\"meta\">\(tool == "axe" ? "axe-core" : "Nu Html Checker") · \(p.page)</p><p>\(p.message)\(p.target.map { " (\($0))" } ?? "")</p></li>"
+            })</ul></details>
+            """
+        return """
+
+            <h2>Trang quản trị</h2>
+            <p>Các trang cán bộ dùng hằng ngày được kiểm tra bằng cùng công cụ như trang của các xã.</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Kiểm tra trang quản trị"><table class="data"><caption>Kiểm tra trang quản trị</caption>
+            <thead><tr><th scope="col">Nội dung kiểm tra</th><th scope="col">Kết quả</th><th scope="col">Chi tiết</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            \(list)
             """
     }
 }
