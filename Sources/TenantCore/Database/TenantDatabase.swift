@@ -59,6 +59,11 @@ public final class TenantDatabase: Service, Sendable {
     /// unreachable it probes PostgreSQL itself.
     private let probesItself: Bool
 
+    /// The tasks running each started client, until it is retired.
+    private final class Runners: Sendable {
+        let tasks = Mutex<[ObjectIdentifier: Task<Void, Never>]>([:])
+    }
+
     private final class Leases: Sendable {
         let waiting = Atomic<Int>(0)
         let inUse = Atomic<Int>(0)
@@ -167,29 +172,57 @@ public final class TenantDatabase: Service, Sendable {
             return pool.unstarted
         }
         for client in unstarted { starter.yield(client) }
+        // The clients run outside the group's cancellation: stopping takes
+        // no new lease at once, but lets the leases already running finish
+        // on live connections before the clients close them (PostgresNIO
+        // never answers a statement written to a connection it has closed).
+        let runners = Runners()
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.sweepWhileUnavailable() }
                 group.addTask { await self.clusters.run() }
                 var started: Set<ObjectIdentifier> = []
                 for await client in pools {
-                    started.insert(ObjectIdentifier(client))
-                    group.addTask {
-                        await withDiscardingTaskGroup { runner in
-                            runner.addTask { await client.run() }
-                            await self.waitUntilRetired(client)
-                            runner.cancelAll()
+                    let key = ObjectIdentifier(client)
+                    started.insert(key)
+                    runners.tasks.withLock { tasks in
+                        tasks[key] = Task {
+                            await withDiscardingTaskGroup { runner in
+                                runner.addTask { await client.run() }
+                                await self.waitUntilRetired(client)
+                                runner.cancelAll()
+                            }
+                            _ = runners.tasks.withLock { $0.removeValue(forKey: key) }
                         }
                     }
                 }
-                // Cancelled (the stream ends at once): stop before the pools
+                // Cancelled (the stream ends at once): no lease from now on;
+                // those running end, for 5 seconds at most, then the pools
                 // wind down. A replacement handed over as the stream ended
                 // was never started: it runs now, already cancelled, so the
                 // leases queued on it fail at once.
                 self.stop(starter)
+                await self.drain(for: .seconds(5))
+                let running = runners.tasks.withLock { Array($0.values) }
+                for runner in running { runner.cancel() }
+                for runner in running { await runner.value }
                 let current = self.pool.withLock { $0.clients }
                 for client in current where !started.contains(ObjectIdentifier(client)) {
                     group.addTask { await client.run() }
+                }
+            }
+        }
+    }
+
+    /// Waits until no lease runs or waits, or `limit` has passed.
+    private func drain(for limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while self.leases.inUse.load(ordering: .relaxed) + self.leases.waiting.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
+            // Not cancellable: this task was cancelled to stop.
+            await withCheckedContinuation { continuation in
+                Task.detached {
+                    try? await Task.sleep(for: .milliseconds(10))
+                    continuation.resume()
                 }
             }
         }
