@@ -262,6 +262,65 @@ import TestSupport
         }
     }
 
+    /// An article's page is one statement with its values bound, prepared
+    /// by PostgresNIO per connection and commune: two communes whose
+    /// articles share an id, alternating on one connection, each read their
+    /// own article and related items, before and after it is prepared.
+    @Test func articleStatements_bindTheirValues_andNeverCrossCommunes() async throws {
+        try await withTestPlatform { platform in
+            try await platform.makeCommunes([(19774, "Phường Thuận An"), (19777, "Phường Hóa Châu")])
+            let database = TenantDatabase(config: platform.config, poolSize: 1, recycleAfter: 0, preparedCommunes: 2, logger: platform.logger)
+            let store = ContentStore(logger: platform.logger, statements: database.statements)
+            let communes = try [(19774, "Thuận An"), (19777, "Hóa Châu")].map { (try SchemaName(communeCode: $0.0), $0.1) }
+            var first: [SchemaName: Int64] = [:]
+            for (schema, name) in communes {
+                try await platform.database.withConnection { connection in
+                    for number in 1...3 {
+                        let id = try await store.insert(
+                            Entry(sectionID: 4, title: "Tin \(number) của \(name)", publishedAt: Date().addingTimeInterval(Double(number - 10) * 3600)),
+                            into: schema, on: connection)
+                        if number == 1 { first[schema] = id }
+                    }
+                    _ = try await store.insert(Entry(sectionID: 4, status: .draft, title: "Nháp của \(name)"), into: schema, on: connection)
+                }
+            }
+            #expect(first[communes[0].0] == first[communes[1].0], "the two communes' first articles share an id")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await database.run() }
+                for round in 0..<8 {
+                    let (schema, name) = communes[round % 2]
+                    let page = try await database.withConnection(schema: schema) { connection in
+                        try await store.articlePage(schema, section: 4, id: first[schema]!, now: Date(), on: connection)
+                    }
+                    #expect(page.entry?.title == "Tin 1 của \(name)", "round \(round)")
+                    #expect(page.related.map(\.title) == ["Tin 3 của \(name)", "Tin 2 của \(name)"], "round \(round)")
+                }
+                // Another section's id, or a time before it was published, finds nothing.
+                let (schema, _) = communes[0]
+                let elsewhere = try await database.withConnection(schema: schema) { connection in
+                    try await store.articlePage(schema, section: 6, id: first[schema]!, now: Date(), on: connection)
+                }
+                #expect(elsewhere.entry == nil)
+                let early = try await database.withConnection(schema: schema) { connection in
+                    try await store.articlePage(schema, section: 4, id: first[schema]!, now: Date().addingTimeInterval(-86_400), on: connection)
+                }
+                #expect(early.entry == nil && early.related.isEmpty)
+                let prepared = try await database.withConnection { connection in
+                    try await connection.query(
+                        "SELECT name || ' ' || statement FROM pg_prepared_statements WHERE name LIKE '%article' ORDER BY name", logger: platform.logger
+                    ).collect().map { try $0.decode(String.self) }
+                }
+                #expect(prepared.map { String($0.prefix { $0 != " " }) } == ["c_19774__article", "c_19777__article"])
+                for text in prepared {
+                    let own = String(text.prefix(7))
+                    #expect(text.contains("\"\(own)\".entries") && !text.contains(own == "c_19774" ? "c_19777" : "c_19774"), "\(text)")
+                }
+                #expect(database.statements.figures.reused > 0)
+                group.cancelAll()
+            }
+        }
+    }
+
     /// The home page's prepared statements, with three communes on one
     /// pooled connection that keeps the statements of two: a commune's
     /// statements are prepared the second time it is served, each commune

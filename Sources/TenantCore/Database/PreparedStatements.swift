@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 import Synchronization
 
@@ -16,10 +17,10 @@ import Synchronization
 ///   text; its name is the schema's name and the statement's fixed id
 ///   (`c_14224__home`), so a name can only ever run that commune's
 ///   statement, and nothing from a request reaches either.
-/// - Plans: the statements take no parameters (the time is PostgreSQL's
+/// - Plans: most statements take no parameters (the time is PostgreSQL's
 ///   `now()`), so PostgreSQL makes the generic plan at the first execution
-///   and keeps it; with parameters it would plan the first five executions
-///   anew, and a (connection, commune) pair is rarely used five times.
+///   and keeps it. A statement that needs values (an article's id) is kept
+///   by PostgresNIO at the protocol level instead, its values bound.
 /// - When it pays: preparing costs a round trip and a plan, so a statement
 ///   is prepared on a connection the second time it runs there for that
 ///   commune while the connection still remembers the first (the last
@@ -67,6 +68,10 @@ public final class PreparedStatements: Sendable {
         var statements: [SchemaName: Set<String>] = [:]
         /// When each commune with statements last used one.
         var lastUse: [SchemaName: UInt64] = [:]
+        /// Statements with binds PostgresNIO prepared here (never deallocated:
+        /// the driver keeps its own record of them; the connection's recycling
+        /// bounds them).
+        var bound: Set<String> = []
         /// Statements run here recently, prepared or not, and when.
         var seen: [String: UInt64] = [:]
         var clock: UInt64 = 0
@@ -96,13 +101,7 @@ public final class PreparedStatements: Sendable {
         }
         let name = statement.name(for: schema)
         let (use, evicted) = self.connections.withLock { connections -> (Use, [String]) in
-            let id = ObjectIdentifier(connection)
-            if connections[id]?.connection !== connection {
-                // A connection the pool closed leaves its entry behind (and a
-                // new one may take its address): drop those now.
-                connections = connections.filter { !$0.value.connection.isClosed && $0.key != id }
-                connections[id] = Kept(connection: connection)
-            }
+            let id = Self.entry(connection, in: &connections)
             return Self.use(schema, name: name, in: &connections[id]!, bound: self.communesPerConnection)
         }
         for old in evicted {
@@ -150,6 +149,76 @@ public final class PreparedStatements: Sendable {
         }
     }
 
+    /// Runs `statement` with `binds` for `schema` on `connection` and reads
+    /// its rows: unnamed the first time, then as a statement PostgresNIO
+    /// prepares on the connection under the statement's name (Parse once;
+    /// then Bind with the values and Execute). `EXECUTE` takes no bind
+    /// parameters, so a statement with values cannot be kept by `PREPARE`.
+    /// PostgreSQL plans the first five executions for their values, then
+    /// keeps the generic plan when it costs no more.
+    public func rows(
+        _ statement: Statement, binds: PostgresBindings, for schema: SchemaName, on connection: PostgresConnection
+    ) async throws -> [PostgresRow] {
+        let name = statement.name(for: schema)
+        let use: Use =
+            self.communesPerConnection == 0
+            ? .unnamed
+            : self.connections.withLock { connections in
+                let id = Self.entry(connection, in: &connections)
+                if connections[id]!.bound.contains(name) {
+                    _ = Self.see(name, in: &connections[id]!, bound: self.communesPerConnection)
+                    return .kept
+                }
+                guard Self.see(name, in: &connections[id]!, bound: self.communesPerConnection) else { return .unnamed }
+                connections[id]!.bound.insert(name)
+                return .prepare
+            }
+        var rows: [PostgresRow] = []
+        guard use != .unnamed else {
+            for try await row in try await connection.queryUnlessClosed(
+                PostgresQuery(unsafeSQL: statement.sql(schema), binds: binds), logger: self.logger)
+            {
+                rows.append(row)
+            }
+            return rows
+        }
+        if use == .kept { self.counters.reused.add(1, ordering: .relaxed) } else { self.counters.prepared.add(1, ordering: .relaxed) }
+        do {
+            guard !connection.isClosed else { throw ChannelError.ioOnClosedChannel }
+            try await DriverStatement.$current.withValue((name, statement.sql(schema))) {
+                for try await row in try await connection.execute(DriverStatement(bindings: binds), logger: self.logger) {
+                    rows.append(row)
+                }
+            }
+            return rows
+        } catch {
+            self.connections.withLock { connections in
+                _ = connections[ObjectIdentifier(connection)]?.bound.remove(name)
+            }
+            // The server lost the statement, or cannot run it as prepared (a
+            // table it reads changed): the driver would keep sending it, so
+            // the connection goes, and the pool opens a fresh one.
+            if let error = error as? PSQLError, ["26000", "0A000"].contains(error.serverInfo?[.sqlState]) {
+                self.forget(connection)
+                try? await connection.close()
+            }
+            throw error
+        }
+    }
+
+    /// A statement PostgresNIO prepares per connection, under the name and
+    /// SQL of the task-local `current`: its protocol takes them from the
+    /// type, while a commune's statement has the commune's name and SQL.
+    private struct DriverStatement: PostgresPreparedStatement {
+        typealias Row = PostgresRow
+        @TaskLocal static var current = (name: "", sql: "")
+        static var name: String { Self.current.name }
+        static var sql: String { Self.current.sql }
+        let bindings: PostgresBindings
+        func makeBindings() throws -> PostgresBindings { self.bindings }
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
     /// Runs `statement` for `schema` as the unnamed statement (parsed and planned anew).
     public static func unnamed(
         _ statement: Statement, for schema: SchemaName, on connection: PostgresConnection, logger: Logger
@@ -164,11 +233,7 @@ public final class PreparedStatements: Sendable {
     /// statements to deallocate: those of the commune whose statements were
     /// least recently used, when one commune more would pass the bound.
     private static func use(_ schema: SchemaName, name: String, in kept: inout Kept, bound: Int) -> (Use, [String]) {
-        kept.clock += 1
-        let seenBefore = kept.seen.updateValue(kept.clock, forKey: name) != nil
-        if kept.seen.count > 2 * bound, let oldest = kept.seen.min(by: { $0.value < $1.value })?.key {
-            kept.seen[oldest] = nil
-        }
+        let seenBefore = Self.see(name, in: &kept, bound: bound)
         if kept.statements[schema]?.contains(name) == true {
             kept.lastUse[schema] = kept.clock
             return (.kept, [])
@@ -182,6 +247,29 @@ public final class PreparedStatements: Sendable {
             evicted = Array(kept.statements.removeValue(forKey: oldest) ?? [])
         }
         return (.prepare, evicted)
+    }
+
+    /// Marks `name` as just run; whether it ran here recently before.
+    private static func see(_ name: String, in kept: inout Kept, bound: Int) -> Bool {
+        kept.clock += 1
+        let seenBefore = kept.seen.updateValue(kept.clock, forKey: name) != nil
+        if kept.seen.count > 2 * bound, let oldest = kept.seen.min(by: { $0.value < $1.value })?.key {
+            kept.seen[oldest] = nil
+        }
+        return seenBefore
+    }
+
+    /// The entry of `connection`, made afresh when the pool replaced the
+    /// connection that had its address.
+    private static func entry(_ connection: PostgresConnection, in connections: inout [ObjectIdentifier: Kept]) -> ObjectIdentifier {
+        let id = ObjectIdentifier(connection)
+        if connections[id]?.connection !== connection {
+            // A connection the pool closed leaves its entry behind (and a
+            // new one may take its address): drop those now.
+            connections = connections.filter { !$0.value.connection.isClosed && $0.key != id }
+            connections[id] = Kept(connection: connection)
+        }
+        return id
     }
 
     /// A statement with no result, run to its end.

@@ -88,6 +88,47 @@ extension ContentStore {
         ).first
     }
 
+    /// An article's page: the published entry of a section, and the five
+    /// newest other items of its section (no schedule slot), in one round
+    /// trip, kept prepared per connection and commune with its values bound.
+    public func articlePage(
+        _ schema: SchemaName, section: Int, id: Int64, now: Date, on connection: UnitOfWork
+    ) async throws -> (entry: Entry?, related: [Entry]) {
+        try connection.check(schema)
+        var binds = PostgresBindings()
+        binds.append(id)
+        binds.append(Int16(clamping: section))
+        binds.append(now)
+        let rows: [PostgresRow]
+        if let statements = self.statements {
+            rows = try await statements.rows(Self.articleStatement, binds: binds, for: schema, on: connection.connection)
+        } else {
+            rows = try await connection.query(PostgresQuery(unsafeSQL: Self.articleStatement.sql(schema), binds: binds), logger: self.logger).collect()
+        }
+        var entry: Entry?
+        var related: [Entry] = []
+        var columns: Columns?
+        for row in rows {
+            let c = columns ?? Columns(row)
+            columns = c
+            let item = try Self.decodeEntry(row, c)
+            if try c("main", row.makeRandomAccess()) as Bool { entry = item } else { related.append(item) }
+        }
+        return (entry, related)
+    }
+
+    /// $1 the entry's id, $2 its section, $3 the time of the request.
+    static let articleStatement = PreparedStatements.Statement("article") { schema in
+        """
+        (SELECT \(Self.entryColumns), true AS main FROM \(schema.quoted).entries
+          WHERE id = $1 AND section_id = $2 AND status = 'published' AND published_at <= $3)
+        UNION ALL
+        (SELECT \(Self.summaryColumns), false FROM \(schema.quoted).entries
+          WHERE section_id = $2 AND status = 'published' AND published_at <= $3 AND kind <> 'schedule' AND id <> $1
+          ORDER BY published_at DESC, id DESC LIMIT 5)
+        """
+    }
+
     /// The previous and next published entries of the same section, for navigation.
     public func procedures(_ schema: SchemaName, now: Date, on connection: UnitOfWork) async throws -> [Entry] {
         try await self.entries(

@@ -157,17 +157,14 @@ struct PublicSiteController: Sendable {
         return try await self.render(request, context) { chrome, connection in
             guard let section = chrome.section(slug: slug) else { throw PageError.notFound("Chuyên mục này không tồn tại.") }
             let store = self.services.content
-            guard let entry = try await store.entry(chrome.tenant.schema, section: section.id, id: id, now: chrome.now, on: connection) else {
-                throw PageError.notFound("Bài viết không tồn tại hoặc đã được gỡ bỏ.")
-            }
-            let related = try await store.list(chrome.tenant.schema, section: section.id, page: 1, size: 6, now: chrome.now, on: connection)
-                .items.filter { $0.id != id && $0.kind != .schedule }.prefix(5)
+            let (found, related) = try await store.articlePage(chrome.tenant.schema, section: section.id, id: id, now: chrome.now, on: connection)
+            guard let entry = found else { throw PageError.notFound("Bài viết không tồn tại hoặc đã được gỡ bỏ.") }
             var extra: HTML = .empty
             if section.id == MandatorySection.consultation.id {
                 let comments = try await store.comments(entry: id, status: .approved, in: chrome.tenant.schema, on: connection)
                 extra = CitizenViews.consultation(chrome, entry, comments: comments, now: chrome.now, sent: sent)
             }
-            return .page(EntryView.render(chrome, section, entry, related: Array(related), extra: extra), contentType: Self.html)
+            return .page(EntryView.render(chrome, section, entry, related: related, extra: extra), contentType: Self.html)
         }
     }
 
