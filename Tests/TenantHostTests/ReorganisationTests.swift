@@ -118,6 +118,11 @@ enum Reorganised {
                 let report = try await browser.get("/quan-tri/tuan-thu/\(hung)", on: adminSite).text
                 #expect(report.contains("dùng tên miền namdinh.gov.vn của đơn vị hành chính đã kết thúc hoạt động"))
                 #expect(report.contains("Mã trang trên Hệ thống EMC: 4522"))
+                // The ended commune of the same code has a report address of its own, which says where it went.
+                let old = try await platform.scalar("SELECT u.id FROM platform.units u WHERE u.level = 'commune' AND u.list = 2024 AND u.code = 14224")
+                let ended = try await browser.get("/quan-tri/tuan-thu/\(old)", on: adminSite)
+                #expect(ended.status == 200)
+                #expect(ended.text.contains("Đơn vị này đã kết thúc hoạt động") && ended.text.contains("href=\"/quan-tri/tuan-thu/\(hung)\">Xã Hải Hưng</a>"))
                 // The reorganisation offers the same mailbox on the province's domain now, and writes it on request.
                 let footers = FooterDomains(database: platform.database, logger: platform.logger)
                 let current = try await TenantDirectory().reload(from: platform.database).tenants.values.filter(\.isCurrent)

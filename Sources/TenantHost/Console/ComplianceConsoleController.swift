@@ -102,7 +102,17 @@ struct ComplianceConsoleController: ConsoleBase {
                 try await self.services.content.auditRuns(tenantID: tenant.id, limit: 30, on: connection)
             }
         }
-        guard let latest = runs.first else { throw HTTPError(.notFound) }
+        guard let latest = runs.first else {
+            // An ended commune never audited: say so, and where it went.
+            let successor = tenant.successorID.flatMap { self.services.directory.snapshot.tenants[$0] }
+            let ended = tenant.validUntil.map { " ngày \(Layout.date($0))" } ?? ""
+            let main: HTML = """
+                <p class="meta">\(tenant.name) (mã \(String(tenant.code))) · \(tenant.ancestors.map(\.fullName).joined(separator: " · "))</p>
+                <p>Đơn vị này đã kết thúc hoạt động\(ended) và không có lần kiểm tra tuân thủ nào trước đó.\(successor.map { s -> HTML in
+                    " Trang của đơn vị nay là phần lưu trữ trong trang của <a href=\"/quan-tri/tuan-thu/\(s.id)\">\(s.name)</a>." } ?? .empty)</p>
+                """
+            return self.page(context, title: "Kiểm tra tuân thủ – \(tenant.name)", active: "/quan-tri/tuan-thu", main: main)
+        }
         if QueryItemsOf(request)["dinh-dang"] == "csv" {
             var csv = "Mã kiểm tra,Nội dung kiểm tra,Căn cứ pháp lý,Kết quả,Chi tiết\r\n"
             for check in latest.checks {
