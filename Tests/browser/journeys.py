@@ -8,7 +8,9 @@ screenshot of every page that matters under ARTIFACTS_DIR and exits
 non-zero on the first failed check. The WCAG audits run axe-core 4, the
 axe.min.js at $AXE_JS (ops/lib/browser.sh puts it in the venv).
 """
+import csv
 import http.client
+import io
 import json
 import os
 import random
@@ -619,6 +621,20 @@ def journey_province(driver):
     for path in ["/quan-tri/tin-tu-tinh", "/quan-tri/thu-tuc", "/quan-tri/thong-bao", "/quan-tri/tuan-thu", "/quan-tri/cong-thong-tin"]:
         driver.get(f"{CONSOLE}{path}")
         axe_audit(driver, f"platform console: {path}")
+    # The province's year report: printable, and its spreadsheet downloads
+    # and opens (UTF-8 with BOM, one row per commune of the province).
+    driver.get(f"{CONSOLE}/quan-tri/bao-cao-nam")
+    shot(driver, "6-year-report")
+    link = first_href(driver, "main a[href*='dinh-dang=csv']")
+    parts = urllib.parse.urlsplit(link)
+    connection = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=30)
+    connection.request("GET", f"{parts.path}?{parts.query}", headers={
+        "Host": parts.netloc, "Cookie": "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())})
+    answer = connection.getresponse()
+    body = answer.read()
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")))) if answer.status == 200 else []
+    check(answer.getheader("Content-Disposition", "").startswith("attachment") and len(rows) > 1 and "Xã Hải Nam" in {r[1] for r in rows[1:] if len(r) > 1},
+          f"the year report downloads as a spreadsheet that opens ({len(rows)} rows, HTTP {answer.status})")
     # A commune's report, reached from the list by its link (units are addressed by id).
     driver.get(f"{CONSOLE}/quan-tri/tuan-thu?loc=14224")
     driver.find_element(By.CSS_SELECTOR, "table.data tbody th a").click()
