@@ -93,6 +93,8 @@ public final class TenantDatabase: Service, Sendable {
     private struct Pool {
         /// One client of one connection per pooled connection.
         var clients: [PostgresClient]
+        /// Leases holding a connection, per client (replaced ones too, until they stop).
+        var held: [ObjectIdentifier: Counter] = [:]
         /// Set while ``run()`` runs: hands it pools to run.
         var starter: AsyncStream<PostgresClient>.Continuation?
         /// Pools handed out before ``run()`` started.
@@ -146,7 +148,7 @@ public final class TenantDatabase: Service, Sendable {
         self.poolSize = max(1, poolSize)
         self.leases = Leases(clients: self.poolSize)
         let clients = (0..<self.poolSize).map { _ in PostgresClient(configuration: configuration, backgroundLogger: logger) }
-        self.pool = Mutex(Pool(clients: clients, unstarted: clients))
+        self.pool = Mutex(Pool(clients: clients, held: Self.counters(clients), unstarted: clients))
         self.recycleAfter = recycleAfter
         self.retireAfter = retireAfter
         self.touched = Mutex([:])
@@ -250,16 +252,31 @@ public final class TenantDatabase: Service, Sendable {
         }
     }
 
+    /// Returns once `client` is replaced and no lease holds one of its
+    /// connections any more (or its grace has passed: a second while
+    /// PostgreSQL answers, half a second while it is away, so that waits
+    /// on it fail soon). Closing a connection under a lease that is about
+    /// to send would lose that statement: PostgresNIO never answers a write
+    /// to a closed connection.
     private func waitUntilRetired(_ client: PostgresClient) async {
+        let key = ObjectIdentifier(client)
+        defer { _ = self.pool.withLock { $0.held.removeValue(forKey: key) } }
         while !Task.isCancelled {
-            if self.pool.withLock({ !$0.clients.contains { $0 === client } }) {
-                // Replaced during an outage: stop now, failing what waits on it.
-                // Replaced once PostgreSQL is back: let its running queries finish first.
-                try? await Task.sleep(for: self.available.load(ordering: .relaxed) ? self.retireAfter : .zero)
+            let (retired, held) = self.pool.withLock { pool in (!pool.clients.contains { $0 === client }, pool.held[key]) }
+            if retired {
+                let grace: Duration = self.available.load(ordering: .relaxed) ? self.retireAfter : .milliseconds(500)
+                let deadline = ContinuousClock.now + grace
+                while (held?.value.load(ordering: .relaxed) ?? 0) > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
                 return
             }
             try? await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    private static func counters(_ clients: [PostgresClient]) -> [ObjectIdentifier: Counter] {
+        Dictionary(uniqueKeysWithValues: clients.map { (ObjectIdentifier($0), Counter()) })
     }
 
     /// Replaces the pool with a new one (which connects with no back-off).
@@ -274,6 +291,7 @@ public final class TenantDatabase: Service, Sendable {
         let started = self.pool.withLock { pool -> Bool in
             guard let starter = pool.starter else { return false }
             pool.clients = clients
+            pool.held.merge(Self.counters(clients)) { old, _ in old }
             pool.replacements += 1
             for client in clients { starter.yield(client) }
             return true
@@ -355,7 +373,7 @@ public final class TenantDatabase: Service, Sendable {
                 throw TenantCoreError(.databaseUnavailable, "the host is shutting down")
             }
             let index = self.choose(for: schema)
-            let client = self.pool.withLock { $0.clients[index] }
+            let (client, held) = self.pool.withLock { pool in (pool.clients[index], pool.held[ObjectIdentifier(pool.clients[index])]) }
             self.leases.waiting.add(1, ordering: .relaxed)
             self.leases.perClient[index].value.add(1, ordering: .relaxed)
             var waiting = true
@@ -368,7 +386,11 @@ public final class TenantDatabase: Service, Sendable {
                     self.leases.waiting.subtract(1, ordering: .relaxed)
                     waiting = false
                     self.leases.inUse.add(1, ordering: .relaxed)
-                    defer { self.leases.inUse.subtract(1, ordering: .relaxed) }
+                    held?.value.add(1, ordering: .relaxed)
+                    defer {
+                        self.leases.inUse.subtract(1, ordering: .relaxed)
+                        held?.value.subtract(1, ordering: .relaxed)
+                    }
                     let result = try await body(UnitOfWork(connection, commune: schema))
                     if let schema { await self.recycleIfWorn(connection, of: index, touching: schema) }
                     return result
