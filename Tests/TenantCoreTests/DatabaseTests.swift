@@ -262,6 +262,42 @@ import TestSupport
         }
     }
 
+    /// The home page's one statement reads what its two statements read:
+    /// the same sections and footer, and the same four lists in the same order.
+    @Test func homePage_readsWhatChromeAndHomeRead() async throws {
+        try await withTestPlatform { platform in
+            try await platform.makeCommunes([(19774, "Phường Thuận An")])
+            let schema = try SchemaName(communeCode: 19774)
+            let store = ContentStore(logger: platform.logger)
+            let now = Date()
+            try await platform.database.withConnection { connection in
+                for (section, count) in [(4, 8), (6, 7), (5, 6)] {
+                    for number in 0..<count {
+                        _ = try await store.insert(
+                            Entry(sectionID: section, title: "Mục \(section)-\(number)", publishedAt: now.addingTimeInterval(Double(-number * 3600 - section))),
+                            into: schema, on: connection)
+                    }
+                }
+                for day in [2, 0, 1] {
+                    var slot = Entry(sectionID: 5, kind: .schedule, title: "Lịch \(day)", publishedAt: now.addingTimeInterval(-60))
+                    slot.startsAt = VietnamTime(now).startOfWeek.addingTimeInterval(Double(day) * 86_400 + 8 * 3600)
+                    _ = try await store.insert(slot, into: schema, on: connection)
+                }
+            }
+            let (apart, together) = try await platform.database.withConnection { connection in
+                let chrome = try await store.chrome(schema, bodyOf: nil, on: connection)
+                let home = try await store.home(schema, on: connection)
+                return ((chrome.sections, chrome.site, home), try await store.homePage(schema, on: connection))
+            }
+            #expect(together.sections == apart.0 && !together.sections.isEmpty)
+            #expect(together.site == apart.1)
+            #expect(together.home.news == apart.2.news && together.home.news.count == 6)
+            #expect(together.home.documents == apart.2.documents && together.home.documents.count == 5)
+            #expect(together.home.direction == apart.2.direction && together.home.direction.count == 4)
+            #expect(together.home.schedule == apart.2.schedule && together.home.schedule.map(\.title) == ["Lịch 0", "Lịch 1", "Lịch 2"])
+        }
+    }
+
     /// An article's page is one statement with its values bound, prepared
     /// by PostgresNIO per connection and commune: two communes whose
     /// articles share an id, alternating on one connection, each read their

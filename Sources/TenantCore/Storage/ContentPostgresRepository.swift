@@ -80,8 +80,9 @@ public struct ContentStore: Sendable {
 
     /// A published entry selected with ``cardColumns``: no body, and the
     /// fields a card does not show left empty.
-    static func decodeCard(_ row: PostgresRow) throws -> Entry {
+    static func decodeCard(_ row: PostgresRow, from offset: Int = 0) throws -> Entry {
         var cells = row.makeIterator()
+        for _ in 0..<offset { _ = cells.next() }
         func next<Value: PostgresDecodable>(_: Value.Type) throws -> Value {
             guard let cell = cells.next() else { throw TenantCoreError(.database, "card row has too few columns") }
             return try cell.decode(Value.self)
@@ -172,29 +173,36 @@ public struct ContentStore: Sendable {
         for try await row in rows {
             let c = columns ?? Columns(row)
             columns = c
-            let r = row.makeRandomAccess()
-            sections.append(
-                Section(
-                    id: try c("id", r), slug: try c("slug", r), title: try c("title", r),
-                    kind: SectionKind(rawValue: try c("kind", r)) ?? .feed, position: try c("position", r),
-                    mandatory: try c("mandatory", r), legalBasis: try c("legal_basis", r),
-                    summary: try c("summary", r), body: try c("body", r), starter: try c("starter", r)))
-            if site == nil {
-                site = SiteInfo(
-                    publisher: try c("publisher", r), responsiblePerson: try c("responsible_person", r),
-                    responsibleTitle: try c("responsible_title", r), address: try c("address", r),
-                    phone: try c("phone", r), email: try c("email", r),
-                    notice: try c("notice", r), noticeFrom: try c("notice_from", r),
-                    noticeUntil: try c("notice_until", r), updatedAt: try c("updated_at", r))
-                site?.emcSiteID = try c("emc_site_id", r)
-                site?.contentChangedAt = try c("content_changed_at", r)
-            }
+            try Self.decodeChrome(row.makeRandomAccess(), c, into: &sections, site: &site)
         }
         guard let site else {
             throw TenantCoreError(.notFound, "schema \(schema) has no site row or no sections")
         }
         return (sections, site)
     }
+
+    /// One row of ``chromeSQL(_:body:)``: a section, and the site the first time.
+    static func decodeChrome(_ r: PostgresRandomAccessRow, _ c: Columns, into sections: inout [Section], site: inout SiteInfo?) throws {
+        sections.append(
+            Section(
+                id: try c("id", r), slug: try c("slug", r), title: try c("title", r),
+                kind: SectionKind(rawValue: try c("kind", r)) ?? .feed, position: try c("position", r),
+                mandatory: try c("mandatory", r), legalBasis: try c("legal_basis", r),
+                summary: try c("summary", r), body: try c("body", r), starter: try c("starter", r)))
+        if site == nil {
+            site = SiteInfo(
+                publisher: try c("publisher", r), responsiblePerson: try c("responsible_person", r),
+                responsibleTitle: try c("responsible_title", r), address: try c("address", r),
+                phone: try c("phone", r), email: try c("email", r),
+                notice: try c("notice", r), noticeFrom: try c("notice_from", r),
+                noticeUntil: try c("notice_until", r), updatedAt: try c("updated_at", r))
+            site?.emcSiteID = try c("emc_site_id", r)
+            site?.contentChangedAt = try c("content_changed_at", r)
+        }
+    }
+
+    /// The number of columns of ``chromeSQL(_:body:)``.
+    static let chromeColumnCount = 22
 
     /// ``chrome(_:bodyOf:on:)`` without a body.
     static let chromeStatement = PreparedStatements.Statement("chrome") { Self.chromeSQL($0, body: "''::text") }

@@ -13,18 +13,56 @@ extension ContentStore {
     public func home(_ schema: SchemaName, on connection: UnitOfWork) async throws -> HomeContent {
         var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
         for try await row in try await self.prepared(Self.homeStatement, for: schema, on: connection) {
-            let entry = try Self.decodeCard(row)
-            if entry.kind == .schedule {
-                home.schedule.append(entry)
-            } else if entry.sectionID == MandatorySection.news.id {
-                home.news.append(entry)
-            } else if entry.sectionID == 6 {
-                home.documents.append(entry)
-            } else {
-                home.direction.append(entry)
-            }
+            Self.file(try Self.decodeCard(row), in: &home)
         }
         return home
+    }
+
+    /// The home page's card in its list.
+    static func file(_ entry: Entry, in home: inout HomeContent) {
+        if entry.kind == .schedule {
+            home.schedule.append(entry)
+        } else if entry.sectionID == MandatorySection.news.id {
+            home.news.append(entry)
+        } else if entry.sectionID == 6 {
+            home.documents.append(entry)
+        } else {
+            home.direction.append(entry)
+        }
+    }
+
+    /// The menu, the footer and the home page's lists in one round trip:
+    /// the two statements' rows side by side (`FULL JOIN … ON false` gives
+    /// each row its own columns and NULL for the other's), as a prepared
+    /// statement. Rows come in no set order, so each list is sorted here
+    /// as its statement sorts it.
+    public func homePage(_ schema: SchemaName, on connection: UnitOfWork) async throws -> (sections: [Section], site: SiteInfo, home: HomeContent) {
+        var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
+        var sections: [Section] = []
+        var site: SiteInfo?
+        var columns: Columns?
+        for try await row in try await self.prepared(Self.homePageStatement, for: schema, on: connection) {
+            let c = columns ?? Columns(row)
+            columns = c
+            let r = row.makeRandomAccess()
+            if r[Self.chromeColumnCount].bytes == nil {
+                try Self.decodeChrome(r, c, into: &sections, site: &site)
+            } else {
+                Self.file(try Self.decodeCard(row, from: Self.chromeColumnCount), in: &home)
+            }
+        }
+        guard let site else { throw TenantCoreError(.notFound, "schema \(schema) has no site row or no sections") }
+        sections.sort { ($0.position, $0.id) < ($1.position, $1.id) }
+        let newest = { (a: Entry, b: Entry) in (a.publishedAt, a.id) > (b.publishedAt, b.id) }
+        home.news.sort(by: newest)
+        home.documents.sort(by: newest)
+        home.direction.sort(by: newest)
+        home.schedule.sort { ($0.startsAt ?? .distantPast, $0.id) < ($1.startsAt ?? .distantPast, $1.id) }
+        return (sections, site, home)
+    }
+
+    static let homePageStatement = PreparedStatements.Statement("homepage") { schema in
+        "SELECT c.*, e.* FROM (\(Self.chromeSQL(schema, body: "''::text"))) c FULL JOIN (\(Self.homeSQL(schema))) e ON false"
     }
 
     /// One lateral subquery for the three lists and the narrow card columns
@@ -32,7 +70,9 @@ extension ContentStore {
     /// full-width selects), and this week's schedule. No parameters: the
     /// time is the server's `now()`, so the generic plan is made at the
     /// first execution and kept.
-    static let homeStatement = PreparedStatements.Statement("home") { schema in
+    static let homeStatement = PreparedStatements.Statement("home") { Self.homeSQL($0) }
+
+    static func homeSQL(_ schema: SchemaName) -> String {
         """
         SELECT e.* FROM (VALUES (4::int2, 6), (6::int2, 5), (5::int2, 4)) AS list (section, size)
          CROSS JOIN LATERAL (

@@ -14,11 +14,27 @@ extension PublicSiteController {
         _ request: Request, _ context: TenantRequestContext, bodyOf slug: String? = nil,
         _ body: @escaping @Sendable (SiteChrome, UnitOfWork) async throws -> Rendered
     ) async throws -> Response {
+        let content = self.services.content
+        return try await self.render(request, context) { schema, connection in
+            let (sections, site) = try await content.chrome(schema, bodyOf: slug, on: connection)
+            return (sections, site, ())
+        } _: { chrome, _, connection in
+            try await body(chrome, connection)
+        }
+    }
+
+    /// As above, with the menu and footer read by `reads` together with
+    /// what the page shows (`Extra`), in one round trip.
+    func render<Extra: Sendable>(
+        _ request: Request, _ context: TenantRequestContext,
+        reads: @escaping @Sendable (SchemaName, UnitOfWork) async throws -> ([Section], SiteInfo, Extra),
+        _ body: @escaping @Sendable (SiteChrome, Extra, UnitOfWork) async throws -> Rendered
+    ) async throws -> Response {
         let visit = context.visit
         let services = self.services
         let snapshot = services.directory.snapshot
         let (first, site, emc): (Rendered, SiteInfo, EMCCode?) = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
-            let (sections, site) = try await services.content.chrome(visit.tenant.schema, bodyOf: slug, on: connection)
+            let (sections, site, extra) = try await reads(visit.tenant.schema, connection)
             var chrome = SiteChrome(
                 tenant: visit.tenant, sections: sections, site: site, baseURL: visit.baseURL,
                 canonicalBase: visit.canonicalBase, now: Date())
@@ -31,7 +47,7 @@ extension PublicSiteController {
                     preferDev: snapshot.isDev(visit.host))
             }
             do {
-                return (try await body(chrome, connection), site, chrome.emc)
+                return (try await body(chrome, extra, connection), site, chrome.emc)
             } catch PageError.notFound(let message) {
                 return (.failure(.notFound, ErrorView.inSite(chrome, title: "Không tìm thấy trang", message: message)), site, chrome.emc)
             } catch PageError.badRequest(let message) {

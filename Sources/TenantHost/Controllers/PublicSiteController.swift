@@ -84,8 +84,11 @@ struct PublicSiteController: Sendable {
     // MARK: Routes
 
     @Sendable func home(_ request: Request, context: TenantRequestContext) async throws -> Response {
-        try await self.render(request, context) { chrome, connection in
-            let home = try await self.services.content.home(chrome.tenant.schema, on: connection)
+        let content = self.services.content
+        return try await self.render(request, context) { schema, connection in
+            let page = try await content.homePage(schema, on: connection)
+            return (page.sections, page.site, page.home)
+        } _: { chrome, home, _ in
             let fromProvince = self.provinceAnnouncements(chrome, limit: 3)
             return .page(HomeView.render(chrome, home, fromProvince: fromProvince), contentType: Self.html)
         }
