@@ -326,27 +326,28 @@ import TestSupport
                 for round in 0..<8 {
                     let (schema, name) = communes[round % 2]
                     let page = try await database.withConnection(schema: schema) { connection in
-                        try await store.articlePage(schema, section: 4, id: first[schema]!, now: Date(), on: connection)
+                        try await store.articlePageWithChrome(schema, slug: "tin-tuc", id: first[schema]!, now: Date(), on: connection)
                     }
+                    #expect(page.site.publisher.contains(name) && page.sections.map(\.id) == page.sections.map(\.id).sorted() && page.sections.count >= 16)
                     #expect(page.entry?.title == "Tin 1 của \(name)", "round \(round)")
                     #expect(page.related.map(\.title) == ["Tin 3 của \(name)", "Tin 2 của \(name)"], "round \(round)")
                 }
                 // Another section's id, or a time before it was published, finds nothing.
                 let (schema, _) = communes[0]
                 let elsewhere = try await database.withConnection(schema: schema) { connection in
-                    try await store.articlePage(schema, section: 6, id: first[schema]!, now: Date(), on: connection)
+                    try await store.articlePageWithChrome(schema, slug: "van-ban", id: first[schema]!, now: Date(), on: connection)
                 }
-                #expect(elsewhere.entry == nil)
+                #expect(elsewhere.entry == nil && !elsewhere.sections.isEmpty)
                 let early = try await database.withConnection(schema: schema) { connection in
-                    try await store.articlePage(schema, section: 4, id: first[schema]!, now: Date().addingTimeInterval(-86_400), on: connection)
+                    try await store.articlePageWithChrome(schema, slug: "tin-tuc", id: first[schema]!, now: Date().addingTimeInterval(-86_400), on: connection)
                 }
                 #expect(early.entry == nil && early.related.isEmpty)
                 let prepared = try await database.withConnection { connection in
                     try await connection.query(
-                        "SELECT name || ' ' || statement FROM pg_prepared_statements WHERE name LIKE '%article' ORDER BY name", logger: platform.logger
+                        "SELECT name || ' ' || statement FROM pg_prepared_statements WHERE name LIKE '%articlepage' ORDER BY name", logger: platform.logger
                     ).collect().map { try $0.decode(String.self) }
                 }
-                #expect(prepared.map { String($0.prefix { $0 != " " }) } == ["c_19774__article", "c_19777__article"])
+                #expect(prepared.map { String($0.prefix { $0 != " " }) } == ["c_19774__articlepage", "c_19777__articlepage"])
                 for text in prepared {
                     let own = String(text.prefix(7))
                     #expect(text.contains("\"\(own)\".entries") && !text.contains(own == "c_19774" ? "c_19777" : "c_19774"), "\(text)")

@@ -372,9 +372,10 @@ public struct ContentStore: Sendable {
 struct Columns: Sendable {
     private let index: [String: Int]
 
-    init(_ row: PostgresRow) {
+    /// The columns of `row` from `offset` on (a row with two queries' columns side by side).
+    init(_ row: PostgresRow, from offset: Int = 0) {
         var index: [String: Int] = [:]
-        for (position, cell) in row.enumerated() where index[cell.columnName] == nil { index[cell.columnName] = position }
+        for (position, cell) in row.enumerated() where position >= offset && index[cell.columnName] == nil { index[cell.columnName] = position }
         self.index = index
     }
 

@@ -128,45 +128,62 @@ extension ContentStore {
         ).first
     }
 
-    /// An article's page: the published entry of a section, and the five
-    /// newest other items of its section (no schedule slot), in one round
-    /// trip, kept prepared per connection and commune with its values bound.
-    public func articlePage(
-        _ schema: SchemaName, section: Int, id: Int64, now: Date, on connection: UnitOfWork
-    ) async throws -> (entry: Entry?, related: [Entry]) {
+    /// An article's page with the menu and footer, in one round trip: the
+    /// published entry of the section named by `slug`, and the five newest
+    /// other items of that section (no schedule slot), beside the menu and
+    /// footer as ``homePage(_:on:)`` reads them; kept prepared per
+    /// connection and commune with its values bound.
+    public func articlePageWithChrome(
+        _ schema: SchemaName, slug: String, id: Int64, now: Date, on connection: UnitOfWork
+    ) async throws -> (sections: [Section], site: SiteInfo, entry: Entry?, related: [Entry]) {
         try connection.check(schema)
         var binds = PostgresBindings()
         binds.append(id)
-        binds.append(Int16(clamping: section))
+        binds.append(slug)
         binds.append(now)
         let rows: [PostgresRow]
         if let statements = self.statements {
-            rows = try await statements.rows(Self.articleStatement, binds: binds, for: schema, on: connection.connection)
+            rows = try await statements.rows(Self.articlePageStatement, binds: binds, for: schema, on: connection.connection)
         } else {
-            rows = try await connection.query(PostgresQuery(unsafeSQL: Self.articleStatement.sql(schema), binds: binds), logger: self.logger).collect()
+            rows = try await connection.query(PostgresQuery(unsafeSQL: Self.articlePageStatement.sql(schema), binds: binds), logger: self.logger).collect()
         }
+        var sections: [Section] = []
+        var site: SiteInfo?
         var entry: Entry?
         var related: [Entry] = []
-        var columns: Columns?
+        var chromeColumns: Columns?
+        var entryColumns: Columns?
         for row in rows {
-            let c = columns ?? Columns(row)
-            columns = c
-            let item = try Self.decodeEntry(row, c)
-            if try c("main", row.makeRandomAccess()) as Bool { entry = item } else { related.append(item) }
+            let r = row.makeRandomAccess()
+            if r[Self.chromeColumnCount].bytes == nil {
+                let c = chromeColumns ?? Columns(row)
+                chromeColumns = c
+                try Self.decodeChrome(r, c, into: &sections, site: &site)
+            } else {
+                let c = entryColumns ?? Columns(row, from: Self.chromeColumnCount)
+                entryColumns = c
+                let item = try Self.decodeEntry(row, c)
+                if try c("main", r) as Bool { entry = item } else { related.append(item) }
+            }
         }
-        return (entry, related)
+        guard let site else { throw TenantCoreError(.notFound, "schema \(schema) has no site row or no sections") }
+        sections.sort { ($0.position, $0.id) < ($1.position, $1.id) }
+        related.sort { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) }
+        return (sections, site, entry, related)
     }
 
-    /// $1 the entry's id, $2 its section, $3 the time of the request.
-    static let articleStatement = PreparedStatements.Statement("article") { schema in
-        """
-        (SELECT \(Self.entryColumns), true AS main FROM \(schema.quoted).entries
-          WHERE id = $1 AND section_id = $2 AND status = 'published' AND published_at <= $3)
-        UNION ALL
-        (SELECT \(Self.summaryColumns), false FROM \(schema.quoted).entries
-          WHERE section_id = $2 AND status = 'published' AND published_at <= $3 AND kind <> 'schedule' AND id <> $1
-          ORDER BY published_at DESC, id DESC LIMIT 5)
-        """
+    /// $1 the entry's id, $2 its section's slug, $3 the time of the request.
+    static let articlePageStatement = PreparedStatements.Statement("articlepage") { schema in
+        let section = "(SELECT id FROM \(schema.quoted).sections WHERE slug = $2)"
+        return """
+            SELECT c.*, e.* FROM (\(Self.chromeSQL(schema, body: "''::text"))) c FULL JOIN (
+              (SELECT \(Self.entryColumns), true AS main FROM \(schema.quoted).entries
+                WHERE id = $1 AND section_id = \(section) AND status = 'published' AND published_at <= $3)
+              UNION ALL
+              (SELECT \(Self.summaryColumns), false FROM \(schema.quoted).entries
+                WHERE section_id = \(section) AND status = 'published' AND published_at <= $3 AND kind <> 'schedule' AND id <> $1
+                ORDER BY published_at DESC, id DESC LIMIT 5)) e ON false
+            """
     }
 
     /// The previous and next published entries of the same section, for navigation.

@@ -157,10 +157,14 @@ struct PublicSiteController: Sendable {
     func showEntry(_ slug: String, _ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let id = try Self.entryID(context)
         let sent = request.uri.query == "da-gui=1"
-        return try await self.render(request, context) { chrome, connection in
+        let store = self.services.content
+        let now = Date()
+        return try await self.render(request, context) { schema, connection in
+            let page = try await store.articlePageWithChrome(schema, slug: slug, id: id, now: now, on: connection)
+            return (page.sections, page.site, (page.entry, page.related))
+        } _: { chrome, article, connection in
             guard let section = chrome.section(slug: slug) else { throw PageError.notFound("Chuyên mục này không tồn tại.") }
-            let store = self.services.content
-            let (found, related) = try await store.articlePage(chrome.tenant.schema, section: section.id, id: id, now: chrome.now, on: connection)
+            let (found, related) = article
             guard let entry = found else { throw PageError.notFound("Bài viết không tồn tại hoặc đã được gỡ bỏ.") }
             var extra: HTML = .empty
             if section.id == MandatorySection.consultation.id {
