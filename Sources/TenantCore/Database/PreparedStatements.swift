@@ -165,11 +165,9 @@ public final class PreparedStatements: Sendable {
             ? .unnamed
             : self.connections.withLock { connections in
                 let id = Self.entry(connection, in: &connections)
-                if connections[id]!.bound.contains(name) {
-                    _ = Self.see(name, in: &connections[id]!, bound: self.communesPerConnection)
-                    return .kept
-                }
-                guard Self.see(name, in: &connections[id]!, bound: self.communesPerConnection) else { return .unnamed }
+                let seenBefore = Self.see(name, in: &connections[id]!, bound: self.communesPerConnection)
+                if connections[id]!.bound.contains(name) { return .kept }
+                guard seenBefore else { return .unnamed }
                 connections[id]!.bound.insert(name)
                 return .prepare
             }

@@ -219,15 +219,12 @@ public final class TenantDatabase: Service, Sendable {
     /// Waits until no lease runs or waits, or `limit` has passed.
     private func drain(for limit: Duration) async {
         let deadline = ContinuousClock.now + limit
-        while self.leases.inUse.load(ordering: .relaxed) + self.leases.waiting.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
-            // Not cancellable: this task was cancelled to stop.
-            await withCheckedContinuation { continuation in
-                Task.detached {
-                    try? await Task.sleep(for: .milliseconds(10))
-                    continuation.resume()
-                }
+        // A task of its own: the caller was cancelled to stop, and its sleeps would end at once.
+        await Task {
+            while self.leases.inUse.load(ordering: .relaxed) + self.leases.waiting.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(10))
             }
-        }
+        }.value
     }
 
     /// No lease and no replacement from now on.

@@ -6,13 +6,8 @@ import Logging
 /// the staff's answers and moderation.
 extension Editorial {
     /// Records a submission for the rate limit; refuses when the address sent
-    /// too many to this commune within the hour.
-    func admit(address: String, tenant: Tenant, form: String, on connection: UnitOfWork) async throws {
-        try await self.admit(address: address, site: tenant.id, form: form, on: connection)
-    }
-
-    /// As above for the site of `site`: a commune's tenant or a portal's
-    /// unit (one numbering: a tenant is its commune's unit).
+    /// too many to this site within the hour. `site`: a commune's tenant or
+    /// a portal's unit (one numbering: a tenant is its commune's unit).
     func admit(address: String, site: Int64, form: String, on connection: UnitOfWork) async throws {
         let recent = try await self.content.recentSubmissions(address: address, tenantID: site, on: connection)
         guard recent < self.submissionsPerHour else {
@@ -51,7 +46,7 @@ extension Editorial {
         try errors.check()
         let (showName, notify) = (submission.showName, notifyEmail)
         return try await self.transaction(tenant.schema) { connection in
-            try await self.admit(address: address, tenant: tenant, form: "question", on: connection)
+            try await self.admit(address: address, site: tenant.id, form: "question", on: connection)
             for _ in 0..<5 {
                 let code = Self.trackingCode()
                 if try await self.content.insertQuestion(
@@ -80,14 +75,10 @@ extension Editorial {
     /// same per-address limit as a commune's forms.
     public func submitPortalRating(_ submission: RatingSubmission, to unit: AdminUnit, address: String) async throws {
         let rating = try Self.validated(submission)
-        do {
-            try await self.database.withTransaction { connection in
-                try await self.admit(address: address, site: unit.id, form: "portal-rating", on: connection)
-                try await PortalStore(logger: self.logger).insertPortalRating(
-                    unitID: unit.id, information: rating.information, services: rating.services, remark: rating.remark, on: connection)
-            }
-        } catch {
-            throw error.unwrapped()
+        try await self.transaction(nil) { connection in
+            try await self.admit(address: address, site: unit.id, form: "portal-rating", on: connection)
+            try await PortalStore(logger: self.logger).insertPortalRating(
+                unitID: unit.id, information: rating.information, services: rating.services, remark: rating.remark, on: connection)
         }
     }
 
@@ -161,7 +152,7 @@ extension Editorial {
         let title = String(information.prefix(120))
         let chosen = delivery?.rawValue ?? ""
         return try await self.transaction(tenant.schema) { connection in
-            try await self.admit(address: address, tenant: tenant, form: "information", on: connection)
+            try await self.admit(address: address, site: tenant.id, form: "information", on: connection)
             for _ in 0..<5 {
                 let code = Self.trackingCode(prefix: "TT-")
                 if try await self.content.insertQuestion(
@@ -231,7 +222,7 @@ extension Editorial {
             if let deadline = entry.consultationDeadline, deadline < Date() {
                 throw ValidationFailure([CommentSubmission.Field.body.rawValue: "Đã hết hạn góp ý cho dự thảo này."])
             }
-            try await self.admit(address: address, tenant: tenant, form: "comment", on: connection)
+            try await self.admit(address: address, site: tenant.id, form: "comment", on: connection)
             try await self.content.insertComment(entry: entryID, name: name, contact: contact, body: body, in: tenant.schema, on: connection)
         }
     }

@@ -50,10 +50,11 @@ public struct Editorial: Sendable {
     }
 
     /// A transaction whose body may throw form errors (``ValidationFailure``)
-    /// as well as database ones; both reach the caller unchanged.
+    /// as well as database ones; both reach the caller unchanged. `schema`:
+    /// the commune whose cluster runs it (nil: the catalogue's).
     @discardableResult
     func transaction<Result: Sendable>(
-        _ schema: SchemaName, _ body: @escaping @Sendable (UnitOfWork) async throws -> Result
+        _ schema: SchemaName?, _ body: @escaping @Sendable (UnitOfWork) async throws -> Result
     ) async throws -> Result {
         do {
             return try await self.database.withTransaction(schema: schema, body)

@@ -204,6 +204,32 @@ public struct ContentStore: Sendable {
     /// The number of columns of ``chromeSQL(_:body:)``.
     static let chromeColumnCount = 22
 
+    /// The rows of a statement with ``chromeSQL(_:body:)``'s columns beside
+    /// another query's (`FULL JOIN … ON false`): the menu and footer from
+    /// the rows whose other columns are NULL, each other row handed to
+    /// `other`. A join keeps no order: the sections come sorted as the
+    /// menu query sorts them.
+    static func chromeBeside(
+        _ rows: [PostgresRow], of schema: SchemaName, _ other: (PostgresRow) throws -> Void
+    ) throws -> (sections: [Section], site: SiteInfo) {
+        var sections: [Section] = []
+        var site: SiteInfo?
+        var columns: Columns?
+        for row in rows {
+            let r = row.makeRandomAccess()
+            guard r[Self.chromeColumnCount].bytes == nil else {
+                try other(row)
+                continue
+            }
+            let c = columns ?? Columns(row)
+            columns = c
+            try Self.decodeChrome(r, c, into: &sections, site: &site)
+        }
+        guard let site else { throw TenantCoreError(.notFound, "schema \(schema) has no site row or no sections") }
+        sections.sort { ($0.position, $0.id) < ($1.position, $1.id) }
+        return (sections, site)
+    }
+
     /// ``chrome(_:bodyOf:on:)`` without a body.
     static let chromeStatement = PreparedStatements.Statement("chrome") { Self.chromeSQL($0, body: "''::text") }
 

@@ -38,21 +38,10 @@ extension ContentStore {
     /// as its statement sorts it.
     public func homePage(_ schema: SchemaName, on connection: UnitOfWork) async throws -> (sections: [Section], site: SiteInfo, home: HomeContent) {
         var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
-        var sections: [Section] = []
-        var site: SiteInfo?
-        var columns: Columns?
-        for try await row in try await self.prepared(Self.homePageStatement, for: schema, on: connection) {
-            let c = columns ?? Columns(row)
-            columns = c
-            let r = row.makeRandomAccess()
-            if r[Self.chromeColumnCount].bytes == nil {
-                try Self.decodeChrome(r, c, into: &sections, site: &site)
-            } else {
-                Self.file(try Self.decodeCard(row, from: Self.chromeColumnCount), in: &home)
-            }
+        let rows = try await self.prepared(Self.homePageStatement, for: schema, on: connection).collect()
+        let (sections, site) = try Self.chromeBeside(rows, of: schema) { row in
+            Self.file(try Self.decodeCard(row, from: Self.chromeColumnCount), in: &home)
         }
-        guard let site else { throw TenantCoreError(.notFound, "schema \(schema) has no site row or no sections") }
-        sections.sort { ($0.position, $0.id) < ($1.position, $1.id) }
         let newest = { (a: Entry, b: Entry) in (a.publishedAt, a.id) > (b.publishedAt, b.id) }
         home.news.sort(by: newest)
         home.documents.sort(by: newest)
@@ -147,27 +136,15 @@ extension ContentStore {
         } else {
             rows = try await connection.query(PostgresQuery(unsafeSQL: Self.articlePageStatement.sql(schema), binds: binds), logger: self.logger).collect()
         }
-        var sections: [Section] = []
-        var site: SiteInfo?
         var entry: Entry?
         var related: [Entry] = []
-        var chromeColumns: Columns?
-        var entryColumns: Columns?
-        for row in rows {
-            let r = row.makeRandomAccess()
-            if r[Self.chromeColumnCount].bytes == nil {
-                let c = chromeColumns ?? Columns(row)
-                chromeColumns = c
-                try Self.decodeChrome(r, c, into: &sections, site: &site)
-            } else {
-                let c = entryColumns ?? Columns(row, from: Self.chromeColumnCount)
-                entryColumns = c
-                let item = try Self.decodeEntry(row, c)
-                if try c("main", r) as Bool { entry = item } else { related.append(item) }
-            }
+        var columns: Columns?
+        let (sections, site) = try Self.chromeBeside(rows, of: schema) { row in
+            let c = columns ?? Columns(row, from: Self.chromeColumnCount)
+            columns = c
+            let item = try Self.decodeEntry(row, c)
+            if try c("main", row.makeRandomAccess()) as Bool { entry = item } else { related.append(item) }
         }
-        guard let site else { throw TenantCoreError(.notFound, "schema \(schema) has no site row or no sections") }
-        sections.sort { ($0.position, $0.id) < ($1.position, $1.id) }
         related.sort { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) }
         return (sections, site, entry, related)
     }
