@@ -211,7 +211,7 @@ enum PortalViews {
         let unit = visit.unit
         let form = CitizenViews.rating(
             fields: fields, errors: errors, sent: sent, body: unit.issuingBody,
-            services: "Dịch vụ công, thủ tục hành chính của \(unit.fullName)", summarisedFor: unit.issuingBody)
+            services: "Dịch vụ công, thủ tục hành chính của \(unit.nameInSentence)", summarisedFor: unit.issuingBody)
         return self.page(visit, title: "Đánh giá mức độ hài lòng", path: "/danh-gia", main: "<h1>Đánh giá mức độ hài lòng</h1>\n\(form)")
     }
 
