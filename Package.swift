@@ -44,6 +44,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 "CCmarkGFM",
             ],
             swiftSettings: swiftSettings
@@ -98,6 +99,7 @@ let package = Package(
         .testTarget(
             name: "ProvisionerTests",
             dependencies: ["TenantCore", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

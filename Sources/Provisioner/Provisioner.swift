@@ -20,6 +20,7 @@ struct Provisioner: AsyncParsableCommand {
             Setup.self, ProvinceCommand.self, DistrictCommand.self, CommuneCommand.self, Import.self, DomainCommand.self,
             Migrate.self, Status.self, SampleContent.self, UserCommand.self, ReorganiseCommand.self, ProceduresCommand.self,
             ShardsCommand.self, TrashCommand.self, MailCommand.self, RetentionCommand.self, CitizenCommand.self, VisitsCommand.self,
+            SiteCommand.self,
         ]
     )
 }

@@ -96,6 +96,10 @@ extension CommuneProvisioning {
         public var failed: Int
         public var total: Int
         public var current: String
+
+        public init(done: Int, failed: Int, total: Int, current: String) {
+            (self.done, self.failed, self.total, self.current) = (done, failed, total, current)
+        }
     }
 
     /// How a bulk operation ended.

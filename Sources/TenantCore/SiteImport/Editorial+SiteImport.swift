@@ -1,0 +1,420 @@
+import Crypto
+import Foundation
+import Logging
+
+/// Carries out a ``SiteImportPlan`` in a commune: each item in its own
+/// transaction with the record of where it came from, so an import killed
+/// at any moment leaves whole items only, and a rerun takes in what is
+/// missing and doubles nothing.
+extension Editorial {
+    var imports: SiteImportRepository { SiteImportRepository(logger: self.logger) }
+
+    /// Who the history names for imported items.
+    static let importer = "Nhập từ trang cũ"
+
+    /// - Parameter publish: items published on the old site are published
+    ///   here too (with their old dates); otherwise every item is a draft.
+    /// - Parameter progress: called after each item with (done, total).
+    public func importSite(
+        _ plan: SiteImportPlan, into tenant: Tenant, publish: Bool, fetcher: any SiteFileFetcher,
+        progress: @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> SiteImportReport {
+        let schema = tenant.schema
+        var run = ImportRun(plan: plan, tenant: tenant, publish: publish, fetcher: fetcher, editorial: self)
+        (run.done, run.files, run.sections) = try await self.database.withConnection(schema: schema) { connection in
+            (try await self.imports.done(schema, source: plan.source, on: connection),
+             try await self.imports.files(schema, source: plan.source, on: connection),
+             try await self.content.sections(schema, on: connection))
+        }
+        // Old addresses of every item, to rewrite links between them and find dead ones.
+        run.knownPaths.insert("/")
+        for item in plan.items { if let path = OldAddress.path(item.url) { run.knownPaths.insert(path) } }
+        for page in plan.categoryPages { run.knownPaths.insert(page.path) }
+        for attachment in plan.attachments.values {
+            if let path = OldAddress.path(attachment.link) { run.knownPaths.insert(path) }
+            if let path = OldAddress.path(attachment.attachmentURL) { run.knownPaths.insert(path) }
+        }
+        for (index, item) in plan.items.enumerated() {
+            try await run.take(item)
+            progress(index + 1, plan.items.count)
+        }
+        try await run.finish()
+        return run.report
+    }
+}
+
+/// One import's state as it goes: what is already in, files by their old
+/// address, what the report says.
+struct ImportRun {
+    let plan: SiteImportPlan
+    let tenant: Tenant
+    let publish: Bool
+    let fetcher: any SiteFileFetcher
+    let editorial: Editorial
+    var done: Set<String> = []
+    var files: [String: (id: Int64, type: String)] = [:]
+    var sections: [Section] = []
+    var knownPaths: Set<String> = []
+    /// Old path → new path of items taken in during this run or before.
+    var moved: [String: String] = [:]
+    var report = SiteImportReport()
+
+    init(plan: SiteImportPlan, tenant: Tenant, publish: Bool, fetcher: any SiteFileFetcher, editorial: Editorial) {
+        self.plan = plan
+        self.tenant = tenant
+        self.publish = publish
+        self.fetcher = fetcher
+        self.editorial = editorial
+    }
+
+    var schema: SchemaName { self.tenant.schema }
+    var imports: SiteImportRepository { self.editorial.imports }
+
+    mutating func take(_ item: SiteImportPlan.Item) async throws {
+        switch item.placement {
+        case .leftOut(let reason):
+            self.report.leftOut.append(.init(url: item.url, reason: "\(item.title): \(reason)"))
+        case .entry(let section, let kind):
+            guard !self.done.contains(item.key) else {
+                self.report.alreadyDone += 1
+                return
+            }
+            try await self.takeEntry(item, section: section, kind: kind)
+        case .sectionText(let section):
+            guard !self.done.contains(item.key) else {
+                self.report.alreadyDone += 1
+                return
+            }
+            guard self.publish else {
+                self.report.leftOut.append(.init(
+                    url: item.url, reason: "\(item.title): nội dung trang “\(section.title)” chỉ được ghi khi chạy với --publish (trang tĩnh không có bản nháp)"))
+                return
+            }
+            try await self.takeSectionText(item, section: section)
+        }
+    }
+
+    // MARK: Items
+
+    mutating func takeEntry(_ item: SiteImportPlan.Item, section: MandatorySection, kind: EntryKind) async throws {
+        guard let sectionRow = self.sections.first(where: { $0.id == section.id }) else {
+            self.report.failures.append(.init(url: item.url, reason: "chuyên mục \(section.slug) không có ở xã này"))
+            return
+        }
+        let source = item.source
+        var notes: Set<String> = []
+        let body = try await self.body(of: source, notes: &notes)
+        var draft = EntryDraft(sectionID: section.id, kind: kind)
+        draft.title = String(item.title.prefix(500))
+        draft.summary = String(WordDiff.text(ofHTML: HTMLSanitizer.sanitize(source.excerpt).value).prefix(2000))
+        draft.body = body
+        draft.bodyFormat = .html
+        draft.author = self.plan.authors[source.author] ?? source.author
+        draft.publish = .draft
+        if let fields = item.document {
+            draft.docType = fields.type
+            draft.docNumber = fields.number
+            draft.issuer = fields.issuer ?? ""
+            draft.signer = fields.signer ?? ""
+            let issued = fields.issuedOn ?? source.date
+            if fields.issuedOn == nil { notes.insert("không đọc được ngày ban hành: lấy ngày đăng") }
+            draft.issuedOn = issued.map { VietnamTime($0).isoDate } ?? ""
+            draft.effectiveOn = fields.effectiveOn.map { VietnamTime($0).isoDate } ?? ""
+            if let pdf = Self.firstFileLink(in: body, files: self.files.values.map { $0 }) { draft.fileURL = pdf }
+        }
+        // The featured image, with the description the library keeps.
+        if let thumbnail = source.thumbnailID, let attachment = self.plan.attachments[thumbnail] {
+            if let file = try await self.file(attachment.attachmentURL, from: item.url), file.type.hasPrefix("image/") {
+                let alt = Self.description(of: attachment)
+                if alt.isEmpty {
+                    notes.insert("ảnh đại diện chưa có mô tả: không gắn (ảnh vẫn ở thư viện)")
+                } else {
+                    draft.imageURL = "/tep/\(file.id)"
+                    draft.imageAlt = String(alt.prefix(300))
+                }
+            }
+        }
+        var entry: Entry
+        do {
+            entry = try draft.validated(section: sectionRow)
+        } catch {
+            let reasons = error.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            self.report.failures.append(.init(url: item.url, reason: "\(item.title): \(reasons)"))
+            return
+        }
+        entry.publishedAt = source.date ?? Date()
+        entry.author = draft.author
+        if self.publish && (source.status == "publish" || source.status == "future") {
+            if EntryDraft.undescribedImages(in: entry.body) > 0 {
+                notes.insert("có ảnh chưa có mô tả: để bản nháp cho biên tập viên mô tả rồi đăng")
+            } else {
+                entry.status = .published
+            }
+        }
+        let stored = entry
+        let (source_, key, url) = (self.plan.source, item.key, item.url)
+        // `/?p=140` (a draft's address) is the home page, not the item's.
+        let path = OldAddress.path(item.url).flatMap { $0 == "/" ? nil : $0 }
+        let (schema, imports, content, reviews) = (self.schema, self.imports, self.editorial.content, self.editorial.reviews)
+        let id: Int64
+        do {
+            id = try await self.editorial.transaction(schema) { connection in
+            let id = try await content.insert(stored, into: schema, on: connection)
+            _ = try await reviews.insertRevision(
+                schema, entry: id, action: stored.status == .published ? .publish : .save, data: stored, user: nil,
+                userName: Editorial.importer, note: "Nhập từ \(url)", on: connection)
+            guard try await imports.remember(schema, source: source_, key: key, target: .entry(id), oldURL: url, on: connection) else {
+                throw ImportRun.Concurrent()
+            }
+            if let path { try await imports.address(schema, path: path, target: .entry(id), on: connection) }
+            return id
+            }
+        } catch is ImportRun.Concurrent {
+            self.report.alreadyDone += 1
+            return
+        }
+        self.done.insert(key)
+        if let path { self.moved[path] = "/\(section.slug)/\(id)" }
+        self.report.entries += 1
+        if kind == .document { self.report.documents += 1 }
+        if stored.status == .published { self.report.published += 1 }
+        for note in notes.sorted() { self.report.notes.append(.init(url: item.url, reason: note)) }
+    }
+
+    struct Concurrent: Error {}
+
+    /// A page's text into a static section: the section's starter text is
+    /// replaced by the first page; later pages follow under their title.
+    mutating func takeSectionText(_ item: SiteImportPlan.Item, section: MandatorySection) async throws {
+        var notes: Set<String> = []
+        let body = HTMLSanitizer.sanitize(try await self.body(of: item.source, notes: &notes)).value
+        let (schema, imports, content, source, key, url) = (self.schema, self.imports, self.editorial.content, self.plan.source, item.key, item.url)
+        let title = HTMLSanitizer.escape(item.title)
+        let path = OldAddress.path(item.url).flatMap { $0 == "/" ? nil : $0 }
+        try await self.editorial.transaction(schema) { connection in
+            let current = try await content.sections(schema, on: connection).first { $0.id == section.id }
+            let text = (current?.starter ?? true) || (current?.body.isEmpty ?? true) ? body : (current?.body ?? "") + "<h2>\(title)</h2>" + body
+            try await content.updateSectionBody(section.id, body: text, source: text, format: "html", in: schema, on: connection)
+            guard try await imports.remember(schema, source: source, key: key, target: .section(section.id), oldURL: url, on: connection) else {
+                throw ImportRun.Concurrent()
+            }
+            if let path { try await imports.address(schema, path: path, target: .section(section.id), on: connection) }
+        }
+        self.done.insert(key)
+        if let path { self.moved[path] = "/\(section.slug)" }
+        self.report.sectionTexts += 1
+        for note in notes.sorted() { self.report.notes.append(.init(url: item.url, reason: note)) }
+    }
+
+    /// Category pages and attachment pages, then the commune's caches and one audit line.
+    mutating func finish() async throws {
+        let (schema, imports, categoryPages) = (self.schema, self.imports, self.plan.categoryPages)
+        var attachmentPages: [(String, Int64)] = []
+        for attachment in self.plan.attachments.values {
+            guard let path = OldAddress.path(attachment.link), let filePath = OldAddress.path(attachment.attachmentURL),
+                let file = self.files[filePath] else { continue }
+            attachmentPages.append((path, file.id))
+        }
+        let report = self.report
+        let pages = attachmentPages
+        let (tenant, editorial, source) = (self.tenant, self.editorial, self.plan.source)
+        try await self.editorial.transaction(schema) { connection in
+            for page in categoryPages {
+                try await imports.address(schema, path: page.path, target: .section(page.section.id), on: connection)
+            }
+            for (path, file) in pages { try await imports.address(schema, path: path, target: .file(file), on: connection) }
+            try await editorial.catalogue.touchContent(tenantID: tenant.id, writerPurgesFronts: editorial.committedPurgesFronts, on: connection)
+            try await editorial.accounts.audit(
+                nil, commune: tenant.code, action: "site.import",
+                detail: "\(source): \(report.entries) bài (\(report.documents) văn bản, \(report.published) đăng), \(report.sectionTexts) trang, \(report.filesStored) tệp mới, \(report.filesReused) tệp trùng, \(report.failures.count) lỗi",
+                on: connection)
+        }
+        await self.editorial.committed(tenant.id)
+    }
+
+    // MARK: Bodies and files
+
+    /// The item's text as sanitised HTML with the old site's files stored
+    /// and linked here, and links between its pages pointed at their new places.
+    mutating func body(of item: WXRArchive.Item, notes: inout Set<String>) async throws -> String {
+        let attachments = self.plan.attachments
+        let html = WordPressContent.html(from: item.content, gallery: { ids in
+            let chosen = ids.isEmpty
+                ? attachments.values.filter { $0.parent == item.id && Self.looksLikeImage($0.attachmentURL) }.sorted { $0.id < $1.id }
+                : ids.compactMap { attachments[$0] }
+            return chosen.map { "<figure><img src=\"\(HTMLSanitizer.escape($0.attachmentURL))\" alt=\"\(HTMLSanitizer.escape(Self.description(of: $0)))\"></figure>" }
+                .joined(separator: "\n")
+        }, notes: &notes)
+        var sanitised = HTMLSanitizer.sanitize(html).value
+        // Every address in src="…" and href="…" (the sanitiser writes them so).
+        var replacements: [String: String] = [:]
+        for link in Self.links(in: sanitised) where replacements[link] == nil {
+            if let new = try await self.rewrite(link, from: item.link, notes: &notes) { replacements[link] = new }
+        }
+        if !replacements.isEmpty { sanitised = Self.replaceLinks(in: sanitised, replacements) }
+        return sanitised
+    }
+
+    /// The new address of a link of the old site, nil to leave it.
+    mutating func rewrite(_ escapedLink: String, from page: String, notes: inout Set<String>) async throws -> String? {
+        let link = escapedLink.replacingOccurrences(of: "&amp;", with: "&")
+        guard !link.hasPrefix("#"), let absolute = URL(string: link, relativeTo: URL(string: page))?.absoluteURL,
+            let host = absolute.host?.lowercased(), self.plan.hosts.contains(host), let path = OldAddress.path(absolute.absoluteString)
+        else { return nil }
+        if path.hasPrefix("/wp-content/uploads/") || Self.looksLikeFile(path) {
+            guard let file = try await self.file(absolute.absoluteString, from: page) else { return nil }
+            return "/tep/\(file.id)"
+        }
+        if let new = self.moved[path] { return new }
+        if !self.knownPaths.contains(path) {
+            self.report.deadLinks.append(.init(url: page, reason: link))
+        }
+        // The old path: the site answers it with a 301 once its item is in.
+        return HTMLSanitizer.escape(absolute.path.isEmpty ? "/" : absolute.path + (absolute.query.map { "?" + $0 } ?? ""))
+    }
+
+    /// Stores a file of the old site once (by its address, then by its
+    /// content), checked and resized like an upload. Nil, with the reason
+    /// in the report, when it cannot be fetched or is not a type the site takes.
+    mutating func file(_ url: String, from page: String) async throws -> (id: Int64, type: String)? {
+        guard let path = OldAddress.path(url) else { return nil }
+        let original = OldAddress.withoutSizeSuffix(path)
+        if let known = self.files[path] ?? original.flatMap({ self.files[$0] }) { return known }
+        // The original of a resized copy first: the platform makes its own sizes.
+        var data: [UInt8]?
+        var fetchedPath = path
+        var reason = ""
+        for candidate in [original, path].compactMap({ $0 }) {
+            guard let components = URLComponents(string: url) else { break }
+            var address = components
+            address.path = candidate
+            do {
+                data = try await self.fetcher.fetch(address.string ?? url)
+                fetchedPath = candidate
+                break
+            } catch {
+                reason = "\(error)"
+            }
+        }
+        guard let data else {
+            self.report.failures.append(.init(url: url, reason: "không tải được tệp (trang \(page)): \(reason)"))
+            return nil
+        }
+        let sha = Array(SHA256.hash(data: data))
+        let (schema, imports, source) = (self.schema, self.imports, self.plan.source)
+        let key = "file:" + fetchedPath
+        if let existing = try await self.editorial.database.withConnection(schema: schema, { connection in
+            try await imports.file(schema, sha256: sha, on: connection)
+        }) {
+            let paths = Set([path, fetchedPath])
+            try await self.editorial.transaction(schema) { connection in
+                _ = try await imports.remember(schema, source: source, key: key, target: .file(existing.id), oldURL: url, on: connection)
+                for path in paths { try await imports.address(schema, path: path, target: .file(existing.id), on: connection) }
+            }
+            self.files[path] = existing
+            self.files[fetchedPath] = existing
+            self.report.filesReused += 1
+            return existing
+        }
+        let name = String(fetchedPath.split(separator: "/").last ?? "tep")
+        let prepared: (name: String, type: FileType, data: [UInt8], variants: [(width: Int, data: [UInt8])])
+        do {
+            prepared = try await self.editorial.prepare(name: name, data: data, in: self.tenant)
+        } catch let failure as ValidationFailure {
+            // A kind the site does not take (Word, Excel) is left out, not retried.
+            self.report.leftOut.append(.init(url: url, reason: "tệp không được nhận (trang \(page)): \(failure.fields.values.sorted().joined(separator: " "))"))
+            return nil
+        }
+        let content = self.editorial.content
+        let paths = Set([path, fetchedPath])
+        let id = try await self.editorial.transaction(schema) { connection -> Int64 in
+            let id = try await content.saveFile(prepared.name, contentType: prepared.type.mime, data: prepared.data, in: schema, on: connection)
+            for copy in prepared.variants {
+                try await content.saveVariant(of: id, width: copy.width, data: copy.data, in: schema, on: connection)
+            }
+            try await imports.rememberFile(schema, sha256: sha, file: id, on: connection)
+            _ = try await imports.remember(schema, source: source, key: key, target: .file(id), oldURL: url, on: connection)
+            for path in paths { try await imports.address(schema, path: path, target: .file(id), on: connection) }
+            return id
+        }
+        let stored = (id: id, type: prepared.type.mime)
+        self.files[path] = stored
+        self.files[fetchedPath] = stored
+        self.report.filesStored += 1
+        return stored
+    }
+
+    /// An attachment's description: its alternative text, its caption, or
+    /// its title unless that is only a file name.
+    static func description(of attachment: WXRArchive.Item) -> String {
+        let alt = VietnameseText.nfc(attachment.imageAlt.trimmingCharacters(in: .whitespacesAndNewlines))
+        if !alt.isEmpty { return alt }
+        let caption = WordDiff.text(ofHTML: HTMLSanitizer.sanitize(attachment.excerpt).value)
+        if !caption.isEmpty { return VietnameseText.nfc(caption) }
+        let title = SiteImportPlan.title(attachment.title)
+        let fileLike = title.range(of: "^[A-Za-z0-9_\\-. ]+$", options: .regularExpression) != nil && !title.contains(" ")
+        return fileLike ? "" : title
+    }
+
+    static func looksLikeImage(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return [".jpg", ".jpeg", ".png", ".gif", ".webp"].contains { lower.hasSuffix($0) }
+    }
+
+    static func looksLikeFile(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return [".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar"].contains { lower.hasSuffix($0) }
+    }
+
+    /// The first link of `html` to a stored PDF.
+    static func firstFileLink(in html: String, files: [(id: Int64, type: String)]) -> String? {
+        let pdfs = Set(files.filter { $0.type == "application/pdf" }.map { "/tep/\($0.id)" })
+        return Self.links(in: html).first { pdfs.contains($0) }
+    }
+
+    /// The values of `src="…"` and `href="…"` in sanitised HTML, as written (escaped).
+    static func links(in html: String) -> [String] {
+        var found: [String] = []
+        for attribute in [" src=\"", " href=\""] {
+            var rest = html[...]
+            while let start = rest.range(of: attribute) {
+                let value = rest[start.upperBound...].prefix { $0 != "\"" }
+                found.append(String(value))
+                rest = rest[start.upperBound...]
+            }
+        }
+        return found
+    }
+
+    static func replaceLinks(in html: String, _ replacements: [String: String]) -> String {
+        var result = html
+        for attribute in [" src=\"", " href=\""] {
+            for (old, new) in replacements {
+                result = result.replacingOccurrences(of: attribute + old + "\"", with: attribute + new + "\"")
+            }
+        }
+        return result
+    }
+}
+
+extension Editorial {
+    /// Where an old site's address (`/2024/03/hop-dan/`) now is in the
+    /// commune's site, nil when it is not one an import recorded or its item is
+    /// not online. A resized image's address (`anh-300x200.jpg`) finds its original.
+    public func newAddress(forOld rawPath: String, in tenant: Tenant) async throws -> String? {
+        guard let path = OldAddress.path(rawPath) else { return nil }
+        let schema = tenant.schema
+        return try await self.database.withConnection(schema: schema) { connection in
+            if let found = try await self.imports.newAddress(schema, path: path, now: Date(), on: connection) { return found }
+            guard let original = OldAddress.withoutSizeSuffix(path) else { return nil }
+            return try await self.imports.newAddress(schema, path: original, now: Date(), on: connection)
+        }
+    }
+
+    /// Which of `ids` came from an old site (the console marks them).
+    public func importedItems(among ids: [Int64], in tenant: Tenant) async throws -> Set<Int64> {
+        try await self.database.withConnection(schema: tenant.schema) { connection in
+            try await self.imports.imported(tenant.schema, among: ids, on: connection)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import TenantCore
+
+/// `provisioner site import` on the fixture made from a real WordPress 6.1
+/// (Tests/ProvisionerTests/Fixtures/wordpress, remade by
+/// ops/fixtures/wordpress-fixture), as an operator runs it.
+@Suite struct SiteImportTests {
+    static let fixture = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/ProvisionerTests/Fixtures/wordpress").path
+    static let wxr = fixture + "/export.xml"
+    static let mirror = fixture + "/mirror"
+    static let haiNam = TestFixture.communes([(14224, "Xã Hải Nam"), (14225, "Xã Hải Phúc")])
+    static let schema = "c_14224"
+
+    static func importArguments(_ extra: [String] = []) -> [String] {
+        ["site", "import", "--wxr", Self.wxr, "--commune", "14224", "--files", Self.mirror] + extra
+    }
+
+    /// Rows that tell whether anything was doubled or changed.
+    static func state(_ platform: TestPlatform) async throws -> [Int] {
+        try await [
+            platform.scalar("SELECT count(*) FROM \(schema).entries"),
+            platform.scalar("SELECT count(*) FROM \(schema).files"),
+            platform.scalar("SELECT count(*) FROM \(schema).file_variants"),
+            platform.scalar("SELECT count(*) FROM \(schema).entry_revisions"),
+            platform.scalar("SELECT count(*) FROM \(schema).imported_items"),
+            platform.scalar("SELECT count(*) FROM \(schema).old_addresses"),
+            platform.scalar("SELECT count(*) FROM \(schema).sections WHERE NOT starter"),
+        ]
+    }
+
+    @Test func wxr_importsItemsDocumentsFilesAndOldAddresses() async throws {
+        try await withTestPlatform(from: Self.haiNam) { platform in
+            let result = try await CommandRunner.provisioner(Self.importArguments(["--publish"]), databaseURL: platform.url)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("imported 44 items (9 documents"), "\(result.output)")
+            // Items by section, as the dry run says.
+            let bySection = try await platform.strings(
+                "SELECT s.slug || ' ' || count(*) FROM \(Self.schema).entries e JOIN \(Self.schema).sections s ON s.id = e.section_id GROUP BY s.slug ORDER BY s.slug")
+            #expect(bySection == [
+                "chi-dao-dieu-hanh 3", "chinh-sach-an-sinh 2", "cong-khai-ngan-sach 2", "du-an-dau-tu 2", "hoi-dap 2", "lay-y-kien 2",
+                "pho-bien-phap-luat 2", "quy-hoach-ke-hoach 2", "tin-tuc 18", "van-ban 9",
+            ])
+            // Documents carry their number, kind, issuer and date; the PDF is their file.
+            let documents = try await platform.strings(
+                """
+                SELECT doc_number || '|' || doc_type || '|' || issuer || '|' || issued_on || '|' || coalesce(signer, '') || '|' || (file_url IS NOT NULL)
+                  FROM \(Self.schema).entries WHERE kind = 'document' ORDER BY doc_number
+                """)
+            // The issuer as the text names it, else as the symbol says (88/QĐ-UBND names none).
+            #expect(documents.contains("125/QĐ-UBND|Quyết định|UBND xã Hải Nam|2024-03-12|Nguyễn Văn Hùng|true"), "\(documents)")
+            #expect(documents.contains("05/NQ-HĐND|Nghị quyết|HĐND xã Hải Nam|2024-12-18|Phạm Văn Tuấn|true"), "\(documents)")
+            #expect(documents.contains("88/QĐ-UBND|Quyết định|Ủy ban nhân dân xã Hải Nam|2022-04-05||true"), "\(documents)")
+            // Its date from the heading line "Hải Nam, ngày 05 tháng 6 năm 2023"; a Word file is not taken.
+            #expect(documents.contains("112/UBND-ĐC|Công văn|Ủy ban nhân dân xã Hải Nam|2023-06-05|Đỗ Minh Khoa|false"), "\(documents)")
+            #expect(documents.count == 9)
+            // The number search finds them (the public search's words).
+            let found = try await platform.scalar(
+                "SELECT count(*) FROM \(Self.schema).entries WHERE search @@ plainto_tsquery('simple', platform.search_words('125/QĐ-UBND'))")
+            #expect(found >= 1)
+            // Images are stored once per content, without their metadata, with the WebP widths of an upload.
+            let images = try await platform.scalar("SELECT count(*) FROM \(Self.schema).files WHERE content_type LIKE 'image/%'")
+            let withCopies = try await platform.scalar(
+                "SELECT count(DISTINCT file_id) FROM \(Self.schema).file_variants v JOIN \(Self.schema).files f ON f.id = v.file_id WHERE f.content_type LIKE 'image/%' AND f.content_type <> 'image/gif'")
+            #expect(images > 0 && withCopies == images)
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).files GROUP BY md5(data) ORDER BY 1 DESC LIMIT 1") == 1)
+            #expect(result.output.contains("1 same as another"), "\(result.output)")
+            // No body still points at the old host's files; bodies were sanitised.
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).entries WHERE body LIKE '%/wp-content/uploads/%' AND body NOT LIKE '%.docx%'") == 0)
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).entries WHERE body ~* '<iframe|style=|<script|\\[caption|\\[gallery'") == 0)
+            // Published items keep their old dates; drafts and the future post keep theirs.
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).entries WHERE published_at < '2010-01-01'") == 1)
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).entries WHERE status = 'published' AND published_at > now()") == 1)
+            #expect(try await platform.strings("SELECT status FROM \(Self.schema).entries WHERE title LIKE 'Dự thảo kế hoạch tổ chức Lễ hội%'") == ["draft"])
+            // Left out, with the reason: private, trash, procedures; Word files.
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).entries WHERE title LIKE '%(nội bộ)%' OR title = 'Bài viết thử nghiệm'") == 0)
+            // Static sections took the pages' text; the other commune has nothing.
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).sections WHERE NOT starter") == 4)
+            #expect(try await platform.scalar("SELECT count(*) FROM c_14225.entries WHERE NOT is_sample") == 0)
+            #expect(try await platform.scalar("SELECT count(*) FROM c_14225.old_addresses") == 0)
+            // The audit names the import.
+            #expect(try await platform.scalar("SELECT count(*) FROM platform.audit_log WHERE action = 'site.import'") == 1)
+
+            // A second run changes nothing.
+            let before = try await Self.state(platform)
+            let again = try await CommandRunner.provisioner(Self.importArguments(["--publish"]), databaseURL: platform.url)
+            #expect(again.status == 0, "\(again.output)")
+            #expect(again.output.contains("imported 0 items"), "\(again.output)")
+            #expect(try await Self.state(platform) == before)
+        }
+    }
+
+    @Test func dryRun_printsWhereItemsGo_andChangesNothing() async throws {
+        try await withTestPlatform(from: Self.haiNam) { platform in
+            let before = try await Self.state(platform)
+            let result = try await CommandRunner.provisioner(Self.importArguments(["--dry-run"]), databaseURL: platform.url)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("→ van-ban văn bản 125/QĐ-UBND"), "\(result.output)")
+            #expect(result.output.contains("bỏ qua: bài riêng tư"), "\(result.output)")
+            #expect(result.output.contains("would import:"), "\(result.output)")
+            #expect(try await Self.state(platform) == before)
+        }
+    }
+
+    @Test func badInput_isRefusedWithAMessage_andChangesNothing() async throws {
+        try await withTestPlatform(from: Self.haiNam) { platform in
+            let before = try await Self.state(platform)
+            let mapping = FileManager.default.temporaryDirectory.appendingPathComponent("mapping-\(UUID().uuidString).txt").path
+            try "category tin-tuc-su-kien = tin-tuc-moi\n".write(toFile: mapping, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: mapping) }
+            let cases: [([String], String)] = [
+                (Self.importArguments(["--mapping", mapping]), "is not a section"),
+                (["site", "import", "--wxr", Self.fixture + "/README.md", "--commune", "14224", "--files", Self.mirror], "not a readable WordPress export"),
+                (["site", "import", "--wxr", Self.wxr, "--commune", "99999", "--files", Self.mirror], "commune 99999 does not exist"),
+                (["site", "import", "--wxr", Self.wxr, "--commune", "14224"], "--files DIR is required"),
+            ]
+            for (arguments, message) in cases {
+                let result = try await CommandRunner.provisioner(arguments, databaseURL: platform.url)
+                #expect(result.status != 0 && result.output.contains(message), "\(arguments): \(result.output)")
+            }
+            #expect(try await Self.state(platform) == before)
+        }
+    }
+
+    /// Killed (SIGKILL) part-way, then run again: every item once, each
+    /// with its record, nothing half-made.
+    @Test func killedMidImport_rerunFinishes_withNothingDoubled() async throws {
+        try await withTestPlatform(from: Self.haiNam) { platform in
+            let running = try CommandRunner.start(["provisioner"] + Self.importArguments(["--publish"]), databaseURL: platform.url)
+            var seen = 0
+            for _ in 0..<600 {
+                seen = try await platform.scalar("SELECT count(*) FROM \(Self.schema).imported_items WHERE entry_id IS NOT NULL")
+                if seen >= 8 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            running.kill()
+            let killed = await CommandRunner.finish(running)
+            #expect(killed.status != 0, "the import ended before it was killed: \(killed.output)")
+            let partial = try await platform.scalar("SELECT count(*) FROM \(Self.schema).imported_items WHERE entry_id IS NOT NULL")
+            #expect(partial >= 8 && partial < 44, "\(partial) items in when killed")
+            // Every entry has its record (one transaction each).
+            #expect(try await platform.scalar(
+                "SELECT count(*) FROM \(Self.schema).entries e WHERE NOT is_sample AND NOT EXISTS (SELECT 1 FROM \(Self.schema).imported_items i WHERE i.entry_id = e.id)") == 0)
+
+            let rerun = try await CommandRunner.provisioner(Self.importArguments(["--publish"]), databaseURL: platform.url)
+            #expect(rerun.status == 0, "\(rerun.output)")
+            #expect(rerun.output.contains("already in \(partial)") || rerun.output.contains("already in"), "\(rerun.output)")
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).entries WHERE NOT is_sample") == 44)
+            #expect(try await platform.scalar("SELECT count(*) FROM (SELECT title, published_at FROM \(Self.schema).entries GROUP BY 1, 2 HAVING count(*) > 1) d") == 0)
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).files GROUP BY md5(data) ORDER BY 1 DESC LIMIT 1") == 1)
+        }
+    }
+}
