@@ -117,7 +117,7 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     let router = Router(context: SiteRequestContext.self)
     router.add(middleware: HealthMiddleware(services: services))
     router.add(middleware: SiteMiddleware(services: services, editorial: editorial))
-    router.add(middleware: SiteErrorMiddleware())
+    router.add(middleware: SiteErrorMiddleware(editorial: editorial))
     PublicSiteController.addStaticRoutes(to: router)
     var provisioning = CommuneProvisioning(
         database: services.database, migrations: services.migrations, policy: services.domainPolicy, logger: services.logger)

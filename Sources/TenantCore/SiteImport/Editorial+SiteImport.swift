@@ -406,6 +406,10 @@ extension Editorial {
         let schema = tenant.schema
         return try await self.database.withConnection(schema: schema) { connection in
             if let found = try await self.imports.newAddress(schema, path: path, now: Date(), on: connection) { return found }
+            // A list's later page (/category/tin-tuc-su-kien/page/2) is the list.
+            if let list = OldAddress.withoutPageNumber(path) {
+                return try await self.imports.newAddress(schema, path: list, now: Date(), on: connection)
+            }
             guard let original = OldAddress.withoutSizeSuffix(path) else { return nil }
             return try await self.imports.newAddress(schema, path: original, now: Date(), on: connection)
         }

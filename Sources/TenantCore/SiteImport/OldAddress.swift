@@ -27,4 +27,12 @@ public enum OldAddress {
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 5 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
         return String(path[..<dash]) + String(path[dot...])
     }
+
+    /// `/category/tin-tuc/page/2` → `/category/tin-tuc`.
+    public static func withoutPageNumber(_ path: String) -> String? {
+        guard let range = path.range(of: "/page/", options: .backwards) else { return nil }
+        let number = path[range.upperBound...]
+        guard !number.isEmpty, number.count <= 6, number.allSatisfy({ $0.isASCII && $0.isNumber }), range.lowerBound > path.startIndex else { return nil }
+        return String(path[..<range.lowerBound])
+    }
 }

@@ -61,9 +61,10 @@ struct ReviewConsoleController: ConsoleBase {
         let items = try await self.editorial.items(filter, page: page, in: context.tenant)
         let sections = try await self.sections(context.tenant)
         let title = filter.state == .deleted ? "Thùng rác" : filter.sectionID.flatMap { id in sections.first { $0.id == id }?.title } ?? "Bài viết"
+        let imported = try await self.editorial.importedItems(among: items.items.map(\.entry.id), in: context.tenant)
         let main = ReviewViews.list(
             base: context.base, sections: sections, filter: filter, items: items, now: Date(), csrf: context.session.csrf,
-            approves: context.session.user.mayApprove(context.tenant))
+            approves: context.session.user.mayApprove(context.tenant), imported: imported)
         return self.page(context, title: title, notice: EditorConsoleController.outcome(request), active: "\(context.base)/bai", main: main)
     }
 

@@ -10,15 +10,39 @@ import TenantCore
 /// ``ConsoleOutcomeMiddleware``).
 struct SiteErrorMiddleware: RouterMiddleware {
     typealias Context = SiteRequestContext
+    /// Finds where an old site's address now is (``Editorial/newAddress(forOld:in:)``).
+    var editorial: Editorial?
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
-            return try await next(request, context)
+            let response = try await next(request, context)
+            if response.status == .notFound, let moved = await self.movedAddress(request: request, context: context) { return moved }
+            return response
         } catch {
+            if Self.isNotFound(error), let moved = await self.movedAddress(request: request, context: context) { return moved }
             return self.errorPage(error, context: context, path: request.uri.path)
         }
+    }
+
+    static func isNotFound(_ error: any Error) -> Bool {
+        switch (error as? TenantCoreError)?.unwrapped() ?? error {
+        case let error as HTTPError where error.status == .notFound: true
+        case PageError.notFound: true
+        default: false
+        }
+    }
+
+    /// A page not found that was an address of the commune's old site
+    /// (recorded by `provisioner site import`): 301 to its new place.
+    func movedAddress(request: Request, context: Context) async -> Response? {
+        guard let editorial = self.editorial, let visit = context.visit, request.method == .get || request.method == .head else { return nil }
+        // The path as the visitor gave it, without the archive's prefix.
+        var path = request.uri.path
+        if let prefix = visit.archive?.prefix, path.hasPrefix(prefix) { path = String(path.dropFirst(prefix.count)) }
+        guard path.utf8.count <= 2000, let found = try? await editorial.newAddress(forOld: path, in: visit.tenant) else { return nil }
+        return Redirect.to((visit.archive?.prefix ?? "") + found, status: .movedPermanently, cacheControl: "public, max-age=3600")
     }
 
     /// Turns what a route threw into a page: 4xx for what the visitor asked,

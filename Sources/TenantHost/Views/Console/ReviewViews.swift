@@ -52,7 +52,8 @@ enum ReviewViews {
     /// `<console>/bai`: the commune's items, searched and filtered, with
     /// bulk actions; `trash` lists the trash instead.
     static func list(
-        base: String, sections: [Section], filter f: EntryFilter, items: Page<EditorEntry>, now: Date, csrf: String, approves: Bool
+        base: String, sections: [Section], filter f: EntryFilter, items: Page<EditorEntry>, now: Date, csrf: String, approves: Bool,
+        imported: Set<Int64> = []
     ) -> HTML {
         let trash = f.state == .deleted
         let titles = Dictionary(sections.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
@@ -62,7 +63,7 @@ enum ReviewViews {
             let days = item.review.deletedAt.map { max(0, ReviewLimits.trashDays - Int(now.timeIntervalSince($0) / 86_400)) }
             let state: HTML = days.map { "Trong thùng rác (xóa hẳn sau \($0) ngày)" } ?? "\(item.stateTitle(now: now))"
             return """
-                <tr><td><input type="checkbox" name="bai-\(e.id)" value="1" id="chon-\(e.id)" aria-label="Chọn: \(e.title)"></td><td>\(title)\(Layout.sampleTag(e))</td>\
+                <tr><td><input type="checkbox" name="bai-\(e.id)" value="1" id="chon-\(e.id)" aria-label="Chọn: \(e.title)"></td><td>\(title)\(Layout.sampleTag(e))\(imported.contains(e.id) ? " <span class=\"tag\">Nhập từ trang cũ</span>" as HTML : .empty)</td>\
                 <td>\(titles[e.sectionID] ?? "")</td><td>\(state)</td><td>\(e.author)</td><td>\(Layout.date(e.updatedAt))</td></tr>
                 """
         })
