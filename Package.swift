@@ -34,6 +34,9 @@ let package = Package(
         // ops/lib/cmark.sh (deps_install_build in ops/run, ops/test, bench/
         // and deploy/), found through its libcmark-gfm.pc in /usr/local.
         .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm"),
+        // HTML pages of an old site (the site import's crawl): libxml2's
+        // HTML parser and XPath (Debian libxml2-dev, ops/lib/deps.sh).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "TenantCore",
             dependencies: [
@@ -46,6 +49,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "CCmarkGFM",
+                "CLibXML2",
             ],
             swiftSettings: swiftSettings
         ),
@@ -75,6 +79,9 @@ let package = Package(
             dependencies: [
                 "TenantCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -113,7 +113,8 @@ import TestSupport
                 (Self.importArguments(["--mapping", mapping]), "is not a section"),
                 (["site", "import", "--wxr", Self.fixture + "/README.md", "--commune", "14224", "--files", Self.mirror], "not a readable WordPress export"),
                 (["site", "import", "--wxr", Self.wxr, "--commune", "99999", "--files", Self.mirror], "commune 99999 does not exist"),
-                (["site", "import", "--wxr", Self.wxr, "--commune", "14224"], "--files DIR is required"),
+                (["site", "import", "--wxr", Self.wxr, "--crawl", "http://xahainam.namdinh.gov.vn", "--commune", "14224"], "either --wxr FILE or --crawl URL"),
+                (["site", "import", "--crawl", "file:///etc", "--commune", "14224"], "--crawl takes the site's address"),
             ]
             for (arguments, message) in cases {
                 let result = try await CommandRunner.provisioner(arguments, databaseURL: platform.url)
@@ -150,5 +151,158 @@ import TestSupport
             #expect(try await platform.scalar("SELECT count(*) FROM (SELECT title, published_at FROM \(Self.schema).entries GROUP BY 1, 2 HAVING count(*) > 1) d") == 0)
             #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).files GROUP BY md5(data) ORDER BY 1 DESC LIMIT 1") == 1)
         }
+    }
+
+    static func crawlArguments(_ extra: [String] = []) -> [String] {
+        ["site", "import", "--crawl", "http://xahainam.namdinh.gov.vn", "--commune", "14224"] + extra
+    }
+
+    /// The mirror crawled as a live site (sitemaps, feed, lists, pages):
+    /// what the site shows publicly, read back into the same sections.
+    @Test func crawlOfTheMirror_importsWhatTheSiteShows() async throws {
+        try await withTestPlatform(from: Self.haiNam) { platform in
+            let result = try await CommandRunner.provisioner(Self.crawlArguments(["--files", Self.mirror, "--publish"]), databaseURL: platform.url)
+            #expect(result.status == 0, "\(result.output)")
+            // 51 published posts and 5 pages; no draft, private, trashed or scheduled post is public.
+            #expect(result.output.contains("56 items"), "\(result.output)")
+            #expect(result.output.contains("imported 42 items (9 documents"), "\(result.output)")
+            #expect(result.output.contains("12 section texts"), "\(result.output)")
+            // The old site's own broken links are named, not failures.
+            #expect(result.output.contains("dead link") && result.output.contains("huong-dan-nop-ho-so-truc-tuyen"), "\(result.output)")
+            let documents = try await platform.strings(
+                "SELECT doc_number || '|' || issued_on || '|' || (file_url IS NOT NULL) FROM \(Self.schema).entries WHERE kind = 'document' ORDER BY doc_number")
+            #expect(documents.contains("125/QĐ-UBND|2024-03-12|true") && documents.contains("112/UBND-ĐC|2023-06-05|false"), "\(documents)")
+            // Dates from the pages; the 2009 post keeps its year.
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).entries WHERE published_at < '2010-01-01'") == 1)
+            // Featured images from the lists' thumbnails, stored in full with their copies.
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).entries WHERE image_url LIKE '/tep/%'") >= 5)
+            #expect(try await platform.scalar(
+                "SELECT count(*) FROM \(Self.schema).old_addresses WHERE path = '/2024/03/quyet-dinh-so-125-qd-ubnd-ngay-12-3-2024-ve-viec-ban-hanh-ke-hoach-phong-chong-thien-tai-nam-2024'") == 1)
+        }
+    }
+
+    /// An export and a crawl of one site are one source: the crawl after
+    /// the export takes nothing twice.
+    @Test func crawlAfterTheExport_doublesNothing() async throws {
+        try await withTestPlatform(from: Self.haiNam) { platform in
+            let first = try await CommandRunner.provisioner(Self.importArguments(["--publish"]), databaseURL: platform.url)
+            #expect(first.status == 0, "\(first.output)")
+            let before = try await Self.state(platform)
+            let crawl = try await CommandRunner.provisioner(Self.crawlArguments(["--files", Self.mirror, "--publish"]), databaseURL: platform.url)
+            #expect(crawl.status == 0, "\(crawl.output)")
+            #expect(crawl.output.contains("imported 0 items") && crawl.output.contains("already in 54"), "\(crawl.output)")
+            #expect(try await Self.state(platform) == before)
+        }
+    }
+
+    /// Over HTTP, as a live site: only its host, with the limits given.
+    @Test func crawlOverHTTP_readsTheSite() async throws {
+        try await withTestPlatform(from: Self.haiNam) { platform in
+            let server = try StaticServer(root: Self.mirror + "/xahainam.namdinh.gov.vn")
+            defer { server.stop() }
+            let result = try await CommandRunner.provisioner(
+                Self.crawlArguments(["--connect-to", "xahainam.namdinh.gov.vn:127.0.0.1:\(server.port)", "--rate", "100"]), databaseURL: platform.url)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("imported 42 items (9 documents, 0 published)"), "\(result.output)")
+            #expect(try await platform.scalar("SELECT count(*) FROM \(Self.schema).files") == 20)
+            // --max-pages stops the crawl and says so.
+            let limited = try await CommandRunner.provisioner(
+                Self.crawlArguments(["--connect-to", "xahainam.namdinh.gov.vn:127.0.0.1:\(server.port)", "--rate", "100", "--max-pages", "5", "--dry-run"]),
+                databaseURL: platform.url)
+            #expect(limited.output.contains("5 pages read") && limited.output.contains("--max-pages"), "\(limited.output)")
+        }
+    }
+
+    /// A profile file: an operator's rules for a site no built-in profile knows.
+    @Test func profileFile_readsAnotherKindOfSite() async throws {
+        try await withTestPlatform(from: Self.haiNam) { platform in
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: root) }
+            let site = root.appendingPathComponent("mirror/xa.example.vn")
+            func write(_ path: String, _ text: String) throws {
+                let file = site.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try text.write(to: file, atomically: true, encoding: .utf8)
+            }
+            try write("index.html", "<html><body><ul><li><a href='/tin/le-hoi-12.html'>Lễ hội</a></li><li><a href='/vb/qd-7.html'>QĐ 7</a></li></ul></body></html>")
+            try write("tin/le-hoi-12.html", """
+                <html><head><meta charset="utf-8"></head><body><div class="crumbs"><a href="/tin-tuc/">Tin tức</a></div>
+                <h2 class="t">Lễ hội truyền thống năm 2025</h2><span class="d">Cập nhật: 05/02/2025</span>
+                <div id="noidung"><p>Lễ hội diễn ra trong ba ngày.</p><div class="share">Chia sẻ</div></div></body></html>
+                """)
+            try write("vb/qd-7.html", """
+                <html><body><div class="crumbs"><a href="/van-ban/">Văn bản</a></div><h2 class="t">Quyết định số 7/QĐ-UBND</h2>
+                <span class="d">10/01/2025</span><div id="noidung"><p>Số: 7/QĐ-UBND<br>Ngày ban hành: 09/01/2025</p></div></body></html>
+                """)
+            let profile = root.appendingPathComponent("profile.txt").path
+            try """
+                # Cổng thông tin xã (mẫu)
+                name = cong-xa
+                item-path = \\.html$
+                title = //h2[@class='t']
+                body = //div[@id='noidung']
+                date = //span[@class='d']
+                category = //div[@class='crumbs']//a/@href
+                remove = //div[@class='share']
+                """.write(toFile: profile, atomically: true, encoding: .utf8)
+            let result = try await CommandRunner.provisioner(
+                ["site", "import", "--crawl", "http://xa.example.vn", "--commune", "14224", "--files", root.appendingPathComponent("mirror").path,
+                 "--profile", profile, "--publish"], databaseURL: platform.url)
+            #expect(result.status == 0, "\(result.output)")
+            let rows = try await platform.strings(
+                "SELECT s.slug || '|' || e.title || '|' || (e.published_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date || '|' || coalesce(e.doc_number, '') || '|' || (e.body LIKE '%Chia sẻ%') FROM \(Self.schema).entries e JOIN \(Self.schema).sections s ON s.id = e.section_id ORDER BY e.id")
+            #expect(rows == ["tin-tuc|Lễ hội truyền thống năm 2025|2025-02-05||false", "van-ban|Quyết định số 7/QĐ-UBND|2025-01-10|7/QĐ-UBND|false"], "\(rows)")
+            // A profile with a mistake is refused, with its line.
+            try "title = //h2[\n".write(toFile: profile, atomically: true, encoding: .utf8)
+            let bad = try await CommandRunner.provisioner(
+                ["site", "import", "--crawl", "http://xa.example.vn", "--commune", "14224", "--files", root.path, "--profile", profile], databaseURL: platform.url)
+            #expect(bad.status != 0 && bad.output.contains("line 1") && bad.output.contains("XPath"), "\(bad.output)")
+        }
+    }
+}
+
+/// A directory served over HTTP on a free port (Python's http.server), as an old site.
+final class StaticServer: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+
+    init(root: String) throws {
+        // The port comes back in a file: no pipe to read on the test's threads.
+        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("static-server-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: portFile) }
+        let script = """
+            import functools, http.server, os, socketserver, sys
+            class Quiet(http.server.SimpleHTTPRequestHandler):
+                def log_message(self, *args): pass
+            handler = functools.partial(Quiet, directory=sys.argv[1])
+            with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as s:
+                with open(sys.argv[2] + ".part", "w") as f: f.write(str(s.server_address[1]))
+                os.rename(sys.argv[2] + ".part", sys.argv[2])
+                s.serve_forever()
+            """
+        self.process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        self.process.arguments = ["-c", script, root, portFile]
+        self.process.standardOutput = FileHandle.nullDevice
+        self.process.standardError = FileHandle.nullDevice
+        try self.process.run()
+        var port: Int?
+        for _ in 0..<200 {
+            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let value = Int(text) {
+                port = value
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard let port else {
+            kill(self.process.processIdentifier, SIGKILL)
+            throw TenantCoreError(.invalidInput, "the test server did not start within 10 s")
+        }
+        self.port = port
+    }
+
+    /// SIGKILL: a child of the test process may start with SIGTERM blocked.
+    func stop() {
+        kill(self.process.processIdentifier, SIGKILL)
+        self.process.waitUntilExit()
     }
 }

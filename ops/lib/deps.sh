@@ -2,7 +2,8 @@
 # Installing what the scripts need, when missing: Debian's packages, and
 # cmark-gfm built from source (ops/lib/cmark.sh). Source this file
 # (ops/lib/postgres.sh does); deps_install_build installs what building the
-# platform needs besides Swift: cmark-gfm (Markdown) and pkg-config.
+# platform needs besides Swift: cmark-gfm (Markdown), libxml2's headers and
+# pkg-config.
 
 deps_log() { echo "[deps] $*" >&2; }
 
@@ -32,6 +33,10 @@ deps_apt_install() {
 deps_install_build() {
   if ! command -v pkg-config >/dev/null 2>&1; then
     deps_apt_install pkg-config || return 1
+  fi
+  # libxml2's headers: the site import reads old sites' HTML with its parser.
+  if ! pkg-config --exists libxml-2.0; then
+    deps_apt_install libxml2-dev || return 1
   fi
   deps_install_cmark
 }

@@ -143,6 +143,7 @@ struct ImportRun {
             return
         }
         entry.publishedAt = source.date ?? Date()
+        if source.date == nil { notes.insert("không rõ ngày đăng: lấy ngày nhập") }
         entry.author = draft.author
         if self.publish && (source.status == "publish" || source.status == "future") {
             if EntryDraft.undescribedImages(in: entry.body) > 0 {

@@ -8,7 +8,12 @@ public protocol SiteFileFetcher: Sendable {
 /// Why a file could not be fetched, in the report's words.
 public struct SiteFetchError: Error, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The site says the address does not exist (404, 410, not in the mirror): a dead link, not a failure.
+    public var missing: Bool
+    public init(_ description: String, missing: Bool = false) {
+        self.description = description
+        self.missing = missing
+    }
 }
 
 /// An old site's files from a mirror on disk, laid out as `wget --mirror`
@@ -30,10 +35,15 @@ public struct MirrorFiles: SiteFileFetcher {
         guard path.hasPrefix("/"), !path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
             throw SiteFetchError("đường dẫn không hợp lệ")
         }
-        let file = "\(self.root)/\(host)\(path)"
+        var file = "\(self.root)/\(host)\(path)"
+        // wget keeps /2024/03/slug/ as /2024/03/slug/index.html.
+        var isDirectory: ObjCBool = false
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            file += (file.hasSuffix("/") ? "" : "/") + "index.html"
+        }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
             (attributes[.type] as? FileAttributeType) == .typeRegular
-        else { throw SiteFetchError("không có trong bản sao (404)") }
+        else { throw SiteFetchError("không có trong bản sao (404)", missing: true) }
         if let size = attributes[.size] as? Int, size > self.maxBytes { throw SiteFetchError("tệp lớn hơn \(self.maxBytes / 1_048_576) MB") }
         guard let data = FileManager.default.contents(atPath: file) else { throw SiteFetchError("không đọc được tệp") }
         return Array(data)
@@ -62,7 +72,7 @@ public struct SiteImportPlan: Sendable {
         public var source: WXRArchive.Item
     }
 
-    /// `wxr:xahainam.namdinh.gov.vn`
+    /// `site:xahainam.namdinh.gov.vn`: an export and a crawl of one site are one source.
     public var source: String
     public var siteURL: String
     /// Hosts of the old site (with and without `www.`): its files are fetched, its links rewritten.
@@ -87,7 +97,7 @@ public struct SiteImportPlan: Sendable {
         let host = URLComponents(string: archive.siteURL)?.host?.lowercased() ?? ""
         let bare = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
         var plan = SiteImportPlan(
-            source: "wxr:\(bare)", siteURL: archive.siteURL, hosts: [bare, "www." + bare], items: [], categoryPages: [], attachments: [:])
+            source: "site:\(bare)", siteURL: archive.siteURL, hosts: [bare, "www." + bare], items: [], categoryPages: [], attachments: [:])
         plan.authors = archive.authors
         for item in archive.items where item.type == "attachment" { plan.attachments[item.id] = item }
         let byID = Dictionary(archive.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -99,7 +109,11 @@ public struct SiteImportPlan: Sendable {
                 continue
             }
             let title = Self.title(item.title)
-            var entry = Item(key: "\(item.type):\(item.id)", url: item.link, title: title, placement: .leftOut(""), rule: "", document: nil, source: item)
+            // Keyed by the old address, so an export and a crawl of the same site never double an
+            // item; an item without one (a draft: /?p=140) by its id in the export.
+            let path = OldAddress.path(item.link)
+            let key = path.flatMap { $0 == "/" || item.link.contains("?") ? nil : "url:" + $0 } ?? "\(item.type):\(item.id)"
+            var entry = Item(key: key, url: item.link, title: title, placement: .leftOut(""), rule: "", document: nil, source: item)
             let leftOut: String? =
                 switch item.status {
                 case "publish", "future", "draft", "pending": nil
@@ -109,6 +123,9 @@ public struct SiteImportPlan: Sendable {
                 }
             if let leftOut {
                 entry.placement = .leftOut(leftOut)
+            } else if let path, let choice = mapping.target(path: path) {
+                entry.rule = choice.rule
+                entry.placement = Self.placement(choice.target)
             } else if item.type == "post" {
                 let choice = mapping.target(categories: item.categories)
                 entry.rule = choice.rule
@@ -204,6 +221,11 @@ public struct SiteImportReport: Sendable {
     public struct Problem: Sendable, Hashable {
         public var url: String
         public var reason: String
+
+        public init(url: String, reason: String) {
+            self.url = url
+            self.reason = reason
+        }
     }
 
     public var entries = 0
