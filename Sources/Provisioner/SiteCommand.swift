@@ -123,10 +123,13 @@ struct SiteCommand: AsyncParsableCommand {
                 }
                 let accounts = Accounts(database: p.database, logger: p.database.logger)
                 let editorial = Editorial(database: p.database, accounts: accounts, logger: p.database.logger)
-                let progress = ProgressReporter(label: "import \(tenant.code)")
-                var report = try await editorial.importSite(plan, into: tenant, publish: publish, fetcher: fetcher) { done, total in
-                    progress.update(.init(done: done, failed: 0, total: total, current: ""))
-                }
+                let files = ProgressReporter(label: "files \(tenant.code)")
+                let progress = ProgressReporter(label: "items \(tenant.code)")
+                var report = try await editorial.importSite(
+                    plan, into: tenant, publish: publish, fetcher: fetcher,
+                    fileProgress: { done, total in files.update(.init(done: done, failed: 0, total: total, current: "")) },
+                    progress: { done, total in progress.update(.init(done: done, failed: 0, total: total, current: "")) })
+                files.finish()
                 progress.finish()
                 report.failures.insert(contentsOf: crawlProblems, at: 0)
                 // Pages the old site links to but does not have are its dead links (already listed by the pages linking to them).

@@ -14,10 +14,11 @@ extension Editorial {
 
     /// - Parameter publish: items published on the old site are published
     ///   here too (with their old dates); otherwise every item is a draft.
+    /// - Parameter fileProgress: called as files are stored (first), with (done, total).
     /// - Parameter progress: called after each item with (done, total).
     public func importSite(
         _ plan: SiteImportPlan, into tenant: Tenant, publish: Bool, fetcher: any SiteFileFetcher,
-        progress: @Sendable (Int, Int) -> Void = { _, _ in }
+        fileProgress: @Sendable (Int, Int) -> Void = { _, _ in }, progress: @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> SiteImportReport {
         let schema = tenant.schema
         var run = ImportRun(plan: plan, tenant: tenant, publish: publish, fetcher: fetcher, editorial: self)
@@ -34,6 +35,7 @@ extension Editorial {
             if let path = OldAddress.path(attachment.link) { run.knownPaths.insert(path) }
             if let path = OldAddress.path(attachment.attachmentURL) { run.knownPaths.insert(path) }
         }
+        try await run.takeFiles { done, total in fileProgress(done, total) }
         for (index, item) in plan.items.enumerated() {
             try await run.take(item)
             progress(index + 1, plan.items.count)
@@ -55,6 +57,10 @@ struct ImportRun {
     var files: [String: (id: Int64, type: String)] = [:]
     var sections: [Section] = []
     var knownPaths: Set<String> = []
+    /// Files tried already (stored or not), never fetched twice.
+    var attempted: Set<String> = []
+    /// An original's old path → the paths of it and its resized copies the items link to.
+    var aliases: [String: Set<String>] = [:]
     /// Old path → new path of items taken in during this run or before.
     var moved: [String: String] = [:]
     var report = SiteImportReport()
@@ -238,15 +244,7 @@ struct ImportRun {
     /// The item's text as sanitised HTML with the old site's files stored
     /// and linked here, and links between its pages pointed at their new places.
     mutating func body(of item: WXRArchive.Item, notes: inout Set<String>) async throws -> String {
-        let attachments = self.plan.attachments
-        let html = WordPressContent.html(from: item.content, gallery: { ids in
-            let chosen = ids.isEmpty
-                ? attachments.values.filter { $0.parent == item.id && Self.looksLikeImage($0.attachmentURL) }.sorted { $0.id < $1.id }
-                : ids.compactMap { attachments[$0] }
-            return chosen.map { "<figure><img src=\"\(HTMLSanitizer.escape($0.attachmentURL))\" alt=\"\(HTMLSanitizer.escape(Self.description(of: $0)))\"></figure>" }
-                .joined(separator: "\n")
-        }, notes: &notes)
-        var sanitised = HTMLSanitizer.sanitize(html).value
+        var sanitised = Self.sanitised(item, attachments: self.plan.attachments, notes: &notes)
         // Every address in src="…" and href="…" (the sanitiser writes them so).
         var replacements: [String: String] = [:]
         for link in Self.links(in: sanitised) where replacements[link] == nil {
@@ -254,6 +252,220 @@ struct ImportRun {
         }
         if !replacements.isEmpty { sanitised = Self.replaceLinks(in: sanitised, replacements) }
         return sanitised
+    }
+
+    /// The item's text as WordPress shows it, sanitised, links as they were.
+    static func sanitised(_ item: WXRArchive.Item, attachments: [Int: WXRArchive.Item], notes: inout Set<String>) -> String {
+        let html = WordPressContent.html(from: item.content, gallery: { ids in
+            let chosen = ids.isEmpty
+                ? attachments.values.filter { $0.parent == item.id && Self.looksLikeImage($0.attachmentURL) }.sorted { $0.id < $1.id }
+                : ids.compactMap { attachments[$0] }
+            return chosen.map { "<figure><img src=\"\(HTMLSanitizer.escape($0.attachmentURL))\" alt=\"\(HTMLSanitizer.escape(Self.description(of: $0)))\"></figure>" }
+                .joined(separator: "\n")
+        }, notes: &notes)
+        return HTMLSanitizer.sanitize(html).value
+    }
+
+    /// A link's absolute address and old path when it is a file of the old site.
+    func oldFile(_ escapedLink: String, on page: String) -> (url: String, path: String)? {
+        let link = escapedLink.replacingOccurrences(of: "&amp;", with: "&")
+        guard !link.hasPrefix("#"), let absolute = URL(string: link, relativeTo: URL(string: page))?.absoluteURL,
+            let host = absolute.host?.lowercased(), self.plan.hosts.contains(host), let path = OldAddress.path(absolute.absoluteString),
+            path.hasPrefix("/wp-content/uploads/") || Self.looksLikeFile(path)
+        else { return nil }
+        return (absolute.absoluteString, path)
+    }
+
+    // MARK: Files first
+
+    /// Every file the items use, fetched, checked, resized in batches (two
+    /// at once) and stored before any item is written, so items only link.
+    mutating func takeFiles(progress: @Sendable (Int, Int) -> Void) async throws {
+        var wanted: [(url: String, path: String, page: String)] = []
+        var aliases: [String: Set<String>] = [:]
+        var seen = Set(self.files.keys)
+        for item in self.plan.items where !self.done.contains(item.key) {
+            switch item.placement {
+            case .leftOut: continue
+            case .sectionText where !self.publish: continue
+            default: break
+            }
+            var ignored: Set<String> = []
+            var links = Self.links(in: Self.sanitised(item.source, attachments: self.plan.attachments, notes: &ignored))
+            if let thumbnail = item.source.thumbnailID, let attachment = self.plan.attachments[thumbnail] { links.insert(attachment.attachmentURL, at: 0) }
+            for link in links {
+                // A resized copy (anh-1024x640.jpg) and its original are one file.
+                guard let file = self.oldFile(link, on: item.url) else { continue }
+                let original = OldAddress.withoutSizeSuffix(file.path) ?? file.path
+                aliases[original, default: []].insert(file.path)
+                guard !seen.contains(original), !seen.contains(file.path) else { continue }
+                seen.insert(original)
+                wanted.append((file.url, file.path, item.url))
+            }
+        }
+        guard !wanted.isEmpty else { return }
+        self.aliases = aliases
+        let batches = stride(from: 0, to: wanted.count, by: Self.batchSize).map { Array(wanted[$0..<min($0 + Self.batchSize, wanted.count)]) }
+        let (fetcher, editorial, tenant) = (self.fetcher, self.editorial, self.tenant)
+        var done = 0
+        try await withThrowingTaskGroup(of: [PreparedFile].self) { group in
+            var next = 0
+            // Two batches in preparation at once (ProcessSlots runs two libvips at once).
+            while next < min(2, batches.count) {
+                let batch = batches[next]
+                group.addTask { await Self.prepare(batch, fetcher: fetcher, editorial: editorial, tenant: tenant) }
+                next += 1
+            }
+            while let prepared = try await group.next() {
+                try await self.store(prepared)
+                done += prepared.count
+                progress(done, wanted.count)
+                if next < batches.count {
+                    let batch = batches[next]
+                    group.addTask { await Self.prepare(batch, fetcher: fetcher, editorial: editorial, tenant: tenant) }
+                    next += 1
+                }
+            }
+        }
+    }
+
+    static let batchSize = 24
+
+    /// A file fetched and checked, ready to store (or why not).
+    struct PreparedFile: Sendable {
+        enum Outcome: Sendable {
+            case ready(name: String, type: FileType, data: [UInt8], variants: [(width: Int, data: [UInt8])])
+            case refused(String)
+            case failed(String)
+        }
+        var url: String
+        var path: String
+        var fetchedPath: String
+        var page: String
+        var sha256: [UInt8]
+        var outcome: Outcome
+        /// Every old address of the file (its resized copies' too).
+        var paths: Set<String> = []
+    }
+
+    /// Fetches a batch (the original of a resized copy first) and makes its
+    /// images ready with one libvips batch; an image the batch could not
+    /// read is tried alone, for its exact reason.
+    static func prepare(
+        _ batch: [(url: String, path: String, page: String)], fetcher: any SiteFileFetcher, editorial: Editorial, tenant: Tenant
+    ) async -> [PreparedFile] {
+        var prepared: [PreparedFile] = []
+        for wanted in batch {
+            var data: [UInt8]?
+            var fetchedPath = wanted.path
+            var reason = ""
+            for candidate in [OldAddress.withoutSizeSuffix(wanted.path), wanted.path].compactMap({ $0 }) {
+                guard var address = URLComponents(string: wanted.url) else { break }
+                address.path = candidate
+                do {
+                    data = try await fetcher.fetch(address.string ?? wanted.url)
+                    fetchedPath = candidate
+                    break
+                } catch {
+                    reason = "\(error)"
+                }
+            }
+            guard let data else {
+                prepared.append(PreparedFile(url: wanted.url, path: wanted.path, fetchedPath: wanted.path, page: wanted.page, sha256: [], outcome: .failed(reason)))
+                continue
+            }
+            let name = String(fetchedPath.split(separator: "/").last ?? "tep")
+            let outcome: PreparedFile.Outcome
+            if data.isEmpty || data.count > editorial.maxUpload {
+                outcome = .refused(data.isEmpty ? "tệp rỗng" : Editorial.tooLarge(editorial.maxUpload))
+            } else if let type = FileType.sniff(data) {
+                outcome = .ready(name: name, type: type, data: data, variants: [])
+            } else {
+                outcome = .refused("Chỉ nhận tệp PDF hoặc ảnh PNG, JPEG, GIF, WebP (kiểm tra theo nội dung tệp).")
+            }
+            prepared.append(PreparedFile(
+                url: wanted.url, path: wanted.path, fetchedPath: fetchedPath, page: wanted.page, sha256: Array(SHA256.hash(data: data)), outcome: outcome))
+        }
+        // Images: one batch for libvips; the rest as they are.
+        let images = prepared.indices.filter {
+            if case .ready(_, let type, _, _) = prepared[$0].outcome { return type != .pdf && type != .gif }
+            return false
+        }
+        guard !images.isEmpty, let resizer = editorial.resizer else { return prepared }
+        let inputs: [(data: [UInt8], type: FileType)] = images.map {
+            guard case .ready(_, let type, let data, _) = prepared[$0].outcome else { return ([], .png) }
+            return (data, type)
+        }
+        let results = (try? await resizer.processBatch(inputs)) ?? Array(repeating: nil, count: inputs.count)
+        for (position, index) in images.enumerated() {
+            guard case .ready(let name, let type, let data, _) = prepared[index].outcome else { continue }
+            if let result = results[position] {
+                prepared[index].outcome = .ready(name: name, type: type, data: result.original, variants: result.variants)
+                continue
+            }
+            do {
+                let single = try await editorial.prepare(name: name, data: data, in: tenant)
+                prepared[index].outcome = .ready(name: single.name, type: single.type, data: single.data, variants: single.variants)
+            } catch let failure as ValidationFailure {
+                prepared[index].outcome = .refused(failure.fields.values.sorted().joined(separator: " "))
+            } catch {
+                prepared[index].outcome = .failed("\(error)")
+            }
+        }
+        return prepared
+    }
+
+    /// Stores a prepared batch in one transaction: a file whose content is
+    /// already stored is only linked to its new old address.
+    mutating func store(_ batch: [PreparedFile]) async throws {
+        let (schema, imports, content, source) = (self.schema, self.imports, self.editorial.content, self.plan.source)
+        var ready: [PreparedFile] = []
+        for var file in batch {
+            let original = OldAddress.withoutSizeSuffix(file.path) ?? file.path
+            file.paths = Set([file.path, file.fetchedPath]).union(self.aliases[original] ?? [])
+            switch file.outcome {
+            case .failed(let reason): self.report.failures.append(.init(url: file.url, reason: "không tải được tệp (trang \(file.page)): \(reason)"))
+            case .refused(let reason): self.report.leftOut.append(.init(url: file.url, reason: "tệp không được nhận (trang \(file.page)): \(reason)"))
+            case .ready: ready.append(file)
+            }
+            self.attempted.formUnion(file.paths)
+        }
+        guard !ready.isEmpty else { return }
+        let toStore = ready
+        let stored = try await self.editorial.transaction(schema) { connection -> [(String, String, Int64, String, Bool)] in
+            var results: [(String, String, Int64, String, Bool)] = []
+            var bySHA: [[UInt8]: (Int64, String)] = [:]
+            for file in toStore {
+                guard case .ready(let name, let type, let data, let variants) = file.outcome else { continue }
+                let id: Int64
+                let mime: String
+                var reused = false
+                if let known = bySHA[file.sha256] {
+                    (id, mime) = known
+                    reused = true
+                } else if let existing = try await imports.file(schema, sha256: file.sha256, on: connection) {
+                    (id, mime) = existing
+                    reused = true
+                } else {
+                    id = try await content.saveFile(name, contentType: type.mime, data: data, in: schema, on: connection)
+                    mime = type.mime
+                    for copy in variants { try await content.saveVariant(of: id, width: copy.width, data: copy.data, in: schema, on: connection) }
+                    try await imports.rememberFile(schema, sha256: file.sha256, file: id, on: connection)
+                }
+                bySHA[file.sha256] = (id, mime)
+                _ = try await imports.remember(schema, source: source, key: "file:" + file.fetchedPath, target: .file(id), oldURL: file.url, on: connection)
+                for path in file.paths { try await imports.address(schema, path: path, target: .file(id), on: connection) }
+                results.append((file.path, file.fetchedPath, id, mime, reused))
+            }
+            return results
+        }
+        for (path, fetchedPath, id, mime, reused) in stored {
+            let original = OldAddress.withoutSizeSuffix(path) ?? path
+            for alias in self.aliases[original] ?? [] { self.files[alias] = (id, mime) }
+            self.files[path] = (id, mime)
+            self.files[fetchedPath] = (id, mime)
+            if reused { self.report.filesReused += 1 } else { self.report.filesStored += 1 }
+        }
     }
 
     /// The new address of a link of the old site, nil to leave it.
@@ -281,6 +493,9 @@ struct ImportRun {
         guard let path = OldAddress.path(url) else { return nil }
         let original = OldAddress.withoutSizeSuffix(path)
         if let known = self.files[path] ?? original.flatMap({ self.files[$0] }) { return known }
+        // Tried in the files' phase, and reported there.
+        guard !self.attempted.contains(path) else { return nil }
+        self.attempted.insert(path)
         // The original of a resized copy first: the platform makes its own sizes.
         var data: [UInt8]?
         var fetchedPath = path

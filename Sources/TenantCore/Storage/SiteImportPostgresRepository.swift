@@ -16,7 +16,7 @@ struct SiteImportRepository: Sendable {
         return keys
     }
 
-    /// Files of `source` taken in, by their old address: id and type.
+    /// Files of `source` taken in, by their old path: id and type.
     func files(_ schema: SchemaName, source: String, on connection: UnitOfWork) async throws -> [String: (id: Int64, type: String)] {
         let rows = try await connection.query(
             """
@@ -24,7 +24,9 @@ struct SiteImportRepository: Sendable {
               JOIN \(unescaped: schema.quoted).files f ON f.id = i.file_id WHERE i.source = \(source)
             """, logger: self.logger)
         var files: [String: (id: Int64, type: String)] = [:]
-        for try await (key, id, type) in rows.decode((String, Int64, String).self) { files[key] = (id, type) }
+        for try await (key, id, type) in rows.decode((String, Int64, String).self) {
+            files[key.hasPrefix("file:") ? String(key.dropFirst(5)) : key] = (id, type)
+        }
         return files
     }
 
