@@ -175,15 +175,7 @@ struct SiteCommand: AsyncParsableCommand {
         }
 
         static func printReport(_ report: SiteImportReport, to file: String?) {
-            var lines: [String] = []
-            for problem in report.failures { lines.append("failed  \(problem.url)  \(problem.reason)") }
-            for problem in report.leftOut { lines.append("left out  \(problem.url)  \(problem.reason)") }
-            for problem in report.deadLinks { lines.append("dead link  \(problem.url)  → \(problem.reason)") }
-            for problem in report.notes { lines.append("note  \(problem.url)  \(problem.reason)") }
-            let summary =
-                "imported \(report.entries) items (\(report.documents) documents, \(report.published) published), \(report.sectionTexts) section texts; "
-                + "files \(report.filesStored) stored, \(report.filesReused) same as another; already in \(report.alreadyDone); "
-                + "left out \(report.leftOut.count), failed \(report.failures.count), dead links \(report.deadLinks.count)"
+            let (lines, summary) = (report.lines, report.summary)
             if let file {
                 if FileManager.default.createFile(atPath: file, contents: Data((lines + [summary]).joined(separator: "\n").utf8 + [0x0A])) {
                     Console.info("report: \(file)")

@@ -46,6 +46,11 @@ struct AppConfig: Sendable {
     /// Largest file an editor may upload, in MB (nginx's
     /// `client_max_body_size` in front must be larger).
     var uploadLimitMB = 10
+    /// SITE_IMPORT_CONNECT_TO=host:address:port,…: reach these old sites at
+    /// another address (a staging copy) when importing them.
+    var siteImportConnectTo: [String: (address: String, port: Int)] = [:]
+    /// SITE_IMPORT_RATE: requests per second to an old site (default 5).
+    var siteImportRate: Double = 5
     /// Hours between two rounds of the compliance audit of every commune
     /// (AUDIT_INTERVAL_HOURS, default 24; 0 or unset in tests: none).
     var auditIntervalHours: Int? = nil
@@ -109,6 +114,15 @@ struct AppConfig: Sendable {
             }
         }
         let auditHours = int("AUDIT_INTERVAL_HOURS", 24, 0...8_760)
+        var connectTo: [String: (address: String, port: Int)] = [:]
+        for entry in (environment["SITE_IMPORT_CONNECT_TO"] ?? "").split(separator: ",") {
+            let parts = entry.split(separator: ":").map(String.init)
+            guard parts.count == 3, let port = Int(parts[2]), (1...65_535).contains(port), (try? Hostname(normalizing: parts[0])) != nil else {
+                problems.append("SITE_IMPORT_CONNECT_TO: expected host:address:port, found \(entry)")
+                continue
+            }
+            connectTo[parts[0].lowercased()] = (parts[1], port)
+        }
         let mailSeconds = int("MAIL_INTERVAL_SECONDS", 10, 1...3_600)
         var mail: MailSettings?
         switch MailSettings.from(environment: environment, defaultDirectory: nil) {
@@ -139,6 +153,8 @@ struct AppConfig: Sendable {
         config.bcryptCost = UInt8(cost)
         config.uploadLimitMB = uploadMB
         config.auditIntervalHours = auditHours > 0 ? auditHours : nil
+        config.siteImportConnectTo = connectTo
+        config.siteImportRate = Double(int("SITE_IMPORT_RATE", 5, 1...100))
         config.mail = mail
         config.mailInterval = .seconds(mailSeconds)
         do {

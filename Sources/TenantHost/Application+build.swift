@@ -61,8 +61,10 @@ func buildApplication(
         config: config, database: database, directory: directory, cache: cache, watcher: watcher,
         migrations: try MigrationSet.load(from: config.sqlDirectory), domainPolicy: config.domainPolicy, metrics: metrics,
         operations: operations, front: front, logger: logger)
-    let router = buildRouter(services: services)
+    let (router, editorial) = buildRouter(services: services)
     var lifecycle: [any Service] = [database, watcher, operations]
+    // Old sites brought in from the console, one at a time on this host.
+    lifecycle.append(SiteImportService(jobs: services.siteImports, editorial: editorial, directory: directory))
     if let port = config.metricsPort {
         lifecycle.append(buildMetricsApplication(services: services, bind: config.metricsBind, port: port, logger: logger, onRunning: onMetricsRunning))
     }
@@ -103,7 +105,7 @@ func buildApplication(
 
 /// All routes: `/_health`, the site middleware, the error pages, then the stylesheet, the
 /// console (`/quan-tri`) and a commune's public site.
-func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
+func buildRouter(services: SiteServices) -> (Router<SiteRequestContext>, Editorial) {
     let accounts = Accounts(database: services.database, cost: services.config.bcryptCost, logger: services.logger)
     Task { await accounts.prepare() }
     let cache = services.cache
@@ -129,7 +131,7 @@ func buildRouter(services: SiteServices) -> Router<SiteRequestContext> {
     ).addRoutes(to: router)
     let site = router.group(context: TenantRequestContext.self)
     PublicSiteController(services: services, editorial: editorial).addRoutes(to: site)
-    return router
+    return (router, editorial)
 }
 
 /// `/metrics` in Prometheus's text format, on its own address so the

@@ -20,6 +20,13 @@ final class SiteServices: Sendable {
     /// The host's own router, for the compliance audit's page checks.
     let probe = SiteProbe()
     var auditor: SiteAuditor { SiteAuditor(services: self, probe: self.probe) }
+    /// The console's imports of old sites (``SiteImportService`` runs them).
+    var siteImports: SiteImportJobs {
+        var jobs = SiteImportJobs(database: self.database, logger: self.logger)
+        jobs.connectTo = self.config.siteImportConnectTo
+        jobs.rate = self.config.siteImportRate
+        return jobs
+    }
 
     init(
         config: AppConfig, database: TenantDatabase, directory: TenantDirectory, cache: PageCache,

@@ -46,6 +46,7 @@ struct ConsoleController: ConsoleBase {
         review.addPlatformRoutes(to: platform)
         ComplianceConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         CommunesConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
+        SiteImportConsoleController(dependencies: self.dependencies, jobs: self.dependencies.services.siteImports).addRoutes(to: platform)
         UsersConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         AuditConsoleController(dependencies: self.dependencies).addRoutes(to: platform)
         ReorganisationConsoleController(dependencies: self.dependencies).addRoutes(to: platform)

@@ -42,10 +42,15 @@ enum CommuneDetailView {
             <p><a class="button" href="\(href: base + "/xuat")">Tải bản xuất (JSON)</a> Toàn bộ nội dung và thông tin danh mục của xã, khôi phục được bằng lệnh <code>provisioner commune restore</code>.</p>
             """
             : "<p>Chỉ quản trị cấp tỉnh thay đổi trạng thái, tên miền và tải bản xuất của xã.</p>"
+        let imports: HTML = """
+            <h2>Trang cũ của xã</h2>
+            <p><a class="button" href="\(href: base + "/nhap-trang-cu")">Nhập nội dung trang cũ</a> Bài viết, văn bản, ảnh và tệp từ trang WordPress, Joomla… đang dùng; địa chỉ cũ vẫn mở được.</p>
+            """
         return """
             <dl class="facts"><dt>Mã</dt><dd>\(record.code)</dd><dt>Trực thuộc</dt><dd>\(tenant.ancestors.map(\.fullName).joined(separator: ", "))</dd>\
             <dt>Trạng thái</dt><dd>\(record.status.title)\(record.statusNote.isEmpty ? "" : " — \(record.statusNote)")</dd>\
             <dt>Lược đồ dữ liệu</dt><dd>\(record.schema.rawValue), phiên bản \(record.schemaVersion)</dd></dl>
+            \(imports)
             <h2>Tên miền</h2>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Tên miền của trang"><table class="data"><caption>Tên miền của trang</caption>
             <thead><tr><th scope="col">Tên miền</th><th scope="col">Vai trò</th><th scope="col">Thao tác</th></tr></thead>

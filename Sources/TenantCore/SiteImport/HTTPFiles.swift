@@ -2,12 +2,11 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import TenantCore
 
 /// An old site's pages and files over HTTP: only from its own hosts (a
 /// redirect elsewhere is refused), each answer at most `maxBytes`, at most
 /// `perSecond` requests a second, 30 seconds each.
-actor HTTPFiles: SiteFileFetcher {
+public actor HTTPFiles: SiteFileFetcher {
     let hosts: Set<String>
     let maxBytes: Int
     let interval: Duration
@@ -15,14 +14,14 @@ actor HTTPFiles: SiteFileFetcher {
     let connectTo: [String: (address: String, port: Int)]
     var last = ContinuousClock.now - .seconds(10)
 
-    init(hosts: Set<String>, maxBytes: Int, perSecond: Double, connectTo: [String: (address: String, port: Int)] = [:]) {
+    public init(hosts: Set<String>, maxBytes: Int, perSecond: Double, connectTo: [String: (address: String, port: Int)] = [:]) {
         self.hosts = hosts
         self.maxBytes = maxBytes
         self.interval = .milliseconds(Int(1000 / max(0.1, min(perSecond, 100))))
         self.connectTo = connectTo
     }
 
-    func fetch(_ url: String) async throws -> [UInt8] {
+    public func fetch(_ url: String) async throws -> [UInt8] {
         var address = url
         for _ in 0..<5 {
             guard var components = URLComponents(string: address), let host = components.host?.lowercased(), self.hosts.contains(host),
