@@ -136,4 +136,39 @@ import TestSupport
             _ = WordPressContent.html(from: text, gallery: { _ in "" }, notes: &notes)
         }
     }
+
+    static let pageFragments = [
+        "<html>", "<body class=\"page\">", "<article>", "</article>", "<h1>", "</h1>", "<div class=\"entry-content\">", "</div>", "<p>", "<a href=\"",
+        "/2024/03/bai/", "http://a.vn/", "\">", "</a>", "<img src=\"/x.jpg\" class=\"wp-post-image\" alt=\"", "<time datetime=\"2024-02-31T25:00\">",
+        "<meta property=\"og:image\" content=\"", "<script>", "</script>", "<!--", "-->", "<![CDATA[", "&", "&#0;", "&#x110000;", "<", ">", "\"",
+        "<meta charset=\"windows-1258\">", "<?xml version=\"1.0\"?>", "<!DOCTYPE html SYSTEM \"file:///etc/passwd\">", "\u{0}", "Ủy ban", "\u{FEFF}",
+    ]
+
+    /// Pages of an old site: no crash, no hang; what is found comes from the page.
+    @Test func htmlPages_fuzz() {
+        let crawler = SiteCrawler(siteURL: "http://a.vn", profile: .wordpress, fetcher: MirrorFiles(root: "/nonexistent", maxBytes: 1))
+        Fuzz.run(iterations: Fuzz.iterations(default: 1_000)) { random, seed in
+            let text = Fuzz.text(&random, fragments: Self.pageFragments, maxPieces: 80)
+            guard let document = HTMLDocument(Array(text.utf8), url: "http://a.vn/2024/03/bai/") else { return }
+            if let item = crawler.item(document, url: "http://a.vn/2024/03/bai/", path: "/2024/03/bai", pageHint: false) {
+                #expect(!item.title.isEmpty, "seed \(seed)")
+            }
+            for href in document.strings("//a/@href") { _ = crawler.absolute(href, from: "http://a.vn/") }
+            _ = FeedReader.read(Array(text.utf8))
+            _ = SiteCrawler.date(text)
+        }
+    }
+
+    /// A profile file: no crash on any text; an accepted one has only valid expressions.
+    @Test func crawlProfiles_fuzz() {
+        let fragments = ["title", "body", "item-path", "base", "name", "next", " = ", "=", "\n", "#", "//h1", "[", "]", "(", ")", "@href", "wordpress",
+                         "joomla", "generic", "^/", "\\", ".*", "*", "|", "'", "\"", "\u{0}", "unknown"]
+        Fuzz.run(iterations: Fuzz.iterations(default: 1_000)) { random, seed in
+            let text = Fuzz.text(&random, fragments: fragments, maxPieces: 30)
+            guard let profile = try? CrawlProfile.read(text) else { return }
+            for expression in profile.title + profile.body + profile.date + profile.next {
+                #expect(HTMLDocument.isValid(xpath: expression), "seed \(seed): \(expression)")
+            }
+        }
+    }
 }

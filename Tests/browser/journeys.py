@@ -763,11 +763,48 @@ def journey_invitation_and_reset(driver):
     shot(driver, "8-outbox")
 
 
+def journey_old_site_import(driver):
+    print("Journey 9: a district admin brings Hải Nam's old WordPress site in from the console; the clerk finds the items")
+    clicks = [0]
+    login(driver, CONSOLE, DISTRICT)
+    driver.get(f"{CONSOLE}/quan-tri/xa/14224")
+    click(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Nhập nội dung trang cũ"), clicks)
+    check("Nhập trang cũ" in driver.title, "the commune's page leads to the import")
+    axe_audit(driver, "old site import form")
+    shot(driver, "9-import-form")
+    # A wrong address is refused with its message, focused at the top.
+    driver.find_element(By.ID, "f-dia-chi").send_keys("xahainam.namdinh.gov.vn")
+    click(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"), clicks)
+    check("bắt đầu bằng http://" in text(driver), "an address without http:// is refused with a message")
+    shot(driver, "9-import-refused")
+    field = driver.find_element(By.ID, "f-dia-chi")
+    field.clear()
+    field.send_keys("http://xahainam.namdinh.gov.vn")
+    click(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"), clicks)
+    check("/nhap-trang-cu/" in driver.current_url, "the import starts and its page opens")
+    shot(driver, "9-import-running")
+    deadline = time.time() + 120
+    while "Đã nhập" not in text(driver) and time.time() < deadline:
+        time.sleep(1)  # the page refreshes itself every 3 s
+    check("Đã nhập 42 bài (9 văn bản" in text(driver), "the page ends with the summary: 42 items, 9 documents")
+    check("Liên kết hỏng" in text(driver), "and names the old site's dead links")
+    axe_audit(driver, "old site import report")
+    shot(driver, "9-import-report")
+    print(f"  the district admin imported the site in {clicks[0]} clicks (one of them a refused address)")
+    check(clicks[0] <= 4, f"importing takes at most 4 clicks after logging in, took {clicks[0]}")
+    login(driver, CONSOLE, EDITOR_A)
+    driver.get(driver.current_url.split("/quan-tri")[0] + "/quan-tri")
+    click(driver, driver.find_element(By.LINK_TEXT, "Bài viết"), [0])
+    check("Nhập từ trang cũ" in text(driver), "the clerk sees imported items marked in the list")
+    shot(driver, "9-clerk-sees-imported")
+
+
 def main():
     driver = browser()
     try:
         for journey in [journey_accessibility, journey_editor_publishes, journey_citizen_question, journey_district_creates_commune,
-                        journey_editor_refused_elsewhere, journey_console_accessibility, journey_province, journey_invitation_and_reset]:
+                        journey_editor_refused_elsewhere, journey_console_accessibility, journey_province, journey_invitation_and_reset,
+                        journey_old_site_import]:
             try:
                 journey(driver)
             except Exception as error:  # a step that cannot run is a failure of the journey

@@ -82,8 +82,15 @@ browser_journeys() {
   echo "matkhau-tinh-nam-dinh" | "$bin/provisioner" user add tinh.namdinh --role province --province 36 --name "Quản trị tỉnh Nam Định" --password-stdin >/dev/null
   "$bin/provisioner" procedures import "$ROOT/data/procedures/sample-thu-tuc-cap-xa.csv" --province 36 >/dev/null
   port=$(pg_free_port)
+  # Hải Nam's old WordPress site (the site import's fixture), served as the
+  # old host would be: the console's import reads it through SITE_IMPORT_CONNECT_TO.
+  old_site_port=$(pg_free_port)
+  python3 -m http.server "$old_site_port" --bind 127.0.0.1 \
+    --directory "$ROOT/Tests/ProvisionerTests/Fixtures/wordpress/mirror/xahainam.namdinh.gov.vn" >/dev/null 2>&1 &
+  old_site_pid=$!
   rm -rf "$work/browser-mail"
   MAIL_TRANSPORT="file:$work/browser-mail" MAIL_INTERVAL_SECONDS=1 \
+    SITE_IMPORT_CONNECT_TO="xahainam.namdinh.gov.vn:127.0.0.1:$old_site_port" SITE_IMPORT_RATE=100 \
     AUDIT_INTERVAL_HOURS=0 ADMIN_HOST=quan-tri.localhost PUBLIC_SCHEME=http PORT=$port LOG_LEVEL=warning "$bin/tenant-host" 2>"$work/browser-host.log" &
   host_pid=$!
   for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/_health" 2>/dev/null && break; sleep 0.2; done
@@ -110,6 +117,7 @@ browser_journeys() {
     fi
   fi
   kill "$host_pid" 2>/dev/null; wait "$host_pid" 2>/dev/null || true
+  kill "$old_site_pid" 2>/dev/null; wait "$old_site_pid" 2>/dev/null || true
   if [ "$status" != 0 ]; then tail -20 "$work/browser-host.log" >&2; fi
   return "$status"
 }

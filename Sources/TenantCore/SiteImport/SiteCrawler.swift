@@ -285,7 +285,7 @@ public struct SiteCrawler: Sendable {
 enum FeedReader {
     static func read(_ bytes: [UInt8]) -> (links: [String], items: [(String, Date?)]) {
         let reader = Reader()
-        let parser = XMLParser(data: Data(bytes))
+        let parser = XMLParser(stream: InputStream(data: Data(bytes)))
         parser.shouldResolveExternalEntities = false
         parser.delegate = reader
         _ = parser.parse()

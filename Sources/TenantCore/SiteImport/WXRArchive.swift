@@ -52,7 +52,10 @@ public struct WXRArchive: Sendable {
     /// is not well-formed XML or not a WordPress export.
     public static func read(_ data: Data) throws(ReadError) -> WXRArchive {
         let reader = Reader()
-        let parser = XMLParser(data: data)
+        // From a stream, fed to libxml2 in chunks: one chunk of the whole
+        // file stops at libxml2's 10 MB lookahead ("huge input lookup"),
+        // and exports of large sites are tens of megabytes.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = reader

@@ -82,10 +82,11 @@ struct SiteImportConsoleController: ConsoleBase {
     @Sendable func show(_ request: Request, context: PlatformConsoleContext) async throws -> Response {
         let tenant = try self.managedCommune(context)
         guard let job = try await self.jobs.job(try Self.id(context), tenantID: tenant.id) else { throw HTTPError(.notFound) }
-        let main = SiteImportViews.job(tenant: tenant, job: job)
+        // The page follows the import by itself while it runs, unless the reader stops it (WCAG 2.2.1).
+        let follows = (job.state == .queued || job.state == .running) && QueryItemsOf(request)["tu-cap-nhat"] != "0"
+        let main = SiteImportViews.job(tenant: tenant, job: job, follows: follows)
         var response = self.page(context, title: "Nhập trang cũ: \(job.site)", status: .ok, notice: nil, active: "/quan-tri/xa", main: main)
-        // The page follows the import by itself while it runs.
-        if job.state == .queued || job.state == .running { response.headers[.refresh] = "3" }
+        if follows { response.headers[.refresh] = "5" }
         return response
     }
 }

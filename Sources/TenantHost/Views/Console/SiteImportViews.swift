@@ -31,13 +31,16 @@ enum SiteImportViews {
             """
     }
 
-    static func job(tenant: Tenant, job: SiteImportJob) -> HTML {
+    static func job(tenant: Tenant, job: SiteImportJob, follows: Bool) -> HTML {
         let running = job.state == .queued || job.state == .running
+        let path = "/quan-tri/xa/\(tenant.code)/nhap-trang-cu/\(job.id)"
         let progress: HTML = running
             ? """
             <p role="status">\(job.phase.isEmpty ? "Đang chờ máy chủ bắt đầu…" : "\(job.phase): \(job.done)/\(job.total)")</p>
             <progress max="\(max(job.total, 1))" value="\(min(job.done, max(job.total, 1)))" aria-label="Tiến độ">\(job.done)/\(job.total)</progress>
-            <p class="meta">Trang tự cập nhật vài giây một lần; có thể đóng trang, việc nhập vẫn tiếp tục.</p>
+            <p class="meta">\(follows
+                ? "Trang tự cập nhật 5 giây một lần (<a href=\"\(href: path + "?tu-cap-nhat=0")\">dừng tự cập nhật</a>); có thể đóng trang, việc nhập vẫn tiếp tục." as HTML
+                : "<a href=\"\(href: path)\">Xem tiến độ mới nhất</a>; có thể đóng trang, việc nhập vẫn tiếp tục." as HTML)</p>
             """
             : .empty
         let report: HTML = job.report.isEmpty ? .empty : """
