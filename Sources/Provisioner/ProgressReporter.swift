@@ -6,23 +6,33 @@ import TenantCore
 /// 10 % or 10 seconds otherwise, so logs stay readable.
 final class ProgressReporter: Sendable {
     private let label: String
-    private let start = ContinuousClock.now
     private let state = LockedState()
+    /// Rate and ETA count from the first update instead of from creation
+    /// (a phase that starts after another).
+    private let fromFirstUpdate: Bool
 
     final class LockedState: @unchecked Sendable {
         let lock = NSLock()
         var lastPrint = ContinuousClock.now - .seconds(60)
         var lastDecile = -1
         var lastLength = 0
+        var start = ContinuousClock.now
+        var started = false
     }
 
-    init(label: String) {
+    init(label: String, fromFirstUpdate: Bool = false) {
         self.label = label
+        self.fromFirstUpdate = fromFirstUpdate
     }
 
     func update(_ progress: CommuneProvisioning.Progress) {
         let now = ContinuousClock.now
-        let elapsed = max(0.001, Self.seconds(now - self.start))
+        let start = self.state.lock.withLock {
+            if self.fromFirstUpdate && !self.state.started { self.state.start = now }
+            self.state.started = true
+            return self.state.start
+        }
+        let elapsed = max(0.001, Self.seconds(now - start))
         let finished = progress.done + progress.failed
         let rate = Double(finished) / elapsed
         let remaining = rate > 0 ? Double(progress.total - finished) / rate : 0

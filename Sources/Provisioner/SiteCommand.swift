@@ -123,8 +123,8 @@ struct SiteCommand: AsyncParsableCommand {
                 }
                 let accounts = Accounts(database: p.database, logger: p.database.logger)
                 let editorial = Editorial(database: p.database, accounts: accounts, logger: p.database.logger)
-                let files = ProgressReporter(label: "files \(tenant.code)")
-                let progress = ProgressReporter(label: "items \(tenant.code)")
+                let files = ProgressReporter(label: "files \(tenant.code)", fromFirstUpdate: true)
+                let progress = ProgressReporter(label: "items \(tenant.code)", fromFirstUpdate: true)
                 var report = try await editorial.importSite(
                     plan, into: tenant, publish: publish, fetcher: fetcher,
                     fileProgress: { done, total in files.update(.init(done: done, failed: 0, total: total, current: "")) },

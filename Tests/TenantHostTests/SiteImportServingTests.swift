@@ -72,4 +72,26 @@ import TestSupport
             }
         }
     }
+
+    /// After a merge, the old commune's site is an archive inside its
+    /// successor's: its old site's addresses lead into the archive.
+    @Test func afterAMerge_oldAddressesLeadIntoTheArchive() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            let report = try await Self.importFixture(platform)
+            #expect(report.entries == 44)
+            _ = try await platform.provisioning.addDomain("xahainam.namdinh.gov.vn", code: 14224, role: .redirect)
+            _ = try await CommuneChangeTests.changes(platform).merge([14224], into: 14233, lastDay: "2026-11-30")
+            let documentID = try await platform.scalar("SELECT id FROM c_14224.entries WHERE doc_number = '125/QĐ-UBND'")
+            let old = "/2024/03/quyet-dinh-so-125-qd-ubnd-ngay-12-3-2024-ve-viec-ban-hanh-ke-hoach-phong-chong-thien-tai-nam-2024/"
+            try await withTestHost(platform) { host in
+                let viaOldHost = try await host.get(old, host: "xahainam.namdinh.gov.vn")
+                let location = try #require(viaOldHost.header("location"))
+                #expect(viaOldHost.status == 301 && location.hasSuffix("/luu-tru/hai-nam" + old), "\(location)")
+                let inArchive = try await host.get("/luu-tru/hai-nam" + old, host: siteB)
+                #expect(inArchive.status == 301 && inArchive.header("location") == "/luu-tru/hai-nam/van-ban/\(documentID)", "\(inArchive.status) \(inArchive.header("location") ?? "")")
+                let page = try await host.get("/luu-tru/hai-nam/van-ban/\(documentID)", host: siteB)
+                #expect(page.status == 200 && page.text.contains("125/QĐ-UBND"))
+            }
+        }
+    }
 }
