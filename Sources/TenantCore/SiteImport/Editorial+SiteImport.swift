@@ -93,7 +93,7 @@ struct ImportRun {
             }
             guard self.publish else {
                 self.report.leftOut.append(.init(
-                    url: item.url, reason: "\(item.title): nội dung trang “\(section.title)” chỉ được ghi khi chạy với --publish (trang tĩnh không có bản nháp)"))
+                    url: item.url, reason: "\(item.title): nội dung trang “\(section.title)” chỉ được ghi khi đăng ngay (--publish, hoặc ô “Đăng ngay” trong trang quản trị): trang này không có bản nháp"))
                 return
             }
             try await self.takeSectionText(item, section: section)

@@ -207,7 +207,7 @@ extension SiteImportReport {
 extension SiteImportReport {
     /// The summary as the console says it.
     public var summaryInVietnamese: String {
-        "Đã nhập \(self.entries) bài (\(self.documents) văn bản, \(self.published) bài đã đăng), \(self.sectionTexts) trang giới thiệu; "
+        "Đã nhập \(self.entries) bài (\(self.documents) văn bản, \(self.published) bài đã đăng), \(self.sectionTexts) trang nội dung (Giới thiệu, Liên hệ…); "
             + "\(self.filesStored) ảnh và tệp mới, \(self.filesReused) tệp trùng nội dung; \(self.alreadyDone) mục đã có từ lần trước; "
             + "\(self.leftOut.count) mục bỏ qua, \(self.failures.count) lỗi, \(self.deadLinks.count) liên kết hỏng."
     }
