@@ -64,7 +64,7 @@ func buildApplication(
     let (router, editorial) = buildRouter(services: services)
     var lifecycle: [any Service] = [database, watcher, operations]
     // Old sites brought in from the console, one at a time on this host.
-    lifecycle.append(SiteImportService(jobs: services.siteImports, editorial: editorial, directory: directory))
+    lifecycle.append(SiteImportService(jobs: services.siteImports, editorial: editorial, directory: directory, wakeup: services.siteImportWakeup))
     if let port = config.metricsPort {
         lifecycle.append(buildMetricsApplication(services: services, bind: config.metricsBind, port: port, logger: logger, onRunning: onMetricsRunning))
     }

@@ -19,6 +19,8 @@ final class SiteServices: Sendable {
     let front: FrontCache?
     /// The host's own router, for the compliance audit's page checks.
     let probe = SiteProbe()
+    /// Wakes this host's ``SiteImportService`` when the console queues an import.
+    let siteImportWakeup = SiteImportWakeup()
     var auditor: SiteAuditor { SiteAuditor(services: self, probe: self.probe) }
     /// The console's imports of old sites (``SiteImportService`` runs them).
     var siteImports: SiteImportJobs {

@@ -76,6 +76,7 @@ struct SiteImportConsoleController: ConsoleBase {
             tenant: tenant, kind: kind, site: site, wxr: export, profile: profile, publish: form["dang"] == "1", by: context.user.displayName)
         try? await self.accounts.audit(
             context.user, commune: tenant.code, action: "site.import.request", detail: "#\(id) \(kind.rawValue) \(site)", address: context.remoteAddress)
+        self.services.siteImportWakeup.wake()
         return Self.redirect("/quan-tri/xa/\(tenant.code)/nhap-trang-cu/\(id)")
     }
 
@@ -95,23 +96,68 @@ extension HTTPField.Name {
     static let refresh = Self("Refresh")!
 }
 
-/// Runs the console's imports on this host, one at a time; looks for one
-/// every few seconds.
+/// Runs the console's imports on this host, one at a time: at once when
+/// this host's console queued one, otherwise looking every 30 seconds (one
+/// queued on another host, or left by a host that stopped). Never while
+/// PostgreSQL is away: its pool is for the pages then.
 struct SiteImportService: Service {
     let jobs: SiteImportJobs
     let editorial: Editorial
     let directory: TenantDirectory
+    let wakeup: SiteImportWakeup
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let directory = self.directory
-            let ran = await self.jobs.runNext(editorial: self.editorial) { id in directory.snapshot.tenants[id] }
-            if ran { continue }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3)) }
-            } catch {
-                return
+            if self.jobs.database.isAvailable {
+                let directory = self.directory
+                let ran = await self.jobs.runNext(editorial: self.editorial) { id in directory.snapshot.tenants[id] }
+                if ran { continue }
             }
+            await cancelWhenGracefulShutdown { await self.wakeup.wait(upTo: .seconds(30)) }
         }
+    }
+}
+
+/// A nudge from the console to the import service of the same host.
+actor SiteImportWakeup {
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var pending = false
+    private var generation = 0
+
+    nonisolated func wake() { Task { await self.signal() } }
+
+    private func signal() {
+        if let waiter = self.waiter {
+            self.waiter = nil
+            waiter.resume()
+        } else {
+            self.pending = true
+        }
+    }
+
+    /// Returns when woken (or woken meanwhile), after `limit`, or when cancelled.
+    func wait(upTo limit: Duration) async {
+        if self.pending {
+            self.pending = false
+            return
+        }
+        self.generation += 1
+        let mine = self.generation
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: limit)
+            await self?.expire(mine)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { self.waiter = $0 }
+        } onCancel: {
+            Task { await self.expire(mine) }
+        }
+        timer.cancel()
+    }
+
+    private func expire(_ generation: Int) {
+        guard generation == self.generation, let waiter = self.waiter else { return }
+        self.waiter = nil
+        waiter.resume()
     }
 }
