@@ -56,11 +56,10 @@ struct SiteCommand: AsyncParsableCommand {
         }
 
         static func connection(_ value: String) throws -> (host: String, address: String, port: Int) {
-            let parts = value.split(separator: ":").map(String.init)
-            guard parts.count == 3, let port = Int(parts[2]), (1...65535).contains(port) else {
+            guard let connection = HTTPFiles.connection(value) else {
                 throw ValidationError("--connect-to takes HOST:ADDRESS:PORT, found \(value)")
             }
-            return (parts[0].lowercased(), parts[1], port)
+            return connection
         }
 
         func run() async throws {
@@ -80,14 +79,13 @@ struct SiteCommand: AsyncParsableCommand {
             }
             let profile = try Self.profile(self.profile)
             let siteURL = archive?.siteURL ?? self.crawl ?? ""
-            let host = URLComponents(string: siteURL)?.host?.lowercased() ?? ""
-            let bare = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
+            let (bare, hosts) = SiteImportPlan.hosts(of: siteURL)
             let fetcher: any SiteFileFetcher =
                 if let files = self.files {
                     MirrorFiles(root: files, maxBytes: self.maxFileMb << 20)
                 } else {
                     HTTPFiles(
-                        hosts: [bare, "www." + bare], maxBytes: self.maxFileMb << 20, perSecond: self.rate,
+                        hosts: hosts, maxBytes: self.maxFileMb << 20, perSecond: self.rate,
                         connectTo: Dictionary(try self.connectTo.map(Self.connection).map { ($0.host, ($0.address, $0.port)) }, uniquingKeysWith: { a, _ in a }))
                 }
             let (code, publish, dryRun, reportFile, limits) = (self.commune, self.publish, self.dryRun, self.report, CrawlLimits(maxPages: self.maxPages, maxDepth: self.maxDepth, maxPageBytes: self.maxFileMb << 20))

@@ -116,12 +116,11 @@ struct AppConfig: Sendable {
         let auditHours = int("AUDIT_INTERVAL_HOURS", 24, 0...8_760)
         var connectTo: [String: (address: String, port: Int)] = [:]
         for entry in (environment["SITE_IMPORT_CONNECT_TO"] ?? "").split(separator: ",") {
-            let parts = entry.split(separator: ":").map(String.init)
-            guard parts.count == 3, let port = Int(parts[2]), (1...65_535).contains(port), (try? Hostname(normalizing: parts[0])) != nil else {
+            guard let connection = HTTPFiles.connection(entry) else {
                 problems.append("SITE_IMPORT_CONNECT_TO: expected host:address:port, found \(entry)")
                 continue
             }
-            connectTo[parts[0].lowercased()] = (parts[1], port)
+            connectTo[connection.host] = (connection.address, connection.port)
         }
         let mailSeconds = int("MAIL_INTERVAL_SECONDS", 10, 1...3_600)
         var mail: MailSettings?

@@ -7,7 +7,7 @@ import TestSupport
 /// (Tests/ProvisionerTests/Fixtures/wordpress, remade by
 /// ops/fixtures/wordpress-fixture), as an operator runs it.
 @Suite struct SiteImportTests {
-    static let fixture = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/ProvisionerTests/Fixtures/wordpress").path
+    static let fixture = TestEnvironment.wordpressFixture
     static let wxr = fixture + "/export.xml"
     static let mirror = fixture + "/mirror"
     static let haiNam = TestFixture.communes([(14224, "Xã Hải Nam"), (14225, "Xã Hải Phúc")])

@@ -8,7 +8,7 @@ import TestSupport
 /// console: starts it, follows it, reads its report; the commune's editors
 /// find the items marked.
 @Suite struct SiteImportConsoleTests {
-    static let fixture = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/ProvisionerTests/Fixtures/wordpress").path
+    static let fixture = TestEnvironment.wordpressFixture
 
     @Test func districtOperator_importsTheOldSite_andReadsTheReport() async throws {
         try await Self.withOldSite { platform, host in

@@ -7,7 +7,7 @@ import TestSupport
 /// An old site's addresses after `provisioner site import`: each answers
 /// 301 to its new page on the commune's own site, and nowhere else.
 @Suite struct SiteImportServingTests {
-    static let fixture = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/ProvisionerTests/Fixtures/wordpress").path
+    static let fixture = TestEnvironment.wordpressFixture
 
     /// Imports the WordPress fixture into Hải Nam, published.
     static func importFixture(_ platform: TestPlatform) async throws -> SiteImportReport {

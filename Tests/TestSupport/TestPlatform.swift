@@ -31,6 +31,12 @@ public enum TestEnvironment {
         return url
     }
 
+    /// The site import's fixture: a real WordPress 6.1 site's export and
+    /// mirror (Tests/ProvisionerTests/Fixtures/wordpress, remade by ops/fixtures/wordpress-fixture).
+    public static var wordpressFixture: String {
+        repositoryRoot.appendingPathComponent("Tests/ProvisionerTests/Fixtures/wordpress").path
+    }
+
     /// A built executable of this package (`provisioner`, `tenant-host`).
     public static func executable(_ name: String) throws -> URL {
         let candidates = [

@@ -168,10 +168,10 @@ public struct Editorial: Sendable {
         return StoredFile(id: id, name: cleanName, contentType: type.mime, size: original.count, createdAt: Date())
     }
 
-    /// An upload checked and made ready to store: its size, what it really
-    /// is (by its first bytes), a clean name, and for an image its copy
-    /// without metadata and its WebP widths.
-    func prepare(name rawName: String, data: [UInt8], in tenant: Tenant) async throws -> (name: String, type: FileType, data: [UInt8], variants: [(width: Int, data: [UInt8])]) {
+    /// What an upload really is (by its first bytes) and its clean name,
+    /// after its size is checked.
+    /// - Throws: ``ValidationFailure`` (field `file`) for an empty or too large file, or one of another kind.
+    func checked(name rawName: String, data: [UInt8]) throws(ValidationFailure) -> (name: String, type: FileType) {
         guard !data.isEmpty else { throw ValidationFailure([BodyField.file.rawValue: "Chưa chọn tệp."]) }
         guard data.count <= self.maxUpload else {
             throw ValidationFailure([BodyField.file.rawValue: Self.tooLarge(self.maxUpload)])
@@ -182,7 +182,14 @@ public struct Editorial: Sendable {
         var name = VietnameseText.nfc(rawName).replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "\\", with: "_")
         name = String(name.unicodeScalars.filter { $0.value >= 0x20 && $0 != "\"" }.map(Character.init)).trimmingCharacters(in: .whitespaces)
         if name.isEmpty { name = "tep.\(type.fileExtension)" }
-        let cleanName = String(name.prefix(200))
+        return (String(name.prefix(200)), type)
+    }
+
+    /// An upload checked and made ready to store: its size, what it really
+    /// is (by its first bytes), a clean name, and for an image its copy
+    /// without metadata and its WebP widths.
+    func prepare(name rawName: String, data: [UInt8], in tenant: Tenant) async throws -> (name: String, type: FileType, data: [UInt8], variants: [(width: Int, data: [UInt8])]) {
+        let (cleanName, type) = try self.checked(name: rawName, data: data)
         var stored = data
         var variants: [(width: Int, data: [UInt8])] = []
         if type != .pdf && type != .gif {

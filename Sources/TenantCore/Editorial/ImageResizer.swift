@@ -36,14 +36,18 @@ public struct ImageResizer: Sendable {
         try await ProcessSlots.shared.withSlot { try await self.resize(data, type: type) }
     }
 
-    func resize(_ data: [UInt8], type: FileType) async throws -> Result? {
-        let save: String
+    /// How the original is saved again, without its metadata; nil for a type not resized.
+    static func save(_ type: FileType) -> String? {
         switch type {
-        case .png: save = "png[strip]"
-        case .jpeg: save = "jpg[Q=90,strip]"
-        case .webp: save = "webp[Q=90,strip]"
-        case .gif, .pdf: return nil
+        case .png: "png[strip]"
+        case .jpeg: "jpg[Q=90,strip]"
+        case .webp: "webp[Q=90,strip]"
+        case .gif, .pdf: nil
         }
+    }
+
+    func resize(_ data: [UInt8], type: FileType) async throws -> Result? {
+        guard let save = Self.save(type) else { return nil }
         return try await LimitedProcess.withPrivateDirectory("upload") { directory in
             let input = directory.appendingPathComponent("in.\(type.fileExtension)").path
             let original = directory.appendingPathComponent("original.\(save)").path
@@ -79,8 +83,7 @@ public struct ImageResizer: Sendable {
             // One group per format: the stripped original keeps its format.
             for type in [FileType.jpeg, .png, .webp] {
                 let members = images.indices.filter { images[$0].type == type }
-                guard !members.isEmpty else { continue }
-                let save = type == .jpeg ? "jpg[Q=90,strip]" : type == .png ? "png[strip]" : "webp[Q=90,strip]"
+                guard !members.isEmpty, let save = Self.save(type) else { continue }
                 let ext = save.prefix { $0 != "[" }
                 var inputs: [String] = []
                 for index in members {

@@ -57,8 +57,6 @@ struct ImportRun {
     var files: [String: (id: Int64, type: String)] = [:]
     var sections: [Section] = []
     var knownPaths: Set<String> = []
-    /// Files tried already (stored or not), never fetched twice.
-    var attempted: Set<String> = []
     /// An original's old path → the paths of it and its resized copies the items link to.
     var aliases: [String: Set<String>] = [:]
     /// Old path → new path of items taken in during this run or before.
@@ -108,8 +106,8 @@ struct ImportRun {
             return
         }
         let source = item.source
-        var notes: Set<String> = []
-        let body = try await self.body(of: source, notes: &notes)
+        var notes = item.notes
+        let body = self.body(of: item)
         var draft = EntryDraft(sectionID: section.id, kind: kind)
         draft.title = String(item.title.prefix(500))
         draft.summary = String(WordDiff.text(ofHTML: HTMLSanitizer.sanitize(source.excerpt).value).prefix(2000))
@@ -130,8 +128,8 @@ struct ImportRun {
         }
         // The featured image, with the description the library keeps.
         if let thumbnail = source.thumbnailID, let attachment = self.plan.attachments[thumbnail] {
-            if let file = try await self.file(attachment.attachmentURL, from: item.url), file.type.hasPrefix("image/") {
-                let alt = Self.description(of: attachment)
+            if let file = self.file(attachment.attachmentURL), file.type.hasPrefix("image/") {
+                let alt = SiteImportPlan.description(of: attachment)
                 if alt.isEmpty {
                     notes.insert("ảnh đại diện chưa có mô tả: không gắn (ảnh vẫn ở thư viện)")
                 } else {
@@ -160,8 +158,7 @@ struct ImportRun {
         }
         let stored = entry
         let (source_, key, url) = (self.plan.source, item.key, item.url)
-        // `/?p=140` (a draft's address) is the home page, not the item's.
-        let path = OldAddress.path(item.url).flatMap { $0 == "/" ? nil : $0 }
+        let path = item.oldPath
         let (schema, imports, content, reviews) = (self.schema, self.imports, self.editorial.content, self.editorial.reviews)
         let id: Int64
         do {
@@ -193,11 +190,11 @@ struct ImportRun {
     /// A page's text into a static section: the section's starter text is
     /// replaced by the first page; later pages follow under their title.
     mutating func takeSectionText(_ item: SiteImportPlan.Item, section: MandatorySection) async throws {
-        var notes: Set<String> = []
-        let body = HTMLSanitizer.sanitize(try await self.body(of: item.source, notes: &notes)).value
+        let notes = item.notes
+        let body = HTMLSanitizer.sanitize(self.body(of: item)).value
         let (schema, imports, content, source, key, url) = (self.schema, self.imports, self.editorial.content, self.plan.source, item.key, item.url)
         let title = HTMLSanitizer.escape(item.title)
-        let path = OldAddress.path(item.url).flatMap { $0 == "/" ? nil : $0 }
+        let path = item.oldPath
         try await self.editorial.transaction(schema) { connection in
             let current = try await content.sections(schema, on: connection).first { $0.id == section.id }
             let text = (current?.starter ?? true) || (current?.body.isEmpty ?? true) ? body : (current?.body ?? "") + "<h2>\(title)</h2>" + body
@@ -241,40 +238,33 @@ struct ImportRun {
 
     // MARK: Bodies and files
 
-    /// The item's text as sanitised HTML with the old site's files stored
-    /// and linked here, and links between its pages pointed at their new places.
-    mutating func body(of item: WXRArchive.Item, notes: inout Set<String>) async throws -> String {
-        var sanitised = Self.sanitised(item, attachments: self.plan.attachments, notes: &notes)
-        // Every address in src="…" and href="…" (the sanitiser writes them so).
+    /// The item's text as sanitised HTML with its links to the old site's
+    /// files and pages pointed at their new places (the files are in already).
+    mutating func body(of item: SiteImportPlan.Item) -> String {
         var replacements: [String: String] = [:]
-        for link in Self.links(in: sanitised) where replacements[link] == nil {
-            if let new = try await self.rewrite(link, from: item.link, notes: &notes) { replacements[link] = new }
+        // Every address in src="…" and href="…" (the sanitiser writes them so).
+        for link in Self.links(in: item.html) where replacements[link] == nil {
+            if let new = self.rewrite(link, from: item.source.link) { replacements[link] = new }
         }
-        if !replacements.isEmpty { sanitised = Self.replaceLinks(in: sanitised, replacements) }
-        return sanitised
+        return replacements.isEmpty ? item.html : Self.replaceLinks(in: item.html, replacements)
     }
 
-    /// The item's text as WordPress shows it, sanitised, links as they were.
-    static func sanitised(_ item: WXRArchive.Item, attachments: [Int: WXRArchive.Item], notes: inout Set<String>) -> String {
-        let html = WordPressContent.html(from: item.content, gallery: { ids in
-            let chosen = ids.isEmpty
-                ? attachments.values.filter { $0.parent == item.id && Self.looksLikeImage($0.attachmentURL) }.sorted { $0.id < $1.id }
-                : ids.compactMap { attachments[$0] }
-            return chosen.map { "<figure><img src=\"\(HTMLSanitizer.escape($0.attachmentURL))\" alt=\"\(HTMLSanitizer.escape(Self.description(of: $0)))\"></figure>" }
-                .joined(separator: "\n")
-        }, notes: &notes)
-        return HTMLSanitizer.sanitize(html).value
+    /// A link of a page of the old site, as an absolute address and old path, when it leads to the old site.
+    func onOldSite(_ escapedLink: String, page: String) -> (absolute: URL, path: String)? {
+        let link = escapedLink.replacingOccurrences(of: "&amp;", with: "&")
+        guard !link.hasPrefix("#"), let absolute = URL(string: link, relativeTo: URL(string: page))?.absoluteURL,
+            let host = absolute.host?.lowercased(), self.plan.hosts.contains(host), let path = OldAddress.path(absolute.absoluteString)
+        else { return nil }
+        return (absolute, path)
     }
 
     /// A link's absolute address and old path when it is a file of the old site.
     func oldFile(_ escapedLink: String, on page: String) -> (url: String, path: String)? {
-        let link = escapedLink.replacingOccurrences(of: "&amp;", with: "&")
-        guard !link.hasPrefix("#"), let absolute = URL(string: link, relativeTo: URL(string: page))?.absoluteURL,
-            let host = absolute.host?.lowercased(), self.plan.hosts.contains(host), let path = OldAddress.path(absolute.absoluteString),
-            path.hasPrefix("/wp-content/uploads/") || Self.looksLikeFile(path)
-        else { return nil }
+        guard let (absolute, path) = self.onOldSite(escapedLink, page: page), Self.isFile(path) else { return nil }
         return (absolute.absoluteString, path)
     }
+
+    static func isFile(_ path: String) -> Bool { path.hasPrefix("/wp-content/uploads/") || Self.looksLikeFile(path) }
 
     // MARK: Files first
 
@@ -290,8 +280,7 @@ struct ImportRun {
             case .sectionText where !self.publish: continue
             default: break
             }
-            var ignored: Set<String> = []
-            var links = Self.links(in: Self.sanitised(item.source, attachments: self.plan.attachments, notes: &ignored))
+            var links = Self.links(in: item.html)
             if let thumbnail = item.source.thumbnailID, let attachment = self.plan.attachments[thumbnail] { links.insert(attachment.attachmentURL, at: 0) }
             for link in links {
                 // A resized copy (anh-1024x640.jpg) and its original are one file.
@@ -374,14 +363,17 @@ struct ImportRun {
                 prepared.append(PreparedFile(url: wanted.url, path: wanted.path, fetchedPath: wanted.path, page: wanted.page, sha256: [], outcome: .failed(reason)))
                 continue
             }
-            let name = String(fetchedPath.split(separator: "/").last ?? "tep")
+            // Checked as an upload is; the images are made ready below, in one batch.
             let outcome: PreparedFile.Outcome
-            if data.isEmpty || data.count > editorial.maxUpload {
-                outcome = .refused(data.isEmpty ? "tệp rỗng" : Editorial.tooLarge(editorial.maxUpload))
-            } else if let type = FileType.sniff(data) {
-                outcome = .ready(name: name, type: type, data: data, variants: [])
+            if data.isEmpty {
+                outcome = .refused("tệp rỗng")
             } else {
-                outcome = .refused("Chỉ nhận tệp PDF hoặc ảnh PNG, JPEG, GIF, WebP (kiểm tra theo nội dung tệp).")
+                do {
+                    let (name, type) = try editorial.checked(name: String(fetchedPath.split(separator: "/").last ?? "tep"), data: data)
+                    outcome = .ready(name: name, type: type, data: data, variants: [])
+                } catch {
+                    outcome = .refused(error.fields.values.sorted().joined(separator: " "))
+                }
             }
             prepared.append(PreparedFile(
                 url: wanted.url, path: wanted.path, fetchedPath: fetchedPath, page: wanted.page, sha256: Array(SHA256.hash(data: data)), outcome: outcome))
@@ -428,7 +420,6 @@ struct ImportRun {
             case .refused(let reason): self.report.leftOut.append(.init(url: file.url, reason: "tệp không được nhận (trang \(file.page)): \(reason)"))
             case .ready: ready.append(file)
             }
-            self.attempted.formUnion(file.paths)
         }
         guard !ready.isEmpty else { return }
         let toStore = ready
@@ -469,112 +460,25 @@ struct ImportRun {
     }
 
     /// The new address of a link of the old site, nil to leave it.
-    mutating func rewrite(_ escapedLink: String, from page: String, notes: inout Set<String>) async throws -> String? {
-        let link = escapedLink.replacingOccurrences(of: "&amp;", with: "&")
-        guard !link.hasPrefix("#"), let absolute = URL(string: link, relativeTo: URL(string: page))?.absoluteURL,
-            let host = absolute.host?.lowercased(), self.plan.hosts.contains(host), let path = OldAddress.path(absolute.absoluteString)
-        else { return nil }
-        if path.hasPrefix("/wp-content/uploads/") || Self.looksLikeFile(path) {
-            guard let file = try await self.file(absolute.absoluteString, from: page) else { return nil }
-            return "/tep/\(file.id)"
+    mutating func rewrite(_ escapedLink: String, from page: String) -> String? {
+        guard let (absolute, path) = self.onOldSite(escapedLink, page: page) else { return nil }
+        if Self.isFile(path) {
+            return self.file(absolute.absoluteString).map { "/tep/\($0.id)" }
         }
         if let new = self.moved[path] { return new }
         if !self.knownPaths.contains(path) {
-            self.report.deadLinks.append(.init(url: page, reason: link))
+            self.report.deadLinks.append(.init(url: page, reason: escapedLink.replacingOccurrences(of: "&amp;", with: "&")))
         }
         // The old path: the site answers it with a 301 once its item is in.
         return HTMLSanitizer.escape(absolute.path.isEmpty ? "/" : absolute.path + (absolute.query.map { "?" + $0 } ?? ""))
     }
 
-    /// Stores a file of the old site once (by its address, then by its
-    /// content), checked and resized like an upload. Nil, with the reason
-    /// in the report, when it cannot be fetched or is not a type the site takes.
-    mutating func file(_ url: String, from page: String) async throws -> (id: Int64, type: String)? {
+    /// A file of the old site as the files' phase stored it (by its old
+    /// address, or a resized copy's original); nil when it could not be,
+    /// the reason already in the report.
+    func file(_ url: String) -> (id: Int64, type: String)? {
         guard let path = OldAddress.path(url) else { return nil }
-        let original = OldAddress.withoutSizeSuffix(path)
-        if let known = self.files[path] ?? original.flatMap({ self.files[$0] }) { return known }
-        // Tried in the files' phase, and reported there.
-        guard !self.attempted.contains(path) else { return nil }
-        self.attempted.insert(path)
-        // The original of a resized copy first: the platform makes its own sizes.
-        var data: [UInt8]?
-        var fetchedPath = path
-        var reason = ""
-        for candidate in [original, path].compactMap({ $0 }) {
-            guard let components = URLComponents(string: url) else { break }
-            var address = components
-            address.path = candidate
-            do {
-                data = try await self.fetcher.fetch(address.string ?? url)
-                fetchedPath = candidate
-                break
-            } catch {
-                reason = "\(error)"
-            }
-        }
-        guard let data else {
-            self.report.failures.append(.init(url: url, reason: "không tải được tệp (trang \(page)): \(reason)"))
-            return nil
-        }
-        let sha = Array(SHA256.hash(data: data))
-        let (schema, imports, source) = (self.schema, self.imports, self.plan.source)
-        let key = "file:" + fetchedPath
-        if let existing = try await self.editorial.database.withConnection(schema: schema, { connection in
-            try await imports.file(schema, sha256: sha, on: connection)
-        }) {
-            let paths = Set([path, fetchedPath])
-            try await self.editorial.transaction(schema) { connection in
-                _ = try await imports.remember(schema, source: source, key: key, target: .file(existing.id), oldURL: url, on: connection)
-                for path in paths { try await imports.address(schema, path: path, target: .file(existing.id), on: connection) }
-            }
-            self.files[path] = existing
-            self.files[fetchedPath] = existing
-            self.report.filesReused += 1
-            return existing
-        }
-        let name = String(fetchedPath.split(separator: "/").last ?? "tep")
-        let prepared: (name: String, type: FileType, data: [UInt8], variants: [(width: Int, data: [UInt8])])
-        do {
-            prepared = try await self.editorial.prepare(name: name, data: data, in: self.tenant)
-        } catch let failure as ValidationFailure {
-            // A kind the site does not take (Word, Excel) is left out, not retried.
-            self.report.leftOut.append(.init(url: url, reason: "tệp không được nhận (trang \(page)): \(failure.fields.values.sorted().joined(separator: " "))"))
-            return nil
-        }
-        let content = self.editorial.content
-        let paths = Set([path, fetchedPath])
-        let id = try await self.editorial.transaction(schema) { connection -> Int64 in
-            let id = try await content.saveFile(prepared.name, contentType: prepared.type.mime, data: prepared.data, in: schema, on: connection)
-            for copy in prepared.variants {
-                try await content.saveVariant(of: id, width: copy.width, data: copy.data, in: schema, on: connection)
-            }
-            try await imports.rememberFile(schema, sha256: sha, file: id, on: connection)
-            _ = try await imports.remember(schema, source: source, key: key, target: .file(id), oldURL: url, on: connection)
-            for path in paths { try await imports.address(schema, path: path, target: .file(id), on: connection) }
-            return id
-        }
-        let stored = (id: id, type: prepared.type.mime)
-        self.files[path] = stored
-        self.files[fetchedPath] = stored
-        self.report.filesStored += 1
-        return stored
-    }
-
-    /// An attachment's description: its alternative text, its caption, or
-    /// its title unless that is only a file name.
-    static func description(of attachment: WXRArchive.Item) -> String {
-        let alt = VietnameseText.nfc(attachment.imageAlt.trimmingCharacters(in: .whitespacesAndNewlines))
-        if !alt.isEmpty { return alt }
-        let caption = WordDiff.text(ofHTML: HTMLSanitizer.sanitize(attachment.excerpt).value)
-        if !caption.isEmpty { return VietnameseText.nfc(caption) }
-        let title = SiteImportPlan.title(attachment.title)
-        let fileLike = title.range(of: "^[A-Za-z0-9_\\-. ]+$", options: .regularExpression) != nil && !title.contains(" ")
-        return fileLike ? "" : title
-    }
-
-    static func looksLikeImage(_ url: String) -> Bool {
-        let lower = url.lowercased()
-        return [".jpg", ".jpeg", ".png", ".gif", ".webp"].contains { lower.hasSuffix($0) }
+        return self.files[path] ?? OldAddress.withoutSizeSuffix(path).flatMap { self.files[$0] }
     }
 
     static func looksLikeFile(_ path: String) -> Bool {

@@ -72,3 +72,16 @@ public actor HTTPFiles: SiteFileFetcher {
         throw SiteFetchError("chuyển hướng quá nhiều lần")
     }
 }
+
+extension HTTPFiles {
+    /// `host:address:port` (a staging copy of an old site's host), as the
+    /// command line's --connect-to and the host's SITE_IMPORT_CONNECT_TO give it; nil when it is not one.
+    public static func connection(_ text: some StringProtocol) -> (host: String, address: String, port: Int)? {
+        let parts = String(text).split(separator: ":").map(String.init)
+        guard parts.count == 3, let port = Int(parts[2]), (1...65_535).contains(port), !parts[1].isEmpty,
+            (try? Hostname(normalizing: parts[0])) != nil
+        else { return nil }
+        return (parts[0].lowercased(), parts[1], port)
+    }
+}
+

@@ -32,9 +32,7 @@ public struct SiteCrawler: Sendable {
         self.profile = profile
         self.fetcher = fetcher
         self.limits = limits
-        let host = URLComponents(string: site)?.host?.lowercased() ?? ""
-        let bare = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
-        self.hosts = [bare, "www." + bare]
+        self.hosts = SiteImportPlan.hosts(of: site).all
     }
 
     /// What the crawl found, and the addresses it could not read.
@@ -108,7 +106,7 @@ public struct SiteCrawler: Sendable {
             } else if let document = HTMLDocument(bytes, url: url) {
                 let path = OldAddress.path(url) ?? "/"
                 // List entries: their links, and their thumbnails as the items' featured images.
-                for entry in self.first(self.profile.listEntry) { document.nodes($0) } {
+                for entry in self.first(self.profile.listEntry, { document.nodes($0) }) {
                     guard let href = self.first(self.profile.listLink, { document.strings($0, under: entry) }).first,
                         let link = self.absolute(href, from: url)
                     else { continue }

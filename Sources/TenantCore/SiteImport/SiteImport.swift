@@ -70,6 +70,14 @@ public struct SiteImportPlan: Sendable {
         public var rule: String
         public var document: DocumentRecognizer.Fields?
         public var source: WXRArchive.Item
+        /// The item's text as WordPress shows it, sanitised, its links as the old site wrote them:
+        /// made once, read by the document recognizer, the files' phase and the item's own write.
+        public var html: String = ""
+        /// What became of the text on the way (shortcodes, frames).
+        public var notes: Set<String> = []
+
+        /// The item's old path; nil for `/?p=140` (a draft's address is the home page, not the item's).
+        public var oldPath: String? { OldAddress.path(self.url).flatMap { $0 == "/" ? nil : $0 } }
     }
 
     /// `site:xahainam.namdinh.gov.vn`: an export and a crawl of one site are one source.
@@ -94,10 +102,9 @@ public struct SiteImportPlan: Sendable {
     /// Decides where every item of `archive` goes. `commune`: the issuer
     /// of documents that name none ("xã Hải Nam").
     public static func make(_ archive: WXRArchive, mapping: ImportMapping, commune: String) -> SiteImportPlan {
-        let host = URLComponents(string: archive.siteURL)?.host?.lowercased() ?? ""
-        let bare = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
+        let hosts = Self.hosts(of: archive.siteURL)
         var plan = SiteImportPlan(
-            source: "site:\(bare)", siteURL: archive.siteURL, hosts: [bare, "www." + bare], items: [], categoryPages: [], attachments: [:])
+            source: "site:\(hosts.bare)", siteURL: archive.siteURL, hosts: hosts.all, items: [], categoryPages: [], attachments: [:])
         plan.authors = archive.authors
         for item in archive.items where item.type == "attachment" { plan.attachments[item.id] = item }
         let byID = Dictionary(archive.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -148,9 +155,11 @@ public struct SiteImportPlan: Sendable {
             }
             // Documents: read their number and dates; a document the text
             // says is one ("Số: …", or a title starting with its kind) goes to Văn bản.
+            if case .leftOut = entry.placement {} else {
+                (entry.html, entry.notes) = Self.sanitised(item, attachments: plan.attachments)
+            }
             if case .entry(let section, _) = entry.placement {
-                var ignored: Set<String> = []
-                let text = WordDiff.text(ofHTML: HTMLSanitizer.sanitize(WordPressContent.html(from: item.content, gallery: { _ in "" }, notes: &ignored)).value)
+                let text = WordDiff.text(ofHTML: entry.html)
                 let fields = DocumentRecognizer.recognise(title: title, text: text, commune: commune)
                 if let fields, section == .documents || fields.stated {
                     entry.document = fields
@@ -176,6 +185,43 @@ public struct SiteImportPlan: Sendable {
             plan.categoryPages.append(("/category/" + chain.joined(separator: "/"), section))
         }
         return plan
+    }
+
+    /// An old site's host without `www.`, and the hosts its pages and files are taken from (with and without it).
+    public static func hosts(of siteURL: String) -> (bare: String, all: Set<String>) {
+        let host = URLComponents(string: siteURL)?.host?.lowercased() ?? ""
+        let bare = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
+        return (bare, [bare, "www." + bare])
+    }
+
+    /// An item's text as WordPress shows it, sanitised, its links as they were.
+    static func sanitised(_ item: WXRArchive.Item, attachments: [Int: WXRArchive.Item]) -> (html: String, notes: Set<String>) {
+        var notes: Set<String> = []
+        let html = WordPressContent.html(from: item.content, gallery: { ids in
+            let chosen = ids.isEmpty
+                ? attachments.values.filter { $0.parent == item.id && Self.looksLikeImage($0.attachmentURL) }.sorted { $0.id < $1.id }
+                : ids.compactMap { attachments[$0] }
+            return chosen.map { "<figure><img src=\"\(HTMLSanitizer.escape($0.attachmentURL))\" alt=\"\(HTMLSanitizer.escape(Self.description(of: $0)))\"></figure>" }
+                .joined(separator: "\n")
+        }, notes: &notes)
+        return (HTMLSanitizer.sanitize(html).value, notes)
+    }
+
+    /// An attachment's description: its alternative text, its caption, or
+    /// its title unless that is only a file name.
+    static func description(of attachment: WXRArchive.Item) -> String {
+        let alt = VietnameseText.nfc(attachment.imageAlt.trimmingCharacters(in: .whitespacesAndNewlines))
+        if !alt.isEmpty { return alt }
+        let caption = WordDiff.text(ofHTML: HTMLSanitizer.sanitize(attachment.excerpt).value)
+        if !caption.isEmpty { return VietnameseText.nfc(caption) }
+        let title = Self.title(attachment.title)
+        let fileLike = title.range(of: "^[A-Za-z0-9_\\-. ]+$", options: .regularExpression) != nil && !title.contains(" ")
+        return fileLike ? "" : title
+    }
+
+    static func looksLikeImage(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return [".jpg", ".jpeg", ".png", ".gif", ".webp"].contains { lower.hasSuffix($0) }
     }
 
     static func placement(_ target: ImportMapping.Target) -> Placement {

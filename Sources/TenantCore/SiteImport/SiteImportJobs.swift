@@ -90,7 +90,7 @@ public struct SiteImportJobs: Sendable {
 
     /// Claims the oldest waiting import (or one whose host went silent).
     func claim() async throws -> (SiteImportJob, wxr: [UInt8]?)? {
-        try await self.database.withConnection { connection in
+        try await self.database.withConnection { connection -> (SiteImportJob, wxr: [UInt8]?)? in
             guard let row = try await connection.query(
                 """
                 UPDATE platform.site_imports SET state = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now()
@@ -100,9 +100,8 @@ public struct SiteImportJobs: Sendable {
                 RETURNING \(unescaped: Self.columns), wxr
                 """, logger: self.logger
             ).collect().first else { return nil }
-            let job = try Self.decode(row)
-            let wxr = try row.decode((Int64, Int64, String, String, String, Bool, String, String, Int, Int, String, String, String, Date, Date?, ByteBuffer?).self).15
-            return (job, wxr.map { Array($0.readableBytesView) })
+            let wxr = try row.makeRandomAccess()["wxr"].decode(ByteBuffer?.self, context: .default)
+            return (try Self.decode(row), wxr.map { Array($0.readableBytesView) })
         }
     }
 
@@ -145,9 +144,7 @@ public struct SiteImportJobs: Sendable {
         }
         defer { ticker.cancel() }
         do {
-            let host = URLComponents(string: job.site)?.host?.lowercased() ?? ""
-            let bare = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
-            let fetcher = HTTPFiles(hosts: [bare, "www." + bare], maxBytes: 20 << 20, perSecond: self.rate, connectTo: self.connectTo)
+            let fetcher = HTTPFiles(hosts: SiteImportPlan.hosts(of: job.site).all, maxBytes: 20 << 20, perSecond: self.rate, connectTo: self.connectTo)
             let archive: WXRArchive
             var problems: [SiteImportReport.Problem] = []
             var missing: [SiteImportReport.Problem] = []

@@ -56,7 +56,7 @@ enum WordPressContent {
             rest = afterTag.range(of: "</iframe>", options: .caseInsensitive).map { afterTag[$0.upperBound...] } ?? afterTag
             if let source, source.hasPrefix("http") || source.hasPrefix("//") {
                 let url = source.hasPrefix("//") ? "https:" + source : source
-                result += "\n\n<p>Xem nội dung nhúng: <a href=\"\(HTMLSanitizer.escape(Self.watchURL(url)))\">\(HTMLSanitizer.escape(Self.watchURL(url)))</a></p>\n\n"
+                result += Self.embedLink(url)
                 notes.insert("khung nhúng (iframe) đổi thành liên kết")
             } else {
                 notes.insert("khung nhúng (iframe) không có địa chỉ, bỏ đi")
@@ -64,6 +64,12 @@ enum WordPressContent {
         }
         result += rest
         return result
+    }
+
+    /// An embedded player or page as a paragraph with a link to it.
+    static func embedLink(_ url: String) -> String {
+        let page = HTMLSanitizer.escape(Self.watchURL(url))
+        return "\n\n<p>Xem nội dung nhúng: <a href=\"\(page)\">\(page)</a></p>\n\n"
     }
 
     /// A YouTube player's address as the page a visitor can open.
@@ -135,7 +141,7 @@ enum WordPressContent {
                     rest = rest[close.upperBound...]
                 }
                 if url.hasPrefix("http") {
-                    result += "\n\n<p>Xem nội dung nhúng: <a href=\"\(HTMLSanitizer.escape(Self.watchURL(url)))\">\(HTMLSanitizer.escape(Self.watchURL(url)))</a></p>\n\n"
+                    result += Self.embedLink(url)
                 }
                 notes.insert("mã nhúng [\(name)] đổi thành liên kết")
             default:
