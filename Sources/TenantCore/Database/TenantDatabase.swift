@@ -142,6 +142,15 @@ public final class TenantDatabase: Service, Sendable {
         configuration.options.maximumConnections = 1
         configuration.options.keepAliveBehavior = nil
         configuration.options.connectTimeout = .seconds(5)
+        if preparedCommunes > 0 {
+            // A statement kept with bound values (an article's id) is planned
+            // for its values on its first five executions on each connection
+            // and commune before PostgreSQL settles on the generic plan; with
+            // hundreds of communes per connection most pairs never get
+            // there. On tables of one commune's size the generic plan is the
+            // custom one, so it is used from the first execution.
+            configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
+        }
         self.config = config
         self.logger = logger
         self.clientConfiguration = configuration
