@@ -46,6 +46,9 @@ public struct Tenant: Sendable, Hashable {
     /// `xã Hải Nam`: the name inside a sentence (worked out once, when the
     /// directory is loaded, not on every page).
     public let nameInSentence: String
+    /// `Huyện Hải Hậu · Tỉnh Nam Định`: the units above it with their types,
+    /// as the site's header names them (worked out once, like the name above).
+    public let parentLine: String
     /// A commune that no longer exists (the 2025 reorganisation): the
     /// commune whose site keeps it as an archive, under `/luu-tru/<archiveSlug>/`.
     public var successorID: Int64? = nil
@@ -68,6 +71,7 @@ public struct Tenant: Sendable, Hashable {
         self.primaryHost = primaryHost
         self.contentChangedAt = contentChangedAt
         self.nameInSentence = VietnameseText.inSentence(name)
+        self.parentLine = ancestors.map(\.fullName).joined(separator: " · ")
     }
 
     /// Not ended by a reorganisation (nor kept as another site's archive).

@@ -38,40 +38,56 @@ public struct ContentStore: Sendable {
     }
 
     static func decodeEntry(_ row: PostgresRow, _ c: Columns) throws -> Entry {
-        let r = row.makeRandomAccess()
+        try self.decodeEntry(row.makeRandomAccess(), c)
+    }
+
+    /// The names of ``entryColumns(body:bodySource:)``'s columns, in its order.
+    static let entryColumnNames = [
+        "id", "section_id", "kind", "status", "title", "summary", "body", "author", "published_at", "updated_at", "is_sample",
+        "image_url", "image_alt", "doc_type", "doc_number", "issuer", "signer", "issued_on", "effective_on", "file_url", "field",
+        "service_level", "portal_url", "processing_time", "fee", "starts_at", "ends_at", "location", "presider",
+        "position_title", "phone", "email", "period_year", "period_label", "consultation_deadline", "consultation_result",
+        "body_source", "body_format",
+    ]
+
+    /// An entry from a row with every column of ``entryColumnNames``, found
+    /// by the positions `c` resolved once for the whole result.
+    static func decodeEntry(_ r: PostgresRandomAccessRow, _ c: Columns) throws -> Entry {
+        let p = try c.entry.resolved()
         var e = Entry(
-            id: try c("id", r), sectionID: try c("section_id", r),
-            kind: EntryKind(rawValue: try c("kind", r)) ?? .article,
-            status: EntryStatus(rawValue: try c("status", r)) ?? .draft, title: try c("title", r),
-            summary: try c("summary", r), body: try c("body", r), author: try c("author", r),
-            publishedAt: try c("published_at", r), updatedAt: try c("updated_at", r), isSample: try c("is_sample", r))
-        e.imageURL = try c("image_url", r)
-        e.imageAlt = try c("image_alt", r)
-        e.docType = try c("doc_type", r)
-        e.docNumber = try c("doc_number", r)
-        e.issuer = try c("issuer", r)
-        e.signer = try c("signer", r)
-        e.issuedOn = try c("issued_on", r)
-        e.effectiveOn = try c("effective_on", r)
-        e.fileURL = try c("file_url", r)
-        e.field = try c("field", r)
-        e.serviceLevel = try c("service_level", r)
-        e.portalURL = try c("portal_url", r)
-        e.processingTime = try c("processing_time", r)
-        e.fee = try c("fee", r)
-        e.startsAt = try c("starts_at", r)
-        e.endsAt = try c("ends_at", r)
-        e.location = try c("location", r)
-        e.presider = try c("presider", r)
-        e.positionTitle = try c("position_title", r)
-        e.phone = try c("phone", r)
-        e.email = try c("email", r)
-        e.periodYear = try c("period_year", r)
-        e.periodLabel = try c("period_label", r)
-        e.consultationDeadline = try c("consultation_deadline", r)
-        e.consultationResult = try c("consultation_result", r)
-        e.bodySource = try c("body_source", r)
-        e.bodyFormat = try c("body_format", r)
+            id: try r[p[0]].decode(Int64.self), sectionID: try r[p[1]].decode(Int.self),
+            kind: EntryKind(rawValue: try r[p[2]].decode(String.self)) ?? .article,
+            status: EntryStatus(rawValue: try r[p[3]].decode(String.self)) ?? .draft, title: try r[p[4]].decode(String.self),
+            summary: try r[p[5]].decode(String.self), body: try r[p[6]].decode(String.self), author: try r[p[7]].decode(String.self),
+            publishedAt: try r[p[8]].decode(Date.self), updatedAt: try r[p[9]].decode(Date.self),
+            isSample: try r[p[10]].decode(Bool.self))
+        e.imageURL = try r[p[11]].decode(String?.self)
+        e.imageAlt = try r[p[12]].decode(String?.self)
+        e.docType = try r[p[13]].decode(String?.self)
+        e.docNumber = try r[p[14]].decode(String?.self)
+        e.issuer = try r[p[15]].decode(String?.self)
+        e.signer = try r[p[16]].decode(String?.self)
+        e.issuedOn = try r[p[17]].decode(Date?.self)
+        e.effectiveOn = try r[p[18]].decode(Date?.self)
+        e.fileURL = try r[p[19]].decode(String?.self)
+        e.field = try r[p[20]].decode(String?.self)
+        e.serviceLevel = try r[p[21]].decode(String?.self)
+        e.portalURL = try r[p[22]].decode(String?.self)
+        e.processingTime = try r[p[23]].decode(String?.self)
+        e.fee = try r[p[24]].decode(String?.self)
+        e.startsAt = try r[p[25]].decode(Date?.self)
+        e.endsAt = try r[p[26]].decode(Date?.self)
+        e.location = try r[p[27]].decode(String?.self)
+        e.presider = try r[p[28]].decode(String?.self)
+        e.positionTitle = try r[p[29]].decode(String?.self)
+        e.phone = try r[p[30]].decode(String?.self)
+        e.email = try r[p[31]].decode(String?.self)
+        e.periodYear = try r[p[32]].decode(Int?.self)
+        e.periodLabel = try r[p[33]].decode(String?.self)
+        e.consultationDeadline = try r[p[34]].decode(Date?.self)
+        e.consultationResult = try r[p[35]].decode(String.self)
+        e.bodySource = try r[p[36]].decode(String.self)
+        e.bodyFormat = try r[p[37]].decode(String.self)
         return e
     }
 
@@ -181,28 +197,37 @@ public struct ContentStore: Sendable {
         return (sections, site)
     }
 
+    /// The names of ``chromeSQL(_:body:)``'s columns, in its order.
+    static let chromeColumnNames = [
+        "id", "slug", "title", "kind", "position", "mandatory", "legal_basis", "summary", "body", "starter",
+        "publisher", "responsible_person", "responsible_title", "address", "phone", "email", "notice",
+        "notice_from", "notice_until", "updated_at", "emc_site_id", "content_changed_at",
+    ]
+
     /// One row of ``chromeSQL(_:body:)``: a section, and the site the first time.
     static func decodeChrome(_ r: PostgresRandomAccessRow, _ c: Columns, into sections: inout [Section], site: inout SiteInfo?) throws {
+        let p = try c.chrome.resolved()
         sections.append(
             Section(
-                id: try c("id", r), slug: try c("slug", r), title: try c("title", r),
-                kind: SectionKind(rawValue: try c("kind", r)) ?? .feed, position: try c("position", r),
-                mandatory: try c("mandatory", r), legalBasis: try c("legal_basis", r),
-                summary: try c("summary", r), body: try c("body", r), starter: try c("starter", r)))
+                id: try r[p[0]].decode(Int.self), slug: try r[p[1]].decode(String.self), title: try r[p[2]].decode(String.self),
+                kind: SectionKind(rawValue: try r[p[3]].decode(String.self)) ?? .feed, position: try r[p[4]].decode(Int.self),
+                mandatory: try r[p[5]].decode(Bool.self), legalBasis: try r[p[6]].decode(String.self),
+                summary: try r[p[7]].decode(String.self), body: try r[p[8]].decode(String.self),
+                starter: try r[p[9]].decode(Bool.self)))
         if site == nil {
             site = SiteInfo(
-                publisher: try c("publisher", r), responsiblePerson: try c("responsible_person", r),
-                responsibleTitle: try c("responsible_title", r), address: try c("address", r),
-                phone: try c("phone", r), email: try c("email", r),
-                notice: try c("notice", r), noticeFrom: try c("notice_from", r),
-                noticeUntil: try c("notice_until", r), updatedAt: try c("updated_at", r))
-            site?.emcSiteID = try c("emc_site_id", r)
-            site?.contentChangedAt = try c("content_changed_at", r)
+                publisher: try r[p[10]].decode(String.self), responsiblePerson: try r[p[11]].decode(String.self),
+                responsibleTitle: try r[p[12]].decode(String.self), address: try r[p[13]].decode(String.self),
+                phone: try r[p[14]].decode(String.self), email: try r[p[15]].decode(String.self),
+                notice: try r[p[16]].decode(String.self), noticeFrom: try r[p[17]].decode(Date?.self),
+                noticeUntil: try r[p[18]].decode(Date?.self), updatedAt: try r[p[19]].decode(Date.self))
+            site?.emcSiteID = try r[p[20]].decode(String.self)
+            site?.contentChangedAt = try r[p[21]].decode(Date?.self)
         }
     }
 
     /// The number of columns of ``chromeSQL(_:body:)``.
-    static let chromeColumnCount = 22
+    static let chromeColumnCount = chromeColumnNames.count
 
     /// The rows of a statement with ``chromeSQL(_:body:)``'s columns beside
     /// another query's (`FULL JOIN … ON false`): the menu and footer from
@@ -210,7 +235,7 @@ public struct ContentStore: Sendable {
     /// `other`. A join keeps no order: the sections come sorted as the
     /// menu query sorts them.
     static func chromeBeside(
-        _ rows: [PostgresRow], of schema: SchemaName, _ other: (PostgresRow) throws -> Void
+        _ rows: [PostgresRow], of schema: SchemaName, _ other: (PostgresRow, PostgresRandomAccessRow) throws -> Void
     ) throws -> (sections: [Section], site: SiteInfo) {
         var sections: [Section] = []
         var site: SiteInfo?
@@ -218,7 +243,7 @@ public struct ContentStore: Sendable {
         for row in rows {
             let r = row.makeRandomAccess()
             guard r[Self.chromeColumnCount].bytes == nil else {
-                try other(row)
+                try other(row, r)
                 continue
             }
             let c = columns ?? Columns(row)
@@ -394,19 +419,52 @@ public struct ContentStore: Sendable {
 }
 
 /// The cells of a result's rows by column name: the names are looked up
-/// once per result, from its first row, not once per cell.
+/// once per result, from its first row, not once per cell; the columns of
+/// an entry and of the menu and footer are resolved to positions then too.
 struct Columns: Sendable {
     private let index: [String: Int]
+    /// Where ``ContentStore/entryColumnNames`` are.
+    let entry: Positions
+    /// Where ``ContentStore/chromeColumnNames`` are.
+    let chrome: Positions
 
     /// The columns of `row` from `offset` on (a row with two queries' columns side by side).
     init(_ row: PostgresRow, from offset: Int = 0) {
         var index: [String: Int] = [:]
         for (position, cell) in row.enumerated() where position >= offset && index[cell.columnName] == nil { index[cell.columnName] = position }
         self.index = index
+        self.entry = Positions(ContentStore.entryColumnNames, in: index)
+        self.chrome = Positions(ContentStore.chromeColumnNames, in: index)
     }
 
     func callAsFunction<Value: PostgresDecodable>(_ name: String, _ row: PostgresRandomAccessRow) throws -> Value {
         guard let position = self.index[name] else { throw TenantCoreError(.internal, "the result has no column \(name)") }
         return try row[position].decode(Value.self)
+    }
+
+    /// The positions of a fixed list of names, or the first name missing.
+    struct Positions: Sendable {
+        private let positions: [Int]
+        private let missing: String?
+
+        init(_ names: [String], in index: [String: Int]) {
+            var positions: [Int] = []
+            positions.reserveCapacity(names.count)
+            var missing: String?
+            for name in names {
+                guard let position = index[name] else {
+                    missing = name
+                    break
+                }
+                positions.append(position)
+            }
+            self.positions = positions
+            self.missing = missing
+        }
+
+        func resolved() throws -> [Int] {
+            if let missing { throw TenantCoreError(.internal, "the result has no column \(missing)") }
+            return self.positions
+        }
     }
 }

@@ -39,7 +39,7 @@ extension ContentStore {
     public func homePage(_ schema: SchemaName, on connection: UnitOfWork) async throws -> (sections: [Section], site: SiteInfo, home: HomeContent) {
         var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
         let rows = try await self.prepared(Self.homePageStatement, for: schema, on: connection).collect()
-        let (sections, site) = try Self.chromeBeside(rows, of: schema) { row in
+        let (sections, site) = try Self.chromeBeside(rows, of: schema) { row, _ in
             Self.file(try Self.decodeCard(row, from: Self.chromeColumnCount), in: &home)
         }
         let newest = { (a: Entry, b: Entry) in (a.publishedAt, a.id) > (b.publishedAt, b.id) }
@@ -139,11 +139,11 @@ extension ContentStore {
         var entry: Entry?
         var related: [Entry] = []
         var columns: Columns?
-        let (sections, site) = try Self.chromeBeside(rows, of: schema) { row in
+        let (sections, site) = try Self.chromeBeside(rows, of: schema) { row, r in
             let c = columns ?? Columns(row, from: Self.chromeColumnCount)
             columns = c
-            let item = try Self.decodeEntry(row, c)
-            if try c("main", row.makeRandomAccess()) as Bool { entry = item } else { related.append(item) }
+            let item = try Self.decodeEntry(r, c)
+            if try c("main", r) as Bool { entry = item } else { related.append(item) }
         }
         related.sort { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) }
         return (sections, site, entry, related)

@@ -305,6 +305,27 @@ extension String {
     }
 }
 
+extension Substring {
+    /// The first occurrence of `needle`, an ASCII text, found by its bytes.
+    func rangeOfASCII(_ needle: StaticString) -> Range<String.Index>? {
+        let bytes = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = bytes.first else { return nil }
+        let utf8 = self.utf8
+        var from = utf8.startIndex
+        while let found = utf8[from...].firstIndex(of: first) {
+            var at = found
+            var matched = 0
+            while matched < bytes.count, at < utf8.endIndex, utf8[at] == bytes[matched] {
+                utf8.formIndex(after: &at)
+                matched += 1
+            }
+            if matched == bytes.count { return found..<at }
+            from = utf8.index(after: found)
+        }
+        return nil
+    }
+}
+
 extension Character {
     var isASCIIDigit: Bool { self >= "0" && self <= "9" }
 }
@@ -348,16 +369,18 @@ extension SanitizedHTML {
     /// `srcset`, and loaded lazily. What is added is built from the id's
     /// digits and `widths` only, so the result stays sanitised.
     public func withLibraryImageSizes(widths: [Int], sizes: String) -> SanitizedHTML {
-        guard self.value.contains("<img ") else { return self }
+        // Byte searches: this runs on every article page, and Foundation's
+        // range(of:) goes through UTF-16.
+        guard self.value[...].rangeOfASCII("<img ") != nil else { return self }
         var out = ""
         out.reserveCapacity(self.value.utf8.count + 256)
         var rest = self.value[...]
-        while let start = rest.range(of: "<img ") {
+        while let start = rest.rangeOfASCII("<img ") {
             out += rest[..<start.upperBound]
             rest = rest[start.upperBound...]
             let tagEnd = rest.firstIndex(of: ">") ?? rest.endIndex
             let tag = rest[..<tagEnd]
-            if let src = tag.range(of: "src=\"/tep/") {
+            if let src = tag.rangeOfASCII("src=\"/tep/") {
                 let digits = tag[src.upperBound...].prefix { $0.isASCII && $0.isNumber }
                 if !digits.isEmpty, digits.count <= 18, tag[src.upperBound...].dropFirst(digits.count).first == "\"" {
                     let url = "/tep/\(digits)"

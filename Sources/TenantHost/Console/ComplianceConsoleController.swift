@@ -107,7 +107,7 @@ struct ComplianceConsoleController: ConsoleBase {
             let successor = tenant.successorID.flatMap { self.services.directory.snapshot.tenants[$0] }
             let ended = tenant.validUntil.map { " ngày \(Layout.date($0))" } ?? ""
             let main: HTML = """
-                <p class="meta">\(tenant.name) (mã \(String(tenant.code))) · \(tenant.ancestors.map(\.fullName).joined(separator: " · "))</p>
+                <p class="meta">\(tenant.name) (mã \(String(tenant.code))) · \(tenant.parentLine)</p>
                 <p>Đơn vị này đã kết thúc hoạt động\(ended) và không có lần kiểm tra tuân thủ nào trước đó.\(successor.map { s -> HTML in
                     " Trang của đơn vị nay là phần lưu trữ trong trang của <a href=\"/quan-tri/tuan-thu/\(s.id)\">\(s.name)</a>." } ?? .empty)</p>
                 """

@@ -33,7 +33,7 @@ struct SiteChrome: Sendable {
     var menu: [Section] { self.sections.filter { $0.kind != .footer } }
 
     /// `Huyện Hải Hậu · Tỉnh Nam Định`
-    var parentLine: String { self.tenant.ancestors.map(\.fullName).joined(separator: " · ") }
+    var parentLine: String { self.tenant.parentLine }
 
     /// The menu when no section list could be read (error pages).
     static func fallbackSections() -> [Section] {
@@ -201,7 +201,7 @@ enum Layout {
         var portals: [HTML] = []
         for unit in chrome.tenant.ancestors {
             if let url = unit.portalURL {
-                portals.append("<li><a href=\"\(href: url)\">Cổng thông tin điện tử \(unit.name)</a></li>")
+                portals.append("<li><a href=\"\(href: url)\">Cổng thông tin điện tử \(unit.fullName)</a></li>")
             }
         }
         portals.append("<li><a href=\"\(href: nationalPortal)\">Cổng Dịch vụ công quốc gia</a></li>")

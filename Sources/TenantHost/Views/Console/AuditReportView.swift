@@ -23,7 +23,7 @@ enum AuditReportView {
             ? "<p class=\"status-ok\"><strong>Đạt</strong>: không có mục kiểm tra nào không đạt.</p>"
             : "<p class=\"status-bad\"><strong>Chưa đạt</strong>: \(latest.failed) mục kiểm tra không đạt.</p>"
         return """
-            <p class="meta">\(tenant.name) (mã \(String(tenant.code))) · \(tenant.ancestors.map(\.fullName).joined(separator: " · ")) · kiểm tra lúc \(VietnamTime(latest.ranAt).dateTimeString)</p>
+            <p class="meta">\(tenant.name) (mã \(String(tenant.code))) · \(tenant.parentLine) · kiểm tra lúc \(VietnamTime(latest.ranAt).dateTimeString)</p>
             \(verdict)
             <p class="no-print"><a href="\(href: "/quan-tri/tuan-thu/\(tenant.id)?dinh-dang=csv")">Tải CSV</a> · In trang này để có báo cáo gửi Sở.</p>
             <form class="no-print" method="post" action="\(href: "/quan-tri/tuan-thu/\(tenant.id)")">\(Field.csrf(csrf))<button class="button" type="submit">Kiểm tra lại ngay</button></form>
