@@ -123,6 +123,10 @@ enum Reorganised {
                 let ended = try await browser.get("/quan-tri/tuan-thu/\(old)", on: adminSite)
                 #expect(ended.status == 200)
                 #expect(ended.text.contains("Đơn vị này đã kết thúc hoạt động") && ended.text.contains("href=\"/quan-tri/tuan-thu/\(hung)\">Xã Hải Hưng</a>"))
+                // In the list of communes, the two rows of code 14224 lead to two different units.
+                let communes = try await browser.get("/quan-tri/xa?q=14224", on: adminSite).text
+                #expect(communes.contains("<a href=\"/quan-tri/xa/14224\">Xã Hải Hưng</a>"))
+                #expect(communes.contains("<a href=\"/quan-tri/tuan-thu/\(old)\">Xã Hải Nam</a>"))
                 // The reorganisation offers the same mailbox on the province's domain now, and writes it on request.
                 let footers = FooterDomains(database: platform.database, logger: platform.logger)
                 let current = try await TenantDirectory().reload(from: platform.database).tenants.values.filter(\.isCurrent)
@@ -170,6 +174,13 @@ enum Reorganised {
                     port: host.port)
                 #expect(post.status == 405)
                 #expect(post.text.contains("href=\"/hoi-dap/gui-cau-hoi\""), "the refusal leads to the same form on the successor's site")
+                // A form sent to the old host is moved on as it was sent (308,
+                // not 301, which a browser turns into a GET that loses the text).
+                let oldPost = try await RawHTTPClient.send(
+                    Array("POST /hoi-dap/gui-cau-hoi HTTP/1.1\r\nHost: \(Reorganised.oldHost)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8),
+                    port: host.port)
+                #expect(oldPost.status == 308)
+                #expect(oldPost.header("Location") == "http://\(Reorganised.newHost)/luu-tru/hai-nam/hoi-dap/gui-cau-hoi")
                 // …and show no forms: they say where to send instead.
                 for path in ["/hoi-dap", "/hoi-dap/gui-cau-hoi", "/danh-gia", "/tiep-can-thong-tin/yeu-cau"] {
                     let archived = try await host.get("/luu-tru/hai-nam" + path, host: Reorganised.newHost)

@@ -98,7 +98,7 @@ struct SiteMiddleware: RouterMiddleware {
             let port = SiteAddress.port(of: authority).map { ":\($0)" } ?? ""
             let target = request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path
             return Redirect.to(
-                "\(self.services.config.publicScheme)://\(primary.value)\(port)\(target)", status: .movedPermanently,
+                "\(self.services.config.publicScheme)://\(primary.value)\(port)\(target)", status: Self.permanent(request),
                 cacheControl: "public, max-age=3600")
         case .archived(let old, let successor, let homeHost):
             route = .redirect
@@ -108,7 +108,7 @@ struct SiteMiddleware: RouterMiddleware {
             let base = SiteAddress.baseURL(
                 tenant: successor, host: homeHost, authority: authority, forwardedProto: context.viaProxy ? request.headers[.xForwardedProto] : nil,
                 config: self.services.config)
-            return Redirect.to(base + prefix + target, status: .movedPermanently, cacheControl: "public, max-age=3600")
+            return Redirect.to(base + prefix + target, status: Self.permanent(request), cacheControl: "public, max-age=3600")
         case .serve(let tenant):
             switch tenant.status {
             case .suspended:
@@ -131,6 +131,13 @@ struct SiteMiddleware: RouterMiddleware {
             }
             return try await self.serve(request, context: context, tenant: tenant, host: host, authority: authority, route: &route, next: next)
         }
+    }
+
+    /// A host's permanent move: 301 for reading, 308 for a form sent there,
+    /// so the browser sends it on with its text instead of turning it into
+    /// a GET that loses what was written.
+    static func permanent(_ request: Request) -> HTTPResponse.Status {
+        request.method == .get || request.method == .head ? .movedPermanently : .permanentRedirect
     }
 
     /// `/luu-tru/<slug>/…` on a commune's host: the read-only site of an old

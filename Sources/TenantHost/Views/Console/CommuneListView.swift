@@ -29,12 +29,15 @@ enum CommuneListView {
         filter: Filter, provinces: [AdminUnit], rows: [Tenant], total: Int, hrefs: (Tenant) -> (site: String, console: String)
     ) -> HTML {
         let pageCount = max(1, (total + Self.pageSize - 1) / Self.pageSize)
-        let provinceOptions = [("", "Tất cả")] + provinces.map { ("\($0.code)", $0.name) }
+        let provinceOptions = [("", "Tất cả")] + provinces.map { ("\($0.code)", $0.fullName) }
         let statusOptions = [("", "Tất cả")] + TenantStatus.allCases.map { ($0.rawValue, $0.title) }
         let body = HTML(rows.map { tenant -> HTML in
             let links = hrefs(tenant)
+            // An ended commune may share its code with the commune that
+            // took its seat: its row leads to its own record, by identity.
+            let detail = tenant.successorID == nil ? "/quan-tri/xa/\(tenant.code)" : "/quan-tri/tuan-thu/\(tenant.id)"
             return """
-                <tr><td>\(tenant.code)</td><th scope="row"><a href="/quan-tri/xa/\(tenant.code)">\(tenant.name)</a></th><td>\(tenant.ancestors.first?.name ?? "")</td>\
+                <tr><td>\(tenant.code)</td><th scope="row"><a href="\(href: detail)">\(tenant.name)</a></th><td>\(tenant.ancestors.first?.fullName ?? "")</td>\
                 <td>\(tenant.status.title)</td><td><a href="\(href: links.site)">Trang</a> · <a href="\(href: links.console)">Quản trị</a></td></tr>
                 """
         })
