@@ -86,7 +86,7 @@ enum HomeView {
         var items: [HTML] = []
         for unit in chrome.tenant.ancestors {
             if let url = unit.portalURL {
-                items.append("<li><a href=\"\(href: url)\">\(unit.name)</a></li>")
+                items.append("<li><a href=\"\(href: url)\">Cổng thông tin điện tử \(unit.fullName)</a></li>")
             }
         }
         items.append("<li><a href=\"\(href: Layout.nationalPortal)\">Cổng Dịch vụ công quốc gia</a></li>")

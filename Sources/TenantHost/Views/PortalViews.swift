@@ -26,7 +26,7 @@ enum PortalViews {
             <title>\(fullTitle)</title>
             <meta name="description" content="\(self.description(unit))">
             <link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">
-            <meta name="DC.title" content="\(title)">
+            <meta name="DC.title" content="\(title == unit.name ? unit.fullName : title)">
             <meta name="DC.description" content="\(self.description(unit))">
             <meta name="DC.creator" content="\(unit.issuingBody)">
             <meta name="DC.publisher" content="\(unit.issuingBody)">
@@ -146,7 +146,10 @@ enum PortalViews {
     /// The person responsible and how to reach the portal, as far as the province set them.
     static func contact(_ info: PortalInfo) -> HTML {
         var lines: [HTML] = []
-        if !info.responsiblePerson.isEmpty {
+        if info.responsiblePerson.isEmpty {
+            // As on a commune's site: the line the law asks for is there, and says it is missing.
+            lines.append("<p>Người chịu trách nhiệm: <em>chưa cập nhật</em></p>")
+        } else {
             lines.append("<p>Người chịu trách nhiệm: <strong>\(info.responsiblePerson)</strong>\(info.responsibleTitle.isEmpty ? "" : ", \(info.responsibleTitle)")</p>")
         }
         if !info.address.isEmpty { lines.append("<p>Địa chỉ: \(info.address)</p>") }

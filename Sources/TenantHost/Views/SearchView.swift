@@ -14,12 +14,15 @@ enum SearchView {
         let pagerQuery: [(String, String)] = options.included ? [("q", text), ("luu-tru", "1")] : [("q", text)]
         let results: HTML
         if let page {
+            let status: HTML = """
+                <p role="status">\(self.status(text: text, items: page.total, procedures: procedures.count))</p>
+                \(self.procedures(procedures, text: text))
+                """
             if page.items.isEmpty {
-                results = "<p role=\"status\">Không tìm thấy kết quả nào cho “\(text)”.</p>"
+                results = status
             } else {
                 results = """
-                    <p role="status">Có \(page.total) kết quả cho “\(text)”.</p>
-                    <ul class="items">\(page.items.map { hit -> HTML in
+                    \(status)<ul class="items">\(page.items.map { hit -> HTML in
                         let slug = hit.archive == nil ? chrome.slug(of: hit.sectionID) : hit.sectionSlug
                         let prefix = hit.archive.map { "/luu-tru/\($0.slug)" } ?? ""
                         let link = prefix + (hit.entryID.map { "/\(slug)/\($0)" } ?? "/\(slug)")
@@ -40,12 +43,23 @@ enum SearchView {
             \(options.archives.isEmpty ? HTML.empty : "<div class=\"check\"><input type=\"checkbox\" id=\"luu-tru\" name=\"luu-tru\" value=\"1\"\(options.included ? " checked" as HTML : .empty)> <label for=\"luu-tru\">Tìm cả trong trang lưu trữ của các xã cũ: \(options.archives.joined(separator: ", "))</label></div>")
             <div><button class="button" type="submit">Tìm kiếm</button></div>
             </form>
-            \(self.procedures(procedures, text: text))\(results)
+            \(results)
             """
         var meta = PageMeta(title: text.isEmpty ? "Tìm kiếm" : "Tìm kiếm: \(text)", description: "Tìm kiếm trên trang thông tin điện tử \(chrome.tenant.nameInSentence)", path: "/tim-kiem")
         meta.crumbs = [("Tìm kiếm", nil)]
         meta.noindex = true
         return Layout.page(chrome, meta, main: main)
+    }
+
+    /// What was found, procedures of the catalogue and the site's items
+    /// counted apart (the list shows at most five procedures).
+    static func status(text: String, items: Int, procedures: Int) -> String {
+        switch (procedures, items) {
+        case (0, 0): return "Không tìm thấy kết quả nào cho “\(text)”."
+        case (0, _): return "Có \(items) kết quả cho “\(text)”."
+        case (_, 0): return "Có \(procedures) thủ tục hành chính cho “\(text)”; không có tin bài, văn bản nào."
+        default: return "Có \(procedures) thủ tục hành chính và \(items) tin bài, văn bản cho “\(text)”."
+        }
     }
 
     /// The province's procedures the words name, first: a citizen who types

@@ -82,7 +82,7 @@ enum ReorganisationView {
                 state = "\(c.tenant.status.title)"
             }
             let from = c.predecessors.map { "\($0.name)\($0.share == "part" ? " (một phần)" : "")" }.joined(separator: ", ")
-            return "<tr><th scope=\"row\">\(c.tenant.name) <span class=\"meta\">\(c.tenant.code)</span></th><td>\(c.tenant.ancestors.first?.name ?? "")</td><td>\(state)</td><td>\(from)</td></tr>"
+            return "<tr><th scope=\"row\">\(c.tenant.name) <span class=\"meta\">\(c.tenant.code)</span></th><td>\(c.tenant.ancestors.first?.fullName ?? "")</td><td>\(state)</td><td>\(from)</td></tr>"
         })
         parts.append(
             """

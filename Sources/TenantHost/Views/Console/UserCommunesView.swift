@@ -7,7 +7,7 @@ enum UserCommunesView {
     static func render(user: StaffUser, communes: [Tenant], filter: String, csrf: String) -> HTML {
         let boxes = HTML(communes.map { tenant -> HTML in
             let checked = user.assignedCommunes.contains(tenant.id)
-            return "<li class=\"check\"><input type=\"checkbox\" id=\"xa-\(tenant.code)\" name=\"xa-\(tenant.code)\" value=\"1\"\(checked ? " checked" as HTML : .empty)> <label for=\"xa-\(tenant.code)\">\(tenant.name) <span class=\"meta\">\(tenant.code) · \(tenant.ancestors.first?.name ?? "")</span></label></li>"
+            return "<li class=\"check\"><input type=\"checkbox\" id=\"xa-\(tenant.code)\" name=\"xa-\(tenant.code)\" value=\"1\"\(checked ? " checked" as HTML : .empty)> <label for=\"xa-\(tenant.code)\">\(tenant.name) <span class=\"meta\">\(tenant.code) · \(tenant.ancestors.first?.fullName ?? "")</span></label></li>"
         })
         let assigned = communes.filter { user.assignedCommunes.contains($0.id) }.count
         return """
