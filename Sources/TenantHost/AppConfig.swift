@@ -17,6 +17,9 @@ struct AppConfig: Sendable {
     var preparedCommunes = 500
     var pageCacheBytes: Int
     var pageCacheTTL: Duration
+    /// Communes whose menu and footer are kept decoded (`CHROME_CACHE_COMMUNES`,
+    /// 2,000; 0: every uncached page reads them too). ``ChromeCache``.
+    var chromeCacheCommunes = 2_000
     /// Scheme of the primary (official) hosts, for canonical links: `https`.
     var publicScheme: String
     var logLevel: Logger.Level
@@ -88,6 +91,7 @@ struct AppConfig: Sendable {
         let prepared = int("DB_PREPARED_COMMUNES", 500, 0...100_000)
         let cacheMB = int("PAGE_CACHE_MB", 256, 0...65536)
         let ttl = int("PAGE_CACHE_TTL_SECONDS", 60, 0...86_400)
+        let chromes = int("CHROME_CACHE_COMMUNES", 2_000, 0...1_000_000)
         let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         if let raw = environment["LOG_LEVEL"], Logger.Level(rawValue: raw) == nil {
             problems.append("LOG_LEVEL=\(raw) must be one of trace, debug, info, notice, warning, error, critical")
@@ -143,6 +147,7 @@ struct AppConfig: Sendable {
             publicScheme: scheme, logLevel: level, logFormat: format)
         config.adminHost = adminHost
         config.preparedCommunes = prepared
+        config.chromeCacheCommunes = chromes
         config.trustedProxies = trusted
         config.earlyCacheHits = environment["CACHE_EARLY_HITS"] != "0"
         config.frontCachePurge = frontPurge

@@ -7,6 +7,8 @@ final class SiteServices: Sendable {
     let database: TenantDatabase
     let directory: TenantDirectory
     let cache: PageCache
+    /// The menu and footer of communes served lately (under the page cache's generations).
+    let chromes: ChromeCache
     let content: ContentStore
     let watcher: CatalogueWatcher
     let logger: Logger
@@ -45,6 +47,7 @@ final class SiteServices: Sendable {
         self.database = database
         self.directory = directory
         self.cache = cache
+        self.chromes = ChromeCache(capacity: config.chromeCacheCommunes)
         self.content = ContentStore(logger: logger, statements: database.statements)
         self.logger = logger
     }

@@ -24,6 +24,33 @@ import TestSupport
         #expect(cache.lookup(key, now: .now).map { String(buffer: $0.body) } == "new")
     }
 
+    /// A menu and footer read before a write are never used after it; the
+    /// least recently used communes go beyond the bound; 0 keeps none.
+    @Test func chromeCache_followsGenerations_andItsBound() {
+        let pages = PageCache(capacity: 0, ttl: .seconds(60))
+        let chromes = ChromeCache(capacity: 10)
+        let site = SiteInfo(publisher: "UBND", responsiblePerson: "", responsibleTitle: "", address: "", phone: "", email: "")
+        let chrome = ChromeCache.Chrome(sections: [], site: site)
+        let generation = pages.generation(of: 7)
+        pages.invalidate(tenant: 7)  // a write lands while the menu is read
+        chromes.store(chrome, tenant: 7, generation: generation)
+        #expect(chromes.lookup(tenant: 7, generation: pages.generation(of: 7)) == nil)
+        chromes.store(chrome, tenant: 7, generation: pages.generation(of: 7))
+        #expect(chromes.lookup(tenant: 7, generation: pages.generation(of: 7))?.site.publisher == "UBND")
+        pages.invalidateAll()
+        #expect(chromes.lookup(tenant: 7, generation: pages.generation(of: 7)) == nil)
+        for tenant in Int64(100)..<130 {
+            chromes.store(chrome, tenant: tenant, generation: 0)
+            _ = chromes.lookup(tenant: 100, generation: 0)  // the first one stays in use
+        }
+        #expect(chromes.figures.communes <= 10)
+        #expect(chromes.lookup(tenant: 100, generation: 0) != nil, "the most recently used is kept")
+        #expect(chromes.lookup(tenant: 101, generation: 0) == nil, "the least recently used went")
+        let none = ChromeCache(capacity: 0)
+        none.store(chrome, tenant: 1, generation: 0)
+        #expect(none.lookup(tenant: 1, generation: 0) == nil)
+    }
+
     /// The ETag is the same for the same bytes and changes with any one
     /// byte, wherever it is (in a 32-byte block or in the tail), and with
     /// the length.
@@ -105,6 +132,49 @@ extension CachedPage: Equatable {
                 // And other communes' caches were left alone (nothing to check
                 // beyond not failing); the list page shows it too.
                 #expect(try await host.get("/tin-tuc", host: site).text.contains("Tin mới vừa đăng"))
+            }
+        }
+    }
+}
+
+@Suite struct ChromeCacheLiveTests {
+    /// With no page cache, an uncached page uses the commune's kept menu and
+    /// footer: the same bytes as when it read them, and a footer or menu
+    /// changed from another connection shows on the next pages.
+    @Test func keptMenuAndFooter_giveTheSamePage_andFollowChanges() async throws {
+        try await withTestPlatform(from: .communes([(19900, "Phường Thuận An")])) { platform in
+            let record = try await platform.record(19900)
+            let schema = try SchemaName(communeCode: 19900)
+            let article = try await platform.database.withConnection { connection in
+                try await ContentStore(logger: platform.logger).insert(Entry(sectionID: 4, title: "Tin để đọc hai lần"), into: schema, on: connection)
+            }
+            try await withTestHost(platform, configure: { $0.pageCacheBytes = 0 }) { host in
+                let site = "thuan-an.hue.localhost"
+                for path in ["/", "/tin-tuc/\(article)"] {
+                    let read = try await host.get(path, host: site)
+                    let kept = try await host.get(path, host: site)
+                    #expect(read.status == 200 && kept.status == 200, "\(path)")
+                    #expect(read.header("ETag") == kept.header("ETag"), "\(path): the page made with the kept menu is the same")
+                }
+                // act: the footer and a section's title change in another connection
+                try await platform.database.withTransaction { connection in
+                    let store = ContentStore(logger: platform.logger)
+                    var footer = try #require(try await store.site(schema, on: connection))
+                    footer.address = "Số 9 đường Mới, phường Thuận An"
+                    try await store.updateSite(footer, in: schema, on: connection)
+                }
+                try await platform.execute("UPDATE \(schema.quoted).sections SET title = 'Tin tức mới đổi tên' WHERE slug = 'tin-tuc'")
+                try await platform.database.withTransaction { connection in
+                    _ = try await Catalogue(logger: platform.logger).touchContent(tenantID: record.unitID, on: connection)
+                }
+                // check: the pages show both changes
+                #expect(try await host.eventually(timeout: .seconds(5)) {
+                    try await host.get("/tin-tuc/\(article)", host: site).text.contains("Số 9 đường Mới")
+                })
+                for path in ["/", "/tin-tuc/\(article)", "/van-ban"] {
+                    let page = try await host.get(path, host: site).text
+                    #expect(page.contains("Số 9 đường Mới") && page.contains("Tin tức mới đổi tên"), "\(path)")
+                }
             }
         }
     }

@@ -38,6 +38,8 @@ import TestSupport
                 #expect(values["page_cache_hits_total"] == 1)
                 #expect((values["page_cache_misses_total"] ?? 0) >= 1)
                 #expect((values["page_cache_pages"] ?? 0) >= 1)
+                #expect(values["chrome_cache_communes"] == 1, "the one commune whose pages were made")
+                #expect((values["chrome_cache_misses_total"] ?? 0) >= 1)
                 #expect(values["db_pool_connections"] == 2)
                 #expect(values["db_pool_waiting"] == 0)
                 #expect(values["db_available"] == 1)

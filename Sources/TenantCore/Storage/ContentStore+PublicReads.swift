@@ -125,41 +125,80 @@ extension ContentStore {
     public func articlePageWithChrome(
         _ schema: SchemaName, slug: String, id: Int64, now: Date, on connection: UnitOfWork
     ) async throws -> (sections: [Section], site: SiteInfo, entry: Entry?, related: [Entry]) {
+        let rows = try await self.articleRows(Self.articlePageStatement, schema, slug: slug, id: id, now: now, on: connection)
+        var article = ArticleRows(offset: Self.chromeColumnCount)
+        let (sections, site) = try Self.chromeBeside(rows, of: schema) { try article.add($0, $1) }
+        return (sections, site, article.entry, article.sortedRelated)
+    }
+
+    /// $1 the entry's id, $2 its section's slug, $3 the time of the request.
+    static let articlePageStatement = PreparedStatements.Statement("articlepage") { schema in
+        "SELECT c.*, e.* FROM (\(Self.chromeSQL(schema, body: "''::text"))) c FULL JOIN (\(Self.articleSQL(schema))) e ON false"
+    }
+
+    /// An article's page without the menu and footer (the host keeps
+    /// those): the published entry and the five newest other items of its
+    /// section, kept prepared per connection and commune like
+    /// ``articlePageWithChrome(_:slug:id:now:on:)``.
+    public func articlePage(
+        _ schema: SchemaName, slug: String, id: Int64, now: Date, on connection: UnitOfWork
+    ) async throws -> (entry: Entry?, related: [Entry]) {
+        var article = ArticleRows(offset: 0)
+        for row in try await self.articleRows(Self.articleStatement, schema, slug: slug, id: id, now: now, on: connection) {
+            try article.add(row, row.makeRandomAccess())
+        }
+        return (article.entry, article.sortedRelated)
+    }
+
+    /// Runs one of the article's statements with the entry's id, its
+    /// section's slug and the time as bound values.
+    private func articleRows(
+        _ statement: PreparedStatements.Statement, _ schema: SchemaName, slug: String, id: Int64, now: Date, on connection: UnitOfWork
+    ) async throws -> [PostgresRow] {
         try connection.check(schema)
         var binds = PostgresBindings()
         binds.append(id)
         binds.append(slug)
         binds.append(now)
-        let rows: [PostgresRow]
         if let statements = self.statements {
-            rows = try await statements.rows(Self.articlePageStatement, binds: binds, for: schema, on: connection.connection)
-        } else {
-            rows = try await connection.query(PostgresQuery(unsafeSQL: Self.articlePageStatement.sql(schema), binds: binds), logger: self.logger).collect()
+            return try await statements.rows(statement, binds: binds, for: schema, on: connection.connection)
         }
+        return try await connection.query(PostgresQuery(unsafeSQL: statement.sql(schema), binds: binds), logger: self.logger).collect()
+    }
+
+    /// The rows of ``articleSQL(_:)``: the entry and the related items.
+    private struct ArticleRows {
+        let offset: Int
+        var columns: Columns?
         var entry: Entry?
         var related: [Entry] = []
-        var columns: Columns?
-        let (sections, site) = try Self.chromeBeside(rows, of: schema) { row, r in
-            let c = columns ?? Columns(row, from: Self.chromeColumnCount)
-            columns = c
-            let item = try Self.decodeEntry(r, c)
-            if try c("main", r) as Bool { entry = item } else { related.append(item) }
+
+        init(offset: Int) { self.offset = offset }
+
+        mutating func add(_ row: PostgresRow, _ r: PostgresRandomAccessRow) throws {
+            let c = self.columns ?? Columns(row, from: self.offset)
+            self.columns = c
+            let item = try ContentStore.decodeEntry(r, c)
+            if try c("main", r) as Bool { self.entry = item } else { self.related.append(item) }
         }
-        related.sort { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) }
-        return (sections, site, entry, related)
+
+        /// Newest first, as the statement sorts them (a join keeps no order).
+        var sortedRelated: [Entry] { self.related.sorted { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) } }
     }
 
     /// $1 the entry's id, $2 its section's slug, $3 the time of the request.
-    static let articlePageStatement = PreparedStatements.Statement("articlepage") { schema in
+    static let articleStatement = PreparedStatements.Statement("article") { Self.articleSQL($0) }
+
+    /// The entry (`main`) and its section's five newest other items.
+    static func articleSQL(_ schema: SchemaName) -> String {
         let section = "(SELECT id FROM \(schema.quoted).sections WHERE slug = $2)"
         return """
-            SELECT c.*, e.* FROM (\(Self.chromeSQL(schema, body: "''::text"))) c FULL JOIN (
-              (SELECT \(Self.entryColumns), true AS main FROM \(schema.quoted).entries
-                WHERE id = $1 AND section_id = \(section) AND status = 'published' AND published_at <= $3)
-              UNION ALL
-              (SELECT \(Self.summaryColumns), false FROM \(schema.quoted).entries
-                WHERE section_id = \(section) AND status = 'published' AND published_at <= $3 AND kind <> 'schedule' AND id <> $1
-                ORDER BY published_at DESC, id DESC LIMIT 5)) e ON false
+            (SELECT \(Self.entryColumns), true AS main FROM \(schema.quoted).entries
+              WHERE id = $1 AND section_id = \(section) AND status = 'published' AND published_at <= $3)
+            UNION ALL
+            (SELECT \(Self.summaryColumns), false FROM \(schema.quoted).entries
+              WHERE section_id = \(section) AND status = 'published' AND published_at <= $3 AND kind <> 'schedule' AND id <> $1
+              ORDER BY published_at DESC, id DESC LIMIT 5)
             """
     }
 

@@ -8,33 +8,46 @@ import TenantCore
 extension PublicSiteController {
     // MARK: Rendering
 
-    /// Reads the menu and footer, runs `body`, stores a successful page in the
-    /// page cache (unless the commune changed meanwhile), and answers.
+    /// Reads the menu and footer (unless kept), runs `body`, stores a
+    /// successful page in the page cache (unless the commune changed
+    /// meanwhile), and answers. With `bodyOf`, the menu carries that
+    /// section's body, and is read afresh.
     func render(
         _ request: Request, _ context: TenantRequestContext, bodyOf slug: String? = nil,
         _ body: @escaping @Sendable (SiteChrome, UnitOfWork) async throws -> Rendered
     ) async throws -> Response {
         let content = self.services.content
-        return try await self.render(request, context) { schema, connection in
+        return try await self.render(request, context, keepsChrome: slug == nil) { schema, connection, withChrome in
+            guard withChrome else { return (nil, ()) }
             let (sections, site) = try await content.chrome(schema, bodyOf: slug, on: connection)
-            return (sections, site, ())
+            return (ChromeCache.Chrome(sections: sections, site: site), ())
         } _: { chrome, _, connection in
             try await body(chrome, connection)
         }
     }
 
-    /// As above, with the menu and footer read by `reads` together with
-    /// what the page shows (`Extra`), in one round trip.
+    /// As above, with what the page shows (`Extra`) read by `reads` in the
+    /// same round trip as the menu and footer when those are not kept for
+    /// the commune's generation (``ChromeCache``): `reads` is told whether
+    /// to read them (then it answers them), or only the page's own rows.
     func render<Extra: Sendable>(
-        _ request: Request, _ context: TenantRequestContext,
-        reads: @escaping @Sendable (SchemaName, UnitOfWork) async throws -> ([Section], SiteInfo, Extra),
+        _ request: Request, _ context: TenantRequestContext, keepsChrome: Bool = true,
+        reads: @escaping @Sendable (SchemaName, UnitOfWork, _ withChrome: Bool) async throws -> (ChromeCache.Chrome?, Extra),
         _ body: @escaping @Sendable (SiteChrome, Extra, UnitOfWork) async throws -> Rendered
     ) async throws -> Response {
         let visit = context.visit
         let services = self.services
         let snapshot = services.directory.snapshot
+        let kept = keepsChrome ? services.chromes.lookup(tenant: visit.tenant.id, generation: visit.generation) : nil
         let (first, site, emc): (Rendered, SiteInfo, EMCCode?) = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
-            let (sections, site, extra) = try await reads(visit.tenant.schema, connection)
+            let (read, extra) = try await reads(visit.tenant.schema, connection, kept == nil)
+            guard let parts = kept ?? read else { throw TenantCoreError(.internal, "the page read no menu and footer") }
+            if kept == nil, keepsChrome {
+                // Under the generation read before the rows: a change since
+                // leaves this entry stale, never used.
+                services.chromes.store(parts, tenant: visit.tenant.id, generation: visit.generation)
+            }
+            let (sections, site) = (parts.sections, parts.site)
             var chrome = SiteChrome(
                 tenant: visit.tenant, sections: sections, site: site, baseURL: visit.baseURL,
                 canonicalBase: visit.canonicalBase, now: Date())

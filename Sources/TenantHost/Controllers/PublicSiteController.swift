@@ -85,9 +85,10 @@ struct PublicSiteController: Sendable {
 
     @Sendable func home(_ request: Request, context: TenantRequestContext) async throws -> Response {
         let content = self.services.content
-        return try await self.render(request, context) { schema, connection in
+        return try await self.render(request, context) { schema, connection, withChrome in
+            guard withChrome else { return (nil, try await content.home(schema, on: connection)) }
             let page = try await content.homePage(schema, on: connection)
-            return (page.sections, page.site, page.home)
+            return (ChromeCache.Chrome(sections: page.sections, site: page.site), page.home)
         } _: { chrome, home, _ in
             let fromProvince = self.provinceAnnouncements(chrome, limit: 3)
             return .page(HomeView.render(chrome, home, fromProvince: fromProvince), contentType: Self.html)
@@ -159,9 +160,13 @@ struct PublicSiteController: Sendable {
         let sent = request.uri.query == "da-gui=1"
         let store = self.services.content
         let now = Date()
-        return try await self.render(request, context) { schema, connection in
+        return try await self.render(request, context) { schema, connection, withChrome in
+            guard withChrome else {
+                let page = try await store.articlePage(schema, slug: slug, id: id, now: now, on: connection)
+                return (nil, (page.entry, page.related))
+            }
             let page = try await store.articlePageWithChrome(schema, slug: slug, id: id, now: now, on: connection)
-            return (page.sections, page.site, (page.entry, page.related))
+            return (ChromeCache.Chrome(sections: page.sections, site: page.site), (page.entry, page.related))
         } _: { chrome, article, connection in
             guard let section = chrome.section(slug: slug) else { throw PageError.notFound("Chuyên mục này không tồn tại.") }
             let (found, related) = article

@@ -116,6 +116,10 @@ final class PlatformMetrics: Sendable {
         metric("page_cache_evictions_total", "counter", "Pages dropped to stay within the cache budget.", Double(cache.evictions))
         metric("page_cache_bytes", "gauge", "Bytes of pages kept (both encodings).", Double(cache.bytes))
         metric("page_cache_pages", "gauge", "Pages kept.", Double(cache.entries))
+        let chromes = services.chromes.figures
+        metric("chrome_cache_hits_total", "counter", "Uncached pages made with their commune's kept menu and footer.", Double(chromes.hits))
+        metric("chrome_cache_misses_total", "counter", "Uncached pages that read their commune's menu and footer.", Double(chromes.misses))
+        metric("chrome_cache_communes", "gauge", "Communes whose menu and footer are kept.", Double(chromes.communes))
         if let front = services.front?.statistics {
             metric("front_cache_generation_bumps_total", "counter", "Purges sent to a front (one request each, whatever the pages held).", Double(front.bumps))
             metric("front_cache_purged_hosts_total", "counter", "Host names whose pages a front dropped.", Double(front.hosts))
