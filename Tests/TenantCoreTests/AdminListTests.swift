@@ -125,4 +125,17 @@ import TestSupport
         #expect(typed.fullName == "Thành phố Huế")
         #expect(typed.nameInSentence == "thành phố Huế")
     }
+
+    /// The quick test of a page's unit names agrees with the full split on
+    /// every name of both official lists.
+    @Test func hasUnitType_agreesWithTheSplit_onBothLists() throws {
+        for file in ["vn-admin-units-2024.csv", "vn-admin-units-2025.csv"] {
+            let list = try AdminList.read(path: TestEnvironment.dataFile(file))
+            let names = list.provinces.map(\.name) + list.districts.map(\.name) + list.communes.map(\.name)
+            #expect(names.count > 3_000)
+            for name in names {
+                #expect(VietnameseText.hasUnitType(name) == !VietnameseText.splitUnitName(name).kind.isEmpty, "\(file): \(name)")
+            }
+        }
+    }
 }

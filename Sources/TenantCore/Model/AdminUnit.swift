@@ -46,7 +46,7 @@ public struct AdminUnit: Sendable, Hashable, Codable {
     /// The name with its type, even where the list gives none
     /// (`Ninh Bình` → `Tỉnh Ninh Bình`).
     public var fullName: String {
-        guard VietnameseText.splitUnitName(self.name).kind.isEmpty, let first = self.kind.first else { return self.name }
+        guard !VietnameseText.hasUnitType(self.name), let first = self.kind.first else { return self.name }
         return first.uppercased() + self.kind.dropFirst() + " " + self.name
     }
 

@@ -57,6 +57,15 @@ public enum VietnameseText {
         return split.kind.isEmpty ? split.properName : "\(split.kind) \(split.properName)"
     }
 
+    /// Whether an official name (NFC, as the catalogue keeps it) starts
+    /// with its type: what ``splitUnitName(_:)`` finds, without its
+    /// normalising and trimming, for names read on every page.
+    public static func hasUnitType(_ name: String) -> Bool {
+        self.unitPrefixesWithSpace.contains { name.hasPrefix($0) }
+    }
+
+    static let unitPrefixesWithSpace = unitPrefixes.map { $0 + " " }
+
     /// Splits an official name into its type and its proper name:
     /// `Thị trấn Yên Định` → (`thị trấn`, `Yên Định`). A name that is only a
     /// number (`Phường 12`) keeps its type so the slug stays meaningful.
