@@ -15,6 +15,8 @@ struct AppConfig: Sendable {
     /// Communes whose prepared statements a pooled connection keeps
     /// (`DB_PREPARED_COMMUNES`; 0: every statement unnamed).
     var preparedCommunes = 500
+    /// Generic plans from the first execution (`DB_GENERIC_PLANS=1`; off by default).
+    var genericPlans = false
     var pageCacheBytes: Int
     var pageCacheTTL: Duration
     /// Communes whose menu and footer are kept decoded (`CHROME_CACHE_COMMUNES`,
@@ -147,6 +149,7 @@ struct AppConfig: Sendable {
             publicScheme: scheme, logLevel: level, logFormat: format)
         config.adminHost = adminHost
         config.preparedCommunes = prepared
+        config.genericPlans = environment["DB_GENERIC_PLANS"] == "1"
         config.chromeCacheCommunes = chromes
         config.trustedProxies = trusted
         config.earlyCacheHits = environment["CACHE_EARLY_HITS"] != "0"

@@ -19,7 +19,7 @@ func buildApplication(
     }()
     let database = TenantDatabase(
         config: config.database, poolSize: config.poolSize, recycleAfter: config.recycleAfter,
-        preparedCommunes: config.preparedCommunes, logger: logger)
+        preparedCommunes: config.preparedCommunes, genericPlans: config.genericPlans, logger: logger)
     let directory = TenantDirectory()
     let cache = PageCache(capacity: config.pageCacheBytes, ttl: config.pageCacheTTL)
     let metrics = PlatformMetrics()

@@ -132,23 +132,26 @@ public final class TenantDatabase: Service, Sendable {
     ///   - poolSize: connections opened and kept (default 8).
     ///   - recycleAfter: distinct commune schemas after which a connection is closed and replaced (default 1,000; 0 never).
     ///   - preparedCommunes: communes whose prepared statements a connection keeps (0: none prepared).
+    ///   - genericPlans: every statement of the pool's connections uses its
+    ///     generic plan from the first execution (`plan_cache_mode`).
     ///   - logger: receives connection and query failures.
     public init(
         config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 1_000, preparedCommunes: Int = 0,
-        retireAfter: Duration = .seconds(1), probesItself: Bool = false, logger: Logger
+        genericPlans: Bool = false, retireAfter: Duration = .seconds(1), probesItself: Bool = false, logger: Logger
     ) {
         var configuration = config.clientConfiguration()
         configuration.options.minimumConnections = 1
         configuration.options.maximumConnections = 1
         configuration.options.keepAliveBehavior = nil
         configuration.options.connectTimeout = .seconds(5)
-        if preparedCommunes > 0 {
+        if genericPlans {
             // A statement kept with bound values (an article's id) is planned
             // for its values on its first five executions on each connection
-            // and commune before PostgreSQL settles on the generic plan; with
-            // hundreds of communes per connection most pairs never get
-            // there. On tables of one commune's size the generic plan is the
-            // custom one, so it is used from the first execution.
+            // and commune before PostgreSQL settles on the generic plan. This
+            // skips those five, but for every statement of the connection,
+            // the unnamed ones too (BENCHMARKS.md: it helped a few hundred
+            // communes' articles and slowed a crawl over ten thousand), so it
+            // is a choice, off by default.
             configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         }
         self.config = config
@@ -168,7 +171,7 @@ public final class TenantDatabase: Service, Sendable {
         self.clusters = Clusters { config in
             TenantDatabase(
                 config: config, poolSize: size, recycleAfter: recycleAfter, preparedCommunes: preparedCommunes,
-                retireAfter: retireAfter, probesItself: true, logger: logger)
+                genericPlans: genericPlans, retireAfter: retireAfter, probesItself: true, logger: logger)
         }
     }
 
