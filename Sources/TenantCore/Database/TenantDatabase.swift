@@ -148,10 +148,11 @@ public final class TenantDatabase: Service, Sendable {
             // A statement kept with bound values (an article's id) is planned
             // for its values on its first five executions on each connection
             // and commune before PostgreSQL settles on the generic plan. This
-            // skips those five, but for every statement of the connection,
-            // the unnamed ones too (BENCHMARKS.md: it helped a few hundred
-            // communes' articles and slowed a crawl over ten thousand), so it
-            // is a choice, off by default.
+            // skips those five, but it changes the plan of every statement
+            // of the connection, the unnamed ones too (BENCHMARKS.md: it
+            // helped a few hundred communes' articles, and a crawl over ten
+            // thousand was no faster with it), so it is a choice, off by
+            // default.
             configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         }
         self.config = config
