@@ -150,7 +150,8 @@ extension CachedPage: Equatable {
             }
             try await withTestHost(platform, configure: { $0.pageCacheBytes = 0 }) { host in
                 let site = "thuan-an.hue.localhost"
-                for path in ["/", "/tin-tuc/\(article)"] {
+                // The introduction first: its body comes with the menu, then alone.
+                for path in ["/gioi-thieu", "/", "/tin-tuc/\(article)", "/gioi-thieu"] {
                     let read = try await host.get(path, host: site)
                     let kept = try await host.get(path, host: site)
                     #expect(read.status == 200 && kept.status == 200, "\(path)")
@@ -162,6 +163,7 @@ extension CachedPage: Equatable {
                     var footer = try #require(try await store.site(schema, on: connection))
                     footer.address = "Số 9 đường Mới, phường Thuận An"
                     try await store.updateSite(footer, in: schema, on: connection)
+                    try await store.updateSectionBody(1, body: "<p>Giới thiệu viết lại.</p>", in: schema, on: connection)
                 }
                 try await platform.execute("UPDATE \(schema.quoted).sections SET title = 'Tin tức mới đổi tên' WHERE slug = 'tin-tuc'")
                 try await platform.database.withTransaction { connection in
@@ -171,10 +173,11 @@ extension CachedPage: Equatable {
                 #expect(try await host.eventually(timeout: .seconds(5)) {
                     try await host.get("/tin-tuc/\(article)", host: site).text.contains("Số 9 đường Mới")
                 })
-                for path in ["/", "/tin-tuc/\(article)", "/van-ban"] {
+                for path in ["/", "/tin-tuc/\(article)", "/van-ban", "/gioi-thieu"] {
                     let page = try await host.get(path, host: site).text
                     #expect(page.contains("Số 9 đường Mới") && page.contains("Tin tức mới đổi tên"), "\(path)")
                 }
+                #expect(try await host.get("/gioi-thieu", host: site).text.contains("Giới thiệu viết lại."))
             }
         }
     }

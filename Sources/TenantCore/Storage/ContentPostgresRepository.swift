@@ -167,6 +167,16 @@ public struct ContentStore: Sendable {
         return result
     }
 
+    /// The body of the section with `slug` (nil: no such section), for a
+    /// page whose menu and footer the host keeps.
+    public func sectionBody(_ schema: SchemaName, slug: String, on connection: UnitOfWork) async throws -> String? {
+        try connection.check(schema)
+        let rows = try await connection.query(
+            "SELECT body FROM \(unescaped: schema.quoted).sections WHERE slug = \(slug)", logger: self.logger)
+        for try await body in rows.decode(String.self) { return body }
+        return nil
+    }
+
     /// The menu and the footer in one round trip: every section (the body
     /// only for the section with `slug`, when given) joined with the site row.
     /// Without a body (most pages) it runs as a prepared statement.

@@ -16,6 +16,12 @@ final class ChromeCache: Sendable {
     struct Chrome: Sendable {
         let sections: [Section]
         let site: SiteInfo
+
+        /// The same, every section's body left out (what is kept).
+        var withoutBodies: Chrome {
+            guard self.sections.contains(where: { !$0.body.isEmpty }) else { return self }
+            return Chrome(sections: self.sections.map { var section = $0; section.body = ""; return section }, site: self.site)
+        }
     }
 
     private struct Entry {

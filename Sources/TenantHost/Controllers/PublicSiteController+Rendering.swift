@@ -10,19 +10,26 @@ extension PublicSiteController {
 
     /// Reads the menu and footer (unless kept), runs `body`, stores a
     /// successful page in the page cache (unless the commune changed
-    /// meanwhile), and answers. With `bodyOf`, the menu carries that
-    /// section's body, and is read afresh.
+    /// meanwhile), and answers. With `bodyOf`, the section of that slug
+    /// carries its body: read with the menu, or alone when the menu is kept.
     func render(
         _ request: Request, _ context: TenantRequestContext, bodyOf slug: String? = nil,
         _ body: @escaping @Sendable (SiteChrome, UnitOfWork) async throws -> Rendered
     ) async throws -> Response {
         let content = self.services.content
-        return try await self.render(request, context, keepsChrome: slug == nil) { schema, connection, withChrome in
-            guard withChrome else { return (nil, ()) }
+        return try await self.render(request, context) { schema, connection, withChrome -> (ChromeCache.Chrome?, String?) in
+            guard withChrome else {
+                guard let slug else { return (nil, nil) }
+                return (nil, try await content.sectionBody(schema, slug: slug, on: connection))
+            }
             let (sections, site) = try await content.chrome(schema, bodyOf: slug, on: connection)
-            return (ChromeCache.Chrome(sections: sections, site: site), ())
-        } _: { chrome, _, connection in
-            try await body(chrome, connection)
+            return (ChromeCache.Chrome(sections: sections, site: site), nil)
+        } _: { chrome, sectionBody, connection in
+            var chrome = chrome
+            if let slug, let sectionBody, let index = chrome.sections.firstIndex(where: { $0.slug == slug }) {
+                chrome.sections[index].body = sectionBody
+            }
+            return try await body(chrome, connection)
         }
     }
 
@@ -31,21 +38,22 @@ extension PublicSiteController {
     /// the commune's generation (``ChromeCache``): `reads` is told whether
     /// to read them (then it answers them), or only the page's own rows.
     func render<Extra: Sendable>(
-        _ request: Request, _ context: TenantRequestContext, keepsChrome: Bool = true,
+        _ request: Request, _ context: TenantRequestContext,
         reads: @escaping @Sendable (SchemaName, UnitOfWork, _ withChrome: Bool) async throws -> (ChromeCache.Chrome?, Extra),
         _ body: @escaping @Sendable (SiteChrome, Extra, UnitOfWork) async throws -> Rendered
     ) async throws -> Response {
         let visit = context.visit
         let services = self.services
         let snapshot = services.directory.snapshot
-        let kept = keepsChrome ? services.chromes.lookup(tenant: visit.tenant.id, generation: visit.generation) : nil
+        let kept = services.chromes.lookup(tenant: visit.tenant.id, generation: visit.generation)
         let (first, site, emc): (Rendered, SiteInfo, EMCCode?) = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
             let (read, extra) = try await reads(visit.tenant.schema, connection, kept == nil)
             guard let parts = kept ?? read else { throw TenantCoreError(.internal, "the page read no menu and footer") }
-            if kept == nil, keepsChrome {
+            if kept == nil {
                 // Under the generation read before the rows: a change since
-                // leaves this entry stale, never used.
-                services.chromes.store(parts, tenant: visit.tenant.id, generation: visit.generation)
+                // leaves this entry stale, never used. Without sections'
+                // bodies: a page that shows one reads it.
+                services.chromes.store(parts.withoutBodies, tenant: visit.tenant.id, generation: visit.generation)
             }
             let (sections, site) = (parts.sections, parts.site)
             var chrome = SiteChrome(

@@ -6,7 +6,7 @@ import TenantCore
 /// responsible), portal links, the maintenance notice.
 struct SiteChrome: Sendable {
     let tenant: Tenant
-    let sections: [Section]
+    var sections: [Section]
     let site: SiteInfo
     /// `http://hai-nam.hai-hau.nam-dinh.localhost:8080`: the address the visitor used.
     let baseURL: String
