@@ -11,43 +11,48 @@ extension ContentStore {
     /// leaders' schedule of this week (Monday 00:00 in Vietnam), in one round
     /// trip, as a prepared statement.
     public func home(_ schema: SchemaName, on connection: UnitOfWork) async throws -> HomeContent {
-        var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
+        var cards: [Entry] = []
         for try await row in try await self.prepared(Self.homeStatement, for: schema, on: connection) {
-            Self.file(try Self.decodeCard(row), in: &home)
+            cards.append(try Self.decodeCard(row))
         }
-        return home
+        return Self.homeContent(cards)
     }
 
-    /// The home page's card in its list.
-    static func file(_ entry: Entry, in home: inout HomeContent) {
-        if entry.kind == .schedule {
-            home.schedule.append(entry)
-        } else if entry.sectionID == MandatorySection.news.id {
-            home.news.append(entry)
-        } else if entry.sectionID == 6 {
-            home.documents.append(entry)
-        } else {
-            home.direction.append(entry)
-        }
-    }
-
-    /// The menu, the footer and the home page's lists in one round trip:
-    /// the two statements' rows side by side (`FULL JOIN … ON false` gives
-    /// each row its own columns and NULL for the other's), as a prepared
-    /// statement. Rows come in no set order, so each list is sorted here
-    /// as its statement sorts it.
-    public func homePage(_ schema: SchemaName, on connection: UnitOfWork) async throws -> (sections: [Section], site: SiteInfo, home: HomeContent) {
+    /// The home page's cards in their lists, each sorted as its statement
+    /// sorts it: whether read alone or beside the menu (whose join keeps no
+    /// order), the page gets the same lists.
+    static func homeContent(_ cards: [Entry]) -> HomeContent {
         var home = HomeContent(news: [], documents: [], direction: [], schedule: [])
-        let rows = try await self.prepared(Self.homePageStatement, for: schema, on: connection).collect()
-        let (sections, site) = try Self.chromeBeside(rows, of: schema) { row, _ in
-            Self.file(try Self.decodeCard(row, from: Self.chromeColumnCount), in: &home)
+        for entry in cards {
+            if entry.kind == .schedule {
+                home.schedule.append(entry)
+            } else if entry.sectionID == MandatorySection.news.id {
+                home.news.append(entry)
+            } else if entry.sectionID == 6 {
+                home.documents.append(entry)
+            } else {
+                home.direction.append(entry)
+            }
         }
         let newest = { (a: Entry, b: Entry) in (a.publishedAt, a.id) > (b.publishedAt, b.id) }
         home.news.sort(by: newest)
         home.documents.sort(by: newest)
         home.direction.sort(by: newest)
         home.schedule.sort { ($0.startsAt ?? .distantPast, $0.id) < ($1.startsAt ?? .distantPast, $1.id) }
-        return (sections, site, home)
+        return home
+    }
+
+    /// The menu, the footer and the home page's lists in one round trip:
+    /// the two statements' rows side by side (`FULL JOIN … ON false` gives
+    /// each row its own columns and NULL for the other's), as a prepared
+    /// statement.
+    public func homePage(_ schema: SchemaName, on connection: UnitOfWork) async throws -> (sections: [Section], site: SiteInfo, home: HomeContent) {
+        var cards: [Entry] = []
+        let rows = try await self.prepared(Self.homePageStatement, for: schema, on: connection).collect()
+        let (sections, site) = try Self.chromeBeside(rows, of: schema) { row, _ in
+            cards.append(try Self.decodeCard(row, from: Self.chromeColumnCount))
+        }
+        return (sections, site, Self.homeContent(cards))
     }
 
     static let homePageStatement = PreparedStatements.Statement("homepage") { schema in
