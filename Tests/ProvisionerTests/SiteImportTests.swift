@@ -128,17 +128,11 @@ import TestSupport
     /// with its record, nothing half-made.
     @Test func killedMidImport_rerunFinishes_withNothingDoubled() async throws {
         try await withTestPlatform(from: Self.haiNam) { platform in
-            let running = try CommandRunner.start(["provisioner"] + Self.importArguments(["--publish"]), databaseURL: platform.url)
-            var seen = 0
-            for _ in 0..<600 {
-                seen = try await platform.scalar("SELECT count(*) FROM \(Self.schema).imported_items WHERE entry_id IS NOT NULL")
-                if seen >= 8 { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            running.kill()
-            let killed = await CommandRunner.finish(running)
-            #expect(killed.status != 0, "the import ended before it was killed: \(killed.output)")
-            let partial = try await platform.scalar("SELECT count(*) FROM \(Self.schema).imported_items WHERE entry_id IS NOT NULL")
+            // Held back on a lock once 8 items are in, whatever the machine's load, then killed.
+            let partial = try await platform.killHalfway(
+                ["provisioner"] + Self.importArguments(["--publish"]),
+                gate: "\(Self.schema).imported_items", after: "INSERT",
+                count: "SELECT count(*) FROM \(Self.schema).imported_items WHERE entry_id IS NOT NULL", reaches: 8)
             #expect(partial >= 8 && partial < 44, "\(partial) items in when killed")
             // Every entry has its record (one transaction each).
             #expect(try await platform.scalar(

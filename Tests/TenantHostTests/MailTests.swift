@@ -377,7 +377,7 @@ import TestSupport
                 environment: ["MAIL_TRANSPORT": "sendmail:\(script.path)"])
             // act: kill the worker while the mail system holds the message
             var handing = false
-            for _ in 0..<200 where !handing {
+            for _ in 0..<600 where !handing {
                 try await Task.sleep(for: .milliseconds(50))
                 handing = FileManager.default.fileExists(atPath: mail.appendingPathComponent("sendmail.pid").path)
             }
