@@ -32,6 +32,75 @@ import TestSupport
         }
     }
 
+    /// `sql/tenant-current.sql`, which new communes are made from, makes
+    /// the schema the files of `sql/tenant/` make one after another:
+    /// columns in their order, types, defaults, generated expressions,
+    /// constraints, indexes, sequences and triggers.
+    @Test func writtenCurrentSchema_isTheSchemaTheFilesMake() async throws {
+        try await withTestPlatform { platform in
+            let migrations = platform.migrations
+            let current = try #require(migrations.tenantCurrent, "sql/tenant-current.sql is missing")
+            #expect(
+                current.version == migrations.tenantVersion,
+                "bring sql/tenant-current.sql to version \(migrations.tenantVersion); it stands for \(current.version)")
+            // Below its version the written schema is not used; at or above it, it is.
+            #expect(!migrations.tenantScript(upTo: current.version - 1).contains(current.sql))
+            #expect(migrations.tenantScript().hasPrefix(current.sql))
+            #expect(migrations.tenantScriptFromFiles() == migrations.tenant.map(\.sql).joined(separator: "\n;\n"))
+
+            let fromFiles = try SchemaName(communeCode: 99_001)
+            let written = try SchemaName(communeCode: 99_002)
+            let runner = MigrationRunner(migrations: migrations, logger: platform.logger)
+            try await platform.database.withTransaction { connection in
+                try await connection.query("CREATE SCHEMA \(unescaped: fromFiles.quoted)", logger: platform.logger)
+                try await TenantDatabase.setLocalSearchPath(fromFiles, on: connection, logger: platform.logger)
+                try await MigrationRunner.runScript(migrations.tenantScriptFromFiles(), on: connection, logger: platform.logger)
+            }
+            try await platform.database.withTransaction { connection in
+                try await runner.createTenantSchema(written, record: false, on: connection)
+            }
+            let a = try await platform.strings(Self.describe(fromFiles))
+            let b = try await platform.strings(Self.describe(written))
+            #expect(a.count > 200, "\(a.count) lines describe the schema")
+            #expect(a.filter { !b.contains($0) } == [], "made by the files, not by sql/tenant-current.sql")
+            #expect(b.filter { !a.contains($0) } == [], "made by sql/tenant-current.sql, not by the files")
+        }
+    }
+
+    /// One line per column, relation, constraint, index, trigger and
+    /// sequence of `schema`, its own name left out.
+    static func describe(_ schema: SchemaName) -> String {
+        """
+        WITH s AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = '\(schema.rawValue)')
+        SELECT line FROM (
+          SELECT 'column ' || c.relname || '.' || a.attname || ' #' || row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)
+                 || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+                 || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+                 || ' generated=' || a.attgenerated::text || ' identity=' || a.attidentity::text AS line
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN s ON c.relnamespace = s.oid
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+           WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind = 'r'
+          UNION ALL
+          SELECT 'relation ' || c.relname || ' ' || c.relkind::text || ' toast=' || (c.reltoastrelid <> 0)::text
+                 || ' ' || coalesce(array_to_string(c.reloptions, ','), '')
+            FROM pg_class c JOIN s ON c.relnamespace = s.oid
+          UNION ALL
+          SELECT 'constraint ' || r.relname || '.' || k.conname || ' ' || replace(pg_get_constraintdef(k.oid), s.nspname || '.', '')
+            FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid JOIN s ON r.relnamespace = s.oid
+          UNION ALL
+          SELECT 'index ' || replace(pg_get_indexdef(i.indexrelid), s.nspname || '.', '')
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN s ON c.relnamespace = s.oid
+          UNION ALL
+          SELECT 'trigger ' || replace(pg_get_triggerdef(t.oid), s.nspname || '.', '')
+            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN s ON c.relnamespace = s.oid WHERE NOT t.tgisinternal
+          UNION ALL
+          SELECT 'sequence ' || c.relname || ' ' || q.seqtypid::regtype::text || ' ' || q.seqstart || ' ' || q.seqincrement
+                 || ' ' || q.seqmax || ' ' || q.seqmin || ' ' || q.seqcache || ' ' || q.seqcycle::text
+            FROM pg_sequence q JOIN pg_class c ON c.oid = q.seqrelid JOIN s ON c.relnamespace = s.oid
+        ) x ORDER BY line
+        """
+    }
+
     /// A name typed in the console reaches the starter pages as text.
     @Test func communeName_isEscapedInTheStarterPages() async throws {
         try await withTestPlatform { platform in

@@ -20,10 +20,14 @@ public struct Migration: Sendable, Equatable {
 public struct MigrationSet: Sendable {
     public let platform: [Migration]
     public let tenant: [Migration]
+    /// `sql/tenant-current.sql`: a commune's schema at `version` written
+    /// once, which a new schema is made from instead of every file in turn.
+    public let tenantCurrent: (version: Int, sql: String)?
 
-    public init(platform: [Migration], tenant: [Migration]) {
+    public init(platform: [Migration], tenant: [Migration], tenantCurrent: (version: Int, sql: String)? = nil) {
         self.platform = platform
         self.tenant = tenant
+        self.tenantCurrent = tenantCurrent
     }
 
     /// The version a freshly provisioned commune schema is created at.
@@ -31,9 +35,25 @@ public struct MigrationSet: Sendable {
     /// The newest catalogue version.
     public var platformVersion: Int { self.platform.last?.version ?? 0 }
 
-    /// All tenant migrations up to `version` joined into one script, sent to
-    /// PostgreSQL in a single round trip when a commune is created.
+    /// A commune's schema at `version` (the newest by default) as one
+    /// script, sent to PostgreSQL in a single round trip: the written
+    /// current schema when it is not newer than `version`, then the files
+    /// after it; else the files from the first.
     public func tenantScript(upTo version: Int? = nil) -> String {
+        let limit = version ?? self.tenantVersion
+        var parts: [String] = []
+        var after = 0
+        if let current = self.tenantCurrent, current.version <= limit {
+            parts.append(current.sql)
+            after = current.version
+        }
+        parts += self.tenant.filter { $0.version > after && $0.version <= limit }.map(\.sql)
+        return parts.joined(separator: "\n;\n")
+    }
+
+    /// The same schema from the files alone, first to last: what the
+    /// written current schema is checked against.
+    public func tenantScriptFromFiles(upTo version: Int? = nil) -> String {
         let limit = version ?? self.tenantVersion
         return self.tenant.filter { $0.version <= limit }.map(\.sql).joined(separator: "\n;\n")
     }
@@ -41,9 +61,31 @@ public struct MigrationSet: Sendable {
     /// Reads `platform/` and `tenant/` under `directory`.
     /// - Throws: `TenantCoreError.migration` for a badly named file, a duplicate or a gap in the numbering.
     public static func load(from directory: String) throws(TenantCoreError) -> MigrationSet {
-        MigrationSet(
+        let tenant = try self.loadFolder("\(directory)/tenant")
+        return MigrationSet(
             platform: try self.loadFolder("\(directory)/platform"),
-            tenant: try self.loadFolder("\(directory)/tenant"))
+            tenant: tenant,
+            tenantCurrent: try self.loadCurrent("\(directory)/tenant-current.sql", newest: tenant.last?.version ?? 0))
+    }
+
+    /// Reads the written current schema, if there is one; its first line
+    /// names the version it stands for (`-- version: 15`).
+    static func loadCurrent(_ path: String, newest: Int) throws(TenantCoreError) -> (version: Int, sql: String)? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let sql: String
+        do {
+            sql = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw TenantCoreError(.migration, "cannot read \(path) as UTF-8", underlying: error)
+        }
+        let first = sql.prefix { $0 != "\n" }
+        guard first.hasPrefix("-- version: "), let version = Int(first.dropFirst("-- version: ".count)), version >= 1 else {
+            throw TenantCoreError(.migration, "\(path): the first line must be `-- version: N`, the tenant version it stands for")
+        }
+        guard version <= newest else {
+            throw TenantCoreError(.migration, "\(path) stands for version \(version), but sql/tenant/ ends at \(newest)")
+        }
+        return (version, sql)
     }
 
     /// Finds the `sql/` directory: `$PLATFORM_SQL_DIR`, else `sql/` in the
