@@ -172,6 +172,15 @@ public struct Shards: Sendable {
             try await self.requireOpen(requested, on: connection)
             return requested
         }
+        // One open cluster (the usual case) takes every commune: the
+        // communes are counted only when there is a choice, as counting
+        // reads every tenant's row once per commune provisioned.
+        let open = try await connection.query(
+            "SELECT name FROM platform.shards WHERE state = 'open' LIMIT 2", logger: self.logger
+        ).collect().map { try $0.decode(String.self) }
+        if open.count < 2 {
+            return try open.first.map { name throws(TenantCoreError) in try ShardName(name) } ?? .main
+        }
         let name = try await connection.query(
             """
             SELECT s.name FROM platform.shards s LEFT JOIN platform.tenants t ON t.shard = s.name
