@@ -1,4 +1,4 @@
--- version: 15
+-- version: 16
 --
 -- A commune's schema as the files in tenant/ leave it at the version above,
 -- written once: what provisioning runs for a new commune instead of every
@@ -13,6 +13,9 @@
 -- from this file with one made from tenant/ (columns, defaults, generated
 -- expressions, constraints, indexes, sequences, triggers), so they cannot
 -- drift apart unnoticed.
+--
+-- Version 16 changes statistics only (tenant/0016): provisioning analyses
+-- the new schema after seeding it.
 
 CREATE TABLE sections (
     id          smallint    PRIMARY KEY,

@@ -32,6 +32,39 @@ import TestSupport
         }
     }
 
+    /// The tables public pages read have statistics from the start, so
+    /// the planner never estimates their size column by column: a new
+    /// commune's after seeding, an older one's after migration 16.
+    @Test func publicTables_haveStatisticsFromTheStart() async throws {
+        try await withTestPlatform { platform in
+            let stats = { (schema: String) in
+                try await platform.strings(
+                    """
+                    SELECT relname || ' ' || reltuples::int FROM pg_class
+                     WHERE relnamespace = '\(schema)'::regnamespace AND relname IN ('sections', 'entries', 'site') ORDER BY relname
+                    """)
+            }
+            _ = try await platform.makeCommunes([(19774, "Phường Thuận An")])
+            #expect(try await stats("c_19774") == ["entries 0", "sections 16", "site 1"])
+
+            let older = try SchemaName(communeCode: 99_003)
+            let migrations = platform.migrations
+            let sixteen = try #require(migrations.tenant.first { $0.version == 16 })
+            try await platform.database.withTransaction { connection in
+                try await connection.query("CREATE SCHEMA \(unescaped: older.quoted)", logger: platform.logger)
+                try await TenantDatabase.setLocalSearchPath(older, on: connection, logger: platform.logger)
+                try await MigrationRunner.runScript(migrations.tenantScript(upTo: 15), on: connection, logger: platform.logger)
+                try await connection.query("INSERT INTO site (publisher) VALUES ('UBND')", logger: platform.logger)
+            }
+            #expect(try await stats(older.rawValue) == ["entries -1", "sections -1", "site -1"])
+            try await platform.database.withTransaction { connection in
+                try await TenantDatabase.setLocalSearchPath(older, on: connection, logger: platform.logger)
+                try await MigrationRunner.runScript(sixteen.sql, on: connection, logger: platform.logger)
+            }
+            #expect(try await stats(older.rawValue) == ["entries 0", "sections 0", "site 1"])
+        }
+    }
+
     /// `sql/tenant-current.sql`, which new communes are made from, makes
     /// the schema the files of `sql/tenant/` make one after another:
     /// columns in their order, types, defaults, generated expressions,

@@ -336,6 +336,11 @@ public struct ContentStore: Sendable {
             """, logger: self.logger)
         try await connection.query(
             "INSERT INTO \(unescaped: schema.quoted).site (publisher) VALUES (\(publisher))", logger: self.logger)
+        // Statistics from the start (sql/tenant/0016): never analysed, a
+        // table's size is estimated from each column's width, a catalogue
+        // lookup per column on every connection's first read of the commune.
+        let s = schema.quoted
+        try await connection.query("ANALYZE \(unescaped: s).sections, \(unescaped: s).entries, \(unescaped: s).site", logger: self.logger)
     }
 
     /// Inserts an entry and returns its id.
