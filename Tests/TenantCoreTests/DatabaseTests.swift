@@ -50,17 +50,11 @@ import TestSupport
             let older = try SchemaName(communeCode: 99_003)
             let migrations = platform.migrations
             let sixteen = try #require(migrations.tenant.first { $0.version == 16 })
-            try await platform.database.withTransaction { connection in
-                try await connection.query("CREATE SCHEMA \(unescaped: older.quoted)", logger: platform.logger)
-                try await TenantDatabase.setLocalSearchPath(older, on: connection, logger: platform.logger)
-                try await MigrationRunner.runScript(migrations.tenantScript(upTo: 15), on: connection, logger: platform.logger)
-                try await connection.query("INSERT INTO site (publisher) VALUES ('UBND')", logger: platform.logger)
-            }
+            try await Self.run(
+                migrations.tenantScript(upTo: 15) + "\n;\nINSERT INTO site (publisher) VALUES ('UBND')", in: older, creating: true,
+                on: platform)
             #expect(try await stats(older.rawValue) == ["entries -1", "sections -1", "site -1"])
-            try await platform.database.withTransaction { connection in
-                try await TenantDatabase.setLocalSearchPath(older, on: connection, logger: platform.logger)
-                try await MigrationRunner.runScript(sixteen.sql, on: connection, logger: platform.logger)
-            }
+            try await Self.run(sixteen.sql, in: older, creating: false, on: platform)
             #expect(try await stats(older.rawValue) == ["entries 0", "sections 0", "site 1"])
         }
     }
@@ -84,11 +78,7 @@ import TestSupport
             let fromFiles = try SchemaName(communeCode: 99_001)
             let written = try SchemaName(communeCode: 99_002)
             let runner = MigrationRunner(migrations: migrations, logger: platform.logger)
-            try await platform.database.withTransaction { connection in
-                try await connection.query("CREATE SCHEMA \(unescaped: fromFiles.quoted)", logger: platform.logger)
-                try await TenantDatabase.setLocalSearchPath(fromFiles, on: connection, logger: platform.logger)
-                try await MigrationRunner.runScript(migrations.tenantScriptFromFiles(), on: connection, logger: platform.logger)
-            }
+            try await Self.run(migrations.tenantScriptFromFiles(), in: fromFiles, creating: true, on: platform)
             try await platform.database.withTransaction { connection in
                 try await runner.createTenantSchema(written, record: false, on: connection)
             }
@@ -97,6 +87,16 @@ import TestSupport
             #expect(a.count > 200, "\(a.count) lines describe the schema")
             #expect(a.filter { !b.contains($0) } == [], "made by the files, not by sql/tenant-current.sql")
             #expect(b.filter { !a.contains($0) } == [], "made by sql/tenant-current.sql, not by the files")
+        }
+    }
+
+    /// Runs `script` in `schema` (made first when `creating`) in one
+    /// transaction, as a tenant migration runs.
+    static func run(_ script: String, in schema: SchemaName, creating: Bool, on platform: TestPlatform) async throws {
+        try await platform.database.withTransaction { connection in
+            if creating { try await connection.query("CREATE SCHEMA \(unescaped: schema.quoted)", logger: platform.logger) }
+            try await TenantDatabase.setLocalSearchPath(schema, on: connection, logger: platform.logger)
+            try await MigrationRunner.runScript(script, on: connection, logger: platform.logger)
         }
     }
 
