@@ -20,8 +20,9 @@ struct AppConfig: Sendable {
     var pageCacheBytes: Int
     var pageCacheTTL: Duration
     /// Communes whose menu and footer are kept decoded (`CHROME_CACHE_COMMUNES`,
-    /// 2,000; 0: every uncached page reads them too). ``ChromeCache``.
-    var chromeCacheCommunes = 2_000
+    /// 20,000: every commune of the country, at about 2 KB each; 0: every
+    /// uncached page reads them too). ``ChromeCache``.
+    var chromeCacheCommunes = 20_000
     /// Scheme of the primary (official) hosts, for canonical links: `https`.
     var publicScheme: String
     var logLevel: Logger.Level
@@ -93,7 +94,7 @@ struct AppConfig: Sendable {
         let prepared = int("DB_PREPARED_COMMUNES", 500, 0...100_000)
         let cacheMB = int("PAGE_CACHE_MB", 256, 0...65536)
         let ttl = int("PAGE_CACHE_TTL_SECONDS", 60, 0...86_400)
-        let chromes = int("CHROME_CACHE_COMMUNES", 2_000, 0...1_000_000)
+        let chromes = int("CHROME_CACHE_COMMUNES", 20_000, 0...1_000_000)
         let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         if let raw = environment["LOG_LEVEL"], Logger.Level(rawValue: raw) == nil {
             problems.append("LOG_LEVEL=\(raw) must be one of trace, debug, info, notice, warning, error, critical")

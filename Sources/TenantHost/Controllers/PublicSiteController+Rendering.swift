@@ -53,7 +53,7 @@ extension PublicSiteController {
                 // Under the generation read before the rows: a change since
                 // leaves this entry stale, never used. Without sections'
                 // bodies: a page that shows one reads it.
-                services.chromes.store(parts.withoutBodies, tenant: visit.tenant.id, generation: visit.generation)
+                services.chromes.store(parts.kept, tenant: visit.tenant.id, generation: visit.generation)
             }
             let (sections, site) = (parts.sections, parts.site)
             var chrome = SiteChrome(
