@@ -6,8 +6,8 @@
 # Runs the crawl three times: connections never recycled and nothing
 # prepared; recycled after DB_RECYCLE_AFTER_SCHEMAS distinct communes
 # (default 1000) and nothing prepared; recycled and each connection keeping
-# the prepared statements of DB_PREPARED_COMMUNES communes (default 500).
-# Pool of DB_POOL_SIZE (default 8).
+# the prepared statements of DB_PREPARED_COMMUNES communes (default 50, the
+# host's). Pool of DB_POOL_SIZE (default 16, the host's).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/bench/lib.sh"
@@ -15,9 +15,9 @@ LIST=${1:-2024}
 SECONDS_LOAD=${2:-90}
 DB=bench_provision_$LIST
 OUT=$BENCH_STATE/crawl-$LIST.md
-POOL=${DB_POOL_SIZE:-8}
+POOL=${DB_POOL_SIZE:-16}
 RECYCLE=${DB_RECYCLE_AFTER_SCHEMAS:-1000}
-PREPARED=${DB_PREPARED_COMMUNES:-500}
+PREPARED=${DB_PREPARED_COMMUNES:-50}
 bench_need wrk wrk
 bench_build
 pg_start "$BENCH_STATE/pg" "$BENCH_PG_PORT"

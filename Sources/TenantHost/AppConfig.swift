@@ -8,13 +8,16 @@ struct AppConfig: Sendable {
     var database: DatabaseConfig
     var bind: String
     var port: Int
-    /// Connections in the pool.
+    /// Connections in the pool (`DB_POOL_SIZE`, 16: about two requests in
+    /// flight per connection at 32, so a commune's own connection is seldom
+    /// queued past the others and each backend keeps to its share of the
+    /// communes; BENCHMARKS.md).
     var poolSize: Int
     /// Leases after which a pooled connection is replaced (bounds PostgreSQL's relation cache).
     var recycleAfter: Int
     /// Communes whose prepared statements a pooled connection keeps
-    /// (`DB_PREPARED_COMMUNES`; 0: every statement unnamed).
-    var preparedCommunes = 500
+    /// (`DB_PREPARED_COMMUNES`, 50; 0: every statement unnamed).
+    var preparedCommunes = 50
     /// Generic plans from the first execution (`DB_GENERIC_PLANS=1`; off by default).
     var genericPlans = false
     var pageCacheBytes: Int
@@ -89,9 +92,9 @@ struct AppConfig: Sendable {
             return value
         }
         let port = int("PORT", 8080, 1...65535)
-        let pool = int("DB_POOL_SIZE", 8, 1...200)
+        let pool = int("DB_POOL_SIZE", 16, 1...200)
         let recycle = int("DB_RECYCLE_AFTER_SCHEMAS", 1_000, 0...10_000_000)
-        let prepared = int("DB_PREPARED_COMMUNES", 500, 0...100_000)
+        let prepared = int("DB_PREPARED_COMMUNES", 50, 0...100_000)
         let cacheMB = int("PAGE_CACHE_MB", 256, 0...65536)
         let ttl = int("PAGE_CACHE_TTL_SECONDS", 60, 0...86_400)
         let chromes = int("CHROME_CACHE_COMMUNES", 20_000, 0...1_000_000)
