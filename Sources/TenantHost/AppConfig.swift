@@ -23,7 +23,7 @@ struct AppConfig: Sendable {
     var pageCacheBytes: Int
     var pageCacheTTL: Duration
     /// Communes whose menu and footer are kept decoded (`CHROME_CACHE_COMMUNES`,
-    /// 20,000: every commune of the country, at about 2 KB each; 0: every
+    /// 20,000: every commune of the country, at about 1.5 KiB each; 0: every
     /// uncached page reads them too). ``ChromeCache``.
     var chromeCacheCommunes = 20_000
     /// Scheme of the primary (official) hosts, for canonical links: `https`.

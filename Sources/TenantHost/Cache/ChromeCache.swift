@@ -22,7 +22,7 @@ final class ChromeCache: Sendable {
         /// from ``MandatorySection`` (a literal), not from the row. Most
         /// communes keep most of their sections' starter titles, summaries
         /// and legal bases, so a kept commune costs its own words only:
-        /// about 2 KB instead of 9, which lets every commune of a province
+        /// about 1.5 KiB instead of 9, which lets every commune of the country
         /// stay kept within the host's memory bound (BENCHMARKS.md).
         var kept: Chrome {
             Chrome(sections: self.sections.map(Self.compacted), site: self.site)
