@@ -427,6 +427,21 @@ let adminSite = "quan-tri.localhost"
         }
     }
 
+    /// No console page holds a pooled connection while it waits for
+    /// another: with a pool of one, the pages that read every commune in
+    /// scope (cluster by cluster) and the catalogue still answer.
+    @Test func consolePages_answerWithAPoolOfOne() async throws {
+        try await withTestPlatform(from: consoleFixture) { platform in
+            try await withTestHost(platform, configure: { $0.poolSize = 1 }) { host in
+                let browser = ConsoleBrowser(host)
+                _ = try await browser.login("huyen.haihau", "matkhau-hai-hau", on: adminSite)
+                for path in ["/quan-tri/tuan-thu?sap-xep=thieu&chi-thieu=1", "/quan-tri/tuan-thu?dinh-dang=csv", "/quan-tri/xa?tuan-thu=thieu", "/quan-tri/thong-ke", "/quan-tri"] {
+                    #expect(try await browser.get(path, on: adminSite).status == 200, "\(path)")
+                }
+            }
+        }
+    }
+
     @Test func districtAdmin_createsCommunesOnlyInScope_andExportsCompliance() async throws {
         try await withTestPlatform(from: consoleFixture) { platform in
             try await withTestHost(platform) { host in

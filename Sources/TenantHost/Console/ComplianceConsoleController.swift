@@ -36,15 +36,19 @@ struct ComplianceConsoleController: ConsoleBase {
             communes = communes.filter { search.matches($0.name + " " + ($0.ancestors.first?.fullName ?? ""), code: $0.code) }
         }
         let chosen = Array(communes.prefix(3000))
-        var (rows, ratings, trend, console): ([ComplianceRow], [Int64: RatingSummary], [(day: Date, audited: Int, compliant: Int)], [String: PageCheck]) =
+        // The communes' rows first, each cluster on a connection of its own,
+        // and only then the catalogue's: a lease is never taken while another
+        // is held, so two such pages cannot each hold one connection of a
+        // small pool while waiting for the other.
+        var rows = try await self.services.database.byCluster(chosen, schema: \.schema) { group, connection in
+            try await self.services.content.compliance(group, now: now, on: connection)
+        }
+        let (ratings, trend, console): ([Int64: RatingSummary], [(day: Date, audited: Int, compliant: Int)], [String: PageCheck]) =
             try await self.services.database.withConnection { connection in
-                let rows = try await self.services.database.byCluster(chosen, schema: \.schema) { group, other in
-                    try await self.services.content.compliance(group, now: now, on: other)
-                }
                 let ratings = try await PortalStore(logger: self.services.logger).ratingSummaries(
                     tenantIDs: chosen.map(\.id), since: now.addingTimeInterval(-365 * 86_400), on: connection)
                 let trend = try await self.services.content.auditTrend(tenantIDs: chosen.map(\.id), days: 30, on: connection)
-                return (rows, ratings, trend, try await self.services.content.latestConsoleChecks(on: connection))
+                return (ratings, trend, try await self.services.content.latestConsoleChecks(on: connection))
             }
         switch filter.status {
         case .incomplete: rows = rows.filter { !$0.isCompliant(at: now) }
