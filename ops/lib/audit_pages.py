@@ -397,11 +397,24 @@ def console_login(driver, port, host, user, password):
     driver.get(f"{base}/quan-tri/dang-nhap")
     driver.find_element(By.ID, "f-ten").send_keys(user)
     driver.find_element(By.ID, "f-mat-khau").send_keys(password)
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
     button = driver.find_element(By.CSS_SELECTOR, "main form button[type=submit], form button[type=submit]")
     button.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(button))  # the answer has replaced the form
+
+    def answered(_):
+        # The answer has replaced the form. Chromium says so either as a
+        # stale element or as a node that "does not belong to the
+        # document"; anything else (a page still loading) is asked again.
+        try:
+            button.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            return "does not belong to the document" in str(error)
+
+    WebDriverWait(driver, 30).until(answered)
     if "/quan-tri/dang-nhap" in driver.current_url:
         said = driver.find_elements(By.CSS_SELECTOR, "main [role=alert], main .error-summary, main .notice-box, main p")
         reason = clip(said[0].text, 200) if said else "no reason shown"
