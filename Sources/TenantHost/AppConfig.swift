@@ -74,12 +74,20 @@ struct AppConfig: Sendable {
     var mail: MailSettings?
     var mailInterval: Duration = .seconds(10)
 
+    /// What the host runs with when its environment sets nothing but
+    /// `DATABASE_URL`: the settings above, with the values below for those
+    /// that have no initial value. ``load(from:)`` falls back on these, so
+    /// each default is written once.
+    static let defaults = AppConfig(
+        database: DatabaseConfig(database: "platform"), bind: "127.0.0.1", port: 8080, poolSize: 16, recycleAfter: 1_000,
+        pageCacheBytes: 256 << 20, pageCacheTTL: .seconds(60), publicScheme: "https", logLevel: .info, logFormat: "logfmt")
+
     /// Reads the configuration; lists every missing or malformed variable at once.
     static func load(from environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         var problems: [String] = []
-        var database = DatabaseConfig(database: "platform")
+        var config = Self.defaults
         if let url = environment["DATABASE_URL"], !url.isEmpty {
-            do { database = try DatabaseConfig(url: url) } catch { problems.append("DATABASE_URL: \(error.message)") }
+            do { config.database = try DatabaseConfig(url: url) } catch { problems.append("DATABASE_URL: \(error.message)") }
         } else {
             problems.append("DATABASE_URL is not set (postgres://USER@HOST:PORT/DATABASE)")
         }
@@ -91,83 +99,77 @@ struct AppConfig: Sendable {
             }
             return value
         }
-        let port = int("PORT", 8080, 1...65535)
-        let pool = int("DB_POOL_SIZE", 16, 1...200)
-        let recycle = int("DB_RECYCLE_AFTER_SCHEMAS", 1_000, 0...10_000_000)
-        let prepared = int("DB_PREPARED_COMMUNES", 50, 0...100_000)
-        let cacheMB = int("PAGE_CACHE_MB", 256, 0...65536)
-        let ttl = int("PAGE_CACHE_TTL_SECONDS", 60, 0...86_400)
-        let chromes = int("CHROME_CACHE_COMMUNES", 20_000, 0...1_000_000)
-        let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-        if let raw = environment["LOG_LEVEL"], Logger.Level(rawValue: raw) == nil {
-            problems.append("LOG_LEVEL=\(raw) must be one of trace, debug, info, notice, warning, error, critical")
+        func seconds(_ duration: Duration) -> Int { Int(duration.components.seconds) }
+        if let bind = environment["BIND"], !bind.isEmpty { config.bind = bind }
+        config.port = int("PORT", config.port, 1...65535)
+        config.poolSize = int("DB_POOL_SIZE", config.poolSize, 1...200)
+        config.recycleAfter = int("DB_RECYCLE_AFTER_SCHEMAS", config.recycleAfter, 0...10_000_000)
+        config.preparedCommunes = int("DB_PREPARED_COMMUNES", config.preparedCommunes, 0...100_000)
+        config.genericPlans = environment["DB_GENERIC_PLANS"] == "1"
+        config.pageCacheBytes = int("PAGE_CACHE_MB", config.pageCacheBytes >> 20, 0...65536) << 20
+        let ttl = int("PAGE_CACHE_TTL_SECONDS", seconds(config.pageCacheTTL), 0...86_400)
+        config.pageCacheTTL = .seconds(ttl)
+        // The fronts keep a page as long as the host does unless told otherwise.
+        config.frontCacheTTL = .seconds(int("FRONT_CACHE_TTL_SECONDS", ttl, 1...86_400))
+        config.chromeCacheCommunes = int("CHROME_CACHE_COMMUNES", config.chromeCacheCommunes, 0...1_000_000)
+        config.earlyCacheHits = environment["CACHE_EARLY_HITS"] != "0"
+        if let raw = environment["LOG_LEVEL"] {
+            if let level = Logger.Level(rawValue: raw) { config.logLevel = level } else {
+                problems.append("LOG_LEVEL=\(raw) must be one of trace, debug, info, notice, warning, error, critical")
+            }
         }
-        let format = environment["LOG_FORMAT"] ?? "logfmt"
-        if !["logfmt", "json"].contains(format) { problems.append("LOG_FORMAT=\(format) must be logfmt or json") }
-        let scheme = environment["PUBLIC_SCHEME"] ?? "https"
-        if !["http", "https"].contains(scheme) { problems.append("PUBLIC_SCHEME=\(scheme) must be http or https") }
-        var adminHost = "quan-tri.localhost"
+        if let format = environment["LOG_FORMAT"] {
+            if ["logfmt", "json"].contains(format) { config.logFormat = format } else {
+                problems.append("LOG_FORMAT=\(format) must be logfmt or json")
+            }
+        }
+        if let scheme = environment["PUBLIC_SCHEME"] {
+            if ["http", "https"].contains(scheme) { config.publicScheme = scheme } else {
+                problems.append("PUBLIC_SCHEME=\(scheme) must be http or https")
+            }
+        }
         if let raw = environment["ADMIN_HOST"], !raw.isEmpty {
-            if let host = try? Hostname(normalizing: raw) { adminHost = host.value } else { problems.append("ADMIN_HOST=\(raw) is not a host name") }
+            if let host = try? Hostname(normalizing: raw) { config.adminHost = host.value } else {
+                problems.append("ADMIN_HOST=\(raw) is not a host name")
+            }
         }
-        let cost = int("BCRYPT_COST", 12, 4...16)
-        let uploadMB = int("UPLOAD_MAX_MB", 10, 1...100)
+        config.bcryptCost = UInt8(int("BCRYPT_COST", Int(config.bcryptCost), 4...16))
+        config.uploadLimitMB = int("UPLOAD_MAX_MB", config.uploadLimitMB, 1...100)
         let metricsPort = int("METRICS_PORT", 0, 0...65535)
-        let frontTTL = int("FRONT_CACHE_TTL_SECONDS", ttl, 1...86_400)
-        var trusted = TrustedProxies.none
+        config.metricsPort = metricsPort == 0 ? nil : metricsPort
+        if let bind = environment["METRICS_BIND"], !bind.isEmpty { config.metricsBind = bind }
         switch environment["TRUST_PROXY"] ?? "" {
         case "", "0": break
-        case "1": trusted = .loopback
+        case "1": config.trustedProxies = .loopback
         case let list:
-            if let parsed = TrustedProxies(list: list) { trusted = parsed } else {
+            if let parsed = TrustedProxies(list: list) { config.trustedProxies = parsed } else {
                 problems.append("TRUST_PROXY=\(list) must be 0, 1 (loopback) or addresses and CIDR blocks separated by commas")
             }
         }
+        // A running host audits daily; a test host only when asked (nil).
         let auditHours = int("AUDIT_INTERVAL_HOURS", 24, 0...8_760)
-        var connectTo: [String: (address: String, port: Int)] = [:]
+        config.auditIntervalHours = auditHours > 0 ? auditHours : nil
         for entry in (environment["SITE_IMPORT_CONNECT_TO"] ?? "").split(separator: ",") {
             guard let connection = HTTPFiles.connection(entry) else {
                 problems.append("SITE_IMPORT_CONNECT_TO: expected host:address:port, found \(entry)")
                 continue
             }
-            connectTo[connection.host] = (connection.address, connection.port)
+            config.siteImportConnectTo[connection.host] = (connection.address, connection.port)
         }
-        let mailSeconds = int("MAIL_INTERVAL_SECONDS", 10, 1...3_600)
-        var mail: MailSettings?
+        config.siteImportRate = Double(int("SITE_IMPORT_RATE", Int(config.siteImportRate), 1...100))
+        config.mailInterval = .seconds(int("MAIL_INTERVAL_SECONDS", seconds(config.mailInterval), 1...3_600))
         switch MailSettings.from(environment: environment, defaultDirectory: nil) {
-        case .success(let settings): mail = settings.transport == nil ? nil : settings
+        case .success(let settings): config.mail = settings.transport == nil ? nil : settings
         case .failure(let error): problems.append(error.message)
         }
-        var frontPurge: [FrontCache.Endpoint]?
         if let raw = environment["FRONT_CACHE_PURGE"], !raw.isEmpty {
-            frontPurge = FrontCache.endpoints(raw)
-            if frontPurge == nil { problems.append("FRONT_CACHE_PURGE=\(raw) must be host:port entries separated by commas") }
+            config.frontCachePurge = FrontCache.endpoints(raw)
+            if config.frontCachePurge == nil { problems.append("FRONT_CACHE_PURGE=\(raw) must be host:port entries separated by commas") }
             if (environment["TRUST_PROXY"] ?? "0") == "0" { problems.append("FRONT_CACHE_PURGE needs TRUST_PROXY (the front key comes from nginx)") }
         }
         guard problems.isEmpty else {
             throw ConfigError(problems: problems)
         }
-        var config = AppConfig(
-            database: database, bind: environment["BIND"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1", port: port,
-            poolSize: pool, recycleAfter: recycle, pageCacheBytes: cacheMB * 1024 * 1024, pageCacheTTL: .seconds(ttl),
-            publicScheme: scheme, logLevel: level, logFormat: format)
-        config.adminHost = adminHost
-        config.preparedCommunes = prepared
-        config.genericPlans = environment["DB_GENERIC_PLANS"] == "1"
-        config.chromeCacheCommunes = chromes
-        config.trustedProxies = trusted
-        config.earlyCacheHits = environment["CACHE_EARLY_HITS"] != "0"
-        config.frontCachePurge = frontPurge
-        config.frontCacheTTL = .seconds(frontTTL)
-        config.metricsPort = metricsPort == 0 ? nil : metricsPort
-        if let bind = environment["METRICS_BIND"], !bind.isEmpty { config.metricsBind = bind }
-        config.bcryptCost = UInt8(cost)
-        config.uploadLimitMB = uploadMB
-        config.auditIntervalHours = auditHours > 0 ? auditHours : nil
-        config.siteImportConnectTo = connectTo
-        config.siteImportRate = Double(int("SITE_IMPORT_RATE", 5, 1...100))
-        config.mail = mail
-        config.mailInterval = .seconds(mailSeconds)
         do {
             config.sqlDirectory = try MigrationSet.locate(environment: environment)
             config.assetsDirectory =
