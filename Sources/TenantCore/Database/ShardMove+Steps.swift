@@ -158,14 +158,22 @@ extension ShardMove {
             try await connection.query("LOCK TABLE \(unescaped: quoted.joined(separator: ", ")) IN EXCLUSIVE MODE", logger: self.logger)
             let frozenAt = ContinuousClock.now
             // Committed after every write to the locked tables: once the
-            // target has it, it has them all.
-            let mark = try await source.withConnection { other in
-                try await other.query(
+            // target has it, it has them all. Written on a connection of
+            // its own, outside the pool that lent this transaction's (a
+            // lease inside a lease holds two of its connections).
+            let other = try await source.connect(logger: self.logger)
+            let mark: String
+            do {
+                mark = try await other.query(
                     """
                     INSERT INTO \(unescaped: schema.quoted).\(unescaped: Self.marker) (id, at) VALUES (1, clock_timestamp()::text)
                     ON CONFLICT (id) DO UPDATE SET at = excluded.at RETURNING at
                     """, logger: self.logger
                 ).collect().first?.decode(String.self) ?? ""
+                try? await other.close()
+            } catch {
+                try? await other.close()
+                throw error
             }
             while true {
                 let seen = try await destination.withConnection { other in

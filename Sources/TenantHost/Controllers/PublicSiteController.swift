@@ -242,29 +242,35 @@ struct PublicSiteController: Sendable {
         let size = Self.pageSize
         // Results of several sites are merged in memory: fifty pages at most.
         guard !withArchives || page <= 50 else { throw PageError.notFound("Kết quả tìm kiếm có tối đa 50 trang.") }
-        return try await self.render(request, context) { chrome, connection in
+        let content = self.services.content
+        // The archives' hits first. An archive is a commune of its own (and
+        // may live on another cluster): each is read on a lease of its own,
+        // ended before the page's lease begins (a lease inside another
+        // holds two connections, and waits when the pool is busy).
+        var archived: [SearchHit] = []
+        var archivedTotal = 0
+        if withArchives && !text.isEmpty {
+            let now = Date()
+            for archive in archives {
+                let schema = archive.tenant.schema
+                let found = try await self.services.database.withConnection(retryingReads: true, schema: schema) { connection in
+                    try await content.search(schema, text: text, page: 1, size: page * size, now: now, on: connection)
+                }
+                archivedTotal += found.total
+                archived += found.items.map { hit in
+                    var hit = hit
+                    hit.archive = (archive.slug, archive.tenant.name)
+                    return hit
+                }
+            }
+        }
+        return try await self.render(request, context) { [archived, archivedTotal] chrome, connection in
             let options = SearchView.Options(archives: archives.map(\.tenant.name), included: withArchives)
             guard !text.isEmpty else { return .page(SearchView.render(chrome, text: "", page: nil, options: options), contentType: Self.html) }
-            let content = self.services.content
             var result = try await content.search(chrome.tenant.schema, text: text, page: withArchives ? 1 : page, size: withArchives ? page * size : size, now: chrome.now, on: connection)
             if withArchives {
-                var hits = result.items
-                var total = result.total
-                let database = self.services.database
-                for archive in archives {
-                    let schema = archive.tenant.schema
-                    // An archive is a commune of its own (and may live on
-                    // another cluster): read on a unit leased for it.
-                    let found = try await database.withConnection(retryingReads: true, schema: schema) { connection in
-                        try await content.search(schema, text: text, page: 1, size: page * size, now: chrome.now, on: connection)
-                    }
-                    total += found.total
-                    hits += found.items.map { hit in
-                        var hit = hit
-                        hit.archive = (archive.slug, archive.tenant.name)
-                        return hit
-                    }
-                }
+                var hits = result.items + archived
+                let total = result.total + archivedTotal
                 hits.sort { ($0.rank, $0.publishedAt ?? .distantFuture) > ($1.rank, $1.publishedAt ?? .distantFuture) }
                 let start = min((page - 1) * size, hits.count)
                 result = Page(items: Array(hits[start..<min(start + size, hits.count)]), number: page, size: size, total: total)
