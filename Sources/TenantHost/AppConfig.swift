@@ -18,6 +18,9 @@ struct AppConfig: Sendable {
     /// Communes whose prepared statements a pooled connection keeps
     /// (`DB_PREPARED_COMMUNES`, 50; 0: every statement unnamed).
     var preparedCommunes = 50
+    /// A lease inside another of the same pool: served on another
+    /// connection with a warning (test hosts refuse it).
+    var nestedLeases = TenantDatabase.NestedLeases.served
     /// Generic plans from the first execution (`DB_GENERIC_PLANS=1`; off by default).
     var genericPlans = false
     var pageCacheBytes: Int

@@ -19,7 +19,8 @@ func buildApplication(
     }()
     let database = TenantDatabase(
         config: config.database, poolSize: config.poolSize, recycleAfter: config.recycleAfter,
-        preparedCommunes: config.preparedCommunes, genericPlans: config.genericPlans, logger: logger)
+        preparedCommunes: config.preparedCommunes, genericPlans: config.genericPlans, nestedLeases: config.nestedLeases,
+        logger: logger)
     let directory = TenantDirectory()
     let cache = PageCache(capacity: config.pageCacheBytes, ttl: config.pageCacheTTL)
     let metrics = PlatformMetrics()

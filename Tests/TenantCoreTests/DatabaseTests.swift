@@ -246,6 +246,76 @@ import TestSupport
         }
     }
 
+    /// A lease inside another of the same pool never waits on the
+    /// connection its own task holds. A commune's inner lease would take
+    /// the commune's connection, held by the outer one, and wait for good
+    /// with any pool size: it gets another. With a pool of one there is no
+    /// other, and it is refused at once, naming both places.
+    @Test func leaseInsideALease_neverWaitsOnItself() async throws {
+        try await withTestPlatform { platform in
+            // setup
+            let two = TenantDatabase(config: platform.config, poolSize: 2, recycleAfter: 0, logger: platform.logger)
+            let one = TenantDatabase(config: platform.config, poolSize: 1, recycleAfter: 0, logger: platform.logger)
+            let strict = TenantDatabase(config: platform.config, poolSize: 2, recycleAfter: 0, nestedLeases: .refused, logger: platform.logger)
+            let schema = try SchemaName(communeCode: 14224)
+            let logger = platform.logger
+            @Sendable func pid(_ connection: UnitOfWork) async throws -> Int32 {
+                try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first!.decode(Int32.self)
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await two.run() }
+                group.addTask { try await one.run() }
+                group.addTask { try await strict.run() }
+                // act: each case races a 20-second limit, so a lease that waits on itself fails here, not the run
+                func within<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+                    try await withThrowingTaskGroup(of: T?.self) { race in
+                        race.addTask { try await body() }
+                        race.addTask { try await Task.sleep(for: .seconds(20)); return nil }
+                        defer { race.cancelAll() }
+                        return try await race.next()!
+                    }
+                }
+                let pair = try await within {
+                    try await two.withConnection(schema: schema) { connection in
+                        (try await pid(connection), try await two.withConnection(schema: schema) { try await pid($0) })
+                    }
+                }
+                let unnamed = try await within {
+                    try await two.withConnection { connection in
+                        (try await pid(connection), try await two.withTransaction { try await pid($0) })
+                    }
+                }
+                let refused = try await within { () -> String in
+                    do {
+                        try await one.withConnection(schema: schema) { _ in try await one.withConnection { _ in } }
+                        return "served"
+                    } catch let error as TenantCoreError {
+                        return error.code == .caller ? error.message : "\(error)"
+                    }
+                }
+                let afterwards = try await within { try await one.withConnection(schema: schema) { try await pid($0) } }
+                let refusedByStrict = try await within { () -> String in
+                    do {
+                        try await strict.withConnection { _ in try await strict.withTransaction(schema: schema) { _ in } }
+                        return "served"
+                    } catch let error as TenantCoreError {
+                        return error.code == .caller ? error.message : "\(error)"
+                    }
+                }
+                group.cancelAll()
+                // check
+                #expect(pair != nil, "the commune's inner lease waited on the outer one's connection")
+                if let pair { #expect(pair.0 != pair.1) }
+                #expect(unnamed != nil, "an inner lease naming no commune waited on the outer one")
+                if let unnamed { #expect(unnamed.0 != unnamed.1) }
+                #expect(refused?.contains("inside leases of every connection of the pool") == true, "\(refused ?? "waited for good")")
+                #expect(refused?.contains("DatabaseTests.swift") == true, "names where the leases were asked for")
+                #expect(afterwards != nil, "the pool of one serves the next lease")
+                #expect(refusedByStrict?.contains("inside a lease of the same pool taken at TenantCoreTests/DatabaseTests.swift") == true, "\(refusedByStrict ?? "waited")")
+            }
+        }
+    }
+
     /// Stopping the pool while leases run, queue and retry (and while a
     /// query cut short by the stop marks PostgreSQL lost, which replaced the
     /// pool with clients nobody would run): every lease ends, and so does

@@ -61,6 +61,8 @@ func withTestHost<Result: Sendable>(
     // New passwords hash at the lowest cost, as the tests' own accounts do;
     // the login timing test measures the production cost on its own.
     config.bcryptCost = 4
+    // Every path a test runs takes one lease at a time.
+    config.nestedLeases = .refused
     configure(&config)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let (metricsPorts, metricsContinuation) = AsyncStream.makeStream(of: Int.self)

@@ -152,7 +152,8 @@ public final class TestPlatform: Sendable {
         self.config = config
         self.logger = TestEnvironment.logger
         self.migrations = migrations
-        self.database = TenantDatabase(config: config, poolSize: poolSize, recycleAfter: 0, logger: self.logger)
+        // Every path a test runs takes one lease at a time.
+        self.database = TenantDatabase(config: config, poolSize: poolSize, recycleAfter: 0, nestedLeases: .refused, logger: self.logger)
         self.provisioning = CommuneProvisioning(database: self.database, migrations: migrations, policy: policy, logger: self.logger)
     }
 

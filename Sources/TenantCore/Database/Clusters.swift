@@ -205,14 +205,14 @@ extension TenantDatabase {
     /// main first.
     public func byCluster<Item: Sendable, Result: Sendable>(
         _ items: [Item], schema: (Item) -> SchemaName, retryingReads: Bool = true,
-        _ body: ([Item], UnitOfWork) async throws -> [Result]
+        file: StaticString = #fileID, line: UInt = #line, _ body: ([Item], UnitOfWork) async throws -> [Result]
     ) async throws(TenantCoreError) -> [Result] {
         var groups: [ShardName: [Item]] = [:]
         for item in items { groups[self.shard(of: schema(item)), default: []].append(item) }
         var results: [Result] = []
         for name in groups.keys.sorted(by: { ($0 != .main ? 1 : 0, $0.rawValue) < ($1 != .main ? 1 : 0, $1.rawValue) }) {
             let group = groups[name] ?? []
-            results += try await self.cluster(named: name).withConnection(retryingReads: retryingReads) { connection in
+            results += try await self.cluster(named: name).withConnection(retryingReads: retryingReads, file: file, line: line) { connection in
                 try await body(group, connection)
             }
         }

@@ -12,9 +12,9 @@ extension TenantDatabase {
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     @discardableResult
     public func withTransaction<Result: Sendable>(
-        _ body: (UnitOfWork) async throws -> Result
+        file: StaticString = #fileID, line: UInt = #line, _ body: (UnitOfWork) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
-        try await self.withConnection { connection in
+        try await self.withConnection(file: file, line: line) { connection in
             try await Self.inTransaction(connection, logger: self.logger, body)
         }
     }
@@ -29,13 +29,13 @@ extension TenantDatabase {
     /// times at most).
     @discardableResult
     public func withTransaction<Result: Sendable>(
-        schema: SchemaName?, _ body: (UnitOfWork) async throws -> Result
+        schema: SchemaName?, file: StaticString = #fileID, line: UInt = #line, _ body: (UnitOfWork) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await self.withConnection(schema: schema) { connection in
+                return try await self.withConnection(schema: schema, file: file, line: line) { connection in
                     try await Self.inTransaction(connection, logger: self.logger, body)
                 }
             } catch where attempt < 4 && Self.isConflict(error) {

@@ -105,19 +105,60 @@ public final class TenantDatabase: Service, Sendable {
     /// The client a lease uses: the commune's own unless it has more than
     /// ``spillAfter`` leases waiting or held beyond the least busy one
     /// (then that one, so a queue on one connection does not stretch the
-    /// slowest answers); with no commune, the least busy.
-    private func choose(for schema: SchemaName?) -> Int {
-        var best = 0
+    /// slowest answers); with no commune, the least busy. Never one of
+    /// `held`, the clients whose connection the asking task holds already
+    /// (it would wait on itself); nil when it holds them all.
+    private func choose(for schema: SchemaName?, avoiding held: [Int]) -> Int? {
+        var best: Int?
         var fewest = Int.max
-        for index in 0..<self.poolSize {
+        for index in 0..<self.poolSize where !held.contains(index) {
             let leases = self.leases.perClient[index].value.load(ordering: .relaxed)
             if leases < fewest { (best, fewest) = (index, leases) }
         }
-        guard let schema else { return best }
+        guard let best, let schema else { return best }
         // The same connection in every process and run.
         let own = Int(FNV1a.hash(schema.rawValue.utf8) % UInt64(self.poolSize))
+        if held.contains(own) { return best }
         return self.leases.perClient[own].value.load(ordering: .relaxed) > fewest + Self.spillAfter ? best : own
     }
+
+    /// A connection the current task holds: its pool, the client's place
+    /// in it, and the code that leased it.
+    struct HeldLease: Sendable {
+        let pool: ObjectIdentifier
+        let client: Int
+        let site: Site
+    }
+
+    /// Where a lease was asked for, for the log of a lease taken inside another.
+    public struct Site: Sendable, CustomStringConvertible {
+        let file: StaticString
+        let line: UInt
+        public init(file: StaticString, line: UInt) {
+            self.file = file
+            self.line = line
+        }
+        public var description: String { "\(self.file):\(self.line)" }
+    }
+
+    /// The leases the current task is inside, outermost first. A lease
+    /// taken inside another of the same pool gets another connection: a
+    /// connection has one user, so asking for the held one would wait for
+    /// good (with any pool size, since a commune's leases go to its own
+    /// connection).
+    @TaskLocal static var held: [HeldLease] = []
+
+    /// What the pool does with a lease asked for inside another of its own.
+    public enum NestedLeases: Sendable {
+        /// Serves it on another connection, with a warning naming both places.
+        case served
+        /// Refuses it (``TenantCoreError/Code/caller``), naming both places:
+        /// the tests' pools, so that no code path they run holds two.
+        case refused
+    }
+
+    /// See ``NestedLeases``.
+    public let nestedLeases: NestedLeases
 
     /// How many more leases a commune's own connection may have than the
     /// least busy one before a lease for that commune takes the other.
@@ -134,10 +175,12 @@ public final class TenantDatabase: Service, Sendable {
     ///   - preparedCommunes: communes whose prepared statements a connection keeps (0: none prepared).
     ///   - genericPlans: every statement of the pool's connections uses its
     ///     generic plan from the first execution (`plan_cache_mode`).
+    ///   - nestedLeases: whether a lease inside another of the pool's own is served or refused.
     ///   - logger: receives connection and query failures.
     public init(
         config: DatabaseConfig, poolSize: Int = 8, recycleAfter: Int = 1_000, preparedCommunes: Int = 0,
-        genericPlans: Bool = false, retireAfter: Duration = .seconds(1), probesItself: Bool = false, logger: Logger
+        genericPlans: Bool = false, retireAfter: Duration = .seconds(1), probesItself: Bool = false,
+        nestedLeases: NestedLeases = .served, logger: Logger
     ) {
         var configuration = config.clientConfiguration()
         configuration.options.minimumConnections = 1
@@ -168,11 +211,12 @@ public final class TenantDatabase: Service, Sendable {
         self.available = Atomic(true)
         self.statements = PreparedStatements(communesPerConnection: preparedCommunes, logger: logger)
         self.probesItself = probesItself
+        self.nestedLeases = nestedLeases
         let size = self.poolSize
         self.clusters = Clusters { config in
             TenantDatabase(
                 config: config, poolSize: size, recycleAfter: recycleAfter, preparedCommunes: preparedCommunes,
-                genericPlans: genericPlans, retireAfter: retireAfter, probesItself: true, logger: logger)
+                genericPlans: genericPlans, retireAfter: retireAfter, probesItself: true, nestedLeases: nestedLeases, logger: logger)
         }
     }
 
@@ -345,16 +389,17 @@ public final class TenantDatabase: Service, Sendable {
     /// catalogue now puts it.
     @discardableResult
     public func withConnection<Result: Sendable>(
-        retryingReads: Bool = false, schema: SchemaName? = nil,
+        retryingReads: Bool = false, schema: SchemaName? = nil, file: StaticString = #fileID, line: UInt = #line,
         _ body: (UnitOfWork) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
+        let site = Site(file: file, line: line)
         var moved = 0
         while true {
             // The cluster this attempt uses (the placement may change while it runs).
             let route = schema.map { self.clusters.route($0) }
             let used = route?.shard
             do {
-                return try await (route?.pool ?? self).serve(retryingReads: retryingReads, schema: schema, body)
+                return try await (route?.pool ?? self).serve(retryingReads: retryingReads, schema: schema, site: site, body)
             } catch where moved < 20 && Self.isMovedWrite(error) {
                 moved += 1
                 // The catalogue switches within a second of the freeze.
@@ -373,16 +418,33 @@ public final class TenantDatabase: Service, Sendable {
     }
 
     private func serve<Result: Sendable>(
-        retryingReads: Bool, schema: SchemaName?,
+        retryingReads: Bool, schema: SchemaName?, site: Site,
         _ body: (UnitOfWork) async throws -> Result
     ) async throws(TenantCoreError) -> Result {
+        let pool = ObjectIdentifier(self)
+        let outer = Self.held
+        let mine = outer.filter { $0.pool == pool }
+        if let holding = mine.last {
+            // Served by another connection, but a pool whose every
+            // connection is held this way waits for good: each lease
+            // should end before the next begins.
+            if self.nestedLeases == .refused {
+                throw TenantCoreError(.caller, "\(site) asks for a connection inside a lease of the same pool taken at \(holding.site)")
+            }
+            self.logger.warning(
+                "a lease inside another of the same pool",
+                metadata: ["lease.outer": "\(holding.site)", "lease.inner": "\(site)", "tenant.schema": "\(schema?.rawValue ?? "-")"])
+        }
         var attempt = 0
         while true {
             attempt += 1
             guard !self.stopped.load(ordering: .relaxed) else {
                 throw TenantCoreError(.databaseUnavailable, "the host is shutting down")
             }
-            let index = self.choose(for: schema)
+            guard let index = self.choose(for: schema, avoiding: mine.map(\.client)) else {
+                throw TenantCoreError(
+                    .caller, "\(site) asks for a connection inside leases of every connection of the pool (\(mine.map(\.site.description).joined(separator: ", ")))")
+            }
             let (client, held) = self.pool.withLock { pool in (pool.clients[index], pool.held[ObjectIdentifier(pool.clients[index])]) }
             self.leases.waiting.add(1, ordering: .relaxed)
             self.leases.perClient[index].value.add(1, ordering: .relaxed)
@@ -401,7 +463,9 @@ public final class TenantDatabase: Service, Sendable {
                         self.leases.inUse.subtract(1, ordering: .relaxed)
                         held?.value.subtract(1, ordering: .relaxed)
                     }
-                    let result = try await body(UnitOfWork(connection, commune: schema))
+                    let result = try await Self.$held.withValue(outer + [HeldLease(pool: pool, client: index, site: site)]) {
+                        try await body(UnitOfWork(connection, commune: schema))
+                    }
                     if let schema { await self.recycleIfWorn(connection, of: index, touching: schema) }
                     return result
                 }
