@@ -22,10 +22,7 @@ bench_need wrk wrk
 bench_build
 pg_start "$BENCH_STATE/pg" "$BENCH_PG_PORT"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$BENCH_PG_PORT/$DB"
-"$BIN/provisioner" status --json | python3 -c '
-import json, sys
-for r in json.load(sys.stdin)["rows"]:
-    print(next(d for d in r["domains"] if d.endswith(".localhost")))' >"$BENCH_STATE/hosts-$LIST.txt"
+bench_hosts "$BENCH_STATE/hosts-$LIST.txt"
 HOST_PID=""
 trap '[ -n "$HOST_PID" ] && kill $HOST_PID 2>/dev/null || true' EXIT
 

@@ -39,6 +39,14 @@ bench_database() {
   "$BIN/provisioner" setup >&2
 }
 
+# bench_hosts FILE: the dev host name of every commune of $DATABASE_URL, one per line.
+bench_hosts() {
+  "$BIN/provisioner" status --json | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["rows"]:
+    print(next(d for d in r["domains"] if d.endswith(".localhost")))' >"$1"
+}
+
 bench_psql() { "$(pg_psql)" -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -qtA "$@"; }
 
 # bench_list N FILE: the first N communes of the 2024 list (whole official rows).

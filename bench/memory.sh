@@ -36,10 +36,7 @@ RSS_FULL=$(rss_kib "$HOST_PID")
 COMMUNES=$(curl -fsS http://127.0.0.1:18083/_health | python3 -c 'import json,sys; print(json.load(sys.stdin)["communes"])')
 
 # Sustained load over every commune, uncached: RSS every 10 s.
-DATABASE_URL=$FULL_URL "$BIN/provisioner" status --json | python3 -c '
-import json, sys
-for r in json.load(sys.stdin)["rows"]:
-    print(next(d for d in r["domains"] if d.endswith(".localhost")))' >"$BENCH_STATE/hosts-$LIST.txt"
+DATABASE_URL=$FULL_URL bench_hosts "$BENCH_STATE/hosts-$LIST.txt"
 SAMPLES=""
 wrk -t1 -c32 -d"${LOAD}s" -s "$ROOT/bench/random_host.lua" http://127.0.0.1:18083 -- "$BENCH_STATE/hosts-$LIST.txt" "/,/tin-tuc,/van-ban" >"$BENCH_STATE/memory-wrk.txt" &
 WRK=$!

@@ -35,10 +35,7 @@ bench_database "bench_pages_$N"
 bench_list "$N" "$BENCH_STATE/list-$N.csv"
 "$BIN/provisioner" import "$BENCH_STATE/list-$N.csv" --jobs 2 >&2
 "$BIN/provisioner" sample-content --all --jobs 2 >&2
-"$BIN/provisioner" status --json | python3 -c '
-import json, sys
-for r in json.load(sys.stdin)["rows"]:
-    print(next(d for d in r["domains"] if d.endswith(".localhost")))' >"$BENCH_STATE/hosts-$N.txt"
+bench_hosts "$BENCH_STATE/hosts-$N.txt"
 FIRST=$(head -1 "$BENCH_STATE/hosts-$N.txt")
 
 # tenant-host twice: with its page cache, and with none.
