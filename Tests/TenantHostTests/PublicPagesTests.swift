@@ -184,6 +184,17 @@ import TestSupport
                 }
                 let html = try await host.get("/van-ban?nam=\(year)", host: "thuan-an.hue.localhost").text
                 #expect(html.components(separatedBy: "<tr><td>").count > 1)
+                // The form offers each type, issuer and year of the published documents once, in order.
+                let form = try await host.get("/van-ban", host: "thuan-an.hue.localhost").text
+                func options(_ id: String) -> [String] {
+                    guard let start = form.range(of: "<select id=\"\(id)\""), let end = form[start.upperBound...].range(of: "</select>") else { return [] }
+                    return form[start.upperBound..<end.lowerBound].components(separatedBy: "<option value=\"").dropFirst()
+                        .map { String($0.prefix { $0 != "\"" }) }
+                }
+                #expect(options("loai") == ["", "Kế hoạch", "Nghị quyết", "Quyết định", "Thông báo"])
+                #expect(options("co-quan") == ["", "HĐND phường Thuận An", "UBND phường Thuận An"])
+                let years = options("nam").dropFirst().compactMap { Int($0) }
+                #expect(years.contains(year) && years == years.sorted(by: >) && Set(years).count == years.count, "\(years)")
             }
         }
     }

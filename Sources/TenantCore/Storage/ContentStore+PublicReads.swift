@@ -266,25 +266,22 @@ extension ContentStore {
         return try await self.page(rows, number: page, size: size)
     }
 
-    /// The document types, issuers and years present, for the search form.
+    /// The document types, issuers and years present, for the search form:
+    /// one scan of the published documents, grouped three ways
+    /// (`GROUPING` tells the three apart: 3 types, 5 issuers, 6 years).
     public func documentFacets(_ schema: SchemaName, now: Date, on connection: UnitOfWork) async throws -> DocumentFacets {
         let rows = try await connection.query(
             """
-            SELECT 't', doc_type, NULL::int8 FROM \(unescaped: schema.quoted).entries
-             WHERE kind = 'document' AND status = 'published' AND published_at <= \(now) AND doc_type IS NOT NULL GROUP BY doc_type
-            UNION ALL
-            SELECT 'i', issuer, NULL FROM \(unescaped: schema.quoted).entries
-             WHERE kind = 'document' AND status = 'published' AND published_at <= \(now) AND issuer IS NOT NULL GROUP BY issuer
-            UNION ALL
-            SELECT 'y', NULL, extract(year FROM issued_on)::int8 FROM \(unescaped: schema.quoted).entries
-             WHERE kind = 'document' AND status = 'published' AND published_at <= \(now) AND issued_on IS NOT NULL
-             GROUP BY extract(year FROM issued_on)
+            SELECT GROUPING(doc_type, issuer, year)::int8, doc_type, issuer, year
+              FROM (SELECT doc_type, issuer, extract(year FROM issued_on)::int8 AS year FROM \(unescaped: schema.quoted).entries
+                     WHERE kind = 'document' AND status = 'published' AND published_at <= \(now)) AS documents
+             GROUP BY GROUPING SETS ((doc_type), (issuer), (year))
             """, logger: self.logger)
         var facets = DocumentFacets(types: [], issuers: [], years: [])
-        for try await (tag, text, year) in rows.decode((String, String?, Int?).self) {
-            switch tag {
-            case "t": if let text { facets.types.append(text) }
-            case "i": if let text { facets.issuers.append(text) }
+        for try await (set, type, issuer, year) in rows.decode((Int, String?, String?, Int?).self) {
+            switch set {
+            case 3: if let type { facets.types.append(type) }
+            case 5: if let issuer { facets.issuers.append(issuer) }
             default: if let year { facets.years.append(year) }
             }
         }
