@@ -152,29 +152,37 @@ extension ShardMove {
             ).collect().map { try $0.decode(String.self) }
         }
         let quoted = tables.map { "\(schema.quoted).\(ShardSetup.identifier($0))" }
-        return try await source.withTransaction { connection in
+        // The marker is written on a connection of its own, outside the
+        // pool that lends this transaction's (a lease inside a lease holds
+        // two of its connections), opened before the tables are locked so
+        // that its login does not lengthen the freeze.
+        let side = try await source.connect(logger: self.logger)
+        do {
+            let frozen = try await self.freeze(quoted, of: schema, from: source, to: destination, marker: side)
+            try? await side.close()
+            return frozen
+        } catch {
+            try? await side.close()
+            throw error
+        }
+    }
+
+    private func freeze(
+        _ quoted: [String], of schema: SchemaName, from source: TenantDatabase, to destination: TenantDatabase, marker side: UnitOfWork
+    ) async throws -> (Int64, ContinuousClock.Instant) {
+        try await source.withTransaction { connection in
             try await connection.query("SET LOCAL lock_timeout = '5s'", logger: self.logger)
             // Readers go on; writers wait here, then meet the refusal below.
             try await connection.query("LOCK TABLE \(unescaped: quoted.joined(separator: ", ")) IN EXCLUSIVE MODE", logger: self.logger)
             let frozenAt = ContinuousClock.now
             // Committed after every write to the locked tables: once the
-            // target has it, it has them all. Written on a connection of
-            // its own, outside the pool that lent this transaction's (a
-            // lease inside a lease holds two of its connections).
-            let other = try await source.connect(logger: self.logger)
-            let mark: String
-            do {
-                mark = try await other.query(
-                    """
-                    INSERT INTO \(unescaped: schema.quoted).\(unescaped: Self.marker) (id, at) VALUES (1, clock_timestamp()::text)
-                    ON CONFLICT (id) DO UPDATE SET at = excluded.at RETURNING at
-                    """, logger: self.logger
-                ).collect().first?.decode(String.self) ?? ""
-                try? await other.close()
-            } catch {
-                try? await other.close()
-                throw error
-            }
+            // target has it, it has them all.
+            let mark = try await side.query(
+                """
+                INSERT INTO \(unescaped: schema.quoted).\(unescaped: Self.marker) (id, at) VALUES (1, clock_timestamp()::text)
+                ON CONFLICT (id) DO UPDATE SET at = excluded.at RETURNING at
+                """, logger: self.logger
+            ).collect().first?.decode(String.self) ?? ""
             while true {
                 let seen = try await destination.withConnection { other in
                     try await other.query(
