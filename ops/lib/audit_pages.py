@@ -397,7 +397,8 @@ def console_login(driver, port, host, user, password):
     driver.get(f"{base}/quan-tri/dang-nhap")
     driver.find_element(By.ID, "f-ten").send_keys(user)
     driver.find_element(By.ID, "f-mat-khau").send_keys(password)
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.common.exceptions import (
+        InvalidSessionIdException, NoSuchWindowException, StaleElementReferenceException, WebDriverException)
     from selenium.webdriver.support.ui import WebDriverWait
     button = driver.find_element(By.CSS_SELECTOR, "main form button[type=submit], form button[type=submit]")
     button.click()
@@ -405,14 +406,21 @@ def console_login(driver, port, host, user, password):
     def answered(_):
         # The answer has replaced the form. Chromium says so either as a
         # stale element or as a node that "does not belong to the
-        # document"; anything else (a page still loading) is asked again.
+        # document". A browser that is gone fails at once with its own
+        # reason; anything else (a page still loading) is asked again.
         try:
             button.is_enabled()
             return False
         except StaleElementReferenceException:
             return True
         except WebDriverException as error:
-            return "does not belong to the document" in str(error)
+            said = str(error)
+            if "does not belong to the document" in said:
+                return True
+            if isinstance(error, (InvalidSessionIdException, NoSuchWindowException)) or any(
+                    gone in said for gone in ("not reachable", "disconnected", "session deleted", "no such session")):
+                raise
+            return False
 
     WebDriverWait(driver, 30).until(answered)
     if "/quan-tri/dang-nhap" in driver.current_url:
