@@ -77,37 +77,49 @@ public struct DatabaseConfig: Sendable, Equatable {
         return "\(self.username)@\(place)/\(self.database)"
     }
 
+    /// How long opening a connection may take, pooled or not: a server
+    /// that does not answer fails the attempt instead of holding it.
+    static let connectSeconds: Int64 = 5
+
     func clientConfiguration() -> PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
         if let directory = self.socketDirectory {
-            return .init(
+            configuration = .init(
                 unixSocketPath: "\(directory)/.s.PGSQL.\(self.port)", username: self.username,
                 password: self.password, database: self.database)
+        } else {
+            let tls: PostgresClient.Configuration.TLS
+            switch self.sslMode {
+            case "require": tls = .require(.makeClientConfiguration())
+            case "prefer": tls = .prefer(.makeClientConfiguration())
+            default: tls = .disable
+            }
+            configuration = .init(
+                host: self.host, port: self.port, username: self.username, password: self.password,
+                database: self.database, tls: tls)
         }
-        let tls: PostgresClient.Configuration.TLS
-        switch self.sslMode {
-        case "require": tls = .require(.makeClientConfiguration())
-        case "prefer": tls = .prefer(.makeClientConfiguration())
-        default: tls = .disable
-        }
-        return .init(
-            host: self.host, port: self.port, username: self.username, password: self.password,
-            database: self.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(Self.connectSeconds)
+        return configuration
     }
 
     func connectionConfiguration() -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
         if let directory = self.socketDirectory {
-            return .init(
+            configuration = .init(
                 unixSocketPath: "\(directory)/.s.PGSQL.\(self.port)", username: self.username,
                 password: self.password, database: self.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch self.sslMode {
+            case "require": tls = (try? .require(.init(configuration: .makeClientConfiguration()))) ?? .disable
+            case "prefer": tls = (try? .prefer(.init(configuration: .makeClientConfiguration()))) ?? .disable
+            default: tls = .disable
+            }
+            configuration = .init(
+                host: self.host, port: self.port, username: self.username, password: self.password,
+                database: self.database, tls: tls)
         }
-        let tls: PostgresConnection.Configuration.TLS
-        switch self.sslMode {
-        case "require": tls = (try? .require(.init(configuration: .makeClientConfiguration()))) ?? .disable
-        case "prefer": tls = (try? .prefer(.init(configuration: .makeClientConfiguration()))) ?? .disable
-        default: tls = .disable
-        }
-        return .init(
-            host: self.host, port: self.port, username: self.username, password: self.password,
-            database: self.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(Self.connectSeconds)
+        return configuration
     }
 }

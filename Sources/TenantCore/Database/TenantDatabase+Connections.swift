@@ -70,12 +70,9 @@ extension TenantDatabase {
     /// Opens a connection outside the pool (for LISTEN and long bulk work),
     /// as a unit of platform work; its owner closes it.
     public func connect(logger: Logger? = nil) async throws(TenantCoreError) -> UnitOfWork {
-        // As the pool's connections: a server that does not answer fails the connect in 5 s.
-        var configuration = self.config.connectionConfiguration()
-        configuration.options.connectTimeout = .seconds(5)
         do {
             return UnitOfWork(try await PostgresConnection.connect(
-                configuration: configuration, id: Int.random(in: 1_000_000...Int(Int32.max)),
+                configuration: self.config.connectionConfiguration(), id: Int.random(in: 1_000_000...Int(Int32.max)),
                 logger: logger ?? self.logger), commune: nil)
         } catch {
             throw Self.map(error)

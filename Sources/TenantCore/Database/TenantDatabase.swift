@@ -186,7 +186,6 @@ public final class TenantDatabase: Service, Sendable {
         configuration.options.minimumConnections = 1
         configuration.options.maximumConnections = 1
         configuration.options.keepAliveBehavior = nil
-        configuration.options.connectTimeout = .seconds(5)
         if genericPlans {
             // A statement kept with bound values (an article's id) is planned
             // for its values on its first five executions on each connection
