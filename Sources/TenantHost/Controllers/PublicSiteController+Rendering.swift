@@ -11,15 +11,19 @@ extension PublicSiteController {
     /// Reads the menu and footer (unless kept), runs `body`, stores a
     /// successful page in the page cache (unless the commune changed
     /// meanwhile), and answers. With `bodyOf`, the section of that slug
-    /// carries its body: read with the menu, or alone when the menu is kept.
+    /// carries its body if its page shows it (``showsBody(_:)``): read with
+    /// the menu, or alone when the menu is kept. A kept menu says what the
+    /// section is, so a list's page reads its items and nothing else.
     func render(
         _ request: Request, _ context: TenantRequestContext, bodyOf slug: String? = nil,
         _ body: @escaping @Sendable (SiteChrome, UnitOfWork) async throws -> Rendered
     ) async throws -> Response {
         let content = self.services.content
-        return try await self.render(request, context) { schema, connection, withChrome -> (ChromeCache.Chrome?, String?) in
-            guard withChrome else {
-                guard let slug else { return (nil, nil) }
+        return try await self.render(request, context) { schema, connection, kept -> (ChromeCache.Chrome?, String?) in
+            if let kept {
+                guard let slug, let section = kept.sections.first(where: { $0.slug == slug }), Self.showsBody(section) else {
+                    return (nil, nil)
+                }
                 return (nil, try await content.sectionBody(schema, slug: slug, on: connection))
             }
             let (sections, site) = try await content.chrome(schema, bodyOf: slug, on: connection)
@@ -35,11 +39,11 @@ extension PublicSiteController {
 
     /// As above, with what the page shows (`Extra`) read by `reads` in the
     /// same round trip as the menu and footer when those are not kept for
-    /// the commune's generation (``ChromeCache``): `reads` is told whether
-    /// to read them (then it answers them), or only the page's own rows.
+    /// the commune's generation (``ChromeCache``): `reads` is given the kept
+    /// menu and footer, or nil, and then reads them too and answers them.
     func render<Extra: Sendable>(
         _ request: Request, _ context: TenantRequestContext,
-        reads: @escaping @Sendable (SchemaName, UnitOfWork, _ withChrome: Bool) async throws -> (ChromeCache.Chrome?, Extra),
+        reads: @escaping @Sendable (SchemaName, UnitOfWork, _ kept: ChromeCache.Chrome?) async throws -> (ChromeCache.Chrome?, Extra),
         _ body: @escaping @Sendable (SiteChrome, Extra, UnitOfWork) async throws -> Rendered
     ) async throws -> Response {
         let visit = context.visit
@@ -47,7 +51,7 @@ extension PublicSiteController {
         let snapshot = services.directory.snapshot
         let kept = services.chromes.lookup(tenant: visit.tenant.id, generation: visit.generation)
         let (first, site, emc): (Rendered, SiteInfo, EMCCode?) = try await services.database.withConnection(retryingReads: true, schema: visit.tenant.schema) { connection in
-            let (read, extra) = try await reads(visit.tenant.schema, connection, kept == nil)
+            let (read, extra) = try await reads(visit.tenant.schema, connection, kept)
             guard let parts = kept ?? read else { throw TenantCoreError(.internal, "the page read no menu and footer") }
             if kept == nil {
                 // Under the generation read before the rows: a change since

@@ -85,8 +85,8 @@ struct PublicSiteController: Sendable {
 
     @Sendable func home(_ request: Request, context: TenantRequestContext) async throws -> Response {
         let content = self.services.content
-        return try await self.render(request, context) { schema, connection, withChrome in
-            guard withChrome else { return (nil, try await content.home(schema, on: connection)) }
+        return try await self.render(request, context) { schema, connection, kept in
+            guard kept == nil else { return (nil, try await content.home(schema, on: connection)) }
             let page = try await content.homePage(schema, on: connection)
             return (ChromeCache.Chrome(sections: page.sections, site: page.site), page.home)
         } _: { chrome, home, _ in
@@ -97,6 +97,17 @@ struct PublicSiteController: Sendable {
 
     @Sendable func section(_ request: Request, context: TenantRequestContext) async throws -> Response {
         try await self.showSection(context.parameters.get("section") ?? "", request, context)
+    }
+
+    /// Whether a section's page shows its body: a static or footer section
+    /// does (``SectionView/page(_:_:leaders:documents:)``), the lists of
+    /// ``showSection(_:_:_:)`` do not.
+    static func showsBody(_ section: Section) -> Bool {
+        switch (MandatorySection(rawValue: section.id), section.kind) {
+        case (.documents?, _), (.questions?, _), (.procedures?, _): false
+        case (_, .static), (_, .footer): true
+        default: false
+        }
     }
 
     func showSection(_ slug: String, _ request: Request, _ context: TenantRequestContext) async throws -> Response {
@@ -160,8 +171,8 @@ struct PublicSiteController: Sendable {
         let sent = request.uri.query == "da-gui=1"
         let store = self.services.content
         let now = Date()
-        return try await self.render(request, context) { schema, connection, withChrome in
-            guard withChrome else {
+        return try await self.render(request, context) { schema, connection, kept in
+            guard kept == nil else {
                 let page = try await store.articlePage(schema, slug: slug, id: id, now: now, on: connection)
                 return (nil, (page.entry, page.related))
             }
