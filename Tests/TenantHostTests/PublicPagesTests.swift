@@ -184,6 +184,19 @@ import TestSupport
                 }
                 let html = try await host.get("/van-ban?nam=\(year)", host: "thuan-an.hue.localhost").text
                 #expect(html.components(separatedBy: "<tr><td>").count > 1)
+                // The list is in the statement's order: newest issued first (read beside the facets, whose join keeps no order).
+                let all = try await host.get("/van-ban", host: "thuan-an.hue.localhost").text
+                let ids = all.components(separatedBy: "<a href=\"/van-ban/").dropFirst().compactMap { Int64($0.prefix { $0.isNumber }) }
+                #expect(ids.count == 4, "\(ids)")
+                let schema = try SchemaName(communeCode: 19900)
+                for (newer, older) in zip(ids, ids.dropFirst()) {
+                    let inOrder = try await platform.scalar(
+                        """
+                        SELECT count(*) FROM \(schema.quoted).entries a, \(schema.quoted).entries b WHERE a.id = \(newer) AND b.id = \(older)
+                           AND (coalesce(a.issued_on, '-infinity'), a.published_at, a.id) > (coalesce(b.issued_on, '-infinity'), b.published_at, b.id)
+                        """)
+                    #expect(inOrder == 1, "\(newer) before \(older)")
+                }
                 // The form offers each type, issuer and year of the published documents once, in order.
                 let form = try await host.get("/van-ban", host: "thuan-an.hue.localhost").text
                 func options(_ id: String) -> [String] {

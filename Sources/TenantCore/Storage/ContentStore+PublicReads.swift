@@ -243,52 +243,69 @@ extension ContentStore {
                 """, logger: self.logger))
     }
 
-    /// Documents matching the structured search, newest issued first.
+    /// The documents page in one round trip: the documents matching the
+    /// structured search, newest issued first, a page of them, and beside
+    /// them (`FULL JOIN … ON false`, as ``homePage(_:on:)``) the document
+    /// types, issuers and years present, for the search form: one scan of the
+    /// published documents grouped three ways (`GROUPING` tells the three
+    /// apart: 3 types, 5 issuers, 6 years).
     public func documents(
         _ schema: SchemaName, query: DocumentQuery, page: Int, size: Int, now: Date, on connection: UnitOfWork
-    ) async throws -> Page<Entry> {
+    ) async throws -> (facets: DocumentFacets, page: Page<Entry>) {
         // 125/QD finds 125/QĐ-UBND: numbers compare folded, like the text search.
         let number = query.number.map { "%" + Self.likeEscaped(VietnameseText.fold($0)) + "%" }
         let issuer = query.issuer
         let text = query.text
         let rows = try await connection.query(
             """
-            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
-             WHERE section_id = 6 AND kind = 'document' AND status = 'published' AND published_at <= \(now)
-               AND (\(query.type)::text IS NULL OR doc_type = \(query.type))
-               AND (\(number)::text IS NULL OR platform.fold(doc_number) LIKE \(number))
-               AND (\(issuer)::text IS NULL OR issuer = \(issuer))
-               AND (\(query.year)::int8 IS NULL OR extract(year FROM issued_on) = \(query.year))
-               AND (\(text)::text IS NULL OR search @@ plainto_tsquery('simple', platform.search_words(\(text))))
-             ORDER BY issued_on DESC NULLS LAST, published_at DESC, id DESC
-             LIMIT \(size) OFFSET \((page - 1) * size)
-            """, logger: self.logger)
-        return try await self.page(rows, number: page, size: size)
-    }
-
-    /// The document types, issuers and years present, for the search form:
-    /// one scan of the published documents, grouped three ways
-    /// (`GROUPING` tells the three apart: 3 types, 5 issuers, 6 years).
-    public func documentFacets(_ schema: SchemaName, now: Date, on connection: UnitOfWork) async throws -> DocumentFacets {
-        let rows = try await connection.query(
-            """
-            SELECT GROUPING(doc_type, issuer, year)::int8, doc_type, issuer, year
-              FROM (SELECT doc_type, issuer, extract(year FROM issued_on)::int8 AS year FROM \(unescaped: schema.quoted).entries
-                     WHERE kind = 'document' AND status = 'published' AND published_at <= \(now)) AS documents
-             GROUP BY GROUPING SETS ((doc_type), (issuer), (year))
+            SELECT f.*, d.* FROM (
+                SELECT GROUPING(doc_type, issuer, year)::int8 AS facet, doc_type AS facet_type, issuer AS facet_issuer, year AS facet_year
+                  FROM (SELECT doc_type, issuer, extract(year FROM issued_on)::int8 AS year FROM \(unescaped: schema.quoted).entries
+                         WHERE kind = 'document' AND status = 'published' AND published_at <= \(now)) AS documents
+                 GROUP BY GROUPING SETS ((doc_type), (issuer), (year))) f
+            FULL JOIN (
+                SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
+                 WHERE section_id = 6 AND kind = 'document' AND status = 'published' AND published_at <= \(now)
+                   AND (\(query.type)::text IS NULL OR doc_type = \(query.type))
+                   AND (\(number)::text IS NULL OR platform.fold(doc_number) LIKE \(number))
+                   AND (\(issuer)::text IS NULL OR issuer = \(issuer))
+                   AND (\(query.year)::int8 IS NULL OR extract(year FROM issued_on) = \(query.year))
+                   AND (\(text)::text IS NULL OR search @@ plainto_tsquery('simple', platform.search_words(\(text))))
+                 ORDER BY issued_on DESC NULLS LAST, published_at DESC, id DESC
+                 LIMIT \(size) OFFSET \((page - 1) * size)) d ON false
             """, logger: self.logger)
         var facets = DocumentFacets(types: [], issuers: [], years: [])
-        for try await (set, type, issuer, year) in rows.decode((Int, String?, String?, Int?).self) {
-            switch set {
-            case 3: if let type { facets.types.append(type) }
-            case 5: if let issuer { facets.issuers.append(issuer) }
-            default: if let year { facets.years.append(year) }
+        var items: [Entry] = []
+        var total = 0
+        var columns: Columns?
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            if let set = try r[0].decode(Int?.self) {
+                switch set {
+                case 3: if let type = try r[1].decode(String?.self) { facets.types.append(type) }
+                case 5: if let issuer = try r[2].decode(String?.self) { facets.issuers.append(issuer) }
+                default: if let year = try r[3].decode(Int?.self) { facets.years.append(year) }
+                }
+                continue
             }
+            let c = columns ?? Columns(row, from: 4)
+            columns = c
+            items.append(try Self.decodeEntry(r, c))
+            total = try c("total", r)
         }
         facets.types.sort()
         facets.issuers.sort()
         facets.years.sort(by: >)
-        return facets
+        // As the statement sorts them: a join keeps no order.
+        items.sort { a, b in
+            if a.issuedOn != b.issuedOn {
+                guard let x = a.issuedOn else { return false }
+                guard let y = b.issuedOn else { return true }
+                return x > y
+            }
+            return (a.publishedAt, a.id) > (b.publishedAt, b.id)
+        }
+        return (facets, Page(items: items, number: page, size: size, total: total))
     }
 
     /// Full-text search over sections and published entries, with or without

@@ -120,8 +120,8 @@ struct PublicSiteController: Sendable {
             case (.documents?, _):
                 let filter = try query.documentQuery()
                 let page = try query.page()
-                let facets = try await store.documentFacets(schema, now: chrome.now, on: connection)
-                let result = try await store.documents(schema, query: filter, page: page, size: Self.pageSize, now: chrome.now, on: connection)
+                let (facets, result) = try await store.documents(
+                    schema, query: filter, page: page, size: Self.pageSize, now: chrome.now, on: connection)
                 try Self.checkRange(result)
                 return .page(DocumentsView.render(chrome, section, query: filter, facets: facets, page: result), contentType: Self.html)
             case (.questions?, _):
