@@ -172,7 +172,14 @@ extension CachedPage: Equatable {
             let record = try await platform.record(19900)
             let schema = try SchemaName(communeCode: 19900)
             let article = try await platform.database.withConnection { connection in
-                try await ContentStore(logger: platform.logger).insert(Entry(sectionID: 4, title: "Tin để đọc hai lần"), into: schema, on: connection)
+                let store = ContentStore(logger: platform.logger)
+                // Two leaders, the second entered first: the introduction lists them by date.
+                for (name, daysAgo) in [("Lê Thị Phó Chủ Tịch", 1.0), ("Trần Văn Chủ Tịch", 2.0)] {
+                    _ = try await store.insert(
+                        Entry(sectionID: 1, kind: .leader, title: name, body: "<p>Tiểu sử \(name).</p>", publishedAt: Date().addingTimeInterval(-daysAgo * 86_400)),
+                        into: schema, on: connection)
+                }
+                return try await store.insert(Entry(sectionID: 4, title: "Tin để đọc hai lần"), into: schema, on: connection)
             }
             try await withTestHost(platform, configure: { $0.pageCacheBytes = 0 }) { host in
                 let site = "thuan-an.hue.localhost"
@@ -184,6 +191,9 @@ extension CachedPage: Equatable {
                     #expect(read.status == 200 && kept.status == 200, "\(path)")
                     #expect(read.header("ETag") == kept.header("ETag"), "\(path): the page made with the kept menu is the same")
                 }
+                let introduction = try await host.get("/gioi-thieu", host: site).text
+                let first = try #require(introduction.range(of: "Trần Văn Chủ Tịch")), second = try #require(introduction.range(of: "Lê Thị Phó Chủ Tịch"))
+                #expect(first.lowerBound < second.lowerBound && introduction.contains("Tiểu sử Lê Thị Phó Chủ Tịch."))
                 // act: the footer and a section's title change in another connection
                 try await platform.database.withTransaction { connection in
                     let store = ContentStore(logger: platform.logger)

@@ -229,6 +229,38 @@ extension ContentStore {
                 """, logger: self.logger))
     }
 
+    /// The introduction's page without the menu and footer (the host keeps
+    /// those), in one round trip: the body of the section with `slug` (nil:
+    /// no such section) and, beside it (`FULL JOIN … ON false`), the
+    /// leaders' profiles as ``leaders(_:now:on:)`` reads them.
+    public func introduction(
+        _ schema: SchemaName, slug: String, now: Date, on connection: UnitOfWork
+    ) async throws -> (body: String?, leaders: [Entry]) {
+        try connection.check(schema)
+        let rows = try await connection.query(
+            """
+            SELECT b.body AS section_body, e.* FROM (SELECT body FROM \(unescaped: schema.quoted).sections WHERE slug = \(slug)) b
+              FULL JOIN (SELECT \(unescaped: Self.entryColumns) FROM \(unescaped: schema.quoted).entries
+                          WHERE kind = 'leader' AND status = 'published' AND published_at <= \(now)) e ON false
+            """, logger: self.logger)
+        var body: String?
+        var leaders: [Entry] = []
+        var columns: Columns?
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            if let text = try r[0].decode(String?.self) {
+                body = text
+                continue
+            }
+            let c = columns ?? Columns(row, from: 1)
+            columns = c
+            leaders.append(try Self.decodeEntry(r, c))
+        }
+        // As ``leaders(_:now:on:)`` sorts them: a join keeps no order.
+        leaders.sort { ($0.publishedAt, $0.id) < ($1.publishedAt, $1.id) }
+        return (body, leaders)
+    }
+
     /// Schedule slots of the week starting at `weekStart`.
     public func schedule(
         _ schema: SchemaName, weekStart: Date, on connection: UnitOfWork

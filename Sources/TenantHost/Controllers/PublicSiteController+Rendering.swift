@@ -10,30 +10,48 @@ extension PublicSiteController {
 
     /// Reads the menu and footer (unless kept), runs `body`, stores a
     /// successful page in the page cache (unless the commune changed
-    /// meanwhile), and answers. With `bodyOf`, the section of that slug
-    /// carries its body if its page shows it (``showsBody(_:)``): read with
-    /// the menu, or alone when the menu is kept. A kept menu says what the
-    /// section is, so a list's page reads its items and nothing else.
+    /// meanwhile), and answers.
     func render(
-        _ request: Request, _ context: TenantRequestContext, bodyOf slug: String? = nil,
+        _ request: Request, _ context: TenantRequestContext,
         _ body: @escaping @Sendable (SiteChrome, UnitOfWork) async throws -> Rendered
     ) async throws -> Response {
+        try await self.render(request, context) { schema, connection, kept -> (ChromeCache.Chrome?, Void) in
+            guard kept == nil else { return (nil, ()) }
+            let (sections, site) = try await self.services.content.chrome(schema, bodyOf: nil, on: connection)
+            return (ChromeCache.Chrome(sections: sections, site: site), ())
+        } _: { chrome, _, connection in
+            try await body(chrome, connection)
+        }
+    }
+
+    /// As ``render(_:_:_:)`` for the page of the section with `slug`, whose
+    /// body the chrome carries if the page shows it (``showsBody(_:)``):
+    /// read with the menu, or alone when the menu is kept. A kept menu says
+    /// what the section is, so a list's page reads its items and nothing
+    /// else, and the introduction reads its leaders with its body (`body`
+    /// is given them then; nil: it reads them itself).
+    func renderSection(
+        _ request: Request, _ context: TenantRequestContext, slug: String,
+        _ body: @escaping @Sendable (SiteChrome, _ leaders: [Entry]?, UnitOfWork) async throws -> Rendered
+    ) async throws -> Response {
         let content = self.services.content
-        return try await self.render(request, context) { schema, connection, kept -> (ChromeCache.Chrome?, String?) in
-            if let kept {
-                guard let slug, let section = kept.sections.first(where: { $0.slug == slug }), Self.showsBody(section) else {
-                    return (nil, nil)
-                }
-                return (nil, try await content.sectionBody(schema, slug: slug, on: connection))
+        return try await self.render(request, context) { schema, connection, kept -> (ChromeCache.Chrome?, (body: String?, leaders: [Entry]?)) in
+            guard let kept else {
+                let (sections, site) = try await content.chrome(schema, bodyOf: slug, on: connection)
+                return (ChromeCache.Chrome(sections: sections, site: site), (nil, nil))
             }
-            let (sections, site) = try await content.chrome(schema, bodyOf: slug, on: connection)
-            return (ChromeCache.Chrome(sections: sections, site: site), nil)
-        } _: { chrome, sectionBody, connection in
+            guard let section = kept.sections.first(where: { $0.slug == slug }), Self.showsBody(section) else { return (nil, (nil, nil)) }
+            if section.id == MandatorySection.introduction.id {
+                let page = try await content.introduction(schema, slug: slug, now: Date(), on: connection)
+                return (nil, (page.body, page.leaders))
+            }
+            return (nil, (try await content.sectionBody(schema, slug: slug, on: connection), nil))
+        } _: { chrome, reads, connection in
             var chrome = chrome
-            if let slug, let sectionBody, let index = chrome.sections.firstIndex(where: { $0.slug == slug }) {
-                chrome.sections[index].body = sectionBody
+            if let text = reads.body, let index = chrome.sections.firstIndex(where: { $0.slug == slug }) {
+                chrome.sections[index].body = text
             }
-            return try await body(chrome, connection)
+            return try await body(chrome, reads.leaders, connection)
         }
     }
 

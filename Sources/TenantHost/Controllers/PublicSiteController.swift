@@ -112,7 +112,7 @@ struct PublicSiteController: Sendable {
 
     func showSection(_ slug: String, _ request: Request, _ context: TenantRequestContext) async throws -> Response {
         let query = try QueryItems(request)
-        return try await self.render(request, context, bodyOf: slug) { chrome, connection in
+        return try await self.renderSection(request, context, slug: slug) { chrome, readLeaders, connection in
             guard let section = chrome.section(slug: slug) else { throw PageError.notFound("Chuyên mục này không tồn tại.") }
             let schema = chrome.tenant.schema
             let store = self.services.content
@@ -141,7 +141,11 @@ struct PublicSiteController: Sendable {
                 var leaders: [Entry] = []
                 var documents: [Entry] = []
                 if section.id == MandatorySection.introduction.id {
-                    leaders = try await store.leaders(schema, now: chrome.now, on: connection)
+                    if let readLeaders {
+                        leaders = readLeaders
+                    } else {
+                        leaders = try await store.leaders(schema, now: chrome.now, on: connection)
+                    }
                 }
                 if section.id == MandatorySection.accessToInformation.id {
                     documents = try await store.list(schema, section: MandatorySection.documents.id, kinds: [.document], page: 1, size: 5, now: chrome.now, on: connection).items
