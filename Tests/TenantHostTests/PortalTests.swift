@@ -305,6 +305,9 @@ import TestSupport
                     #expect(page.text.contains(part), "\(part)")
                 }
                 #expect(try await host.get("/thu-tuc-hanh-chinh/ma/9.999999", host: site).status == 404)
+                // Another province's catalogue does not have it: its commune and its portal answer 404.
+                #expect(try await host.get("/thu-tuc-hanh-chinh/ma/1.001193", host: "hai-chau.da-nang.localhost").status == 404)
+                #expect(try await host.get("/thu-tuc-hanh-chinh/ma/1.001193", host: "da-nang.localhost").status == 404)
                 #expect(try await host.get("/thu-tuc-hanh-chinh/ma/1.001193", host: "hue.localhost").text.contains("Trình tự thực hiện"))
                 // A commune's own procedure keeps its page.
                 let own = try await host.get("/thu-tuc-hanh-chinh", host: site).text

@@ -314,30 +314,61 @@ public struct PortalStore: Sendable {
 
     // MARK: Procedures
 
-    /// A province's procedure catalogue, by field then name.
+    /// A province's procedure catalogue, by field then name, each procedure whole.
     public func procedures(province: Int64, on connection: UnitOfWork) async throws -> [ProvinceProcedure] {
         let rows = try await connection.query(
             """
-            SELECT code, name, field, service_level, body, processing_time, fee, steps, channels, documents, legal_basis, forms, result, link
-              FROM platform.procedures
+            SELECT \(unescaped: Self.procedureColumns) FROM platform.procedures
              WHERE province_id = \(province) ORDER BY field, name, code
             """, logger: self.logger)
         var result: [ProvinceProcedure] = []
-        func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
-        for try await row in rows {
-            let (code, name, field, level, body, time, fee) = try row.decode((String, String, String, String, String, String, String).self)
-            var p = ProvinceProcedure(code: code, name: name, field: field, serviceLevel: level, body: body, processingTime: time, fee: fee)
-            let r = row.makeRandomAccess()
-            p.steps = lines(try r[7].decode(String.self))
-            p.channels = lines(try r[8].decode(String.self))
-            p.documents = lines(try r[9].decode(String.self))
-            p.legalBasis = lines(try r[10].decode(String.self))
-            p.forms = ProvinceProcedure.forms(fromLines: lines(try r[11].decode(String.self)))
-            p.result = try r[12].decode(String.self)
-            p.link = try r[13].decode(String.self)
-            result.append(p)
+        for try await row in rows { result.append(try Self.decodeProcedure(row)) }
+        return result
+    }
+
+    /// One procedure of a province's catalogue, whole, or nil.
+    public func procedure(province: Int64, code: String, on connection: UnitOfWork) async throws -> ProvinceProcedure? {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.procedureColumns) FROM platform.procedures WHERE province_id = \(province) AND code = \(code)",
+            logger: self.logger)
+        for try await row in rows { return try Self.decodeProcedure(row) }
+        return nil
+    }
+
+    /// A province's catalogue as its lists show it (code, name, field,
+    /// service level, time and fee), by field then name: the steps, files,
+    /// forms and legal basis that only a procedure's own page shows are
+    /// left empty, so a list page does not carry the whole catalogue.
+    public func procedureList(province: Int64, on connection: UnitOfWork) async throws -> [ProvinceProcedure] {
+        let rows = try await connection.query(
+            """
+            SELECT code, name, field, service_level, processing_time, fee FROM platform.procedures
+             WHERE province_id = \(province) ORDER BY field, name, code
+            """, logger: self.logger)
+        var result: [ProvinceProcedure] = []
+        for try await (code, name, field, level, time, fee) in rows.decode((String, String, String, String, String, String).self) {
+            result.append(ProvinceProcedure(code: code, name: name, field: field, serviceLevel: level, body: "", processingTime: time, fee: fee))
         }
         return result
+    }
+
+    static let procedureColumns =
+        "code, name, field, service_level, body, processing_time, fee, steps, channels, documents, legal_basis, forms, result, link"
+
+    /// A row of ``procedureColumns``.
+    static func decodeProcedure(_ row: PostgresRow) throws -> ProvinceProcedure {
+        func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
+        let (code, name, field, level, body, time, fee) = try row.decode((String, String, String, String, String, String, String).self)
+        var p = ProvinceProcedure(code: code, name: name, field: field, serviceLevel: level, body: body, processingTime: time, fee: fee)
+        let r = row.makeRandomAccess()
+        p.steps = lines(try r[7].decode(String.self))
+        p.channels = lines(try r[8].decode(String.self))
+        p.documents = lines(try r[9].decode(String.self))
+        p.legalBasis = lines(try r[10].decode(String.self))
+        p.forms = ProvinceProcedure.forms(fromLines: lines(try r[11].decode(String.self)))
+        p.result = try r[12].decode(String.self)
+        p.link = try r[13].decode(String.self)
+        return p
     }
 
     /// Replaces a province's catalogue with `procedures` (inside the

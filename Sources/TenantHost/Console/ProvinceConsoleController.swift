@@ -115,7 +115,7 @@ struct ProvinceConsoleController: ConsoleBase {
         let counts = try await self.services.database.withConnection(retryingReads: true) { connection in
             var counts: [(AdminUnit, Int)] = []
             for province in provinces.prefix(40) {
-                counts.append((province, try await self.store.procedures(province: province.id, on: connection).count))
+                counts.append((province, try await self.store.procedureList(province: province.id, on: connection).count))
             }
             return counts
         }

@@ -115,11 +115,11 @@ struct PortalController: Sendable {
                     return (PortalViews.announcement(visit, item), true)
                 case 1 where parts[0] == "thu-tuc-hanh-chinh":
                     var procedures: [ProvinceProcedure] = []
-                    if let province = visit.province { procedures = try await store.procedures(province: province.id, on: connection) }
+                    if let province = visit.province { procedures = try await store.procedureList(province: province.id, on: connection) }
                     return (PortalViews.procedures(visit, procedures, filter: filter), true)
                 case 3 where parts[0] == "thu-tuc-hanh-chinh" && parts[1] == "ma":
                     guard let province = visit.province, parts[2].utf8.count <= 8,
-                        let procedure = try await store.procedures(province: province.id, on: connection).first(where: { $0.code == parts[2] })
+                        let procedure = try await store.procedure(province: province.id, code: String(parts[2]), on: connection)
                     else { return notFound("Thủ tục này không có trong danh mục của tỉnh.") }
                     return (PortalViews.procedure(visit, procedure), true)
                 default:

@@ -133,7 +133,7 @@ struct PublicSiteController: Sendable {
                 let procedures = try await store.procedures(schema, now: chrome.now, on: connection)
                 var catalogue: [ProvinceProcedure] = []
                 if let province = chrome.tenant.province {
-                    catalogue = try await PortalStore(logger: self.services.logger).procedures(province: province.id, on: connection)
+                    catalogue = try await PortalStore(logger: self.services.logger).procedureList(province: province.id, on: connection)
                 }
                 let filter = try query.procedureFilter()
                 return .page(ProceduresView.render(chrome, section, procedures, catalogue: catalogue, filter: filter), contentType: Self.html)
@@ -201,8 +201,7 @@ struct PublicSiteController: Sendable {
         return try await self.render(request, context) { chrome, connection in
             guard let section = chrome.section(id: MandatorySection.procedures.id), let province = chrome.tenant.province,
                 code.utf8.count <= 8,
-                let procedure = try await PortalStore(logger: self.services.logger).procedures(province: province.id, on: connection)
-                    .first(where: { $0.code == code })
+                let procedure = try await PortalStore(logger: self.services.logger).procedure(province: province.id, code: code, on: connection)
             else { throw PageError.notFound("Thủ tục này không có trong danh mục của tỉnh.") }
             return .page(ProceduresView.page(chrome, section, procedure), contentType: Self.html)
         }
@@ -295,7 +294,7 @@ struct PublicSiteController: Sendable {
             var procedures: [ProvinceProcedure] = []
             if page == 1, let province = chrome.tenant.province {
                 let filter = ProcedureFilter(text: text)
-                procedures = try await PortalStore(logger: self.services.logger).procedures(province: province.id, on: connection).filter(filter.matches)
+                procedures = try await PortalStore(logger: self.services.logger).procedureList(province: province.id, on: connection).filter(filter.matches)
             }
             return .page(SearchView.render(chrome, text: text, page: result, options: options, procedures: procedures), contentType: Self.html)
         }
