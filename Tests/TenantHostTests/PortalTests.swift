@@ -311,6 +311,9 @@ import TestSupport
                 #expect(try await host.get("/thu-tuc-hanh-chinh/ma/1.001193", host: "hue.localhost").text.contains("Trình tự thực hiện"))
                 // A commune's own procedure keeps its page.
                 let own = try await host.get("/thu-tuc-hanh-chinh", host: site).text
+                // The catalogue by field, then name, as the database sorts them.
+                let positions = ["chứng thực bản sao", "đăng ký khai sinh", "đăng ký khai tử"].compactMap { own.range(of: $0)?.lowerBound }
+                #expect(positions.count == 3 && positions == positions.sorted(), "\(positions)")
                 let ownLink = try #require(own.range(of: #"href="/thu-tuc-hanh-chinh/[0-9]+""#, options: .regularExpression))
                 let ownPath = String(own[ownLink].dropFirst(6).dropLast())
                 #expect(try await host.get(ownPath, host: site).status == 200)

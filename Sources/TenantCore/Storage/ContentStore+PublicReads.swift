@@ -207,15 +207,45 @@ extension ContentStore {
             """
     }
 
-    /// The previous and next published entries of the same section, for navigation.
-    public func procedures(_ schema: SchemaName, now: Date, on connection: UnitOfWork) async throws -> [Entry] {
-        try await self.entries(
-            connection.query(
-                """
-                SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
-                 WHERE section_id = 7 AND kind = 'procedure' AND status = 'published' AND published_at <= \(now)
-                 ORDER BY coalesce(field, ''), title, id
-                """, logger: self.logger))
+    /// The procedures page in one round trip: the commune's own published
+    /// procedures (section 7) by field, title and id, and beside them
+    /// (`FULL JOIN … ON false`) its province's catalogue as its list shows it
+    /// (``PortalStore/procedureList(province:on:)``: code, name, field,
+    /// level, time and fee) by field, name and code; none without a
+    /// province. Each side carries its rank in PostgreSQL's order, so both
+    /// come back in the order (and collation) the database sorts them.
+    public func proceduresPage(
+        _ schema: SchemaName, province: Int64?, now: Date, on connection: UnitOfWork
+    ) async throws -> (own: [Entry], catalogue: [ProvinceProcedure]) {
+        try connection.check(schema)
+        let rows = try await connection.query(
+            """
+            SELECT c.*, e.* FROM (
+                SELECT row_number() OVER (ORDER BY field, name, code) AS catalogue_rank, code AS catalogue_code, name AS catalogue_name,
+                       field AS catalogue_field, service_level AS catalogue_level, processing_time AS catalogue_time, fee AS catalogue_fee
+                  FROM platform.procedures WHERE province_id = \(province)) c
+            FULL JOIN (
+                SELECT row_number() OVER (ORDER BY coalesce(field, ''), title, id) AS own_rank, \(unescaped: Self.summaryColumns)
+                  FROM \(unescaped: schema.quoted).entries
+                 WHERE section_id = 7 AND kind = 'procedure' AND status = 'published' AND published_at <= \(now)) e ON false
+            """, logger: self.logger)
+        var own: [(rank: Int, entry: Entry)] = []
+        var catalogue: [(rank: Int, procedure: ProvinceProcedure)] = []
+        var columns: Columns?
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            if let rank = try r[0].decode(Int?.self) {
+                catalogue.append((rank, ProvinceProcedure(
+                    code: try r[1].decode(String.self), name: try r[2].decode(String.self), field: try r[3].decode(String.self),
+                    serviceLevel: try r[4].decode(String.self), body: "", processingTime: try r[5].decode(String.self),
+                    fee: try r[6].decode(String.self))))
+                continue
+            }
+            let c = columns ?? Columns(row, from: 8)
+            columns = c
+            own.append((try r[7].decode(Int.self), try Self.decodeEntry(r, c)))
+        }
+        return (own.sorted { $0.rank < $1.rank }.map(\.entry), catalogue.sorted { $0.rank < $1.rank }.map(\.procedure))
     }
 
     /// Leaders' profiles (section 1, kind leader) in their display order.

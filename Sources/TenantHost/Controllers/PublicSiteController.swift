@@ -130,11 +130,8 @@ struct PublicSiteController: Sendable {
                 let questions = try await store.questions(publishedOnly: true, in: schema, on: connection)
                 return .page(CitizenViews.questionsPage(chrome, section, questions), contentType: Self.html)
             case (.procedures?, _):
-                let procedures = try await store.procedures(schema, now: chrome.now, on: connection)
-                var catalogue: [ProvinceProcedure] = []
-                if let province = chrome.tenant.province {
-                    catalogue = try await PortalStore(logger: self.services.logger).procedureList(province: province.id, on: connection)
-                }
+                let (procedures, catalogue) = try await store.proceduresPage(
+                    schema, province: chrome.tenant.province?.id, now: chrome.now, on: connection)
                 let filter = try query.procedureFilter()
                 return .page(ProceduresView.render(chrome, section, procedures, catalogue: catalogue, filter: filter), contentType: Self.html)
             case (_, .static), (_, .footer):
