@@ -221,8 +221,7 @@ extension ContentStore {
         let rows = try await connection.query(
             """
             SELECT c.*, e.* FROM (
-                SELECT row_number() OVER (ORDER BY field, name, code) AS catalogue_rank, code AS catalogue_code, name AS catalogue_name,
-                       field AS catalogue_field, service_level AS catalogue_level, processing_time AS catalogue_time, fee AS catalogue_fee
+                SELECT row_number() OVER (ORDER BY field, name, code) AS catalogue_rank, \(unescaped: PortalStore.listedColumns)
                   FROM platform.procedures WHERE province_id = \(province)) c
             FULL JOIN (
                 SELECT row_number() OVER (ORDER BY coalesce(field, ''), title, id) AS own_rank, \(unescaped: Self.summaryColumns)
@@ -235,12 +234,10 @@ extension ContentStore {
         for try await row in rows {
             let r = row.makeRandomAccess()
             if let rank = try r[0].decode(Int?.self) {
-                catalogue.append((rank, ProvinceProcedure(
-                    code: try r[1].decode(String.self), name: try r[2].decode(String.self), field: try r[3].decode(String.self),
-                    serviceLevel: try r[4].decode(String.self), body: "", processingTime: try r[5].decode(String.self),
-                    fee: try r[6].decode(String.self))))
+                catalogue.append((rank, try PortalStore.decodeListed(r, from: 1)))
                 continue
             }
+            // The entry's names from here on (the catalogue's field, fee… come before).
             let c = columns ?? Columns(row, from: 8)
             columns = c
             own.append((try r[7].decode(Int.self), try Self.decodeEntry(r, c)))

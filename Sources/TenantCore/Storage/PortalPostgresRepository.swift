@@ -342,14 +342,24 @@ public struct PortalStore: Sendable {
     public func procedureList(province: Int64, on connection: UnitOfWork) async throws -> [ProvinceProcedure] {
         let rows = try await connection.query(
             """
-            SELECT code, name, field, service_level, processing_time, fee FROM platform.procedures
+            SELECT \(unescaped: Self.listedColumns) FROM platform.procedures
              WHERE province_id = \(province) ORDER BY field, name, code
             """, logger: self.logger)
         var result: [ProvinceProcedure] = []
-        for try await (code, name, field, level, time, fee) in rows.decode((String, String, String, String, String, String).self) {
-            result.append(ProvinceProcedure(code: code, name: name, field: field, serviceLevel: level, body: "", processingTime: time, fee: fee))
-        }
+        for try await row in rows { result.append(try Self.decodeListed(row.makeRandomAccess(), from: 0)) }
         return result
+    }
+
+    /// What a catalogue list shows of a procedure, in ``decodeListed(_:from:)``'s order.
+    static let listedColumns = "code, name, field, service_level, processing_time, fee"
+
+    /// A procedure read with ``listedColumns`` from column `offset` on; what
+    /// only its own page shows left empty.
+    static func decodeListed(_ r: PostgresRandomAccessRow, from offset: Int) throws -> ProvinceProcedure {
+        ProvinceProcedure(
+            code: try r[offset].decode(String.self), name: try r[offset + 1].decode(String.self), field: try r[offset + 2].decode(String.self),
+            serviceLevel: try r[offset + 3].decode(String.self), body: "", processingTime: try r[offset + 4].decode(String.self),
+            fee: try r[offset + 5].decode(String.self))
     }
 
     static let procedureColumns =
