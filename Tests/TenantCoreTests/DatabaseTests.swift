@@ -649,4 +649,88 @@ import TestSupport
             #expect(page.total == 1)
         }
     }
+
+    /// `sslmode=require` is kept or the connection is not made: a TLS
+    /// set-up that fails (an unreadable `sslrootcert`) refuses, and nothing
+    /// goes out in clear text.
+    @Test func requiredTLS_thatCannotBeSetUp_refusesTheConnection() async throws {
+        // setup: the test server, over TCP
+        let plain = try Self.testServerOverTCP()
+        var brokenRoots = plain
+        brokenRoots.sslMode = "require"
+        brokenRoots.sslRootCertificate = "/nonexistent/commune-platform/ca.pem"
+        // act + check: the server answers when asked in clear text…
+        let reachable = try await TenantDatabase(config: plain, logger: TestEnvironment.logger).connect()
+        try await reachable.close()
+        // …and never when TLS was required and could not be set up.
+        do {
+            let connection = try await TenantDatabase(config: brokenRoots, logger: TestEnvironment.logger).connect()
+            try? await connection.close()
+            Issue.record("a connection was opened although its TLS could not be set up")
+        } catch {
+            #expect(error.code == .databaseUnavailable)
+            #expect(error.message.contains("sslrootcert /nonexistent/commune-platform/ca.pem"), "\(error.message)")
+        }
+    }
+
+    /// Against a server speaking TLS with a certificate from a private CA
+    /// (`ops/test` turns TLS on and names the CA): a single connection and
+    /// a pooled one go through TLS when `sslrootcert` names that CA, and
+    /// refuse when it names another CA or when the system's store is
+    /// trusted instead.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["TEST_TLS_CA"] != nil, "ops/test turns TLS on"))
+    func requiredTLS_checksTheServerAgainstItsRootCertificate() async throws {
+        // setup
+        let environment = ProcessInfo.processInfo.environment
+        let plain = try Self.testServerOverTCP()
+        var trusted = plain
+        trusted.sslMode = "require"
+        trusted.sslRootCertificate = try #require(environment["TEST_TLS_CA"])
+        var otherCA = trusted
+        otherCA.sslRootCertificate = try #require(environment["TEST_TLS_OTHER_CA"])
+        var systemStore = trusted
+        systemStore.sslRootCertificate = nil
+        let logger = TestEnvironment.logger
+        let overTLS: PostgresQuery = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+        // act + check: one connection
+        let single = try await TenantDatabase(config: trusted, logger: logger).connect()
+        let singleTLS = try await single.query(overTLS, logger: logger).collect().first?.decode(Bool.self)
+        try await single.close()
+        #expect(singleTLS == true)
+        for refused in [otherCA, systemStore] {
+            await #expect(throws: TenantCoreError.self, "roots \(refused.sslRootCertificate ?? "of the system")") {
+                let connection = try await TenantDatabase(config: refused, logger: logger).connect()
+                try? await connection.close()
+            }
+        }
+        // …and the pool
+        let pool = TenantDatabase(config: trusted, poolSize: 1, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pool.run() }
+            let pooledTLS = try await pool.withConnection { connection in
+                try await connection.query(overTLS, logger: logger).collect().first?.decode(Bool.self)
+            }
+            group.cancelAll()
+            #expect(pooledTLS == true)
+        }
+    }
+
+    static func testServerOverTCP() throws -> DatabaseConfig {
+        let admin = try TestEnvironment.adminConfig()
+        return DatabaseConfig(
+            host: "127.0.0.1", port: admin.port, username: admin.username, password: admin.password,
+            database: admin.database)
+    }
+
+    /// `sslrootcert` names the authorities to trust, by absolute path only;
+    /// `verify-full` is what `require` already checks.
+    @Test func databaseURL_readsTheTLSSettings() throws {
+        let url = "postgres://app@db.hue.internal:5000/platform?sslmode=verify-full&sslrootcert=/etc/commune-platform/tls/ca.pem"
+        let config = try DatabaseConfig(url: url)
+        #expect(config.sslMode == "require")
+        #expect(config.sslRootCertificate == "/etc/commune-platform/tls/ca.pem")
+        #expect(try DatabaseConfig(url: "postgres://app@db.hue.internal/platform").sslMode == "prefer")
+        #expect(throws: TenantCoreError.self) { try DatabaseConfig(url: "postgres://app@db/platform?sslrootcert=ca.pem") }
+        #expect(throws: TenantCoreError.self) { try DatabaseConfig(url: "postgres://app@db/platform?sslmode=verify-ca") }
+    }
 }

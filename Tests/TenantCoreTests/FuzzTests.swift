@@ -254,7 +254,7 @@ import TestSupport
     @Test func clusterRegistration() throws {
         let names = ["b", "shard_2", "B", "main", "2a", "a-b", "a b", "x", "ổ", "_", String(repeating: "a", count: 32), ""]
         let urls = ["postgres://", "postgresql://", "http://", "u", ":", "pw", "@", "127.0.0.1", ":5432", "/platform", "?sslmode=require",
-                    "?host=/run/pg", "%40", "[::1]", "/", " ", "'"]
+                    "?host=/run/pg", "&sslrootcert=/etc/ca.pem", "?sslmode=verify-full", "%40", "[::1]", "/", " ", "'"]
         let secrets = ["", "env:", "file:", "SHARD_B", "b", "/etc/pw", "1", " ", "x y", "'", "env:A", String(repeating: "Z", count: 70)]
         let urlPassword = try Regex("^[a-z]+://[^/@]*:[^/@]*@")
         let envSecret = try Regex("^env:[A-Z_][A-Z0-9_]{0,62}$")

@@ -46,8 +46,8 @@ ca_issue_listed() {
 # the web CA above, so that a certificate for a commune's name never opens
 # an internal link and the other way round. Its name constraints limit the
 # host names it can vouch for to the province's internal zone (and
-# localhost), so that trusting it system-wide (needed while the tenant-host
-# reads no sslrootcert, see deploy/README.md) cannot make it vouch for a
+# localhost), so that trusting it system-wide (deploy/local still adds it
+# to the system's store, see deploy/README.md) cannot make it vouch for a
 # public site. No constraint on IP addresses: BoringSSL (the tenant-host's
 # TLS, through NIOSSL) refuses every chain under a CA that has one, whatever
 # the address. On the machines, links name their peers by DNS names.

@@ -204,9 +204,9 @@ load_secrets() {
 
 # The platform's DATABASE_URL through HAProxy's primary port (or PORT), as
 # the superuser. `sslmode=require`: the tenant-host and provisioner
-# (PostgresNIO) then verify the member's certificate against the system's
-# trust store, where deploy/local puts the links CA; `sslrootcert` is what
-# libpq tools use (pg_url_libpq turns require into verify-full for them).
+# (PostgresNIO) then verify the member's certificate, chain and name,
+# against `sslrootcert`, the links CA; libpq tools use the same URL
+# (pg_url_libpq turns require into verify-full for them).
 # Never put it on a command line: it holds the password.
 db_url() { echo "postgres://postgres:${PG_SUPERUSER_PASSWORD}@127.0.0.1:${1:-$HAPROXY_PRIMARY_PORT}/${2:-$DB_NAME}?sslmode=require&sslrootcert=$LINKS_CA"; }
 # The same for libpq, without the password (give it as PGPASSWORD).

@@ -12,13 +12,19 @@ public struct DatabaseConfig: Sendable, Equatable {
     public var username: String
     public var password: String?
     public var database: String
-    /// `disable` (default for loopback), `prefer` or `require`.
+    /// `disable` (default for loopback), `prefer` or `require`. `require`
+    /// checks the server's certificate chain and name, as libpq's
+    /// `verify-full` does, which the URL may also say.
     public var sslMode: String
     public var socketDirectory: String?
+    /// The certificate authorities the server's certificate must chain to
+    /// (`sslrootcert`, a PEM file or directory), instead of the system's store.
+    public var sslRootCertificate: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5432, username: String = "postgres", password: String? = nil,
-        database: String, sslMode: String = "disable", socketDirectory: String? = nil
+        database: String, sslMode: String = "disable", socketDirectory: String? = nil,
+        sslRootCertificate: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -27,6 +33,7 @@ public struct DatabaseConfig: Sendable, Equatable {
         self.database = database
         self.sslMode = sslMode
         self.socketDirectory = socketDirectory
+        self.sslRootCertificate = sslRootCertificate
     }
 
     /// Parses a `postgres://` or `postgresql://` URL.
@@ -51,10 +58,16 @@ public struct DatabaseConfig: Sendable, Equatable {
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
-                guard let mode = item.value, ["disable", "prefer", "require"].contains(mode) else {
-                    throw .invalid("DATABASE_URL sslmode must be disable, prefer or require")
+                guard let mode = item.value, ["disable", "prefer", "require", "verify-full"].contains(mode) else {
+                    throw .invalid("DATABASE_URL sslmode must be disable, prefer, require or verify-full")
                 }
-                config.sslMode = mode
+                // The certificate's chain and name are checked under both.
+                config.sslMode = mode == "verify-full" ? "require" : mode
+            case "sslrootcert":
+                guard let path = item.value, path.hasPrefix("/"), !path.contains("\0") else {
+                    throw .invalid("DATABASE_URL sslrootcert must be an absolute path (sslrootcert=/etc/…/ca.pem)")
+                }
+                config.sslRootCertificate = path
             case "host":
                 if let value = item.value, value.hasPrefix("/") { config.socketDirectory = value }
             default:
@@ -81,6 +94,14 @@ public struct DatabaseConfig: Sendable, Equatable {
     /// that does not answer fails the attempt instead of holding it.
     static let connectSeconds: Int64 = 5
 
+    /// How the server's certificate is checked: its chain (against
+    /// `sslrootcert` when the URL names one) and its name.
+    func tlsConfiguration() -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let roots = self.sslRootCertificate { tls.trustRoots = .file(roots) }
+        return tls
+    }
+
     func clientConfiguration() -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let directory = self.socketDirectory {
@@ -88,10 +109,12 @@ public struct DatabaseConfig: Sendable, Equatable {
                 unixSocketPath: "\(directory)/.s.PGSQL.\(self.port)", username: self.username,
                 password: self.password, database: self.database)
         } else {
+            // A TLS set-up that fails (an unreadable `sslrootcert`) fails
+            // every connection the pool opens; it never falls back to clear text.
             let tls: PostgresClient.Configuration.TLS
             switch self.sslMode {
-            case "require": tls = .require(.makeClientConfiguration())
-            case "prefer": tls = .prefer(.makeClientConfiguration())
+            case "require": tls = .require(self.tlsConfiguration())
+            case "prefer": tls = .prefer(self.tlsConfiguration())
             default: tls = .disable
             }
             configuration = .init(
@@ -102,7 +125,10 @@ public struct DatabaseConfig: Sendable, Equatable {
         return configuration
     }
 
-    func connectionConfiguration() -> PostgresConnection.Configuration {
+    /// - Throws: ``TenantCoreError`` (`databaseUnavailable`) when TLS is
+    ///   asked for and cannot be set up: the connection is never opened in
+    ///   clear text instead.
+    func connectionConfiguration() throws(TenantCoreError) -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let directory = self.socketDirectory {
             configuration = .init(
@@ -111,8 +137,8 @@ public struct DatabaseConfig: Sendable, Equatable {
         } else {
             let tls: PostgresConnection.Configuration.TLS
             switch self.sslMode {
-            case "require": tls = (try? .require(.init(configuration: .makeClientConfiguration()))) ?? .disable
-            case "prefer": tls = (try? .prefer(.init(configuration: .makeClientConfiguration()))) ?? .disable
+            case "require": tls = .require(try self.sslContext())
+            case "prefer": tls = .prefer(try self.sslContext())
             default: tls = .disable
             }
             configuration = .init(
@@ -121,5 +147,17 @@ public struct DatabaseConfig: Sendable, Equatable {
         }
         configuration.options.connectTimeout = .seconds(Self.connectSeconds)
         return configuration
+    }
+
+    private func sslContext() throws(TenantCoreError) -> NIOSSLContext {
+        do {
+            return try NIOSSLContext(configuration: self.tlsConfiguration())
+        } catch {
+            let roots = self.sslRootCertificate.map { "the certificates of sslrootcert \($0)" } ?? "the system's certificates"
+            throw TenantCoreError(
+                .databaseUnavailable,
+                "sslmode=\(self.sslMode) asks for TLS, which cannot be set up with \(roots) (\(error)); nothing was sent to \(self.host)",
+                underlying: error)
+        }
     }
 }

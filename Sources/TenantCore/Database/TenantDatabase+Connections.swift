@@ -72,7 +72,7 @@ extension TenantDatabase {
     public func connect(logger: Logger? = nil) async throws(TenantCoreError) -> UnitOfWork {
         do {
             return UnitOfWork(try await PostgresConnection.connect(
-                configuration: self.config.connectionConfiguration(), id: Int.random(in: 1_000_000...Int(Int32.max)),
+                configuration: try self.config.connectionConfiguration(), id: Int.random(in: 1_000_000...Int(Int32.max)),
                 logger: logger ?? self.logger), commune: nil)
         } catch {
             throw Self.map(error)
