@@ -12,7 +12,51 @@ import TestSupport
     static let fixture = TestFixture("snapshots") { platform in
         try await platform.makeCommunes([(19900, "Phường Thuận An")])
         try await addMarkers(platform, codes: [19900])
+        try await addListedFields(platform, code: 19900)
         try await makeConsoleFixture(platform)
+    }
+
+    /// Items whose lists show more than a title and a date: an article with
+    /// an uploaded picture, sample content, a budget report's period, a
+    /// direction document's type and number, a procedure's time and fee, a
+    /// meeting's presider.
+    static func addListedFields(_ platform: TestPlatform, code: Int) async throws {
+        let schema = try SchemaName(communeCode: code)
+        let store = ContentStore(logger: platform.logger)
+        try await platform.database.withConnection { connection in
+            var article = Entry(sectionID: 4, title: "Ảnh MARKER tin", summary: "Có ảnh", body: "<p>Ảnh</p>", isSample: true)
+            article.imageURL = "/tep/1"
+            article.imageAlt = "Ảnh minh họa"
+            try await store.insert(article, into: schema, on: connection)
+            var report = Entry(sectionID: 11, kind: .budget, title: "Báo cáo MARKER quý", summary: "Quý I", body: "<p>Số liệu</p>")
+            report.periodYear = 2026
+            report.periodLabel = "Quý I"
+            try await store.insert(report, into: schema, on: connection)
+            var directive = Entry(sectionID: 5, kind: .document, title: "Chỉ thị MARKER", summary: "Chỉ thị")
+            directive.docType = "Chỉ thị"
+            directive.docNumber = "07/CT-UBND"
+            directive.issuedOn = Date().addingTimeInterval(-2 * 86_400)
+            try await store.insert(directive, into: schema, on: connection)
+            var access = Entry(sectionID: 6, kind: .document, title: "Kế hoạch MARKER", summary: "Kế hoạch")
+            access.docType = "Kế hoạch"
+            access.docNumber = "12/KH-UBND"
+            access.issuer = "UBND phường"
+            access.signer = "Ông Ký"
+            access.issuedOn = Date().addingTimeInterval(-3 * 86_400)
+            try await store.insert(access, into: schema, on: connection)
+            var procedure = Entry(sectionID: 7, kind: .procedure, title: "Thủ tục MARKER có phí")
+            procedure.field = "Hộ tịch"
+            procedure.serviceLevel = "một phần"
+            procedure.processingTime = "03 ngày làm việc"
+            procedure.fee = "8.000 đồng"
+            try await store.insert(procedure, into: schema, on: connection)
+            var meeting = Entry(sectionID: 5, kind: .schedule, title: "Giao ban MARKER")
+            meeting.startsAt = VietnamTime(Date()).startOfWeek.addingTimeInterval(2 * 86_400 + 14 * 3600)
+            meeting.endsAt = VietnamTime(Date()).startOfWeek.addingTimeInterval(2 * 86_400 + 16 * 3600)
+            meeting.location = "Hội trường"
+            meeting.presider = "Chủ tịch UBND"
+            try await store.insert(meeting, into: schema, on: connection)
+        }
     }
 
     static let pages: [(host: String, path: String)] = [
@@ -24,6 +68,10 @@ import TestSupport
         ("thuan-an.hue.localhost", "/rss/tin-tuc.xml"),
         ("thuan-an.hue.localhost", "/van-ban"),
         ("thuan-an.hue.localhost", "/thu-tuc-hanh-chinh"),
+        ("thuan-an.hue.localhost", "/lich-cong-tac"),
+        ("thuan-an.hue.localhost", "/chi-dao-dieu-hanh"),
+        ("thuan-an.hue.localhost", "/cong-khai-ngan-sach"),
+        ("thuan-an.hue.localhost", "/tiep-can-thong-tin"),
         ("thuan-an.hue.localhost", "/hoi-dap"),
         ("thuan-an.hue.localhost", "/so-do-trang"),
         ("thuan-an.hue.localhost", "/tim-kiem?q=marker19900x"),
