@@ -50,44 +50,69 @@ public struct ContentStore: Sendable {
         "body_source", "body_format",
     ]
 
-    /// An entry from a row with every column of ``entryColumnNames``, found
-    /// by the positions `c` resolved once for the whole result.
+    /// The columns of ``entryColumnNames`` every entry read selects (by
+    /// their place in that list): id, section, kind, status, title, summary,
+    /// publication and update times, the sample flag. A list may leave out
+    /// any other column its page does not show (``listColumns``).
+    static let requiredEntryColumns = [0, 1, 2, 3, 4, 5, 8, 9, 10]
+
+    /// The columns a list of entries reads, and `extra`, the ones its page
+    /// shows beyond a title, a summary and a date.
+    static func listColumns(_ extra: String) -> String {
+        "id, section_id, kind, status, title, summary, published_at, updated_at, is_sample, \(extra)"
+    }
+
+    /// An entry from a row with the columns of ``entryColumnNames``, found
+    /// by the positions `c` resolved once for the whole result: those of
+    /// ``requiredEntryColumns`` always, the others empty where the
+    /// statement left them out.
     static func decodeEntry(_ r: PostgresRandomAccessRow, _ c: Columns) throws -> Entry {
-        let p = try c.entry.resolved()
+        let p = try c.entry.resolved(requiring: Self.requiredEntryColumns, of: Self.entryColumnNames)
+        func value<Value: PostgresDecodable>(_ i: Int, _: Value.Type) throws -> Value? {
+            guard let position = p[i] else { return nil }
+            let cell = r[position]
+            return cell.bytes == nil ? nil : try cell.decode(Value.self)
+        }
+        func required<Value: PostgresDecodable>(_ i: Int, _ type: Value.Type) throws -> Value {
+            guard let value = try value(i, type) else {
+                throw TenantCoreError(.database, "the result's \(Self.entryColumnNames[i]) is empty")
+            }
+            return value
+        }
         var e = Entry(
-            id: try r[p[0]].decode(Int64.self), sectionID: try r[p[1]].decode(Int.self),
-            kind: EntryKind(rawValue: try r[p[2]].decode(String.self)) ?? .article,
-            status: EntryStatus(rawValue: try r[p[3]].decode(String.self)) ?? .draft, title: try r[p[4]].decode(String.self),
-            summary: try r[p[5]].decode(String.self), body: try r[p[6]].decode(String.self), author: try r[p[7]].decode(String.self),
-            publishedAt: try r[p[8]].decode(Date.self), updatedAt: try r[p[9]].decode(Date.self),
-            isSample: try r[p[10]].decode(Bool.self))
-        e.imageURL = try r[p[11]].decode(String?.self)
-        e.imageAlt = try r[p[12]].decode(String?.self)
-        e.docType = try r[p[13]].decode(String?.self)
-        e.docNumber = try r[p[14]].decode(String?.self)
-        e.issuer = try r[p[15]].decode(String?.self)
-        e.signer = try r[p[16]].decode(String?.self)
-        e.issuedOn = try r[p[17]].decode(Date?.self)
-        e.effectiveOn = try r[p[18]].decode(Date?.self)
-        e.fileURL = try r[p[19]].decode(String?.self)
-        e.field = try r[p[20]].decode(String?.self)
-        e.serviceLevel = try r[p[21]].decode(String?.self)
-        e.portalURL = try r[p[22]].decode(String?.self)
-        e.processingTime = try r[p[23]].decode(String?.self)
-        e.fee = try r[p[24]].decode(String?.self)
-        e.startsAt = try r[p[25]].decode(Date?.self)
-        e.endsAt = try r[p[26]].decode(Date?.self)
-        e.location = try r[p[27]].decode(String?.self)
-        e.presider = try r[p[28]].decode(String?.self)
-        e.positionTitle = try r[p[29]].decode(String?.self)
-        e.phone = try r[p[30]].decode(String?.self)
-        e.email = try r[p[31]].decode(String?.self)
-        e.periodYear = try r[p[32]].decode(Int?.self)
-        e.periodLabel = try r[p[33]].decode(String?.self)
-        e.consultationDeadline = try r[p[34]].decode(Date?.self)
-        e.consultationResult = try r[p[35]].decode(String.self)
-        e.bodySource = try r[p[36]].decode(String.self)
-        e.bodyFormat = try r[p[37]].decode(String.self)
+            id: try required(0, Int64.self), sectionID: try required(1, Int.self),
+            kind: EntryKind(rawValue: try required(2, String.self)) ?? .article,
+            status: EntryStatus(rawValue: try required(3, String.self)) ?? .draft, title: try required(4, String.self),
+            summary: try required(5, String.self), body: try value(6, String.self) ?? "", author: try value(7, String.self) ?? "",
+            publishedAt: try required(8, Date.self), updatedAt: try required(9, Date.self),
+            isSample: try required(10, Bool.self))
+        e.imageURL = try value(11, String.self)
+        e.imageAlt = try value(12, String.self)
+        e.docType = try value(13, String.self)
+        e.docNumber = try value(14, String.self)
+        e.issuer = try value(15, String.self)
+        e.signer = try value(16, String.self)
+        e.issuedOn = try value(17, Date.self)
+        e.effectiveOn = try value(18, Date.self)
+        e.fileURL = try value(19, String.self)
+        e.field = try value(20, String.self)
+        e.serviceLevel = try value(21, String.self)
+        e.portalURL = try value(22, String.self)
+        e.processingTime = try value(23, String.self)
+        e.fee = try value(24, String.self)
+        e.startsAt = try value(25, Date.self)
+        e.endsAt = try value(26, Date.self)
+        e.location = try value(27, String.self)
+        e.presider = try value(28, String.self)
+        e.positionTitle = try value(29, String.self)
+        e.phone = try value(30, String.self)
+        e.email = try value(31, String.self)
+        e.periodYear = try value(32, Int.self)
+        e.periodLabel = try value(33, String.self)
+        e.consultationDeadline = try value(34, Date.self)
+        e.consultationResult = try value(35, String.self) ?? ""
+        e.bodySource = try value(36, String.self) ?? ""
+        if let format = try value(37, String.self) { e.bodyFormat = format }
         return e
     }
 
@@ -460,26 +485,38 @@ struct Columns: Sendable {
     /// The positions of a fixed list of names, or the first name missing.
     struct Positions: Sendable {
         private let positions: [Int]
+        /// Each name's position, nil where the result has no such column.
+        private let found: [Int?]
         private let missing: String?
 
         init(_ names: [String], in index: [String: Int]) {
             var positions: [Int] = []
+            var found: [Int?] = []
             positions.reserveCapacity(names.count)
+            found.reserveCapacity(names.count)
             var missing: String?
             for name in names {
-                guard let position = index[name] else {
-                    missing = name
-                    break
-                }
-                positions.append(position)
+                let position = index[name]
+                found.append(position)
+                if let position { positions.append(position) } else if missing == nil { missing = name }
             }
             self.positions = positions
+            self.found = found
             self.missing = missing
         }
 
         func resolved() throws -> [Int] {
             if let missing { throw TenantCoreError(.internal, "the result has no column \(missing)") }
             return self.positions
+        }
+
+        /// Every name's position, nil for those the result left out; throws
+        /// when one of `required` (places in `names`) is missing.
+        func resolved(requiring required: [Int], of names: [String]) throws -> [Int?] {
+            for i in required where self.found[i] == nil {
+                throw TenantCoreError(.internal, "the result has no column \(names[i])")
+            }
+            return self.found
         }
     }
 }

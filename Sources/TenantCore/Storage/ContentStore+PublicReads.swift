@@ -84,6 +84,18 @@ extension ContentStore {
         """
     }
 
+    /// What a section's list shows of an item (its picture, a document's
+    /// type, number and date, a budget report's period): no body, nor the
+    /// other kinds' fields. A statement planned with fewer columns is
+    /// planned faster (BENCHMARKS.md).
+    static let listedColumns = Self.listColumns("image_url, doc_type, doc_number, issued_on, period_year, period_label")
+    /// What the documents page lists of a document.
+    static let listedDocumentColumns = Self.listColumns("doc_type, doc_number, issuer, issued_on")
+    /// What the procedures page lists of the commune's own procedures.
+    static let listedProcedureColumns = Self.listColumns("field, service_level, processing_time, fee")
+    /// What the week's schedule shows of a meeting.
+    static let listedSlotColumns = Self.listColumns("starts_at, location, presider")
+
     /// One page of a section's published items, newest first.
     public func list(
         _ schema: SchemaName, section: Int, kinds: [EntryKind]? = nil, page: Int, size: Int, now: Date,
@@ -92,7 +104,7 @@ extension ContentStore {
         let kindNames = (kinds ?? EntryKind.allCases).map(\.rawValue)
         let rows = try await connection.query(
             """
-            SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
+            SELECT \(unescaped: Self.listedColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
              WHERE section_id = \(section) AND kind = ANY(\(kindNames)) AND status = 'published' AND published_at <= \(now)
              ORDER BY published_at DESC, id DESC
              LIMIT \(size) OFFSET \((page - 1) * size)
@@ -224,7 +236,7 @@ extension ContentStore {
                 SELECT row_number() OVER (ORDER BY field, name, code) AS catalogue_rank, \(unescaped: PortalStore.listedColumns)
                   FROM platform.procedures WHERE province_id = \(province)) c
             FULL JOIN (
-                SELECT row_number() OVER (ORDER BY coalesce(field, ''), title, id) AS own_rank, \(unescaped: Self.summaryColumns)
+                SELECT row_number() OVER (ORDER BY coalesce(field, ''), title, id) AS own_rank, \(unescaped: Self.listedProcedureColumns)
                   FROM \(unescaped: schema.quoted).entries
                  WHERE section_id = 7 AND kind = 'procedure' AND status = 'published' AND published_at <= \(now)) e ON false
             """, logger: self.logger)
@@ -295,7 +307,7 @@ extension ContentStore {
         try await self.entries(
             connection.query(
                 """
-                SELECT \(unescaped: Self.summaryColumns) FROM \(unescaped: schema.quoted).entries
+                SELECT \(unescaped: Self.listedSlotColumns) FROM \(unescaped: schema.quoted).entries
                  WHERE kind = 'schedule' AND status = 'published'
                    AND starts_at >= \(weekStart) AND starts_at < \(weekStart.addingTimeInterval(7 * 86_400))
                  ORDER BY starts_at, id
@@ -323,7 +335,7 @@ extension ContentStore {
                          WHERE kind = 'document' AND status = 'published' AND published_at <= \(now)) AS documents
                  GROUP BY GROUPING SETS ((doc_type), (issuer), (year))) f
             FULL JOIN (
-                SELECT \(unescaped: Self.summaryColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
+                SELECT \(unescaped: Self.listedDocumentColumns), count(*) OVER () AS total FROM \(unescaped: schema.quoted).entries
                  WHERE section_id = 6 AND kind = 'document' AND status = 'published' AND published_at <= \(now)
                    AND (\(query.type)::text IS NULL OR doc_type = \(query.type))
                    AND (\(number)::text IS NULL OR platform.fold(doc_number) LIKE \(number))
