@@ -19,7 +19,7 @@ import TestSupport
     /// Items whose lists show more than a title and a date: an article with
     /// an uploaded picture, sample content, a budget report's period, a
     /// direction document's type and number, a procedure's time and fee, a
-    /// meeting's presider.
+    /// meeting's presider, a leader's portrait, phone and profile.
     static func addListedFields(_ platform: TestPlatform, code: Int) async throws {
         let schema = try SchemaName(communeCode: code)
         let store = ContentStore(logger: platform.logger)
@@ -56,6 +56,12 @@ import TestSupport
             meeting.location = "Hội trường"
             meeting.presider = "Chủ tịch UBND"
             try await store.insert(meeting, into: schema, on: connection)
+            var leader = Entry(sectionID: 1, kind: .leader, title: "Bà MARKER Phó", summary: "Phụ trách văn hóa", body: "<p>Tiểu sử MARKER</p>")
+            leader.positionTitle = "Phó Chủ tịch"
+            leader.phone = "0234 3822 111"
+            leader.imageURL = "/tep/2"
+            leader.imageAlt = "Chân dung bà MARKER"
+            try await store.insert(leader, into: schema, on: connection)
         }
     }
 
