@@ -93,6 +93,8 @@ extension ContentStore {
     static let listedDocumentColumns = Self.listColumns("doc_type, doc_number, issuer, issued_on")
     /// What the procedures page lists of the commune's own procedures.
     static let listedProcedureColumns = Self.listColumns("field, service_level, processing_time, fee")
+    /// What the introduction shows of a leader: portrait, office, phone and profile.
+    static let listedLeaderColumns = Self.listColumns("body, image_url, image_alt, position_title, phone")
     /// What the week's schedule shows of a meeting.
     static let listedSlotColumns = Self.listColumns("starts_at, location, presider")
 
@@ -262,7 +264,7 @@ extension ContentStore {
         try await self.entries(
             connection.query(
                 """
-                SELECT \(unescaped: Self.entryColumns) FROM \(unescaped: schema.quoted).entries
+                SELECT \(unescaped: Self.listedLeaderColumns) FROM \(unescaped: schema.quoted).entries
                  WHERE kind = 'leader' AND status = 'published' AND published_at <= \(now)
                  ORDER BY published_at, id
                 """, logger: self.logger))
@@ -279,7 +281,7 @@ extension ContentStore {
         let rows = try await connection.query(
             """
             SELECT b.body AS section_body, e.* FROM (SELECT body FROM \(unescaped: schema.quoted).sections WHERE slug = \(slug)) b
-              FULL JOIN (SELECT \(unescaped: Self.entryColumns) FROM \(unescaped: schema.quoted).entries
+              FULL JOIN (SELECT \(unescaped: Self.listedLeaderColumns) FROM \(unescaped: schema.quoted).entries
                           WHERE kind = 'leader' AND status = 'published' AND published_at <= \(now)) e ON false
             """, logger: self.logger)
         var body: String?
