@@ -633,6 +633,36 @@ import TestSupport
         }
     }
 
+    /// Hits come best first, then newest: a section's title before the
+    /// items, items of equal rank by date, as the statement sorts them.
+    @Test func search_ordersHitsByRankThenDate() async throws {
+        try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
+            let schema = try SchemaName(communeCode: 19774)
+            let store = ContentStore(logger: platform.logger)
+            let now = Date()
+            try await platform.database.withConnection { connection in
+                for (offset, title) in ["Văn bản hội nghị ba", "Văn bản hội nghị một", "Văn bản hội nghị bốn", "Văn bản hội nghị hai"].enumerated() {
+                    try await store.insert(
+                        Entry(sectionID: 4, title: title, summary: "Tóm tắt", publishedAt: now.addingTimeInterval(Double(-offset) * 3_600)),
+                        into: schema, on: connection)
+                }
+            }
+            let (hits, procedures) = try await platform.database.withConnection { connection in
+                try await store.search(schema, text: "văn bản", page: 1, size: 10, now: now, procedures: nil, on: connection)
+            }
+            #expect(procedures.isEmpty)
+            #expect(hits.total == hits.items.count && hits.items.count >= 5, "\(hits.items.map(\.title))")
+            #expect(hits.items.first?.entryID == nil, "the section “Văn bản” first")
+            let items = hits.items.filter { $0.entryID != nil }
+            #expect(items.map(\.title) == ["Văn bản hội nghị ba", "Văn bản hội nghị một", "Văn bản hội nghị bốn", "Văn bản hội nghị hai"])
+            // The second page goes on where the first stopped.
+            let second = try await platform.database.withConnection { connection in
+                try await store.search(schema, text: "văn bản", page: 2, size: 2, now: now, on: connection)
+            }
+            #expect(second.items.map(\.title) == Array(hits.items.dropFirst(2).prefix(2).map(\.title)))
+        }
+    }
+
     @Test func scheduledAndDraftEntries_stayHidden() async throws {
         try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
             let schema = try SchemaName(communeCode: 19774)

@@ -334,6 +334,12 @@ import TestSupport
                 // The count says what the page shows: procedures and items apart.
                 #expect(byCode.contains("Có 1 thủ tục hành chính cho “2.000815”; không có tin bài, văn bản nào."))
                 #expect(!byCode.contains("Không tìm thấy kết quả nào"))
+                // Every procedure it names, by field, then name, as the database sorts them…
+                let named = try await host.get("/tim-kiem?q=thu+tuc", host: site).text
+                let order = ["ma/2.000815", "ma/1.001193", "ma/1.000656"].compactMap { named.range(of: $0)?.lowerBound }
+                #expect(order.count == 3 && order == order.sorted(), "\(order)")
+                // …and none of another province's.
+                #expect(!(try await host.get("/tim-kiem?q=khai+sinh", host: "hai-chau.da-nang.localhost").text.contains("ma/1.001193")))
             }
         }
     }
