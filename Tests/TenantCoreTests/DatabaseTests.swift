@@ -647,10 +647,9 @@ import TestSupport
                         into: schema, on: connection)
                 }
             }
-            let (hits, procedures) = try await platform.database.withConnection { connection in
-                try await store.search(schema, text: "văn bản", page: 1, size: 10, now: now, procedures: nil, on: connection)
+            let hits = try await platform.database.withConnection { connection in
+                try await store.search(schema, text: "văn bản", page: 1, size: 10, now: now, on: connection)
             }
-            #expect(procedures.isEmpty)
             #expect(hits.total == hits.items.count && hits.items.count >= 5, "\(hits.items.map(\.title))")
             #expect(hits.items.first?.entryID == nil, "the section “Văn bản” first")
             let items = hits.items.filter { $0.entryID != nil }

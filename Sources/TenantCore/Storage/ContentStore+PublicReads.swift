@@ -386,19 +386,6 @@ extension ContentStore {
     public func search(
         _ schema: SchemaName, text: String, page: Int, size: Int, now: Date, on connection: UnitOfWork
     ) async throws -> Page<SearchHit> {
-        try await self.search(schema, text: text, page: page, size: size, now: now, procedures: nil, on: connection).hits
-    }
-
-    /// The search page in one round trip: ``search(_:text:page:size:now:on:)``'s
-    /// page of hits and, beside them (`FULL JOIN … ON false`), the catalogue
-    /// list of `province` (nil: none) as ``PortalStore/procedureList(province:on:)``
-    /// reads it. Each side carries its rank in PostgreSQL's order, so both
-    /// come back in the order the database sorts them.
-    public func search(
-        _ schema: SchemaName, text: String, page: Int, size: Int, now: Date, procedures province: Int64?,
-        on connection: UnitOfWork
-    ) async throws -> (hits: Page<SearchHit>, procedures: [ProvinceProcedure]) {
-        try connection.check(schema)
         let rows = try await connection.query(
             """
             WITH q AS (SELECT plainto_tsquery('simple', platform.search_words(\(text))) AS query),
@@ -410,42 +397,25 @@ extension ContentStore {
                 SELECT e.section_id, e.id, e.title, e.summary, e.published_at, ts_rank(e.search, q.query)
                   FROM \(unescaped: schema.quoted).entries e, q
                  WHERE e.search @@ q.query AND e.status = 'published' AND e.published_at <= \(now)
-            ),
-            found AS (
-                SELECT row_number() OVER (ORDER BY h.rank DESC, h.published_at DESC NULLS FIRST, h.entry_id NULLS FIRST, h.section_id) AS hit_rank,
-                       h.section_id, h.entry_id, h.title, h.snippet, h.published_at, count(*) OVER () AS total, h.rank::float8 AS rank,
-                       s.slug, s.title AS section_title
-                  FROM hits h JOIN \(unescaped: schema.quoted).sections s ON s.id = h.section_id
-                 ORDER BY hit_rank LIMIT \(size) OFFSET \((page - 1) * size)
             )
-            SELECT c.*, f.* FROM (
-                SELECT row_number() OVER (ORDER BY field, name, code) AS catalogue_rank, \(unescaped: PortalStore.listedColumns)
-                  FROM platform.procedures WHERE province_id = \(province)) c
-            FULL JOIN found f ON false
+            SELECT h.section_id, h.entry_id, h.title, h.snippet, h.published_at, count(*) OVER (), h.rank::float8, s.slug, s.title
+              FROM hits h JOIN \(unescaped: schema.quoted).sections s ON s.id = h.section_id
+             ORDER BY h.rank DESC, h.published_at DESC NULLS FIRST, h.entry_id NULLS FIRST, h.section_id
+             LIMIT \(size) OFFSET \((page - 1) * size)
             """, logger: self.logger)
-        var hits: [(rank: Int, hit: SearchHit)] = []
-        var catalogue: [(rank: Int, procedure: ProvinceProcedure)] = []
+        var hits: [SearchHit] = []
         var total = 0
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            if let rank = try r[0].decode(Int?.self) {
-                catalogue.append((rank, try PortalStore.decodeListed(r, from: 1)))
-                continue
-            }
-            // The hit's columns come after the catalogue's seven.
-            var hit = SearchHit(
-                sectionID: try r[8].decode(Int.self), entryID: try r[9].decode(Int64?.self), title: try r[10].decode(String.self),
-                snippet: try r[11].decode(String.self), publishedAt: try r[12].decode(Date?.self))
-            total = try r[13].decode(Int.self)
-            hit.rank = try r[14].decode(Double.self)
-            hit.sectionSlug = try r[15].decode(String.self)
-            hit.sectionTitle = try r[16].decode(String.self)
-            hits.append((try r[7].decode(Int.self), hit))
+        for try await (section, entry, title, snippet, published, count, rank, slug, sectionTitle) in rows.decode(
+            (Int, Int64?, String, String, Date?, Int, Double, String, String).self)
+        {
+            var hit = SearchHit(sectionID: section, entryID: entry, title: title, snippet: snippet, publishedAt: published)
+            hit.rank = rank
+            hit.sectionSlug = slug
+            hit.sectionTitle = sectionTitle
+            hits.append(hit)
+            total = count
         }
-        return (
-            Page(items: hits.sorted { $0.rank < $1.rank }.map(\.hit), number: page, size: size, total: total),
-            catalogue.sorted { $0.rank < $1.rank }.map(\.procedure)
-        )
+        return Page(items: hits, number: page, size: size, total: total)
     }
 
     /// Latest items of a section for its RSS feed.

@@ -278,12 +278,7 @@ struct PublicSiteController: Sendable {
         return try await self.render(request, context) { [archived, archivedTotal] chrome, connection in
             let options = SearchView.Options(archives: archives.map(\.tenant.name), included: withArchives)
             guard !text.isEmpty else { return .page(SearchView.render(chrome, text: "", page: nil, options: options), contentType: Self.html) }
-            // The province's procedures it names, on the first page, read beside the hits.
-            let province = page == 1 ? chrome.tenant.province?.id : nil
-            let found = try await content.search(
-                chrome.tenant.schema, text: text, page: withArchives ? 1 : page, size: withArchives ? page * size : size, now: chrome.now,
-                procedures: province, on: connection)
-            var result = found.hits
+            var result = try await content.search(chrome.tenant.schema, text: text, page: withArchives ? 1 : page, size: withArchives ? page * size : size, now: chrome.now, on: connection)
             if withArchives {
                 var hits = result.items + archived
                 let total = result.total + archivedTotal
@@ -292,7 +287,12 @@ struct PublicSiteController: Sendable {
                 result = Page(items: Array(hits[start..<min(start + size, hits.count)]), number: page, size: size, total: total)
             }
             try Self.checkRange(result)
-            let procedures = found.procedures.filter(ProcedureFilter(text: text).matches)
+            // The province's procedures it names, on the first page.
+            var procedures: [ProvinceProcedure] = []
+            if page == 1, let province = chrome.tenant.province {
+                let filter = ProcedureFilter(text: text)
+                procedures = try await PortalStore(logger: self.services.logger).procedureList(province: province.id, on: connection).filter(filter.matches)
+            }
             return .page(SearchView.render(chrome, text: text, page: result, options: options, procedures: procedures), contentType: Self.html)
         }
     }
