@@ -662,6 +662,29 @@ import TestSupport
         }
     }
 
+    /// An editor's read of an entry carries every column (its form saves
+    /// what it read): a result that leaves one out is refused. Only a
+    /// public list's result may leave out what its page does not show.
+    @Test func entryReads_refuseAMissingColumn_unlessListed() async throws {
+        try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
+            let schema = try SchemaName(communeCode: 19774)
+            let store = ContentStore(logger: platform.logger)
+            try await platform.database.withConnection { connection in
+                var procedure = Entry(sectionID: 7, kind: .procedure, title: "Thủ tục đăng ký khai sinh", summary: "Hộ tịch")
+                procedure.fee = "Miễn phí"
+                procedure.portalURL = "https://dichvucong.gov.vn"
+                try await store.insert(procedure, into: schema, on: connection)
+                let sql = "SELECT \(ContentStore.listedProcedureColumns) FROM \(schema.quoted).entries WHERE kind = 'procedure'"
+                await #expect(throws: TenantCoreError.self) {
+                    try await store.entries(connection.query(PostgresQuery(unsafeSQL: sql), logger: platform.logger))
+                }
+                let listed = try await store.entries(connection.query(PostgresQuery(unsafeSQL: sql), logger: platform.logger), listed: true)
+                #expect(listed.map(\.fee) == ["Miễn phí"])
+                #expect(listed.map(\.portalURL) == [nil] && listed.map(\.body) == [""])
+            }
+        }
+    }
+
     @Test func scheduledAndDraftEntries_stayHidden() async throws {
         try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
             let schema = try SchemaName(communeCode: 19774)

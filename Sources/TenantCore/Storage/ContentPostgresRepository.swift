@@ -50,11 +50,14 @@ public struct ContentStore: Sendable {
         "body_source", "body_format",
     ]
 
-    /// The columns of ``entryColumnNames`` every entry read selects (by
+    /// The columns of ``entryColumnNames`` a public list selects always (by
     /// their place in that list): id, section, kind, status, title, summary,
-    /// publication and update times, the sample flag. A list may leave out
-    /// any other column its page does not show (``listColumns``).
-    static let requiredEntryColumns = [0, 1, 2, 3, 4, 5, 8, 9, 10]
+    /// publication and update times, the sample flag. It may leave out any
+    /// other column its page does not show (``listColumns``); every other
+    /// read (an editor's above all, whose form saves what it read) must
+    /// select them all.
+    static let listedEntryColumns = [0, 1, 2, 3, 4, 5, 8, 9, 10]
+    static let allEntryColumns = Array(entryColumnNames.indices)
 
     /// The columns a list of entries reads, and `extra`, the ones its page
     /// shows beyond a title, a summary and a date.
@@ -63,11 +66,12 @@ public struct ContentStore: Sendable {
     }
 
     /// An entry from a row with the columns of ``entryColumnNames``, found
-    /// by the positions `c` resolved once for the whole result: those of
-    /// ``requiredEntryColumns`` always, the others empty where the
-    /// statement left them out.
+    /// by the positions `c` resolved once for the whole result: all of them,
+    /// or for a public list's result (`c.listed`) those of
+    /// ``listedEntryColumns``, the others left empty where the statement
+    /// left them out.
     static func decodeEntry(_ r: PostgresRandomAccessRow, _ c: Columns) throws -> Entry {
-        let p = try c.entry.resolved(requiring: Self.requiredEntryColumns, of: Self.entryColumnNames)
+        let p = try c.entry.resolved(requiring: c.listed ? Self.listedEntryColumns : Self.allEntryColumns, of: Self.entryColumnNames)
         func value<Value: PostgresDecodable>(_ i: Int, _: Value.Type) throws -> Value? {
             guard let position = p[i] else { return nil }
             let cell = r[position]
@@ -145,12 +149,14 @@ public struct ContentStore: Sendable {
     }
 
     /// Entries selected with `count(*) OVER ()` after their columns, as one page.
-    func page(_ rows: PostgresRowSequence, number: Int, size: Int) async throws -> Page<Entry> {
+    /// A page of entries and their `total`; `listed`: a public list's
+    /// result, which may leave out what its page does not show.
+    func page(_ rows: PostgresRowSequence, number: Int, size: Int, listed: Bool = false) async throws -> Page<Entry> {
         var items: [Entry] = []
         var total = 0
         var columns: Columns?
         for try await row in rows {
-            let c = columns ?? Columns(row)
+            let c = columns ?? Columns(row, listed: listed)
             columns = c
             items.append(try Self.decodeEntry(row, c))
             total = try c("total", row.makeRandomAccess())
@@ -158,11 +164,11 @@ public struct ContentStore: Sendable {
         return Page(items: items, number: number, size: size, total: total)
     }
 
-    func entries(_ rows: PostgresRowSequence) async throws -> [Entry] {
+    func entries(_ rows: PostgresRowSequence, listed: Bool = false) async throws -> [Entry] {
         var result: [Entry] = []
         var columns: Columns?
         for try await row in rows {
-            let c = columns ?? Columns(row)
+            let c = columns ?? Columns(row, listed: listed)
             columns = c
             result.append(try Self.decodeEntry(row, c))
         }
@@ -467,9 +473,13 @@ struct Columns: Sendable {
     let entry: Positions
     /// Where ``ContentStore/chromeColumnNames`` are.
     let chrome: Positions
+    /// A public list's result: its entries carry only what its page shows
+    /// (``ContentStore/listedEntryColumns`` and more).
+    let listed: Bool
 
     /// The columns of `row` from `offset` on (a row with two queries' columns side by side).
-    init(_ row: PostgresRow, from offset: Int = 0) {
+    init(_ row: PostgresRow, from offset: Int = 0, listed: Bool = false) {
+        self.listed = listed
         var index: [String: Int] = [:]
         for (position, cell) in row.enumerated() where position >= offset && index[cell.columnName] == nil { index[cell.columnName] = position }
         self.index = index

@@ -111,7 +111,7 @@ extension ContentStore {
              ORDER BY published_at DESC, id DESC
              LIMIT \(size) OFFSET \((page - 1) * size)
             """, logger: self.logger)
-        var result = try await self.page(rows, number: page, size: size)
+        var result = try await self.page(rows, number: page, size: size, listed: true)
         if result.items.isEmpty && page > 1 {
             result.total = try await connection.query(
                 """
@@ -252,7 +252,7 @@ extension ContentStore {
                 continue
             }
             // The entry's names from here on (the catalogue's field, fee… come before).
-            let c = columns ?? Columns(row, from: 8)
+            let c = columns ?? Columns(row, from: 8, listed: true)
             columns = c
             own.append((try r[7].decode(Int.self), try Self.decodeEntry(r, c)))
         }
@@ -267,7 +267,7 @@ extension ContentStore {
                 SELECT \(unescaped: Self.listedLeaderColumns) FROM \(unescaped: schema.quoted).entries
                  WHERE kind = 'leader' AND status = 'published' AND published_at <= \(now)
                  ORDER BY published_at, id
-                """, logger: self.logger))
+                """, logger: self.logger), listed: true)
     }
 
     /// The introduction's page without the menu and footer (the host keeps
@@ -293,7 +293,7 @@ extension ContentStore {
                 body = text
                 continue
             }
-            let c = columns ?? Columns(row, from: 1)
+            let c = columns ?? Columns(row, from: 1, listed: true)
             columns = c
             leaders.append(try Self.decodeEntry(r, c))
         }
@@ -313,7 +313,7 @@ extension ContentStore {
                  WHERE kind = 'schedule' AND status = 'published'
                    AND starts_at >= \(weekStart) AND starts_at < \(weekStart.addingTimeInterval(7 * 86_400))
                  ORDER BY starts_at, id
-                """, logger: self.logger))
+                """, logger: self.logger), listed: true)
     }
 
     /// The documents page in one round trip: the documents matching the
@@ -361,7 +361,7 @@ extension ContentStore {
                 }
                 continue
             }
-            let c = columns ?? Columns(row, from: 4)
+            let c = columns ?? Columns(row, from: 4, listed: true)
             columns = c
             items.append(try Self.decodeEntry(r, c))
             total = try c("total", r)
