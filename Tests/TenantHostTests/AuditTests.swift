@@ -138,6 +138,7 @@ import TestSupport
 
                 // The procedure catalogue, uploaded as CSV: a bad file changes nothing.
                 let form = try await browser.get("/quan-tri/thu-tuc", on: adminSite).text
+                #expect(form.contains("<td>0</td>") && !form.contains("<td>1</td>"), "an empty catalogue counts 0")
                 let token = ConsoleBrowser.csrf(in: form) ?? ""
                 func upload(_ csv: String) -> [UInt8] {
                     var body = Array("--XYZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(token)\r\n".utf8)
@@ -157,6 +158,7 @@ import TestSupport
                     "POST", "/quan-tri/thu-tuc", on: adminSite, body: upload("\(header)\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,,UBND cấp xã,,\n"),
                     contentType: "multipart/form-data; boundary=XYZ")
                 #expect(good.status == 303)
+                #expect(try await browser.get("/quan-tri/thu-tuc", on: adminSite).text.contains("<td>1</td>"), "the imported procedure counted")
                 #expect(try await host.eventually { try await host.get("/thu-tuc-hanh-chinh", host: siteA).text.contains("1.001193") })
                 // A file with only its header would empty the catalogue: refused unless confirmed.
                 let headerOnly = try await browser.request(

@@ -350,6 +350,18 @@ public struct PortalStore: Sendable {
         return result
     }
 
+    /// How many procedures each of `provinces` has in its catalogue (none: absent).
+    public func procedureCounts(provinces: [Int64], on connection: UnitOfWork) async throws -> [Int64: Int] {
+        let rows = try await connection.query(
+            """
+            SELECT province_id, count(*) FROM platform.procedures
+             WHERE province_id = ANY(\(provinces)) GROUP BY province_id
+            """, logger: self.logger)
+        var counts: [Int64: Int] = [:]
+        for try await (province, count) in rows.decode((Int64, Int).self) { counts[province] = count }
+        return counts
+    }
+
     /// What a catalogue list shows of a procedure, in ``decodeListed(_:from:)``'s order.
     static let listedColumns = "code, name, field, service_level, processing_time, fee"
 

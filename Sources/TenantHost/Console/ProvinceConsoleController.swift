@@ -112,13 +112,11 @@ struct ProvinceConsoleController: ConsoleBase {
         _ context: PlatformConsoleContext, errors: [String: String], status: HTTPResponse.Status, notice: String?
     ) async throws -> Response {
         let provinces = try self.provinces(context.user)
-        let counts = try await self.services.database.withConnection(retryingReads: true) { connection in
-            var counts: [(AdminUnit, Int)] = []
-            for province in provinces.prefix(40) {
-                counts.append((province, try await self.store.procedureList(province: province.id, on: connection).count))
-            }
-            return counts
+        let shown = Array(provinces.prefix(40))
+        let byProvince = try await self.services.database.withConnection(retryingReads: true) { connection in
+            try await self.store.procedureCounts(provinces: shown.map(\.id), on: connection)
         }
+        let counts = shown.map { ($0, byProvince[$0.id] ?? 0) }
         return self.page(
             context, title: "Thủ tục hành chính cấp xã", status: status, notice: notice, active: "/quan-tri/thu-tuc",
             main: ProvinceConsoleViews.procedures(counts: counts, errors: errors, csrf: context.session.csrf))
