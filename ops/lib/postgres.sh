@@ -4,6 +4,8 @@
 # Source this file; functions print what they do on stderr.
 
 source "$(dirname "${BASH_SOURCE[0]}")/deps.sh"
+# shellcheck source=deploy/lib/ca.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../deploy/lib/ca.sh"
 
 pg_log() { echo "[postgres] $*" >&2; }
 
@@ -90,36 +92,20 @@ pg_stop() {
 }
 
 # pg_enable_tls DATADIR DIR: the running cluster also accepts TLS, with a
-# certificate for 127.0.0.1 and localhost signed by a throwaway CA. DIR
-# receives that CA (ca.pem) and a second CA that signed nothing
-# (other-ca.pem), for tests of how clients check the server.
+# certificate for 127.0.0.1 and localhost signed by a throwaway CA
+# (deploy/lib/ca.sh). DIR receives that CA (ca/ca.pem) and a second CA that
+# signed nothing (other/ca.pem), for tests of how clients check the server.
 pg_enable_tls() {
-  local data=$1 dir=$2 tmp
+  local data=$1 dir=$2 owner
   command -v openssl >/dev/null 2>&1 || deps_apt_install openssl || return 1
-  tmp=$(mktemp -d)
-  chmod 755 "$tmp"
-  (
-    cd "$tmp"
-    for ca in ca other-ca; do
-      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3 \
-        -subj "/CN=platform test $ca" -keyout "$ca.key" -out "$ca.pem" \
-        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-    done
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost \
-      -keyout server.key -out server.csr
-    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >server.ext
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3 -extfile server.ext -out server.crt
-  ) >/dev/null 2>"$tmp/openssl.log" || { cat "$tmp/openssl.log" >&2; rm -rf "$tmp"; return 1; }
-  mkdir -p "$dir"
-  cp "$tmp/ca.pem" "$tmp/other-ca.pem" "$dir/"
-  chmod 644 "$dir/ca.pem" "$dir/other-ca.pem"
-  chmod 644 "$tmp/server.crt" "$tmp/server.key"
-  pg_as_owner cp "$tmp/server.crt" "$tmp/server.key" "$data/" &&
-    pg_as_owner chmod 600 "$data/server.key" || { rm -rf "$tmp"; return 1; }
-  rm -rf "$tmp"
-  printf "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n" | pg_as_owner tee -a "$data/postgresql.conf" >/dev/null &&
+  owner=$(id -un); [ "$(id -u)" = 0 ] && owner=postgres
+  ca_init "$dir/ca" && ca_init "$dir/other" &&
+    ca_issue_link "$dir/ca" "$dir/server" "$owner" server localhost DNS:localhost IP:127.0.0.1 || {
+      pg_log "could not make the test certificates in $dir"; return 1; }
+  printf "ssl = on\nssl_cert_file = '%s'\nssl_key_file = '%s'\n" "$dir/server/cert.pem" "$dir/server/key.pem" |
+    pg_as_owner tee -a "$data/postgresql.conf" >/dev/null &&
     pg_as_owner "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null || return 1
-  pg_log "TLS on, signed by $dir/ca.pem"
+  pg_log "TLS on, signed by $dir/ca/ca.pem"
 }
 
 # pg_ensure_db PORT NAME: create the database if missing.
