@@ -685,6 +685,34 @@ import TestSupport
         }
     }
 
+    /// ``Columns/of(_:from:listed:)`` reuses a result's resolved columns
+    /// only for a result with the same names in the same order, from the
+    /// same offset.
+    @Test func resolvedColumns_areReusedOnlyForTheSameColumns() async throws {
+        try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
+            try await platform.database.withConnection { connection in
+                func read(_ sql: String, from offset: Int = 0) async throws -> [Int] {
+                    let row = try #require(try await connection.query(PostgresQuery(unsafeSQL: sql), logger: platform.logger).collect().first)
+                    let c = Columns.of(row, from: offset)
+                    return [try c("a", row.makeRandomAccess()), try c("b", row.makeRandomAccess())]
+                }
+                for _ in 0..<2 {
+                    let inOrder = try await read("SELECT 1 AS a, 2 AS b")
+                    #expect(inOrder == [1, 2])
+                    let reordered = try await read("SELECT 2 AS b, 1 AS a")
+                    #expect(reordered == [1, 2])
+                    let wider = try await read("SELECT 1 AS a, 2 AS b, 3 AS c")
+                    #expect(wider == [1, 2])
+                    // The same names, another offset: the first `a` is not counted.
+                    let afterOne = try await read("SELECT 9 AS a, 1 AS a, 2 AS b", from: 1)
+                    #expect(afterOne == [1, 2])
+                    let fromTheStart = try await read("SELECT 9 AS a, 1 AS a, 2 AS b")
+                    #expect(fromTheStart == [9, 2])
+                }
+            }
+        }
+    }
+
     @Test func scheduledAndDraftEntries_stayHidden() async throws {
         try await withTestPlatform(from: .communes([(19774, "Phường Thuận An")])) { platform in
             let schema = try SchemaName(communeCode: 19774)

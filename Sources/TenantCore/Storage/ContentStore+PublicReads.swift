@@ -195,7 +195,7 @@ extension ContentStore {
         init(offset: Int) { self.offset = offset }
 
         mutating func add(_ row: PostgresRow, _ r: PostgresRandomAccessRow) throws {
-            let c = self.columns ?? Columns(row, from: self.offset)
+            let c = self.columns ?? Columns.of(row, from: self.offset)
             self.columns = c
             let item = try ContentStore.decodeEntry(r, c)
             if try c("main", r) as Bool { self.entry = item } else { self.related.append(item) }
@@ -252,7 +252,7 @@ extension ContentStore {
                 continue
             }
             // The entry's names from here on (the catalogue's field, fee… come before).
-            let c = columns ?? Columns(row, from: 8, listed: true)
+            let c = columns ?? Columns.of(row, from: 8, listed: true)
             columns = c
             own.append((try r[7].decode(Int.self), try Self.decodeEntry(r, c)))
         }
@@ -293,7 +293,7 @@ extension ContentStore {
                 body = text
                 continue
             }
-            let c = columns ?? Columns(row, from: 1, listed: true)
+            let c = columns ?? Columns.of(row, from: 1, listed: true)
             columns = c
             leaders.append(try Self.decodeEntry(r, c))
         }
@@ -361,7 +361,7 @@ extension ContentStore {
                 }
                 continue
             }
-            let c = columns ?? Columns(row, from: 4, listed: true)
+            let c = columns ?? Columns.of(row, from: 4, listed: true)
             columns = c
             items.append(try Self.decodeEntry(r, c))
             total = try c("total", r)

@@ -36,7 +36,7 @@ struct ReviewRepository: Sendable {
               FROM \(unescaped: schema.quoted).entries WHERE id = \(id)\(unescaped: lock)
             """, logger: self.logger)
         for try await row in rows {
-            let c = Columns(row)
+            let c = Columns.of(row)
             return EditorEntry(entry: try ContentStore.decodeEntry(row, c), review: try Self.decodeReview(row, c))
         }
         return nil
@@ -71,7 +71,7 @@ struct ReviewRepository: Sendable {
         var total = 0
         var columns: Columns?
         for try await row in rows {
-            let c = columns ?? Columns(row)
+            let c = columns ?? Columns.of(row)
             columns = c
             items.append(EditorEntry(entry: try ContentStore.decodeEntry(row, c), review: try Self.decodeReview(row, c)))
             total = try c("total", row.makeRandomAccess())
