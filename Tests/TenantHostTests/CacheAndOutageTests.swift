@@ -24,6 +24,20 @@ import TestSupport
         #expect(cache.lookup(key, now: .now).map { String(buffer: $0.body) } == "new")
     }
 
+    /// A page made without its encoded head (an uncached page) is never
+    /// kept: the early path would answer it without a status line.
+    @Test func pageWithoutItsEncodedHead_isNeverStored() {
+        let cache = PageCache(capacity: 1 << 20, ttl: .seconds(60))
+        let key = PageCache.Key(tenant: 7, target: "/")
+        let bare = PageCache.makePage(body: ByteBuffer(string: "bare"), contentType: "text/html", ttl: .seconds(60), wire: false)
+        #expect(!bare.hasWire && bare.headers == Self.page("bare").headers)
+        #expect(!cache.store(bare, key: key, generation: cache.generation(of: 7)))
+        #expect(cache.lookup(key, now: .now) == nil)
+        #expect(cache.store(Self.page("kept"), key: key, generation: cache.generation(of: 7)))
+        let kept = cache.lookup(key, now: .now)
+        #expect(kept.map { String(buffer: $0.wire).hasPrefix("HTTP/1.1 200 OK\r\n") } == true)
+    }
+
     /// A menu and footer read before a write are never used after it; the
     /// least recently used communes go beyond the bound; 0 keeps none.
     @Test func chromeCache_followsGenerations_andItsBound() {

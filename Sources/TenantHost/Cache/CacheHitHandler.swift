@@ -44,8 +44,16 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var answered = false
     private var date = (second: 0, value: "")
 
+    /// The settings a hit reads, taken once: not the whole configuration per request.
+    private let adminHost: String
+    private let trustedProxies: TrustedProxies
+    private let publicScheme: String
+
     init(services: SiteServices) {
         self.services = services
+        self.adminHost = services.config.adminHost
+        self.trustedProxies = services.config.trustedProxies
+        self.publicScheme = services.config.publicScheme
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -105,7 +113,7 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let authority = head.headers.first(name: "host"), !authority.isEmpty,
             !CachePolicy.justWrote(head.headers.first(name: "cookie")),
             self.services.database.isAvailable,
-            let host = try? Hostname(normalizing: authority), host.value != self.services.config.adminHost
+            let host = try? Hostname(normalizing: authority), host.value != self.adminHost
         else { return nil }
         let uri = URI(head.uri)
         let path = uri.path
@@ -115,10 +123,10 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard snapshot.loadedAt != .distantPast, case .serve(let tenant) = snapshot.resolve(host), tenant.status == .active else {
             return nil
         }
-        let viaProxy = self.services.config.trustedProxies.contains(peer)
+        let viaProxy = self.trustedProxies.contains(peer)
         let baseURL = SiteAddress.baseURL(
             tenant: tenant, host: host, authority: authority, forwardedProto: viaProxy ? head.headers.first(name: "x-forwarded-proto") : nil,
-            config: self.services.config)
+            publicScheme: self.publicScheme)
         let policy = CachePolicy.decide(
             isRead: true, tenant: tenant.id, baseURL: baseURL, path: path, query: query, target: head.uri, cookie: nil,
             frontKey: self.services.front != nil && viaProxy ? head.headers.first(name: "x-front-cache-key") : nil)

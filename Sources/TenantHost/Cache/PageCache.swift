@@ -7,7 +7,9 @@ import HTTPTypes
 
 /// A rendered page, ready to send: both encodings and their response
 /// headers are made once, when the page is stored, not per request.
-struct CachedPage: Sendable {
+///
+/// A class, so that a hit hands on one reference, not a copy of ten fields.
+final class CachedPage: Sendable {
     let body: ByteBuffer
     let gzip: ByteBuffer?
     let contentType: String
@@ -23,6 +25,26 @@ struct CachedPage: Sendable {
     let wireGzip: ByteBuffer
 
     var cost: Int { self.body.readableBytes + (self.gzip?.readableBytes ?? 0) + 1024 }
+
+    /// Whether `wire` and `wireGzip` were encoded: a page that goes to the
+    /// cache must be (``PageCache/makePage(body:contentType:ttl:lastModified:contentSecurityPolicy:compress:wire:now:)``).
+    var hasWire: Bool { self.wire.readableBytes > 0 }
+
+    init(
+        body: ByteBuffer, gzip: ByteBuffer?, contentType: String, etag: String, lastModified: Date, expires: ContinuousClock.Instant,
+        headers: HTTPFields, gzipHeaders: HTTPFields, wire: ByteBuffer, wireGzip: ByteBuffer
+    ) {
+        self.body = body
+        self.gzip = gzip
+        self.contentType = contentType
+        self.etag = etag
+        self.lastModified = lastModified
+        self.expires = expires
+        self.headers = headers
+        self.gzipHeaders = gzipHeaders
+        self.wire = wire
+        self.wireGzip = wireGzip
+    }
 }
 
 /// Rendered public pages of every commune, in memory, bounded by bytes.
@@ -79,12 +101,14 @@ final class PageCache: Sendable {
     /// router and are counted there.
     func lookup(_ key: Key, now: ContinuousClock.Instant, allowStale: Bool = false, early: Bool = false) -> CachedPage? {
         self.state.withLock { s in
-            guard let page = s.pages[key]?.page, allowStale || page.expires > now else {
+            // One hash of the key: the node found is updated in place.
+            guard let index = s.pages.index(forKey: key), allowStale || s.pages.values[index].page.expires > now else {
                 if !early { s.misses += 1 }
                 return nil
             }
             s.tick &+= 1
-            s.pages[key]?.tick = s.tick
+            s.pages.values[index].tick = s.tick
+            let page = s.pages.values[index].page
             s.hits += 1
             if early { s.earlyHits += 1 }
             return page
@@ -95,7 +119,9 @@ final class PageCache: Sendable {
     /// true if it was stored.
     @discardableResult
     func store(_ page: CachedPage, key: Key, generation: UInt64) -> Bool {
-        guard page.cost <= self.capacity / 8 else { return false }
+        // A page made without its encoded head would be answered without
+        // one by the early path (``CacheHitHandler``): never kept.
+        guard page.cost <= self.capacity / 8, page.hasWire else { return false }
         return self.state.withLock { s in
             guard (s.generations[key.tenant] ?? 0) &+ s.globalGeneration == generation else { return false }
             if let old = s.pages[key] { s.bytes -= old.page.cost }
@@ -157,7 +183,7 @@ final class PageCache: Sendable {
     /// EMC script origin), else the platform's.
     static func makePage(
         body: ByteBuffer, contentType: String, ttl: Duration, lastModified: Date? = nil, contentSecurityPolicy: String? = nil,
-        compress: Bool = true, now: Date = Date()
+        compress: Bool = true, wire: Bool = true, now: Date = Date()
     ) -> CachedPage {
         let modified = min(lastModified ?? now, now)
         var gzip: ByteBuffer?
@@ -177,14 +203,18 @@ final class PageCache: Sendable {
         headers[.vary] = "Accept-Encoding"
         PageResponse.addSecurityHeaders(&headers)
         if let contentSecurityPolicy { headers[.contentSecurityPolicy] = contentSecurityPolicy }
+        // The gzip variant's headers and the encoded heads only where they
+        // can be used: a variant that exists, a page that may be kept.
         var gzipHeaders = headers
-        gzipHeaders[.eTag] = String(etag.dropLast()) + "-gz\""
-        gzipHeaders[.contentEncoding] = "gzip"
-        let wire = Self.encode(headers, length: body.readableBytes)
-        let wireGzip = Self.encode(gzipHeaders, length: gzip?.readableBytes ?? 0)
+        if gzip != nil {
+            gzipHeaders[.eTag] = String(etag.dropLast()) + "-gz\""
+            gzipHeaders[.contentEncoding] = "gzip"
+        }
         return CachedPage(
             body: body, gzip: gzip, contentType: contentType, etag: etag, lastModified: modified, expires: .now + ttl,
-            headers: headers, gzipHeaders: gzipHeaders, wire: wire, wireGzip: wireGzip)
+            headers: headers, gzipHeaders: gzipHeaders,
+            wire: wire ? Self.encode(headers, length: body.readableBytes) : ByteBuffer(),
+            wireGzip: wire && gzip != nil ? Self.encode(gzipHeaders, length: gzip?.readableBytes ?? 0) : ByteBuffer())
     }
 
     /// `HTTP/1.1 200 OK` and the fields, one per line (the values were

@@ -113,7 +113,7 @@ extension PublicSiteController {
                 lastModified: PageResponse.lastModified(site, snapshot: services.directory.snapshot),
                 // The same code the page's head carries (the snippet is hashed once per render).
                 contentSecurityPolicy: emc?.contentSecurityPolicy,
-                compress: key != nil || PageResponse.acceptsGzip(request.headers[.acceptEncoding]))
+                compress: key != nil || PageResponse.acceptsGzip(request.headers[.acceptEncoding]), wire: key != nil)
             var response = PageResponse.make(page, request: request)
             if let key, services.cache.store(page, key: key, generation: visit.generation), let front = services.front,
                 visit.cache.front, response.status == .ok, services.cache.generation(of: visit.tenant.id) == visit.generation

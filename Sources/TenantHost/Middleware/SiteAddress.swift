@@ -10,7 +10,12 @@ enum SiteAddress {
     /// the visitor reached it.
     /// `forwardedProto`: X-Forwarded-Proto, only when a trusted proxy sent the request.
     static func baseURL(tenant: Tenant, host: Hostname, authority: String, forwardedProto: String?, config: AppConfig) -> String {
-        var scheme = tenant.primaryHost == host ? config.publicScheme : "http"
+        self.baseURL(tenant: tenant, host: host, authority: authority, forwardedProto: forwardedProto, publicScheme: config.publicScheme)
+    }
+
+    /// The same, given only the setting it reads (``AppConfig/publicScheme``).
+    static func baseURL(tenant: Tenant, host: Hostname, authority: String, forwardedProto: String?, publicScheme: String) -> String {
+        var scheme = tenant.primaryHost == host ? publicScheme : "http"
         if let proto = forwardedProto?.lowercased(), proto == "https" || proto == "http" {
             scheme = proto
         }
