@@ -36,6 +36,11 @@ struct HTML: ExpressibleByStringInterpolation, Sendable {
         self.bytes = bytes
     }
 
+    /// Adds a fragment at the end.
+    mutating func append(_ other: HTML) {
+        self.bytes.append(contentsOf: other.bytes)
+    }
+
     /// Escaped text.
     init(text: String) {
         var bytes: [UInt8] = []

@@ -100,6 +100,10 @@ enum Layout {
             "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"\(meta.title)\" href=\"/rss/\(slug).xml\">"
         } ?? .empty
         let robots: HTML = meta.noindex ? "<meta name=\"robots\" content=\"noindex\">" : .empty
+        // The two menus (folded on phones, wide on screens) list the same
+        // items, the wide one after "Trang chủ": rendered once.
+        let items = self.menuItems(chrome, active: meta.activeSlug)
+        let home: HTML = meta.activeSlug == "" ? "<li><a href=\"/\" aria-current=\"page\">Trang chủ</a></li>" : "<li><a href=\"/\">Trang chủ</a></li>"
         return """
             \(Layout.documentStart)
             <title>\(fullTitle)</title>
@@ -120,8 +124,8 @@ enum Layout {
             </header>
             <nav class="menu" aria-label="Danh mục chính">
             <div class="wrap">
-            <details><summary>Danh mục</summary><ul>\(self.menuItems(chrome, active: meta.activeSlug))</ul></details>
-            <ul class="menu-wide">\(self.menuItems(chrome, active: meta.activeSlug, home: true))</ul>
+            <details><summary>Danh mục</summary><ul>\(items)</ul></details>
+            <ul class="menu-wide">\(home)\(items)</ul>
             </div>
             </nav>
             <main id="noi-dung" tabindex="-1">
@@ -158,12 +162,11 @@ enum Layout {
         "<div class=\"notice\" role=\"status\"><div class=\"wrap\"><p><strong>\(HTML(stringLiteral: from)):</strong> \(text)</p></div></div>\n"
     }
 
-    static func menuItems(_ chrome: SiteChrome, active: String?, home: Bool = false) -> HTML {
-        var items: [HTML] = []
-        if home {
-            items.append(active == "" ? "<li><a href=\"/\" aria-current=\"page\">Trang chủ</a></li>" : "<li><a href=\"/\">Trang chủ</a></li>")
-        }
-        for section in chrome.menu {
+    /// The menu's sections and the sitemap, `active` marked as the current page.
+    static func menuItems(_ chrome: SiteChrome, active: String?) -> HTML {
+        var items = HTML.empty
+        items.bytes.reserveCapacity(chrome.sections.count * 80 + 64)
+        for section in chrome.sections where section.kind != .footer {
             if section.slug == active {
                 items.append("<li><a href=\"/\(section.slug)\" aria-current=\"page\">\(section.title)</a></li>")
             } else {
@@ -173,7 +176,7 @@ enum Layout {
         // The HTML sitemap belongs in the menu as well as in the footer.
         items.append(active == SitemapView.slug
             ? "<li><a href=\"/so-do-trang\" aria-current=\"page\">Sơ đồ trang</a></li>" : "<li><a href=\"/so-do-trang\">Sơ đồ trang</a></li>")
-        return HTML(items)
+        return items
     }
 
     static func crumbs(_ crumbs: [(String, String?)]) -> HTML {
@@ -204,8 +207,7 @@ enum Layout {
                 portals.append("<li><a href=\"\(href: url)\">Cổng thông tin điện tử \(unit.fullName)</a></li>")
             }
         }
-        portals.append("<li><a href=\"\(href: nationalPortal)\">Cổng Dịch vụ công quốc gia</a></li>")
-        portals.append("<li><a href=\"\(href: governmentPortal)\">Cổng thông tin điện tử Chính phủ</a></li>")
+        portals.append(Self.nationalPortals)
         return """
             <footer class="footer">
             <div class="wrap cols">
@@ -224,6 +226,12 @@ enum Layout {
             </footer>
             """
     }
+
+    /// The footer's links to the national portals, the same on every page.
+    static let nationalPortals: HTML = """
+        <li><a href="\(href: nationalPortal)">Cổng Dịch vụ công quốc gia</a></li>\
+        <li><a href="\(href: governmentPortal)">Cổng thông tin điện tử Chính phủ</a></li>
+        """
 
     /// `26/11/2026`
     static func date(_ date: Date) -> String { VietnamTime(date).dateString }
