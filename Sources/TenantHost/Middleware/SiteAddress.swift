@@ -9,11 +9,7 @@ enum SiteAddress {
     /// the trusted proxy says (`X-Forwarded-Proto`, http or https only) how
     /// the visitor reached it.
     /// `forwardedProto`: X-Forwarded-Proto, only when a trusted proxy sent the request.
-    static func baseURL(tenant: Tenant, host: Hostname, authority: String, forwardedProto: String?, config: AppConfig) -> String {
-        self.baseURL(tenant: tenant, host: host, authority: authority, forwardedProto: forwardedProto, publicScheme: config.publicScheme)
-    }
-
-    /// The same, given only the setting it reads (``AppConfig/publicScheme``).
+    /// `publicScheme`: ``AppConfig/publicScheme``.
     static func baseURL(tenant: Tenant, host: Hostname, authority: String, forwardedProto: String?, publicScheme: String) -> String {
         var scheme = tenant.primaryHost == host ? publicScheme : "http"
         if let proto = forwardedProto?.lowercased(), proto == "https" || proto == "http" {

@@ -107,7 +107,7 @@ struct SiteMiddleware: RouterMiddleware {
             let target = request.uri.query.map { path + "?" + $0 } ?? path
             let base = SiteAddress.baseURL(
                 tenant: successor, host: homeHost, authority: authority, forwardedProto: context.viaProxy ? request.headers[.xForwardedProto] : nil,
-                config: self.services.config)
+                publicScheme: self.services.config.publicScheme)
             return Redirect.to(base + prefix + target, status: Self.permanent(request), cacheControl: "public, max-age=3600")
         case .serve(let tenant):
             switch tenant.status {
@@ -205,7 +205,7 @@ struct SiteMiddleware: RouterMiddleware {
         let siteTenant = archive?.home ?? tenant
         let baseURL = SiteAddress.baseURL(
             tenant: siteTenant, host: host, authority: authority, forwardedProto: context.viaProxy ? request.headers[.xForwardedProto] : nil,
-            config: self.services.config) + (archive?.prefix ?? "")
+            publicScheme: self.services.config.publicScheme) + (archive?.prefix ?? "")
         let canonicalBase = "\(self.services.config.publicScheme)://\((siteTenant.primaryHost ?? host).value)" + (archive?.prefix ?? "")
         let policy = CachePolicy.decide(
             isRead: request.method == .get || request.method == .head, tenant: tenant.id, baseURL: baseURL, path: path, query: query,
